@@ -1,0 +1,38 @@
+"""Application factory of the electronic journal portal."""
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from .extensions import appbuilder, csrf, db, migrate
+
+log = logging.getLogger(__name__)
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config: object | str = "config.Config") -> Flask:
+    app = Flask(__name__)
+    app.config.from_object(config)
+    Path(app.config.get("BACKUP_DIR", "instance")).parent.mkdir(parents=True, exist_ok=True)
+
+    from . import models  # noqa: F401  (the whole schema, for Alembic and FAB)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+
+    with app.app_context():
+        appbuilder.init_app(app, db.session)
+        from .views import register_views
+        from .api import register_apis
+
+        register_views(appbuilder)
+        register_apis(appbuilder)
+        appbuilder.post_init()
+
+    from .web import init_web
+    init_web(app)
+
+    from .cli import journal_cli
+    app.cli.add_command(journal_cli)
+    return app

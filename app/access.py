@@ -1,0 +1,72 @@
+"""Who may do what: the one declared table of roles and their permissions (SPEC §1).
+
+Each entry maps a FAB view/API permission name to the permissions a role gets on it.
+`flask journal init` turns this table into FAB roles; row-level scopes live in
+app/services/scopes.py and are applied by every view, API, export and report.
+A view that is not in this table is reachable by Admin only (deny by default).
+"""
+
+ROLES = {
+    "Admin": "Администратор системы",
+    "IT": "Отдел ИТ",
+    "Administration": "Администрация",
+    "Deputy": "Зам. директора по УР",
+    "Teacher": "Преподаватель",
+    "Curator": "Куратор",
+    "Student": "Студент",
+    "Parent": "Родитель (законный представитель)",
+}
+
+READ = ("can_list", "can_show", "menu_access")
+WRITE = READ + ("can_add", "can_edit", "can_delete")
+STAFF = ("Admin", "IT", "Administration", "Deputy", "Teacher", "Curator")
+MANAGERS = ("Administration", "Deputy")
+
+# {view permission name: {role: permissions}}
+ACCESS: dict[str, dict[str, tuple[str, ...]]] = {}
+
+
+def grant(view: str, roles, perms) -> None:
+    for role in (roles,) if isinstance(roles, str) else roles:
+        current = ACCESS.setdefault(view, {}).get(role, ())
+        ACCESS[view][role] = tuple(dict.fromkeys(current + tuple(perms)))
+
+
+# --- Own account (everybody): user info; password change except students (5.4) -----------
+for _role in ("IT", "Administration", "Deputy", "Teacher", "Curator", "Student", "Parent"):
+    grant("UserInfoEditView", _role, ("can_this_form_get", "can_this_form_post"))
+for _role in ("IT", "Administration", "Deputy", "Teacher", "Curator", "Parent"):
+    grant("ResetMyPasswordView", _role, ("can_this_form_get", "can_this_form_post"))
+    grant("UserDBModelView", _role, ("can_userinfo", "resetmypassword"))
+grant("UserDBModelView", "Student", ("can_userinfo",))
+
+# --- IT: accounts of staff, blocking --------------------------------------------------------
+grant("UserDBModelView", "IT", ("can_list", "can_show", "can_add", "can_edit", "menu_access",
+                                "resetpasswords", "can_userinfo"))
+grant("Security", "IT", ("menu_access",))
+grant("List Users", "IT", ("menu_access",))
+
+# --- Reference data and people (Administration manages; staff read) -------------------------
+for _view in ("AcademicYearView", "PeriodView", "SpecialtyView", "GroupView", "SubgroupView",
+              "DisciplineView", "CurriculumView", "CurriculumItemView", "WorkProgramView",
+              "WorkProgramTopicView", "TeachingLoadView", "DepartmentView",
+              "StudentView", "ParentView", "StudentParentView", "StudentStatusChangeView",
+              "GroupMembershipView", "SubgroupMemberView", "StaffProfileView"):
+    grant(_view, "Administration", WRITE)
+    grant(_view, ("IT", "Deputy"), READ)
+for _view in ("GroupView", "StudentView", "ParentView", "StudentParentView",
+              "SubgroupView", "SubgroupMemberView", "StudentStatusChangeView"):
+    grant(_view, "Curator", READ)  # scoped to the curator's groups
+for _view in ("StudentView", "GroupView", "DisciplineView", "WorkProgramView",
+              "WorkProgramTopicView", "TeachingLoadView"):
+    grant(_view, "Teacher", READ)  # scoped to the teacher's groups
+grant("PeriodView", "Deputy", ("can_edit",))  # final-grade deadlines by order (4.7)
+for _cat in ("College", "Curricula", "People"):
+    grant(_cat, ("Administration", "IT", "Deputy"), ("menu_access",))
+grant("People", ("Curator", "Teacher"), ("menu_access",))
+grant("College", ("Curator", "Teacher"), ("menu_access",))
+grant("Curricula", "Teacher", ("menu_access",))
+grant("Curricula", "Curator", ("menu_access",))
+
+# --- Import (4.2) ---------------------------------------------------------------------------
+grant("ImportView", "Administration", ("can_index", "can_upload", "menu_access"))

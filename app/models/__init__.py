@@ -1,0 +1,19 @@
+"""All models, imported once so that Alembic and the app see the whole schema."""
+from flask_appbuilder.security.sqla.models import User  # noqa: F401
+
+from .base import Model  # noqa: F401  (sets the naming convention first)
+from .college import (  # noqa: F401
+    AcademicYear, AccountState, Department, StudentGroup, GroupMembership, Parent, Period, Specialty,
+    StaffProfile, Student, StudentParent, StudentStatusChange, Subgroup, SubgroupMember,
+)
+from .curriculum import (  # noqa: F401
+    Curriculum, CurriculumItem, Discipline, TeachingLoad, WorkProgram, WorkProgramTopic,
+)
+from .journal import (  # noqa: F401
+    CellChange, FinalGrade, FinalGradeChange, Journal, JournalCell, Lesson, Mark,
+)
+from .timetable import TimetableChange, TimetableEntry  # noqa: F401
+from .messaging import IssueReport, Message, WeeklyReportDelivery  # noqa: F401
+from .control import BlockRequest, ControlCheck, Memo  # noqa: F401
+from .audit import AuditLog  # noqa: F401
+from .archive import ArchiveRecord, BackupRecord, DestructionAct  # noqa: F401

@@ -1,0 +1,114 @@
+"""The portal's security manager: roles from app/access.py, lockout, audit of logins."""
+import logging
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from flask_appbuilder.security.sqla.manager import SecurityManager
+
+from .access import ACCESS, ROLES
+
+log = logging.getLogger(__name__)
+
+
+class JournalSecurityManager(SecurityManager):
+    # --- roles -------------------------------------------------------------------------------
+    def sync_journal_roles(self) -> dict[str, int]:
+        """Create the roles of SPEC §1 and give each exactly the permissions of ACCESS."""
+        self.create_db_permissions()
+        counts = {}
+        for role_name in ROLES:
+            role = self.find_role(role_name) or self.add_role(role_name)
+            if role_name == "Admin":
+                continue  # FAB gives Admin every permission in sync
+            wanted = set()
+            for view, by_role in ACCESS.items():
+                for perm in by_role.get(role_name, ()):
+                    pv = self.find_permission_view_menu(perm, view)
+                    if pv is None:
+                        pv = self.add_permission_view_menu(perm, view)
+                    wanted.add(pv)
+            role.permissions = sorted(wanted, key=lambda pv: pv.id or 0)
+            counts[role_name] = len(wanted)
+        self.session.commit()
+        return counts
+
+    def create_db_permissions(self) -> None:
+        self.appbuilder.add_permissions(update_perms=True)
+        self.create_db_admin_perms()
+
+    def create_db_admin_perms(self) -> None:
+        admin = self.find_role("Admin") or self.add_role("Admin")
+        admin.permissions = list(self.get_all_permissions_views_objects())
+        self.session.commit()
+
+    def get_all_permissions_views_objects(self):
+        from flask_appbuilder.security.sqla.models import PermissionView
+        return self.session.query(PermissionView).all()
+
+    # --- login lockout and audit --------------------------------------------------------------
+    def _state(self, user):
+        from .models import AccountState
+        state = self.session.get(AccountState, user.id)
+        if state is None:
+            state = AccountState(user_id=user.id, must_change_password=False)
+            self.session.add(state)
+        return state
+
+    def is_locked(self, user) -> bool:
+        from .models import AccountState
+        state = self.session.get(AccountState, user.id)
+        if state is None or not state.locked_until:
+            return False
+        return datetime.fromisoformat(state.locked_until) > datetime.now(timezone.utc)
+
+    def auth_user_db(self, username, password):
+        user = self.find_user(username=username) if username else None
+        if user is not None and self.is_locked(user):
+            from .services import audit
+            audit.record("login_locked", "user", user.id, user=user, username=username)
+            self.session.commit()
+            return None
+        result = super().auth_user_db(username, password)
+        if result is None and user is None and username:
+            from .services import audit
+            audit.record("login_failed", "user", None, details={"reason": "unknown_user"},
+                         username=str(username)[:255])
+            self.session.commit()
+        return result
+
+    def on_user_login(self, user) -> None:
+        from .services import audit
+        state = self._state(user)
+        state.locked_until = None
+        audit.record("login", "user", user.id, user=user)
+        self.session.commit()
+
+    def on_user_login_failed(self, user) -> None:
+        from .services import audit
+        limit = current_app.config.get("LOGIN_LOCKOUT_FAILURES", 5)
+        details = {"fail_count": user.fail_login_count}
+        if limit and (user.fail_login_count or 0) >= limit:
+            minutes = current_app.config.get("LOGIN_LOCKOUT_MINUTES", 15)
+            until = datetime.now(timezone.utc) + timedelta(minutes=minutes)
+            self._state(user).locked_until = until.isoformat()
+            user.fail_login_count = 0
+            details["locked_until"] = until.isoformat()
+        audit.record("login_failed", "user", user.id, details=details, user=user)
+        self.session.commit()
+
+    def on_user_logout(self, user) -> None:
+        from .services import audit
+        audit.record("logout", "user", user.id, user=user)
+        self.session.commit()
+
+    def reset_password(self, userid, password):
+        super().reset_password(userid, password)
+        from .services import audit
+        from flask_login import current_user
+        actor = current_user if current_user and current_user.is_authenticated else None
+        self_change = actor is not None and actor.id == userid
+        state = self._state(self.get_user_by_id(userid))
+        if self_change:
+            state.must_change_password = False
+        audit.record("password_change" if self_change else "password_reset", "user", userid)
+        self.session.commit()

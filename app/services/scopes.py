@@ -1,0 +1,131 @@
+"""Row-level scopes: which journals, groups and students a user may see (SPEC §1).
+
+One helper per question, reused by views, API, exports and reports. Each returns a SQL
+expression or a select of ids, so callers filter inside their own query (no per-row checks).
+"""
+from datetime import date
+
+from sqlalchemy import and_, false, or_, select, true
+
+from ..models import StudentGroup, Journal, Lesson, Parent, Student, StudentParent
+from .clock import today
+
+ALL_JOURNALS_ROLES = {"Admin", "Administration", "Deputy", "IT"}
+ALL_STUDENTS_ROLES = {"Admin", "Administration", "Deputy", "IT"}
+STAFF_ROLES = {"Admin", "IT", "Administration", "Deputy", "Teacher", "Curator"}
+
+
+def role_names(user) -> set[str]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return {r.name for r in getattr(user, "roles", [])}
+
+
+def is_staff(user) -> bool:
+    return bool(role_names(user) & STAFF_ROLES)
+
+
+def curated_group_ids(user):
+    return select(StudentGroup.id).where(StudentGroup.curator_id == user.id)
+
+
+def taught_journal_ids(user):
+    """Journals the user teaches by load, or where they gave a substitution (4.4)."""
+    substituted = select(Lesson.journal_id).where(
+        Lesson.teacher_id == user.id, Lesson.is_substitution.is_(True)
+    )
+    return select(Journal.id).where(or_(Journal.teacher_id == user.id,
+                                        Journal.id.in_(substituted)))
+
+
+def journal_filter(user):
+    """SQL condition on Journal: the journals this user may read."""
+    roles = role_names(user)
+    if roles & ALL_JOURNALS_ROLES:
+        return true()
+    conditions = []
+    if roles & {"Teacher", "Curator"}:
+        conditions.append(Journal.id.in_(taught_journal_ids(user)))
+    if "Curator" in roles:
+        conditions.append(Journal.group_id.in_(curated_group_ids(user)))
+    return or_(*conditions) if conditions else false()
+
+
+def can_read_journal(user, journal: Journal) -> bool:
+    from ..extensions import db
+    return db.session.scalar(
+        select(Journal.id).where(Journal.id == journal.id, journal_filter(user))
+    ) is not None
+
+
+def group_filter(user):
+    """SQL condition on StudentGroup: groups visible to this user."""
+    roles = role_names(user)
+    if roles & ALL_STUDENTS_ROLES:
+        return true()
+    conditions = []
+    if "Curator" in roles:
+        conditions.append(StudentGroup.id.in_(curated_group_ids(user)))
+    if roles & {"Teacher", "Curator"}:
+        conditions.append(StudentGroup.id.in_(
+            select(Journal.group_id).where(Journal.id.in_(taught_journal_ids(user)))))
+    if "Student" in roles:
+        conditions.append(StudentGroup.id.in_(select(Student.group_id).where(
+            Student.user_id == user.id)))
+    return or_(*conditions) if conditions else false()
+
+
+def minor_cutoff(day: date) -> date:
+    """Students born after this date are minors on `day` (parent access ends at 18, 5.2)."""
+    try:
+        return day.replace(year=day.year - 18)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 18, day=28)
+
+
+def parent_child_condition(day: date | None = None):
+    """A parent sees a child only while the child is a minor and still at the college."""
+    day = day or today()
+    return and_(Student.birth_date > minor_cutoff(day),
+                Student.status.in_(("studying", "academic_leave")))
+
+
+def student_filter(user, day: date | None = None):
+    """SQL condition on Student: whose personal record this user may read."""
+    roles = role_names(user)
+    if roles & ALL_STUDENTS_ROLES:
+        return true()
+    conditions = []
+    if "Curator" in roles:
+        conditions.append(Student.group_id.in_(curated_group_ids(user)))
+    if roles & {"Teacher", "Curator"}:
+        conditions.append(Student.group_id.in_(
+            select(Journal.group_id).where(Journal.id.in_(taught_journal_ids(user)))))
+    if "Student" in roles:
+        conditions.append(Student.user_id == user.id)
+    if "Parent" in roles:
+        children = select(StudentParent.student_id).join(Parent).where(Parent.user_id == user.id)
+        conditions.append(and_(Student.id.in_(children), parent_child_condition(day)))
+    return or_(*conditions) if conditions else false()
+
+
+def parent_filter(user):
+    """SQL condition on Parent: parents visible to this user (staff of the child's group)."""
+    roles = role_names(user)
+    if roles & ALL_STUDENTS_ROLES:
+        return true()
+    if roles & {"Curator", "Teacher"}:
+        visible = select(Student.id).where(student_filter(user))
+        return Parent.id.in_(select(StudentParent.parent_id).where(
+            StudentParent.student_id.in_(visible)))
+    if "Parent" in roles:
+        return Parent.user_id == user.id
+    return false()
+
+
+def student_of_user(user):
+    """The Student row of a student account, or None."""
+    from ..extensions import db
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(Student).where(Student.user_id == user.id))

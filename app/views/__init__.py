@@ -1,0 +1,14 @@
+"""Registers every page of the portal, in menu order. Each module has register(appbuilder)."""
+import importlib
+
+# Menu order: the modules below add their views and menu categories in this order.
+VIEW_MODULES = [
+    "app.views.reference",
+    "app.views.people",
+    "app.views.imports",
+]
+
+
+def register_views(appbuilder) -> None:
+    for name in VIEW_MODULES:
+        importlib.import_module(name).register(appbuilder)

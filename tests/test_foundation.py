@@ -1,0 +1,63 @@
+"""Foundation: migrations, roles, row-level scopes on the model views."""
+import pytest
+from sqlalchemy import inspect
+
+from app.access import ROLES
+
+
+def test_migrations_create_every_model_table(app, db):
+    from app.models import Model
+    tables = set(inspect(db.engine).get_table_names())
+    missing = {t.name for t in Model.metadata.sorted_tables} - tables
+    assert not missing
+
+
+def test_migrations_upgrade_twice_is_harmless(app, db):
+    from flask_migrate import upgrade
+    upgrade()
+    upgrade()
+
+
+def test_roles_exist(app, db):
+    sm = app.appbuilder.sm
+    for name in ROLES:
+        assert sm.find_role(name) is not None, name
+
+
+def test_student_has_no_password_change(app, db):
+    sm = app.appbuilder.sm
+    student = sm.find_role("Student")
+    perms = {(p.permission.name, p.view_menu.name) for p in student.permissions}
+    assert ("can_this_form_post", "ResetMyPasswordView") not in perms
+    teacher = sm.find_role("Teacher")
+    perms = {(p.permission.name, p.view_menu.name) for p in teacher.permissions}
+    assert ("can_this_form_post", "ResetMyPasswordView") in perms
+
+
+def test_russian_ui_by_default(client):
+    page = client.get("/login/").get_data(as_text=True)
+    assert "Войти" in page or "Вход" in page
+
+
+@pytest.mark.parametrize("username,visible,hidden", [
+    ("curator1", "Смирнов", "Михайлов"),
+    ("curator2", "Михайлов", "Смирнов"),
+    ("teacher2", "Михайлов", None),
+])
+def test_student_list_is_scoped(college, login, username, visible, hidden):
+    page = login(username).get("/studentview/list/").get_data(as_text=True)
+    assert visible in page
+    if hidden:
+        assert hidden not in page
+
+
+def test_student_cannot_open_student_list(college, login):
+    response = login("student1").get("/studentview/list/")
+    assert response.status_code in (302, 403)
+
+
+def test_curator_cannot_show_other_groups_student(college, login):
+    other = college.student3
+    response = login("curator1").get(f"/studentview/show/{other.id}")
+    assert response.status_code in (302, 403, 404)
+    assert "Михайлов" not in response.get_data(as_text=True)
