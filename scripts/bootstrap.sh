@@ -23,4 +23,4 @@ if [ "${1:-}" = "--dev" ] && ! command -v chromium >/dev/null; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
-.venv/bin/pybabel compile -q -d translations 2>/dev/null || .venv/bin/pybabel compile -d translations
+.venv/bin/pybabel compile -d translations >/dev/null
