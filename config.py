@@ -47,7 +47,10 @@ class Config:
     FAB_BASE_TEMPLATE = "journal_base.html"
     FAB_API_SWAGGER_UI = True
     FAB_ADD_SECURITY_API = True
-    FAB_SAFE_REDIRECT_HOSTS = ["127.0.0.1", "localhost"]
+    # Hosts `next=` may point to (CVE-2025-32962); set the portal's public name in production.
+    FAB_SAFE_REDIRECT_HOSTS = [h.strip() for h in os.environ.get(
+        "SAFE_REDIRECT_HOSTS", "127.0.0.1,127.0.0.1:*,localhost,localhost:*").split(",")
+        if h.strip()]
     FAB_PASSWORD_COMPLEXITY_ENABLED = True
     FAB_PASSWORD_COMPLEXITY_VALIDATOR = "app.security_policy.password_validator"
 
@@ -60,6 +63,9 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     REDIS_URL = os.environ.get("REDIS_URL", "")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "journal")
+    # Behind a reverse proxy: the number of proxies whose X-Forwarded-For is trusted (0 = none).
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
     # Temporary lockout after repeated failed logins (see app/security.py).
     LOGIN_LOCKOUT_FAILURES = int(os.environ.get("LOGIN_LOCKOUT_FAILURES", "5"))
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
@@ -82,6 +88,7 @@ class Config:
     )
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")

@@ -33,7 +33,8 @@ def grant(view: str, roles, perms) -> None:
 
 
 # --- Own account (everybody): user info; password change except students (5.4) -----------
-for _role in ("IT", "Administration", "Deputy", "Teacher", "Curator", "Student", "Parent"):
+for _role in ("IT", "Administration", "Deputy", "Teacher", "Curator", "Parent"):
+    # 5.4: a student changes no credentials of their own (no UserInfoEditView either)
     grant("UserInfoEditView", _role, ("can_this_form_get", "can_this_form_post"))
 for _role in ("IT", "Administration", "Deputy", "Teacher", "Curator", "Parent"):
     grant("ResetMyPasswordView", _role, ("can_this_form_get", "can_this_form_post"))
@@ -70,3 +71,38 @@ grant("Curricula", "Curator", ("menu_access",))
 
 # --- Import (4.2) ---------------------------------------------------------------------------
 grant("ImportView", "Administration", ("can_index", "can_upload", "menu_access"))
+
+# --- Portal: record, reports, weekly reports; messages; help (2.2, 3.3, 3.6, 5.1, 5.2, 5.4) --
+EVERYONE = ("IT", "Administration", "Deputy", "Teacher", "Curator", "Student", "Parent")
+grant("PortalView", ("Student", "Parent", "Administration", "Deputy", "Teacher", "Curator"),
+      ("can_record",))  # rows: app/services/record.py record_scope
+grant("PortalView", ("Student", "Parent"), ("can_report",))
+grant("PortalView", ("Student", "Parent", "Teacher", "Curator"), ("can_reports",))
+grant("Record", ("Student", "Parent"), ("menu_access",))
+grant("IssueReports", ("Student", "Parent", "Teacher", "Curator"), ("menu_access",))
+grant("StudentRecordApi", ("Student", "Parent", "Administration", "Deputy", "Teacher",
+                           "Curator"), ("can_get",))
+grant("WeeklyReportView", ("Curator", "Administration", "Deputy"), ("can_list",))
+grant("WeeklyReportView", ("Curator", "Administration"), ("can_send",))
+grant("WeeklyReports", ("Curator", "Administration", "Deputy"), ("menu_access",))
+grant("MessagesView", EVERYONE, ("can_read", "can_write"))
+grant("Messages", EVERYONE, ("menu_access",))
+grant("HelpView", EVERYONE, ("can_read",))
+grant("Help", EVERYONE, ("menu_access",))
+
+# --- Audit log, backups, archive and retention (4.1, 7.1, 7.3, 7.4): IT only ----------------
+# The audit view has no add/edit/delete permissions at all: nobody changes entries via the UI.
+grant("AuditLogView", "IT", ("can_list", "can_show", "can_export", "menu_access"))
+grant("BackupView", "IT", ("can_index", "can_run", "menu_access"))
+grant("ArchiveView", "IT", ("can_index", "can_run", "can_destroy", "menu_access"))
+grant("Service", "IT", ("menu_access",))
+
+# --- The journal: grid, lessons, marks, final grades, hours (1.6-1.7, 4.4-4.8, 5.3) ---------
+# Rows: Teacher its journals (+ lessons it substituted), Curator its groups', managers all.
+grant("JournalApi", STAFF, ("can_read",))
+grant("JournalApi", ("Teacher", "Deputy", "Administration"), ("can_write",))
+grant("JournalView", STAFF, ("can_list", "can_grid", "can_print", "can_xlsx", "menu_access"))
+grant("JournalView", ("Teacher", "Deputy", "Administration"), ("can_lesson",))
+grant("HoursView", ("Teacher", "Administration", "Deputy", "IT", "Admin"),
+      ("can_report", "can_xlsx", "menu_access"))
+grant("Journal", STAFF, ("menu_access",))

@@ -18,6 +18,9 @@ def init_command(no_upgrade: bool) -> None:
     counts = current_app.appbuilder.sm.sync_journal_roles()
     for role, n in counts.items():
         click.echo(f"{role}: {n} прав")
+    from .services.audit import install_guard
+    if install_guard():  # PostgreSQL: UPDATE/DELETE of audit_log refused by a trigger (4.1)
+        click.echo("Журнал аудита защищён триггером от изменения и удаления.")
     click.echo("Роли и права синхронизированы.")
 
 
@@ -62,3 +65,104 @@ def audit_verify_command() -> None:
         return
     click.echo(f"Журнал аудита нарушен: {reason}", err=True)
     sys.exit(1)
+
+
+@journal_cli.command("import")
+@click.argument("kind", type=click.Choice(["students", "curricula", "load"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_command(kind: str, path: str) -> None:
+    """Import students, curricula or teaching load from XLSX/CSV (all or nothing, 4.2)."""
+    from pathlib import Path
+    from .services.imports import ImportRefused, import_file
+    try:
+        summary = import_file(kind, Path(path).name, Path(path).read_bytes())
+    except ImportRefused as refused:
+        click.echo("Файл не загружен, ничего не записано:", err=True)
+        for line in refused.problems:
+            click.echo(f"  {line}", err=True)
+        sys.exit(1)
+    click.echo("Загружено: " + "; ".join(f"{k}: {v}" for k, v in summary.items()) + ".")
+
+
+@journal_cli.command("backup")
+def backup_command() -> None:
+    """Make a verified backup (7.1): copy, SHA-256, test restore, keep the last BACKUP_KEEP."""
+    from .services.backup import BackupError, make_backup
+    try:
+        record = make_backup()
+    except BackupError as exc:
+        raise click.ClickException(str(exc))
+    import json
+    result = json.loads(record.verification)
+    click.echo(f"Копия {record.file_name}: {record.size_bytes} байт, SHA-256 {record.sha256}.")
+    if not record.verified:
+        click.echo("Проверка НЕ пройдена: " + json.dumps(result, ensure_ascii=False), err=True)
+        sys.exit(1)
+    click.echo(f"Проверена: восстановлена во временную базу за {result['restore_seconds']} с, "
+               f"таблиц {result['tables']}, строк {result['rows']} — совпадает.")
+
+
+@journal_cli.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Не спрашивать подтверждения.")
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the database with a backup (refuses corrupt files; asks unless --yes)."""
+    from pathlib import Path
+    from .services.backup import BackupError, check_backup, restore
+    file = Path(path)
+    try:
+        check_backup(file)
+    except BackupError as exc:
+        raise click.ClickException(str(exc))
+    if not yes:
+        click.confirm(f"Все текущие данные будут заменены копией {file.name}. Продолжить?",
+                      abort=True)
+    try:
+        seconds = restore(file)
+    except BackupError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"База восстановлена из {file.name} за {seconds:.1f} с.")
+
+
+@journal_cli.command("archive")
+@click.option("--year", "year_name", required=True, help="Учебный год, например 2025/2026.")
+def archive_command(year_name: str) -> None:
+    """Archive every group's journals of the year (7.3): XLSX, HTML, JSON, manifest."""
+    from .services.archive import ArchiveError, archive_year
+    try:
+        made, refused = archive_year(year_name)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc))
+    for record in made:
+        click.echo(f"{record.group.name}: {record.directory} (хранить до "
+                   f"{record.retention_until:%d.%m.%Y})")
+    for line in refused:
+        click.echo(line, err=True)
+
+
+@journal_cli.command("weekly-reports")
+@click.option("--group", "group_name", required=True, help="Название группы, например ИС-24-1.")
+@click.option("--week", default="", help="Любой день недели: ДД.ММ.ГГГГ или ГГГГ-ММ-ДД "
+                                         "(по умолчанию прошлая неделя).")
+def weekly_reports_command(group_name: str, week: str) -> None:
+    """E-mail the weekly reports of a group to parents (3.3, 5.2); safe to repeat."""
+    from .services import weekly_reports
+    try:
+        group = weekly_reports.group_for(None, name=group_name)
+        week_start = weekly_reports.parse_week(week)
+        result = weekly_reports.send(group, week_start)
+    except weekly_reports.WeeklyReportError as exc:
+        raise click.ClickException(str(exc))
+    for name, email in result["sent"]:
+        click.echo(f"отправлено: {name} → {email}")
+    for name, email in result["skipped"]:
+        click.echo(f"уже отправлено ранее: {name} → {email}")
+    for name, why in result["no_recipient"]:
+        click.echo(f"не отправлялось: {name} ({why})")
+    for name, email, error in result["failed"]:
+        click.echo(f"ОШИБКА: {name} → {email}: {error}", err=True)
+    click.echo(f"Группа {group.name}, неделя с {week_start:%d.%m.%Y}: отправлено "
+               f"{len(result['sent'])}, ранее {len(result['skipped'])}, "
+               f"ошибок {len(result['failed'])}.")
+    if result["failed"]:
+        sys.exit(1)

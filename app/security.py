@@ -2,15 +2,18 @@
 import logging
 from datetime import datetime, timedelta, timezone
 
-from flask import current_app
+from flask import current_app, has_request_context, session
 from flask_appbuilder.security.sqla.manager import SecurityManager
 
 from .access import ACCESS, ROLES
+from .views.users import UserDBModelView
 
 log = logging.getLogger(__name__)
 
 
 class JournalSecurityManager(SecurityManager):
+    userdbmodelview = UserDBModelView  # IT's accounts screen: no Admin role for non-admins
+    userstatschartview = None  # FAB's login statistics chart: unused, answers 500 on bad ids
     # --- roles -------------------------------------------------------------------------------
     def sync_journal_roles(self) -> dict[str, int]:
         """Create the roles of SPEC §1 and give each exactly the permissions of ACCESS."""
@@ -30,9 +33,12 @@ class JournalSecurityManager(SecurityManager):
             role.permissions = sorted(wanted, key=lambda pv: pv.id or 0)
             counts[role_name] = len(wanted)
         self.session.commit()
+        self.create_db_admin_perms()  # again: the loop above may have added permissions
         return counts
 
     def create_db_permissions(self) -> None:
+        # the Admin role must exist first: FAB adds each new permission to it as it goes
+        self.find_role("Admin") or self.add_role("Admin")
         self.appbuilder.add_permissions(update_perms=True)
         self.create_db_admin_perms()
 
@@ -61,8 +67,19 @@ class JournalSecurityManager(SecurityManager):
             return False
         return datetime.fromisoformat(state.locked_until) > datetime.now(timezone.utc)
 
+    def register_views(self) -> None:
+        super().register_views()
+        # ASVS 2.2.1: the API login is throttled like the login form (FAB limits only the form)
+        if self.is_auth_limited and current_app.config.get("FAB_ADD_SECURITY_API"):
+            api = next((v for v in self.appbuilder.baseviews
+                        if v.__class__.__name__ == "SecurityApi"), None)
+            if api is not None:
+                self.limiter.limit(self.auth_rate_limit, methods=["POST"])(api.blueprint)
+
     def auth_user_db(self, username, password):
-        user = self.find_user(username=username) if username else None
+        user = None
+        if username:
+            user = self.find_user(username=username) or self.find_user(email=username)
         if user is not None and self.is_locked(user):
             from .services import audit
             audit.record("login_locked", "user", user.id, user=user, username=username)
@@ -80,6 +97,9 @@ class JournalSecurityManager(SecurityManager):
         from .services import audit
         state = self._state(user)
         state.locked_until = None
+        if has_request_context():
+            session.clear()  # ASVS 3.2.1: nothing of the pre-login session survives the login
+            session.permanent = True
         audit.record("login", "user", user.id, user=user)
         self.session.commit()
 

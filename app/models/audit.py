@@ -18,3 +18,13 @@ class AuditLog(Model):
     details = Column(Text)  # JSON: before/after values, parameters
     prev_hash = Column(String(64), nullable=False)
     entry_hash = Column(String(64), nullable=False, unique=True)
+
+
+class AuditHead(Model):
+    """The chain's head, updated in the same transaction as every entry: deleting the LAST
+    entries directly in the database leaves the head pointing past the end (4.1)."""
+    __tablename__ = "audit_head"
+    id = Column(Integer, primary_key=True)  # always 1
+    last_id = Column(Integer, nullable=False)
+    last_hash = Column(String(64), nullable=False)
+    entries = Column(Integer, nullable=False)

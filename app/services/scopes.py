@@ -129,3 +129,19 @@ def student_of_user(user):
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return db.session.scalar(select(Student).where(Student.user_id == user.id))
+
+
+def parent_child_denial(student: Student, day: date | None = None) -> str | None:
+    """Why a parent no longer sees this child (the rule of parent_child_condition, 5.2):
+    "adult" from the 18th birthday, "left" once the child left the college, else None."""
+    day = day or today()
+    if student.status not in ("studying", "academic_leave"):
+        return "left"
+    if not student.birth_date > minor_cutoff(day):
+        return "adult"
+    return None
+
+
+def parent_children(user):
+    """Select of the ids of the students linked to a parent account (whatever their age)."""
+    return select(StudentParent.student_id).join(Parent).where(Parent.user_id == user.id)

@@ -6,6 +6,13 @@ VIEW_MODULES = [
     "app.views.reference",
     "app.views.people",
     "app.views.imports",
+    "app.views.journal",
+    "app.views.audit",
+    "app.views.backups",
+    "app.views.archive",
+    "app.views.portal",
+    "app.views.messages",
+    "app.views.help",
 ]
 
 

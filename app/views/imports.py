@@ -1,5 +1,62 @@
-"""Import of students, curricula and teaching load from XLSX/CSV (filled in by the import module)."""
+"""Import page of the administration (4.2): students with parents, curricula, teaching load."""
+from flask import Response, abort, current_app, request
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import lazy_gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..services import imports
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportView(BaseView):
+    route_base = "/import"
+    default_view = "index"
+
+    def _page(self, status=200, **context):
+        limit_mb = current_app.config.get("MAX_CONTENT_LENGTH", 0) / (1024 * 1024)
+        return self.render_template(
+            "imports/index.html", kinds=imports.TITLES, columns=imports.COLUMNS,
+            required=imports.REQUIRED, limit_mb=f"{limit_mb:g}", **context), status
+
+    @expose("/")
+    @has_access
+    def index(self):
+        return self._page()
+
+    @expose("/template/<kind>")
+    @has_access
+    @permission_name("index")
+    def template(self, kind):
+        if kind not in imports.COLUMNS:
+            abort(404)
+        return Response(imports.template_xlsx(kind), mimetype=XLSX, headers={
+            "Content-Disposition": f"attachment; filename=import-{kind}.xlsx"})
+
+    @expose("/upload", methods=["POST"])
+    @has_access
+    def upload(self):
+        try:
+            kind = request.form.get("kind", "")
+            upload = request.files.get("file")
+        except RequestEntityTooLarge:
+            limit_mb = current_app.config.get("MAX_CONTENT_LENGTH", 0) / (1024 * 1024)
+            return self._page(413, kind="", problems=[str(_(
+                "Файл слишком большой: допускается не более %(mb)s МБ.", mb=f"{limit_mb:g}"))])
+        if kind not in imports.COLUMNS:
+            return self._page(400, kind="", problems=[str(_("Выберите, что загружается."))])
+        if upload is None or not upload.filename:
+            return self._page(400, kind=kind, problems=[str(_("Выберите файл XLSX или CSV."))])
+        try:
+            summary = imports.import_file(kind, upload.filename, upload.read())
+        except imports.ImportRefused as refused:
+            return self._page(422, kind=kind, filename=upload.filename,
+                              problems=refused.problems)
+        return self._page(kind=kind, filename=upload.filename, summary=summary)
 
 
 def register(appbuilder) -> None:
-    return None
+    appbuilder.add_view(ImportView, "ImportView", label=_("Импорт из XLSX/CSV"),
+                        icon="fa-upload", category="College",
+                        category_label=_("Учебная часть"))

@@ -1,14 +1,22 @@
 """People screens: students, parents and their links, status history, staff profiles."""
-from flask_appbuilder import ModelView
+from flask import g
+from flask_appbuilder import expose
+from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _
 from sqlalchemy import select
+from wtforms.validators import Optional, Regexp
 
 from ..models import (
-    StudentGroup, GroupMembership, Parent, StaffProfile, Student, StudentParent, StudentStatusChange,
-    Subgroup, SubgroupMember,
+    GroupMembership, Parent, StaffProfile, Student, StudentGroup, StudentParent,
+    StudentStatusChange, Subgroup, SubgroupMember,
 )
-from ..services.scopes import group_filter, parent_filter, student_filter
-from .base import EagerInterface, scoped
+from ..services import audit
+from ..services.clock import today
+from ..services.scopes import STAFF_ROLES, group_filter, parent_filter, student_filter
+from .base import (
+    STATUS_CHANGE_KINDS, STUDENT_STATUSES, EagerInterface, JournalModelView, RecordRefused,
+    date_order, scoped, scoped_choices, users_with_role,
+)
 from .reference import LABELS
 
 PEOPLE_LABELS = dict(
@@ -21,21 +29,30 @@ PEOPLE_LABELS = dict(
     order_number=_("№ приказа"), order_date=_("Дата приказа"),
     effective_date=_("Действует с"), from_group=_("Из группы"), to_group=_("В группу"),
     created_by=_("Кем внесено"), created_at=_("Когда"), position=_("Должность"),
-    department=_("Отделение"), full_name=_("ФИО"),
+    department=_("Отделение"), full_name=_("ФИО"), parent_links=_("Родители"),
 )
+EMAIL = [Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                            message=_("Неверный адрес электронной почты."))]
+PHONE = [Optional(), Regexp(r"^\+?[\d\s()\-]{6,20}$",
+                            message=_("Телефон: цифры, пробелы, скобки и дефисы."))]
+RELATIONS = {"parent": _("родитель")}
 
 
-class PeopleModelView(ModelView):
-    page_size = 50
+class PeopleModelView(JournalModelView):
     label_columns = PEOPLE_LABELS
 
 
+# --- row scopes (scopes.py decides; these only phrase them for each model) ------------------
 def _students_scope(user):
     return Student.id.in_(select(Student.id).where(student_filter(user)))
 
 
 def _parents_scope(user):
     return Parent.id.in_(select(Parent.id).where(parent_filter(user)))
+
+
+def _groups_scope(user):
+    return group_filter(user)
 
 
 def _links_scope(user):
@@ -50,10 +67,16 @@ def _membership_scope(user):
     return GroupMembership.student_id.in_(select(Student.id).where(student_filter(user)))
 
 
+def _subgroups_scope(user):
+    return Subgroup.group_id.in_(select(StudentGroup.id).where(group_filter(user)))
+
+
 def _subgroup_member_scope(user):
-    return SubgroupMember.subgroup_id.in_(
-        select(Subgroup.id).where(Subgroup.group_id.in_(select(StudentGroup.id).where(
-            group_filter(user)))))
+    return SubgroupMember.subgroup_id.in_(select(Subgroup.id).where(_subgroups_scope(user)))
+
+
+STUDENT_CHOICES = scoped_choices(_students_scope)
+GROUP_CHOICES = scoped_choices(_groups_scope)
 
 
 class StudentParentView(PeopleModelView):
@@ -64,12 +87,17 @@ class StudentParentView(PeopleModelView):
     list_columns = ["student", "parent", "relation"]
     search_columns = ["student", "parent", "relation"]
     add_columns = edit_columns = ["student", "parent", "relation"]
+    formatters_columns = {"relation": lambda v: RELATIONS.get(v, v)}
+    description_columns = {"relation": _("мать, отец, опекун, попечитель")}
+    search_form_query_rel_fields = {"student": STUDENT_CHOICES,
+                                    "parent": scoped_choices(_parents_scope)}
 
 
 class StudentStatusChangeView(PeopleModelView):
     datamodel = EagerInterface(StudentStatusChange,
                                eager=("student", "from_group", "to_group", "created_by"))
     base_filters = [scoped(_status_scope)]
+    choices = {"kind": STATUS_CHANGE_KINDS, "new_status": STUDENT_STATUSES}
     list_title = show_title = _("Движение контингента")
     add_title = edit_title = _("Изменение статуса")
     list_columns = ["student", "kind", "old_status", "new_status", "order_number",
@@ -79,6 +107,22 @@ class StudentStatusChangeView(PeopleModelView):
                                   "order_number", "order_date", "effective_date", "from_group",
                                   "to_group", "note"]
     base_order = ("order_date", "desc")
+    formatters_columns = {"old_status": lambda v: STUDENT_STATUSES.get(v, v) if v else ""}
+    search_form_query_rel_fields = {"student": STUDENT_CHOICES}
+
+    def validate(self, item):
+        if item.old_status and item.old_status not in STUDENT_STATUSES:
+            raise RecordRefused(str(_("Прежний статус указан неверно.")))
+        date_order(item, "order_date", "effective_date",
+                   _("Дата вступления в силу не может быть раньше даты приказа."),
+                   allow_equal=True)
+        if item.kind == "transfer" and item.to_group is None:
+            raise RecordRefused(str(_("Для перевода укажите группу, в которую переводится "
+                                      "студент.")))
+
+    def pre_add(self, item):
+        super().pre_add(item)
+        item.created_by_id = g.user.id  # who recorded the order, not a form field
 
 
 class GroupMembershipView(PeopleModelView):
@@ -89,6 +133,11 @@ class GroupMembershipView(PeopleModelView):
     list_columns = ["student", "group", "start_date", "end_date"]
     search_columns = ["student", "group", "start_date", "end_date"]
     add_columns = edit_columns = ["student", "group", "start_date", "end_date"]
+    search_form_query_rel_fields = {"student": STUDENT_CHOICES, "group": GROUP_CHOICES}
+
+    def validate(self, item):
+        date_order(item, "start_date", "end_date",
+                   _("Дата окончания не может быть раньше даты начала."), allow_equal=True)
 
 
 class SubgroupMemberView(PeopleModelView):
@@ -99,22 +148,47 @@ class SubgroupMemberView(PeopleModelView):
     list_columns = ["subgroup", "student"]
     search_columns = ["subgroup", "student"]
     add_columns = edit_columns = ["subgroup", "student"]
+    search_form_query_rel_fields = {"subgroup": scoped_choices(_subgroups_scope),
+                                    "student": STUDENT_CHOICES}
+
+    def validate(self, item):
+        # 5.3: a subgroup is part of the student's own group
+        if item.subgroup and item.student and item.subgroup.group_id != item.student.group_id:
+            raise RecordRefused(str(_("Студент не из группы этой подгруппы.")))
 
 
 class StudentView(PeopleModelView):
     datamodel = EagerInterface(Student, eager=("group", "user"))
     base_filters = [scoped(_students_scope)]
     related_views = [StudentParentView, StudentStatusChangeView]
+    choices = {"status": STUDENT_STATUSES}
     list_title = show_title = _("Студенты")
     add_title = edit_title = _("Студент")
     list_columns = ["last_name", "first_name", "middle_name", "group", "record_book_number",
                     "birth_date", "status"]
-    search_columns = ["last_name", "first_name", "group", "record_book_number", "status",
-                      "birth_date"]
+    search_columns = ["last_name", "first_name", "middle_name", "group", "record_book_number",
+                      "status", "birth_date"]
     add_columns = edit_columns = ["last_name", "first_name", "middle_name", "birth_date",
                                   "record_book_number", "group", "status", "email", "user"]
     show_columns = add_columns
     base_order = ("last_name", "asc")
+    add_form_query_rel_fields = edit_form_query_rel_fields = {"user": users_with_role("Student")}
+    search_form_query_rel_fields = {"group": GROUP_CHOICES}
+    validators_columns = {"email": EMAIL}
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        response = super().show(pk)
+        audit.record("view", "student", pk)  # 4.1: who looked at a student's record
+        self.datamodel.session.commit()
+        return response
+
+    def validate(self, item):
+        born = item.birth_date
+        if born and not (born.replace(year=born.year + 10) <= today()
+                         and born.year >= 1920):
+            raise RecordRefused(str(_("Дата рождения указана неверно.")))
 
 
 class ParentView(PeopleModelView):
@@ -124,10 +198,12 @@ class ParentView(PeopleModelView):
     list_title = show_title = _("Родители (законные представители)")
     add_title = edit_title = _("Родитель")
     list_columns = ["last_name", "first_name", "middle_name", "phone", "email"]
-    search_columns = ["last_name", "first_name", "phone", "email"]
+    search_columns = ["last_name", "first_name", "middle_name", "phone", "email"]
     add_columns = edit_columns = ["last_name", "first_name", "middle_name", "phone", "email",
                                   "user"]
     base_order = ("last_name", "asc")
+    add_form_query_rel_fields = edit_form_query_rel_fields = {"user": users_with_role("Parent")}
+    validators_columns = {"email": EMAIL, "phone": PHONE}
 
 
 class StaffProfileView(PeopleModelView):
@@ -135,8 +211,11 @@ class StaffProfileView(PeopleModelView):
     list_title = show_title = _("Сотрудники")
     add_title = edit_title = _("Сотрудник")
     list_columns = ["user", "middle_name", "position", "department"]
-    search_columns = ["user", "position", "department"]
+    search_columns = ["user", "middle_name", "position", "department"]
     add_columns = edit_columns = ["user", "middle_name", "position", "department"]
+    add_form_query_rel_fields = edit_form_query_rel_fields = {
+        "user": users_with_role(*sorted(STAFF_ROLES))}
+    search_form_query_rel_fields = {"user": users_with_role(*sorted(STAFF_ROLES))}
 
 
 def register(appbuilder) -> None:

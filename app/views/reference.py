@@ -1,13 +1,18 @@
 """Reference data screens: years, periods, specialties, groups, disciplines, curricula, load."""
-from flask_appbuilder import ModelView
 from flask_babel import lazy_gettext as _
+from sqlalchemy import select, true
+from wtforms.validators import NumberRange, Optional, Regexp
 
 from ..models import (
-    AcademicYear, Curriculum, CurriculumItem, Department, Discipline, StudentGroup, Period, Specialty,
-    Subgroup, TeachingLoad, WorkProgram, WorkProgramTopic,
+    AcademicYear, Curriculum, CurriculumItem, Department, Discipline, Journal, Period, Specialty,
+    StudentGroup, Subgroup, TeachingLoad, WorkProgram, WorkProgramTopic,
 )
 from ..services.scopes import group_filter, journal_filter
-from .base import EagerInterface, scoped
+from .base import (
+    ASSESSMENT_FORMS, DISCIPLINE_KINDS, GROUP_STATUSES, LESSON_TYPES, EagerInterface,
+    JournalModelView, RecordRefused, date_order, scoped, scoped_choices, sees_everything,
+    users_with_role,
+)
 
 LABELS = {
     "name": _("Название"), "code": _("Код"), "start_date": _("Начало"), "end_date": _("Окончание"),
@@ -23,28 +28,63 @@ LABELS = {
     "lesson_type": _("Тип занятия"), "subgroup": _("Подгруппа"), "teacher": _("Преподаватель"),
     "note": _("Примечание"), "items": _("Дисциплины плана"), "topics": _("Темы"),
 }
+POSITIVE = NumberRange(min=1, message=_("Значение должно быть больше нуля."))
+TEACHERS = ("Teacher", "Curator")
 
 
-class JournalModelView(ModelView):
-    """Common settings: Russian labels, a sensible page size."""
-    page_size = 50
-    label_columns = LABELS
+# --- row scopes of the reference data (Teacher/Curator read only what they teach) -----------
+def _groups_scope(user):
+    return group_filter(user)
+
+
+def _subgroups_scope(user):
+    return Subgroup.group_id.in_(select(StudentGroup.id).where(group_filter(user)))
+
+
+def _disciplines_scope(user):
+    if sees_everything(user):
+        return true()
+    return Discipline.id.in_(select(Journal.discipline_id).where(journal_filter(user)))
+
+
+def _programs_scope(user):
+    return WorkProgram.discipline_id.in_(select(Discipline.id).where(_disciplines_scope(user)))
+
+
+def _topics_scope(user):
+    return WorkProgramTopic.work_program_id.in_(
+        select(WorkProgram.id).where(_programs_scope(user)))
+
+
+def _load_scope(user):
+    if sees_everything(user):
+        return true()  # load rows without a journal yet are still managed (4.2)
+    return TeachingLoad.id.in_(select(Journal.teaching_load_id).where(journal_filter(user)))
 
 
 class AcademicYearView(JournalModelView):
     datamodel = EagerInterface(AcademicYear)
+    label_columns = LABELS
     list_title = show_title = _("Учебные годы")
     add_title = _("Новый учебный год")
     edit_title = _("Учебный год")
     list_columns = ["name", "start_date", "end_date"]
-    search_columns = ["name", "start_date"]
+    search_columns = ["name", "start_date", "end_date"]
     add_columns = edit_columns = ["name", "start_date", "end_date"]
     order_columns = ["name", "start_date"]
     base_order = ("start_date", "desc")
+    validators_columns = {"name": [Regexp(r"^\d{4}/\d{4}$",
+                                          message=_("Учебный год записывается как 2025/2026."))]}
+    description_columns = {"name": _("Например, 2025/2026")}
+
+    def validate(self, item):
+        date_order(item, "start_date", "end_date",
+                   _("Дата окончания должна быть позже даты начала."))
 
 
 class PeriodView(JournalModelView):
     datamodel = EagerInterface(Period, eager=("academic_year",))
+    label_columns = LABELS
     list_title = show_title = _("Учебные периоды")
     add_title = _("Новый период")
     edit_title = _("Период")
@@ -55,20 +95,38 @@ class PeriodView(JournalModelView):
                                   "final_grade_deadline", "deadline_order_number",
                                   "deadline_order_date"]
     base_order = ("start_date", "desc")
+    validators_columns = {"number": [NumberRange(1, 2, message=_("Номер семестра: 1 или 2."))]}
+
+    def validate(self, item):
+        date_order(item, "start_date", "end_date",
+                   _("Дата окончания должна быть позже даты начала."))
+        year = item.academic_year
+        if year and item.start_date and item.end_date and not (
+                year.start_date <= item.start_date and item.end_date <= year.end_date):
+            raise RecordRefused(str(_("Период должен лежать внутри учебного года.")))
+        date_order(item, "start_date", "final_grade_deadline",
+                   _("Срок итоговых оценок не может быть раньше начала периода."))
+        # 4.7: the deadline is set by an order — its number and date go together
+        if bool(item.deadline_order_number) != bool(item.deadline_order_date):
+            raise RecordRefused(str(_("Укажите и номер, и дату приказа о сроке.")))
 
 
 class SpecialtyView(JournalModelView):
     datamodel = EagerInterface(Specialty)
+    label_columns = LABELS
     list_title = show_title = _("Специальности")
     add_title = edit_title = _("Специальность")
     list_columns = ["code", "name", "qualification"]
-    search_columns = ["code", "name"]
+    search_columns = ["code", "name", "qualification"]
     add_columns = edit_columns = ["code", "name", "qualification"]
     base_order = ("code", "asc")
+    validators_columns = {"code": [Regexp(r"^\d{2}\.\d{2}\.\d{2}$",
+                                          message=_("Код специальности: например, 09.02.07."))]}
 
 
 class DepartmentView(JournalModelView):
     datamodel = EagerInterface(Department)
+    label_columns = LABELS
     list_title = show_title = _("Отделения и цикловые комиссии")
     add_title = edit_title = _("Отделение")
     list_columns = add_columns = edit_columns = search_columns = ["name"]
@@ -76,7 +134,9 @@ class DepartmentView(JournalModelView):
 
 class GroupView(JournalModelView):
     datamodel = EagerInterface(StudentGroup, eager=("specialty", "curator"))
-    base_filters = [scoped(group_filter)]
+    base_filters = [scoped(_groups_scope)]
+    label_columns = LABELS
+    choices = {"status": GROUP_STATUSES}
     list_title = show_title = _("Группы")
     add_title = edit_title = _("Группа")
     list_columns = ["name", "specialty", "admission_year", "graduation_date", "curator", "status"]
@@ -84,83 +144,125 @@ class GroupView(JournalModelView):
     add_columns = edit_columns = ["name", "specialty", "admission_year", "graduation_date",
                                   "curator", "status"]
     base_order = ("name", "asc")
+    add_form_query_rel_fields = edit_form_query_rel_fields = {
+        "curator": users_with_role("Curator")}
+    search_form_query_rel_fields = {"curator": users_with_role("Curator")}
+    validators_columns = {"admission_year": [NumberRange(
+        1990, 2100, message=_("Год набора: четыре цифры, например 2024."))]}
+
+    def validate(self, item):
+        if item.graduation_date and item.admission_year and \
+                item.graduation_date.year <= item.admission_year:
+            raise RecordRefused(str(_("Плановый выпуск должен быть позже года набора.")))
 
 
 class SubgroupView(JournalModelView):
     datamodel = EagerInterface(Subgroup, eager=("group", "discipline"))
+    base_filters = [scoped(_subgroups_scope)]
+    label_columns = LABELS
     list_title = show_title = _("Подгруппы")
     add_title = edit_title = _("Подгруппа")
     list_columns = ["group", "discipline", "name"]
     search_columns = ["group", "discipline", "name"]
     add_columns = edit_columns = ["group", "discipline", "name"]
+    search_form_query_rel_fields = {"group": scoped_choices(_groups_scope),
+                                    "discipline": scoped_choices(_disciplines_scope)}
 
 
 class DisciplineView(JournalModelView):
     datamodel = EagerInterface(Discipline)
+    base_filters = [scoped(_disciplines_scope)]
+    label_columns = LABELS
+    choices = {"kind": DISCIPLINE_KINDS}
     list_title = show_title = _("Дисциплины, МДК, практики")
     add_title = edit_title = _("Дисциплина")
     list_columns = ["code", "name", "kind"]
     search_columns = ["code", "name", "kind"]
     add_columns = edit_columns = ["code", "name", "kind"]
     base_order = ("code", "asc")
+    description_columns = {"code": _("Например, ОП.01, МДК.01.01, УП.01")}
 
 
 class CurriculumItemView(JournalModelView):
     datamodel = EagerInterface(CurriculumItem, eager=("curriculum", "discipline"))
+    label_columns = LABELS
+    choices = {"assessment_form": ASSESSMENT_FORMS}
     list_title = show_title = _("Дисциплины учебных планов")
     add_title = edit_title = _("Дисциплина учебного плана")
     list_columns = ["curriculum", "discipline", "semester", "hours", "assessment_form"]
     search_columns = ["curriculum", "discipline", "semester", "assessment_form"]
     add_columns = edit_columns = ["curriculum", "discipline", "semester", "hours",
                                   "assessment_form"]
+    validators_columns = {"semester": [NumberRange(1, 10, message=_("Семестр: от 1 до 10."))],
+                          "hours": [POSITIVE]}
 
 
 class CurriculumView(JournalModelView):
     datamodel = EagerInterface(Curriculum, eager=("specialty",))
     related_views = [CurriculumItemView]
+    label_columns = LABELS
     list_title = show_title = _("Учебные планы")
     add_title = edit_title = _("Учебный план")
     list_columns = ["name", "specialty", "admission_year"]
     search_columns = ["name", "specialty", "admission_year"]
     add_columns = edit_columns = ["name", "specialty", "admission_year"]
+    validators_columns = {"admission_year": [NumberRange(
+        1990, 2100, message=_("Год набора: четыре цифры, например 2024."))]}
 
 
 class WorkProgramTopicView(JournalModelView):
     datamodel = EagerInterface(WorkProgramTopic, eager=("work_program",))
+    base_filters = [scoped(_topics_scope)]
+    label_columns = LABELS
+    choices = {"lesson_type": LESSON_TYPES}
     list_title = show_title = _("Темы рабочих программ")
     add_title = edit_title = _("Тема рабочей программы")
     list_columns = ["work_program", "position", "title", "hours", "lesson_type"]
     search_columns = ["work_program", "title", "lesson_type"]
     add_columns = edit_columns = ["work_program", "position", "title", "hours", "lesson_type"]
     base_order = ("position", "asc")
+    search_form_query_rel_fields = {"work_program": scoped_choices(_programs_scope)}
+    validators_columns = {"position": [POSITIVE], "hours": [POSITIVE]}
 
 
 class WorkProgramView(JournalModelView):
     datamodel = EagerInterface(WorkProgram, eager=("discipline", "specialty"))
+    base_filters = [scoped(_programs_scope)]
     related_views = [WorkProgramTopicView]
+    label_columns = LABELS
     list_title = show_title = _("Рабочие программы")
     add_title = edit_title = _("Рабочая программа")
     list_columns = ["name", "discipline", "specialty"]
     search_columns = ["name", "discipline", "specialty"]
     add_columns = edit_columns = ["name", "discipline", "specialty"]
-
-
-def _load_filter(user):
-    from sqlalchemy import select
-    from ..models import Journal
-    return TeachingLoad.id.in_(select(Journal.teaching_load_id).where(journal_filter(user)))
+    search_form_query_rel_fields = {"discipline": scoped_choices(_disciplines_scope)}
 
 
 class TeachingLoadView(JournalModelView):
     datamodel = EagerInterface(TeachingLoad, eager=("academic_year", "group", "discipline",
                                                     "subgroup.group", "teacher"))
-    base_filters = [scoped(_load_filter)]
+    base_filters = [scoped(_load_scope)]
+    label_columns = LABELS
     list_title = show_title = _("Педагогическая нагрузка")
     add_title = edit_title = _("Строка нагрузки")
     list_columns = ["academic_year", "group", "discipline", "subgroup", "teacher", "hours"]
-    search_columns = ["academic_year", "group", "discipline", "teacher"]
+    search_columns = ["academic_year", "group", "discipline", "teacher", "hours"]
     add_columns = edit_columns = ["academic_year", "group", "discipline", "subgroup", "teacher",
                                   "hours", "note"]
+    add_form_query_rel_fields = edit_form_query_rel_fields = {
+        "teacher": users_with_role(*TEACHERS)}
+    search_form_query_rel_fields = {"teacher": users_with_role(*TEACHERS),
+                                    "group": scoped_choices(_groups_scope),
+                                    "discipline": scoped_choices(_disciplines_scope)}
+    validators_columns = {"hours": [NumberRange(min=0.5, message=_(
+        "Часы должны быть больше нуля."))], "note": [Optional()]}
+
+    def validate(self, item):
+        # 5.3: a subgroup belongs to the load's group (and to its discipline, if it has one)
+        sub = item.subgroup
+        if sub is not None and (sub.group_id != getattr(item.group, "id", None) or (
+                sub.discipline_id and sub.discipline_id != getattr(item.discipline, "id", None))):
+            raise RecordRefused(str(_("Подгруппа не относится к выбранной группе и дисциплине.")))
 
 
 def register(appbuilder) -> None:

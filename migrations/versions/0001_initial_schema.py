@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 02:52:10.649122
+Create Date: 2026-11-29 03:29:39.969433
 
 """
 from alembic import op
@@ -86,6 +86,13 @@ def upgrade():
     sa.CheckConstraint('end_date > start_date', name=op.f('ck_academic_year_dates')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_academic_year')),
     sa.UniqueConstraint('name', name=op.f('uq_academic_year_name'))
+    )
+    op.create_table('audit_head',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('last_id', sa.Integer(), nullable=False),
+    sa.Column('last_hash', sa.String(length=64), nullable=False),
+    sa.Column('entries', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_head'))
     )
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -913,6 +920,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_log_action'))
 
     op.drop_table('audit_log')
+    op.drop_table('audit_head')
     op.drop_table('academic_year')
     op.drop_table('ab_view_menu')
     op.drop_table('ab_user')

@@ -1,0 +1,298 @@
+"""JSON API of the journal grid (SPEC §2): the same row scopes and rules as the pages."""
+from flask import current_app, request
+from flask_appbuilder.api import BaseApi, expose
+from flask_appbuilder.security.decorators import permission_name, protect
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Journal
+from ..services import audit, clock
+from ..services.final_grades import grade_dict, set_final_grade
+from ..services.journal import DomainError, grid_data, journal_for_read
+from ..services.lessons import (
+    create_lesson, delete_lesson, lesson_dict, lesson_of, topics_for, update_lesson,
+)
+from ..services.marks import cell_history, save_cells
+from ..services.scopes import journal_filter
+
+
+def _user():
+    return current_app.appbuilder.sm.current_user
+
+
+class JournalApi(BaseApi):
+    resource_name = "journals"
+    allow_browser_login = True
+    csrf_exempt = False
+    openapi_spec_tag = "Журналы"
+    base_permissions = ["can_read", "can_write"]
+
+    def _fail(self, exc: DomainError):
+        db.session.rollback()
+        return self.response(exc.status, message=exc.message, **exc.payload)
+
+    def _body(self) -> dict:
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise DomainError("Ожидается JSON-объект.", status=400)
+        return data
+
+    @expose("/", methods=["GET"])
+    @protect()
+    @permission_name("read")
+    def list_journals(self):
+        """The journals the caller may read.
+        ---
+        get:
+          summary: Журналы, доступные пользователю
+          responses:
+            200:
+              description: Список журналов
+            401:
+              $ref: '#/components/responses/401'
+            403:
+              $ref: '#/components/responses/403'
+        """
+        from sqlalchemy.orm import joinedload
+        journals = db.session.scalars(
+            select(Journal).where(journal_filter(_user()))
+            .options(joinedload(Journal.group), joinedload(Journal.subgroup),
+                     joinedload(Journal.discipline), joinedload(Journal.teacher))
+            .order_by(Journal.id)).unique().all()
+        return self.response(200, result=[{
+            "id": j.id, "title": j.title, "group": j.group.name,
+            "subgroup": j.subgroup.name if j.subgroup else None,
+            "discipline": str(j.discipline), "teacher_id": j.teacher_id,
+            "teacher": f"{j.teacher.last_name} {j.teacher.first_name}",
+            "assessment_form": j.assessment_form} for j in journals])
+
+    @expose("/<int:pk>/grid", methods=["GET"])
+    @protect()
+    @permission_name("read")
+    def grid(self, pk):
+        """Students, lessons, cells and final grades of one journal.
+        ---
+        get:
+          summary: Сетка журнала
+          parameters:
+          - in: path
+            name: pk
+            schema: {type: integer}
+            required: true
+          - in: query
+            name: subgroups
+            schema: {type: string, enum: [all]}
+            description: all — показать обе подгруппы
+          responses:
+            200:
+              description: students, lessons, cells, final_grades, periods
+            403:
+              $ref: '#/components/responses/403'
+            404:
+              $ref: '#/components/responses/404'
+        """
+        try:
+            user = _user()
+            journal = journal_for_read(user, pk)
+            data = grid_data(user, journal, clock.today(),
+                             both_subgroups=request.args.get("subgroups") == "all")
+            audit.record("journal_view", "journal", journal.id, details={"api": True}, user=user)
+            db.session.commit()
+        except DomainError as exc:
+            return self._fail(exc)
+        return self.response(200, **data)
+
+    @expose("/<int:pk>/lessons", methods=["POST"])
+    @protect()
+    @permission_name("write")
+    def create_lesson(self, pk):
+        """Create a lesson: a future date is refused, a past date is stored as late.
+        ---
+        post:
+          summary: Записать занятие
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    lesson_date: {type: string, format: date}
+                    pair_number: {type: integer}
+                    topic_id: {type: integer}
+                    topic: {type: string}
+                    lesson_type: {type: string}
+                    hours: {type: integer}
+                    homework: {type: string}
+                    homework_kind: {type: string}
+                    substitute_teacher_id: {type: integer}
+          responses:
+            201:
+              description: Занятие записано
+            400:
+              $ref: '#/components/responses/400'
+            403:
+              $ref: '#/components/responses/403'
+            409:
+              description: На эту дату и пару занятие уже есть
+            422:
+              description: Дата в будущем или тема не из рабочей программы
+        """
+        try:
+            user = _user()
+            journal = journal_for_read(user, pk)
+            lesson = create_lesson(user, journal, self._body(), clock.today())
+            db.session.commit()
+        except DomainError as exc:
+            return self._fail(exc)
+        return self.response(201, result=lesson_dict(lesson))
+
+    @expose("/<int:pk>/lessons/<int:lesson_id>", methods=["PUT", "DELETE"])
+    @protect()
+    @permission_name("write")
+    def change_lesson(self, pk, lesson_id):
+        """Change or delete a lesson.
+        ---
+        put:
+          summary: Изменить занятие
+          responses:
+            200:
+              description: Занятие изменено
+        delete:
+          summary: Удалить занятие
+          responses:
+            200:
+              description: Занятие удалено
+        """
+        try:
+            user = _user()
+            journal = journal_for_read(user, pk)
+            lesson = lesson_of(journal, lesson_id)
+            if request.method == "DELETE":
+                delete_lesson(user, journal, lesson)
+                db.session.commit()
+                return self.response(200, message="Занятие удалено.")
+            update_lesson(user, journal, lesson, self._body(), clock.today())
+            db.session.commit()
+        except DomainError as exc:
+            return self._fail(exc)
+        return self.response(200, result=lesson_dict(lesson))
+
+    @expose("/<int:pk>/marks", methods=["PUT"])
+    @protect()
+    @permission_name("write")
+    def marks(self, pk):
+        """A batch of cell changes (marks, «Н»), all-or-nothing, with version checks.
+        ---
+        put:
+          summary: Сохранить пакет отметок
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    changes:
+                      type: array
+                      items:
+                        type: object
+                        properties:
+                          lesson_id: {type: integer}
+                          student_id: {type: integer}
+                          version: {type: integer, description: версия ячейки; 0 — новая}
+                          absent: {type: boolean}
+                          marks:
+                            type: array
+                            items:
+                              type: object
+                              properties:
+                                value: {type: string}
+                                kind: {type: string}
+          responses:
+            200:
+              description: Сохранённые ячейки с новыми версиями
+            400:
+              $ref: '#/components/responses/400'
+            403:
+              $ref: '#/components/responses/403'
+            409:
+              description: Конфликт версий; conflicts — текущие значения
+            422:
+              description: Недопустимая отметка или студент
+        """
+        try:
+            user = _user()
+            journal = journal_for_read(user, pk)
+            cells = save_cells(user, journal, self._body().get("changes"), clock.today())
+            db.session.commit()
+        except DomainError as exc:
+            return self._fail(exc)
+        return self.response(200, cells=cells)
+
+    @expose("/<int:pk>/final-grades", methods=["PUT"])
+    @protect()
+    @permission_name("write")
+    def final_grade(self, pk):
+        """Set a final grade; after the deadline only the Deputy, with a reason.
+        ---
+        put:
+          summary: Итоговая оценка
+          responses:
+            200:
+              description: Оценка сохранена
+            403:
+              $ref: '#/components/responses/403'
+            409:
+              description: Конфликт версий
+            422:
+              description: Недопустимое значение или нет основания
+        """
+        try:
+            user = _user()
+            journal = journal_for_read(user, pk)
+            grade = set_final_grade(user, journal, self._body(), clock.today())
+            db.session.commit()
+        except DomainError as exc:
+            return self._fail(exc)
+        return self.response(200, result=grade_dict(grade))
+
+    @expose("/<int:pk>/cells/<int:lesson_id>/<int:student_id>/history", methods=["GET"])
+    @protect()
+    @permission_name("read")
+    def history(self, pk, lesson_id, student_id):
+        """Who set or changed the cell, when, old and new value.
+        ---
+        get:
+          summary: История ячейки
+          responses:
+            200:
+              description: Изменения ячейки
+        """
+        try:
+            journal = journal_for_read(_user(), pk)
+        except DomainError as exc:
+            return self._fail(exc)
+        return self.response(200, result=cell_history(journal, lesson_id, student_id))
+
+    @expose("/<int:pk>/topics", methods=["GET"])
+    @protect()
+    @permission_name("read")
+    def topics(self, pk):
+        """Work-program topics, the next untaught topic first.
+        ---
+        get:
+          summary: Темы рабочей программы
+          responses:
+            200:
+              description: Темы
+        """
+        try:
+            journal = journal_for_read(_user(), pk)
+        except DomainError as exc:
+            return self._fail(exc)
+        return self.response(200, result=[{
+            "id": t.id, "position": t.position, "title": t.title, "hours": t.hours,
+            "lesson_type": t.lesson_type} for t in topics_for(journal)])
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_api(JournalApi)

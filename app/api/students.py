@@ -1,0 +1,41 @@
+"""`GET /api/v1/students/<id>/record` (2.2, 3.6): the student's record as JSON, for the
+student, their parents (while allowed, 5.2), their curator, their teachers (their disciplines
+only) and the administration; 403 for everyone else. The same service as the page."""
+from flask_appbuilder.api import BaseApi, expose
+from flask_appbuilder.security.decorators import permission_name, protect
+from flask_login import current_user
+
+from ..services import record as records
+
+
+class StudentRecordApi(BaseApi):
+    resource_name = "students"
+    allow_browser_login = True
+    csrf_exempt = False
+    openapi_spec_tag = "Students"
+
+    @expose("/<int:student_id>/record", methods=["GET"])
+    @protect()
+    @permission_name("get")
+    def record(self, student_id):
+        """The record of one student.
+        ---
+        get:
+          parameters:
+          - in: path
+            name: student_id
+            schema: {type: integer}
+          responses:
+            200: {description: "Текущий период, домашние задания, история"}
+            403: {description: "Нет доступа"}
+            404: {description: "Обучающийся не найден"}
+        """
+        try:
+            data = records.student_record(current_user, student_id)
+        except records.RecordError as exc:
+            return self.response(exc.status, message=str(exc))
+        return self.response(200, result=data)
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_api(StudentRecordApi)

@@ -1,0 +1,311 @@
+"""Verified backups (7.1): a consistent copy while the portal runs, its SHA-256, a test restore
+into a scratch database with row counts compared per table, restore with refusal of corrupt
+files, and rotation (the last BACKUP_KEEP copies are kept).
+
+SQLite: the online backup API (sqlite3.Connection.backup). PostgreSQL: `pg_dump -Fc` from an
+exported snapshot, so the counted rows are exactly the rows in the dump.
+"""
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import tempfile
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import create_engine, inspect as sa_inspect, select, text
+from sqlalchemy.engine import make_url
+
+from ..extensions import db
+from ..models import BackupRecord
+from . import audit
+
+LATEST_MARK_SQL = "SELECT max(updated_at) FROM journal_cell"
+
+
+class BackupError(Exception):
+    """A backup or restore refused or failed; the message is Russian."""
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def backup_dir() -> Path:
+    path = Path(current_app.config["BACKUP_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _url():
+    return make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def _engine_name() -> str:
+    return "postgresql" if _url().get_backend_name() == "postgresql" else "sqlite"
+
+
+def _sqlite_path(url=None) -> str:
+    return (url or _url()).database
+
+
+def _pg_env(url) -> tuple[dict, list[str]]:
+    """libpq connection arguments of a SQLAlchemy URL (password through the environment)."""
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    args = ["-h", url.host or "127.0.0.1", "-p", str(url.port or 5432)]
+    if url.username:
+        args += ["-U", url.username]
+    return env, args
+
+
+def _run(cmd: list[str], env: dict) -> None:
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BackupError(f"{cmd[0]} завершился с ошибкой: {done.stderr.strip()[:500]}")
+
+
+def _counts_sqlite(conn) -> dict:
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name")]
+    counts = {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+              for name in names}
+    latest = conn.execute(LATEST_MARK_SQL).fetchone()[0] if "journal_cell" in names else None
+    return {"tables": counts, "latest_mark": None if latest is None else str(latest)}
+
+
+def _counts_sqla(conn) -> dict:
+    names = sorted(sa_inspect(conn).get_table_names())
+    counts = {name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar()
+              for name in names}
+    latest = conn.execute(text(LATEST_MARK_SQL)).scalar() if "journal_cell" in names else None
+    return {"tables": counts, "latest_mark": None if latest is None else latest.isoformat()}
+
+
+# --- making a copy ----------------------------------------------------------------------------
+def _dump_sqlite(target: Path) -> dict:
+    source = sqlite3.connect(_sqlite_path())
+    try:
+        source.execute("BEGIN")  # one read transaction: the counts and the copy see the same data
+        counts = _counts_sqlite(source)
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+        source.rollback()
+    finally:
+        source.close()
+    return counts
+
+
+def _dump_postgresql(target: Path) -> dict:
+    url = _url()
+    engine = create_engine(url, isolation_level="REPEATABLE READ")
+    try:
+        with engine.connect() as conn:
+            snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar()
+            counts = _counts_sqla(conn)
+            env, args = _pg_env(url)
+            _run(["pg_dump", "-Fc", "--no-owner", f"--snapshot={snapshot}", *args,
+                  "-f", str(target), url.database], env)
+            conn.rollback()
+    finally:
+        engine.dispose()
+    return counts
+
+
+# --- restoring --------------------------------------------------------------------------------
+def _restore_sqlite(source: Path, database: str) -> None:
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dest = sqlite3.connect(database)
+    try:
+        src.backup(dest)
+    finally:
+        dest.close()
+        src.close()
+
+
+def _restore_postgresql(source: Path, url) -> None:
+    env, args = _pg_env(url)
+    _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+          *args, "-d", url.database, str(source)], env)
+
+
+def check_readable(path: Path, engine: str) -> None:
+    """Refuse a file that is not a readable backup of this kind."""
+    if engine == "sqlite":
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            raise BackupError(f"Файл {path.name} не читается как копия SQLite: {exc}") from None
+        if result != "ok":
+            raise BackupError(f"Файл {path.name} повреждён: {result}")
+        return
+    env, _args = _pg_env(_url())
+    done = subprocess.run(["pg_restore", "-l", str(path)], env=env, capture_output=True)
+    if done.returncode != 0:
+        raise BackupError(f"Файл {path.name} не читается как копия PostgreSQL (pg_restore -l).")
+
+
+def _scratch_counts(path: Path, engine: str) -> tuple[dict, float]:
+    """Restore into a scratch database; return its counts and the restore time in seconds."""
+    if engine == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="journal-verify-") as tmp:
+            scratch = str(Path(tmp) / "scratch.db")
+            started = time.monotonic()
+            _restore_sqlite(path, scratch)
+            seconds = time.monotonic() - started
+            conn = sqlite3.connect(scratch)
+            try:
+                return _counts_sqlite(conn), seconds
+            finally:
+                conn.close()
+    url = _url()
+    name = f"{url.database}_verify_{uuid.uuid4().hex[:8]}"[:63]
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            scratch_url = url.set(database=name)
+            started = time.monotonic()
+            _restore_postgresql(path, scratch_url)
+            seconds = time.monotonic() - started
+            scratch = create_engine(scratch_url)
+            try:
+                with scratch.connect() as conn:
+                    return _counts_sqla(conn), seconds
+            finally:
+                scratch.dispose()
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def verify(path: Path, engine: str, expected: dict) -> dict:
+    """7.1: restore into a scratch database and compare row counts and the latest mark."""
+    started = datetime.now(timezone.utc)
+    try:
+        check_readable(path, engine)
+        got, seconds = _scratch_counts(path, engine)
+    except BackupError as exc:
+        return {"ok": False, "error": str(exc), "checked_at": started.isoformat()}
+    differences = {name: [expected["tables"].get(name), got["tables"].get(name)]
+                   for name in sorted(set(expected["tables"]) | set(got["tables"]))
+                   if expected["tables"].get(name) != got["tables"].get(name)}
+    latest_ok = (expected["latest_mark"] or "")[:19] == (got["latest_mark"] or "")[:19]
+    return {"ok": not differences and latest_ok, "checked_at": started.isoformat(),
+            "restore_seconds": round(seconds, 3), "tables": len(got["tables"]),
+            "rows": sum(got["tables"].values()), "differences": differences,
+            "latest_mark": expected["latest_mark"], "latest_mark_restored": got["latest_mark"]}
+
+
+# --- the commands -----------------------------------------------------------------------------
+def make_backup(user=None) -> BackupRecord:
+    """Make, checksum and verify a backup; keep the last BACKUP_KEEP (7.1)."""
+    engine = _engine_name()
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+    target = backup_dir() / f"journal-{stamp}.{'sqlite3' if engine == 'sqlite' else 'dump'}"
+    db.session.remove()
+    counts = _dump_sqlite(target) if engine == "sqlite" else _dump_postgresql(target)
+    digest = sha256_file(target)
+    Path(f"{target}.sha256").write_text(f"{digest}  {target.name}\n")
+    result = verify(target, engine, counts)
+    record = BackupRecord(file_name=target.name, size_bytes=target.stat().st_size,
+                          sha256=digest, engine=engine, verified=bool(result["ok"]),
+                          verification=json.dumps(result, ensure_ascii=False, sort_keys=True))
+    db.session.add(record)
+    db.session.flush()
+    audit.record("backup_create", "backup", record.id, user=user,
+                 details={"file": target.name, "sha256": digest, "verified": result["ok"]})
+    rotate()
+    db.session.commit()
+    return record
+
+
+def rotate() -> list[str]:
+    """Delete the files of all but the last BACKUP_KEEP backups (their records stay)."""
+    keep = int(current_app.config.get("BACKUP_KEEP", 14))
+    records = db.session.scalars(select(BackupRecord).where(BackupRecord.removed.is_(False))
+                                 .order_by(BackupRecord.created_at.desc(),
+                                           BackupRecord.id.desc())).all()
+    removed = []
+    for record in records[keep:]:
+        for path in (backup_dir() / record.file_name,
+                     backup_dir() / f"{record.file_name}.sha256"):
+            path.unlink(missing_ok=True)
+        record.removed = True
+        removed.append(record.file_name)
+    return removed
+
+
+def expected_checksum(path: Path) -> str | None:
+    """The SHA-256 written next to the file, or the one in the backup list."""
+    sidecar = Path(f"{path}.sha256")
+    if sidecar.exists():
+        return sidecar.read_text().split()[0]
+    try:
+        return db.session.scalar(select(BackupRecord.sha256)
+                                 .where(BackupRecord.file_name == path.name))
+    except Exception:  # the database itself may be the thing being recovered
+        db.session.rollback()
+        return None
+
+
+def check_backup(path: Path) -> str:
+    """Refuse a missing, unreadable or checksum-mismatched file; return its engine."""
+    if not path.is_file():
+        raise BackupError(f"Файл {path} не найден.")
+    engine = _engine_name()
+    expected = expected_checksum(path)
+    if expected is None:
+        raise BackupError(f"Для файла {path.name} нет контрольной суммы (файл {path.name}"
+                          ".sha256 или запись в списке копий): восстановление отклонено.")
+    actual = sha256_file(path)
+    if actual != expected:
+        raise BackupError(f"Контрольная сумма файла {path.name} не совпадает (ожидалась "
+                          f"{expected[:12]}…, получена {actual[:12]}…): файл повреждён, "
+                          "восстановление отклонено.")
+    check_readable(path, engine)
+    return engine
+
+
+def restore(path: Path) -> float:
+    """Replace the database with the backup (after check_backup); returns seconds taken."""
+    engine = check_backup(path)
+    db.session.remove()
+    db.engine.dispose()  # no open connection holds the tables being replaced
+    started = time.monotonic()
+    if engine == "sqlite":
+        _restore_sqlite(path, _sqlite_path())
+    else:
+        _restore_postgresql(path, _url())
+    seconds = time.monotonic() - started
+    db.engine.dispose()
+    audit.record("backup_restore", "backup", None,
+                 details={"file": path.name, "seconds": round(seconds, 3)})
+    db.session.commit()
+    return seconds
+
+
+def backups() -> list[BackupRecord]:
+    return db.session.scalars(select(BackupRecord).order_by(BackupRecord.created_at.desc(),
+                                                            BackupRecord.id.desc())).all()

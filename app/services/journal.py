@@ -1,0 +1,237 @@
+"""The journal's rules: who may read and write a journal, its roster and its grid (1.6, 4.4, 5.3).
+
+Lessons, marks and final grades have their own modules (lessons.py, marks.py,
+final_grades.py); all of them use the access checks and the roster defined here.
+"""
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import (
+    FinalGrade, GroupMembership, Journal, JournalCell, Lesson, Mark, Period, Student,
+    SubgroupMember,
+)
+from .scopes import journal_filter, role_names
+
+OVERRIDE_ROLES = {"Deputy"}          # 4.7: final grades after the deadline
+LESSON_MANAGERS = {"Deputy", "Administration"}  # record a substitution in any journal (4.4)
+
+
+class DomainError(Exception):
+    status = 422
+
+    def __init__(self, message: str, status: int | None = None, payload: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+        self.payload = payload or {}
+
+
+class BadInput(DomainError):
+    status = 400
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+def journal_for_read(user, journal_id: int) -> Journal:
+    """The journal if the user may read it (row scope), else NotFound/Forbidden."""
+    journal = db.session.scalar(
+        select(Journal).where(Journal.id == journal_id)
+        .options(joinedload(Journal.group), joinedload(Journal.subgroup),
+                 joinedload(Journal.discipline), joinedload(Journal.teacher))
+    )
+    if journal is None:
+        raise NotFound("Журнал не найден.")
+    if not db.session.scalar(select(Journal.id).where(Journal.id == journal_id,
+                                                      journal_filter(user))):
+        raise Forbidden("Нет доступа к этому журналу.")
+    return journal
+
+
+def is_journal_teacher(user, journal: Journal) -> bool:
+    return getattr(user, "id", None) == journal.teacher_id
+
+
+def can_write_lesson(user, journal: Journal, lesson: Lesson) -> bool:
+    """4.4: the journal's teacher writes every lesson; a substitute only the lesson they gave."""
+    if is_journal_teacher(user, journal):
+        return True
+    return lesson.is_substitution and lesson.teacher_id == getattr(user, "id", None)
+
+
+def can_manage_lessons(user, journal: Journal) -> bool:
+    return is_journal_teacher(user, journal) or bool(role_names(user) & LESSON_MANAGERS)
+
+
+def roster_condition(journal: Journal):
+    """Students of the journal: the group's members, or the subgroup's members (5.3)."""
+    cond = GroupMembership.group_id == journal.group_id
+    if journal.subgroup_id:
+        cond = and_(cond, GroupMembership.student_id.in_(
+            select(SubgroupMember.student_id)
+            .where(SubgroupMember.subgroup_id == journal.subgroup_id)))
+    return cond
+
+
+def roster(journal: Journal, start: date | None = None, end: date | None = None) -> list[dict]:
+    """Students with their enrolment span in the group overlapping the academic year."""
+    year = journal.academic_year
+    start = start or year.start_date
+    end = end or year.end_date
+    rows = db.session.execute(
+        select(Student.id, Student.last_name, Student.first_name, Student.middle_name,
+               GroupMembership.start_date, GroupMembership.end_date)
+        .join(GroupMembership, GroupMembership.student_id == Student.id)
+        .where(roster_condition(journal), GroupMembership.start_date <= end,
+               or_(GroupMembership.end_date.is_(None), GroupMembership.end_date >= start))
+        .order_by(Student.last_name, Student.first_name, Student.id, GroupMembership.start_date)
+    ).all()
+    students: dict[int, dict] = {}
+    for sid, last, first, middle, since, until in rows:
+        entry = students.setdefault(sid, {
+            "id": sid, "name": f"{last} {first[:1]}.{(middle or '')[:1] + '.' if middle else ''}",
+            "full_name": " ".join(p for p in (last, first, middle) if p), "spans": []})
+        entry["spans"].append((since, until))
+    return list(students.values())
+
+
+def enrolled_on(student: dict, day: date) -> bool:
+    return any(since <= day and (until is None or until >= day)
+               for since, until in student["spans"])
+
+
+def cell_text(absent: bool, marks) -> str:
+    """How a cell reads in the paper journal: «Н» and/or the marks, e.g. "Н" or "5 4"."""
+    parts = ["Н"] if absent else []
+    parts += [m if isinstance(m, str) else m.value for m in marks]
+    return " ".join(parts)
+
+
+def average(values) -> float | None:
+    numbers = [int(v) for v in values if v in ("2", "3", "4", "5")]
+    return round(sum(numbers) / len(numbers), 2) if numbers else None
+
+
+def sibling_journal_ids(journal: Journal) -> list[int]:
+    """5.3: the journals of the other subgroups of the same group and discipline."""
+    return list(db.session.scalars(select(Journal.id).where(
+        Journal.group_id == journal.group_id, Journal.discipline_id == journal.discipline_id,
+        Journal.academic_year_id == journal.academic_year_id,
+        Journal.subgroup_id.is_not(None)).order_by(Journal.id)))
+
+
+def periods_of(journal: Journal) -> list[Period]:
+    return list(db.session.scalars(select(Period).where(
+        Period.academic_year_id == journal.academic_year_id).order_by(Period.number)))
+
+
+def grid_data(user, journal: Journal, today: date, both_subgroups: bool = False) -> dict:
+    """Everything the grid shows, in a constant number of queries (no query per row)."""
+    from .final_grades import allowed_kinds, is_locked
+    from .marks import mark_values
+    journal_ids = [journal.id]
+    rows_journal = journal
+    if both_subgroups and journal.subgroup_id:
+        journal_ids = sibling_journal_ids(journal) or [journal.id]
+        students = []
+        seen = set()
+        for jid in journal_ids:
+            other = journal if jid == journal.id else db.session.get(Journal, jid)
+            for s in roster(other):
+                if s["id"] not in seen:
+                    seen.add(s["id"])
+                    students.append(s)
+        students.sort(key=lambda s: s["full_name"])
+    else:
+        students = roster(rows_journal)
+    lessons = db.session.execute(
+        select(Lesson.id, Lesson.journal_id, Lesson.lesson_date, Lesson.pair_number,
+               Lesson.topic_id, Lesson.topic, Lesson.lesson_type, Lesson.hours, Lesson.homework,
+               Lesson.homework_kind, Lesson.teacher_id, Lesson.is_substitution, Lesson.is_late,
+               Lesson.attendance_taken)
+        .where(Lesson.journal_id.in_(journal_ids))
+        .order_by(Lesson.lesson_date, Lesson.pair_number, Lesson.id)
+    ).all()
+    cells = db.session.execute(
+        select(JournalCell.id, JournalCell.lesson_id, JournalCell.student_id, JournalCell.absent,
+               JournalCell.absence_reason, JournalCell.version)
+        .join(Lesson, Lesson.id == JournalCell.lesson_id)
+        .where(Lesson.journal_id.in_(journal_ids))
+    ).all()
+    marks = db.session.execute(
+        select(Mark.cell_id, Mark.value, Mark.work_kind)
+        .join(JournalCell, JournalCell.id == Mark.cell_id)
+        .join(Lesson, Lesson.id == JournalCell.lesson_id)
+        .where(Lesson.journal_id.in_(journal_ids))
+        .order_by(Mark.cell_id, Mark.position)
+    ).all()
+    finals = db.session.execute(
+        select(FinalGrade.student_id, FinalGrade.period_id, FinalGrade.kind, FinalGrade.value,
+               FinalGrade.version).where(FinalGrade.journal_id == journal.id)
+    ).all()
+    periods = periods_of(journal)
+    uid = getattr(user, "id", None)
+    teacher = uid == journal.teacher_id
+    marks_by_cell: dict[int, list] = {}
+    for cell_id, value, kind in marks:
+        marks_by_cell.setdefault(cell_id, []).append({"value": value, "kind": kind})
+    values_by_student: dict[int, list] = {}
+    cell_list = []
+    for cid, lid, sid, absent, reason, version in cells:
+        cell_marks = marks_by_cell.get(cid, [])
+        values_by_student.setdefault(sid, []).extend(m["value"] for m in cell_marks)
+        cell_list.append({"lesson_id": lid, "student_id": sid, "absent": absent,
+                          "reason": reason, "version": version, "marks": cell_marks})
+    lesson_list = []
+    for row in lessons:
+        editable = row.journal_id == journal.id and (
+            teacher or (row.is_substitution and row.teacher_id == uid))
+        lesson_list.append({
+            "id": row.id, "journal_id": row.journal_id, "date": row.lesson_date.isoformat(),
+            "pair": row.pair_number, "topic": row.topic or "", "topic_id": row.topic_id,
+            "lesson_type": row.lesson_type, "hours": row.hours, "homework": row.homework or "",
+            "homework_kind": row.homework_kind, "teacher_id": row.teacher_id,
+            "substitution": row.is_substitution, "late": row.is_late,
+            "attendance_taken": row.attendance_taken,
+            "complete": bool(row.topic_id or (row.topic or "").strip()), "editable": editable})
+    student_list = []
+    for s in students:
+        last_until = max((u for _, u in s["spans"] if u is not None), default=None)
+        still = any(u is None for _, u in s["spans"])
+        student_list.append({
+            "id": s["id"], "name": s["name"], "full_name": s["full_name"],
+            "spans": [[a.isoformat(), b.isoformat() if b else None] for a, b in s["spans"]],
+            "left_on": None if still or last_until is None else last_until.isoformat(),
+            "average": average(values_by_student.get(s["id"], []))})
+    override = bool(role_names(user) & OVERRIDE_ROLES)
+    return {
+        "journal": {
+            "id": journal.id, "title": journal.title, "group": journal.group.name,
+            "subgroup": journal.subgroup.name if journal.subgroup else None,
+            "discipline": str(journal.discipline), "teacher_id": journal.teacher_id,
+            "assessment_form": journal.assessment_form,
+            "mark_values": mark_values(journal), "can_write": teacher,
+            "can_override": override, "both_subgroups": len(journal_ids) > 1,
+            "has_subgroups": bool(journal.subgroup_id)},
+        "students": student_list, "lessons": lesson_list, "cells": cell_list,
+        "periods": [{"id": p.id, "name": p.name, "number": p.number,
+                     "deadline": p.final_grade_deadline.isoformat()
+                     if p.final_grade_deadline else None,
+                     "locked": is_locked(p, today)} for p in periods],
+        "final_kinds": allowed_kinds(journal),
+        "final_grades": [{"student_id": f.student_id, "period_id": f.period_id, "kind": f.kind,
+                          "value": f.value, "version": f.version} for f in finals],
+    }

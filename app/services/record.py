@@ -1,0 +1,337 @@
+"""A student's record (2.2, 3.6): current period by discipline, homework, history over all
+years; who may read it; reports of a wrong mark (to the teacher) and of access problems
+(to the curator, 5.4). Pages, the API and the XLSX export all call these functions."""
+from datetime import datetime, timedelta, timezone
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..models import (
+    CellChange, FinalGrade, GroupMembership, IssueReport, Journal, JournalCell, Lesson, Period,
+    Student, StudentGroup, SubgroupMember,
+)
+from . import audit
+from .clock import today
+from .scopes import (
+    curated_group_ids, parent_child_denial, parent_children, role_names,
+    taught_journal_ids,
+)
+
+HOMEWORK_DAYS = 7
+# The administration reads every record; IT keeps accounts, not personal records (4.1).
+RECORD_ALL_ROLES = {"Admin", "Administration", "Deputy"}
+REASONS = {"": "", "excused": "уважительная", "illness": "болезнь", "unexcused": "неуважительная"}
+FINAL_KINDS = {"semester": "семестр", "year": "год", "credit": "зачёт",
+               "diff_credit": "дифференцированный зачёт", "exam": "экзамен"}
+
+
+class RecordError(Exception):
+    status = 400
+
+
+class RecordDenied(RecordError):
+    status = 403
+
+
+class RecordNotFound(RecordError):
+    status = 404
+
+
+def _student(student_id) -> Student:
+    try:
+        student = db.session.get(Student, int(student_id))
+    except (TypeError, ValueError):
+        student = None
+    if student is None:
+        raise RecordNotFound(_("Обучающийся не найден."))
+    return student
+
+
+def parent_denial_message(student: Student, reason: str) -> str:
+    if reason == "adult":
+        born = student.birth_date
+        try:
+            birthday = born.replace(year=born.year + 18)
+        except ValueError:  # born on 29 February
+            birthday = born.replace(year=born.year + 18, month=3, day=1)
+        return _("Доступ прекращён: обучающемуся исполнилось 18 лет (%(day)s).",
+                 day=birthday.strftime("%d.%m.%Y"))
+    return _("Доступ прекращён: обучающийся больше не обучается в техникуме.")
+
+
+def record_scope(user, student: Student):
+    """Which journals of this student's record the user may read: None = all of them,
+    a select of journal ids = only those (a teacher: their disciplines). Raises RecordDenied."""
+    roles = role_names(user)
+    if roles & RECORD_ALL_ROLES or (student.user_id is not None
+                                      and student.user_id == user.id):
+        return None
+    if "Parent" in roles and db.session.scalar(
+            select(Student.id).where(Student.id == student.id,
+                                     Student.id.in_(parent_children(user)))):
+        reason = parent_child_denial(student)  # 5.2: ends at 18 or on leaving
+        if reason is None:
+            return None
+        raise RecordDenied(parent_denial_message(student, reason))
+    if "Curator" in roles and db.session.scalar(
+            select(StudentGroup.id).where(StudentGroup.id == student.group_id,
+                                          StudentGroup.id.in_(curated_group_ids(user)))):
+        return None
+    if roles & {"Teacher", "Curator"}:
+        own = taught_journal_ids(user)
+        if db.session.scalar(select(Journal.id).where(
+                Journal.id.in_(own), Journal.id.in_(_journal_ids(student)))) is not None:
+            return own
+    raise RecordDenied(_("Нет доступа к данным этого обучающегося."))
+
+
+def _journal_ids(student: Student):
+    """Journals of every group the student was in, their own subgroup only (5.3)."""
+    groups = select(GroupMembership.group_id).where(GroupMembership.student_id == student.id)
+    subgroups = select(SubgroupMember.subgroup_id).where(SubgroupMember.student_id == student.id)
+    return select(Journal.id).where(
+        or_(Journal.group_id == student.group_id, Journal.group_id.in_(groups)),
+        or_(Journal.subgroup_id.is_(None), Journal.subgroup_id.in_(subgroups)))
+
+
+def current_period(day=None):
+    day = day or today()
+    return db.session.scalar(select(Period).where(Period.start_date <= day)
+                             .order_by(Period.start_date.desc()).limit(1))
+
+
+def _mark_text(cell) -> str:
+    parts = (["Н"] if cell.absent else []) + [m.value for m in cell.marks]
+    return " ".join(parts)
+
+
+def _average(values) -> float | None:
+    numbers = [int(v) for v in values if v.isdigit()]
+    return round(sum(numbers) / len(numbers), 2) if numbers else None
+
+
+def student_record(user, student_id, audit_action: str = "record_view") -> dict:
+    """The whole record as plain data; writes the audit entry (4.1) and commits it."""
+    student = _student(student_id)
+    scope = record_scope(user, student)
+    journals_q = (select(Journal).where(Journal.id.in_(_journal_ids(student)))
+                  .options(joinedload(Journal.discipline), joinedload(Journal.teacher),
+                           joinedload(Journal.academic_year)))
+    if scope is not None:
+        journals_q = journals_q.where(Journal.id.in_(scope))
+    journals = {j.id: j for j in db.session.scalars(journals_q).unique()}
+    day = today()
+    period = current_period(day)
+    cells = {}
+    lessons = []
+    if journals and period is not None:
+        lessons = db.session.scalars(
+            select(Lesson).where(Lesson.journal_id.in_(journals),
+                                 Lesson.lesson_date.between(period.start_date, period.end_date),
+                                 Lesson.lesson_date <= day)
+            .order_by(Lesson.lesson_date, Lesson.pair_number)).all()
+        for cell in db.session.scalars(
+                select(JournalCell).where(JournalCell.student_id == student.id,
+                                          JournalCell.lesson_id.in_([ls.id for ls in lessons]))
+                .options(selectinload(JournalCell.marks))):
+            cells[cell.lesson_id] = cell
+    finals = db.session.scalars(
+        select(FinalGrade).where(FinalGrade.student_id == student.id,
+                                 FinalGrade.journal_id.in_(list(journals) or [0]))
+        .options(joinedload(FinalGrade.period).joinedload(Period.academic_year))).all()
+    disciplines = {}
+    for jid, journal in sorted(journals.items(), key=lambda kv: kv[1].discipline.code):
+        if period is not None and journal.academic_year_id != period.academic_year_id:
+            continue
+        disciplines[jid] = {
+            "journal_id": jid, "code": journal.discipline.code, "name": journal.discipline.name,
+            "kind": journal.discipline.kind, "teacher": _person(journal.teacher),
+            "entries": [], "absences": 0, "average": None, "final_grades": []}
+    for lesson in lessons:
+        cell = cells.get(lesson.id)
+        row = disciplines.get(lesson.journal_id)
+        if row is None or cell is None or not (cell.absent or cell.marks):
+            continue
+        row["entries"].append({
+            "lesson_id": lesson.id, "date": lesson.lesson_date.isoformat(),
+            "pair": lesson.pair_number, "marks": [m.value for m in cell.marks],
+            "absent": cell.absent, "absence_reason": REASONS.get(cell.absence_reason, ""),
+            "text": _mark_text(cell)})
+        row["absences"] += 1 if cell.absent else 0
+    for row in disciplines.values():
+        row["average"] = _average([m for e in row["entries"] for m in e["marks"]])
+    history = []
+    for grade in sorted(finals, key=lambda g: (g.period.start_date, g.journal_id)):
+        journal = journals[grade.journal_id]
+        item = {"academic_year": grade.period.academic_year.name, "period": grade.period.name,
+                "code": journal.discipline.code, "name": journal.discipline.name,
+                "discipline_kind": journal.discipline.kind, "kind": grade.kind,
+                "kind_label": FINAL_KINDS.get(grade.kind, grade.kind), "value": grade.value}
+        history.append(item)
+        if period is not None and grade.period_id == period.id and grade.journal_id in disciplines:
+            disciplines[grade.journal_id]["final_grades"].append(item)
+    homework = []
+    if journals:
+        for lesson in db.session.scalars(
+                select(Lesson).where(Lesson.journal_id.in_(journals),
+                                     Lesson.lesson_date.between(day - timedelta(days=HOMEWORK_DAYS),
+                                                                day),
+                                     Lesson.homework.is_not(None), Lesson.homework != "")
+                .order_by(Lesson.lesson_date.desc(), Lesson.pair_number)):
+            homework.append({"date": lesson.lesson_date.isoformat(),
+                             "discipline": str(journals[lesson.journal_id].discipline),
+                             "text": lesson.homework, "kind": lesson.homework_kind})
+    audit.record(audit_action, "student", student.id,
+                 details={"scope": "all" if scope is None else "own_disciplines"})
+    db.session.commit()
+    return {
+        "student": {"id": student.id, "full_name": student.full_name,
+                    "group": student.group.name, "status": student.status,
+                    "record_book_number": student.record_book_number},
+        "today": day.isoformat(),
+        "period": None if period is None else {
+            "name": str(period), "start_date": period.start_date.isoformat(),
+            "end_date": period.end_date.isoformat()},
+        "limited_to_own_disciplines": scope is not None,
+        "disciplines": list(disciplines.values()),
+        "homework": homework,
+        "history": history,
+    }
+
+
+def _person(user) -> str:
+    return f"{user.last_name} {user.first_name}" if user else ""
+
+
+def visible_children(user) -> list[tuple[Student, str | None]]:
+    """A parent's linked children, each with the reason access ended (None = allowed)."""
+    children = db.session.scalars(select(Student).where(Student.id.in_(parent_children(user)))
+                                  .options(joinedload(Student.group))
+                                  .order_by(Student.last_name)).all()
+    return [(c, (lambda r: r and parent_denial_message(c, r))(parent_child_denial(c)))
+            for c in children]
+
+
+# --- Reports of a wrong mark (to the teacher) and of access problems (to the curator) --------
+def _reporter_may_report(user, student: Student) -> None:
+    """Only the student and their linked parent (while allowed) report (5.4)."""
+    if student.user_id == user.id:
+        return
+    if "Parent" in role_names(user):
+        record_scope(user, student)  # raises with the reason when access ended
+        return
+    raise RecordDenied(_("Сообщить об ошибке может только сам обучающийся или его родитель."))
+
+
+def _clean_text(text) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise RecordError(_("Опишите проблему."))
+    if len(text) > 4000:
+        raise RecordError(_("Текст слишком длинный (не более 4000 знаков)."))
+    return text
+
+
+def report_wrong_mark(user, student_id, lesson_id, text) -> IssueReport:
+    student = _student(student_id)
+    _reporter_may_report(user, student)
+    try:
+        lesson = db.session.get(Lesson, int(lesson_id))
+    except (TypeError, ValueError):
+        lesson = None
+    cell = lesson and db.session.scalar(select(JournalCell).where(
+        JournalCell.lesson_id == lesson.id, JournalCell.student_id == student.id))
+    if cell is None or lesson.journal_id not in set(db.session.scalars(_journal_ids(student))):
+        raise RecordNotFound(_("Оценка не найдена."))
+    report = IssueReport(kind="wrong_mark", student_id=student.id, reporter_id=user.id,
+                         assignee_id=lesson.teacher_id, lesson_id=lesson.id,
+                         text=_clean_text(text), status="open")
+    db.session.add(report)
+    db.session.flush()
+    audit.record("issue_report", "issue_report", report.id,
+                 details={"kind": "wrong_mark", "lesson_id": lesson.id})
+    db.session.commit()
+    return report
+
+
+def report_access_problem(user, student_id, text) -> IssueReport:
+    student = _student(student_id)
+    linked = student.user_id == user.id or db.session.scalar(
+        select(Student.id).where(Student.id == student.id, Student.id.in_(parent_children(user))))
+    if not linked:  # a parent whose access ended may still ask the curator
+        raise RecordDenied(_("Сообщить о проблеме может только сам обучающийся или его родитель."))
+    if student.group.curator_id is None:
+        raise RecordError(_("У группы не назначен куратор."))
+    report = IssueReport(kind="access", student_id=student.id, reporter_id=user.id,
+                         assignee_id=student.group.curator_id, text=_clean_text(text),
+                         status="open")
+    db.session.add(report)
+    db.session.flush()
+    audit.record("issue_report", "issue_report", report.id, details={"kind": "access"})
+    db.session.commit()
+    return report
+
+
+def reports_of_reporter(user) -> list[IssueReport]:
+    return db.session.scalars(select(IssueReport).where(IssueReport.reporter_id == user.id)
+                              .options(joinedload(IssueReport.lesson).joinedload(Lesson.journal)
+                                       .joinedload(Journal.discipline),
+                                       joinedload(IssueReport.student))
+                              .order_by(IssueReport.created_at.desc())).all()
+
+
+def reports_assigned(user, open_only: bool = False) -> list[IssueReport]:
+    q = (select(IssueReport).where(IssueReport.assignee_id == user.id)
+         .options(joinedload(IssueReport.lesson).joinedload(Lesson.journal)
+                  .joinedload(Journal.discipline), joinedload(IssueReport.student),
+                  joinedload(IssueReport.reporter))
+         .order_by(IssueReport.status != "open", IssueReport.created_at.desc()))
+    if open_only:
+        q = q.where(IssueReport.status == "open")
+    return db.session.scalars(q).all()
+
+
+def report_for_assignee(user, report_id) -> tuple[IssueReport, list[CellChange], str]:
+    """The report with the mark's history and the current cell (what the teacher checks)."""
+    try:
+        report = db.session.get(IssueReport, int(report_id))
+    except (TypeError, ValueError):
+        report = None
+    if report is None or report.assignee_id != user.id:
+        raise RecordNotFound(_("Обращение не найдено."))
+    history, current = [], ""
+    if report.lesson_id:
+        history = db.session.scalars(select(CellChange).where(
+            CellChange.lesson_id == report.lesson_id, CellChange.student_id == report.student_id)
+            .options(joinedload(CellChange.changed_by))
+            .order_by(CellChange.changed_at, CellChange.id)).all()
+        cell = db.session.scalar(select(JournalCell).where(
+            JournalCell.lesson_id == report.lesson_id,
+            JournalCell.student_id == report.student_id).options(selectinload(JournalCell.marks)))
+        current = _mark_text(cell) if cell else ""
+    return report, history, current
+
+
+def answer_report(user, report_id, outcome, answer) -> IssueReport:
+    report, _history, _current = report_for_assignee(user, report_id)
+    allowed = ("corrected", "confirmed") if report.kind == "wrong_mark" else ("resolved",)
+    if outcome not in allowed:
+        raise RecordError(_("Выберите итог рассмотрения."))
+    if report.status != "open":
+        raise RecordError(_("Ответ на это обращение уже дан."))
+    report.status = outcome
+    report.answer = _clean_text(answer)
+    report.answered_at = datetime.now(timezone.utc)
+    audit.record("issue_answer", "issue_report", report.id, details={"status": outcome})
+    db.session.commit()
+    return report
+
+
+def own_student_ids(user) -> list[int]:
+    """Records this account opens directly: its own, or a parent's children."""
+    ids = list(db.session.scalars(select(Student.id).where(Student.user_id == user.id)))
+    ids += [c.id for c, reason in visible_children(user) if reason is None]
+    return ids
+

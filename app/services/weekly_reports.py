@@ -1,0 +1,220 @@
+"""Weekly report to parents (3.3, 5.2): per student of a group and week — marks, absences
+with reasons, homework, remarks; shown as a page, printed, and e-mailed to each parent.
+Sending is idempotent per student, week and address (WeeklyReportDelivery)."""
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..models import (
+    Journal, JournalCell, Lesson, Parent, Student, StudentGroup, StudentParent, SubgroupMember,
+    WeeklyReportDelivery,
+)
+from . import audit
+from .clock import today
+from .mailer import MailError, send_mail
+from .record import REASONS
+from .scopes import ALL_STUDENTS_ROLES, parent_child_denial, role_names
+
+HOMEWORK_KINDS = {"none": "", "practical": "практическая работа",
+                  "laboratory": "лабораторная работа", "control": "контрольная работа",
+                  "independent": "самостоятельная работа"}
+
+
+class WeeklyReportError(Exception):
+    status = 400
+
+
+class WeeklyReportDenied(WeeklyReportError):
+    status = 403
+
+
+def parse_week(text) -> date:
+    """The Monday of the week containing a dd.mm.yyyy or ISO date; empty = last week."""
+    text = (text or "").strip()
+    if not text:
+        day = today() - timedelta(days=7)
+    else:
+        try:
+            day = (datetime.strptime(text, "%d.%m.%Y").date() if "." in text
+                   else date.fromisoformat(text))
+        except ValueError:
+            raise WeeklyReportError(
+                _("Неверная дата недели: укажите ДД.ММ.ГГГГ (например, 13.10.2025).")) from None
+    return day - timedelta(days=day.weekday())
+
+
+def group_for(user, group_id=None, name=None) -> StudentGroup:
+    """The group whose reports `user` may see: its curator or the administration
+    (user None = the scheduler's command)."""
+    group = None
+    if name is not None:
+        group = db.session.scalar(select(StudentGroup).where(StudentGroup.name == name.strip()))
+    else:
+        try:
+            group = db.session.get(StudentGroup, int(group_id))
+        except (TypeError, ValueError):
+            group = None
+    if group is None:
+        raise WeeklyReportError(_("Группа не найдена."))
+    if user is not None and not (role_names(user) & ALL_STUDENTS_ROLES
+                                 or group.curator_id == user.id):
+        raise WeeklyReportDenied(_("Еженедельные отчёты группы доступны её куратору "
+                                   "и администрации."))
+    return group
+
+
+def build(group: StudentGroup, week_start: date) -> list[dict]:
+    """One report per student of the group (a fixed number of queries for the whole group)."""
+    week_end = week_start + timedelta(days=6)
+    students = db.session.scalars(
+        select(Student).where(Student.group_id == group.id,
+                              Student.status.in_(("studying", "academic_leave")))
+        .options(selectinload(Student.parent_links).joinedload(StudentParent.parent))
+        .order_by(Student.last_name, Student.first_name)).all()
+    ids = [s.id for s in students]
+    subgroups = defaultdict(set)
+    for member in db.session.execute(select(SubgroupMember.student_id, SubgroupMember.subgroup_id)
+                                     .where(SubgroupMember.student_id.in_(ids or [0]))):
+        subgroups[member.student_id].add(member.subgroup_id)
+    lessons = db.session.scalars(
+        select(Lesson).join(Journal).where(Journal.group_id == group.id,
+                                           Lesson.lesson_date.between(week_start, week_end))
+        .options(joinedload(Lesson.journal).joinedload(Journal.discipline))
+        .order_by(Lesson.lesson_date, Lesson.pair_number)).all()
+    cells = {(c.lesson_id, c.student_id): c for c in db.session.scalars(
+        select(JournalCell).where(JournalCell.lesson_id.in_([ls.id for ls in lessons] or [0]),
+                                  JournalCell.student_id.in_(ids or [0]))
+        .options(selectinload(JournalCell.marks)))}
+    reports = []
+    for student in students:
+        marks, absences, homework = [], [], []
+        for lesson in lessons:
+            sub = lesson.journal.subgroup_id
+            if sub is not None and sub not in subgroups[student.id]:
+                continue
+            discipline = str(lesson.journal.discipline)
+            if lesson.homework and lesson.homework.strip():
+                homework.append({"date": lesson.lesson_date, "discipline": discipline,
+                                 "text": lesson.homework,
+                                 "kind": HOMEWORK_KINDS.get(lesson.homework_kind, "")})
+            cell = cells.get((lesson.id, student.id))
+            if cell is None:
+                continue
+            if cell.marks:
+                marks.append({"date": lesson.lesson_date, "discipline": discipline,
+                              "marks": [m.value for m in cell.marks]})
+            if cell.absent:
+                absences.append({"date": lesson.lesson_date, "discipline": discipline,
+                                 "reason": REASONS.get(cell.absence_reason, "")
+                                 or "причина не указана"})
+        reports.append({"student": student, "week_start": week_start, "week_end": week_end,
+                        "marks": marks, "absences": absences, "homework": homework,
+                        "remarks": _remarks(marks, absences)})
+    return reports
+
+
+def _remarks(marks, absences) -> list[str]:
+    remarks = []
+    failing = [f"{m['discipline']} ({m['date']:%d.%m.%Y})" for m in marks
+               if {"2", "незач"} & set(m["marks"])]
+    if failing:
+        remarks.append("Неудовлетворительные оценки: " + "; ".join(failing) + ".")
+    unexcused = sum(1 for a in absences if a["reason"] in ("неуважительная",
+                                                           "причина не указана"))
+    if unexcused:
+        remarks.append(f"Пропуски без уважительной причины: {unexcused}.")
+    if not marks and not absences:
+        remarks.append("За неделю нет отметок и пропусков.")
+    return remarks
+
+
+def subject(report: dict, group: StudentGroup) -> str:
+    return (f"Еженедельный отчёт: {report['student'].short_name}, группа {group.name}, "
+            f"{report['week_start']:%d.%m.%Y}–{report['week_end']:%d.%m.%Y}")
+
+
+def text_body(report: dict, group: StudentGroup) -> str:
+    s = report["student"]
+    lines = ["Здравствуйте!", "",
+             f"Еженедельный отчёт об успеваемости и посещаемости: {s.full_name}, группа "
+             f"{group.name}, неделя {report['week_start']:%d.%m.%Y}–"
+             f"{report['week_end']:%d.%m.%Y}.", "", "Оценки:"]
+    lines += [f"  {m['date']:%d.%m.%Y} {m['discipline']}: {', '.join(m['marks'])}"
+              for m in report["marks"]] or ["  нет"]
+    lines += ["", "Пропуски:"]
+    lines += [f"  {a['date']:%d.%m.%Y} {a['discipline']}: {a['reason']}"
+              for a in report["absences"]] or ["  нет"]
+    lines += ["", "Домашние задания:"]
+    lines += [f"  {h['date']:%d.%m.%Y} {h['discipline']}: {h['text']}"
+              + (f" ({h['kind']})" if h["kind"] else "") for h in report["homework"]] or ["  нет"]
+    lines += ["", "Замечания:"] + [f"  {r}" for r in report["remarks"]]
+    lines += ["", "Куратор группы: " + (f"{group.curator.last_name} {group.curator.first_name}"
+                                        if group.curator else "не назначен"),
+              "Письмо сформировано электронным журналом техникума."]
+    return "\n".join(lines)
+
+
+def recipients(report: dict) -> tuple[list[tuple[Parent, str]], str | None]:
+    """Parents with an address; none once the student is an adult or has left (5.2)."""
+    reason = parent_child_denial(report["student"])
+    if reason is not None:
+        return [], ("обучающийся совершеннолетний" if reason == "adult"
+                    else "обучающийся выбыл")
+    found = [(link.parent, link.parent.email.strip()) for link in report["student"].parent_links
+             if link.parent.email and link.parent.email.strip()]
+    return found, None if found else "нет адреса эл. почты родителя"
+
+
+def send(group: StudentGroup, week_start: date, user=None) -> dict:
+    """E-mail every report; already sent (week, student, address) are skipped, a refused
+    address is recorded as failed and the others still go out."""
+    result = {"sent": [], "skipped": [], "failed": [], "no_recipient": []}
+    reports = build(group, week_start)
+    done = {(d.student_id, d.recipient_email): d for d in db.session.scalars(
+        select(WeeklyReportDelivery).where(
+            WeeklyReportDelivery.week_start == week_start,
+            WeeklyReportDelivery.student_id.in_([r["student"].id for r in reports] or [0])))}
+    for report in reports:
+        student = report["student"]
+        addresses, why_none = recipients(report)
+        if why_none:
+            result["no_recipient"].append((student.full_name, why_none))
+        for _parent, email in addresses:
+            key = (student.id, email)
+            delivery = done.get(key)
+            if delivery is not None and delivery.status == "sent":
+                result["skipped"].append((student.full_name, email))
+                continue
+            try:
+                send_mail(email, subject(report, group), text_body(report, group))
+                status, error = "sent", None
+                result["sent"].append((student.full_name, email))
+            except MailError as exc:
+                status, error = "failed", str(exc)
+                result["failed"].append((student.full_name, email, error))
+            if delivery is None:
+                delivery = WeeklyReportDelivery(student_id=student.id, week_start=week_start,
+                                                recipient_email=email, status=status)
+                db.session.add(delivery)
+                done[key] = delivery
+            delivery.status, delivery.error = status, error
+            db.session.commit()  # per recipient: a later failure never undoes a sent one
+    audit.record("weekly_reports_send", "group", group.id, user=user,
+                 details={"week_start": week_start.isoformat(), "sent": len(result["sent"]),
+                          "failed": len(result["failed"]), "skipped": len(result["skipped"])})
+    db.session.commit()
+    return result
+
+
+def deliveries(group: StudentGroup, week_start: date) -> dict[int, list[WeeklyReportDelivery]]:
+    rows = db.session.scalars(select(WeeklyReportDelivery).join(Student).where(
+        Student.group_id == group.id, WeeklyReportDelivery.week_start == week_start)).all()
+    found = defaultdict(list)
+    for row in rows:
+        found[row.student_id].append(row)
+    return found
+

@@ -1,0 +1,94 @@
+"""IT's archive and retention pages (7.3, 7.4): archive a year, archives by retention date
+(those past it highlighted), destruction with confirmation, destruction acts."""
+import json
+
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import lazy_gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import AcademicYear, ArchiveRecord, DestructionAct
+from ..services import archive
+from ..services.clock import today
+
+
+def _names(user_ids) -> dict:
+    """Account id → full name, in one query."""
+    from flask_appbuilder.security.sqla.models import User
+    users = db.session.scalars(select(User).where(User.id.in_(user_ids))) if user_ids else []
+    return {u.id: f"{u.get_full_name()} ({u.username})" for u in users}
+
+
+class ArchiveView(BaseView):
+    route_base = "/archive"
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        years = db.session.scalars(select(AcademicYear).order_by(AcademicYear.start_date.desc()))
+        return self.render_template("archive/index.html", records=archive.archives(),
+                                    years=list(years), today=today())
+
+    @expose("/run", methods=["POST"])
+    @has_access
+    @permission_name("run")
+    def run(self):
+        try:
+            made, refused = archive.archive_year(request.form.get("year", ""), user=current_user)
+        except archive.ArchiveError as exc:
+            flash(str(exc), "danger")
+            return redirect(url_for("ArchiveView.index"))
+        flash(str(_("Заархивировано групп: %(n)s.", n=len(made))), "success")
+        for line in refused:
+            flash(line, "warning")
+        return redirect(url_for("ArchiveView.index"))
+
+    @expose("/<int:archive_id>/destroy", methods=["GET", "POST"])
+    @has_access
+    @permission_name("destroy")
+    def destroy(self, archive_id):
+        record = db.session.get(ArchiveRecord, archive_id)
+        if record is None:
+            abort(404)
+        if request.method == "POST":
+            try:
+                act = archive.destroy(archive_id, current_user,
+                                      confirmed=request.form.get("confirm") == "yes",
+                                      note=request.form.get("note", ""))
+            except archive.ArchiveError as exc:
+                flash(str(exc), "danger")
+                return self.render_template("archive/destroy.html", record=record,
+                                            files=archive.verify_files(record),
+                                            today=today()), 409
+            flash(str(_("Архив уничтожен, составлен акт №%(n)s.", n=act.id)), "success")
+            return redirect(url_for("ArchiveView.act", act_id=act.id))
+        return self.render_template("archive/destroy.html", record=record,
+                                    files=archive.verify_files(record), today=today())
+
+    @expose("/acts")
+    @has_access
+    @permission_name("index")
+    def acts(self):
+        acts = archive.acts()
+        return self.render_template("archive/acts.html", acts=acts,
+                                    names=_names({a.destroyed_by_id for a in acts}))
+
+    @expose("/acts/<int:act_id>")
+    @has_access
+    @permission_name("index")
+    def act(self, act_id):
+        act = db.session.get(DestructionAct, act_id)
+        if act is None:
+            abort(404)
+        return self.render_template("archive/act.html", act=act, files=json.loads(act.files),
+                                    names=_names({act.destroyed_by_id}))
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_view(ArchiveView, "ArchiveView", label=_("Архив и сроки хранения"),
+                        icon="fa-archive", category="Service",
+                        category_label=_("Сопровождение"))

@@ -1,0 +1,51 @@
+"""Hours delivered per teacher and month against the load (1.7): page and XLSX."""
+from flask import Response, request
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import AcademicYear
+from ..services import audit, clock
+from ..services.hours import MONTHS, hours_report, hours_xlsx, year_months
+
+
+def _year() -> AcademicYear | None:
+    years = db.session.scalars(select(AcademicYear).order_by(AcademicYear.start_date)).all()
+    wanted = request.args.get("year", type=int)
+    chosen = next((y for y in years if y.id == wanted), None)
+    if chosen is None:
+        day = clock.today()
+        chosen = next((y for y in years if y.start_date <= day <= y.end_date),
+                      years[-1] if years else None)
+    return chosen, years
+
+
+class HoursView(BaseView):
+    route_base = "/hours"
+    default_view = "report"
+
+    @expose("/")
+    @has_access
+    def report(self):
+        year, years = _year()
+        rows = hours_report(current_user, year) if year else []
+        return self.render_template("journal/hours.html", year=year, years=years, rows=rows,
+                                    months=year_months(year) if year else [],
+                                    month_names=MONTHS, title=_("Вычитанные часы"))
+
+    @expose("/xlsx/")
+    @has_access
+    def xlsx(self):
+        year, _years = _year()
+        if year is None:
+            return Response(status=404)
+        data = hours_xlsx(hours_report(current_user, year), year)
+        audit.record("export", "hours_report", year.id, details={"format": "xlsx"})
+        db.session.commit()
+        return Response(data, mimetype="application/vnd.openxmlformats-officedocument."
+                                        "spreadsheetml.sheet",
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="hours-{year.start_date.year}.xlsx"'})

@@ -1,0 +1,181 @@
+"""Journal pages: the list, the grid (filled through the JSON API), lesson entry, print,
+XLSX (1.6, 4.4-4.8). The rules live in app/services/journal.py and its sibling modules."""
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import lazy_gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Journal
+from ..models.curriculum import LESSON_TYPES
+from ..models.journal import HOMEWORK_KINDS
+from ..services import audit, clock
+from ..services.dashboard import link, provider
+from ..services.journal import DomainError, can_manage_lessons, grid_data, journal_for_read
+from ..services.lessons import create_lesson, delete_lesson, lesson_of, topics_for, update_lesson
+from ..services.scopes import journal_filter
+from .base import LESSON_TYPES as LESSON_TYPE_LABELS
+
+HOMEWORK_LABELS = {"none": _("без вида"), "practical": _("практическая работа"),
+                   "laboratory": _("лабораторная работа"), "control": _("контрольная работа"),
+                   "independent": _("самостоятельная работа")}
+
+
+def readable_journals(user):
+    return db.session.scalars(
+        select(Journal).where(journal_filter(user))
+        .options(joinedload(Journal.group), joinedload(Journal.subgroup),
+                 joinedload(Journal.discipline), joinedload(Journal.teacher))
+        .order_by(Journal.group_id, Journal.discipline_id, Journal.subgroup_id)).unique().all()
+
+
+def _journal_or_abort(pk: int) -> Journal:
+    try:
+        return journal_for_read(current_user, pk)
+    except DomainError as exc:
+        abort(exc.status, exc.message)
+
+
+class JournalView(BaseView):
+    route_base = "/journal"
+    default_view = "list"
+
+    @expose("/")
+    @has_access
+    def list(self):
+        journals = readable_journals(current_user)
+        return self.render_template("journal/list.html", journals=journals,
+                                    title=_("Журналы"))
+
+    @expose("/<int:pk>/")
+    @has_access
+    def grid(self, pk):
+        journal = _journal_or_abort(pk)
+        audit.record("journal_view", "journal", journal.id)
+        db.session.commit()
+        return self.render_template(
+            "journal/grid.html", journal=journal, title=journal.title,
+            both=request.args.get("subgroups") == "all",
+            can_lesson=can_manage_lessons(current_user, journal))
+
+    def _lesson_form(self, journal, lesson=None, data=None, error=None):
+        return self.render_template(
+            "journal/lesson_form.html", journal=journal, lesson=lesson, data=data or {},
+            error=error, topics=topics_for(journal), today=clock.today(),
+            lesson_types=LESSON_TYPE_LABELS, homework_kinds=HOMEWORK_LABELS,
+            substitutes=_teachers(), title=_("Занятие")), 400 if error else 200
+
+    @expose("/<int:pk>/lesson/", methods=["GET", "POST"])
+    @expose("/<int:pk>/lesson/<int:lesson_id>/", methods=["GET", "POST"])
+    @has_access
+    def lesson(self, pk, lesson_id=None):
+        journal = _journal_or_abort(pk)
+        lesson = None
+        try:
+            if lesson_id is not None:
+                lesson = lesson_of(journal, lesson_id)
+            if request.method == "GET":
+                return self._lesson_form(journal, lesson)
+            form = request.form.to_dict()
+            if lesson is not None and form.get("action") == "delete":
+                delete_lesson(current_user, journal, lesson)
+                flash(str(_("Занятие удалено.")), "info")
+            elif lesson is not None:
+                update_lesson(current_user, journal, lesson, form, clock.today())
+                flash(str(_("Занятие сохранено.")), "info")
+            else:
+                lesson = create_lesson(current_user, journal, form, clock.today())
+                flash(str(_("Занятие записано.")), "info")
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            if request.method == "GET":
+                abort(exc.status, exc.message)
+            return self._lesson_form(journal, lesson, request.form, exc.message)
+        return redirect(url_for("JournalView.grid", pk=journal.id))
+
+    @expose("/<int:pk>/print/")
+    @has_access
+    def print(self, pk):
+        journal = _journal_or_abort(pk)
+        data = grid_data(current_user, journal, clock.today())
+        audit.record("export", "journal", journal.id, details={"format": "print"})
+        db.session.commit()
+        return self.render_template("journal/print.html", journal=journal, data=data,
+                                    table=paper_table(data), lesson_types=LESSON_TYPE_LABELS,
+                                    homework_kinds=HOMEWORK_LABELS, title=journal.title)
+
+    @expose("/<int:pk>/xlsx/")
+    @has_access
+    def xlsx(self, pk):
+        from .journal_export import journal_xlsx_response
+        journal = _journal_or_abort(pk)
+        data = grid_data(current_user, journal, clock.today())
+        audit.record("export", "journal", journal.id, details={"format": "xlsx"})
+        db.session.commit()
+        return journal_xlsx_response(journal, data, paper_table(data))
+
+
+def _teachers():
+    from flask_appbuilder.security.sqla.models import Role, User
+    return db.session.scalars(select(User).join(User.roles).where(
+        Role.name == "Teacher", User.active.is_(True))
+        .order_by(User.last_name, User.first_name)).unique().all()
+
+
+def paper_table(data: dict) -> list[dict]:
+    """Rows of the paper journal: each student's cell texts in lesson order and finals."""
+    from datetime import date
+    from ..services.journal import cell_text
+    cells = {(c["lesson_id"], c["student_id"]): c for c in data["cells"]}
+    rows = []
+    for student in data["students"]:
+        spans = [(date.fromisoformat(a), date.fromisoformat(b) if b else None)
+                 for a, b in student["spans"]]
+        texts = []
+        for lesson in data["lessons"]:
+            day = date.fromisoformat(lesson["date"])
+            enrolled = any(a <= day and (b is None or b >= day) for a, b in spans)
+            cell = cells.get((lesson["id"], student["id"]))
+            texts.append(cell_text(cell["absent"], [m["value"] for m in cell["marks"]])
+                         if cell else ("" if enrolled else "—"))
+        finals = {(f["period_id"], f["kind"]): f["value"] for f in data["final_grades"]
+                  if f["student_id"] == student["id"]}
+        rows.append({"student": student, "cells": texts, "finals": finals})
+    return rows
+
+
+@provider("Teacher")
+def teacher_block(user):
+    journals = db.session.scalars(
+        select(Journal).where(Journal.teacher_id == user.id)
+        .options(joinedload(Journal.group), joinedload(Journal.subgroup),
+                 joinedload(Journal.discipline)).order_by(Journal.group_id)).unique().all()
+    items = [link(j.title, "JournalView.grid", pk=j.id) for j in journals]
+    items.append(link(str(_("Вычитанные часы")), "HoursView.report"))
+    return str(_("Мои журналы")), items
+
+
+@provider("Curator")
+def curator_block(user):
+    from ..models import StudentGroup
+    journals = db.session.scalars(
+        select(Journal).join(StudentGroup, StudentGroup.id == Journal.group_id)
+        .where(StudentGroup.curator_id == user.id)
+        .options(joinedload(Journal.group), joinedload(Journal.subgroup),
+                 joinedload(Journal.discipline)).order_by(Journal.id)).unique().all()
+    if not journals:
+        return None
+    return str(_("Журналы моих групп")), [link(j.title, "JournalView.grid", pk=j.id)
+                                          for j in journals]
+
+
+def register(appbuilder) -> None:
+    from .hours import HoursView
+    appbuilder.add_view(JournalView, "journals", label=_("Журналы"), category="Journal",
+                        category_label=_("Журнал"), icon="fa-book")
+    appbuilder.add_view(HoursView, "hours", label=_("Вычитанные часы"), category="Journal",
+                        icon="fa-clock-o")

@@ -1,0 +1,46 @@
+"""The journal as an XLSX workbook laid out like the paper journal: the marks grid, then the
+lessons with dates, topics and homework (4.8)."""
+from io import BytesIO
+
+from flask import Response
+
+
+def journal_xlsx_response(journal, data: dict, table: list[dict]) -> Response:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    book = Workbook()
+    grid = book.active
+    grid.title = "Отметки"
+    grid.append([journal.title])
+    grid["A1"].font = Font(bold=True)
+    lessons = data["lessons"]
+    finals = [(p, k) for p in data["periods"] for k in data["final_kinds"]]
+    grid.append(["№", "Студент"] + [_ru(l["date"]) for l in lessons]
+                + [f"{p['name']}: {k}" for p, k in finals] + ["Средний балл"])
+    for n, row in enumerate(table, start=1):
+        grid.append([n, row["student"]["full_name"]] + row["cells"]
+                    + [row["finals"].get((p["id"], k), "") for p, k in finals]
+                    + [row["student"]["average"]])
+    grid.column_dimensions["B"].width = 34
+    sheet = book.create_sheet("Занятия")
+    sheet.append(["Дата", "Пара", "Часы", "Тема", "Вид занятия", "Домашнее задание",
+                  "Замена", "Внесено позже"])
+    for l in lessons:
+        sheet.append([_ru(l["date"]), l["pair"], l["hours"], l["topic"], l["lesson_type"],
+                      l["homework"], "да" if l["substitution"] else "",
+                      "да" if l["late"] else ""])
+    sheet.column_dimensions["D"].width = 60
+    sheet.column_dimensions["F"].width = 40
+    for cell in sheet["D"]:
+        cell.alignment = Alignment(wrap_text=True)
+    out = BytesIO()
+    book.save(out)
+    return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument."
+                                             "spreadsheetml.sheet",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="journal-{journal.id}.xlsx"'})
+
+
+def _ru(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{d}.{m}.{y}"

@@ -1,0 +1,131 @@
+"""Messages (2.2, 3.6): inbox, sent, threads, search, writing and the curator's message to all
+parents of a group. The unread counter is part of the menu label."""
+from flask import flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import gettext
+from flask_babel.speaklater import LazyString
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import StudentGroup
+from ..services import messaging
+from ..services.dashboard import link, provider
+from ..services.scopes import role_names
+
+
+def _refused(view, exc):
+    return view.render_template("error.html", code=exc.status, message=str(exc)), exc.status
+
+
+def _curated_groups(user):
+    if "Curator" not in role_names(user):
+        return []
+    return db.session.scalars(select(StudentGroup).where(StudentGroup.curator_id == user.id)
+                              .order_by(StudentGroup.name)).all()
+
+
+class MessagesView(BaseView):
+    route_base = "/messages"
+    default_view = "inbox"
+
+    def _list(self, box, items):
+        names = messaging.user_names({m.sender_id for m in items} | {m.recipient_id
+                                                                     for m in items})
+        return self.render_template("messages/list.html", box=box, items=items, names=names,
+                                    search=request.args.get("q", ""),
+                                    unread=messaging.unread_count(current_user))
+
+    @expose("/")
+    @has_access
+    @permission_name("read")
+    def inbox(self):
+        return self._list("inbox", messaging.inbox(current_user, request.args.get("q", "")))
+
+    @expose("/sent")
+    @has_access
+    @permission_name("read")
+    def sent(self):
+        return self._list("sent", messaging.sent(current_user, request.args.get("q", "")))
+
+    @expose("/<int:message_id>")
+    @has_access
+    @permission_name("read")
+    def thread(self, message_id):
+        try:
+            items = messaging.thread_messages(current_user, message_id)
+        except messaging.MessagingError as exc:
+            return _refused(self, exc)
+        names = messaging.user_names({m.sender_id for m in items} | {m.recipient_id
+                                                                     for m in items})
+        last = items[-1]
+        other = last.sender_id if last.sender_id != current_user.id else last.recipient_id
+        return self.render_template("messages/thread.html", items=items, names=names,
+                                    reply_to=last.id, other=other,
+                                    subject=items[0].subject)
+
+    @expose("/new", methods=["GET", "POST"])
+    @has_access
+    @permission_name("write")
+    def new(self):
+        form = request.form
+        if request.method == "POST":
+            try:
+                message = messaging.send(current_user, form.get("recipient_id"),
+                                         form.get("subject"), form.get("body"),
+                                         reply_to=form.get("reply_to") or None)
+            except messaging.MessagingError as exc:
+                if form.get("reply_to"):
+                    return _refused(self, exc)
+                flash(str(exc), "danger")
+                return self._compose(exc.status)
+            flash(gettext("Сообщение отправлено."), "info")
+            return redirect(url_for("MessagesView.thread",
+                                    message_id=message.thread_id or message.id))
+        return self._compose()
+
+    def _compose(self, status=200):
+        return self.render_template(
+            "messages/compose.html", recipients=messaging.allowed_recipients(current_user),
+            groups=_curated_groups(current_user), form=request.form,
+            to=request.args.get("to", type=int)), status
+
+    @expose("/broadcast", methods=["POST"])
+    @has_access
+    @permission_name("write")
+    def broadcast(self):
+        form = request.form
+        try:
+            sent = messaging.broadcast_group_parents(current_user, form.get("group_id"),
+                                                     form.get("subject"), form.get("body"))
+        except messaging.MessagingError as exc:
+            flash(str(exc), "danger")
+            return self._compose(exc.status)
+        flash(gettext("Сообщение отправлено родителям: %(n)s.", n=len(sent)), "info")
+        return redirect(url_for("MessagesView.sent"))
+
+
+def _menu_label() -> str:
+    """«Сообщения (3)»: the unread counter, recomputed on every page."""
+    label = gettext("Сообщения")
+    try:
+        if current_user and current_user.is_authenticated:
+            count = messaging.unread_count(current_user)
+            return f"{label} ({count})" if count else label
+    except RuntimeError:  # outside a request
+        pass
+    return label
+
+
+@provider("Student", "Parent", "Teacher", "Curator", "Administration", "Deputy", "IT")
+def messages_block(user):
+    count = messaging.unread_count(user)
+    return gettext("Сообщения"), [
+        link(gettext("Входящие: непрочитанных %(n)s", n=count), "MessagesView.inbox"),
+        link(gettext("Написать сообщение"), "MessagesView.new")]
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_view(MessagesView, "Messages", label=LazyString(_menu_label),
+                        icon="fa-envelope", href="/messages/")

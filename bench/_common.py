@@ -1,0 +1,254 @@
+"""Running the portal as real servers: gunicorn processes, a private PostgreSQL instance.
+
+Used by bench/load.py and by the tests that need real processes (rate limits shared through
+Redis, several app servers, concurrency through gunicorn, PostgreSQL restarts).
+"""
+import glob
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+
+
+_GUNICORN_CONF = """
+def post_fork(server, worker):
+    import run
+    from app.extensions import db
+    with run.app.app_context():
+        db.engine.dispose(close=False)
+"""
+
+
+class AppServer:
+    """`gunicorn run:app` on 127.0.0.1:<port>, stopped by stop() or when the block ends."""
+
+    def __init__(self, database_url: str, workers: int = 2, port: int | None = None,
+                 env: dict | None = None, threads: int = 1):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = dict(os.environ)
+        self.env.update({"DATABASE_URL": database_url, "RATELIMIT_ENABLED": "1",
+                         "PYTHONPATH": str(ROOT)})
+        self.env.setdefault("SECRET_KEY", "bench-secret-key")
+        self.env.update(env or {})
+        self.workers, self.threads = workers, threads
+        self.proc = None
+        self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
+
+    def start(self) -> "AppServer":
+        # --preload: the app is built once and forked (fast start on small machines); each
+        # worker then drops the connections inherited from the master.
+        conf = Path(tempfile.gettempdir()) / "journal_gunicorn_conf.py"
+        conf.write_text(_GUNICORN_CONF)
+        cmd = [str(GUNICORN), "-w", str(self.workers), "--threads", str(self.threads),
+               "-b", f"127.0.0.1:{self.port}", "--timeout", "60", "--preload",
+               "-c", str(conf), "--graceful-timeout", "3", "run:app"]
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=self.log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            wait_http(self.url + "/login/", timeout=60)
+        except RuntimeError:
+            self.stop()
+            raise RuntimeError("gunicorn did not start:\n" + self.output()[-3000:])
+        return self
+
+    def output(self) -> str:
+        return Path(self.log.name).read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)  # quick shutdown
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        Path(self.log.name).unlink(missing_ok=True)
+
+
+# --- a private PostgreSQL instance (never the machine's shared server) ---------------------
+
+def pg_bindir() -> str | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return str(Path(found[-1]).parent) if found else None
+
+
+class PrivatePostgres:
+    """initdb into a temp dir, listen on 127.0.0.1:<free port>, trust auth for `postgres`.
+    Run as the `postgres` OS user when started by root."""
+
+    def __init__(self):
+        self.bindir = pg_bindir()
+        if self.bindir is None:
+            raise RuntimeError("PostgreSQL server binaries (initdb) are not installed")
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="journal-pg-")
+        self.data = os.path.join(self.dir, "data")
+        self.as_root = os.geteuid() == 0
+        if self.as_root:
+            shutil.chown(self.dir, "postgres", "postgres")
+
+    def _run(self, *args, check=True):
+        cmd = list(args)
+        if self.as_root:
+            cmd = ["runuser", "-u", "postgres", "--"] + cmd
+        return subprocess.run(cmd, check=check, capture_output=True, text=True, timeout=120)
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def url(self, dbname: str) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def init(self) -> "PrivatePostgres":
+        self._run(f"{self.bindir}/initdb", "-D", self.data, "-A", "trust", "-U", "postgres",
+                  "-E", "UTF8", "--no-sync")
+        return self.start()
+
+    def start(self) -> "PrivatePostgres":
+        opts = (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} "
+                "-c fsync=off -c max_connections=200")
+        self._run(f"{self.bindir}/pg_ctl", "-D", self.data, "-o", opts, "-l",
+                  os.path.join(self.dir, "log"), "-w", "start")
+        return self
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run(f"{self.bindir}/pg_ctl", "-D", self.data, "-m", mode, "-w", "stop",
+                  check=False)
+
+    def destroy(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def create_database(admin_url: str, name: str) -> str:
+    from sqlalchemy import create_engine, text
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    from sqlalchemy import create_engine, text
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def flask_journal(database_url: str, *args: str) -> str:
+    """Run `flask journal …` against a database (schema, roles, demo data)."""
+    env = dict(os.environ, DATABASE_URL=database_url, PYTHONPATH=str(ROOT))
+    env.setdefault("SECRET_KEY", "bench-secret-key")
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "run", "journal", *args],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        raise RuntimeError(f"flask journal {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+# --- a small HTTP client with a cookie jar and the CSRF token of the portal -----------------
+
+class Browser:
+    """One user's session against a server: cookies, CSRF token, JSON calls."""
+
+    def __init__(self, base_url: str, timeout: float = 30.0):
+        import http.cookiejar
+        self.base = base_url
+        self.timeout = timeout
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
+        self.csrf = None
+
+    def request(self, method: str, path: str, data: bytes | None = None,
+                headers: dict | None = None, base: str | None = None):
+        """→ (status, headers, body text); never raises on HTTP errors."""
+        req = urllib.request.Request((base or self.base) + path, data=data, method=method,
+                                     headers=headers or {})
+        try:
+            with self.opener.open(req, timeout=self.timeout) as resp:
+                return resp.status, resp.headers, resp.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as err:
+            return err.code, err.headers, err.read().decode("utf-8", "replace")
+
+    def get(self, path: str, **kw):
+        return self.request("GET", path, **kw)
+
+    def fetch_csrf(self, path: str = "/login/", base: str | None = None) -> str:
+        import re
+        _, _, body = self.get(path, base=base)
+        found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', body) or re.search(
+            r'name="csrf-token" content="([^"]+)"', body)
+        self.csrf = found.group(1) if found else None
+        return self.csrf
+
+    def login(self, username: str, password: str, base: str | None = None) -> int:
+        """Form login; → status (302 = the form accepted it, see Location)."""
+        import urllib.parse
+        token = self.fetch_csrf("/login/", base=base)
+        body = urllib.parse.urlencode({"username": username, "password": password,
+                                       "csrf_token": token or ""}).encode()
+        status, headers, _ = self.request(
+            "POST", "/login/", data=body, base=base,
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        if status == 302 and "/login" in headers.get("Location", ""):
+            return 401
+        return status
+
+    def json(self, method: str, path: str, payload=None, base: str | None = None):
+        import json as _json
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if self.csrf:
+            headers["X-CSRFToken"] = self.csrf
+        data = None if payload is None else _json.dumps(payload).encode()
+        status, _, body = self.request(method, path, data=data, headers=headers, base=base)
+        try:
+            return status, _json.loads(body) if body else None
+        except ValueError:
+            return status, body
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

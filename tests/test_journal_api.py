@@ -1,0 +1,256 @@
+"""The journal JSON API: lessons, marks batches, conflicts, rights on every endpoint."""
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event, func, select
+
+from tests.journal_helpers import (  # noqa: F401
+    TODAY, add_lesson, change, fresh_user_per_request, today,
+)
+
+
+def test_list_is_scoped(college, login, today):
+    body = login("teacher1").get("/api/v1/journals/").get_json()
+    ids = {j["id"] for j in body["result"]}
+    assert ids == {college.journal_a_op.id, college.journal_a_mdk1.id}
+    body = login("curator1").get("/api/v1/journals/").get_json()
+    assert college.journal_a_mdk2.id in {j["id"] for j in body["result"]}
+    assert college.journal_b_op.id not in {j["id"] for j in body["result"]}
+    assert len(login("deputy").get("/api/v1/journals/").get_json()["result"]) == 5
+
+
+@pytest.mark.parametrize("who", ["student1", "parent1"])
+def test_students_and_parents_get_403(college, login, today, who):
+    c = login(who)
+    jid = college.journal_a_op.id
+    assert c.get("/api/v1/journals/").status_code == 403
+    assert c.get(f"/api/v1/journals/{jid}/grid").status_code == 403
+    assert c.post(f"/api/v1/journals/{jid}/lessons", json={}).status_code == 403
+    assert c.put(f"/api/v1/journals/{jid}/marks", json={"changes": []}).status_code == 403
+    assert c.get(f"/journal/{jid}/xlsx/").status_code in (302, 403)
+    assert c.get(f"/journal/{jid}/print/").status_code in (302, 403)
+
+
+def test_anonymous_gets_401(college, client):
+    assert client.get(f"/api/v1/journals/{college.journal_a_op.id}/grid").status_code == 401
+
+
+def test_lesson_future_date_refused_and_late_flag(college, login, db, today):
+    c = login("teacher1")
+    url = f"/api/v1/journals/{college.journal_a_op.id}/lessons"
+    r = c.post(url, json={"lesson_date": (TODAY + timedelta(days=1)).isoformat()})
+    assert r.status_code == 422 and "будущей" in r.get_json()["message"]
+    assert c.post(url, json={"lesson_date": "31.02.2025"}).status_code == 400
+    r = c.post(url, json={"lesson_date": TODAY.isoformat(), "topic_id": college.topics[0].id})
+    assert r.status_code == 201
+    assert r.get_json()["result"]["late"] is False and r.get_json()["result"]["complete"]
+    r = c.post(url, json={"lesson_date": "10.10.2025", "pair_number": 2})
+    body = r.get_json()["result"]
+    assert r.status_code == 201 and body["late"] is True and body["complete"] is False
+    assert c.post(url, json={"lesson_date": "10.10.2025", "pair_number": 2}).status_code == 409
+    from app.models import AuditLog
+    assert db.session.scalar(select(func.count()).where(AuditLog.action == "lesson_create")) == 2
+
+
+def test_topic_must_come_from_work_program(college, login, today):
+    c = login("teacher1")
+    r = c.post(f"/api/v1/journals/{college.journal_a_mdk1.id}/lessons",
+               json={"lesson_date": TODAY.isoformat(), "topic_id": college.topics[0].id})
+    assert r.status_code == 422 and "рабочей программы" in r.get_json()["message"]
+
+
+def test_next_untaught_topic_first(college, login, db, today):
+    from app.models import Lesson
+    db.session.add(Lesson(journal_id=college.journal_a_op.id, lesson_date=TODAY, pair_number=1,
+                          teacher_id=college.teacher1.id, topic_id=college.topics[0].id))
+    db.session.commit()
+    topics = login("teacher1").get(
+        f"/api/v1/journals/{college.journal_a_op.id}/topics").get_json()["result"]
+    assert topics[0]["id"] == college.topics[1].id
+    assert topics[-1]["id"] == college.topics[0].id
+
+
+def test_teacher_of_other_journal_gets_403(college, login, db, today):
+    lesson = add_lesson(db, college.journal_a_op, TODAY)
+    c = login("teacher2")
+    jid = college.journal_a_op.id
+    assert c.get(f"/api/v1/journals/{jid}/grid").status_code == 403
+    assert c.post(f"/api/v1/journals/{jid}/lessons", json={}).status_code == 403
+    r = c.put(f"/api/v1/journals/{jid}/marks",
+              json={"changes": [change(lesson, college.student1, marks=["5"])]})
+    assert r.status_code == 403
+
+
+def test_curator_reads_but_cannot_write(college, login, db, today):
+    lesson = add_lesson(db, college.journal_a_op, TODAY)
+    c = login("curator1")  # curator of group A, teaches only УП.01
+    jid = college.journal_a_op.id
+    assert c.get(f"/api/v1/journals/{jid}/grid").status_code == 200
+    r = c.put(f"/api/v1/journals/{jid}/marks",
+              json={"changes": [change(lesson, college.student1, marks=["5"])]})
+    assert r.status_code == 403
+
+
+def test_marks_batch_saves_history_and_attendance(college, login, db, today):
+    from app.models import AuditLog, CellChange, Lesson
+    lesson = add_lesson(db, college.journal_a_op, TODAY)
+    c = login("teacher1")
+    url = f"/api/v1/journals/{college.journal_a_op.id}/marks"
+    s1, s2 = college.a_students[:2]
+    r = c.put(url, json={"changes": [change(lesson, s1, marks=["5", "4"]),
+                                     change(lesson, s2, absent=True)]})
+    assert r.status_code == 200, r.get_json()
+    cells = {x["student_id"]: x for x in r.get_json()["cells"]}
+    assert [m["value"] for m in cells[s1.id]["marks"]] == ["5", "4"]
+    assert cells[s2.id]["absent"] is True
+    db.session.expire_all()
+    assert db.session.get(Lesson, lesson.id).attendance_taken is True
+    r = c.put(url, json={"changes": [change(lesson, s1, version=cells[s1.id]["version"],
+                                            marks=["3"])]})
+    assert r.status_code == 200
+    history = c.get(f"/api/v1/journals/{college.journal_a_op.id}/cells/{lesson.id}/{s1.id}"
+                    "/history").get_json()["result"]
+    assert [(h["old"], h["new"]) for h in history] == [("", "5 4"), ("5 4", "3")]
+    assert history[0]["by"] == "Петрова Анна"
+    assert db.session.scalar(select(func.count()).select_from(CellChange)) == 3
+    logged = db.session.scalars(select(AuditLog).where(AuditLog.action == "cell_change")).all()
+    assert len(logged) == 3 and '"old": "5 4"' in logged[-1].details
+
+
+def test_conflict_second_writer_gets_409_with_current_value(college, login, db, today):
+    lesson = add_lesson(db, college.journal_a_op, TODAY)
+    c = login("teacher1")
+    url = f"/api/v1/journals/{college.journal_a_op.id}/marks"
+    s1 = college.student1
+    assert c.put(url, json={"changes": [change(lesson, s1, marks=["5"])]}).status_code == 200
+    r = c.put(url, json={"changes": [change(lesson, s1, version=0, marks=["2"])]})
+    assert r.status_code == 409
+    conflict = r.get_json()["conflicts"][0]
+    assert conflict["marks"][0]["value"] == "5" and conflict["version"] == 1
+    r = c.put(url, json={"changes": [change(lesson, s1, version=1, marks=["4"])]})
+    assert r.status_code == 200 and r.get_json()["cells"][0]["version"] == 2
+
+
+def test_batch_is_all_or_nothing(college, login, db, today):
+    from app.models import JournalCell
+    lesson = add_lesson(db, college.journal_a_op, TODAY)
+    c = login("teacher1")
+    url = f"/api/v1/journals/{college.journal_a_op.id}/marks"
+    s1, s2, s3 = college.a_students[:3]
+    assert c.put(url, json={"changes": [change(lesson, s3, marks=["5"])]}).status_code == 200
+    bad = [change(lesson, s1, marks=["5"]), change(lesson, s2, marks=["6"])]
+    assert c.put(url, json={"changes": bad}).status_code == 422
+    stale = [change(lesson, s1, marks=["5"]), change(lesson, s3, version=0, marks=["2"])]
+    assert c.put(url, json={"changes": stale}).status_code == 409
+    assert c.put(url, json={"changes": "x"}).status_code == 400
+    assert c.put(url, data="{", content_type="application/json").status_code == 400
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(JournalCell)) == 1
+
+
+def test_credit_journal_accepts_only_credit_marks(college, login, db, today):
+    lesson = add_lesson(db, college.journal_a_up, TODAY)
+    c = login("curator1")
+    url = f"/api/v1/journals/{college.journal_a_up.id}/marks"
+    assert c.put(url, json={"changes": [change(lesson, college.student1, marks=["5"])]}
+                 ).status_code == 422
+    assert c.put(url, json={"changes": [change(lesson, college.student1, marks=["зач"])]}
+                 ).status_code == 200
+
+
+def test_student_who_left_is_greyed_and_not_writable(college, login, db, today):
+    from app.models import GroupMembership
+    m = db.session.scalar(select(GroupMembership).where(
+        GroupMembership.student_id == college.a_students[4].id))
+    m.end_date = date(2025, 10, 1)
+    db.session.commit()
+    lesson = add_lesson(db, college.journal_a_op, TODAY)
+    c = login("teacher1")
+    grid = c.get(f"/api/v1/journals/{college.journal_a_op.id}/grid").get_json()
+    left = [s for s in grid["students"] if s["id"] == college.a_students[4].id][0]
+    assert left["left_on"] == "2025-10-01"
+    r = c.put(f"/api/v1/journals/{college.journal_a_op.id}/marks",
+              json={"changes": [change(lesson, college.a_students[4], marks=["5"])]})
+    assert r.status_code == 422
+
+
+def test_substitute_writes_that_lesson_only(college, login, db, today):
+    c = login("teacher1")
+    url = f"/api/v1/journals/{college.journal_b_op.id}/lessons"
+    # teacher1 cannot record a lesson in teacher2's journal…
+    assert c.post(url, json={"lesson_date": TODAY.isoformat()}).status_code == 403
+    # …the Deputy records the substitution, naming teacher1
+    r = login("deputy").post(url, json={"lesson_date": TODAY.isoformat(),
+                                        "substitute_teacher_id": college.teacher1.id})
+    assert r.status_code == 201 and r.get_json()["result"]["substitution"]
+    sub_lesson_id = r.get_json()["result"]["id"]
+    other = add_lesson(db, college.journal_b_op, TODAY, pair=3)
+    grid = c.get(f"/api/v1/journals/{college.journal_b_op.id}/grid")
+    assert grid.status_code == 200
+    editable = {l["id"]: l["editable"] for l in grid.get_json()["lessons"]}
+    assert editable == {sub_lesson_id: True, other.id: False}
+    marks = f"/api/v1/journals/{college.journal_b_op.id}/marks"
+    ok = {"lesson_id": sub_lesson_id, "student_id": college.student3.id, "version": 0,
+          "marks": ["4"]}
+    assert c.put(marks, json={"changes": [ok]}).status_code == 200
+    r = c.put(marks, json={"changes": [change(other, college.student3, marks=["4"])]})
+    assert r.status_code == 403
+
+
+def test_subgroup_teacher_writes_own_subgroup_only(college, login, db, today):
+    l1 = add_lesson(db, college.journal_a_mdk1, TODAY)
+    l2 = add_lesson(db, college.journal_a_mdk2, TODAY)
+    sub1_student, sub2_student = college.a_students[0], college.a_students[4]
+    c = login("teacher1")
+    url1 = f"/api/v1/journals/{college.journal_a_mdk1.id}/marks"
+    assert c.put(url1, json={"changes": [change(l1, sub1_student, marks=["5"])]}
+                 ).status_code == 200
+    r = c.put(url1, json={"changes": [change(l1, sub2_student, marks=["5"])]})
+    assert r.status_code == 422  # not in subgroup 1
+    r = c.put(f"/api/v1/journals/{college.journal_a_mdk2.id}/marks",
+              json={"changes": [change(l2, sub2_student, marks=["5"])]})
+    assert r.status_code == 403
+    grid = c.get(f"/api/v1/journals/{college.journal_a_mdk1.id}/grid").get_json()
+    assert len(grid["students"]) == 3
+    both = login("curator1").get(
+        f"/api/v1/journals/{college.journal_a_mdk1.id}/grid?subgroups=all").get_json()
+    assert len(both["students"]) == 5 and {l["id"] for l in both["lessons"]} == {l1.id, l2.id}
+
+
+def _count_queries(db, fn):
+    counter = {"n": 0}
+
+    def before(*_args):
+        counter["n"] += 1
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        fn()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    return counter["n"]
+
+
+def test_grid_query_count_does_not_depend_on_size(college, login, db, today):
+    from app.models import JournalCell, Lesson, Mark
+    c = login("teacher1")
+    url = f"/api/v1/journals/{college.journal_a_op.id}/grid"
+
+    def grow(n_lessons):
+        start = date(2025, 9, 1)
+        for i in range(n_lessons):
+            lesson = Lesson(journal_id=college.journal_a_op.id,
+                            lesson_date=start + timedelta(days=i // 4), pair_number=i % 4 + 1,
+                            teacher_id=college.teacher1.id, topic=f"Тема {i}")
+            db.session.add(lesson)
+            db.session.flush()
+            for s in college.a_students:
+                cell = JournalCell(lesson_id=lesson.id, student_id=s.id, absent=i % 5 == 0)
+                cell.marks.append(Mark(position=0, value="4"))
+                db.session.add(cell)
+        db.session.commit()
+    grow(2)
+    small = _count_queries(db, lambda: c.get(url))
+    grow(30)
+    large = _count_queries(db, lambda: c.get(url))
+    assert small == large and large <= 15 + 8  # + login/session/audit bookkeeping
+    assert c.get(url).get_json()["cells"]

@@ -1,0 +1,194 @@
+"""Authentication hardening (SECURITY.md "Authentication and sessions", ASVS 2.1/2.2/3.2-3.4).
+
+Rate limits need a limiter wired at start-up, which the test app has switched off: they are
+tested against real servers in tests/test_security_ratelimit.py.
+"""
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from app.models import AccountState
+from app.security_policy import password_problems, password_validator
+from tests.factories import PASSWORD
+from tests.fast_hashing import fast_password_hashing  # noqa: F401
+
+
+def _login(client, username, password, **kwargs):
+    return client.post("/login/", data={"username": username, "password": password},
+                       **kwargs)
+
+
+def _flash(client, username, password) -> str:
+    page = _login(client, username, password, follow_redirects=True).get_data(as_text=True)
+    found = re.findall(r'class="alert[^"]*"[^>]*>(.*?)</div>', page, re.S)
+    return " ".join(re.sub(r"<[^>]+>|&times;|\s+", " ", f).strip() for f in found)
+
+
+def _logged_in(client) -> bool:
+    return client.get("/users/userinfo/").status_code == 200
+
+
+def test_login_works(app, college):
+    client = app.test_client()
+    assert _login(client, "teacher1", PASSWORD).status_code == 302
+    assert _logged_in(client)
+
+
+def test_no_user_enumeration_in_login_form(app, college):
+    """CVE-2021-29621: the same answer for an unknown user, a wrong password, a locked user."""
+    unknown = _flash(app.test_client(), "nobody-here", PASSWORD)
+    wrong = _flash(app.test_client(), "teacher1", "Wrong-Passw0rd")
+    assert unknown and unknown == wrong
+    state = AccountState(user_id=college.teacher2.id, must_change_password=False,
+                         locked_until=(datetime.now(timezone.utc) + timedelta(minutes=5))
+                         .isoformat())
+    from app.extensions import db
+    db.session.add(state)
+    db.session.commit()
+    assert _flash(app.test_client(), "teacher2", PASSWORD) == unknown
+
+
+def test_no_user_enumeration_in_api_login(app, college):
+    client = app.test_client()
+    answers = []
+    for username, password in (("nobody-here", PASSWORD), ("teacher1", "Wrong-Passw0rd")):
+        r = client.post("/api/v1/security/login",
+                        json={"username": username, "password": password, "provider": "db"})
+        answers.append((r.status_code, r.get_json()))
+    assert answers[0] == answers[1] and answers[0][0] == 401
+
+
+@pytest.mark.parametrize("password", ["", "\x00", "\x00\x00"])
+def test_empty_or_null_password_never_authenticates(app, college, password):
+    assert not app.appbuilder.sm.auth_user_db("teacher1", password)
+    assert not _logged_in(app.test_client())
+
+
+def test_lockout_after_repeated_failures(app, college, db):
+    """FSTEC УПД.6: N failures → the account is locked for a while, even with the right
+    password; the lock ends by itself."""
+    limit = app.config["LOGIN_LOCKOUT_FAILURES"]
+    client = app.test_client()
+    for _ in range(limit):
+        _login(client, "teacher1", "Wrong-Passw0rd")
+    state = db.session.get(AccountState, college.teacher1.id)
+    db.session.refresh(state)
+    assert state.locked_until
+    until = datetime.fromisoformat(state.locked_until)
+    minutes = app.config["LOGIN_LOCKOUT_MINUTES"]
+    assert timedelta(minutes=minutes - 1) < until - datetime.now(timezone.utc) <= timedelta(
+        minutes=minutes)
+    _login(client, "teacher1", PASSWORD)
+    assert not _logged_in(client)
+    r = client.post("/api/v1/security/login",
+                    json={"username": "teacher1", "password": PASSWORD, "provider": "db"})
+    assert r.status_code == 401  # the API login honours the lock too
+    # by e-mail as well (FAB accepts the e-mail in the user name field)
+    assert not app.appbuilder.sm.auth_user_db("teacher1@college.test", PASSWORD)
+
+    state.locked_until = (datetime.now(timezone.utc) - timedelta(seconds=1)).isoformat()
+    db.session.commit()
+    _login(client, "teacher1", PASSWORD)
+    assert _logged_in(client)
+
+
+def test_failures_below_the_limit_do_not_lock(app, college, db):
+    client = app.test_client()
+    for _ in range(app.config["LOGIN_LOCKOUT_FAILURES"] - 1):
+        _login(client, "teacher1", "Wrong-Passw0rd")
+    _login(client, "teacher1", PASSWORD)
+    assert _logged_in(client)
+
+
+def test_failed_logins_are_audited(app, college, db):
+    from app.models import AuditLog
+    _login(app.test_client(), "teacher1", "Wrong-Passw0rd")
+    _login(app.test_client(), "nobody-here", "Wrong-Passw0rd")
+    actions = [a.action for a in db.session.query(AuditLog)]
+    assert actions.count("login_failed") == 2
+    assert not any(PASSWORD in str(a.details) or "Wrong-Passw0rd" in str(a.details)
+                   for a in db.session.query(AuditLog))
+
+
+# --- password policy (ASVS 2.1) ----------------------------------------------------------
+
+@pytest.mark.parametrize("password, rule", [
+    ("Short1a", "не короче"), ("alllowercase1", "заглавная"), ("ALLUPPERCASE1", "строчная"),
+    ("NoDigitsHere", "цифра"), ("", "не короче"), ("Пароль-без-цифр", "цифра"),
+])
+def test_weak_passwords_refused(password, rule):
+    assert any(rule in p for p in password_problems(password))
+    with pytest.raises(Exception, match="Пароль слишком простой"):
+        password_validator(password)
+
+
+@pytest.mark.parametrize("password", [PASSWORD, "Журнал-2026-ок", "Correct-Horse-9"])
+def test_strong_passwords_accepted(password):
+    assert password_problems(password) == []
+    password_validator(password)
+
+
+def test_password_change_form_enforces_policy(app, college, login):
+    client = login("teacher1")
+    r = client.post("/resetmypassword/form", data={"password": "simple", "conf_password":
+                                                   "simple"}, follow_redirects=True)
+    assert "Пароль слишком простой" in r.get_data(as_text=True) or r.status_code == 400
+    assert app.appbuilder.sm.auth_user_db("teacher1", PASSWORD)  # unchanged
+
+
+# --- sessions (ASVS 3.2-3.4) ---------------------------------------------------------------
+
+def _session_cookie(response) -> str:
+    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert cookies, "no session cookie set"
+    return cookies[-1]
+
+
+def test_session_cookie_flags_and_idle_lifetime(app, college):
+    assert app.config["PERMANENT_SESSION_LIFETIME"] <= timedelta(minutes=30)
+    r = _login(app.test_client(), "teacher1", PASSWORD)
+    cookie = _session_cookie(r)
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    expires = re.search(r"Expires=([^;]+)", cookie).group(1)
+    left = datetime.strptime(expires, "%a, %d %b %Y %H:%M:%S GMT").replace(
+        tzinfo=timezone.utc) - datetime.now(timezone.utc)
+    assert timedelta(minutes=25) < left <= app.config["PERMANENT_SESSION_LIFETIME"]
+
+
+def test_session_renewed_by_activity(app, college, login):
+    client = login("teacher1")
+    r = client.get("/users/userinfo/")
+    assert "Expires=" in _session_cookie(r)  # every request pushes the idle deadline
+
+
+def test_secure_cookie_when_configured(app, college):
+    app.config["SESSION_COOKIE_SECURE"] = True
+    try:
+        cookie = _session_cookie(_login(app.test_client(), "teacher1", PASSWORD))
+        assert "Secure" in cookie
+    finally:
+        app.config["SESSION_COOKIE_SECURE"] = False
+
+
+def test_login_starts_a_new_session(app, college):
+    """ASVS 3.2.1: nothing planted in the session before login survives it."""
+    client = app.test_client()
+    with client.session_transaction() as sess:
+        sess["planted"] = "by-someone-else"
+    _login(client, "teacher1", PASSWORD)
+    with client.session_transaction() as sess:
+        assert "planted" not in sess
+        assert sess.get("_user_id")
+
+
+def test_logout_ends_the_session(app, college, login):
+    client = login("teacher1")
+    assert _logged_in(client)
+    client.get("/logout/")
+    assert not _logged_in(client)
+
+
+def test_no_default_admin_password(app, college):
+    for password in ("admin", "Admin", "password", "123456"):
+        assert not app.appbuilder.sm.auth_user_db("admin", password)

@@ -1,0 +1,198 @@
+"""Web hardening: headers, caching, open redirects, CSRF, error pages, self-granted roles
+(SECURITY.md; FAB advisories CVE-2021-32805, CVE-2023-34110, CVE-2024-45314, CVE-2025-32962,
+and FAB issue 2466: API CSRF through csrf_exempt + allow_browser_login, role escalation)."""
+from contextlib import contextmanager
+from urllib.parse import urlparse
+
+import pytest
+from flask_appbuilder.api import BaseApi
+from sqlalchemy.exc import OperationalError
+
+from app.web import require_csrf_on_session_apis
+from tests.factories import PASSWORD
+from tests.fast_hashing import fast_password_hashing  # noqa: F401
+
+EVIL = ["//evil.example", "https://evil.example/x", "http://evil.example", "/\\evil.example",
+        "\\\\evil.example", "https:evil.example", "///evil.example", "\x01//evil.example",
+        "javascript:alert(1)", "//127.0.0.1@evil.example"]
+
+
+@contextmanager
+def csrf_on(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        yield
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def _offsite(location: str) -> bool:
+    netloc = urlparse(location).netloc
+    return bool(netloc) and netloc not in ("localhost", "127.0.0.1") or "\\" in location
+
+
+# --- headers and caching ---------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/login/", "/"])
+def test_security_headers(client, path):
+    r = client.get(path)
+    csp = r.headers["Content-Security-Policy"]
+    for directive in ("default-src 'self'", "object-src 'none'", "frame-ancestors 'none'",
+                      "base-uri 'self'", "form-action 'self'"):
+        assert directive in csp
+    assert r.headers["X-Frame-Options"] == "DENY"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_login_page_not_cacheable(client):
+    """CVE-2024-45314."""
+    assert "no-store" in client.get("/login/").headers["Cache-Control"]
+
+
+def test_authenticated_pages_not_cacheable(college, login):
+    client = login("director")
+    for path in ("/", "/users/userinfo/", "/studentview/list/"):
+        assert "no-store" in client.get(path).headers["Cache-Control"], path
+
+
+# --- open redirects (CVE-2021-32805, CVE-2025-32962) ----------------------------------
+
+@pytest.mark.parametrize("target", EVIL)
+def test_no_open_redirect_after_login(app, college, target):
+    client = app.test_client()
+    r = client.post("/login/", query_string={"next": target},
+                    data={"username": "teacher1", "password": PASSWORD})
+    assert r.status_code in (302, 400)
+    assert not _offsite(r.headers.get("Location", "")), r.headers.get("Location")
+
+
+@pytest.mark.parametrize("target", EVIL)
+def test_no_open_redirect_when_logged_in(college, login, target):
+    r = login("teacher1").get("/login/", query_string={"next": target})
+    assert r.status_code == 302
+    assert not _offsite(r.headers["Location"]), r.headers["Location"]
+
+
+def test_host_header_does_not_redirect_away(app, college):
+    client = app.test_client()
+    r = client.post("/login/", data={"username": "teacher1", "password": PASSWORD},
+                    headers={"Host": "evil.example"})
+    assert "evil.example" not in r.headers.get("Location", "")
+    r = client.get("/login/", query_string={"next": "http://evil.example/"},
+                   headers={"Host": "evil.example"})
+    assert "evil.example" not in r.headers.get("Location", "")
+
+
+def test_local_next_is_kept(app, college):
+    r = app.test_client().post("/login/", query_string={"next": "/users/userinfo/"},
+                               data={"username": "teacher1", "password": PASSWORD})
+    assert r.headers["Location"].endswith("/users/userinfo/")
+
+
+# --- CSRF ------------------------------------------------------------------------------
+
+def test_login_form_needs_csrf_token(app, college):
+    with csrf_on(app):
+        r = app.test_client().post("/login/", data={"username": "teacher1",
+                                                    "password": PASSWORD})
+    assert r.status_code == 400
+
+
+def test_every_model_form_needs_csrf_token(app, college, login):
+    client = login("admin")
+    refused = []
+    with csrf_on(app):
+        for view in app.appbuilder.baseviews:
+            if isinstance(view, BaseApi) or not hasattr(view, "add"):
+                continue
+            r = client.post(f"{view.route_base}/add", data={"name": "x"})
+            refused.append((view.route_base, r.status_code))
+    assert refused and all(code == 400 for _, code in refused), refused
+
+
+def test_session_authenticated_apis_are_not_csrf_exempt(app):
+    """FAB's BaseApi is csrf_exempt by default; with allow_browser_login a forged
+    cross-site request would ride on the session cookie (FAB issue 2466)."""
+    assert require_csrf_on_session_apis(app) == []
+    for view in app.appbuilder.baseviews:
+        if isinstance(view, BaseApi) and view.allow_browser_login:
+            assert view.csrf_exempt is False, view.__class__.__name__
+
+
+def test_session_api_write_without_token_refused(app, college, login):
+    client = login("admin")
+    with csrf_on(app):
+        for method, url in (("POST", "/api/v1/security/users/"),
+                            ("PUT", f"/api/v1/security/users/{college.teacher1.id}"),
+                            ("DELETE", f"/api/v1/security/users/{college.teacher1.id}"),
+                            ("POST", "/api/v1/security/roles/")):
+            r = client.open(url, method=method, json={"username": "intruder", "roles": [1]})
+            assert r.status_code in (400, 403), (method, url, r.status_code)
+    from app.models import User
+    from app.extensions import db
+    assert db.session.query(User).filter_by(username="intruder").count() == 0
+
+
+def _form_token(client, path) -> str:
+    import re
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def test_api_write_with_token_passes_csrf(app, college, login):
+    client = login("admin")
+    with csrf_on(app):
+        token = _form_token(client, "/roles/add")
+        r = client.post("/api/v1/security/roles/", json={"name": "Временная"},
+                        headers={"X-CSRFToken": token})
+    assert r.status_code == 201, r.get_data(as_text=True)
+    role = app.appbuilder.sm.find_role("Временная")  # roles survive between tests: remove
+    from app.extensions import db
+    db.session.delete(db.session.merge(role))
+    db.session.commit()
+
+
+# --- errors never leak internals (CVE-2023-34110) ---------------------------------------
+
+def test_database_outage_is_a_clear_503(app, college, login, monkeypatch):
+    client = login("director")
+
+    def broken(*args, **kwargs):
+        raise OperationalError("SELECT secret FROM ab_user", {}, Exception("conn refused"))
+    view = next(v for v in app.appbuilder.baseviews if v.__class__.__name__ == "StudentView")
+    monkeypatch.setattr(view.datamodel, "query", broken)
+    r = client.get("/studentview/list/")
+    body = r.get_data(as_text=True)
+    assert r.status_code == 503
+    assert "База данных временно недоступна" in body
+    assert "SELECT" not in body and "ab_user" not in body
+
+
+def test_duplicate_record_does_not_show_sql(app, college, login):
+    client = login("admin")
+    r = client.post("/users/add", data={
+        "first_name": "А", "last_name": "Б", "username": "teacher1",
+        "email": "teacher1@college.test", "active": "y", "roles": ["1"],
+        "password": PASSWORD, "conf_password": PASSWORD}, follow_redirects=True)
+    body = r.get_data(as_text=True)
+    assert r.status_code < 500
+    for leak in ("IntegrityError", "UNIQUE constraint", "duplicate key", "pbkdf2", "scrypt:"):
+        assert leak not in body
+
+
+# --- nobody grants themselves a role ----------------------------------------------------
+
+@pytest.mark.parametrize("username", ["it", "teacher1", "director"])
+def test_no_self_granted_admin_role(app, college, login, db, username):
+    from flask_appbuilder.security.sqla.models import Role
+    client = login(username)
+    user = college.users[username]
+    admin_role = db.session.query(Role).filter_by(name="Admin").one()
+    client.post(f"/users/edit/{user.id}", data={
+        "first_name": user.first_name, "last_name": user.last_name, "username": username,
+        "email": user.email, "active": "y", "roles": [str(admin_role.id)]})
+    client.put(f"/api/v1/security/users/{user.id}", json={"roles": [admin_role.id]})
+    client.put(f"/api/v1/security/roles/{admin_role.id}/users", json={"users": [user.id]})
+    db.session.expire_all()
+    assert "Admin" not in [r.name for r in db.session.get(type(user), user.id).roles]
