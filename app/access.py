@@ -42,8 +42,10 @@ for _role in ("IT", "Administration", "Deputy", "Teacher", "Curator", "Parent"):
 grant("UserDBModelView", "Student", ("can_userinfo",))
 
 # --- IT: accounts of staff, blocking --------------------------------------------------------
+# Passwords are reset by issuing a one-time password with a credential slip (3.1), not by
+# FAB's reset form, which would accept any account id.
 grant("UserDBModelView", "IT", ("can_list", "can_show", "can_add", "can_edit", "menu_access",
-                                "resetpasswords", "can_userinfo"))
+                                "can_userinfo"))
 grant("Security", "IT", ("menu_access",))
 grant("List Users", "IT", ("menu_access",))
 

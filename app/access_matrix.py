@@ -36,7 +36,7 @@ ADMIN_ONLY_VIEWS = {
     "RoleModelView", "PermissionModelView", "ViewMenuModelView", "PermissionViewModelView",
     "UserGroupModelView", "ResetPasswordView",
     "Role", "User", "Permission", "ViewMenu", "PermissionViewMenu", "Group",
-    "MenuApi", "OpenApi", "SwaggerView", "AuditView",
+    "MenuApi", "OpenApi", "SwaggerView",
 }
 
 

@@ -1,9 +1,9 @@
 """Request-wide behaviour: security headers, forced password change, friendly errors."""
 from urllib.parse import urlencode, urlparse
 
-from flask import Flask, jsonify, redirect, render_template, request, session, url_for
+from flask import Flask, g, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.utils import import_string
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -130,6 +130,9 @@ def init_web(app: Flask) -> None:
     def _error(code: int, message: str):
         if _wants_json():
             return jsonify(message=message), code
+        if getattr(g, "user", None) is None:
+            # refused before FAB's own before_request (CSRF, rate limit): the menu needs g.user
+            g.user = current_user
         return render_template("error.html", code=code, message=message,
                                base_template=app.appbuilder.base_template,
                                appbuilder=app.appbuilder), code
@@ -157,6 +160,18 @@ def init_web(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(_e):
         return _error(429, "Слишком много попыток. Повторите позже.")
+
+    @app.errorhandler(DataError)
+    def out_of_range(_e):
+        # e.g. an id beyond PostgreSQL's integer range in a URL or a body: bad input, not a 500
+        from .extensions import db
+        db.session.rollback()
+        return _error(400, "Неверный запрос: значение вне допустимого диапазона.")
+
+    @app.errorhandler(RecursionError)
+    def too_deep(_e):
+        # a JSON body nested thousands of levels deep exhausts the parser: bad input, not a 500
+        return _error(400, "Неверный запрос: слишком глубокая вложенность данных.")
 
     @app.errorhandler(FileNotFoundError)
     def missing_file(_e):

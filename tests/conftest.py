@@ -8,6 +8,7 @@ import tempfile
 import uuid
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 _TMP = tempfile.mkdtemp(prefix="journal-test-")
@@ -48,6 +49,18 @@ KEEP_TABLES = {"ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
                "ab_permission_view_role", "alembic_version"}
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (its own `g` and DB session), as in production.
+
+    Without this, requests made while a test's app context is pushed would share `g`, and
+    flask_login would keep serving the first user logged in.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app():
     import config
@@ -57,10 +70,13 @@ def app():
 
     class Cfg(config.TestConfig):
         SQLALCHEMY_DATABASE_URI = DATABASE_URL
+        # Cheap hashing keeps fixtures fast; production uses FAB's default (scrypt).
+        FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
         BACKUP_DIR = os.path.join(_TMP, "backups")
         ARCHIVE_DIR = os.path.join(_TMP, "archive")
 
     application = create_app(Cfg)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         upgrade()
         application.appbuilder.sm.sync_journal_roles()

@@ -3,7 +3,6 @@ final grades, cell history). Dates are in the autumn 2025 period of tests/factor
 from datetime import date
 
 import pytest
-from flask import g
 
 from app.models import (
     AcademicYear, CellChange, FinalGrade, Journal, JournalCell, Lesson, Mark, Period, TeachingLoad,
@@ -22,34 +21,6 @@ def fixed_today(app):
     _set(TODAY)
     yield _set
     app.config["JOURNAL_TODAY"] = previous
-
-
-@pytest.fixture()
-def login(app, db):
-    """Like conftest's `login`, but every request of every client starts without a cached
-    user: the `db` fixture keeps one app context open, so Flask-Login's user in `g` would
-    otherwise carry over from one client to the next within a test."""
-    from tests.factories import PASSWORD
-
-    def _login(username, password=PASSWORD):
-        client = fresh_client(app)
-        answer = client.post("/login/", data={"username": username, "password": password})
-        assert answer.status_code == 302 and "/login" not in answer.location, username
-        return client
-    return _login
-
-
-def fresh_client(app):
-    """A test client whose requests never reuse a user cached in `g` (see `login`)."""
-    client = app.test_client()
-    original = client.open
-
-    def fresh_open(*args, **kwargs):
-        g.pop("_login_user", None)
-        g.pop("user", None)
-        return original(*args, **kwargs)
-    client.open = fresh_open
-    return client
 
 
 def add_lesson(db, journal, day, pair=1, homework=None, homework_kind="none", teacher=None,
@@ -101,6 +72,7 @@ def previous_year(db, c):
     db.session.add(journal)
     db.session.flush()
     add_final(db, journal, c.student1, spring, "credit", "зач")
+    db.session.commit()
     return journal
 
 

@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from app.models import AuditLog
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
-from tests.portal_helpers import fixed_today, fresh_client, login, previous_year, seed_record  # noqa: F401
+from tests.portal_helpers import (  # noqa: F401
+    fixed_today, previous_year, seed_record,
+)
 
 
 @pytest.fixture()
@@ -50,13 +52,17 @@ def test_record_api_contents(c, login):
     assert not data["limited_to_own_disciplines"]
 
 
-def test_student_cannot_open_another_record(c, login):
+def test_student_cannot_open_another_record(c, login, db):
     client = login("student1")
     for other in (c.student3, c.student2):
         assert client.get(f"/portal/student/{other.id}").status_code == 403
         answer = api(client, other)
         assert answer.status_code == 403 and "Нет доступа" in answer.get_json()["message"]
         assert client.get(f"/portal/student/{other.id}/record.xlsx").status_code == 403
+    denied = db.session.scalars(select(AuditLog.object_id).where(
+        AuditLog.action == "access_denied")).all()
+    assert sorted(denied) == sorted([str(c.student3.id)] * 3 + [str(c.student2.id)] * 3)
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "record_view")) is None
 
 
 def test_parent_of_minor_child(c, login):
@@ -130,7 +136,7 @@ def test_administration_reads_everything_it_does_not(c, login):
 
 def test_unknown_student_and_anonymous(c, app, login):
     assert api(login("director"), type("S", (), {"id": 999999})).status_code == 404
-    assert fresh_client(app).get(f"/api/v1/students/{c.student1.id}/record").status_code == 401
+    assert app.test_client().get(f"/api/v1/students/{c.student1.id}/record").status_code == 401
 
 
 def test_export_is_own_data_and_audited(c, login, db):
@@ -143,3 +149,31 @@ def test_export_is_own_data_and_audited(c, login, db):
     assert all("Попов" not in str(v) for v in values)
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "export",
                                                     AuditLog.object_type == "student"))
+
+
+def test_record_query_count_does_not_grow_with_lessons(c, login, db):
+    from sqlalchemy import event
+    from tests.portal_helpers import add_cell, add_lesson
+
+    client = login("student1")
+    api(client, c.student1)  # warm-up: the login's first requests load the roles
+
+    def count_queries():
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert api(client, c.student1).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    counts = []
+    for days in (range(1, 4), range(4, 12)):
+        for day in days:
+            lesson = add_lesson(db, c.journal_a_op, date(2025, 10, day), 3,
+                                homework=f"Задание {day}")
+            add_cell(db, lesson, c.student1, ["4"])
+        db.session.commit()
+        counts.append(count_queries())
+    assert counts[0] == counts[1] < 30

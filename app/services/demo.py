@@ -137,7 +137,9 @@ class DemoBuilder:
         self.lesson_period = max(begun, key=lambda p: p.start_date)
         self.lesson_year = "cur" if self.lesson_period.academic_year is self.years["cur"] \
             else "prev"
-        self.lesson_end = min(self.today - timedelta(days=1), self.lesson_period.end_date)
+        # Lessons of that academic year so far: the autumn too when today is in the spring.
+        self.lesson_periods = [self.periods[(self.lesson_year, n)]
+                               for n in range(1, self.lesson_period.number + 1)]
 
     def minor_birth(self) -> date:
         return _years_before(self.today, 16) - timedelta(days=150)
@@ -149,8 +151,8 @@ class DemoBuilder:
         c = self.counts
         lines = [
             f"Демо-колледж построен за {seconds:.1f} с (учебный год {self.y}/{self.y + 1}, "
-            f"уроки: {self.lesson_period.name.lower()} "
-            f"{self.lesson_period.academic_year.name}).",
+            f"уроки с {self.lesson_periods[0].start_date:%d.%m.%Y} по "
+            f"{min(self.today - timedelta(days=1), self.lesson_period.end_date):%d.%m.%Y}).",
             f"Специальностей: {c.get('specialties', 0)}, групп: {c.get('groups', 0)}, "
             f"студентов: {c.get('students', 0)}, родителей: {c.get('parents', 0)}, "
             f"сотрудников: {c.get('staff', 0)}.",
@@ -160,7 +162,8 @@ class DemoBuilder:
             f"Расписание: {c.get('timetable', 0)} пар в неделю, изменений: "
             f"{c.get('timetable_changes', 0)}.",
             f"Уроков: {c.get('lessons', 0)}, отметок: {c.get('marks', 0)}, "
-            f"пропусков: {c.get('absences', 0)}, итоговых оценок: {c.get('final_grades', 0)}.",
+            f"пропусков: {c.get('absences', 0)}, итоговых оценок: {c.get('final_grades', 0)}; "
+            f"клеток журнала: {c.get('grid_cells', 0)}, из них заполнено: {c.get('cells', 0)}.",
             "Учётные записи (пароль — заданный): admin, it, director, deputy, "
             "teacher1…teacher15, curator1…curator6, "
             f"student1…student{c.get('student_accounts', 0)}, "

@@ -12,15 +12,16 @@ from sqlalchemy import insert
 from ..extensions import db
 from ..models import CellChange, FinalGrade, FinalGradeChange, JournalCell, Lesson, Mark
 from . import demo_data as D
-from .demo_plans import AUTUMN_WEEKS
 from .demo_timetable import planned_pairs, school_days
 
 MSK = timezone(timedelta(hours=3))
 PAIR_END = {1: time(10, 0), 2: time(11, 40), 3: time(13, 30), 4: time(15, 10), 5: time(16, 50)}
-MARK_CHANCE = {"control": 0.85, "practical": 0.45, "laboratory": 0.45, "practice": 0.35,
-               "theory": 0.22, "seminar": 0.4}
+MARK_CHANCE = {"control": 0.85, "practical": 0.5, "laboratory": 0.5, "practice": 0.4,
+               "theory": 0.3, "seminar": 0.45}
 WORK_KIND = {"control": "control", "practical": "practical", "laboratory": "laboratory",
              "practice": "practical"}
+# The curator's reason labels as the cell history shows them (services/completeness.py).
+REASON_LABELS = {"excused": "уважительная", "illness": "болезнь", "unexcused": "неуважительная"}
 FORM_KINDS = {"grade": ["semester"], "exam": ["exam"], "diff_credit": ["diff_credit"],
               "credit": ["credit"]}
 
@@ -57,13 +58,25 @@ def _substitute(b, journal, day, pair) -> int | None:
 
 
 def build_lessons(b) -> None:
-    rng, period = b.rng, b.lesson_period
-    days = school_days(b)
-    planned = planned_pairs(b, days)
-    forced = _forced(b, planned, days)
-    pointer = {j.id: (j.pairs * AUTUMN_WEEKS if period.number == 2 and j.forms[0] else 0)
-               for j in b.journals}
-    rows, meta = [], []
+    rows, meta, all_days = [], [], []
+    pointer = {j.id: 0 for j in b.journals}  # topics are taken in work-program order (4.6)
+    for period in b.lesson_periods:
+        b.slots, b.busy = b.timetables[period.number]
+        days = school_days(period.start_date,
+                           min(b.today - timedelta(days=1), period.end_date))
+        current = period is b.lesson_period
+        planned = planned_pairs(b, days, with_changes=current)
+        forced = _forced(b, planned, days) if current else {}
+        _lessons(b, planned, forced, pointer, rows, meta, period.number)
+        all_days += days
+    ids = list(db.session.scalars(
+        insert(Lesson).returning(Lesson.id, sort_by_parameter_order=True), rows))
+    b.counts["lessons"] = len(ids)
+    _cells(b, rows, ids, meta, all_days)
+
+
+def _lessons(b, planned, forced, pointer, rows, meta, number) -> None:
+    rng = b.rng
     for index, (gi, day, pair, journals, rooms) in enumerate(planned):
         flag = forced.get(index, "")
         for j in journals:
@@ -94,11 +107,7 @@ def build_lessons(b) -> None:
                 homework_kind=hw_kind, teacher_id=teacher, is_substitution=substitution,
                 is_late=late, attendance_taken=attendance, created_by_id=teacher,
                 created_at=created, updated_at=created))
-            meta.append((gi, j, kind, no_topic))
-    ids = list(db.session.scalars(
-        insert(Lesson).returning(Lesson.id, sort_by_parameter_order=True), rows))
-    b.counts["lessons"] = len(ids)
-    _cells(b, rows, ids, meta, days)
+            meta.append((gi, j, kind, no_topic, number))
 
 
 def _illness(b, days: list) -> dict[int, set]:
@@ -133,16 +142,17 @@ def _cells(b, lessons: list, ids: list, meta: list, days: list) -> None:
     settled = b.today - timedelta(days=7)  # curators have set reasons for older absences
     cells, values, rosters = [], [], {}
     b.marks_by = defaultdict(list)
-    for row, lesson_id, (gi, j, kind, no_topic) in zip(lessons, ids, meta):
+    for row, lesson_id, (gi, j, kind, no_topic, number) in zip(lessons, ids, meta):
         day = row["lesson_date"]
         key = (gi, day, j.subgroup_id)
         if key not in rosters:
             rosters[key] = _roster(b, gi, day, j.subgroup_id)
         chance = 0.2 if no_topic else MARK_CHANCE.get(kind, 0.3)
         credit = j.assessment_form == "credit"
+        b.counts["grid_cells"] = b.counts.get("grid_cells", 0) + len(rosters[key])
         for s in rosters[key]:
             absent = row["attendance_taken"] and (
-                day in ill[s.id] or rng.random() < s.absence_rate * 0.5)
+                day in ill[s.id] or rng.random() < s.absence_rate * 0.7)
             marks, reason = [], ""
             if absent:
                 if day in ill[s.id]:
@@ -155,17 +165,17 @@ def _cells(b, lessons: list, ids: list, meta: list, days: list) -> None:
                         marks.append("зач" if rng.random() < 0.95 else "незач")
                     else:
                         marks.append(str(min(5, max(2, round(rng.gauss(s.ability, 0.75))))))
-                b.marks_by[(j.id, s.id)] += [int(m) for m in marks if m.isdigit()]
+                b.marks_by[(j.id, s.id, number)] += [int(m) for m in marks if m.isdigit()]
             if not absent and not marks:
                 continue
             cells.append(dict(lesson_id=lesson_id, student_id=s.id, absent=absent,
                               absence_reason=reason, version=1, updated_by_id=row["teacher_id"],
                               updated_at=row["created_at"]))
-            values.append((marks, kind, row))
+            values.append((marks, kind, row, gi))
     cell_ids = list(db.session.scalars(
         insert(JournalCell).returning(JournalCell.id, sort_by_parameter_order=True), cells))
     mark_rows, changes, absences = [], [], 0
-    for cell, cell_id, (marks, kind, row) in zip(cells, cell_ids, values):
+    for cell, cell_id, (marks, kind, row, gi) in zip(cells, cell_ids, values):
         work = WORK_KIND.get(kind) or rng.choice(("oral", "current", "written", "test"))
         for pos, value in enumerate(marks):
             mark_rows.append(dict(cell_id=cell_id, position=pos, value=value, work_kind=work))
@@ -181,6 +191,12 @@ def _cells(b, lessons: list, ids: list, meta: list, days: list) -> None:
             change = dict(change, old_value=first,
                           changed_at=row["created_at"] + timedelta(days=1), is_correction=True)
         changes.append(change)
+        if cell["absence_reason"]:  # the curator attached a reason later; the «Н» stays (4.5)
+            when = min(row["lesson_date"] + timedelta(days=rng.randint(1, 6)), b.today)
+            changes.append(dict(change, old_value="Н", is_correction=True,
+                                new_value=f"Н ({REASON_LABELS[cell['absence_reason']]})",
+                                changed_by_id=b.users[b.groups[gi].curator],
+                                changed_at=_at(when, time(16, rng.randint(0, 59)))))
     if mark_rows:
         db.session.execute(insert(Mark), mark_rows)
     if changes:
@@ -215,7 +231,7 @@ def build_final_grades(b) -> None:
                     continue  # left the group before the period ended
                 if s.leave_date and s.leave_date <= period.end_date:
                     continue
-                current = marks_by.get((j.id, sid))
+                current = marks_by.get((j.id, sid, number))
                 mean = sum(current) / len(current) if current else s.ability
                 set_at = _at(period.end_date - timedelta(days=rng.randint(0, 6)), time(14, 0))
                 for kind in kinds:

@@ -86,10 +86,11 @@ def build_people(b) -> None:
             s.username = f"student{number}"
     for s in ordered:
         s.parents = _parents(b, s, s in (s1, s2))
-    number = 0
+    s1.parents[0]["username"], s2.parents[0]["username"] = "parent1", "parent2"
+    number = 2
     for s in ordered:
-        for i, p in enumerate(s.parents):
-            if (s in (s1, s2) and i == 0) or (s.username and rng.random() < 0.85):
+        for p in s.parents:
+            if "username" not in p and s.username and rng.random() < 0.85:
                 number += 1
                 p["username"] = f"parent{number}"
     b.counts.update(student_accounts=sum(1 for s in b.students if s.username),

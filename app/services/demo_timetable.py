@@ -31,11 +31,19 @@ def taught_in(j, period_number: int) -> bool:
 
 
 def build_timetable(b) -> None:
-    """Place each discipline's weekly pairs so that no group or teacher has two at once."""
-    rng, period = b.rng, b.lesson_period
-    b.busy = set()  # (teacher id, weekday, pair)
-    b.slots = {}
+    """Timetables of the recorded periods; a test-free placement: no group or teacher clash."""
+    b.timetables = {}
     rows = []
+    for period in b.lesson_periods:
+        b.timetables[period.number] = _period_timetable(b, period, rows)
+    db.session.execute(insert(TimetableEntry), rows)
+    b.counts["timetable"] = sum(1 for r in rows if r["period_id"] == b.lesson_period.id)
+
+
+def _period_timetable(b, period, rows: list) -> tuple[dict, set]:
+    rng = b.rng
+    busy = set()  # (teacher id, weekday, pair)
+    timetable = {}
     for g in b.groups:
         by_code = group_journals(b, g.index, b.lesson_year)
         units = [code for code, js in by_code.items() if taught_in(js[0], period.number)
@@ -47,26 +55,25 @@ def build_timetable(b) -> None:
             journals = by_code[code]
             teachers = [j.teacher_id for j in journals]
             free = [(wd, p) for wd, p in SLOTS if (wd, p) not in used
-                    and all((t, wd, p) not in b.busy for t in teachers)]
+                    and all((t, wd, p) not in busy for t in teachers)]
             free.sort(key=lambda s: (s[0] in days_of[code], s[0] == 5, s[1], rng.random()))
             wd, pair = free[0]
             used.add((wd, pair))
             days_of[code].add(wd)
-            b.busy.update((t, wd, pair) for t in teachers)
+            busy.update((t, wd, pair) for t in teachers)
             room = D.DISCIPLINES[code][3]
             rooms = [room, _second_room(room)]
             slots.append((wd, pair, journals, rooms))
             for j, r in zip(journals, rooms):
                 rows.append(dict(period_id=period.id, group_id=g.obj.id, weekday=wd,
                                  pair_number=pair, journal_id=j.id, room=r))
-        b.slots[g.index] = sorted(slots, key=lambda s: (s[0], s[1]))
-    db.session.execute(insert(TimetableEntry), rows)
-    b.counts["timetable"] = len(rows)
+        timetable[g.index] = sorted(slots, key=lambda s: (s[0], s[1]))
+    return timetable, busy
 
 
-def school_days(b) -> list:
-    period, day, out = b.lesson_period, b.lesson_period.start_date, []
-    while day <= b.lesson_end:
+def school_days(first, last) -> list:
+    day, out = first, []
+    while day <= last:
         if day.weekday() < 6 and (day.month, day.day) not in D.HOLIDAYS:
             out.append(day)
         day += timedelta(days=1)
@@ -82,7 +89,7 @@ def _free_teacher_journal(b, journals: dict, wd: int, pair: int, exclude=()):
     return None
 
 
-def planned_pairs(b, days: list) -> list[tuple]:
+def planned_pairs(b, days: list, with_changes: bool) -> list[tuple]:
     """(group, day, pair, journals, rooms) that should be taught, after single-date changes."""
     rng = b.rng
     by_day = {}
@@ -90,7 +97,7 @@ def planned_pairs(b, days: list) -> list[tuple]:
         for wd, pair, journals, rooms in b.slots[g.index]:
             by_day.setdefault((g.index, wd), []).append((pair, journals, rooms))
     override, changes = {}, []
-    recent = days[-15:] if len(days) >= 15 else []
+    recent = days[-15:] if len(days) >= 15 and with_changes else []
 
     def slot_on(group: int, day):
         options = [s for s in by_day.get((group, day.weekday()), []) if len(s[1]) == 1]

@@ -115,7 +115,12 @@ def _average(values) -> float | None:
 def student_record(user, student_id, audit_action: str = "record_view") -> dict:
     """The whole record as plain data; writes the audit entry (4.1) and commits it."""
     student = _student(student_id)
-    scope = record_scope(user, student)
+    try:
+        scope = record_scope(user, student)
+    except RecordDenied:
+        audit.record("access_denied", "student", student.id)  # 4.1: refused reads too
+        db.session.commit()
+        raise
     journals_q = (select(Journal).where(Journal.id.in_(_journal_ids(student)))
                   .options(joinedload(Journal.discipline), joinedload(Journal.teacher),
                            joinedload(Journal.academic_year)))

@@ -1,0 +1,37 @@
+"""Reports the college is run by (6.1, 6.2, 2.2): activity, results, objectivity."""
+from io import BytesIO
+
+
+class DomainError(Exception):
+    status = 400
+
+
+class BadInput(DomainError):
+    status = 422
+
+
+def percent(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def workbook_bytes(title: str, headers: list[str], rows: list[list], sheets=()) -> bytes:
+    """One sheet (or several: `sheets` = [(title, headers, rows)]) as XLSX bytes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    wb = Workbook()
+    first = True
+    for name, head, body in [(title, headers, rows), *sheets]:
+        ws = wb.active if first else wb.create_sheet()
+        first = False
+        ws.title = name[:31]
+        ws.append(head)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in body:
+            ws.append(["" if v is None else v for v in row])
+        for col in ws.columns:
+            width = max(len(str(c.value or "")) for c in col)
+            ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
+    buf = BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

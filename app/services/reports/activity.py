@@ -1,0 +1,84 @@
+"""Activity report (6.1): per user — logins, lessons and marks entered, the share of lessons
+entered on the lesson day, corrections made afterwards; per teacher and department."""
+from datetime import date, datetime, time, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import and_, case, func, select
+
+from ...extensions import db
+from ...models import AuditLog, CellChange, Department, Lesson, StaffProfile
+from ..scopes import STAFF_ROLES
+from . import BadInput, percent, workbook_bytes
+
+HEADERS = ["Сотрудник", "Отделение", "Входов", "Занятий внесено", "из них в день занятия",
+           "Доля в день занятия, %", "Отметок внесено", "Исправлений после дня занятия"]
+
+
+def _bounds(start: date, end: date):
+    if start is None or end is None:
+        raise BadInput("Укажите период: дату начала и окончания.")
+    if end < start:
+        raise BadInput("Дата окончания раньше даты начала.")
+    return (datetime.combine(start, time.min, timezone.utc),
+            datetime.combine(end + timedelta(days=1), time.min, timezone.utc))
+
+
+def activity(start: date, end: date, department_id: int | None = None) -> dict:
+    """Rows per staff user and totals per department for [start, end] (dates inclusive).
+    Lessons count by entry time (created_at); «in time» = not entered late (4.6)."""
+    lo, hi = _bounds(start, end)
+    logins = dict(db.session.execute(select(AuditLog.user_id, func.count()).where(
+        AuditLog.action == "login", AuditLog.created_at >= lo, AuditLog.created_at < hi)
+        .group_by(AuditLog.user_id)).all())
+    lessons = {r[0]: (r[1], r[2] or 0) for r in db.session.execute(select(
+        Lesson.created_by_id, func.count(),
+        func.sum(case((Lesson.is_late.is_(False), 1), else_=0))).where(
+        Lesson.created_at >= lo, Lesson.created_at < hi).group_by(Lesson.created_by_id))}
+    marks = {r[0]: (r[1], r[2] or 0) for r in db.session.execute(select(
+        CellChange.changed_by_id, func.count(),
+        func.sum(case((CellChange.is_correction.is_(True), 1), else_=0))).where(
+        and_(CellChange.changed_at >= lo, CellChange.changed_at < hi)).group_by(
+        CellChange.changed_by_id))}
+    departments = {p.user_id: p.department for p in db.session.scalars(select(StaffProfile))}
+    sm = current_app.appbuilder.sm
+    users = [u for u in db.session.query(sm.user_model).order_by(
+        sm.user_model.last_name, sm.user_model.first_name)
+        if {r.name for r in u.roles} & STAFF_ROLES]
+    rows = []
+    for u in users:
+        dept = departments.get(u.id)
+        if department_id and (dept is None or dept.id != department_id):
+            continue
+        n_lessons, in_time = lessons.get(u.id, (0, 0))
+        n_marks, corrections = marks.get(u.id, (0, 0))
+        rows.append(dict(user_id=u.id, name=f"{u.last_name} {u.first_name}",
+                         department=dept.name if dept else "", logins=logins.get(u.id, 0),
+                         lessons=n_lessons, in_time=in_time,
+                         in_time_share=percent(in_time, n_lessons), marks=n_marks,
+                         corrections=corrections))
+    by_dept = {}
+    for r in rows:
+        d = by_dept.setdefault(r["department"] or "без отделения", dict(
+            department=r["department"] or "без отделения", users=0, logins=0, lessons=0,
+            in_time=0, marks=0, corrections=0))
+        d["users"] += 1
+        for key in ("logins", "lessons", "in_time", "marks", "corrections"):
+            d[key] += r[key]
+    for d in by_dept.values():
+        d["in_time_share"] = percent(d["in_time"], d["lessons"])
+    return dict(start=start, end=end, rows=rows,
+                departments=sorted(by_dept.values(), key=lambda d: d["department"]))
+
+
+def departments() -> list[Department]:
+    return db.session.scalars(select(Department).order_by(Department.name)).all()
+
+
+def activity_xlsx(report: dict) -> bytes:
+    rows = [[r["name"], r["department"], r["logins"], r["lessons"], r["in_time"],
+             r["in_time_share"], r["marks"], r["corrections"]] for r in report["rows"]]
+    dept_rows = [[d["department"], d["users"], d["logins"], d["lessons"], d["in_time"],
+                  d["in_time_share"], d["marks"], d["corrections"]]
+                 for d in report["departments"]]
+    return workbook_bytes("Активность", HEADERS, rows, sheets=[(
+        "По отделениям", ["Отделение", "Сотрудников"] + HEADERS[2:], dept_rows)])

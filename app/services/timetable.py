@@ -1,0 +1,257 @@
+"""Timetable (расписание): weekly pairs per group and period, single-date changes, XLSX import.
+
+It tells the completeness check which lessons should exist (timetabled_pairs) and pre-fills
+lesson entry with the date's pair (suggested_pair).
+"""
+from datetime import date, timedelta
+from io import BytesIO
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import (
+    Discipline, Journal, Lesson, Period, StudentGroup, Subgroup, TimetableChange, TimetableEntry,
+)
+from . import audit
+
+WEEKDAYS = ("Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье")
+_DAY_NAMES = {name.lower(): i for i, name in enumerate(WEEKDAYS)}
+_DAY_NAMES.update({"пн": 0, "вт": 1, "ср": 2, "чт": 3, "пт": 4, "сб": 5, "вс": 6})
+IMPORT_COLUMNS = ("Группа", "День недели", "Пара", "Дисциплина (код)", "Подгруппа",
+                  "Аудитория")
+
+
+class DomainError(Exception):
+    status = 400
+
+
+class BadInput(DomainError):
+    status = 422
+
+
+def ru(day: date | None) -> str:
+    """dd.mm.yyyy for texts the services compose (memos, slips)."""
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+# --- what should happen ---------------------------------------------------------------------
+def timetabled_pairs(group_id: int, start: date, end: date) -> list[dict]:
+    """Pairs of a group between two dates (inclusive): the weekly timetable of the period that
+    covers each date, with that date's changes applied (a cancelled or replaced pair)."""
+    if end < start:
+        return []
+    periods = db.session.scalars(select(Period).where(
+        Period.start_date <= end, Period.end_date >= start)).all()
+    entries = db.session.scalars(select(TimetableEntry).where(
+        TimetableEntry.group_id == group_id,
+        TimetableEntry.period_id.in_([p.id for p in periods]))).all()
+    weekly: dict[tuple[int, int], list[TimetableEntry]] = {}
+    for e in entries:
+        weekly.setdefault((e.period_id, e.weekday), []).append(e)
+    changes: dict[tuple[date, int], list[TimetableChange]] = {}
+    for ch in db.session.scalars(select(TimetableChange).where(
+            TimetableChange.group_id == group_id, TimetableChange.change_date >= start,
+            TimetableChange.change_date <= end)):
+        changes.setdefault((ch.change_date, ch.pair_number), []).append(ch)
+    out, day = [], start
+    while day <= end:
+        period = next((p for p in periods if p.start_date <= day <= p.end_date), None)
+        by_pair: dict[int, list[dict]] = {}
+        if period is not None:
+            for e in weekly.get((period.id, day.weekday()), []):
+                by_pair.setdefault(e.pair_number, []).append(
+                    dict(date=day, pair_number=e.pair_number, journal_id=e.journal_id,
+                         room=e.room or "", changed=False))
+        for (cday, pair), rows in changes.items():
+            if cday != day:
+                continue
+            current = by_pair.get(pair, [])
+            for ch in rows:
+                if ch.cancelled:  # a whole pair, or one journal's part of it, is cancelled
+                    current = [] if ch.journal_id is None else [
+                        r for r in current if r["journal_id"] != ch.journal_id]
+            added = [dict(date=day, pair_number=pair, journal_id=ch.journal_id,
+                          room=ch.room or "", changed=True) for ch in rows if not ch.cancelled]
+            if added:
+                current = added
+            by_pair[pair] = current
+        for pair in sorted(by_pair):
+            out.extend(by_pair[pair])
+        day += timedelta(days=1)
+    return out
+
+
+def suggested_pair(journal: Journal, day: date) -> int | None:
+    """The pair this journal has on `day` by the timetable and not yet recorded (first one);
+    None when the timetable has no free pair of this journal that day."""
+    pairs = [p["pair_number"] for p in timetabled_pairs(journal.group_id, day, day)
+             if p["journal_id"] == journal.id]
+    if not pairs:
+        return None
+    recorded = set(db.session.scalars(select(Lesson.pair_number).where(
+        Lesson.journal_id == journal.id, Lesson.lesson_date == day)))
+    return next((p for p in pairs if p not in recorded), None)
+
+
+def teacher_day(user, day: date) -> list[dict]:
+    """A teacher's own pairs of the day (start page), ordered by pair."""
+    journals = {j.id: j for j in db.session.scalars(
+        select(Journal).where(Journal.teacher_id == user.id).options(
+            joinedload(Journal.group), joinedload(Journal.subgroup),
+            joinedload(Journal.discipline)))}
+    rows = []
+    for group_id in sorted({j.group_id for j in journals.values()}):
+        for p in timetabled_pairs(group_id, day, day):
+            if p["journal_id"] in journals:
+                rows.append(dict(p, journal=journals[p["journal_id"]]))
+    return sorted(rows, key=lambda r: r["pair_number"])
+
+
+# --- changes for one date ---------------------------------------------------------------------
+def add_change(group: StudentGroup, change_date: date, pair_number: int,
+               journal: Journal | None, cancelled: bool, room: str = "") -> TimetableChange:
+    """A single-date change: the pair is cancelled (a journal's or the whole pair) or given to a
+    journal of the same group."""
+    if not 1 <= int(pair_number) <= 8:
+        raise BadInput("Номер пары должен быть от 1 до 8.")
+    if journal is not None and journal.group_id != group.id:
+        raise BadInput("Журнал относится к другой группе.")
+    if not cancelled and journal is None:
+        raise BadInput("Укажите журнал или отметьте, что пара отменена.")
+    period = db.session.scalar(select(Period).where(
+        Period.start_date <= change_date, Period.end_date >= change_date))
+    if period is None:
+        raise BadInput("Дата не попадает ни в один семестр.")
+    exists = db.session.scalar(select(TimetableChange.id).where(
+        TimetableChange.group_id == group.id, TimetableChange.change_date == change_date,
+        TimetableChange.pair_number == pair_number,
+        TimetableChange.journal_id.is_(None) if journal is None
+        else TimetableChange.journal_id == journal.id))
+    if exists:
+        raise BadInput("Такое изменение на эту дату и пару уже внесено.")
+    change = TimetableChange(group_id=group.id, change_date=change_date,
+                             pair_number=int(pair_number),
+                             journal_id=journal.id if journal else None,
+                             cancelled=bool(cancelled), room=(room or "").strip()[:32] or None)
+    db.session.add(change)
+    db.session.flush()
+    audit.record("timetable_change", "timetable_change", change.id,
+                 details={"group": group.name, "date": change_date.isoformat(),
+                          "pair": int(pair_number), "cancelled": bool(cancelled)})
+    return change
+
+
+# --- XLSX import (all or nothing) -----------------------------------------------------------
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _weekday(raw: str) -> int | None:
+    if raw.isdigit() and 1 <= int(raw) <= 6:
+        return int(raw) - 1
+    return _DAY_NAMES.get(raw.lower().rstrip("."))
+
+
+def import_xlsx(period: Period, data: bytes) -> int:
+    """Replace the timetable of the period for the groups named in the file. Nothing is
+    written when any row is wrong; every error names its row (Строка N: ...)."""
+    from openpyxl import load_workbook
+    try:
+        sheet = load_workbook(BytesIO(data), read_only=True, data_only=True).active
+        rows = list(sheet.iter_rows(values_only=True))
+    except Exception:
+        raise BadInput("Файл не читается как книга XLSX.") from None
+    if len(rows) < 2:
+        raise BadInput("В файле нет строк расписания (первая строка — заголовки).")
+    groups = {g.name: g for g in db.session.scalars(select(StudentGroup))}
+    journals = db.session.scalars(select(Journal).where(
+        Journal.academic_year_id == period.academic_year_id).options(
+        joinedload(Journal.discipline), joinedload(Journal.subgroup))).all()
+    by_key = {(j.group_id, j.discipline.code.lower(),
+               (j.subgroup.name.lower() if j.subgroup else "")): j for j in journals}
+    errors, parsed, seen = [], [], {}
+    for number, row in enumerate(rows[1:], start=2):
+        cells = [_text(v) for v in (list(row) + [None] * 6)[:6]]
+        if not any(cells):
+            continue
+        group_name, day_raw, pair_raw, code, sub_name, room = cells
+        problems = []
+        group = groups.get(group_name)
+        if group is None:
+            problems.append(f"группа «{group_name}» не найдена")
+        weekday = _weekday(day_raw)
+        if weekday is None:
+            problems.append(f"день недели «{day_raw}» не распознан")
+        pair = int(pair_raw) if pair_raw.isdigit() else None
+        if pair is None or not 1 <= pair <= 8:
+            problems.append("номер пары должен быть числом от 1 до 8")
+        journal = None
+        if group is not None:
+            journal = by_key.get((group.id, code.lower(), sub_name.lower()))
+            if journal is None:
+                problems.append(f"у группы нет журнала по дисциплине «{code}»"
+                                + (f" для подгруппы «{sub_name}»" if sub_name else ""))
+        if not problems:
+            slot = (group.id, weekday, pair)
+            other = seen.get(slot)
+            if other and (other.subgroup_id is None or journal.subgroup_id is None
+                          or other.id == journal.id):
+                problems.append("у группы уже стоит другая пара в это время")
+            teacher_slot = ("t", journal.teacher_id, weekday, pair)
+            if teacher_slot in seen and seen[teacher_slot].id != journal.id:
+                problems.append("преподаватель в это время уже ведёт другую пару")
+            seen.setdefault(slot, journal)
+            seen.setdefault(teacher_slot, journal)
+        if problems:
+            errors.append(f"Строка {number}: " + "; ".join(problems) + ".")
+        else:
+            parsed.append(dict(period_id=period.id, group_id=group.id, weekday=weekday,
+                               pair_number=pair, journal_id=journal.id, room=room[:32] or None))
+    if errors:
+        raise BadInput("Расписание не загружено. " + " ".join(errors))
+    if not parsed:
+        raise BadInput("В файле нет строк расписания.")
+    group_ids = {r["group_id"] for r in parsed}
+    db.session.execute(delete(TimetableEntry).where(
+        TimetableEntry.period_id == period.id, TimetableEntry.group_id.in_(group_ids)))
+    db.session.add_all(TimetableEntry(**r) for r in parsed)
+    db.session.flush()
+    audit.record("timetable_import", "period", period.id,
+                 details={"rows": len(parsed), "groups": len(group_ids)})
+    return len(parsed)
+
+
+def template_xlsx() -> bytes:
+    """An empty import file with the expected headers."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Расписание"
+    ws.append(IMPORT_COLUMNS)
+    ws.append(("ИС-24-1", "Понедельник", 1, "ОП.01", "", "каб. 101"))
+    buf = BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def week_grid(group_id: int, monday: date) -> list[dict]:
+    """The group's pairs of one week with journal objects for display."""
+    pairs = timetabled_pairs(group_id, monday, monday + timedelta(days=6))
+    ids = {p["journal_id"] for p in pairs}
+    journals = {j.id: j for j in db.session.scalars(select(Journal).where(
+        Journal.id.in_(ids)).options(joinedload(Journal.discipline), joinedload(
+            Journal.subgroup), joinedload(Journal.teacher), joinedload(Journal.group)))}
+    return [dict(p, journal=journals.get(p["journal_id"])) for p in pairs]
+
+
+__all__ = ["timetabled_pairs", "suggested_pair", "teacher_day", "add_change", "import_xlsx",
+           "Discipline", "Subgroup"]

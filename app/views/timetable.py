@@ -1,0 +1,169 @@
+"""Timetable screens (расписание): weekly entries, single-date changes, XLSX import; a
+teacher's pairs of the day on the start page."""
+from datetime import date, timedelta
+
+from flask import Response, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext as _
+from sqlalchemy import select
+from wtforms.validators import NumberRange
+
+from ..extensions import db
+from ..models import Journal, Period, StudentGroup, TimetableChange, TimetableEntry
+from ..services import timetable as tt
+from ..services.clock import today
+from ..services.dashboard import link, provider
+from .base import EagerInterface, JournalModelView, RecordRefused
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LABELS = {"period": _("Семестр"), "group": _("Группа"), "weekday": _("День недели"),
+          "pair_number": _("Пара"), "journal": _("Журнал"), "room": _("Аудитория"),
+          "change_date": _("Дата"), "cancelled": _("Отменена")}
+
+
+def parse_day(value, default: date | None = None) -> date | None:
+    """dd.mm.yyyy or ISO date from a form; None (or the default) when empty or malformed."""
+    value = (value or "").strip()
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            from datetime import datetime
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return default
+
+
+class TimetableEntryView(JournalModelView):
+    datamodel = EagerInterface(TimetableEntry, eager=(
+        "period.academic_year", "group", "journal.discipline", "journal.subgroup",
+        "journal.group"))
+    label_columns = LABELS
+    list_title = show_title = _("Расписание: пары недели")
+    add_title = _("Новая пара в расписании")
+    edit_title = _("Пара в расписании")
+    list_columns = ["period", "group", "weekday", "pair_number", "journal", "room"]
+    add_columns = edit_columns = ["period", "group", "weekday", "pair_number", "journal", "room"]
+    search_columns = ["period", "group", "weekday"]
+    base_order = ("weekday", "asc")
+    choices = {"weekday": {i: name for i, name in enumerate(tt.WEEKDAYS[:6])}}
+    validators_columns = {"pair_number": [NumberRange(1, 8, message=_("Пара: от 1 до 8."))]}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_form_extra_fields["weekday"].coerce = int
+        self.edit_form_extra_fields["weekday"].coerce = int
+
+    def validate(self, item):
+        if item.journal and item.group and item.journal.group_id != item.group.id:
+            raise RecordRefused(str(_("Журнал относится к другой группе.")))
+        if item.journal and item.period and \
+                item.journal.academic_year_id != item.period.academic_year_id:
+            raise RecordRefused(str(_("Журнал другого учебного года.")))
+
+
+class TimetableChangeView(JournalModelView):
+    """Single-date changes: listed and deleted here, added on the week page (one rule set)."""
+    datamodel = EagerInterface(TimetableChange, eager=("group", "journal.discipline",
+                                                       "journal.subgroup", "journal.group"))
+    label_columns = LABELS
+    list_title = show_title = _("Изменения расписания")
+    list_columns = ["change_date", "group", "pair_number", "journal", "cancelled", "room"]
+    search_columns = ["change_date", "group"]
+    base_order = ("change_date", "desc")
+    base_permissions = ["can_list", "can_show", "can_delete"]
+
+
+class TimetableView(BaseView):
+    route_base = "/timetable"
+    default_view = "week"
+
+    @expose("/")
+    @has_access
+    def week(self):
+        groups = db.session.scalars(select(StudentGroup).order_by(StudentGroup.name)).all()
+        group = next((g for g in groups if g.id == request.args.get("group", type=int)),
+                     groups[0] if groups else None)
+        monday = tt.week_start(parse_day(request.args.get("week"), today()))
+        pairs = tt.week_grid(group.id, monday) if group else []
+        days = [monday + timedelta(days=i) for i in range(6)]
+        journals = db.session.scalars(select(Journal).where(
+            Journal.group_id == group.id)).all() if group else []
+        periods = db.session.scalars(select(Period).order_by(Period.start_date.desc())).all()
+        return self.render_template(
+            "timetable/week.html", groups=groups, group=group, monday=monday, days=days,
+            pairs=pairs, journals=journals, periods=periods, weekdays=tt.WEEKDAYS,
+            prev_week=monday - timedelta(days=7), next_week=monday + timedelta(days=7),
+            title=_("Расписание"))
+
+    @expose("/change", methods=["POST"])
+    @has_access
+    def change(self):
+        group = db.session.get(StudentGroup, request.form.get("group", type=int) or 0)
+        day = parse_day(request.form.get("date"))
+        journal_id = request.form.get("journal", type=int)
+        journal = db.session.get(Journal, journal_id) if journal_id else None
+        try:
+            if group is None or day is None:
+                raise tt.BadInput(str(_("Укажите группу и дату.")))
+            tt.add_change(group, day, request.form.get("pair", type=int) or 0, journal,
+                          bool(request.form.get("cancelled")), request.form.get("room", ""))
+            db.session.commit()
+            flash(str(_("Изменение расписания сохранено.")), "success")
+        except tt.DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        return redirect(url_for("TimetableView.week", group=group.id if group else None,
+                                week=(day or today()).isoformat()))
+
+    @expose("/import", methods=["GET", "POST"])
+    @has_access
+    def upload(self):
+        periods = db.session.scalars(select(Period).order_by(Period.start_date.desc())).all()
+        errors = []
+        if request.method == "POST":
+            period = db.session.get(Period, request.form.get("period", type=int) or 0)
+            upload = request.files.get("file")
+            try:
+                if period is None or upload is None or not upload.filename:
+                    raise tt.BadInput(str(_("Выберите семестр и файл XLSX.")))
+                count = tt.import_xlsx(period, upload.read())
+                db.session.commit()
+                flash(str(_("Расписание загружено: строк %(n)s.", n=count)), "success")
+                return redirect(url_for("TimetableView.week"))
+            except tt.DomainError as exc:
+                db.session.rollback()
+                errors = [str(exc)]
+        return self.render_template("timetable/import.html", periods=periods, errors=errors,
+                                    title=_("Загрузка расписания")), 422 if errors else 200
+
+    @expose("/template.xlsx")
+    @has_access
+    def template(self):
+        return Response(tt.template_xlsx(), mimetype=XLSX, headers={
+            "Content-Disposition": 'attachment; filename="timetable-template.xlsx"'})
+
+
+@provider("Teacher")
+def today_pairs_block(user):
+    """The teacher's own pairs of the day (start page)."""
+    day = today()
+    pairs = tt.teacher_day(user, day)
+    if not pairs:
+        return None
+    items = [link(f"{p['pair_number']} пара — {p['journal'].title}"
+                  + (f", {p['room']}" if p["room"] else ""), "JournalView.grid",
+                  pk=p["journal_id"]) for p in pairs]
+    return str(_("Мои пары на %(day)s", day=tt.ru(day))), items
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_view(TimetableView, "Week", label=_("Расписание на неделю"),
+                        icon="fa-calendar", category="Timetable",
+                        category_label=_("Расписание"))
+    appbuilder.add_view(TimetableEntryView, "Entries", label=_("Пары недели"),
+                        icon="fa-th", category="Timetable")
+    appbuilder.add_view(TimetableChangeView, "Changes", label=_("Изменения на дату"),
+                        icon="fa-exchange", category="Timetable")
+    appbuilder.add_link("TimetableImport", label=_("Загрузка из XLSX"), href="/timetable/import",
+                        icon="fa-upload", category="Timetable")

@@ -1,0 +1,48 @@
+"""Built-in help (5.1): a Russian page per role with its duties and links to the pages,
+reachable from the menu of every page."""
+import re
+
+import pytest
+
+from app.views.help import HELP
+from tests.fast_hashing import fast_password_hashing  # noqa: F401
+
+EXPECTED = {
+    "student1": ("Студент", "ошибочно выставленной оценке", "/portal/reports"),
+    "parent1": ("Родитель", "18-летия", "/portal/"),
+    "teacher1": ("Преподаватель", "в день занятия", "/messages/"),
+    "curator1": ("Куратор", "Еженедельно информировать родителей", "/weekly/"),
+    "director": ("Администрация", "учебные планы", "/messages/"),
+    "deputy": ("Зам. директора", "не реже раза в месяц", "/help/"),
+    "it": ("Отдел ИТ", "реквизиты доступа сотрудникам", "/users/list/"),
+}
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED))
+def test_help_page_per_role(college, login, username):
+    role, duty, link = EXPECTED[username]
+    client = login(username)
+    page = client.get("/help/").get_data(as_text=True)
+    assert f"Справка: {role}" in page and duty in page
+    assert f'href="{link}' in page
+    for other in ("/messages/", "/"):  # the menu of every page links to the help
+        assert 'href="/help/"' in client.get(other).get_data(as_text=True)
+
+
+def test_every_link_of_every_help_page_opens(college, login, app):
+    client = login("admin")
+    opened = set()
+    for role in HELP:
+        page = client.get(f"/help/{role}").get_data(as_text=True)
+        table = page[page.index('id="help-duties"'):]
+        assert table.count("<tr>") >= 3
+        for url in set(re.findall(r'href="(/[^"]*)"', table[:table.index("</table>")])):
+            opened.add(url)
+            assert client.get(url).status_code < 400, url
+    assert {"/portal/reports", "/messages/", "/weekly/", "/messages/new"} <= opened
+    assert client.get("/help/Nobody").status_code == 404
+
+
+def test_help_requires_login(app, db):
+    answer = app.test_client().get("/help/")
+    assert answer.status_code == 302 and "/login" in answer.location

@@ -1,0 +1,117 @@
+"""Journal pages: list, grid, lesson form, print, XLSX, hours report, start page."""
+from datetime import date, timedelta
+from io import BytesIO
+
+from sqlalchemy import func, select
+
+from tests.journal_helpers import (  # noqa: F401
+    TODAY, add_lesson, change, fresh_user_per_request, today,
+)
+
+
+def test_grid_page_has_csrf_meta_and_local_script(college, login, db, today):
+    from app.models import AuditLog
+    r = login("teacher1").get(f"/journal/{college.journal_a_op.id}/")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and 'name="csrf-token"' in html
+    assert "js/journal_grid.js" in html and "http" not in html.split("journal_grid.js")[0][-60:]
+    assert db.session.scalar(select(func.count()).where(AuditLog.action == "journal_view")) == 1
+
+
+def test_grid_page_rights(college, login, today):
+    jid = college.journal_a_op.id
+    assert login("teacher2").get(f"/journal/{jid}/").status_code == 403
+    assert login("student1").get(f"/journal/{jid}/").status_code in (302, 403)
+    assert login("curator1").get(f"/journal/{jid}/").status_code == 200
+    assert login("it").get(f"/journal/{jid}/").status_code == 200
+    assert login("teacher1").get("/journal/999/").status_code == 404
+
+
+def test_lesson_form_refuses_tomorrow_and_accepts_today(college, login, db, today):
+    from app.models import Lesson
+    c = login("teacher1")
+    url = f"/journal/{college.journal_a_op.id}/lesson/"
+    page = c.get(url).get_data(as_text=True)
+    assert TODAY.isoformat() in page and college.topics[0].title in page
+    r = c.post(url, data={"lesson_date": (TODAY + timedelta(days=1)).isoformat(),
+                          "pair_number": "1", "hours": "2"})
+    assert r.status_code == 400 and "будущей" in r.get_data(as_text=True)
+    r = c.post(url, data={"lesson_date": TODAY.isoformat(), "pair_number": "2", "hours": "2",
+                          "topic_id": str(college.topics[0].id), "homework": "<b>§1</b>",
+                          "homework_kind": "practical"})
+    assert r.status_code == 302
+    lesson = db.session.scalar(select(Lesson))
+    assert lesson.topic == college.topics[0].title and lesson.homework == "<b>§1</b>"
+    page = c.get(f"/journal/{college.journal_a_op.id}/print/").get_data(as_text=True)
+    assert "&lt;b&gt;§1&lt;/b&gt;" in page and "<b>§1</b>" not in page
+    r = c.post(f"{url}{lesson.id}/", data={"lesson_date": "01.10.2025", "pair_number": "2",
+                                            "hours": "2", "topic": "Повторение"})
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Lesson, lesson.id).lesson_date == date(2025, 10, 1)
+    assert c.post(f"{url}{lesson.id}/", data={"action": "delete"}).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Lesson)) == 0
+
+
+def test_lesson_form_forbidden_for_other_teacher(college, login, today):
+    r = login("teacher2").post(f"/journal/{college.journal_a_op.id}/lesson/",
+                               data={"lesson_date": TODAY.isoformat()})
+    assert r.status_code == 403
+
+
+def test_print_and_xlsx_export(college, login, db, today):
+    from openpyxl import load_workbook
+    from app.models import AuditLog
+    lesson = add_lesson(db, college.journal_a_op, TODAY, topic="Файловые системы")
+    c = login("teacher1")
+    c.put(f"/api/v1/journals/{college.journal_a_op.id}/marks",
+          json={"changes": [change(lesson, college.student1, marks=["5"]),
+                            change(lesson, college.student2, absent=True)]})
+    page = c.get(f"/journal/{college.journal_a_op.id}/print/").get_data(as_text=True)
+    assert "Файловые системы" in page and "15.10" in page and "Н" in page
+    r = c.get(f"/journal/{college.journal_a_op.id}/xlsx/")
+    assert r.status_code == 200
+    book = load_workbook(BytesIO(r.data))
+    values = [[c.value for c in row] for row in book["Отметки"].iter_rows()]
+    assert any("5" in row for row in values) and any("Н" in row for row in values)
+    assert book["Занятия"]["D2"].value == "Файловые системы"
+    assert db.session.scalar(select(func.count()).where(AuditLog.action == "export")) == 2
+    assert login("teacher2").get(f"/journal/{college.journal_a_op.id}/xlsx/").status_code == 403
+
+
+def test_hours_report_counts_substitutions(college, login, db, today):
+    from openpyxl import load_workbook
+    add_lesson(db, college.journal_a_op, date(2025, 9, 10))
+    add_lesson(db, college.journal_a_op, date(2025, 10, 10))
+    add_lesson(db, college.journal_b_op, date(2025, 10, 11), teacher=college.teacher1,
+               substitution=True)
+    add_lesson(db, college.journal_b_op, date(2025, 10, 12))
+    from app.services.hours import hours_report
+    rows = {r["teacher_id"]: r for r in hours_report(college.deputy, college.autumn.academic_year)}
+    t1 = rows[college.teacher1.id]
+    assert (t1["lessons"], t1["hours"], t1["substitution_hours"]) == (3, 6, 2)
+    assert t1["months"][10] == {"lessons": 2, "hours": 4, "substitution_hours": 2}
+    assert t1["load"] == 72 + 48
+    assert rows[college.teacher2.id]["hours"] == 2
+    own = hours_report(college.teacher1, college.autumn.academic_year)
+    assert [r["teacher_id"] for r in own] == [college.teacher1.id]
+    page = login("teacher1").get("/hours/").get_data(as_text=True)
+    assert "Петрова Анна" in page and "Завучева" not in page
+    r = login("deputy").get("/hours/xlsx/")
+    assert r.status_code == 200
+    sheet = load_workbook(BytesIO(r.data)).active
+    assert sheet["A3"].value == "Кураторова Елена" and sheet.max_row == 5  # 3 teachers
+    assert login("student1").get("/hours/").status_code in (302, 403)
+
+
+def test_start_page_lists_teacher_journals(college, login, today):
+    html = login("teacher1").get("/").get_data(as_text=True)
+    assert f"/journal/{college.journal_a_op.id}/" in html
+    assert f"/journal/{college.journal_b_op.id}/" not in html
+    assert "/hours/" in html
+
+
+def test_journal_list_page_scoped(college, login, today):
+    html = login("teacher2").get("/journal/").get_data(as_text=True)
+    assert f"/journal/{college.journal_b_op.id}/" in html
+    assert f"/journal/{college.journal_a_op.id}/" not in html

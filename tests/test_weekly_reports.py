@@ -1,0 +1,152 @@
+"""Weekly report to parents (3.3, 5.2) through a real SMTP server on 127.0.0.1 (aiosmtpd):
+recipients, Russian subject and body with the week's marks; a refused address does not stop
+the others; sending twice sends nothing new."""
+import socket
+from datetime import date
+from email import message_from_bytes
+from email.policy import default as default_policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from app.models import Parent, StudentParent, WeeklyReportDelivery
+from tests.fast_hashing import fast_password_hashing  # noqa: F401
+from tests.portal_helpers import fixed_today, seed_record  # noqa: F401
+
+BAD = "bad@mail.test"
+
+
+class Recorder:
+    """Accepts every address except those in `refuse` (550), keeps what it receives."""
+
+    def __init__(self):
+        self.received = []
+        self.refuse = {BAD}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=default_policy)
+        self.received.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture()
+def smtp(app):
+    handler = Recorder()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS",
+                                            "MAIL_USERNAME")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False,
+                      MAIL_USERNAME="")
+    try:
+        yield handler
+    finally:
+        controller.stop()
+        app.config.update(saved)
+
+
+@pytest.fixture()
+def c(college, db, fixed_today):  # noqa: F811
+    seed_record(db, college)
+    popov, vasilieva = college.students[2], college.students[3]
+    for child, last, email in ((popov, "Попова", BAD), (vasilieva, "Васильев", "v@mail.test")):
+        parent = Parent(last_name=last, first_name="Нина", email=email)
+        db.session.add(parent)
+        db.session.flush()
+        db.session.add(StudentParent(student_id=child.id, parent_id=parent.id))
+    db.session.commit()
+    return college
+
+
+def run_command(app, week="2025-10-15"):
+    return app.test_cli_runner().invoke(args=["journal", "weekly-reports", "--group",
+                                              "ИС-24-1", "--week", week])
+
+
+def by_recipient(smtp):
+    return {rcpt[0]: message for rcpt, message in smtp.received}
+
+
+def test_command_sends_through_smtp(app, c, smtp, db):
+    result = run_command(app)
+    assert result.exit_code == 1  # one address refused: reported, the rest delivered
+    assert "ОШИБКА" in result.output and BAD in result.output and "550" in result.output
+    mails = by_recipient(smtp)
+    assert set(mails) == {"parent1@mail.test", "v@mail.test"}  # parent2's child is adult
+    first = mails["parent1@mail.test"]
+    assert first["Subject"] == ("Еженедельный отчёт: Смирнов А.И., группа ИС-24-1, "
+                                "13.10.2025–19.10.2025")
+    body = first.get_content()
+    assert "Смирнов Артём Игоревич" in body
+    assert "13.10.2025 ОП.01 Операционные системы: 5, 4" in body
+    assert "15.10.2025 ОП.01 Операционные системы: болезнь" in body
+    assert "Прочитать главу 3" in body and "Лабораторная работа №2" in body
+    assert "14.10.2025 МДК.01.01 Разработка программных модулей: 4" in (
+        mails["v@mail.test"].get_content())  # her own subgroup's mark
+    rows = {d.recipient_email: d for d in db.session.scalars(select(WeeklyReportDelivery))}
+    assert rows["parent1@mail.test"].status == "sent"
+    assert rows[BAD].status == "failed" and "550" in rows[BAD].error
+    assert rows["parent1@mail.test"].week_start == date(2025, 10, 13)
+
+    # again: nothing new for the delivered ones; the refused one is retried
+    result = run_command(app, "17.10.2025")
+    assert "уже отправлено ранее" in result.output and len(smtp.received) == 2
+    smtp.refuse = set()
+    result = run_command(app, "13.10.2025")
+    assert result.exit_code == 0 and len(smtp.received) == 3
+    assert smtp.received[-1][0] == [BAD]
+    db.session.expire_all()
+    assert {d.status for d in db.session.scalars(select(WeeklyReportDelivery))} == {"sent"}
+    assert run_command(app).output.count("уже отправлено ранее") == 3
+    assert len(smtp.received) == 3
+
+
+def test_command_refuses_bad_input(app, c, smtp):
+    result = app.test_cli_runner().invoke(args=["journal", "weekly-reports", "--group", "НЕТ",
+                                                "--week", "13.10.2025"])
+    assert result.exit_code != 0 and "Группа не найдена" in result.output
+    result = run_command(app, "31.02.2025")
+    assert result.exit_code != 0 and "Неверная дата недели" in result.output
+    assert smtp.received == []
+
+
+def test_curator_page_print_and_send(c, smtp, login, db):
+    client = login("curator1")
+    url = f"/weekly/{c.group_a.id}?week=15.10.2025"
+    page = client.get(url).get_data(as_text=True)
+    assert "Смирнов Артём Игоревич" in page and "5, 4" in page and "болезнь" in page
+    assert "Неудовлетворительные оценки" in page  # Попов's «2»
+    printable = client.get(f"/weekly/{c.group_a.id}/print?week=15.10.2025")
+    assert printable.status_code == 200 and "@media print" in printable.get_data(as_text=True)
+    assert client.get(f"/weekly/{c.group_a.id}?week=xx").status_code == 400
+    answer = client.post(f"/weekly/{c.group_a.id}/send", data={"week": "15.10.2025"},
+                         follow_redirects=True)
+    text = answer.get_data(as_text=True)
+    assert "Отправлено: 2" in text and BAD in text
+    assert {r[0][0] for r in smtp.received} == {"parent1@mail.test", "v@mail.test"}
+    client.post(f"/weekly/{c.group_a.id}/send", data={"week": "15.10.2025"})
+    assert len(smtp.received) == 2
+    assert "отправлено" in client.get(url).get_data(as_text=True)
+
+
+def test_weekly_reports_rights(c, smtp, login):
+    assert login("curator2").get(f"/weekly/{c.group_a.id}").status_code == 403
+    assert login("curator2").post(f"/weekly/{c.group_a.id}/send",
+                                  data={"week": "15.10.2025"}).status_code == 403
+    assert login("teacher1").get(f"/weekly/{c.group_a.id}").status_code in (302, 403)
+    assert login("parent1").get(f"/weekly/{c.group_a.id}").status_code in (302, 403)
+    assert login("director").get(f"/weekly/{c.group_a.id}").status_code == 200
+    assert smtp.received == []
