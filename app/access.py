@@ -108,3 +108,32 @@ grant("JournalView", ("Teacher", "Deputy", "Administration"), ("can_lesson",))
 grant("HoursView", ("Teacher", "Administration", "Deputy", "IT", "Admin"),
       ("can_report", "can_xlsx", "menu_access"))
 grant("Journal", STAFF, ("menu_access",))
+
+# --- Timetable, curator, deputy's control, IT accounts, reports (2.2, 3.1-3.5, 5.2, 6.1, 6.2) --
+grant("TimetableView", MANAGERS, ("can_week", "can_change", "can_upload", "can_template"))
+grant("TimetableView", ("IT", "Teacher", "Curator"), ("can_week",))
+grant("TimetableEntryView", MANAGERS, WRITE)
+grant("TimetableChangeView", MANAGERS, READ + ("can_delete",))
+grant("Week", MANAGERS + ("IT", "Teacher", "Curator"), ("menu_access",))
+for _item in ("Timetable",):
+    grant(_item, MANAGERS + ("IT", "Teacher", "Curator"), ("menu_access",))
+grant("Entries", MANAGERS, ("menu_access",))
+grant("Changes", MANAGERS, ("menu_access",))
+grant("TimetableImport", MANAGERS, ("menu_access",))
+# Rows: a curator only their groups (services/completeness.py group_for)
+grant("CuratorView", ("Curator", "Deputy", "Administration"), ("can_group", "can_memo"))
+grant("CuratorView", "Curator", ("can_credentials", "can_status"))
+grant("Curator", "Curator", ("menu_access",))
+grant("MyGroups", "Curator", ("menu_access",))
+grant("Contingent", "Curator", ("menu_access",))
+grant("DeputyView", "Deputy", ("can_control", "can_check", "can_check_edit", "can_deadline",
+                               "can_inbox", "can_memo_status"))
+grant("Control", "Deputy", ("menu_access",))
+grant("JournalControl", "Deputy", ("menu_access",))
+grant("Memos", "Deputy", ("menu_access",))
+grant("ITView", "IT", ("can_index", "can_credentials", "can_decide"))
+grant("Accounts", "IT", ("menu_access",))
+grant("ReportsView", ("IT", "Administration", "Deputy"), ("can_activity", "can_results",
+                                                         "can_objectivity"))
+for _item in ("Reports", "Activity", "Results", "Objectivity"):
+    grant(_item, ("IT", "Administration", "Deputy"), ("menu_access",))

@@ -72,7 +72,7 @@ def week_check(group: StudentGroup, day: date, now: date | None = None) -> dict:
     def issue(kind, journal, lesson_date, pair, teacher, lesson_id=None):
         issues.append(dict(kind=kind, label=PROBLEMS[kind], journal=journal,
                            journal_id=journal.id, date=lesson_date, pair_number=pair,
-                           teacher=str(teacher) if teacher else "",
+                           teacher=f"{teacher.last_name} {teacher.first_name}" if teacher else "",
                            discipline=str(journal.discipline), lesson_id=lesson_id))
 
     recorded = {(le.journal_id, le.lesson_date, le.pair_number) for le in lessons}

@@ -39,6 +39,8 @@ def _parse_change(raw, allowed: list[str]) -> dict:
         raise BadInput(f"В ячейке не более {MAX_MARKS_PER_CELL} отметок.")
     clean = []
     for mark in marks:
+        if not isinstance(mark, (str, dict, type(None))):
+            raise BadInput("Отметка указана неверно.")
         value, kind = (mark, "current") if isinstance(mark, str) else (
             (mark or {}).get("value"), (mark or {}).get("kind") or "current")
         if value not in allowed:

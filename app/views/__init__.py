@@ -13,6 +13,11 @@ VIEW_MODULES = [
     "app.views.portal",
     "app.views.messages",
     "app.views.help",
+    "app.views.timetable",
+    "app.views.curator",
+    "app.views.deputy",
+    "app.views.it",
+    "app.views.reports",
 ]
 
 

@@ -1,0 +1,184 @@
+"""The curator's pages (3.3, 3.4, 3.1, 5.2): the group's week with the completeness check and
+absence reasons, memos to the deputy, credentials of students and parents, status changes."""
+from flask import flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import lazy_gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import StudentGroup
+from ..services import completeness as cc
+from ..services import contingent, credentials, memos
+from ..services.clock import today
+from ..services.dashboard import link, provider
+from ..services.scopes import ALL_JOURNALS_ROLES, role_names
+from ..services.timetable import week_start
+from .timetable import parse_day
+
+
+def refused(view, exc):
+    return view.render_template("error.html", code=exc.status, message=str(exc)), exc.status
+
+
+def my_groups(user):
+    query = select(StudentGroup).order_by(StudentGroup.name)
+    if not role_names(user) & ALL_JOURNALS_ROLES:
+        query = query.where(StudentGroup.curator_id == user.id)
+    return db.session.scalars(query).all()
+
+
+class CuratorView(BaseView):
+    route_base = "/curator"
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    @permission_name("group")
+    def index(self):
+        groups = my_groups(current_user)
+        if len(groups) == 1:
+            return redirect(url_for("CuratorView.group", group_id=groups[0].id))
+        return self.render_template("curator/index.html", groups=groups,
+                                    title=_("Мои группы"))
+
+    @expose("/group/<int:group_id>")
+    @has_access
+    @permission_name("group")
+    def group(self, group_id):
+        try:
+            group = cc.group_for(current_user, group_id)
+        except cc.DomainError as exc:
+            return refused(self, exc)
+        day = parse_day(request.args.get("week"), today())
+        check = cc.week_check(group, day)
+        from datetime import timedelta
+        return self.render_template(
+            "curator/group.html", group=group, check=check,
+            absences=cc.week_absences(group, day), reasons=cc.REASONS,
+            prev_week=check["start"] - timedelta(days=7),
+            next_week=check["start"] + timedelta(days=7),
+            memos=[m for m in memos.memos_for(current_user) if m.group_id == group.id],
+            title=_("Группа %(name)s", name=group.name))
+
+    @expose("/reason", methods=["POST"])
+    @has_access
+    @permission_name("group")
+    def reason(self):
+        try:
+            cell = cc.correct_reason(current_user, request.form.get("cell", type=int) or 0,
+                                     request.form.get("reason", ""))
+            db.session.commit()
+            flash(str(_("Причина пропуска сохранена.")), "success")
+            lesson = cell.lesson
+            return redirect(url_for("CuratorView.group", group_id=lesson.journal.group_id,
+                                    week=lesson.lesson_date.isoformat()))
+        except cc.DomainError as exc:
+            db.session.rollback()
+            return refused(self, exc)
+
+    @expose("/memo", methods=["POST"])
+    @has_access
+    @permission_name("memo")
+    def memo(self):
+        group_id = request.form.get("group", type=int) or 0
+        day = parse_day(request.form.get("week"), today())
+        try:
+            memo = memos.create_memo(current_user, group_id, day)
+            db.session.commit()
+        except cc.DomainError as exc:
+            db.session.rollback()
+            if exc.status in (403, 404):
+                return refused(self, exc)
+            flash(str(exc), "warning")
+            return redirect(url_for("CuratorView.group", group_id=group_id,
+                                    week=week_start(day).isoformat()))
+        flash(str(_("Служебная записка отправлена заместителю директора.")), "success")
+        return redirect(url_for("CuratorView.memo_print", memo_id=memo.id))
+
+    @expose("/memo/<int:memo_id>")
+    @has_access
+    @permission_name("memo")
+    def memo_print(self, memo_id):
+        try:
+            memo = memos.memo_for(current_user, memo_id)
+        except cc.DomainError as exc:
+            return refused(self, exc)
+        return self.render_template("curator/memo.html", memo=memo, statuses=memos.STATUSES,
+                                    title=_("Служебная записка"))
+
+    @expose("/credentials/<int:group_id>", methods=["GET", "POST"])
+    @has_access
+    @permission_name("credentials")
+    def credentials(self, group_id):
+        try:
+            group = cc.group_for(current_user, group_id)
+            if group.curator_id != current_user.id and "Admin" not in role_names(current_user):
+                raise cc.Forbidden(str(_("Учётные данные выдаёт куратор группы.")))
+            if request.method == "POST":
+                slips = [credentials.issue_for_student(current_user, int(sid))
+                         for sid in request.form.getlist("student")]
+                slips += [credentials.issue_for_parent(current_user, int(pid))
+                          for pid in request.form.getlist("parent")]
+                if not slips:
+                    raise cc.BadInput(str(_("Отметьте, кому выдать учётные данные.")))
+                db.session.commit()
+                return self.render_template("it/slips.html", slips=slips,
+                                            title=_("Учётные данные"))
+        except (cc.DomainError, ValueError) as exc:
+            db.session.rollback()
+            if isinstance(exc, ValueError):
+                exc = cc.BadInput(str(_("Неверный выбор.")))
+            return refused(self, exc)
+        return self.render_template("curator/credentials.html", group=group,
+                                    people=credentials.curator_people(current_user, group.id),
+                                    title=_("Выдача учётных данных"))
+
+    @expose("/status", methods=["GET", "POST"])
+    @has_access
+    @permission_name("status")
+    def status(self):
+        if request.method == "POST":
+            try:
+                contingent.record_status_change(
+                    current_user, request.form.get("student", type=int) or 0,
+                    request.form.get("kind", ""), request.form.get("order_number", ""),
+                    parse_day(request.form.get("order_date")),
+                    parse_day(request.form.get("effective_date")),
+                    request.form.get("note", ""))
+                db.session.commit()
+                flash(str(_("Изменение статуса записано, заявка передана в отдел ИТ.")),
+                      "success")
+                return redirect(url_for("CuratorView.status"))
+            except cc.DomainError as exc:
+                db.session.rollback()
+                if exc.status in (403, 404):
+                    return refused(self, exc)
+                flash(str(exc), "danger")
+        return self.render_template(
+            "curator/status.html", students=contingent.curated_students(current_user),
+            kinds=contingent.KINDS, requests=contingent.requests_for(current_user),
+            title=_("Движение контингента"))
+
+
+@provider("Curator")
+def curator_duties_block(user):
+    groups = my_groups(user)
+    if not groups:
+        return None
+    items = [link(str(_("Неделя группы %(name)s", name=g.name)), "CuratorView.group",
+                  group_id=g.id) for g in groups]
+    items += [link(str(_("Выдача учётных данных: %(name)s", name=g.name)),
+                   "CuratorView.credentials", group_id=g.id) for g in groups]
+    pending = len(contingent.requests_for(user, pending_only=True))
+    items.append(link(str(_("Движение контингента (заявок в ИТ: %(n)s)", n=pending)),
+                      "CuratorView.status"))
+    return str(_("Куратору")), items
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_view(CuratorView, "MyGroups", label=_("Моя группа"), icon="fa-users",
+                        href="/curator/", category="Curator", category_label=_("Куратор"))
+    appbuilder.add_link("Contingent", label=_("Движение контингента"), href="/curator/status",
+                        icon="fa-exchange", category="Curator")

@@ -1,0 +1,108 @@
+"""The deputy director's control (3.4, 3.5, 4.7, 7.2): memos inbox, journal checks, journals not
+checked for a month, final-grade deadlines by order."""
+from flask import flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Journal
+from ..services import completeness as cc
+from ..services import control, memos
+from ..services.dashboard import link, provider
+from .curator import refused
+from .timetable import parse_day
+
+
+class DeputyView(BaseView):
+    route_base = "/deputy"
+    default_view = "control"
+
+    @expose("/")
+    @has_access
+    def control(self):
+        journals = db.session.scalars(select(Journal).options(
+            joinedload(Journal.group), joinedload(Journal.discipline),
+            joinedload(Journal.subgroup))).all()
+        return self.render_template(
+            "deputy/control.html", checks=control.checks(), unchecked=control.unchecked_journals(),
+            journals=sorted(journals, key=lambda j: j.title), periods=control.periods(),
+            title=_("Контроль журналов"))
+
+    def _done(self, action):
+        try:
+            action()
+            db.session.commit()
+            flash(str(_("Сохранено.")), "success")
+        except cc.DomainError as exc:
+            db.session.rollback()
+            if exc.status in (403, 404):
+                return refused(self, exc)
+            flash(str(exc), "danger")
+        return redirect(request.form.get("back") or url_for("DeputyView.control"))
+
+    @expose("/check", methods=["POST"])
+    @has_access
+    def check(self):
+        f = request.form
+        return self._done(lambda: control.add_check(
+            current_user, f.get("journal", type=int) or 0, parse_day(f.get("check_date")),
+            f.get("findings", ""), parse_day(f.get("fix_deadline")), bool(f.get("fixed"))))
+
+    @expose("/check/<int:check_id>", methods=["POST"])
+    @has_access
+    def check_edit(self, check_id):
+        f = request.form
+        if f.get("delete"):
+            return self._done(lambda: control.delete_check(check_id))
+        return self._done(lambda: control.update_check(
+            check_id, f.get("findings", ""), parse_day(f.get("fix_deadline")),
+            bool(f.get("fixed"))))
+
+    @expose("/deadline", methods=["POST"])
+    @has_access
+    def deadline(self):
+        f = request.form
+        return self._done(lambda: control.set_deadline(
+            f.get("period", type=int) or 0, parse_day(f.get("deadline")),
+            f.get("order_number", ""), parse_day(f.get("order_date"))))
+
+    @expose("/memos")
+    @has_access
+    def inbox(self):
+        return self.render_template("deputy/memos.html", memos=memos.memos_for(current_user),
+                                    statuses=memos.STATUSES, title=_("Служебные записки"))
+
+    @expose("/memo/<int:memo_id>", methods=["POST"])
+    @has_access
+    def memo_status(self, memo_id):
+        try:
+            memos.set_status(current_user, memo_id, request.form.get("status", ""),
+                             request.form.get("note", ""))
+            db.session.commit()
+        except cc.DomainError as exc:
+            db.session.rollback()
+            if exc.status in (403, 404):
+                return refused(self, exc)
+            flash(str(exc), "warning")
+        return redirect(url_for("DeputyView.inbox"))
+
+
+@provider("Deputy")
+def deputy_block(user):
+    new = len(memos.memos_for(user, status="sent"))
+    return str(_("Контроль")), [
+        link(str(_("Служебные записки: новых %(n)s", n=new)), "DeputyView.inbox"),
+        link(str(_("Журналы без проверки за месяц: %(n)s",
+                   n=len(control.unchecked_journals()))), "DeputyView.control")]
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_view(DeputyView, "JournalControl", label=_("Контроль журналов"),
+                        icon="fa-check-square-o", category="Control",
+                        category_label=_("Контроль"))
+    appbuilder.add_link("Memos", label=_("Служебные записки"), href="/deputy/memos",
+                        icon="fa-inbox", category="Control")

@@ -1,0 +1,111 @@
+"""Reports (6.1, 6.2, 2.2): activity, results with charts, objectivity; XLSX and print."""
+from datetime import timedelta
+
+from flask import Response, request
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import AcademicYear, Period, StudentGroup
+from ..services import audit
+from ..services.clock import today
+from ..services.reports import DomainError
+from ..services.reports import activity as act
+from ..services.reports import objectivity as obj
+from ..services.reports import results as res
+from ..services.scopes import group_filter
+from .curator import refused
+from .timetable import parse_day
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(data: bytes, name: str, report: str, params: dict) -> Response:
+    audit.record("export", "report", report, details=dict(params, format="xlsx"))
+    db.session.commit()
+    return Response(data, mimetype=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+
+
+class ReportsView(BaseView):
+    route_base = "/reports"
+    default_view = "activity"
+
+    @expose("/activity")
+    @has_access
+    def activity(self):
+        end = parse_day(request.args.get("end"), today())
+        start = parse_day(request.args.get("start"), end - timedelta(days=30))
+        dept = request.args.get("department", type=int)
+        try:
+            report = act.activity(start, end, dept)
+        except DomainError as exc:
+            return refused(self, exc)
+        if request.args.get("format") == "xlsx":
+            return _xlsx(act.activity_xlsx(report), f"activity-{start}-{end}", "activity",
+                         {"start": str(start), "end": str(end), "department": dept})
+        return self.render_template("reports/activity.html", report=report, department=dept,
+                                    departments=act.departments(),
+                                    title=_("Активность пользователей"))
+
+    @expose("/results")
+    @has_access
+    def results(self):
+        periods = db.session.scalars(select(Period).order_by(Period.start_date.desc())).all()
+        years = db.session.scalars(select(AcademicYear).order_by(
+            AcademicYear.start_date.desc())).all()
+        groups = db.session.scalars(select(StudentGroup).where(group_filter(current_user))
+                                    .order_by(StudentGroup.name)).all()
+        period_id = request.args.get("period", type=int)
+        year_id = request.args.get("year", type=int)
+        if not period_id and not year_id and periods:
+            period_id = next((p.id for p in periods if p.start_date <= today()), periods[-1].id)
+        level = request.args.get("level", "journal")
+        group_id = request.args.get("group", type=int)
+        if group_id and group_id not in {g.id for g in groups}:
+            return refused(self, type("E", (DomainError,), {"status": 403})(
+                str(_("Эта группа вам недоступна."))))
+        try:
+            scope = res.scope_periods(None if year_id else period_id, year_id)
+            rows = res.results(current_user, scope, level, group_id)
+        except DomainError as exc:
+            return refused(self, exc)
+        title = ", ".join(str(p) for p in scope)
+        if request.args.get("format") == "xlsx":
+            return _xlsx(res.results_xlsx(rows, title), "results", "results",
+                         {"periods": [p.id for p in scope], "level": level, "group": group_id})
+        template = "reports/results_print.html" if request.args.get("print") else \
+            "reports/results.html"
+        return self.render_template(template, rows=rows, periods=periods, years=years,
+                                    groups=groups, period_id=period_id, year_id=year_id,
+                                    group_id=group_id, level=level, levels=res.LEVELS,
+                                    scope_title=title,
+                                    chart=res.chart_data(rows),
+                                    title=_("Итоги успеваемости"))
+
+    @expose("/objectivity")
+    @has_access
+    def objectivity(self):
+        periods = db.session.scalars(select(Period).order_by(Period.start_date.desc())).all()
+        period = next((p for p in periods if p.id == request.args.get("period", type=int)),
+                      next((p for p in periods if p.start_date <= today()), None))
+        rows = obj.objectivity(current_user, period) if period else []
+        if request.args.get("format") == "xlsx" and period:
+            return _xlsx(obj.objectivity_xlsx(rows), "objectivity", "objectivity",
+                         {"period": period.id})
+        return self.render_template("reports/objectivity.html", rows=rows, periods=periods,
+                                    period=period, share=obj.OUTLIER_SHARE, gap=obj.OUTLIER_GAP,
+                                    title=_("Объективность оценивания"))
+
+
+def register(appbuilder) -> None:
+    common = dict(category="Reports", category_label=_("Отчёты"))
+    appbuilder.add_view(ReportsView, "Activity", label=_("Активность пользователей"),
+                        icon="fa-line-chart", href="/reports/activity", **common)
+    appbuilder.add_link("Results", label=_("Итоги успеваемости"), href="/reports/results",
+                        icon="fa-bar-chart", **common)
+    appbuilder.add_link("Objectivity", label=_("Объективность оценивания"),
+                        href="/reports/objectivity", icon="fa-balance-scale", **common)

@@ -1,0 +1,123 @@
+"""Year archive (7.3) and retention (7.4): files open and match the manifest and the database,
+a second run is refused, retention = graduation + 3 years, destruction leaves an act."""
+import hashlib
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+from flask import g
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from app.models import ArchiveRecord, AuditLog, DestructionAct, Mark
+from app.services import archive
+from tests.archive_helpers import fill_college
+
+
+def _archive(app, college, db):
+    marks = fill_college(db, college, lessons=5)
+    result = app.test_cli_runner().invoke(args=["journal", "archive", "--year", "2025/2026"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    return marks, db.session.scalars(select(ArchiveRecord).order_by(ArchiveRecord.id)).all()
+
+
+def test_archive_files_open_and_match_manifest_and_database(app, college, db):
+    marks, records = _archive(app, college, db)
+    assert {r.group.name for r in records} == {"ИС-24-1", "ИС-24-2"}
+    total_marks = 0
+    for record in records:
+        folder = Path(record.directory)
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        assert hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest() \
+            == record.manifest_sha256
+        assert set(manifest["files"]) == {"journals.xlsx", "journals.html", "journals.json"}
+        for name, digest in manifest["files"].items():
+            assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+        data = json.loads((folder / "journals.json").read_text(encoding="utf-8"))
+        assert data["group"] == record.group.name and data["academic_year"] == "2025/2026"
+        journal_marks = sum(len(c["marks"]) for j in data["journals"] for c in j["cells"])
+        total_marks += journal_marks
+        book = load_workbook(folder / "journals.xlsx")
+        assert len(book.sheetnames) == len(data["journals"])
+        html = (folder / "journals.html").read_text(encoding="utf-8")
+        assert record.group.name in html and "@media print" in html
+    assert total_marks == marks == db.session.scalar(select(func.count()).select_from(Mark))
+    # the grid in the XLSX shows the same marks as the database
+    a = next(r for r in records if r.group_id == college.group_a.id)
+    data = json.loads((Path(a.directory) / "journals.json").read_text(encoding="utf-8"))
+    op = next(j for j in data["journals"] if j["id"] == college.journal_a_op.id)
+    book = load_workbook(Path(a.directory) / "journals.xlsx")
+    sheet = next(book[n] for n in book.sheetnames if "Операционные" in n)
+    rows = list(sheet.iter_rows(values_only=True))
+    first = next(c for c in op["cells"] if c["marks"])
+    student = next(s for s in op["students"] if s["id"] == first["student_id"])
+    lesson_index = [ls["id"] for ls in op["lessons"]].index(first["lesson_id"])
+    row = next(r for r in rows if r[0] == student["name"])
+    assert first["marks"][0]["value"] in row[1 + lesson_index]
+
+
+def test_retention_is_graduation_plus_three_years():
+    assert archive.retention_date(date(2028, 6, 30)) == date(2031, 6, 30)
+    assert archive.retention_date(date(2028, 2, 29)) == date(2031, 2, 28)
+
+
+def test_second_archive_of_a_year_is_refused_and_files_unchanged(app, college, db):
+    _marks, records = _archive(app, college, db)
+    assert all(r.retention_until == date(2031, 6, 30) for r in records)
+    before = {p: p.read_bytes() for r in records for p in Path(r.directory).iterdir()}
+    result = app.test_cli_runner().invoke(args=["journal", "archive", "--year", "2025/2026"])
+    assert result.exit_code != 0 and "отклонено" in result.output
+    assert {p: p.read_bytes() for p in before} == before
+    assert db.session.scalar(select(func.count()).select_from(ArchiveRecord)) == 2
+    result = app.test_cli_runner().invoke(args=["journal", "archive", "--year", "1999/2000"])
+    assert result.exit_code != 0 and "не найден" in result.output
+
+
+def test_destruction_needs_expiry_and_confirmation_and_leaves_an_act(app, college, db, login):
+    _marks, records = _archive(app, college, db)
+    record = records[0]
+    g.pop("_login_user", None)
+    client = login("it")
+    page = client.get("/archive/").get_data(as_text=True)
+    assert "30.06.2031" in page and "retention-expired" not in page
+    r = client.post(f"/archive/{record.id}/destroy", data={"confirm": "yes"})
+    assert r.status_code == 409 and "30.06.2031" in r.get_data(as_text=True)
+    app.config["JOURNAL_TODAY"] = "2031-07-01"
+    try:
+        assert "retention-expired" in client.get("/archive/").get_data(as_text=True)
+        r = client.post(f"/archive/{record.id}/destroy", data={})
+        assert r.status_code == 409 and Path(record.directory).exists()
+        r = client.post(f"/archive/{record.id}/destroy",
+                        data={"confirm": "yes", "note": "Приказ №5"})
+        assert r.status_code == 302
+    finally:
+        app.config["JOURNAL_TODAY"] = ""
+    db.session.expire_all()
+    assert not Path(record.directory).exists()
+    act = db.session.scalars(select(DestructionAct)).one()
+    files = json.loads(act.files)
+    assert act.destroyed_by_id == college.it.id and act.group_name == record.group.name
+    assert files["journals.json"]["manifest"] == files["journals.json"]["at_destruction"]
+    assert db.session.get(ArchiveRecord, record.id).destroyed
+    page = client.get(f"/archive/acts/{act.id}").get_data(as_text=True)
+    assert "Приказ №5" in page and files["journals.xlsx"]["manifest"] in page
+    assert str(act.id) in client.get("/archive/acts").get_data(as_text=True)
+    assert "archive_destroy" in [e.action for e in db.session.scalars(select(AuditLog))]
+
+
+def test_it_button_archives_and_others_are_refused(app, college, db, login):
+    fill_college(db, college, lessons=2)
+    for username in ("teacher1", "deputy"):
+        g.pop("_login_user", None)
+        assert login(username).post("/archive/run", data={"year": "2025/2026"}).status_code \
+            in (302, 403)
+        assert login(username).get("/archive/").status_code in (302, 403)
+    assert db.session.scalar(select(func.count()).select_from(ArchiveRecord)) == 0
+    g.pop("_login_user", None)
+    client = login("it")
+    assert client.post("/archive/run", data={"year": "2025/2026"}).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(ArchiveRecord)) == 2
+    r = client.post("/archive/run", data={"year": "2025/2026"}, follow_redirects=True)
+    assert "отклонено" in r.get_data(as_text=True)

@@ -1,0 +1,117 @@
+"""Backups (7.1): verified copy, backup → wipe → restore round trip, corrupt file refused,
+rotation, IT's page."""
+from pathlib import Path
+
+import pytest
+from flask import g
+from sqlalchemy import func, select
+
+from app.models import BackupRecord, FinalGrade, JournalCell, Lesson, Mark, Student
+from app.services import audit, backup
+from tests.archive_helpers import fill_college
+from tests.conftest import _wipe
+
+
+def snapshot(db):
+    db.session.expire_all()
+    return {
+        "students": db.session.execute(select(Student.id, Student.last_name,
+                                              Student.record_book_number)
+                                       .order_by(Student.id)).all(),
+        "lessons": db.session.execute(select(Lesson.id, Lesson.lesson_date, Lesson.topic)
+                                      .order_by(Lesson.id)).all(),
+        "cells": db.session.execute(select(JournalCell.id, JournalCell.absent,
+                                           JournalCell.updated_at)
+                                    .order_by(JournalCell.id)).all(),
+        "marks": db.session.execute(select(Mark.id, Mark.cell_id, Mark.value)
+                                    .order_by(Mark.id)).all(),
+        "finals": db.session.scalar(select(func.count()).select_from(FinalGrade)),
+    }
+
+
+def test_backup_is_verified_and_restores_identical_data(app, college, db):
+    assert fill_college(db, college, lessons=4) > 0
+    audit.record("record_view", "student", college.student1.id, user=college.it)
+    db.session.commit()
+    before = snapshot(db)
+    record = backup.make_backup()
+    assert record.verified, record.verification
+    path = Path(app.config["BACKUP_DIR"]) / record.file_name
+    assert backup.sha256_file(path) == record.sha256
+    assert Path(f"{path}.sha256").read_text().split()[0] == record.sha256
+    import json
+    result = json.loads(record.verification)
+    assert result["ok"] and result["restore_seconds"] >= 0 and not result["differences"]
+    assert result["latest_mark"]
+
+    db.session.remove()
+    _wipe(db)
+    assert db.session.scalar(select(func.count()).select_from(Mark)) == 0
+    result = app.test_cli_runner().invoke(args=["journal", "restore", str(path), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert snapshot(db) == before
+    db.session.expire_all()
+    assert audit.verify_chain()[0]
+    actions = [a for (a,) in db.session.execute(select(audit.AuditLog.action))]
+    assert "backup_restore" in actions
+
+
+def test_corrupted_backup_is_refused(app, college, db):
+    record = backup.make_backup()
+    path = Path(app.config["BACKUP_DIR"]) / record.file_name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["journal", "restore", str(path), "--yes"])
+    assert result.exit_code != 0 and "Контрольная сумма" in result.output
+    # a file that is not a backup at all, even with a matching checksum
+    junk = path.with_name("junk." + path.suffix.lstrip("."))
+    junk.write_bytes(b"not a database" * 100)
+    Path(f"{junk}.sha256").write_text(backup.sha256_file(junk) + "  junk\n")
+    result = runner.invoke(args=["journal", "restore", str(junk), "--yes"])
+    assert result.exit_code != 0 and "не читается" in result.output
+    result = runner.invoke(args=["journal", "restore", str(path.with_name("none.db")),
+                                 "--yes"])
+    assert result.exit_code != 0 and "не найден" in result.output
+
+
+def test_restore_asks_for_confirmation(app, college, db):
+    record = backup.make_backup()
+    path = Path(app.config["BACKUP_DIR"]) / record.file_name
+    result = app.test_cli_runner().invoke(args=["journal", "restore", str(path)], input="n\n")
+    assert result.exit_code != 0 and "Продолжить" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Student)) == len(college.students)
+
+
+def test_cli_backup_and_rotation(app, db):
+    app.config["BACKUP_KEEP"] = 2
+    try:
+        runner = app.test_cli_runner()
+        for _ in range(3):
+            result = runner.invoke(args=["journal", "backup"])
+            assert result.exit_code == 0, result.output
+            assert "Проверена" in result.output
+    finally:
+        app.config["BACKUP_KEEP"] = 14
+    db.session.expire_all()
+    records = db.session.scalars(select(BackupRecord).order_by(BackupRecord.id)).all()
+    assert [r.removed for r in records] == [True, False, False]
+    folder = Path(app.config["BACKUP_DIR"])
+    assert not (folder / records[0].file_name).exists()
+    assert all((folder / r.file_name).exists() for r in records[1:])
+
+
+def test_it_page_lists_backups_and_runs_one(app, college, db, login):
+    g.pop("_login_user", None)
+    client = login("it")
+    r = client.post("/backups/run")
+    assert r.status_code == 302
+    page = client.get("/backups/").get_data(as_text=True)
+    record = db.session.scalars(select(BackupRecord)).one()
+    assert record.file_name in page and "пройдена" in page
+    for username in ("teacher1", "deputy"):
+        g.pop("_login_user", None)
+        assert login(username).get("/backups/").status_code in (302, 403)
+        assert login(username).post("/backups/run").status_code in (302, 403)
+    assert db.session.scalar(select(func.count()).select_from(BackupRecord)) == 1

@@ -1,0 +1,64 @@
+"""Status change → block request → IT confirms → the account cannot log in; restoration →
+unblock request → can log in again (5.2)."""
+from datetime import date
+
+import pytest
+
+from app.models import AuditLog, BlockRequest, Student, StudentStatusChange
+from app.services import completeness as cc
+from app.services import contingent
+from tests.factories import PASSWORD, login_client
+
+
+def _login_status(app, username):
+    return app.test_client().post("/login/", data={"username": username,
+                                                   "password": PASSWORD})
+
+
+def test_round_trip(app, college, db, login):
+    student_client = login("student1")
+    c1 = login("curator1")
+    resp = c1.post("/curator/status", data={
+        "student": college.student1.id, "kind": "academic_leave", "order_number": "15-к",
+        "order_date": "2025-10-01"})
+    assert resp.status_code == 302
+    req = db.session.query(BlockRequest).one()
+    assert req.action == "block" and req.status == "pending"
+    assert db.session.query(StudentStatusChange).one().order_number == "15-к"
+    assert "15-к" in c1.get("/curator/status").get_data(as_text=True)
+    it = login("it")
+    assert "15-к" in it.get("/it/").get_data(as_text=True)
+    assert it.post(f"/it/request/{req.id}", data={"confirm": "1"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(college.users["student1"]), college.users["student1"].id)\
+        .active is False
+    assert "/login" in _login_status(app, "student1").headers.get("Location", "/login")
+    assert student_client.get("/api/v1/students/me", headers={
+        "Accept": "application/json"}).status_code in (401, 403, 404, 302)
+    c1.post("/curator/status", data={"student": college.student1.id, "kind": "restoration",
+                                     "order_number": "20-к", "order_date": "2025-11-01"})
+    req2 = db.session.query(BlockRequest).filter_by(status="pending").one()
+    assert req2.action == "unblock"
+    it.post(f"/it/request/{req2.id}", data={"confirm": "1"})
+    login_client(app, "student1")
+    actions = [a for (a,) in db.session.query(AuditLog.action)]
+    assert "account_block" in actions and "account_unblock" in actions
+
+
+def test_rules(college, db):
+    with pytest.raises(cc.Forbidden):
+        contingent.record_status_change(college.curator2, college.student1.id, "expulsion",
+                                        "1", date(2025, 10, 1))
+    with pytest.raises(cc.BadInput):
+        contingent.record_status_change(college.curator1, college.student1.id, "expulsion",
+                                        "", None)
+    with pytest.raises(cc.BadInput):
+        contingent.record_status_change(college.curator1, college.student1.id, "restoration",
+                                        "1", date(2025, 10, 1))
+    contingent.record_status_change(college.curator1, college.student1.id, "expulsion", "2",
+                                    date(2025, 10, 1))
+    assert db.session.get(Student, college.student1.id).status == "expelled"
+    req = db.session.query(BlockRequest).one()
+    with pytest.raises(cc.Forbidden):
+        contingent.decide(college.curator1, req.id, True)
+    assert contingent.requests_for(college.curator2) == []

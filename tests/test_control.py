@@ -1,0 +1,51 @@
+"""Deputy's control (3.5, 7.2): check records, journals not checked for a month, deadlines."""
+from datetime import date
+
+import pytest
+
+from app.models import ControlCheck, Period
+from app.services import completeness as cc
+from app.services import control
+
+
+@pytest.fixture()
+def fixed_day(app, monkeypatch):
+    monkeypatch.setitem(app.config, "JOURNAL_TODAY", "2025-11-20")
+
+
+def test_unchecked_list(college, db, fixed_day):
+    deputy = college.users["deputy"]
+    control.add_check(deputy, college.journal_a_op.id, date(2025, 11, 1), "нет тем", None)
+    control.add_check(deputy, college.journal_a_mdk1.id, date(2025, 10, 1), "", None)
+    ids = [r["journal"].id for r in control.unchecked_journals()]
+    assert college.journal_a_op.id not in ids  # checked 19 days ago
+    assert college.journal_a_mdk1.id in ids and college.journal_b_op.id in ids
+    assert len(ids) == 4
+    with pytest.raises(cc.BadInput):
+        control.add_check(deputy, college.journal_a_op.id, date(2025, 12, 1), "", None)
+    with pytest.raises(cc.BadInput):
+        control.add_check(deputy, college.journal_a_op.id, date(2025, 11, 10), "",
+                          date(2025, 11, 1))
+
+
+def test_pages(college, db, login, fixed_day):
+    deputy = login("deputy")
+    assert deputy.post("/deputy/check", data={
+        "journal": college.journal_b_op.id, "check_date": "2025-11-19",
+        "findings": "Не заполнены темы", "fix_deadline": "2025-11-30"}).status_code == 302
+    check = db.session.query(ControlCheck).one()
+    assert check.findings == "Не заполнены темы" and check.fixed is False
+    deputy.post(f"/deputy/check/{check.id}", data={"findings": "Исправлено",
+                                                  "fix_deadline": "2025-11-30", "fixed": "1"})
+    db.session.expire_all()
+    assert db.session.get(ControlCheck, check.id).fixed is True
+    page = deputy.get("/deputy/").get_data(as_text=True)
+    assert "Исправлено" in page and "не проверялся" in page
+    deputy.post("/deputy/deadline", data={"period": college.autumn.id, "deadline": "2026-01-20",
+                                          "order_number": "33-у", "order_date": "2025-12-25"})
+    db.session.expire_all()
+    period = db.session.get(Period, college.autumn.id)
+    assert period.final_grade_deadline == date(2026, 1, 20)
+    assert period.deadline_order_number == "33-у"
+    for user in ("curator1", "teacher1", "it"):
+        assert login(user).get("/deputy/").status_code in (302, 403)

@@ -1,0 +1,54 @@
+"""Memo to the deputy (3.4): generated from the check, inbox, status sent→received→acted."""
+from datetime import date
+
+import pytest
+
+from app.models import Memo
+from app.services import completeness as cc
+from app.services import memos
+from tests.reports_helpers import entry, lesson
+
+
+@pytest.fixture()
+def week(app, college, db, monkeypatch):
+    monkeypatch.setitem(app.config, "JOURNAL_TODAY", "2025-10-20")
+    entry(college.autumn, college.journal_a_op, 0, 1)
+    lesson(college.journal_a_mdk2, date(2025, 10, 14), 2, late=True)
+    db.session.commit()
+
+
+def test_memo_flow(college, db, week, login):
+    c1 = login("curator1")
+    resp = c1.post("/curator/memo", data={"group": college.group_a.id, "week": "2025-10-15"})
+    assert resp.status_code == 302
+    memo = db.session.query(Memo).one()
+    assert memo.week_start == date(2025, 10, 13) and memo.status == "sent"
+    assert "Петрова Анна" in memo.body and "13.10.2025, 1 пара: пара по расписанию не записана" \
+        in memo.body
+    assert "Сидоров Олег" in memo.body and "занятие внесено с опозданием" in memo.body
+    deputy = login("deputy")
+    inbox = deputy.get("/deputy/memos").get_data(as_text=True)
+    assert "ИС-24-1" in inbox
+    assert deputy.get(f"/curator/memo/{memo.id}").status_code == 200
+    assert login("curator2").get(f"/curator/memo/{memo.id}").status_code == 403
+    deputy.post(f"/deputy/memo/{memo.id}", data={"status": "received"})
+    db.session.expire_all()
+    assert db.session.get(Memo, memo.id).status == "received"
+    deputy.post(f"/deputy/memo/{memo.id}", data={"status": "acted", "note": "Беседа"})
+    db.session.expire_all()
+    done = db.session.get(Memo, memo.id)
+    assert done.status == "acted" and done.deputy_note == "Беседа"
+    assert "приняты меры" in c1.get(f"/curator/memo/{memo.id}").get_data(as_text=True)
+    with pytest.raises(cc.BadInput):
+        memos.set_status(college.users["deputy"], memo.id, "received")
+    assert login("curator1").post(f"/deputy/memo/{memo.id}",
+                                  data={"status": "acted"}).status_code in (302, 403)
+    db.session.expire_all()
+    assert db.session.get(Memo, memo.id).status == "acted"
+
+
+def test_no_memo_for_clean_week(college, db, week):
+    with pytest.raises(cc.BadInput):
+        memos.create_memo(college.curator1, college.group_a.id, date(2025, 8, 25))
+    with pytest.raises(cc.Forbidden):
+        memos.create_memo(college.curator2, college.group_a.id, date(2025, 10, 13))
