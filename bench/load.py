@@ -172,7 +172,7 @@ def drive(base, database_url, clients, duration, stats=None, during=None, acknow
     for person in people:
         person.start()
     stop = time.monotonic() + duration
-    t0 = time.monotonic()
+    t0 = stats.t0 = time.monotonic()
 
     def loop(person):
         while time.monotonic() < stop:
@@ -246,8 +246,9 @@ def faults(clients: int, duration: int, workers: int) -> list[str]:
         lines = stats.report(elapsed)
         errors = [s for rows in stats.samples.values() for s in rows if s[2] >= 500
                   or s[2] == 0]
-        stray = [s for s in errors if not (down["from"] - 1 <= s[0] - 0 <= down["to"] + 15)]
-        last_error = max((s[0] for s in errors), default=0)
+        stray = [s for s in errors
+                 if not (down["from"] - 1 <= s[0] - stats.t0 <= down["to"] + 5)]
+        last_error = max((s[0] - stats.t0 for s in errors), default=0)
         lines.append(f"PostgreSQL down {down['from']:.1f}–{down['to']:.1f} s; "
                      f"{len(errors)} error answers, last at {last_error:.1f} s")
         lines.append(f"acknowledged writes lost: {verify_acknowledged(url, acked)} "

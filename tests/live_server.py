@@ -1,6 +1,7 @@
 """Shared fixtures for browser tests: the session app served on 127.0.0.1 and headless chromium.
 
-Usage in a test module:  from tests.live_server import live_server, browser  # noqa: F401
+Usage in a test module:
+    from tests.live_server import browser, live_server, playwright_browser  # noqa: F401
 """
 import threading
 
@@ -30,7 +31,7 @@ def live_server(app, db):
 
 
 @pytest.fixture(scope="session")
-def _playwright_browser():
+def playwright_browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -39,9 +40,9 @@ def _playwright_browser():
 
 
 @pytest.fixture()
-def browser(_playwright_browser):
+def browser(playwright_browser):
     """A fresh browser context (own cookies) per test; yields the Browser-like context."""
-    context = _playwright_browser.new_context(viewport={"width": 1280, "height": 900},
+    context = playwright_browser.new_context(viewport={"width": 1280, "height": 900},
                                               locale="ru-RU")
     context.set_default_timeout(10000)
     yield context

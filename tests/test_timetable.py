@@ -74,3 +74,9 @@ def test_pages_and_start_block(app, college, db, login, monkeypatch):
         content_type="multipart/form-data")
     assert bad.status_code == 422 and "Строка 2" in bad.get_data(as_text=True)
     assert login("teacher1").get("/timetable/import").status_code in (302, 403)
+
+
+def test_curator_sees_only_own_groups_timetable(college, db, login):
+    c1 = login("curator1")
+    assert c1.get(f"/timetable/?group={college.group_a.id}").status_code == 200
+    assert c1.get(f"/timetable/?group={college.group_b.id}").status_code == 403

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import CellChange, Journal, JournalCell, Lesson, Student, StudentGroup
+from ..models import AcademicYear, CellChange, Journal, JournalCell, Lesson, Student, StudentGroup
 from . import audit
 from .clock import today as clock_today
 from .journal import cell_text
@@ -48,9 +48,14 @@ def group_for(user, group_id: int) -> StudentGroup:
     return group
 
 
-def _journals(group_id: int) -> dict[int, Journal]:
-    return {j.id: j for j in db.session.scalars(select(Journal).where(
-        Journal.group_id == group_id).options(
+def _journals(group_id: int, day: date) -> dict[int, Journal]:
+    """The group's journals of the academic year containing `day` (older years are closed)."""
+    year_id = db.session.scalar(select(AcademicYear.id).where(
+        AcademicYear.start_date <= day, AcademicYear.end_date >= day))
+    query = select(Journal).where(Journal.group_id == group_id)
+    if year_id is not None:
+        query = query.where(Journal.academic_year_id == year_id)
+    return {j.id: j for j in db.session.scalars(query.options(
         joinedload(Journal.discipline), joinedload(Journal.subgroup),
         joinedload(Journal.teacher), joinedload(Journal.group)))}
 
@@ -62,7 +67,7 @@ def week_check(group: StudentGroup, day: date, now: date | None = None) -> dict:
     now = now or clock_today()
     start = week_start(day)
     end = start + timedelta(days=6)
-    journals = _journals(group.id)
+    journals = _journals(group.id, start)
     lessons = db.session.scalars(select(Lesson).where(
         Lesson.journal_id.in_(list(journals)), Lesson.lesson_date >= start,
         Lesson.lesson_date <= end).options(joinedload(Lesson.teacher)).order_by(
@@ -72,7 +77,8 @@ def week_check(group: StudentGroup, day: date, now: date | None = None) -> dict:
     def issue(kind, journal, lesson_date, pair, teacher, lesson_id=None):
         issues.append(dict(kind=kind, label=PROBLEMS[kind], journal=journal,
                            journal_id=journal.id, date=lesson_date, pair_number=pair,
-                           teacher=f"{teacher.last_name} {teacher.first_name}" if teacher else "",
+                           teacher=(f"{teacher.last_name} {teacher.first_name}"
+                                    if teacher else ""),
                            discipline=str(journal.discipline), lesson_id=lesson_id))
 
     recorded = {(le.journal_id, le.lesson_date, le.pair_number) for le in lessons}

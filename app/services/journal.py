@@ -49,14 +49,14 @@ class Conflict(DomainError):
 def journal_for_read(user, journal_id: int) -> Journal:
     """The journal if the user may read it (row scope), else NotFound/Forbidden."""
     journal = db.session.scalar(
-        select(Journal).where(Journal.id == journal_id)
+        select(Journal).where(Journal.id == journal_id, journal_filter(user))
         .options(joinedload(Journal.group), joinedload(Journal.subgroup),
-                 joinedload(Journal.discipline), joinedload(Journal.teacher))
+                 joinedload(Journal.discipline), joinedload(Journal.teacher),
+                 joinedload(Journal.academic_year))
     )
-    if journal is None:
-        raise NotFound("Журнал не найден.")
-    if not db.session.scalar(select(Journal.id).where(Journal.id == journal_id,
-                                                      journal_filter(user))):
+    if journal is None:  # one more query only on refusal: 404 or 403
+        if db.session.get(Journal, journal_id) is None:
+            raise NotFound("Журнал не найден.")
         raise Forbidden("Нет доступа к этому журналу.")
     return journal
 
@@ -165,18 +165,13 @@ def grid_data(user, journal: Journal, today: date, both_subgroups: bool = False)
         .where(Lesson.journal_id.in_(journal_ids))
         .order_by(Lesson.lesson_date, Lesson.pair_number, Lesson.id)
     ).all()
-    cells = db.session.execute(
+    cells = db.session.execute(  # cells with their marks in one query (outer join)
         select(JournalCell.id, JournalCell.lesson_id, JournalCell.student_id, JournalCell.absent,
-               JournalCell.absence_reason, JournalCell.version)
+               JournalCell.absence_reason, JournalCell.version, Mark.value, Mark.work_kind)
         .join(Lesson, Lesson.id == JournalCell.lesson_id)
+        .outerjoin(Mark, Mark.cell_id == JournalCell.id)
         .where(Lesson.journal_id.in_(journal_ids))
-    ).all()
-    marks = db.session.execute(
-        select(Mark.cell_id, Mark.value, Mark.work_kind)
-        .join(JournalCell, JournalCell.id == Mark.cell_id)
-        .join(Lesson, Lesson.id == JournalCell.lesson_id)
-        .where(Lesson.journal_id.in_(journal_ids))
-        .order_by(Mark.cell_id, Mark.position)
+        .order_by(JournalCell.id, Mark.position)
     ).all()
     finals = db.session.execute(
         select(FinalGrade.student_id, FinalGrade.period_id, FinalGrade.kind, FinalGrade.value,
@@ -185,16 +180,17 @@ def grid_data(user, journal: Journal, today: date, both_subgroups: bool = False)
     periods = periods_of(journal)
     uid = getattr(user, "id", None)
     teacher = uid == journal.teacher_id
-    marks_by_cell: dict[int, list] = {}
-    for cell_id, value, kind in marks:
-        marks_by_cell.setdefault(cell_id, []).append({"value": value, "kind": kind})
     values_by_student: dict[int, list] = {}
-    cell_list = []
-    for cid, lid, sid, absent, reason, version in cells:
-        cell_marks = marks_by_cell.get(cid, [])
-        values_by_student.setdefault(sid, []).extend(m["value"] for m in cell_marks)
-        cell_list.append({"lesson_id": lid, "student_id": sid, "absent": absent,
-                          "reason": reason, "version": version, "marks": cell_marks})
+    cell_list, by_id = [], {}
+    for cid, lid, sid, absent, reason, version, value, kind in cells:
+        cell = by_id.get(cid)
+        if cell is None:
+            cell = by_id[cid] = {"lesson_id": lid, "student_id": sid, "absent": absent,
+                                 "reason": reason, "version": version, "marks": []}
+            cell_list.append(cell)
+        if value is not None:
+            cell["marks"].append({"value": value, "kind": kind})
+            values_by_student.setdefault(sid, []).append(value)
     lesson_list = []
     for row in lessons:
         editable = row.journal_id == journal.id and (

@@ -6,6 +6,7 @@ from flask import Response, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 from wtforms.validators import NumberRange
 
@@ -14,6 +15,7 @@ from ..models import Journal, Period, StudentGroup, TimetableChange, TimetableEn
 from ..services import timetable as tt
 from ..services.clock import today
 from ..services.dashboard import link, provider
+from ..services.scopes import group_filter
 from .base import EagerInterface, JournalModelView, RecordRefused
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,9 +83,13 @@ class TimetableView(BaseView):
     @expose("/")
     @has_access
     def week(self):
-        groups = db.session.scalars(select(StudentGroup).order_by(StudentGroup.name)).all()
-        group = next((g for g in groups if g.id == request.args.get("group", type=int)),
-                     groups[0] if groups else None)
+        groups = db.session.scalars(select(StudentGroup).where(group_filter(current_user))
+                                    .order_by(StudentGroup.name)).all()
+        wanted = request.args.get("group", type=int)
+        group = next((g for g in groups if g.id == wanted), groups[0] if groups else None)
+        if wanted and (group is None or group.id != wanted):
+            return self.render_template("error.html", code=403,
+                                        message=_("Эта группа вам недоступна.")), 403
         monday = tt.week_start(parse_day(request.args.get("week"), today()))
         pairs = tt.week_grid(group.id, monday) if group else []
         days = [monday + timedelta(days=i) for i in range(6)]
