@@ -185,7 +185,12 @@ def write(kind: str, row: str) -> None:
            "session login), medians of 30 runs on the 2-core build machine. Targets: grid "
            "≤ 100 ms and batch save ≤ 50 ms on SQLite, ≤ 15 queries independent of the size "
            "(checked by tests/test_journal_api.py::test_grid_query_count_does_not_depend_on_size), "
-           "grid ≤ 3× the bare SQL fetch.\n\n" + HEADER + "\n".join(rows) + "\n")
+           "grid ≤ 3× the bare SQL fetch.\n\n" + HEADER + "\n".join(rows) + "\n\n"
+           "The query count is the whole request: 5 queries of the grid itself (journal with "
+           "its row scope, roster, lessons, cells with marks, periods with final grades) plus the "
+           "fixed cost of session login, permission check and the `journal_view` audit entry "
+           "(PostgreSQL adds the audit chain's advisory lock). The batch save writes one "
+           "`cell_change` audit entry per cell, which dominates its time.\n")
     if start >= 0:
         text = text[:start] + new + (section[end + 1:] if end > 0 else "")
     else:

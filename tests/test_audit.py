@@ -97,6 +97,7 @@ def test_chain_verifies_and_cli_reports_ok(app, db):
 def raw(db):
     """Direct database access, as a DBA would have (the trigger is off in this fixture)."""
     def run(sql):
+        db.session.rollback()  # the test's own session holds no locks while a DBA works
         with db.engine.begin() as conn:
             conn.execute(text(sql))
     return run

@@ -191,9 +191,9 @@ def install_guard() -> bool:
     """Create (or re-create) the append-only trigger; idempotent. False on SQLite."""
     if db.engine.dialect.name != "postgresql":
         return False
-    with db.engine.begin() as conn:
-        for statement in GUARD_SQL:
-            conn.execute(text(statement))
+    for statement in GUARD_SQL:  # on the session's own connection: no lock waits on itself
+        db.session.execute(text(statement))
+    db.session.commit()
     return True
 
 

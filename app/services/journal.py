@@ -173,11 +173,19 @@ def grid_data(user, journal: Journal, today: date, both_subgroups: bool = False)
         .where(Lesson.journal_id.in_(journal_ids))
         .order_by(JournalCell.id, Mark.position)
     ).all()
-    finals = db.session.execute(
-        select(FinalGrade.student_id, FinalGrade.period_id, FinalGrade.kind, FinalGrade.value,
-               FinalGrade.version).where(FinalGrade.journal_id == journal.id)
+    # periods with this journal's final grades in one query (outer join)
+    period_rows = db.session.execute(
+        select(Period, FinalGrade.student_id, FinalGrade.kind, FinalGrade.value,
+               FinalGrade.version)
+        .outerjoin(FinalGrade, and_(FinalGrade.period_id == Period.id,
+                                    FinalGrade.journal_id == journal.id))
+        .where(Period.academic_year_id == journal.academic_year_id)
+        .order_by(Period.number)
     ).all()
-    periods = periods_of(journal)
+    periods = list(dict.fromkeys(row[0] for row in period_rows))
+    finals = [{"student_id": sid, "period_id": period.id, "kind": kind, "value": value,
+               "version": version} for period, sid, kind, value, version in period_rows
+              if sid is not None]
     uid = getattr(user, "id", None)
     teacher = uid == journal.teacher_id
     values_by_student: dict[int, list] = {}
@@ -228,6 +236,5 @@ def grid_data(user, journal: Journal, today: date, both_subgroups: bool = False)
                      if p.final_grade_deadline else None,
                      "locked": is_locked(p, today)} for p in periods],
         "final_kinds": allowed_kinds(journal),
-        "final_grades": [{"student_id": f.student_id, "period_id": f.period_id, "kind": f.kind,
-                          "value": f.value, "version": f.version} for f in finals],
+        "final_grades": finals,
     }
