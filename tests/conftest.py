@@ -11,6 +11,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
+# Browser fixtures (live_server, browser) for every module, defined once.
+pytest_plugins = ["tests.live_server"]
+
 _TMP = tempfile.mkdtemp(prefix="journal-test-")
 os.environ.setdefault("JOURNAL_INSTANCE_DIR", _TMP)
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")

@@ -1,7 +1,6 @@
 """Shared fixtures for browser tests: the session app served on 127.0.0.1 and headless chromium.
 
-Usage in a test module:
-    from tests.live_server import browser, live_server, playwright_browser  # noqa: F401
+Registered for every test module by tests/conftest.py; modules import only browser_login.
 """
 import threading
 

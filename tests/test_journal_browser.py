@@ -6,9 +6,7 @@ import pytest
 
 from tests.factories import PASSWORD
 from tests.journal_helpers import TODAY, add_lesson, today  # noqa: F401
-from tests.live_server import (  # noqa: F401
-    browser, browser_login, live_server, playwright_browser,
-)
+from tests.live_server import browser_login
 
 pytestmark = pytest.mark.browser
 

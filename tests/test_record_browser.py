@@ -3,9 +3,7 @@ import pytest
 
 from tests.factories import PASSWORD
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
-from tests.live_server import (  # noqa: F401
-    _playwright_browser, browser, browser_login, live_server,
-)
+from tests.live_server import browser_login
 from tests.portal_helpers import fixed_today, seed_record  # noqa: F401
 
 
