@@ -65,8 +65,16 @@ def entry_hash(entry: AuditLog) -> str:
 
 def _lock_chain(session) -> None:
     """Serialise writers so the chain never forks (PostgreSQL; SQLite locks the file)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(727001)"))
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    # The lock lasts until the transaction ends: take it once per transaction, not per entry.
+    if hasattr(session, "registry"):  # a scoped_session: work on the current Session
+        session = session()
+    transaction = session.get_transaction()
+    if transaction is not None and session.info.get("audit_lock") is transaction:
+        return
+    session.execute(text("SELECT pg_advisory_xact_lock(727001)"))
+    session.info["audit_lock"] = session.get_transaction()
 
 
 def _current_user():
