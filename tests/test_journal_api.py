@@ -254,3 +254,14 @@ def test_grid_query_count_does_not_depend_on_size(college, login, db, today):
     large = _count_queries(db, lambda: c.get(url))
     assert small == large and large <= 15  # incl. login, permission and audit queries
     assert c.get(url).get_json()["cells"]
+
+
+def test_attendance_taken_without_absences(college, login, db, today):
+    """4.5: a lesson with nobody absent still records that attendance was taken."""
+    c = login("teacher1")
+    url = f"/api/v1/journals/{college.journal_a_op.id}/lessons"
+    r = c.post(url, json={"lesson_date": TODAY.isoformat(), "pair_number": 1})
+    assert r.status_code == 201 and r.get_json()["result"]["attendance_taken"] is False
+    r = c.post(url, json={"lesson_date": TODAY.isoformat(), "pair_number": 2,
+                          "attendance_taken": True})
+    assert r.status_code == 201 and r.get_json()["result"]["attendance_taken"] is True

@@ -85,6 +85,10 @@ def _clean(journal: Journal, data: dict, today: date, current: Lesson | None) ->
         if not isinstance(text, str) or len(text) > 4000:
             raise BadInput("Домашнее задание: не более 4000 символов.")
         values["homework"] = text.strip() or None
+    # 4.5: attendance is taken on every lesson; with nobody absent the teacher says so here
+    # (saving the lesson's column in the grid marks it too). It is never "untaken".
+    if data.get("attendance_taken") in (True, 1, "1", "on", "true"):
+        values["attendance_taken"] = True
     if current is None or "topic_id" in data or "topic" in data:
         topic_id = data.get("topic_id")
         text = data.get("topic") or ""
