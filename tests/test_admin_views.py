@@ -328,7 +328,7 @@ def test_changes_and_student_views_are_audited(college, db, login):
         "graduation_date": "2028-06-30", "curator": college.curator2.id, "status": "active"})
     assert response.status_code == 302
     entries = db.session.scalars(select(AuditLog).where(AuditLog.username == "director")
-                                 .where(AuditLog.action != "login")).all()
+                                 .where(AuditLog.action != "login").order_by(AuditLog.id)).all()
     assert [(e.action, e.object_type) for e in entries] == [("view", "student"),
                                                             ("update", "student_group")]
     assert entries[0].object_id == str(college.student3.id)

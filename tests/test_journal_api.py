@@ -113,7 +113,8 @@ def test_marks_batch_saves_history_and_attendance(college, login, db, today):
     assert [(h["old"], h["new"]) for h in history] == [("", "5 4"), ("5 4", "3")]
     assert history[0]["by"] == "Петрова Анна"
     assert db.session.scalar(select(func.count()).select_from(CellChange)) == 3
-    logged = db.session.scalars(select(AuditLog).where(AuditLog.action == "cell_change")).all()
+    logged = db.session.scalars(select(AuditLog).where(AuditLog.action == "cell_change")
+                                .order_by(AuditLog.id)).all()
     assert len(logged) == 3 and '"old": "5 4"' in logged[-1].details
 
 
