@@ -27,10 +27,9 @@ def mark_values(journal: Journal) -> list[str]:
 def _parse_change(raw, allowed: list[str]) -> dict:
     if not isinstance(raw, dict):
         raise BadInput("Изменение ячейки должно быть объектом.")
-    try:
-        lesson_id, student_id = int(raw["lesson_id"]), int(raw["student_id"])
-    except (KeyError, TypeError, ValueError):
-        raise BadInput("У изменения не указаны занятие и студент.") from None
+    lesson_id, student_id = _row_id(raw, "lesson_id"), _row_id(raw, "student_id")
+    if lesson_id is None or student_id is None:
+        raise BadInput("У изменения не указаны занятие и студент.")
     version = raw.get("version") or 0
     if not isinstance(version, int) or version < 0:
         raise BadInput("Версия ячейки указана неверно.")
@@ -51,6 +50,16 @@ def _parse_change(raw, allowed: list[str]) -> dict:
         clean.append((value, kind))
     return {"lesson_id": lesson_id, "student_id": student_id, "version": version,
             "absent": bool(raw.get("absent")), "marks": clean}
+
+
+def _row_id(raw, key):
+    """A database id from JSON: a positive integer or its digits; anything else is None."""
+    value = raw.get(key) if isinstance(raw, dict) else None
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+        return None
+    return value
 
 
 def save_cells(user, journal: Journal, changes, today: date) -> list[dict]:
