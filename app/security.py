@@ -2,7 +2,7 @@
 import logging
 from datetime import datetime, timedelta, timezone
 
-from flask import current_app, has_request_context, session
+from flask import current_app, g, has_app_context, has_request_context, session
 from flask_appbuilder.security.sqla.manager import SecurityManager
 
 from .access import ACCESS, ROLES
@@ -34,7 +34,36 @@ class JournalSecurityManager(SecurityManager):
             counts[role_name] = len(wanted)
         self.session.commit()
         self.create_db_admin_perms()  # again: the loop above may have added permissions
+        if has_app_context():
+            g.pop("_journal_role_permissions", None)
         return counts
+
+    # --- permission checks --------------------------------------------------------------------
+    def exist_permission_on_roles(self, view_name, permission_name, role_ids) -> bool:
+        """FAB asks the database once per check, and the menu alone makes ~50 checks per page:
+        the roles' permissions are read once per request (app context) and checked in memory.
+        Role edits take effect from the next request."""
+        if not has_app_context():
+            return super().exist_permission_on_roles(view_name, permission_name, role_ids)
+        cache = g.setdefault("_journal_role_permissions", {})
+        key = tuple(sorted(role_ids))
+        if key not in cache:
+            cache[key] = self._role_permission_pairs(key)
+        return (permission_name, view_name) in cache[key]
+
+    def _role_permission_pairs(self, role_ids) -> frozenset:
+        from flask_appbuilder.security.sqla.models import (
+            Permission, PermissionView, ViewMenu, assoc_permissionview_role)
+        from sqlalchemy import select
+        rows = self.session.execute(
+            select(Permission.name, ViewMenu.name).distinct()
+            .select_from(PermissionView)
+            .join(assoc_permissionview_role,
+                  assoc_permissionview_role.c.permission_view_id == PermissionView.id)
+            .join(Permission, Permission.id == PermissionView.permission_id)
+            .join(ViewMenu, ViewMenu.id == PermissionView.view_menu_id)
+            .where(assoc_permissionview_role.c.role_id.in_(role_ids)))
+        return frozenset(tuple(row) for row in rows)
 
     def create_db_permissions(self) -> None:
         # the Admin role must exist first: FAB adds each new permission to it as it goes

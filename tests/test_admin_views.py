@@ -333,3 +333,29 @@ def test_changes_and_student_views_are_audited(college, db, login):
                                                             ("update", "student_group")]
     assert entries[0].object_id == str(college.student3.id)
     assert '"name": ["ИС-24-2", "ИС-24-2к"]' in entries[1].details
+
+
+@pytest.mark.parametrize("username,url", [("director", "/"), ("it", "/studentview/list/"),
+                                          ("teacher1", "/journal/")])
+def test_page_reads_role_permissions_once(app, college, db, login, username, url):
+    """The menu checks ~50 permissions per page: they are read from the database once per
+    request, not once per menu item."""
+    client = login(username)
+    with app.app_context(), counted(db) as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    permission_reads = [s for s in statements if "ab_permission_view_role" in s]
+    assert len(permission_reads) == 1, f"{len(permission_reads)} permission queries"
+    page = response.get_data(as_text=True)
+    assert "Выход" in page or "Выйти" in page
+
+
+def test_role_change_applies_from_the_next_request(app, college, db, login):
+    """The per-request permission cache never outlives the request that filled it."""
+    client = login("teacher1")
+    assert client.get("/users/list/").status_code in (302, 403)
+    sm = app.appbuilder.sm
+    teacher = db.session.get(User, college.users["teacher1"].id)
+    teacher.roles.append(sm.find_role("IT"))
+    db.session.commit()
+    assert client.get("/users/list/").status_code == 200
