@@ -12,6 +12,8 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 def create_app(config: object | str = "config.Config") -> Flask:
     app = Flask(__name__)
+    from .json_provider import FastJSONProvider
+    app.json = FastJSONProvider(app)
     app.config.from_object(config)
     Path(app.config.get("BACKUP_DIR", "instance")).parent.mkdir(parents=True, exist_ok=True)
 

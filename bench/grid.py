@@ -1,10 +1,11 @@
 """Journal grid benchmark: 35 students × 120 lessons, marks/absences in ~40 % of the cells.
 
-    python bench/grid.py [--db sqlite|postgresql] [--runs 30] [--write]
+    python bench/grid.py [--db sqlite|postgresql] [--runs 30] [--write] [--profile]
 
 Reports the grid API's median server time, its SQL query count, the median time to save a
 batch of 35 cells, and the bare SQL fetch of the same cells (the floor). --write puts the
-figures into the "Journal grid" section of docs/PERFORMANCE.md.
+figures into the "Journal grid" section of docs/PERFORMANCE.md; --profile prints where the
+server time of the grid request and of the batch save goes (cProfile, top functions).
 """
 import argparse
 import os
@@ -69,6 +70,18 @@ def build(db, college):
     return journal, students
 
 
+def profile(label, fn, runs):
+    import cProfile
+    import pstats
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        fn()
+    profiler.disable()
+    print(f"\n=== {label}: {runs} runs, by own time ===")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
 def median_ms(fn, runs):
     times = []
     for _ in range(runs):
@@ -83,6 +96,7 @@ def main():
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     url, drop = database(args.db)
     os.environ["DATABASE_URL"] = url
@@ -120,6 +134,8 @@ def main():
             client.get(url_grid)
             event.remove(db.engine, "before_cursor_execute", count)
             grid_ms = median_ms(lambda: client.get(url_grid), args.runs)
+            if args.profile:
+                profile("grid", lambda: client.get(url_grid), args.runs)
             from app.models import JournalCell, Lesson, Mark
 
             def floor():
@@ -149,6 +165,8 @@ def main():
                 for c in r.get_json()["cells"]:
                     versions[(c["lesson_id"], c["student_id"])] = c["version"]
             save_ms = median_ms(save, args.runs)
+            if args.profile:
+                profile("batch save", save, args.runs)
     finally:
         with app.app_context():
             db.session.remove()

@@ -61,3 +61,21 @@ def test_curator_cannot_show_other_groups_student(college, login):
     response = login("curator1").get(f"/studentview/show/{other.id}")
     assert response.status_code in (302, 403, 404)
     assert "Михайлов" not in response.get_data(as_text=True)
+
+
+def test_json_responses_match_flasks_own_encoding(app):
+    """API answers go through orjson; the output is what Flask's provider would give."""
+    import json
+    from datetime import date
+    from decimal import Decimal
+    from flask.json.provider import DefaultJSONProvider
+    payload = {"b": 1, "a": [date(2025, 9, 1), Decimal("4.50"), "Иванов <b>"], "n": None,
+               "c": {"z": True, "y": 2.5}}
+    with app.test_request_context():
+        fast = app.json.response(payload)
+        plain = DefaultJSONProvider(app).response(payload)
+        assert json.loads(fast.get_data()) == json.loads(plain.get_data())
+        assert fast.get_data(as_text=True).index('"a"') < fast.get_data(as_text=True).index('"b"')
+        assert fast.mimetype == "application/json"
+        huge = app.json.response({"id": 10 ** 30})  # beyond orjson's integers: Flask's encoder
+        assert json.loads(huge.get_data()) == {"id": 10 ** 30}
