@@ -8,7 +8,6 @@ import tempfile
 import uuid
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 # Browser fixtures (live_server, browser) for every module, defined once.
@@ -52,24 +51,13 @@ KEEP_TABLES = {"ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
                "ab_permission_view_role", "alembic_version"}
 
 
-class IsolatedClient(FlaskClient):
-    """Each request gets its own app context (its own `g` and DB session), as in production.
-
-    Without this, requests made while a test's app context is pushed would share `g`, and
-    flask_login would keep serving the first user logged in.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
 @pytest.fixture(scope="session")
 def app():
     import config
     from app import create_app
     from app.extensions import db
     from flask_migrate import upgrade
+    from tests.factories import IsolatedClient
 
     class Cfg(config.TestConfig):
         SQLALCHEMY_DATABASE_URI = DATABASE_URL

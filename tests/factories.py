@@ -2,6 +2,8 @@
 from datetime import date
 from types import SimpleNamespace
 
+from flask.testing import FlaskClient
+
 from app.models import (
     AcademicYear, Curriculum, CurriculumItem, Department, Discipline, GroupMembership, Parent,
     Period, Specialty, StaffProfile, Student, StudentGroup, StudentParent, Subgroup,
@@ -161,6 +163,18 @@ def build_college(db):
     c.journal_a_up = by_load[c.load_a_up.id]
     c.journal_b_op = by_load[c.load_b_op.id]
     return c
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (its own `g` and DB session), as in production.
+
+    Without this, requests made while a test's app context is pushed would share `g` and the
+    session's identity map, and flask_login would keep serving the first user logged in.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 def login_client(app, username, password=PASSWORD):

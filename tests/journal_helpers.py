@@ -28,16 +28,3 @@ def change(lesson, student, version=0, marks=(), absent=False):
     return {"lesson_id": lesson.id, "student_id": student.id, "version": version,
             "absent": absent, "marks": [{"value": m, "kind": "current"} for m in marks]}
 
-
-@pytest.fixture(autouse=True)
-def fresh_user_per_request(app):
-    """The test's app context is shared by its requests, so `g` (and the logged-in user cached
-    in it) would leak from one client to the next: forget it at the start of each request."""
-    from flask import g, request_started
-
-    def forget(_sender, **_extra):
-        for name in ("_login_user", "user"):
-            g.pop(name, None)
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from tests.journal_helpers import (  # noqa: F401
-    TODAY, add_lesson, change, fresh_user_per_request, today,
+    TODAY, add_lesson, change, today,
 )
 
 

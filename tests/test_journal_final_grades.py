@@ -1,7 +1,7 @@
 """Final grades (4.7): assessment form, deadline lock, the Deputy's override with a reason."""
 from sqlalchemy import func, select
 
-from tests.journal_helpers import fresh_user_per_request, today  # noqa: F401
+from tests.journal_helpers import today  # noqa: F401
 
 
 def _put(client, college, journal=None, **body):

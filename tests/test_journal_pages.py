@@ -5,7 +5,7 @@ from io import BytesIO
 from sqlalchemy import func, select
 
 from tests.journal_helpers import (  # noqa: F401
-    TODAY, add_lesson, change, fresh_user_per_request, today,
+    TODAY, add_lesson, change, today,
 )
 
 

@@ -93,10 +93,10 @@ def save_cells(user, journal: Journal, changes, today: date) -> list[dict]:
         select(JournalCell).where(tuple_(JournalCell.lesson_id, JournalCell.student_id)
                                   .in_(list(keys)))
         .options(selectinload(JournalCell.marks)))}
+    seen_version = {(c["lesson_id"], c["student_id"]): c["version"] for c in parsed}
     conflicts = [cell_dict(cells[k]) if k in cells else _empty(k)
-                 for k in keys
-                 if (cells[k].version if k in cells else 0)
-                 != next(c["version"] for c in parsed if (c["lesson_id"], c["student_id"]) == k)]
+                 for k, version in seen_version.items()
+                 if (cells[k].version if k in cells else 0) != version]
     if conflicts:
         raise Conflict("Ячейку уже изменил другой пользователь: показано текущее значение.",
                        payload={"conflicts": conflicts})
