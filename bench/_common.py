@@ -189,6 +189,26 @@ def flask_journal(database_url: str, *args: str) -> str:
 
 # --- a small HTTP client with a cookie jar and the CSRF token of the portal -----------------
 
+def lost_writes(database_url: str, acknowledged: dict) -> list:
+    """Acknowledged cell writes missing from the database: {(lesson, student): (version,
+    first mark)} → [(cell, version, mark, row found)]. A cell counts as kept when its version
+    is at least the acknowledged one, with the same mark if the version is the same."""
+    from sqlalchemy import create_engine, text
+    engine = create_engine(database_url)
+    lost = []
+    with engine.connect() as conn:
+        for (lesson, student), (version, value) in acknowledged.items():
+            row = conn.execute(text(
+                "SELECT c.version, (SELECT m.value FROM mark m WHERE m.cell_id = c.id "
+                "ORDER BY m.position LIMIT 1) FROM journal_cell c "
+                "WHERE c.lesson_id = :l AND c.student_id = :s"),
+                {"l": lesson, "s": student}).first()
+            if row is None or row[0] < version or (row[0] == version and row[1] != value):
+                lost.append(((lesson, student), version, value, row))
+    engine.dispose()
+    return lost
+
+
 class Browser:
     """One user's session against a server: cookies, CSRF token, JSON calls."""
 

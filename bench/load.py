@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import (  # noqa: E402
     AppServer, Browser, PrivatePostgres, create_database, drop_database, flask_journal,
+    lost_writes,
 )
 
 PASSWORD = "Bench-Passw0rd"
@@ -188,24 +189,6 @@ def drive(base, database_url, clients, duration, stats=None, during=None, acknow
     return stats, time.monotonic() - t0, acknowledged
 
 
-def verify_acknowledged(database_url, acknowledged) -> int:
-    """Every acknowledged write is in the database (version at least, value if unchanged)."""
-    from sqlalchemy import create_engine, text
-    engine = create_engine(database_url)
-    lost = 0
-    with engine.connect() as conn:
-        for (lesson, student), (version, value) in acknowledged.items():
-            row = conn.execute(text(
-                "SELECT c.version, (SELECT m.value FROM mark m WHERE m.cell_id = c.id "
-                "ORDER BY m.position LIMIT 1) FROM journal_cell c "
-                "WHERE c.lesson_id = :l AND c.student_id = :s"),
-                {"l": lesson, "s": student}).first()
-            if row is None or row[0] < version or (row[0] == version and row[1] != value):
-                lost += 1
-    engine.dispose()
-    return lost
-
-
 # --- scale-out ---------------------------------------------------------------------------
 
 def scale_out(database_url: str, redis_url: str, username: str) -> list[str]:
@@ -251,7 +234,7 @@ def faults(clients: int, duration: int, workers: int) -> list[str]:
         last_error = max((s[0] - stats.t0 for s in errors), default=0)
         lines.append(f"PostgreSQL down {down['from']:.1f}–{down['to']:.1f} s; "
                      f"{len(errors)} error answers, last at {last_error:.1f} s")
-        lines.append(f"acknowledged writes lost: {verify_acknowledged(url, acked)} "
+        lines.append(f"acknowledged writes lost: {len(lost_writes(url, acked))} "
                      f"of {len(acked)} cells")
         return lines + ([f"errors outside the outage: {len(stray)}"] if stray else [])
     finally:
@@ -289,7 +272,7 @@ def main() -> None:
                   flush=True)
             stats, elapsed, acked = drive(srv.url, url, args.clients, args.duration)
         print("\n".join(stats.report(elapsed)))
-        print(f"acknowledged writes lost: {verify_acknowledged(url, acked)} of {len(acked)}")
+        print(f"acknowledged writes lost: {len(lost_writes(url, acked))} of {len(acked)}")
         if not args.skip_scale_out:
             print("\nscale-out: two app servers, one PostgreSQL, one Redis")
             teacher = actors(url, 1)[0][0][0]

@@ -11,7 +11,8 @@ import time
 import pytest
 
 from bench._common import (
-    ROOT, AppServer, Browser, PrivatePostgres, create_database, flask_journal, pg_bindir,
+    ROOT, AppServer, Browser, PrivatePostgres, create_database, flask_journal, lost_writes,
+    pg_bindir,
 )
 from tests.factories import PASSWORD
 
@@ -146,17 +147,5 @@ def test_postgres_restart_under_load(private_pg):
             assert status == 503 and "База данных временно недоступна" in json.dumps(
                 body, ensure_ascii=False), (status, body)
 
-    from sqlalchemy import create_engine, text
-    engine = create_engine(url)
-    lost = []
-    with engine.connect() as conn:
-        for (lesson, student), (version, value) in acknowledged.items():
-            row = conn.execute(text(
-                "SELECT c.version, (SELECT m.value FROM mark m WHERE m.cell_id = c.id "
-                "ORDER BY m.position LIMIT 1) FROM journal_cell c "
-                "WHERE c.lesson_id = :l AND c.student_id = :s"),
-                {"l": lesson, "s": student}).first()
-            if row is None or row[0] < version or (row[0] == version and row[1] != value):
-                lost.append(((lesson, student), version, value, row))
-    engine.dispose()
+    lost = lost_writes(url, acknowledged)
     assert acknowledged and lost == []

@@ -31,6 +31,18 @@ class JournalApi(BaseApi):
         db.session.rollback()
         return self.response(exc.status, message=exc.message, **exc.payload)
 
+    def _write(self, pk, action, present, status=200):
+        """A write to a journal the caller may read: `action(user, journal)` applies the rules,
+        one commit, `present(result)` is the answer; a broken rule answers its status and
+        Russian message and writes nothing."""
+        try:
+            user = _user()
+            result = action(user, journal_for_read(user, pk))
+            db.session.commit()
+        except DomainError as exc:
+            return self._fail(exc)
+        return self.response(status, **present(result))
+
     def _body(self) -> dict:
         data = request.get_json(silent=True)
         if not isinstance(data, dict):
@@ -137,14 +149,9 @@ class JournalApi(BaseApi):
             422:
               description: Дата в будущем или тема не из рабочей программы
         """
-        try:
-            user = _user()
-            journal = journal_for_read(user, pk)
-            lesson = create_lesson(user, journal, self._body(), clock.today())
-            db.session.commit()
-        except DomainError as exc:
-            return self._fail(exc)
-        return self.response(201, result=lesson_dict(lesson))
+        return self._write(
+            pk, lambda user, journal: create_lesson(user, journal, self._body(), clock.today()),
+            lambda lesson: {"result": lesson_dict(lesson)}, status=201)
 
     @expose("/<int:pk>/lessons/<int:lesson_id>", methods=["PUT", "DELETE"])
     @protect()
@@ -219,14 +226,10 @@ class JournalApi(BaseApi):
             422:
               description: Недопустимая отметка или студент
         """
-        try:
-            user = _user()
-            journal = journal_for_read(user, pk)
-            cells = save_cells(user, journal, self._body().get("changes"), clock.today())
-            db.session.commit()
-        except DomainError as exc:
-            return self._fail(exc)
-        return self.response(200, cells=cells)
+        return self._write(
+            pk, lambda user, journal: save_cells(user, journal, self._body().get("changes"),
+                                                 clock.today()),
+            lambda cells: {"cells": cells})
 
     @expose("/<int:pk>/final-grades", methods=["PUT"])
     @protect()
@@ -246,14 +249,10 @@ class JournalApi(BaseApi):
             422:
               description: Недопустимое значение или нет основания
         """
-        try:
-            user = _user()
-            journal = journal_for_read(user, pk)
-            grade = set_final_grade(user, journal, self._body(), clock.today())
-            db.session.commit()
-        except DomainError as exc:
-            return self._fail(exc)
-        return self.response(200, result=grade_dict(grade))
+        return self._write(
+            pk, lambda user, journal: set_final_grade(user, journal, self._body(),
+                                                      clock.today()),
+            lambda grade: {"result": grade_dict(grade)})
 
     @expose("/<int:pk>/cells/<int:lesson_id>/<int:student_id>/history", methods=["GET"])
     @protect()
