@@ -26,9 +26,13 @@ STAFF = {
 
 
 def make_user(sm, username, roles, last_name, first_name, password=PASSWORD):
+    """An account made by FAB's own add_user, in the caller's transaction (flushed, so it
+    has its id; the caller commits)."""
+    found = {name: sm.find_role(name) for name in roles}
     user = sm.add_user(username, first_name, last_name, f"{username}@college.test",
-                       [sm.find_role(r) for r in roles], password)
+                       list(found.values()), password, commit=False)
     assert user, f"could not create {username}"
+    sm.session.flush()
     return user
 
 
