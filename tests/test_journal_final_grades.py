@@ -59,3 +59,20 @@ def test_other_teacher_and_curator_cannot_set(college, login, today):
     assert _put(login("teacher2"), college).status_code == 403
     assert _put(login("curator1"), college).status_code == 403
     assert _put(login("student1"), college).status_code == 403
+
+
+def test_deputy_teaching_the_journal_needs_a_reason_after_the_deadline(college, login, db,
+                                                                        app, today):
+    """4.7: the reason is required for any change after the deadline, also when the Deputy is
+    the journal's own teacher (the page asks for it; the API must refuse without it)."""
+    from app.models import FinalGradeChange, Journal
+    journal = db.session.get(Journal, college.journal_a_op.id)
+    journal.teacher_id = college.users["deputy"].id
+    db.session.commit()
+    d = login("deputy")
+    assert _put(d, college).status_code == 200  # before the deadline: no reason needed
+    app.config["JOURNAL_TODAY"] = "2026-01-16"
+    r = _put(d, college, value="4")
+    assert r.status_code == 422 and "основание" in r.get_json()["message"]
+    assert db.session.scalar(select(func.count()).select_from(FinalGradeChange)) == 1
+    assert _put(d, college, value="4", reason="Приказ 16-у, пересдача").status_code == 200

@@ -13,10 +13,6 @@ from .journal import (
 )
 from .scopes import role_names
 
-KIND_LABELS = {"semester": "семестр", "year": "год", "credit": "зачёт",
-               "diff_credit": "дифф. зачёт", "exam": "экзамен"}
-
-
 def allowed_kinds(journal: Journal) -> list[str]:
     """Semester grades always; the final assessment per the curriculum's form."""
     form = journal.assessment_form
@@ -62,7 +58,9 @@ def set_final_grade(user, journal: Journal, data: dict, today: date) -> FinalGra
         raise Forbidden("Срок выставления итоговых оценок истёк "
                         f"({period.final_grade_deadline:%d.%m.%Y}): изменить оценку может "
                         "заместитель директора по УР.")
-    if deputy and not teacher and not reason:
+    # 4.7: a change after the deadline, or by the Deputy in another teacher's journal, needs
+    # its reason — also when the Deputy teaches this journal.
+    if deputy and (locked or not teacher) and not reason:
         raise DomainError("Укажите основание изменения итоговой оценки.")
     grade = db.session.scalar(select(FinalGrade).where(
         FinalGrade.journal_id == journal.id, FinalGrade.student_id == student_id,
