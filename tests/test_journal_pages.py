@@ -63,6 +63,9 @@ def test_print_and_xlsx_export(college, login, db, today):
     from openpyxl import load_workbook
     from app.models import AuditLog
     lesson = add_lesson(db, college.journal_a_op, TODAY, topic="Файловые системы")
+    lesson.lesson_type, lesson.homework, lesson.homework_kind = (
+        "laboratory", "Отчёт по работе №3", "laboratory")
+    db.session.commit()
     c = login("teacher1")
     c.put(f"/api/v1/journals/{college.journal_a_op.id}/marks",
           json={"changes": [change(lesson, college.student1, marks=["5"]),
@@ -75,6 +78,9 @@ def test_print_and_xlsx_export(college, login, db, today):
     values = [[c.value for c in row] for row in book["Отметки"].iter_rows()]
     assert any("5" in row for row in values) and any("Н" in row for row in values)
     assert book["Занятия"]["D2"].value == "Файловые системы"
+    # 4.8: the lesson type and the homework's kind read as words, not as stored codes
+    assert [book["Занятия"][f"{col}2"].value for col in "EFG"] == [
+        "лабораторная работа", "Отчёт по работе №3", "лабораторная работа"]
     assert db.session.scalar(select(func.count()).where(AuditLog.action == "export")) == 2
     assert login("teacher2").get(f"/journal/{college.journal_a_op.id}/xlsx/").status_code == 403
 

@@ -32,6 +32,7 @@ def test_student_sees_own_record_page(c, login, db):
     assert "Смирнов Артём Игоревич" in page
     assert "5 4" in page and "болезнь" in page and "Прочитать главу 3" in page
     assert "Лабораторная работа №2" in page  # homework of their own subgroup
+    assert "(самостоятельная работа)" in page  # with its kind (4.8)
     assert "2024/2025" in page and "зач" in page  # history over all years
     assert db.session.scalar(select(AuditLog).where(
         AuditLog.action == "record_view", AuditLog.object_id == str(c.student1.id)))
@@ -49,6 +50,9 @@ def test_record_api_contents(c, login):
     assert {h["academic_year"] for h in data["history"]} == {"2024/2025", "2025/2026"}
     assert {h["text"] for h in data["homework"]} == {"Прочитать главу 3",
                                                      "Лабораторная работа №2"}
+    # 4.8: the kind of each homework comes with it, as a code and as words
+    assert {(h["kind"], h["kind_label"]) for h in data["homework"]} == {
+        ("independent", "самостоятельная работа"), ("laboratory", "лабораторная работа")}
     assert not data["limited_to_own_disciplines"]
 
 

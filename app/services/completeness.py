@@ -7,13 +7,14 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import AcademicYear, CellChange, Journal, JournalCell, Lesson, Student, StudentGroup
+from ..models.journal import ABSENCE_REASON_LABELS
 from . import audit
 from .clock import today as clock_today
 from .journal import cell_text
 from .scopes import ALL_JOURNALS_ROLES, role_names
 from .timetable import timetabled_pairs, week_start
 
-REASONS = {"excused": "уважительная", "illness": "болезнь", "unexcused": "неуважительная"}
+REASONS = ABSENCE_REASON_LABELS  # the reasons a curator chooses from (the «Н» stays)
 PROBLEMS = {"missing": "пара по расписанию не записана", "late": "занятие внесено с опозданием",
             "no_topic": "не указана тема занятия", "no_attendance": "не отмечена посещаемость"}
 

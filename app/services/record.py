@@ -12,8 +12,10 @@ from ..models import (
     CellChange, FinalGrade, GroupMembership, IssueReport, Journal, JournalCell, Lesson, Period,
     Student, StudentGroup, SubgroupMember,
 )
+from ..models.journal import ABSENCE_REASON_LABELS, HOMEWORK_KIND_LABELS
 from . import audit
 from .clock import today
+from .journal import average, cell_text
 from .scopes import (
     curated_group_ids, parent_child_denial, parent_children, role_names,
     taught_journal_ids,
@@ -22,7 +24,6 @@ from .scopes import (
 HOMEWORK_DAYS = 7
 # The administration reads every record; IT keeps accounts, not personal records (4.1).
 RECORD_ALL_ROLES = {"Admin", "Administration", "Deputy"}
-REASONS = {"": "", "excused": "уважительная", "illness": "болезнь", "unexcused": "неуважительная"}
 FINAL_KINDS = {"semester": "семестр", "year": "год", "credit": "зачёт",
                "diff_credit": "дифференцированный зачёт", "exam": "экзамен"}
 
@@ -102,16 +103,6 @@ def current_period(day=None):
                              .order_by(Period.start_date.desc()).limit(1))
 
 
-def _mark_text(cell) -> str:
-    parts = (["Н"] if cell.absent else []) + [m.value for m in cell.marks]
-    return " ".join(parts)
-
-
-def _average(values) -> float | None:
-    numbers = [int(v) for v in values if v.isdigit()]
-    return round(sum(numbers) / len(numbers), 2) if numbers else None
-
-
 def student_record(user, student_id, audit_action: str = "record_view") -> dict:
     """The whole record as plain data; writes the audit entry (4.1) and commits it."""
     student = _student(student_id)
@@ -162,11 +153,11 @@ def student_record(user, student_id, audit_action: str = "record_view") -> dict:
         row["entries"].append({
             "lesson_id": lesson.id, "date": lesson.lesson_date.isoformat(),
             "pair": lesson.pair_number, "marks": [m.value for m in cell.marks],
-            "absent": cell.absent, "absence_reason": REASONS.get(cell.absence_reason, ""),
-            "text": _mark_text(cell)})
+            "absent": cell.absent, "absence_reason": ABSENCE_REASON_LABELS.get(cell.absence_reason, ""),
+            "text": cell_text(cell.absent, cell.marks)})
         row["absences"] += 1 if cell.absent else 0
     for row in disciplines.values():
-        row["average"] = _average([m for e in row["entries"] for m in e["marks"]])
+        row["average"] = average([m for e in row["entries"] for m in e["marks"]])
     history = []
     for grade in sorted(finals, key=lambda g: (g.period.start_date, g.journal_id)):
         journal = journals[grade.journal_id]
@@ -187,7 +178,8 @@ def student_record(user, student_id, audit_action: str = "record_view") -> dict:
                 .order_by(Lesson.lesson_date.desc(), Lesson.pair_number)):
             homework.append({"date": lesson.lesson_date.isoformat(),
                              "discipline": str(journals[lesson.journal_id].discipline),
-                             "text": lesson.homework, "kind": lesson.homework_kind})
+                             "text": lesson.homework, "kind": lesson.homework_kind,
+                             "kind_label": HOMEWORK_KIND_LABELS.get(lesson.homework_kind, "")})
     audit.record(audit_action, "student", student.id,
                  details={"scope": "all" if scope is None else "own_disciplines"})
     db.session.commit()
@@ -315,7 +307,7 @@ def report_for_assignee(user, report_id) -> tuple[IssueReport, list[CellChange],
         cell = db.session.scalar(select(JournalCell).where(
             JournalCell.lesson_id == report.lesson_id,
             JournalCell.student_id == report.student_id).options(selectinload(JournalCell.marks)))
-        current = _mark_text(cell) if cell else ""
+        current = cell_text(cell.absent, cell.marks) if cell else ""
     return report, history, current
 
 

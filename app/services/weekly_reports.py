@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
+from ..models.journal import ABSENCE_REASON_LABELS, HOMEWORK_KIND_LABELS, UNEXCUSED_REASONS
 from ..models import (
     Journal, JournalCell, Lesson, Parent, Student, StudentGroup, StudentParent, SubgroupMember,
     WeeklyReportDelivery,
@@ -16,13 +17,7 @@ from ..models import (
 from . import audit
 from .clock import today
 from .mailer import MailError, send_mail
-from .record import REASONS
 from .scopes import ALL_STUDENTS_ROLES, parent_child_denial, role_names
-
-HOMEWORK_KINDS = {"none": "", "practical": "практическая работа",
-                  "laboratory": "лабораторная работа", "control": "контрольная работа",
-                  "independent": "самостоятельная работа"}
-
 
 class WeeklyReportError(Exception):
     status = 400
@@ -100,7 +95,7 @@ def build(group: StudentGroup, week_start: date) -> list[dict]:
             if lesson.homework and lesson.homework.strip():
                 homework.append({"date": lesson.lesson_date, "discipline": discipline,
                                  "text": lesson.homework,
-                                 "kind": HOMEWORK_KINDS.get(lesson.homework_kind, "")})
+                                 "kind": HOMEWORK_KIND_LABELS.get(lesson.homework_kind, "")})
             cell = cells.get((lesson.id, student.id))
             if cell is None:
                 continue
@@ -109,8 +104,9 @@ def build(group: StudentGroup, week_start: date) -> list[dict]:
                               "marks": [m.value for m in cell.marks]})
             if cell.absent:
                 absences.append({"date": lesson.lesson_date, "discipline": discipline,
-                                 "reason": REASONS.get(cell.absence_reason, "")
-                                 or "причина не указана"})
+                                 "reason": ABSENCE_REASON_LABELS.get(cell.absence_reason, "")
+                                 or "причина не указана",
+                                 "unexcused": cell.absence_reason in UNEXCUSED_REASONS})
         reports.append({"student": student, "week_start": week_start, "week_end": week_end,
                         "marks": marks, "absences": absences, "homework": homework,
                         "remarks": _remarks(marks, absences)})
@@ -123,8 +119,7 @@ def _remarks(marks, absences) -> list[str]:
                if {"2", "незач"} & set(m["marks"])]
     if failing:
         remarks.append("Неудовлетворительные оценки: " + "; ".join(failing) + ".")
-    unexcused = sum(1 for a in absences if a["reason"] in ("неуважительная",
-                                                           "причина не указана"))
+    unexcused = sum(1 for a in absences if a["unexcused"])
     if unexcused:
         remarks.append(f"Пропуски без уважительной причины: {unexcused}.")
     if not marks and not absences:

@@ -97,13 +97,19 @@ class JournalView(BaseView):
             return self._lesson_form(journal, lesson, request.form, exc.message)
         return redirect(url_for("JournalView.grid", pk=journal.id))
 
+    @staticmethod
+    def _export(pk, fmt):
+        """The journal and its grid for a print-out or a file; the export is audited (4.1)."""
+        journal = _journal_or_abort(pk)
+        data = grid_data(current_user, journal, clock.today())
+        audit.record("export", "journal", journal.id, details={"format": fmt})
+        db.session.commit()
+        return journal, data
+
     @expose("/<int:pk>/print/")
     @has_access
     def print(self, pk):
-        journal = _journal_or_abort(pk)
-        data = grid_data(current_user, journal, clock.today())
-        audit.record("export", "journal", journal.id, details={"format": "print"})
-        db.session.commit()
+        journal, data = self._export(pk, "print")
         return self.render_template("journal/print.html", journal=journal, data=data,
                                     table=paper_table(data), lesson_types=LESSON_TYPE_LABELS,
                                     homework_kinds=HOMEWORK_LABELS, title=journal.title)
@@ -112,11 +118,9 @@ class JournalView(BaseView):
     @has_access
     def xlsx(self, pk):
         from .journal_export import journal_xlsx_response
-        journal = _journal_or_abort(pk)
-        data = grid_data(current_user, journal, clock.today())
-        audit.record("export", "journal", journal.id, details={"format": "xlsx"})
-        db.session.commit()
-        return journal_xlsx_response(journal, data, paper_table(data))
+        journal, data = self._export(pk, "xlsx")
+        return journal_xlsx_response(journal, data, paper_table(data), LESSON_TYPE_LABELS,
+                                     HOMEWORK_LABELS)
 
 
 def _teachers():

@@ -5,7 +5,8 @@ from io import BytesIO
 from flask import Response
 
 
-def journal_xlsx_response(journal, data: dict, table: list[dict]) -> Response:
+def journal_xlsx_response(journal, data: dict, table: list[dict], lesson_types: dict,
+                          homework_kinds: dict) -> Response:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     book = Workbook()
@@ -24,11 +25,13 @@ def journal_xlsx_response(journal, data: dict, table: list[dict]) -> Response:
     grid.column_dimensions["B"].width = 34
     sheet = book.create_sheet("Занятия")
     sheet.append(["Дата", "Пара", "Часы", "Тема", "Вид занятия", "Домашнее задание",
-                  "Замена", "Внесено позже"])
+                  "Вид задания", "Замена", "Внесено позже"])
     for l in lessons:
-        sheet.append([_ru(l["date"]), l["pair"], l["hours"], l["topic"], l["lesson_type"],
-                      l["homework"], "да" if l["substitution"] else "",
-                      "да" if l["late"] else ""])
+        kind = l["homework_kind"] if l["homework"] and l["homework_kind"] != "none" else None
+        sheet.append([_ru(l["date"]), l["pair"], l["hours"], l["topic"],
+                      str(lesson_types.get(l["lesson_type"], l["lesson_type"] or "")),
+                      l["homework"], str(homework_kinds[kind]) if kind in homework_kinds else "",
+                      "да" if l["substitution"] else "", "да" if l["late"] else ""])
     sheet.column_dimensions["D"].width = 60
     sheet.column_dimensions["F"].width = 40
     for cell in sheet["D"]:

@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...models import AuditLog, CellChange, Department, Lesson, StaffProfile
@@ -39,11 +40,13 @@ def activity(start: date, end: date, department_id: int | None = None) -> dict:
         func.sum(case((CellChange.is_correction.is_(True), 1), else_=0))).where(
         and_(CellChange.changed_at >= lo, CellChange.changed_at < hi)).group_by(
         CellChange.changed_by_id))}
-    departments = {p.user_id: p.department for p in db.session.scalars(select(StaffProfile))}
-    sm = current_app.appbuilder.sm
-    users = [u for u in db.session.query(sm.user_model).order_by(
-        sm.user_model.last_name, sm.user_model.first_name)
-        if {r.name for r in u.roles} & STAFF_ROLES]
+    departments = {p.user_id: p.department for p in db.session.scalars(
+        select(StaffProfile).options(joinedload(StaffProfile.department)))}
+    user = current_app.appbuilder.sm.user_model
+    role = current_app.appbuilder.sm.role_model
+    # staff only, chosen in SQL: students' and parents' accounts are never loaded
+    users = db.session.scalars(select(user).where(
+        user.roles.any(role.name.in_(STAFF_ROLES))).order_by(user.last_name, user.first_name))
     rows = []
     for u in users:
         dept = departments.get(u.id)
