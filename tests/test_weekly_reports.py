@@ -150,3 +150,20 @@ def test_weekly_reports_rights(c, smtp, login):
     assert login("parent1").get(f"/weekly/{c.group_a.id}").status_code in (302, 403)
     assert login("director").get(f"/weekly/{c.group_a.id}").status_code == 200
     assert smtp.received == []
+
+
+def test_remarks_count_absences_without_a_good_reason(c, db):
+    """3.3: an absence with no reason or an unexcused one is a remark; illness is not."""
+    from app.models import JournalCell
+    from app.services import weekly_reports
+    week = weekly_reports.build(c.group_a, date(2025, 10, 13))
+    by_student = {r["student"].id: r for r in week}
+    assert not any("без уважительной" in m for m in by_student[c.student1.id]["remarks"])
+    assert "Пропуски без уважительной причины: 1." in by_student[c.students[2].id]["remarks"]
+    cell = db.session.scalar(select(JournalCell).where(
+        JournalCell.lesson_id == c.les_op2.id, JournalCell.student_id == c.student1.id))
+    cell.absence_reason = "unexcused"
+    db.session.commit()
+    week = weekly_reports.build(c.group_a, date(2025, 10, 13))
+    remarks = {r["student"].id: r["remarks"] for r in week}[c.student1.id]
+    assert "Пропуски без уважительной причины: 1." in remarks
