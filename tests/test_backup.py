@@ -2,7 +2,6 @@
 rotation, IT's page."""
 from pathlib import Path
 
-import pytest
 from flask import g
 from sqlalchemy import func, select
 

@@ -209,7 +209,7 @@ def build_final_grades(b) -> None:
     rng = b.rng
     by_id = {s.id: s for s in b.students}
     marks_by = getattr(b, "marks_by", {})
-    grades, meta = [], []
+    grades = []
     for (year_key, number), period in sorted(b.periods.items()):
         if period.end_date >= b.today:
             continue

@@ -133,11 +133,6 @@ def sibling_journal_ids(journal: Journal) -> list[int]:
         Journal.subgroup_id.is_not(None)).order_by(Journal.id)))
 
 
-def periods_of(journal: Journal) -> list[Period]:
-    return list(db.session.scalars(select(Period).where(
-        Period.academic_year_id == journal.academic_year_id).order_by(Period.number)))
-
-
 def grid_data(user, journal: Journal, today: date, both_subgroups: bool = False) -> dict:
     """Everything the grid shows, in a constant number of queries (no query per row)."""
     from .final_grades import allowed_kinds, is_locked

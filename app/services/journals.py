@@ -8,19 +8,19 @@ from ..models import Curriculum, CurriculumItem, Journal, StudentGroup, Teaching
 FORM_PRIORITY = ("exam", "diff_credit", "credit", "grade", "none")
 
 
-def assessment_form_for(load: TeachingLoad) -> str:
-    group = load.group
-    forms = db.session.scalars(
-        select(CurriculumItem.assessment_form)
-        .join(Curriculum)
-        .where(Curriculum.specialty_id == group.specialty_id,
-               Curriculum.admission_year == group.admission_year,
-               CurriculumItem.discipline_id == load.discipline_id)
-    ).all()
-    for form in FORM_PRIORITY:
-        if form in forms:
-            return form
-    return "grade"
+def _assessment_forms() -> dict[tuple[int, int, int], set[str]]:
+    """(specialty, admission year, discipline) → the curricula's assessment forms, one query."""
+    forms: dict[tuple[int, int, int], set[str]] = {}
+    for specialty, year, discipline, form in db.session.execute(
+            select(Curriculum.specialty_id, Curriculum.admission_year,
+                   CurriculumItem.discipline_id, CurriculumItem.assessment_form)
+            .join(Curriculum, Curriculum.id == CurriculumItem.curriculum_id)):
+        forms.setdefault((specialty, year, discipline), set()).add(form)
+    return forms
+
+
+def _strongest(forms) -> str:
+    return next((form for form in FORM_PRIORITY if form in forms), "grade")
 
 
 def generate_journals(academic_year_id: int | None = None) -> tuple[int, int]:
@@ -28,19 +28,23 @@ def generate_journals(academic_year_id: int | None = None) -> tuple[int, int]:
 
     Returns (created, updated). Safe to repeat.
     """
-    query = select(TeachingLoad)
+    query = select(TeachingLoad, StudentGroup.specialty_id, StudentGroup.admission_year).join(
+        StudentGroup, StudentGroup.id == TeachingLoad.group_id)
     if academic_year_id is not None:
         query = query.where(TeachingLoad.academic_year_id == academic_year_id)
     existing = {j.teaching_load_id: j for j in db.session.scalars(select(Journal))}
+    forms = _assessment_forms()
     created = updated = 0
-    for load in db.session.scalars(query):
+    for load, specialty_id, admission_year in db.session.execute(query):
         journal = existing.get(load.id)
         if journal is None:
             db.session.add(Journal(
                 teaching_load_id=load.id, academic_year_id=load.academic_year_id,
                 group_id=load.group_id, subgroup_id=load.subgroup_id,
                 discipline_id=load.discipline_id, teacher_id=load.teacher_id,
-                assessment_form=assessment_form_for(load), planned_hours=load.hours,
+                assessment_form=_strongest(
+                    forms.get((specialty_id, admission_year, load.discipline_id), ())),
+                planned_hours=load.hours,
             ))
             created += 1
         elif (journal.teacher_id, journal.planned_hours) != (load.teacher_id, load.hours):
@@ -50,5 +54,3 @@ def generate_journals(academic_year_id: int | None = None) -> tuple[int, int]:
     db.session.flush()
     return created, updated
 
-
-__all__ = ["generate_journals", "assessment_form_for", "StudentGroup"]

@@ -14,8 +14,6 @@ from .journal import (
     BadInput, Conflict, DomainError, Forbidden, NotFound, can_manage_lessons, can_write_lesson,
 )
 
-FIELDS = ("lesson_date", "pair_number", "topic_id", "topic", "lesson_type", "hours",
-          "homework", "homework_kind")
 
 
 def parse_date(value) -> date:

@@ -21,10 +21,6 @@ def role_names(user) -> set[str]:
     return {r.name for r in getattr(user, "roles", [])}
 
 
-def is_staff(user) -> bool:
-    return bool(role_names(user) & STAFF_ROLES)
-
-
 def curated_group_ids(user):
     return select(StudentGroup.id).where(StudentGroup.curator_id == user.id)
 
@@ -49,13 +45,6 @@ def journal_filter(user):
     if "Curator" in roles:
         conditions.append(Journal.group_id.in_(curated_group_ids(user)))
     return or_(*conditions) if conditions else false()
-
-
-def can_read_journal(user, journal: Journal) -> bool:
-    from ..extensions import db
-    return db.session.scalar(
-        select(Journal.id).where(Journal.id == journal.id, journal_filter(user))
-    ) is not None
 
 
 def group_filter(user):

@@ -2,7 +2,7 @@
 XLSX (1.6, 4.4-4.8). The rules live in app/services/journal.py and its sibling modules."""
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
-from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,8 +10,6 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Journal
-from ..models.curriculum import LESSON_TYPES
-from ..models.journal import HOMEWORK_KINDS
 from ..services import audit, clock
 from ..services.dashboard import link, provider
 from ..services.journal import DomainError, can_manage_lessons, grid_data, journal_for_read
