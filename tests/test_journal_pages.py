@@ -121,3 +121,24 @@ def test_journal_list_page_scoped(college, login, today):
     html = login("teacher2").get("/journal/").get_data(as_text=True)
     assert f"/journal/{college.journal_b_op.id}/" in html
     assert f"/journal/{college.journal_a_op.id}/" not in html
+
+
+def test_deleting_a_lesson_keeps_its_cells_in_the_audit_log(college, login, db, today):
+    """1.6: a deleted lesson takes its cells along, but what they held stays on record."""
+    import json
+    from app.models import AuditLog, JournalCell, Lesson, Mark
+    lesson = add_lesson(db, college.journal_a_op, TODAY, topic="Ошибочная запись")
+    c = login("teacher1")
+    r = c.put(f"/api/v1/journals/{college.journal_a_op.id}/marks",
+              json={"changes": [change(lesson, college.student1, marks=["5", "4"]),
+                                change(lesson, college.student2, absent=True)]})
+    assert r.status_code == 200
+    assert login("teacher2").post(f"/journal/{college.journal_a_op.id}/lesson/{lesson.id}/",
+                                  data={"action": "delete"}).status_code == 403
+    assert c.post(f"/journal/{college.journal_a_op.id}/lesson/{lesson.id}/",
+                  data={"action": "delete"}).status_code == 302
+    for model in (Lesson, JournalCell, Mark):
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "lesson_delete"))
+    details = json.loads(entry.details)
+    assert details["cells"] == {str(college.student1.id): "5 4", str(college.student2.id): "Н"}

@@ -162,15 +162,23 @@ def update_lesson(user, journal: Journal, lesson: Lesson, data: dict, today: dat
 
 
 def delete_lesson(user, journal: Journal, lesson: Lesson) -> None:
-    if not user.id == journal.teacher_id:
+    """Delete a lesson with its cells; the audit entry keeps what the cells held (1.6)."""
+    from sqlalchemy import delete
+    from sqlalchemy.orm import selectinload
+    from ..models import CellChange, JournalCell, Mark
+    from .journal import cell_text, is_journal_teacher
+    if not is_journal_teacher(user, journal):
         raise Forbidden("Удалить занятие может только преподаватель журнала.")
+    cells = db.session.scalars(select(JournalCell).where(JournalCell.lesson_id == lesson.id)
+                               .options(selectinload(JournalCell.marks))).all()
     audit.record("lesson_delete", "lesson", lesson.id, details={
         "journal": journal.id, "date": lesson.lesson_date, "pair": lesson.pair_number,
-        "topic": lesson.topic})
-    from ..models import CellChange, JournalCell
-    for model in (CellChange, JournalCell):
-        for row in db.session.scalars(select(model).where(model.lesson_id == lesson.id)):
-            db.session.delete(row)
+        "topic": lesson.topic,
+        "cells": {str(c.student_id): cell_text(c.absent, c.marks) for c in cells}})
+    cell_ids = select(JournalCell.id).where(JournalCell.lesson_id == lesson.id)
+    db.session.execute(delete(Mark).where(Mark.cell_id.in_(cell_ids)))
+    for model in (JournalCell, CellChange):
+        db.session.execute(delete(model).where(model.lesson_id == lesson.id))
     db.session.delete(lesson)
     db.session.flush()
 
