@@ -121,3 +121,24 @@ def test_it_button_archives_and_others_are_refused(app, college, db, login):
     assert db.session.scalar(select(func.count()).select_from(ArchiveRecord)) == 2
     r = client.post("/archive/run", data={"year": "2025/2026"}, follow_redirects=True)
     assert "отклонено" in r.get_data(as_text=True)
+
+
+def test_retention_follows_a_moved_graduation_date(app, college, db, login):
+    """7.4: the group's graduation is a planned date; when the administration moves it, the
+    archive's retention date moves with it and destruction follows the new date."""
+    from app.models import StudentGroup
+    _marks, records = _archive(app, college, db)
+    record = next(r for r in records if r.group_id == college.group_a.id)
+    group = db.session.get(StudentGroup, college.group_a.id)
+    group.graduation_date = date(2029, 6, 30)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(ArchiveRecord, record.id).retention_until == date(2032, 6, 30)
+    app.config["JOURNAL_TODAY"] = "2031-07-01"  # past the old date, before the new one
+    try:
+        g.pop("_login_user", None)
+        r = login("it").post(f"/archive/{record.id}/destroy", data={"confirm": "yes"})
+        assert r.status_code == 409 and "30.06.2032" in r.get_data(as_text=True)
+    finally:
+        app.config["JOURNAL_TODAY"] = ""
+    assert Path(record.directory).exists()

@@ -17,8 +17,8 @@ from pathlib import Path
 from flask import current_app, render_template
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import event, inspect, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -26,7 +26,7 @@ from ..models import (
     Student, StudentGroup, SubgroupMember,
 )
 from . import audit
-from .clock import today
+from .clock import add_years, today
 
 RETENTION_YEARS = 3  # 7.4
 FILES = ("journals.xlsx", "journals.html", "journals.json")
@@ -38,10 +38,7 @@ class ArchiveError(Exception):
 
 def retention_date(graduation: date) -> date:
     """7.4: graduation + 3 years (29 February → 28 February)."""
-    try:
-        return graduation.replace(year=graduation.year + RETENTION_YEARS)
-    except ValueError:
-        return graduation.replace(year=graduation.year + RETENTION_YEARS, day=28)
+    return add_years(graduation, RETENTION_YEARS)
 
 
 def _sha(data: bytes) -> str:
@@ -253,6 +250,23 @@ def archive_year(year_name: str, user=None) -> tuple[list[ArchiveRecord], list[s
         raise ArchiveError(" ".join(refused))
     db.session.commit()
     return made, refused
+
+
+def _follow_graduation(session, _flush_context, _instances) -> None:
+    """7.4: the retention date follows the group's graduation date wherever it is edited
+    (the planned date may move), so destruction never relies on a stale date."""
+    moved = [obj for obj in session.dirty if isinstance(obj, StudentGroup)
+             and inspect(obj).attrs.graduation_date.history.has_changes()]
+    if not moved:
+        return
+    with session.no_autoflush:
+        for group in moved:
+            for record in session.scalars(select(ArchiveRecord).where(
+                    ArchiveRecord.group_id == group.id, ArchiveRecord.destroyed.is_(False))):
+                record.retention_until = retention_date(group.graduation_date)
+
+
+event.listen(Session, "before_flush", _follow_graduation)
 
 
 def verify_files(record: ArchiveRecord) -> dict:

@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..security_policy import password_problems
 from . import demo_data as D
-from .clock import today
+from .clock import add_years, today
 from .demo_people import build_people
 from .demo_plans import build_load, build_plans
 
@@ -53,10 +53,7 @@ def _check(password: str) -> None:
 
 
 def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+    return add_years(day, -years)
 
 
 class DemoBuilder:

@@ -19,7 +19,7 @@ from ..models import (
     Student, StudentGroup, StudentParent, Subgroup, TeachingLoad, User,
 )
 from . import audit
-from .clock import today
+from .clock import add_years, today
 
 MAX_PROBLEMS = 200
 PARENT_FIELDS = (("last_name", "фамилия"), ("first_name", "имя"), ("middle_name", "отчество"),
@@ -213,7 +213,7 @@ def _plan_students(table, check):
         if group is None:
             check.bad(number, f"группа «{row['group']}» не найдена")
         born = check.parse(number, _date, row["birth_date"])
-        if born and not (date(1920, 1, 1) <= born <= day.replace(year=day.year - 10)):
+        if born and not (date(1920, 1, 1) <= born <= add_years(day, -10)):
             check.bad(number, f"дата рождения {born:%d.%m.%Y} невозможна для студента")
         book = row["record_book_number"]
         if book in taken:

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import and_, false, or_, select, true
 
 from ..models import StudentGroup, Journal, Lesson, Parent, Student, StudentParent
-from .clock import today
+from .clock import add_years, today
 
 ALL_JOURNALS_ROLES = {"Admin", "Administration", "Deputy", "IT"}
 ALL_STUDENTS_ROLES = {"Admin", "Administration", "Deputy", "IT"}
@@ -66,10 +66,7 @@ def group_filter(user):
 
 def minor_cutoff(day: date) -> date:
     """Students born after this date are minors on `day` (parent access ends at 18, 5.2)."""
-    try:
-        return day.replace(year=day.year - 18)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 18, day=28)
+    return add_years(day, -18)
 
 
 def parent_child_condition(day: date | None = None):

@@ -11,7 +11,7 @@ from ..models import (
     StudentStatusChange, Subgroup, SubgroupMember,
 )
 from ..services import audit
-from ..services.clock import today
+from ..services.clock import add_years, today
 from ..services.scopes import STAFF_ROLES, group_filter, parent_filter, student_filter
 from .base import (
     STATUS_CHANGE_KINDS, STUDENT_STATUSES, EagerInterface, JournalModelView, RecordRefused,
@@ -186,7 +186,7 @@ class StudentView(PeopleModelView):
 
     def validate(self, item):
         born = item.birth_date
-        if born and not (born.replace(year=born.year + 10) <= today()
+        if born and not (add_years(born, 10) <= today()
                          and born.year >= 1920):
             raise RecordRefused(str(_("Дата рождения указана неверно.")))
 
