@@ -142,3 +142,23 @@ def test_deleting_a_lesson_keeps_its_cells_in_the_audit_log(college, login, db, 
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "lesson_delete"))
     details = json.loads(entry.details)
     assert details["cells"] == {str(college.student1.id): "5 4", str(college.student2.id): "Н"}
+
+
+def test_xlsx_exports_never_hold_formulas(college, login, db, today):
+    """Text a teacher typed (a topic, homework) that starts with = stays text in the XLSX
+    journal and in the year archive: opening the file runs nothing."""
+    from openpyxl import load_workbook
+    from app.services import archive
+    payload = '=HYPERLINK("http://evil.test","Открыть")'
+    lesson = add_lesson(db, college.journal_a_op, TODAY, topic=payload)
+    lesson.homework = "=1+2"
+    db.session.commit()
+    r = login("teacher1").get(f"/journal/{college.journal_a_op.id}/xlsx/")
+    sheet = load_workbook(BytesIO(r.data))["Занятия"]
+    assert (sheet["D2"].value, sheet["D2"].data_type) == (payload, "s")
+    assert (sheet["F2"].value, sheet["F2"].data_type) == ("=1+2", "s")
+    data = archive.collect(college.group_a, college.year)
+    book = load_workbook(BytesIO(archive.to_xlsx(data)))
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row
+             if c.value in (payload, "=1+2")]
+    assert len(cells) == 2 and {c.data_type for c in cells} == {"s"}

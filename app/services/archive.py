@@ -27,6 +27,7 @@ from ..models import (
 )
 from . import audit
 from .clock import add_years, today
+from .reports import no_formulas
 
 RETENTION_YEARS = 3  # 7.4
 FILES = ("journals.xlsx", "journals.html", "journals.json")
@@ -182,6 +183,7 @@ def to_xlsx(data: dict) -> bytes:
     if not data["journals"]:
         book.create_sheet("Журналы")
     out = io.BytesIO()
+    no_formulas(book)
     book.save(out)
     return out.getvalue()
 

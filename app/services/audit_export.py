@@ -7,6 +7,7 @@ from flask import current_app
 from openpyxl import Workbook
 
 from . import audit
+from .reports import no_formulas
 
 COLUMNS = [("id", "№"), ("created_at", "Когда"), ("username", "Пользователь"),
            ("user_id", "Код пользователя"), ("action", "Действие"), ("object_type", "Объект"),
@@ -55,5 +56,6 @@ def to_xlsx(entries) -> bytes:
     for entry in entries:
         sheet.append([_safe_cell(v) for v in _row(entry)])
     out = io.BytesIO()
+    no_formulas(book)
     book.save(out)
     return out.getvalue()

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import AcademicYear, Journal, Lesson, TeachingLoad
+from .reports import no_formulas
 from .scopes import role_names
 
 ALL_HOURS_ROLES = {"Admin", "Administration", "Deputy", "IT"}
@@ -76,5 +77,6 @@ def hours_xlsx(rows: list[dict], year: AcademicYear) -> bytes:
                      + [row["lessons"], row["hours"], row["substitution_hours"], row["percent"]])
     sheet.column_dimensions["A"].width = 32
     out = BytesIO()
+    no_formulas(book)
     book.save(out)
     return out.getvalue()

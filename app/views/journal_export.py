@@ -4,6 +4,8 @@ from io import BytesIO
 
 from flask import Response
 
+from ..services.reports import no_formulas
+
 
 def journal_xlsx_response(journal, data: dict, table: list[dict], lesson_types: dict,
                           homework_kinds: dict) -> Response:
@@ -37,6 +39,7 @@ def journal_xlsx_response(journal, data: dict, table: list[dict], lesson_types: 
     for cell in sheet["D"]:
         cell.alignment = Alignment(wrap_text=True)
     out = BytesIO()
+    no_formulas(book)
     book.save(out)
     return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument."
                                              "spreadsheetml.sheet",

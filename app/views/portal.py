@@ -14,6 +14,7 @@ from ..models import StudentGroup
 from ..services import record as records
 from ..services import weekly_reports as weekly
 from ..services.dashboard import link, provider
+from ..services.reports import no_formulas
 from ..services.scopes import ALL_STUDENTS_ROLES, role_names
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -140,6 +141,7 @@ def _xlsx(data: dict) -> bytes:
         history.append([item["academic_year"], item["period"], f"{item['code']} {item['name']}",
                         item["kind_label"], item["value"]])
     out = BytesIO()
+    no_formulas(book)
     book.save(out)
     return out.getvalue()
 

@@ -14,6 +14,16 @@ def percent(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
+def no_formulas(book) -> None:
+    """Every cell the portal writes is data: text starting with = (a topic, homework, a
+    message) stays text and is never run as a formula when the file is opened."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
 def workbook_bytes(title: str, headers: list[str], rows: list[list], sheets=()) -> bytes:
     """One sheet (or several: `sheets` = [(title, headers, rows)]) as XLSX bytes."""
     from openpyxl import Workbook
@@ -32,6 +42,7 @@ def workbook_bytes(title: str, headers: list[str], rows: list[list], sheets=()) 
         for col in ws.columns:
             width = max(len(str(c.value or "")) for c in col)
             ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
+    no_formulas(wb)
     buf = BytesIO()
     wb.save(buf)
     return buf.getvalue()
