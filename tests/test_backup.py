@@ -1,5 +1,6 @@
 """Backups (7.1): verified copy, backup → wipe → restore round trip, corrupt file refused,
 rotation, IT's page."""
+from datetime import timedelta
 from pathlib import Path
 
 from flask import g
@@ -114,3 +115,25 @@ def test_it_page_lists_backups_and_runs_one(app, college, db, login):
         assert login(username).get("/backups/").status_code in (302, 403)
         assert login(username).post("/backups/run").status_code in (302, 403)
     assert db.session.scalar(select(func.count()).select_from(BackupRecord)) == 1
+
+
+def test_rotation_keeps_the_newest_verified_copy(app, db):
+    """7.1: a run of copies that failed verification never pushes out the last good one."""
+    from app.services import backup
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["journal", "backup"]).exit_code == 0
+    good = db.session.scalars(select(BackupRecord)).one()
+    assert good.verified
+    for n in range(3):  # three later copies whose verification failed
+        db.session.add(BackupRecord(file_name=f"failed-{n}.bak", created_at=good.created_at
+                                    + timedelta(minutes=n + 1), verified=False,
+                                    size_bytes=0, sha256="0" * 64, engine=good.engine))
+    db.session.commit()
+    app.config["BACKUP_KEEP"] = 2
+    try:
+        removed = backup.rotate()
+        db.session.commit()
+    finally:
+        app.config["BACKUP_KEEP"] = 14
+    assert good.file_name not in removed and removed == ["failed-0.bak"]
+    assert (Path(app.config["BACKUP_DIR"]) / good.file_name).exists()

@@ -242,13 +242,17 @@ def make_backup(user=None) -> BackupRecord:
 
 
 def rotate() -> list[str]:
-    """Delete the files of all but the last BACKUP_KEEP backups (their records stay)."""
+    """Delete the files of all but the last BACKUP_KEEP backups (their records stay). The
+    newest verified copy is always kept, even behind a run of copies that failed (7.1)."""
     keep = int(current_app.config.get("BACKUP_KEEP", 14))
     records = db.session.scalars(select(BackupRecord).where(BackupRecord.removed.is_(False))
                                  .order_by(BackupRecord.created_at.desc(),
                                            BackupRecord.id.desc())).all()
+    newest_good = next((r for r in records if r.verified), None)
     removed = []
     for record in records[keep:]:
+        if record is newest_good:
+            continue
         for path in (backup_dir() / record.file_name,
                      backup_dir() / f"{record.file_name}.sha256"):
             path.unlink(missing_ok=True)
