@@ -53,10 +53,14 @@ grant("List Users", "IT", ("menu_access",))
 for _view in ("AcademicYearView", "PeriodView", "SpecialtyView", "GroupView", "SubgroupView",
               "DisciplineView", "CurriculumView", "CurriculumItemView", "WorkProgramView",
               "WorkProgramTopicView", "TeachingLoadView", "DepartmentView",
-              "StudentView", "ParentView", "StudentParentView", "StudentStatusChangeView",
+              "StudentView", "ParentView", "StudentParentView",
               "GroupMembershipView", "SubgroupMemberView", "StaffProfileView"):
     grant(_view, "Administration", WRITE)
     grant(_view, ("IT", "Deputy"), READ)
+# An order on the contingent is entered once and applied (status, blocking request, 5.2);
+# it is not edited or deleted afterwards.
+grant("StudentStatusChangeView", "Administration", READ + ("can_add",))
+grant("StudentStatusChangeView", ("IT", "Deputy"), READ)
 for _view in ("GroupView", "StudentView", "ParentView", "StudentParentView",
               "SubgroupView", "SubgroupMemberView", "StudentStatusChangeView"):
     grant(_view, "Curator", READ)  # scoped to the curator's groups

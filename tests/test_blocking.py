@@ -62,3 +62,34 @@ def test_rules(college, db):
     with pytest.raises(cc.Forbidden):
         contingent.decide(college.curator1, req.id, True)
     assert contingent.requests_for(college.curator2) == []
+
+
+def test_order_entered_on_the_administration_screen_is_applied(college, db, login):
+    """5.2: an order entered on the contingent screen has the same effect as the curator's
+    form — new status, membership closed, a blocking request for IT; an order that does not
+    fit the student's status is refused and changes nothing."""
+    from app.models import BlockRequest, GroupMembership, Student, StudentStatusChange
+    from sqlalchemy import func, select
+    director = login("director")
+    refused = director.post("/studentstatuschangeview/add", data={
+        "student": college.student2.id, "kind": "restoration", "order_number": "7-к",
+        "order_date": "2025-11-01", "effective_date": "2025-11-01"}, follow_redirects=True)
+    assert "невозможно" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(StudentStatusChange)) == 0
+    r = director.post("/studentstatuschangeview/add", data={
+        "student": college.student2.id, "kind": "expulsion", "order_number": "9-к",
+        "order_date": "2025-11-01", "effective_date": "2025-11-02", "note": ""})
+    assert r.status_code == 302
+    db.session.expire_all()
+    student = db.session.get(Student, college.student2.id)
+    change = db.session.scalar(select(StudentStatusChange))
+    assert (student.status, change.old_status, change.new_status) == (
+        "expelled", "studying", "expelled")
+    assert all(m.end_date is not None for m in db.session.scalars(
+        select(GroupMembership).where(GroupMembership.student_id == student.id)))
+    if student.user_id:
+        request = db.session.scalar(select(BlockRequest).where(
+            BlockRequest.student_id == student.id))
+        assert (request.action, request.status, request.status_change_id) == (
+            "block", "pending", change.id)
+    assert director.get(f"/studentstatuschangeview/edit/{change.id}").status_code in (302, 403)

@@ -33,27 +33,40 @@ IT_ROLES = {"IT", "Admin"}
 def record_status_change(actor, student_id: int, kind: str, order_number: str,
                          order_date: date | None, effective_date: date | None = None,
                          note: str = "") -> StudentStatusChange:
+    """The curator's form (5.2): validate, record the order and apply it."""
     student = db.session.get(Student, student_id)
     if student is None:
         raise NotFound("Студент не найден.")
     if student.group.curator_id != actor.id and "Admin" not in role_names(actor):
         raise Forbidden("Изменение статуса вносит куратор группы студента.")
+    order_number = (order_number or "").strip()
+    if kind in RULES and (not order_number or order_date is None):
+        raise BadInput("Укажите номер и дату приказа.")
+    change = StudentStatusChange(student_id=student.id, kind=kind, order_number=order_number[:32],
+                                 order_date=order_date, effective_date=effective_date,
+                                 from_group_id=student.group_id, note=(note or "").strip())
+    apply_status_change(actor, student, change)
+    db.session.flush()
+    return change
+
+
+def apply_status_change(actor, student: Student, change: StudentStatusChange) -> None:
+    """The one place an order changes a student's status, wherever it is entered (the curator's
+    form, the administration's screen): the new status follows from the kind of order, the
+    group membership ends when the student leaves, and the account gets a blocking or
+    unblocking request for IT (5.2)."""
+    kind = change.kind
     if kind not in RULES:
         raise BadInput("Выберите вид изменения: перевод, отчисление, академический отпуск, "
                        "восстановление или выпуск.")
-    order_number = (order_number or "").strip()
-    if not order_number or order_date is None:
-        raise BadInput("Укажите номер и дату приказа.")
     new_status, action, allowed = RULES[kind]
     if student.status not in allowed:
         raise BadInput(f"Нельзя оформить «{KINDS[kind]}»: студент сейчас в статусе, из "
                        f"которого это изменение невозможно.")
-    effective = effective_date or order_date
-    change = StudentStatusChange(student_id=student.id, kind=kind, old_status=student.status,
-                                 new_status=new_status, order_number=order_number[:32],
-                                 order_date=order_date, effective_date=effective,
-                                 from_group_id=student.group_id, note=(note or "").strip(),
-                                 created_by_id=actor.id)
+    effective = change.effective_date or change.order_date
+    change.effective_date = effective
+    change.old_status, change.new_status = student.status, new_status
+    change.created_by_id = actor.id
     db.session.add(change)
     student.status = new_status
     if new_status != "studying" and new_status != "academic_leave":
@@ -63,7 +76,6 @@ def record_status_change(actor, student_id: int, kind: str, order_number: str,
     elif kind == "restoration" and all(m.end_date is not None for m in student.memberships):
         db.session.add(GroupMembership(student_id=student.id, group_id=student.group_id,
                                        start_date=effective))
-    db.session.flush()
     if student.user_id:
         pending = db.session.scalar(select(BlockRequest).where(
             BlockRequest.user_id == student.user_id, BlockRequest.status == "pending"))
@@ -72,13 +84,12 @@ def record_status_change(actor, student_id: int, kind: str, order_number: str,
             pending.decided_at = utcnow()
             pending.decided_by_id = actor.id
         db.session.add(BlockRequest(
-            user_id=student.user_id, student_id=student.id, status_change_id=change.id,
+            user_id=student.user_id, student_id=student.id, status_change=change,
             action=action, status="pending", requested_by_id=actor.id,
-            reason=f"{KINDS[kind]}, приказ № {order_number} от {order_date:%d.%m.%Y}"))
-    audit.record("status_change", "student", student.id,
-                 details={"kind": kind, "order": order_number, "new_status": new_status})
-    db.session.flush()
-    return change
+            reason=f"{KINDS[kind]}, приказ № {change.order_number} от "
+                   f"{change.order_date:%d.%m.%Y}"))
+    audit.record("status_change", "student", student.id, user=actor, details={
+        "kind": kind, "order": change.order_number, "new_status": new_status})
 
 
 def request_filter(user):

@@ -10,7 +10,7 @@ from ..models import (
     GroupMembership, Parent, StaffProfile, Student, StudentGroup, StudentParent,
     StudentStatusChange, Subgroup, SubgroupMember,
 )
-from ..services import audit
+from ..services import audit, contingent
 from ..services.clock import add_years, today
 from ..services.scopes import STAFF_ROLES, group_filter, parent_filter, student_filter
 from .base import (
@@ -103,26 +103,33 @@ class StudentStatusChangeView(PeopleModelView):
     list_columns = ["student", "kind", "old_status", "new_status", "order_number",
                     "order_date", "effective_date", "from_group", "to_group"]
     search_columns = ["student", "kind", "order_number", "order_date", "effective_date"]
-    add_columns = edit_columns = ["student", "kind", "old_status", "new_status",
-                                  "order_number", "order_date", "effective_date", "from_group",
-                                  "to_group", "note"]
+    # The statuses follow from the order (5.2): they are shown, never typed in. Once applied,
+    # an order's student and kind stay; only its particulars can be corrected (system
+    # administrator; the administration enters orders, app/access.py).
+    add_columns = ["student", "kind", "order_number", "order_date", "effective_date",
+                   "to_group", "note"]
+    edit_columns = ["order_number", "order_date", "effective_date", "to_group", "note"]
     base_order = ("order_date", "desc")
     formatters_columns = {"old_status": lambda v: STUDENT_STATUSES.get(v, v) if v else ""}
     search_form_query_rel_fields = {"student": STUDENT_CHOICES}
 
     def validate(self, item):
-        if item.old_status and item.old_status not in STUDENT_STATUSES:
-            raise RecordRefused(str(_("Прежний статус указан неверно.")))
         date_order(item, "order_date", "effective_date",
                    _("Дата вступления в силу не может быть раньше даты приказа."),
                    allow_equal=True)
-        if item.kind == "transfer" and item.to_group is None:
-            raise RecordRefused(str(_("Для перевода укажите группу, в которую переводится "
-                                      "студент.")))
 
     def pre_add(self, item):
         super().pre_add(item)
-        item.created_by_id = g.user.id  # who recorded the order, not a form field
+        # the same consequences as the curator's form: status, membership, blocking request
+        if item.student is None or not (item.order_number or "").strip() or not item.order_date:
+            self.datamodel.session.rollback()
+            raise RecordRefused(str(_("Укажите студента, номер и дату приказа.")))
+        item.from_group_id = item.student.group_id
+        try:
+            contingent.apply_status_change(g.user, item.student, item)
+        except contingent.BadInput as exc:
+            self.datamodel.session.rollback()
+            raise RecordRefused(str(exc)) from None
 
 
 class GroupMembershipView(PeopleModelView):
