@@ -67,7 +67,8 @@ for _view in ("GroupView", "StudentView", "ParentView", "StudentParentView",
 for _view in ("StudentView", "GroupView", "DisciplineView", "WorkProgramView",
               "WorkProgramTopicView", "TeachingLoadView"):
     grant(_view, "Teacher", READ)  # scoped to the teacher's groups
-grant("PeriodView", "Deputy", ("can_edit",))  # final-grade deadlines by order (4.7)
+# The Deputy sets final-grade deadlines on the control page (DeputyView.deadline), which
+# requires the order's number and date (4.7); the period screen itself is the administration's.
 for _cat in ("College", "Curricula", "People"):
     grant(_cat, ("Administration", "IT", "Deputy"), ("menu_access",))
 grant("People", ("Curator", "Teacher"), ("menu_access",))
