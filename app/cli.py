@@ -14,7 +14,7 @@ def init_command(no_upgrade: bool) -> None:
     """Apply migrations, create permissions and keep the roles in sync (safe to repeat)."""
     from flask_migrate import upgrade
     if not no_upgrade:
-        upgrade()
+        upgrade(revision="heads")
     counts = current_app.appbuilder.sm.sync_journal_roles()
     for role, n in counts.items():
         click.echo(f"{role}: {n} прав")

@@ -115,7 +115,7 @@ def main():
     app = create_app(Cfg)
     try:
         with app.app_context():
-            upgrade()
+            upgrade(revision="heads")
             app.appbuilder.sm.sync_journal_roles()
             college = build_college(db)
             journal, students = build(db, college)

@@ -69,7 +69,7 @@ def app():
     application = create_app(Cfg)
     application.test_client_class = IsolatedClient
     with application.app_context():
-        upgrade()
+        upgrade(revision="heads")
         application.appbuilder.sm.sync_journal_roles()
         db.session.remove()
     yield application

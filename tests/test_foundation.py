@@ -14,8 +14,8 @@ def test_migrations_create_every_model_table(app, db):
 
 def test_migrations_upgrade_twice_is_harmless(app, db):
     from flask_migrate import upgrade
-    upgrade()
-    upgrade()
+    upgrade(revision="heads")
+    upgrade(revision="heads")
 
 
 def test_roles_exist(app, db):
