@@ -22,6 +22,20 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def _audit_key() -> str:
+    """4.1: the audit chain's HMAC key, kept outside the database — AUDIT_KEY from the
+    environment, or one generated once and kept in instance/ (back it up apart from the
+    database copies: without it the chain cannot be verified)."""
+    if os.environ.get("AUDIT_KEY"):
+        return os.environ["AUDIT_KEY"]
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "audit_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -39,6 +53,10 @@ class Config:
     )
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # SQLite (the embedded default): seconds a writer waits for the file's write lock before
+    # giving up; WAL lets readers go on meanwhile (app/extensions.py).
+    SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "30"))
+    AUDIT_KEY = _audit_key()
     # Schema comes from migrations only; workers never sync permissions (flask journal init does).
     FAB_CREATE_DB = False
     FAB_UPDATE_PERMS = False
@@ -71,7 +89,10 @@ class Config:
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 
     BABEL_DEFAULT_LOCALE = "ru"
-    BABEL_DEFAULT_TIMEZONE = "Europe/Moscow"
+    # The college clock: "today", late entries, deadlines, weeks and every time shown
+    # (app/services/clock.py); stored times stay UTC, whatever the server's own zone.
+    COLLEGE_TIMEZONE = os.environ.get("COLLEGE_TIMEZONE", "Asia/Irkutsk")
+    BABEL_DEFAULT_TIMEZONE = COLLEGE_TIMEZONE
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     LANGUAGES = {
         "ru": {"flag": "ru", "name": "Русский"},
@@ -90,6 +111,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
+    # an imported XLSX is refused before parsing when its parts expand beyond this (zip bombs)
+    IMPORT_MAX_EXPANDED_BYTES = int(os.environ.get("IMPORT_MAX_EXPANDED_BYTES",
+                                                   20 * 1024 * 1024))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -97,6 +121,12 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "journal@college.local")
+    # Weekly report e-mails: a short wait for the SMTP server (the page never waits, the
+    # delivery runs after the response; `flask journal deliver-mail` retries the queue).
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))
+    # The portal's address printed on credential slips; empty = the address the page was
+    # opened at.
+    PORTAL_URL = os.environ.get("PORTAL_URL", "")
 
     BACKUP_DIR = os.environ.get("BACKUP_DIR", str(INSTANCE_DIR / "backups"))
     BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
@@ -110,3 +140,5 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     FAB_PASSWORD_COMPLEXITY_ENABLED = True
+    # A fixed "now" in UTC (ISO) for tests of the college clock; read only when TESTING.
+    JOURNAL_NOW = os.environ.get("JOURNAL_NOW", "")

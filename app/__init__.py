@@ -38,6 +38,8 @@ def create_app(config: object | str = "config.Config") -> Flask:
 
     from .web import init_web
     init_web(app)
+    from .input_guard import init_input_guard
+    init_input_guard(app)
 
     from .cli import journal_cli
     app.cli.add_command(journal_cli)

@@ -134,11 +134,25 @@ grant("Contingent", "Curator", ("menu_access",))
 grant("DeputyView", "Deputy", ("can_control", "can_check", "can_check_edit", "can_deadline",
                                "can_inbox", "can_memo_status"))
 grant("Control", "Deputy", ("menu_access",))
+# 4.7: final grades still missing — rows scoped like the journals (curator: their groups,
+# teacher: their journals); 4.7, 7.3: the deputy closes a period by order after the deadline.
+grant("FinalGradesView", ("Deputy", "Administration", "Curator", "Teacher"), ("can_missing",))
+grant("MissingFinalGrades", ("Deputy", "Administration", "Curator", "Teacher"),
+      ("menu_access",))
+grant("FinalGradesView", "Deputy", ("can_periods", "can_close"))
+grant("ClosePeriods", "Deputy", ("menu_access",))
 grant("JournalControl", "Deputy", ("menu_access",))
 grant("Memos", "Deputy", ("menu_access",))
 grant("ITView", "IT", ("can_index", "can_credentials", "can_decide"))
 grant("Accounts", "IT", ("menu_access",))
 grant("ReportsView", ("IT", "Administration", "Deputy"), ("can_activity", "can_results",
                                                          "can_objectivity"))
-for _item in ("Reports", "Activity", "Results", "Objectivity"):
+# 3.3, 5.2: behaviour notes — written by the group's teachers and curator (rows in
+# services/behaviour.py), read by the administration
+grant("BehaviourNoteView", ("Teacher", "Curator"), ("can_index", "can_add"))
+grant("BehaviourNoteView", MANAGERS, ("can_index",))
+grant("BehaviourNotes", ("Teacher", "Curator") + MANAGERS, ("menu_access",))
+# 6.2: the council's report on users' work; IT presents it, teachers and curators do not see it
+grant("CouncilReportView", ("IT", "Administration", "Deputy"), ("can_council",))
+for _item in ("Reports", "Activity", "Results", "Objectivity", "Council"):
     grant(_item, ("IT", "Administration", "Deputy"), ("menu_access",))

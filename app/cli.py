@@ -5,7 +5,19 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from .services.text_hygiene import TextRefused, check_text
+
 journal_cli = AppGroup("journal", help="Электронный журнал: служебные команды.")
+
+
+def _plain_text(_ctx, param, value):
+    """Text arguments hold no control characters (the same rule as forms and the API)."""
+    if isinstance(value, str):
+        try:
+            check_text(param.name, value)
+        except TextRefused as exc:
+            raise click.BadParameter(exc.message) from None
+    return value
 
 
 @journal_cli.command("init")
@@ -25,14 +37,16 @@ def init_command(no_upgrade: bool) -> None:
 
 
 @journal_cli.command("create-admin")
-@click.option("--username", default="admin", show_default=True)
-@click.option("--password", required=True)
-@click.option("--email", default="admin@college.local", show_default=True)
+@click.option("--username", default="admin", show_default=True, callback=_plain_text)
+@click.option("--password", required=True, callback=_plain_text)
+@click.option("--email", default="admin@college.local", show_default=True,
+              callback=_plain_text)
 def create_admin_command(username: str, password: str, email: str) -> None:
     """Create the system administrator account (no default admin/admin exists)."""
     from .security_policy import password_problems
     sm = current_app.appbuilder.sm
-    problems = password_problems(password)
+    problems = password_problems(password, username=username,
+                                 names=("Администратор", "системы", email.split("@")[0]))
     if problems:
         raise click.ClickException("Пароль слишком простой: " + ", ".join(problems))
     if sm.find_user(username=username):
@@ -42,11 +56,22 @@ def create_admin_command(username: str, password: str, email: str) -> None:
 
 
 @journal_cli.command("demo")
-@click.option("--password", required=True, help="Пароль всех демонстрационных учётных записей.")
+@click.option("--password", required=True, callback=_plain_text,
+              help="Пароль всех демонстрационных учётных записей.")
 @click.option("--seed", default=2025, show_default=True, help="Зерно генератора данных.")
-def demo_command(password: str, seed: int) -> None:
-    """Build the demo college (refuses to run on a non-empty database)."""
-    from .services.demo import DemoError, build_demo
+@click.option("--if-empty", "if_empty", is_flag=True,
+              help="Если в базе уже есть колледж, сообщить об этом и ничего не делать.")
+def demo_command(password: str, seed: int, if_empty: bool) -> None:
+    """Build the demo college (refuses to run on a non-empty database).
+
+    With --if-empty the database itself answers whether a college is there (scripts/start.sh
+    asks it on every start, so a new database gets its demo and an old one keeps its data)."""
+    from .services.demo import DemoError, build_demo, holds_college
+    if if_empty and holds_college():
+        click.echo("В базе уже есть колледж: демо-колледж не строится.")
+        return
+    if if_empty:
+        click.echo("База пуста: строится демо-колледж (до минуты)...")
     try:
         summary = build_demo(password=password, seed=seed)
     except DemoError as exc:
@@ -57,9 +82,12 @@ def demo_command(password: str, seed: int) -> None:
 
 @journal_cli.command("audit-verify")
 def audit_verify_command() -> None:
-    """Check the audit log's hash chain; names the first bad entry."""
-    from .services.audit import verify_chain
+    """Check the audit log's keyed hash chain; names the first bad entry and prints the head,
+    to compare with the head written down earlier or recorded in a backup (4.1)."""
+    from .services.audit import head, verify_chain
     ok, entry, reason = verify_chain()
+    last_id, last_hash = head()
+    click.echo(f"Конец цепочки: запись №{last_id}, хеш {last_hash}")
     if ok:
         click.echo("Журнал аудита цел.")
         return
@@ -100,6 +128,9 @@ def backup_command() -> None:
         sys.exit(1)
     click.echo(f"Проверена: восстановлена во временную базу за {result['restore_seconds']} с, "
                f"таблиц {result['tables']}, строк {result['rows']} — совпадает.")
+    head = result.get("audit_head") or {"last_id": 0, "last_hash": "0" * 64}
+    click.echo(f"Конец цепочки аудита в копии: запись №{head['last_id']}, "
+               f"хеш {head['last_hash']}")
 
 
 @journal_cli.command("restore")
@@ -125,12 +156,15 @@ def restore_command(path: str, yes: bool) -> None:
 
 
 @journal_cli.command("archive")
-@click.option("--year", "year_name", required=True, help="Учебный год, например 2025/2026.")
-def archive_command(year_name: str) -> None:
-    """Archive every group's journals of the year (7.3): XLSX, HTML, JSON, manifest."""
+@click.option("--year", "year_name", required=True, callback=_plain_text,
+              help="Учебный год, например 2025/2026.")
+@click.option("--draft", is_flag=True, help="Черновик архива до закрытия последнего периода.")
+def archive_command(year_name: str, draft: bool) -> None:
+    """Archive every group's journals of the year (7.3): XLSX, HTML, JSON, manifest; a draft
+    before the year's last period is closed."""
     from .services.archive import ArchiveError, archive_year
     try:
-        made, refused = archive_year(year_name)
+        made, refused = archive_year(year_name, draft=draft)
     except ArchiveError as exc:
         raise click.ClickException(str(exc))
     for record in made:
@@ -141,7 +175,8 @@ def archive_command(year_name: str) -> None:
 
 
 @journal_cli.command("weekly-reports")
-@click.option("--group", "group_name", required=True, help="Название группы, например ИС-24-1.")
+@click.option("--group", "group_name", required=True, callback=_plain_text,
+              help="Название группы, например ИС-24-1.")
 @click.option("--week", default="", help="Любой день недели: ДД.ММ.ГГГГ или ГГГГ-ММ-ДД "
                                          "(по умолчанию прошлая неделя).")
 def weekly_reports_command(group_name: str, week: str) -> None:
@@ -164,5 +199,18 @@ def weekly_reports_command(group_name: str, week: str) -> None:
     click.echo(f"Группа {group.name}, неделя с {week_start:%d.%m.%Y}: отправлено "
                f"{len(result['sent'])}, ранее {len(result['skipped'])}, "
                f"ошибок {len(result['failed'])}.")
+    if result["failed"]:
+        sys.exit(1)
+
+
+@journal_cli.command("deliver-mail")
+def deliver_mail_command() -> None:
+    """Send the queued weekly report e-mails (3.3): run by cron every few minutes, it takes
+    what a page queued and a stopped worker did not finish; safe to run in parallel."""
+    from .services import weekly_reports
+    result = weekly_reports.deliver()
+    for name, email, error in result["failed"]:
+        click.echo(f"ОШИБКА: {name} → {email}: {error}", err=True)
+    click.echo(f"Отправлено писем: {len(result['sent'])}, ошибок: {len(result['failed'])}.")
     if result["failed"]:
         sys.exit(1)

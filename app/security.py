@@ -4,16 +4,66 @@ from datetime import datetime, timedelta, timezone
 
 from flask import current_app, g, has_app_context, has_request_context, session
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from sqlalchemy.exc import IntegrityError
 
 from .access import ACCESS, ROLES
+from .security_api import GENERATION_CLAIM, SecurityApi, configure_jwt
+from .services.account_sessions import end_sessions, generation_of, user_with_generation
+from .views.passwords import ResetMyPasswordView, ResetPasswordView
+from .views.security_labels import JournalGroupView, JournalRoleView
 from .views.users import UserDBModelView
 
 log = logging.getLogger(__name__)
+# The account's session generation, kept in the signed session cookie (ASVS 3.3.1).
+SESSION_GENERATION = "_generation"
 
 
 class JournalSecurityManager(SecurityManager):
     userdbmodelview = UserDBModelView  # IT's accounts screen: no Admin role for non-admins
+    rolemodelview = JournalRoleView  # roles named in Russian
+    groupmodelview = JournalGroupView
     userstatschartview = None  # FAB's login statistics chart: unused, answers 500 on bad ids
+    security_api = SecurityApi  # the JWT login whose answers match its schema
+    resetmypasswordview = ResetMyPasswordView  # asks for the current password
+    resetpasswordview = ResetPasswordView
+
+    # --- sessions and tokens that end (ASVS 3.3, 3.5) -------------------------------------------
+    def create_jwt_manager(self, app):
+        jwt_manager = super().create_jwt_manager(app)
+        configure_jwt(jwt_manager)
+        return jwt_manager
+
+    def load_user(self, pk):
+        """The session cookie's account, if active and the cookie is of the account's current
+        generation: logout, a password change, a block or a role change end it."""
+        try:
+            user, generation = user_with_generation(int(pk))
+        except (TypeError, ValueError):
+            return None
+        if user is None or not user.is_active:
+            return None
+        if has_request_context() and session.get(SESSION_GENERATION) != generation:
+            return None
+        return user
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        """The token's account, if active and the token is of its current generation."""
+        try:
+            user, generation = user_with_generation(int(jwt_data["sub"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+        if user is None or not user.is_active or jwt_data.get(GENERATION_CLAIM) != generation:
+            return None
+        g.user = user
+        return user
+
+    @property
+    def is_auth_limited(self) -> bool:
+        """Flask-Limiter counts login tries only when they are shared through Redis; without
+        it the database counts them (app/services/login_limit.py), see app/web.py."""
+        return current_app.config["AUTH_RATE_LIMITED"] and bool(
+            current_app.config.get("REDIS_URL"))
+
     # --- roles -------------------------------------------------------------------------------
     def sync_journal_roles(self) -> dict[str, int]:
         """Create the roles of SPEC §1 and give each exactly the permissions of ACCESS."""
@@ -85,8 +135,13 @@ class JournalSecurityManager(SecurityManager):
         from .models import AccountState
         state = self.session.get(AccountState, user.id)
         if state is None:
-            state = AccountState(user_id=user.id, must_change_password=False)
-            self.session.add(state)
+            # two first logins of one account at once: one inserts, the other reads its row
+            try:
+                with self.session.begin_nested():
+                    state = AccountState(user_id=user.id, must_change_password=False)
+                    self.session.add(state)
+            except IntegrityError:
+                state = self.session.get(AccountState, user.id)
         return state
 
     def is_locked(self, user) -> bool:
@@ -129,6 +184,7 @@ class JournalSecurityManager(SecurityManager):
         if has_request_context():
             session.clear()  # ASVS 3.2.1: nothing of the pre-login session survives the login
             session.permanent = True
+            session[SESSION_GENERATION] = generation_of(user.id)
         audit.record("login", "user", user.id, user=user)
         self.session.commit()
 
@@ -146,7 +202,9 @@ class JournalSecurityManager(SecurityManager):
         self.session.commit()
 
     def on_user_logout(self, user) -> None:
+        """Logout ends every session and token of the account (ASVS 3.3.1)."""
         from .services import audit
+        end_sessions(user.id)
         audit.record("logout", "user", user.id, user=user)
         self.session.commit()
 
@@ -161,3 +219,6 @@ class JournalSecurityManager(SecurityManager):
             state.must_change_password = False
         audit.record("password_change" if self_change else "password_reset", "user", userid)
         self.session.commit()
+        if self_change and has_request_context():
+            # every other session and token ended with the change; this one goes on
+            session[SESSION_GENERATION] = generation_of(actor.id)

@@ -1,10 +1,15 @@
 """Request-wide behaviour: security headers, forced password change, friendly errors."""
-from urllib.parse import urlencode, urlparse
+from urllib.parse import unquote, urlencode, urlsplit
 
-from flask import Flask, g, jsonify, redirect, render_template, request, session, url_for
+from flask import (Flask, current_app, g, jsonify, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import lazy_gettext as _l
+from flask_jwt_extended import verify_jwt_in_request
 from flask_login import current_user
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.utils import import_string
+
+from .services import clock, labels
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
        "script-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; "
@@ -21,43 +26,115 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+def _unsafe_characters(target: str) -> bool:
+    """Backslashes, control characters and spaces: browsers read "/\\evil", "\\\\evil" and
+    "/\t/evil" as another host."""
+    return "\\" in target or any(ord(ch) < 33 or 127 <= ord(ch) < 161 or ch.isspace()
+                                  for ch in target)
+
+
+def _allowed_host(host: str, port: int | None) -> bool:
+    """FAB_SAFE_REDIRECT_HOSTS, compared on the parsed host and port ("name" is the default
+    port, "name:*" any port); never on the raw text, where userinfo could fake the host."""
+    for entry in current_app.config.get("FAB_SAFE_REDIRECT_HOSTS", []):
+        name, _, allowed_port = entry.strip().lower().partition(":")
+        if name != host:
+            continue
+        if allowed_port == "*" or (allowed_port == "" and port is None) or (
+                allowed_port.isdigit() and port == int(allowed_port)):
+            return True
+    return False
+
+
 def _safe_next(target: str) -> bool:
-    """A `next` target stays on this site: a path, or an absolute URL of a safe host."""
-    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
-        return False
-    if target.startswith("/") and not target.startswith("//"):
+    """A `next` target stays on the portal: a path of this site, or an http(s) URL whose
+    parsed host and port are the portal's own; no userinfo, no "//", no backslashes, no
+    control characters — also once percent-decoded (ASVS 5.1.5)."""
+    if not target:
         return True
-    from flask_appbuilder.utils.base import is_safe_redirect_url
-    return bool(urlparse(target).netloc) and is_safe_redirect_url(target)
+    decoded = unquote(target)
+    if _unsafe_characters(target) or _unsafe_characters(decoded):
+        return False
+    if decoded.startswith("//") or target.startswith("//"):
+        return False
+    try:
+        parts = urlsplit(target)
+        port = parts.port
+    except ValueError:
+        return False
+    if not parts.scheme and not parts.netloc:
+        return target.startswith("/") and not parts.path.startswith("//")
+    if parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
+        return False
+    return _allowed_host(parts.hostname.lower(), port)
 
 
 def ru_date(value) -> str:
-    """Dates read dd.mm.yyyy everywhere (SPEC)."""
-    if value is None or value == "":
-        return ""
-    if hasattr(value, "hour"):
-        return value.strftime("%d.%m.%Y %H:%M")
-    return value.strftime("%d.%m.%Y")
+    """Dates read dd.mm.yyyy, moments dd.mm.yyyy hh:mm in the college's zone (SPEC)."""
+    return clock.format_moment(value)
+
+
+def _token_request() -> bool:
+    """A request that brings an Authorization header is judged by it alone (a header without
+    a valid Bearer token is a 401, never a fall-back to the cookie)."""
+    return "Authorization" in request.headers
 
 
 def require_csrf_on_session_apis(app: Flask) -> list[str]:
     """A JSON API that accepts the browser's session cookie must check the CSRF token on
-    writes (FAB's BaseApi is exempt by default, and so are its user and group APIs).
-    Returns the names of the APIs that lost their exemption."""
+    cookie-authenticated writes (FAB's BaseApi skips CSRF, and so do its user and group
+    APIs); a request with a Bearer token is authenticated by the token alone and needs none,
+    since no other site can make a browser send that header. Flask-WTF's global check cannot
+    tell the two apart, so these APIs leave it and `api_authentication` checks instead.
+    Returns the names of the APIs checked that way."""
     from flask_appbuilder.api import BaseApi
     from .extensions import csrf
-    fixed = []
+    checked = app.extensions.setdefault("journal_cookie_csrf_blueprints", set())
+    names = []
     for view in app.appbuilder.baseviews:
-        if isinstance(view, BaseApi) and view.allow_browser_login and view.blueprint in (
-                csrf._exempt_blueprints):
-            csrf._exempt_blueprints.discard(view.blueprint)
-            view.csrf_exempt = False
-            fixed.append(view.__class__.__name__)
-    return fixed
+        if isinstance(view, BaseApi) and view.allow_browser_login:
+            csrf._exempt_blueprints.add(view.blueprint)
+            checked.add(view.blueprint.name)
+            names.append(view.__class__.__name__)
+    return sorted(names)
+
+
+def _login_endpoint() -> bool:
+    return request.method == "POST" and request.endpoint in ("AuthDBView.login",
+                                                              "SecurityApi.login")
+
+
+def register_filters(app: Flask) -> None:
+    """Jinja filters for times (college clock) and labels of codes, registered once:
+    `|dt` a moment `30.11.2026 14:05`, `|d` a date `30.11.2026`, `|label(kind)` a code."""
+    app.jinja_env.filters["ru_date"] = ru_date
+    app.jinja_env.filters["dt"] = clock.format_moment
+    app.jinja_env.filters["d"] = clock.format_date
+    app.jinja_env.filters["role_label"] = labels.role
+    app.jinja_env.filters["label"] = labels.label
+    app.jinja_env.filters["yesno"] = labels.yes_no
+    app.context_processor(lambda: {"menu_title": menu_title})
+
+
+def menu_title() -> str:
+    """The menu item the current page belongs to (the longest matching address): the
+    page's name when its view passes no `title`."""
+    if request.path == "/":
+        return str(_l("Главная"))
+    found, best = "", 0
+    for item in current_app.appbuilder.menu.get_list():
+        for entry in item.childs or [item]:
+            try:
+                url = entry.get_url()
+            except Exception:  # a separator or an item whose endpoint needs arguments
+                continue
+            base = url.split("list/")[0] if url.endswith("/list/") else url
+            if url and url != "/" and request.path.startswith(base) and len(base) > best:
+                found, best = str(entry.label), len(base)
+    return found
 
 
 def init_web(app: Flask) -> None:
-    from .access import ROLES
     require_csrf_on_session_apis(app)
     hops = app.config.get("PROXY_FIX_HOPS", 0)
     if hops:  # behind nginx: the client's address (rate limits, audit) from X-Forwarded-For
@@ -66,13 +143,41 @@ def init_web(app: Flask) -> None:
     validator = app.config.get("FAB_PASSWORD_COMPLEXITY_VALIDATOR")
     if isinstance(validator, str):  # FAB calls it: a dotted name in config.py is resolved here
         app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = import_string(validator)
-    app.jinja_env.filters["ru_date"] = ru_date
-    app.jinja_env.filters["role_label"] = lambda name: ROLES.get(name, name)
+    register_filters(app)
 
     @app.before_request
     def keep_session_alive():
         # 3.3.2: idle timeout PERMANENT_SESSION_LIFETIME, renewed by every request
         session.permanent = True
+
+    @app.before_request
+    def api_authentication():
+        """Bearer requests: the token alone authenticates (a bad one is a 401), the cookie is
+        ignored, no CSRF token is needed. Cookie requests to the APIs: CSRF on writes."""
+        if request.blueprint not in app.extensions["journal_cookie_csrf_blueprints"]:
+            return None
+        if _token_request():
+            verify_jwt_in_request()
+            from flask_login import AnonymousUserMixin
+            g._login_user = AnonymousUserMixin()
+            return None
+        if app.config.get("WTF_CSRF_ENABLED", True):
+            from .extensions import csrf
+            csrf.protect()
+        return None
+
+    @app.before_request
+    def shared_login_limit():
+        """Without Redis the login tries are counted in the database, so AUTH_RATE_LIMIT
+        holds over all workers (ASVS 2.2.1)."""
+        if (not _login_endpoint() or app.config.get("REDIS_URL")
+                or not app.config.get("AUTH_RATE_LIMITED")
+                or not app.config.get("RATELIMIT_ENABLED", True)):
+            return None
+        from .services.login_limit import allow_login_attempt
+        if allow_login_attempt(request.remote_addr or "-", app.config["AUTH_RATE_LIMIT"]):
+            return None
+        return _error(429, "Слишком много попыток. Повторите позже.")
 
     @app.before_request
     def drop_unsafe_next():
@@ -89,13 +194,16 @@ def init_web(app: Flask) -> None:
 
     @app.before_request
     def force_password_change():
-        if not current_user or not current_user.is_authenticated:
+        # the cookie's account, or the token's (api_authentication has checked it)
+        user = current_user if current_user and current_user.is_authenticated else (
+            getattr(g, "user", None) if _token_request() else None)
+        if not getattr(user, "is_authenticated", False):
             return None
         if request.endpoint in _PASSWORD_CHANGE_ALLOWED or request.path.startswith("/static"):
             return None
         from .extensions import db
         from .models import AccountState
-        state = db.session.get(AccountState, current_user.id)
+        state = db.session.get(AccountState, user.id)
         if state is not None and state.must_change_password:
             if _wants_json():
                 return jsonify(message="Необходимо сменить выданный пароль."), 403
@@ -133,7 +241,7 @@ def init_web(app: Flask) -> None:
         if getattr(g, "user", None) is None:
             # refused before FAB's own before_request (CSRF, rate limit): the menu needs g.user
             g.user = current_user
-        return render_template("error.html", code=code, message=message,
+        return render_template("error.html", code=code, message=message, title=message,
                                base_template=app.appbuilder.base_template,
                                appbuilder=app.appbuilder), code
 
@@ -164,6 +272,13 @@ def init_web(app: Flask) -> None:
     @app.errorhandler(DataError)
     def out_of_range(_e):
         # e.g. an id beyond PostgreSQL's integer range in a URL or a body: bad input, not a 500
+        from .extensions import db
+        db.session.rollback()
+        return _error(400, "Неверный запрос: значение вне допустимого диапазона.")
+
+    @app.errorhandler(OverflowError)
+    def beyond_sqlite_integers(_e):
+        # the same on SQLite: an id beyond its 64-bit integers fails in the driver
         from .extensions import db
         db.session.rollback()
         return _error(400, "Неверный запрос: значение вне допустимого диапазона.")

@@ -5,6 +5,7 @@ Redis, several app servers, concurrency through gunicorn, PostgreSQL restarts).
 """
 import glob
 import os
+import random
 import shutil
 import signal
 import socket
@@ -21,9 +22,21 @@ GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port on 127.0.0.1; within JOURNAL_PORT_RANGE ("8110-8139") when it is set, so
+    servers started on a shared host stay in the range given to them."""
+    span = os.environ.get("JOURNAL_PORT_RANGE", "")
+    candidates = [0]
+    if span:
+        low, high = (int(x) for x in span.split("-"))
+        candidates = random.sample(range(low, high + 1), high - low + 1)
+    for port in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError(f"no free port in {span}")
 
 
 def wait_http(url: str, timeout: float = 30.0) -> None:
@@ -52,15 +65,23 @@ class AppServer:
     """`gunicorn run:app` on 127.0.0.1:<port>, stopped by stop() or when the block ends."""
 
     def __init__(self, database_url: str, workers: int = 2, port: int | None = None,
-                 env: dict | None = None, threads: int = 1):
+                 env: dict | None = None, threads: int = 1, root: Path | None = None,
+                 worker_connections: int | None = None):
+        # root: another checkout of the portal (e.g. the previous design, for side-by-side
+        # figures), run with this one's virtualenv
+        self.root = Path(root or os.environ.get("JOURNAL_APP_ROOT") or ROOT)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = dict(os.environ)
         self.env.update({"DATABASE_URL": database_url, "RATELIMIT_ENABLED": "1",
-                         "PYTHONPATH": str(ROOT)})
+                         "PYTHONPATH": str(self.root)})
         self.env.setdefault("SECRET_KEY", "bench-secret-key")
         self.env.update(env or {})
         self.workers, self.threads = workers, threads
+        # gthread workers accept up to worker_connections (gunicorn: 1000) and queue them each
+        # on its own; at `threads` a busy worker leaves new connections in the shared listen
+        # queue for the first free thread of any worker: first come, first served
+        self.worker_connections = worker_connections
         self.proc = None
         self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
 
@@ -71,8 +92,12 @@ class AppServer:
         conf.write_text(_GUNICORN_CONF)
         cmd = [str(GUNICORN), "-w", str(self.workers), "--threads", str(self.threads),
                "-b", f"127.0.0.1:{self.port}", "--timeout", "60", "--preload",
-               "-c", str(conf), "--graceful-timeout", "3", "run:app"]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=self.log,
+               "-c", str(conf), "--graceful-timeout", "3",
+               "--no-control-socket",  # each portal its own: no shared ~/.gunicorn socket
+               "run:app"]
+        if self.worker_connections:
+            cmd[-1:-1] = ["--worker-connections", str(self.worker_connections)]
+        self.proc = subprocess.Popen(cmd, cwd=self.root, env=self.env, stdout=self.log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         try:
             wait_http(self.url + "/login/", timeout=60)
@@ -176,12 +201,13 @@ def drop_database(admin_url: str, name: str) -> None:
     engine.dispose()
 
 
-def flask_journal(database_url: str, *args: str) -> str:
+def flask_journal(database_url: str, *args: str, root: Path | None = None) -> str:
     """Run `flask journal …` against a database (schema, roles, demo data)."""
-    env = dict(os.environ, DATABASE_URL=database_url, PYTHONPATH=str(ROOT))
+    root = root or ROOT
+    env = dict(os.environ, DATABASE_URL=database_url, PYTHONPATH=str(root))
     env.setdefault("SECRET_KEY", "bench-secret-key")
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "run", "journal", *args],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+                            cwd=root, env=env, capture_output=True, text=True, timeout=600)
     if result.returncode != 0:
         raise RuntimeError(f"flask journal {' '.join(args)} failed:\n{result.stderr[-3000:]}")
     return result.stdout

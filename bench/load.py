@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import (  # noqa: E402
-    AppServer, Browser, PrivatePostgres, create_database, drop_database, flask_journal,
+    ROOT, AppServer, Browser, PrivatePostgres, create_database, drop_database, flask_journal,
     lost_writes,
 )
 
@@ -33,9 +33,9 @@ ADMIN_URL = os.environ.get("JOURNAL_PG_ADMIN_URL",
 
 # --- data --------------------------------------------------------------------------------
 
-def prepare(database_url: str) -> None:
-    flask_journal(database_url, "init")
-    flask_journal(database_url, "demo", "--password", PASSWORD)
+def prepare(database_url: str, root: Path | None = None) -> None:
+    flask_journal(database_url, "init", root=root)
+    flask_journal(database_url, "demo", "--password", PASSWORD, root=root)
 
 
 def actors(database_url: str, clients: int):
@@ -248,43 +248,61 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=30)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--worker-connections", type=int, default=None,
+                        help="connections a worker takes at once (default: its threads, so "
+                             "requests wait in one shared queue; 1000 is gunicorn's own)")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL",
                                                               "redis://127.0.0.1:6379/0"))
     parser.add_argument("--skip-scale-out", action="store_true")
     parser.add_argument("--faults", action="store_true", help="restart a private PostgreSQL")
+    parser.add_argument("--previous", metavar="DIR",
+                        help="another checkout of the portal (e.g. `git worktree add "
+                             "/tmp/prev-design HEAD`), measured first under the same load")
     args = parser.parse_args()
     os.environ.setdefault("SECRET_KEY", "bench-secret-key")
 
+    designs = [("current", None)]
+    if args.previous:  # side by side in one run: the same load on each design's own database
+        designs.insert(0, ("previous", Path(args.previous).resolve()))
+    for label, root in designs:
+        if len(designs) > 1:
+            print(f"\n=== {label} design: {root or ROOT} ===", flush=True)
+        run_design(args, root)
+
+
+def run_design(args, root: Path | None) -> None:
     own_db = None
     url = args.database_url
-    if not url:
+    if not url or root is not None:
         own_db = f"journal_bench_{uuid.uuid4().hex[:6]}"
         url = create_database(ADMIN_URL, own_db)
         print(f"preparing {own_db}: schema, roles, demo college …", flush=True)
         t = time.monotonic()
-        prepare(url)
+        prepare(url, root)
         print(f"  ready in {time.monotonic() - t:.0f} s", flush=True)
     try:
         env = {"AUTH_RATE_LIMIT": "10000 per minute", "REDIS_URL": ""}
-        with AppServer(url, workers=args.workers, threads=args.threads, env=env) as srv:
-            print(f"gunicorn {args.workers} workers × {args.threads} threads, "
+        connections = args.worker_connections or args.threads
+        with AppServer(url, workers=args.workers, threads=args.threads, env=env,
+                       root=root, worker_connections=connections) as srv:
+            print(f"gunicorn {args.workers} workers × {args.threads} threads "
+                  f"(worker connections {connections}), "
                   f"{args.clients} clients, {args.duration} s, {os.cpu_count()} CPUs",
                   flush=True)
             stats, elapsed, acked = drive(srv.url, url, args.clients, args.duration)
         print("\n".join(stats.report(elapsed)))
         print(f"acknowledged writes lost: {len(lost_writes(url, acked))} of {len(acked)}")
-        if not args.skip_scale_out:
+        if not args.skip_scale_out and root is None:
             print("\nscale-out: two app servers, one PostgreSQL, one Redis")
             teacher = actors(url, 1)[0][0][0]
             print("\n".join(scale_out(url, args.redis_url, teacher)))
-        if args.faults:
+        if args.faults and root is None:
             print("\nfaults: private PostgreSQL restarted under load")
             print("\n".join(faults(min(args.clients, 20), max(args.duration, 24),
                                    args.workers)))
     finally:
         if own_db:
             drop_database(ADMIN_URL, own_db)
-
 
 if __name__ == "__main__":
     main()

@@ -3,7 +3,9 @@
 One app per test session (FAB's AppBuilder binds once); the schema comes from the real
 migrations; every test starts from empty tables (roles and permissions are kept).
 """
+import atexit
 import os
+import shutil
 import tempfile
 import uuid
 
@@ -14,6 +16,8 @@ from sqlalchemy import create_engine, text
 pytest_plugins = ["tests.live_server"]
 
 _TMP = tempfile.mkdtemp(prefix="journal-test-")
+# The run's instance folder (SQLite file, backups, archives) goes when the run ends.
+atexit.register(shutil.rmtree, _TMP, True)
 os.environ.setdefault("JOURNAL_INSTANCE_DIR", _TMP)
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 

@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 
 TODAY = date(2025, 10, 15)
 
@@ -28,3 +29,17 @@ def change(lesson, student, version=0, marks=(), absent=False):
     return {"lesson_id": lesson.id, "student_id": student.id, "version": version,
             "absent": absent, "marks": [{"value": m, "kind": "current"} for m in marks]}
 
+
+
+def count_queries(db, fn) -> int:
+    """How many SQL statements `fn` sends: the hot pages load with a fixed number of queries."""
+    counter = {"n": 0}
+
+    def before(*_args):
+        counter["n"] += 1
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        fn()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    return counter["n"]

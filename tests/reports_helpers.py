@@ -9,8 +9,10 @@ from app.models import (
 
 
 def lesson(journal, day: date, pair: int, topic="Тема", late=False, attendance=True,
-           by=None, hours=2, created=None):
+           by=None, hours=2, created=None, reason="тема вне рабочей программы"):
+    """A lesson; a free-text topic comes with its reason (4.6), as the lesson form demands."""
     row = Lesson(journal_id=journal.id, lesson_date=day, pair_number=pair, topic=topic,
+                 off_program_reason=reason if topic else None,
                  hours=hours, teacher_id=journal.teacher_id, is_late=late,
                  attendance_taken=attendance, created_by_id=(by or journal.teacher_id),
                  created_at=created or datetime.combine(day, datetime.min.time(),

@@ -358,4 +358,71 @@ def test_role_change_applies_from_the_next_request(app, college, db, login):
     teacher = db.session.get(User, college.users["teacher1"].id)
     teacher.roles.append(sm.find_role("IT"))
     db.session.commit()
-    assert client.get("/users/list/").status_code == 200
+    # a role change ends the account's sessions (SECURITY.md); the next login has the new role
+    assert client.get("/users/list/").status_code == 302
+    assert login("teacher1").get("/users/list/").status_code == 200
+
+
+# --- list arguments (finding 9) ----------------------------------------------------------------
+def _lists(app):
+    """(view, list URL) of every registered model view with a list page."""
+    from flask_appbuilder.baseviews import BaseCRUDView
+    with app.test_request_context():
+        from flask import url_for
+        return [(v, url_for(f"{v.endpoint}.list")) for v in app.appbuilder.baseviews
+                if isinstance(v, BaseCRUDView) and "list" in dir(v)
+                and f"{v.endpoint}.list" in app.view_functions]
+
+
+BAD_LIST_ARGS = [
+    "_oc_{name}=foo", "_oc_{name}={col}&_od_{name}=bad", "_flt_0_nosuch=x",
+    "_flt_{over}_{search}=x", "psize_{name}=-1", "psize_{name}=100000000", "psize_{name}=abc",
+    "page_{name}=-1", "page_{name}=x", "page_{name}=99999999999999999999",
+]
+
+
+def test_every_list_refuses_unknown_sort_filter_and_paging_with_400(app, college, login):
+    lists = _lists(app)
+    assert len(lists) >= 20
+    client = login("admin")
+    for view, url in lists:
+        name = type(view).__name__
+        col = (view.order_columns or ["id"])[0]
+        search = (view.search_columns or ["id"])[0]
+        for pattern in BAD_LIST_ARGS:
+            over = len(view._filters._all_filters.get(search, []))  # one past the last
+            query = pattern.format(name=name, col=col, search=search, over=over)
+            r = client.get(f"{url}?{query}")
+            body = r.get_data(as_text=True)
+            assert r.status_code == 400, (url, query, r.status_code)
+            assert "Неизвестн" in body or "Неверный номер" in body or "Число строк" in body \
+                or "Порядок сортировки" in body, (url, query)
+        if view.order_columns:
+            ok = client.get(f"{url}?_oc_{name}={col}&_od_{name}=desc&psize_{name}=25"
+                            f"&page_{name}=0")
+            assert ok.status_code == 200, (url, ok.status_code)
+
+
+def test_every_search_filter_with_a_nonsense_value_is_not_a_server_error(app, college, login):
+    client = login("admin")
+    for view, url in _lists(app):
+        filters = view._filters._all_filters
+        for column in view.search_columns or []:
+            for index in range(len(filters.get(column, []))):
+                for value in ("zzz", "-1", "99999999999999999999", "31.02.2025"):
+                    r = client.get(f"{url}?_flt_{index}_{column}={value}")
+                    assert r.status_code < 500, (url, column, index, value, r.status_code)
+
+
+def test_number_and_yes_no_filters_compare_as_values_on_every_database(app, college, db, login):
+    """FAB sends these as text (PostgreSQL refuses numeric = varchar, boolean = varchar)."""
+    client = login("admin")
+    page = client.get("/teachingloadview/list/?_flt_0_hours=48").get_data(as_text=True)
+    assert "Сидоров" in page and "Операционные системы" not in page  # the 48-hour loads only
+    blocked = db.session.get(User, college.users["teacher2"].id)
+    blocked.active = False
+    db.session.commit()
+    page = client.get("/users/list/?_flt_0_active=n").get_data(as_text=True)
+    assert blocked.username in page and ">teacher1<" not in page.replace(" ", "")
+    page = client.get("/users/list/?_flt_0_active=y").get_data(as_text=True)
+    assert ">teacher1<" in page.replace(" ", "").replace("\n", "")

@@ -15,8 +15,20 @@ from app.services import archive
 from tests.archive_helpers import fill_college
 
 
+def _close_year(db, college):
+    """Both periods of 2025/2026 closed by order (4.7): the year may be archived (7.3)."""
+    from app.models import Period
+    from app.models.base import utcnow
+    for period in (college.autumn, college.spring):
+        db.session.query(Period).filter_by(id=period.id).update({
+            "closed_at": utcnow(), "closed_by_id": college.deputy.id,
+            "close_order_number": "70-у", "close_order_date": date(2026, 7, 6)})
+    db.session.commit()
+
+
 def _archive(app, college, db):
     marks = fill_college(db, college, lessons=5)
+    _close_year(db, college)
     result = app.test_cli_runner().invoke(args=["journal", "archive", "--year", "2025/2026"])
     assert result.exit_code == 0, result.output
     db.session.expire_all()
@@ -115,6 +127,7 @@ def test_it_button_archives_and_others_are_refused(app, college, db, login):
             in (302, 403)
         assert login(username).get("/archive/").status_code in (302, 403)
     assert db.session.scalar(select(func.count()).select_from(ArchiveRecord)) == 0
+    _close_year(db, college)
     g.pop("_login_user", None)
     client = login("it")
     assert client.post("/archive/run", data={"year": "2025/2026"}).status_code == 302
@@ -142,3 +155,79 @@ def test_retention_follows_a_moved_graduation_date(app, college, db, login):
     finally:
         app.config["JOURNAL_TODAY"] = ""
     assert Path(record.directory).exists()
+
+
+def test_final_archive_waits_for_the_last_period_draft_meanwhile(app, college, db, login):
+    """7.3: before the year's last period is closed only a draft is made, marked as such; it
+    re-runs, the year stays writable, and the final archive replaces it."""
+    from app.models import Period
+    from app.models.base import utcnow
+    fill_college(db, college, lessons=2)
+    cli = app.test_cli_runner()
+    result = cli.invoke(args=["journal", "archive", "--year", "2025/2026"])
+    assert result.exit_code != 0 and "последнего периода" in result.output
+    assert db.session.scalar(select(func.count()).select_from(ArchiveRecord)) == 0
+    for _run in range(2):
+        result = cli.invoke(args=["journal", "archive", "--year", "2025/2026", "--draft"])
+        assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    drafts = db.session.scalars(select(ArchiveRecord).order_by(ArchiveRecord.id)).all()
+    assert len(drafts) == 2 and all(r.is_draft for r in drafts)
+    draft_dirs = [Path(r.directory) for r in drafts]
+    manifest = json.loads((draft_dirs[0] / "manifest.json").read_text(encoding="utf-8"))
+    assert "Черновик" in manifest["draft"]
+    # a draft does not make the year read-only
+    from tests.journal_helpers import add_lesson, change
+    lesson = add_lesson(db, college.journal_a_op, date(2025, 10, 15), pair=3)
+    app.config["JOURNAL_TODAY"] = "2025-10-15"
+    try:
+        r = login("teacher1").put(f"/api/v1/journals/{college.journal_a_op.id}/marks",
+                                  json={"changes": [change(lesson, college.student1,
+                                                           marks=["5"])]})
+        assert r.status_code == 200
+    finally:
+        app.config["JOURNAL_TODAY"] = ""
+    db.session.query(Period).filter_by(id=college.autumn.id).update({"closed_at": utcnow()})
+    db.session.commit()
+    assert cli.invoke(args=["journal", "archive", "--year", "2025/2026"]).exit_code != 0
+    _close_year(db, college)
+    result = cli.invoke(args=["journal", "archive", "--year", "2025/2026"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    final = db.session.scalars(select(ArchiveRecord).order_by(ArchiveRecord.id)).all()
+    assert [r.id for r in final] == [r.id for r in drafts]
+    assert not any(r.is_draft for r in final) and not any(d.exists() for d in draft_dirs)
+    assert "draft" not in json.loads((Path(final[0].directory) / "manifest.json").read_text(
+        encoding="utf-8"))
+
+
+def test_archived_year_is_read_only_for_everyone(app, college, db, login):
+    """7.3: once the year is archived no mark, lesson or final grade of it changes — not even
+    the deputy's correction with a reason."""
+    from tests.journal_helpers import change
+    _archive(app, college, db)
+    lesson_id = db.session.scalars(select(Mark.cell_id)).first()
+    from app.models import JournalCell
+    cell = db.session.get(JournalCell, lesson_id)
+    before = sorted(db.session.scalars(select(Mark.value)))
+    app.config["JOURNAL_TODAY"] = "2026-07-10"
+    try:
+        for who, body in (("teacher1", {}), ("deputy", {"reason": "Приказ 80-у"})):
+            g.pop("_login_user", None)
+            client = login(who)
+            r = client.put(f"/api/v1/journals/{college.journal_a_op.id}/marks", json=dict(
+                body, changes=[change(cell.lesson, cell.student, version=cell.version,
+                                      marks=["3"])]))
+            assert r.status_code == 403 and "архивирован" in r.get_json()["message"]
+            r = client.put(f"/api/v1/journals/{college.journal_a_op.id}/final-grades",
+                           json=dict(body, student_id=college.student1.id,
+                                     period_id=college.autumn.id, kind="exam", value="5"))
+            assert r.status_code == 403
+            if who == "deputy":  # the teacher is already past the deadline
+                assert "архивирован" in r.get_json()["message"]
+    finally:
+        app.config["JOURNAL_TODAY"] = ""
+    db.session.expire_all()
+    assert sorted(db.session.scalars(select(Mark.value))) == before
+    from app.models import FinalGrade
+    assert db.session.scalar(select(func.count()).where(FinalGrade.kind == "exam")) == 0

@@ -6,10 +6,11 @@ import json
 import pytest
 from flask import g
 from openpyxl import load_workbook
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from app.models import AuditLog
-from app.services import audit
+from app.services import audit, labels
 from tests.factories import PASSWORD
 
 NEW_PASSWORD = "Nov-Parol-2025!x"
@@ -43,7 +44,8 @@ def test_login_logout_and_failed_login_are_recorded_with_address(app, college, d
 
 def test_password_change_and_reset(app, college, db, login):
     client = login("teacher1")
-    r = client.post("/resetmypassword/form", data={"password": NEW_PASSWORD,
+    r = client.post("/resetmypassword/form", data={"current_password": PASSWORD,
+                                                   "password": NEW_PASSWORD,
                                                    "conf_password": NEW_PASSWORD})
     assert r.status_code in (200, 302)
     app.appbuilder.sm.reset_password(college.teacher2.id, NEW_PASSWORD)  # by IT, no session
@@ -186,12 +188,13 @@ def test_filters_and_export(app, college, db, login):
     assert "teacher1" in page and "curator1" not in page
     csv_body = client.get(f"/audit/export/csv?{query}").get_data().decode("utf-8-sig")
     lines = [line for line in csv_body.splitlines() if line]
-    assert len(lines) == 2 and "teacher1" in lines[1] and "record_view" in lines[1]
+    assert len(lines) == 2 and "teacher1" in lines[1]
+    assert labels.action("record_view") in lines[1]  # the action as the screen names it
     xlsx = client.get("/audit/export/xlsx?_flt_0_username=teacher1")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "№" and {r[4].split()[0] for r in rows[1:]} == {"record_view",
-                                                                         "journal_view"}
+    assert rows[0][0] == "№" and {r[4] for r in rows[1:]} == {
+        labels.action("record_view"), labels.action("journal_view")}
     assert client.get("/audit/export/pdf").status_code == 404
     # the exports themselves are audited
     exports = db.session.scalars(select(AuditLog).where(AuditLog.action == "export")).all()
@@ -224,3 +227,117 @@ def test_postgresql_trigger_refuses_update_and_delete(app, db, raw):
         assert audit.verify_chain()[0]
     finally:
         raw("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
+
+
+# --- keyed chain (issue 11, finding 2): the key is not in the database ----------------------
+def _rehash_without_key(db, raw, start_id, change_sql):
+    """What a DBA without the key can do: edit an entry, then recompute every later hash with
+    plain SHA-256 over the same canonical form, relink them and move the head."""
+    raw(change_sql)
+    db.session.expire_all()
+    entries = db.session.scalars(select(AuditLog).order_by(AuditLog.id)).all()
+    prev = entries[start_id - 2].entry_hash if start_id > 1 else audit.GENESIS
+    updates = []
+    for entry in entries[start_id - 1:]:
+        entry.prev_hash = prev
+        prev = audit.legacy_hash(entry)
+        updates.append((entry.id, entry.prev_hash, prev))
+    db.session.expire_all()
+    for entry_id, prev_hash, new_hash in updates:
+        raw(f"UPDATE audit_log SET prev_hash = '{prev_hash}', entry_hash = '{new_hash}' "
+            f"WHERE id = {entry_id}")
+    raw(f"UPDATE audit_head SET last_hash = '{prev}' WHERE id = 1")
+
+
+@pytest.mark.parametrize("edited", [3, 1])
+def test_recomputed_hashes_without_the_key_are_detected(app, db, raw, edited):
+    _chain(db)
+    _rehash_without_key(db, raw, edited,
+                        f"UPDATE audit_log SET username = 'someone' WHERE id = {edited}")
+    db.session.expire_all()
+    ok, entry, reason = audit.verify_chain()
+    assert not ok, "a chain recomputed without the key passed verification"
+    if edited == 3:
+        assert entry.id == 3 and "№3" in reason
+    else:  # every entry recomputed: none carries the key any more
+        assert "ключом" in reason
+    result = _cli(app, "audit-verify")
+    assert result.exit_code == 1
+
+
+def test_chain_is_keyed_with_a_key_outside_the_database(app, db):
+    _chain(db, 2)
+    entry = db.session.get(AuditLog, 2)
+    assert entry.entry_hash == audit.entry_hash(entry) != audit.legacy_hash(entry)
+    key = app.config["AUDIT_KEY"]
+    assert key and not any(key in str(value) for row in db.session.execute(
+        select(AuditLog)).scalars() for value in vars(row).values())
+    # another key (a copy restored elsewhere without the key) does not verify the chain
+    app.config["AUDIT_KEY"] = "another-key"
+    try:
+        assert audit.verify_chain()[0] is False
+    finally:
+        app.config["AUDIT_KEY"] = key
+    assert audit.verify_chain()[0]
+
+
+def test_verify_prints_the_head_for_comparison_out_of_band(app, db):
+    _chain(db, 4)
+    head = db.session.get(audit.AuditHead, 1)
+    result = _cli(app, "audit-verify")
+    assert result.exit_code == 0
+    assert "№4" in result.output and head.last_hash in result.output
+    assert audit.head() == (4, head.last_hash)
+
+
+def test_chain_started_before_the_key_stays_verifiable(app, db, raw):
+    """Entries hashed with plain SHA-256 before the upgrade stay valid; the first keyed entry
+    covers the last of them, so they cannot be changed afterwards either."""
+    _chain(db, 3)
+    db.session.expire_all()
+    prev = audit.GENESIS
+    for entry in db.session.scalars(select(AuditLog).order_by(AuditLog.id)).all():
+        entry.prev_hash = prev
+        prev = audit.legacy_hash(entry)
+        raw(f"UPDATE audit_log SET prev_hash = '{entry.prev_hash}', entry_hash = '{prev}' "
+            f"WHERE id = {entry.id}")
+        db.session.expire_all()
+    raw(f"UPDATE audit_head SET last_hash = '{prev}' WHERE id = 1")
+    db.session.expire_all()
+    ok, _entry, reason = audit.verify_chain()
+    assert not ok and "ключом" in reason  # nothing sealed with the key yet
+    _chain(db, 1)  # the first entry after the upgrade
+    assert audit.verify_chain() == (True, None, "")
+    raw("UPDATE audit_log SET username = 'someone' WHERE id = 2")
+    db.session.expire_all()
+    assert audit.verify_chain()[0] is False
+
+
+def test_entries_of_a_rolled_back_transaction_are_not_recorded(app, db):
+    audit.record("export", "journal", 1)
+    db.session.rollback()
+    audit.record("export", "journal", 2)
+    db.session.commit()
+    db.session.expire_all()
+    assert [e.object_id for e in db.session.scalars(select(AuditLog))] == ["2"]
+    assert audit.verify_chain()[0]
+
+
+def test_reads_do_not_hold_the_chain_during_the_request(app, college, db):
+    """Finding 2: an audited read takes the chain's lock only at commit. While one request's
+    transaction is open with an entry recorded, another transaction records and commits."""
+    audit.record("journal_view", "journal", 1, username="teacher1")
+    db.session.scalar(select(func.count()).select_from(AuditLog))  # the request goes on
+    other = Session(bind=db.engine)
+    try:
+        if db.engine.dialect.name == "postgresql":  # a held lock fails the test, never hangs it
+            other.execute(text("SET lock_timeout = '5s'"))
+        audit.record("record_view", "student", 2, username="curator1", session=other)
+        other.commit()  # would wait (PostgreSQL) or fail (SQLite) if the first held the lock
+    finally:
+        other.close()
+    db.session.commit()
+    db.session.expire_all()
+    assert [(e.id, e.action) for e in db.session.scalars(select(AuditLog).order_by(
+        AuditLog.id))] == [(1, "record_view"), (2, "journal_view")]
+    assert audit.verify_chain() == (True, None, "")

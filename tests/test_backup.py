@@ -1,5 +1,6 @@
 """Backups (7.1): verified copy, backup → wipe → restore round trip, corrupt file refused,
-rotation, IT's page."""
+rotation, IT's page; the database's checksum is the authority, files are private."""
+import stat
 from datetime import timedelta
 from pathlib import Path
 
@@ -65,10 +66,12 @@ def test_corrupted_backup_is_refused(app, college, db):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["journal", "restore", str(path), "--yes"])
     assert result.exit_code != 0 and "Контрольная сумма" in result.output
-    # a file that is not a backup at all, even with a matching checksum
+    # a file that is not a backup at all, even with a matching recorded checksum
     junk = path.with_name("junk." + path.suffix.lstrip("."))
     junk.write_bytes(b"not a database" * 100)
-    Path(f"{junk}.sha256").write_text(backup.sha256_file(junk) + "  junk\n")
+    db.session.add(BackupRecord(file_name=junk.name, size_bytes=1400, engine=record.engine,
+                                sha256=backup.sha256_file(junk), verified=False))
+    db.session.commit()
     result = runner.invoke(args=["journal", "restore", str(junk), "--yes"])
     assert result.exit_code != 0 and "не читается" in result.output
     result = runner.invoke(args=["journal", "restore", str(path.with_name("none.db")),
@@ -137,3 +140,54 @@ def test_rotation_keeps_the_newest_verified_copy(app, db):
         app.config["BACKUP_KEEP"] = 14
     assert good.file_name not in removed and removed == ["failed-0.bak"]
     assert (Path(app.config["BACKUP_DIR"]) / good.file_name).exists()
+
+
+def _restore(app, path):
+    return app.test_cli_runner().invoke(args=["journal", "restore", str(path), "--yes"])
+
+
+def test_recomputed_side_file_does_not_override_the_recorded_checksum(app, college, db):
+    """A modified copy with a freshly computed .sha256 beside it is refused: the checksum in
+    the database's list of copies decides (finding 12)."""
+    record = backup.make_backup()
+    path = Path(app.config["BACKUP_DIR"]) / record.file_name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    Path(f"{path}.sha256").write_text(f"{backup.sha256_file(path)}  {path.name}\n")
+    result = _restore(app, path)
+    assert result.exit_code != 0 and "Контрольная сумма" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Student)) == len(college.students)
+
+
+def test_unlisted_copy_with_side_file_is_refused_while_the_list_exists(app, college, db):
+    """A copy the database never made (renamed, planted) is not trusted on its side file."""
+    record = backup.make_backup()
+    path = Path(app.config["BACKUP_DIR"]) / record.file_name
+    planted = path.with_name("planted-" + path.name)
+    planted.write_bytes(path.read_bytes())
+    Path(f"{planted}.sha256").write_text(f"{backup.sha256_file(planted)}  {planted.name}\n")
+    result = _restore(app, planted)
+    assert result.exit_code != 0 and "нет в списке резервных копий" in result.output
+    assert backup.expected_checksum(path) == record.sha256
+
+
+def test_side_file_serves_only_a_database_without_a_list(app, college, db):
+    """A new server (no list of copies yet) checks a copy brought from elsewhere against the
+    .sha256 beside it; a mismatch is still refused."""
+    record = backup.make_backup()
+    path, digest = Path(app.config["BACKUP_DIR"]) / record.file_name, record.sha256
+    db.session.execute(BackupRecord.__table__.delete())
+    db.session.commit()
+    assert backup.expected_checksum(path) == digest  # read from the side file
+    Path(f"{path}.sha256").write_text("0" * 64 + f"  {path.name}\n")
+    result = _restore(app, path)
+    assert result.exit_code != 0 and "Контрольная сумма" in result.output
+
+
+def test_backup_files_and_directory_are_private(app, db):
+    record = backup.make_backup()
+    folder = Path(app.config["BACKUP_DIR"])
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for name in (record.file_name, f"{record.file_name}.sha256"):
+        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600, name

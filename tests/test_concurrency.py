@@ -1,8 +1,13 @@
-"""Many teachers' clients saving marks to one journal at once, through gunicorn on PostgreSQL
-(SECURITY.md "Concurrency"): every accepted write is in the database, conflicting writes to one
-cell get 409 with the current value, nothing is lost silently."""
+"""Many clients at once through gunicorn (SECURITY.md "Concurrency"; issue 11, findings 1–2).
+
+On PostgreSQL: many teachers' clients saving marks to one journal at once — every accepted
+write is in the database, conflicting writes to one cell get 409 with the current value,
+nothing is lost silently. On every database, the embedded SQLite default included: readers and
+writers mixed under `gunicorn -w 2 --threads 4` get no server error, and every audited action
+is in the chain exactly once, the chain intact."""
 import os
 import threading
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
@@ -13,32 +18,43 @@ from bench._common import AppServer, Browser
 from tests.factories import PASSWORD
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 
-pytestmark = pytest.mark.skipif(os.environ.get("JOURNAL_TEST_DB") != "postgresql",
-                                reason="concurrent writers through several gunicorn workers "
-                                       "need PostgreSQL (JOURNAL_TEST_DB=postgresql)")
+needs_postgresql = pytest.mark.skipif(
+    os.environ.get("JOURNAL_TEST_DB") != "postgresql",
+    reason="conflicting writers on one journal through four gunicorn workers are measured on "
+           "PostgreSQL (JOURNAL_TEST_DB=postgresql); the mixed test below runs on both")
 MARKS_URL = "/api/v1/journals/<int:pk>/marks"
 TODAY = date(2025, 10, 20)
 LESSONS = 6
 CLIENTS = 12
+SERVER_ENV = {"AUTH_RATE_LIMIT": "10000 per minute", "REDIS_URL": "",
+              "JOURNAL_TODAY": TODAY.isoformat()}
+
+
+def _server_env() -> dict:
+    return dict(SERVER_ENV, SECRET_KEY=os.environ["SECRET_KEY"])
 
 
 @pytest.fixture(scope="module")
 def server(app):
+    if os.environ.get("JOURNAL_TEST_DB") != "postgresql":
+        pytest.skip("PostgreSQL only (JOURNAL_TEST_DB=postgresql)")
     if MARKS_URL not in {r.rule for r in app.url_map.iter_rules()}:
         pytest.skip(f"the mark batch API {MARKS_URL} is not registered")
-    env = {"AUTH_RATE_LIMIT": "10000 per minute", "REDIS_URL": "",
-           "JOURNAL_TODAY": TODAY.isoformat(), "SECRET_KEY": os.environ["SECRET_KEY"]}
     with AppServer(app.config["SQLALCHEMY_DATABASE_URI"], workers=4, threads=2,
-                   env=env) as srv:
+                   env=_server_env()) as srv:
         yield srv
 
 
 @pytest.fixture()
 def lessons(server, college, db):
+    return _lessons(college, db, LESSONS)
+
+
+def _lessons(college, db, n):
     from app.models import Lesson
     rows = [Lesson(journal_id=college.journal_a_op.id, lesson_date=TODAY - timedelta(days=i),
                    pair_number=1, teacher_id=college.teacher1.id, topic=f"Тема {i}")
-            for i in range(LESSONS)]
+            for i in range(n)]
     db.session.add_all(rows)
     db.session.commit()
     return [r.id for r in rows]
@@ -58,6 +74,7 @@ def _put(browser, journal_id, lesson_id, student_id, version, value):
          "marks": [value]}]})
 
 
+@needs_postgresql
 def test_parallel_writers_on_distinct_cells_all_saved(server, college, lessons, db):
     from app.models import JournalCell, Mark
     journal = college.journal_a_op.id
@@ -89,6 +106,7 @@ def test_parallel_writers_on_distinct_cells_all_saved(server, college, lessons, 
     assert db.session.scalar(select(func.count()).select_from(Mark)) == len(cells)
 
 
+@needs_postgresql
 def test_same_cell_first_writer_wins_others_get_409(server, college, lessons, db):
     from app.models import CellChange, JournalCell
     journal, lesson, student = college.journal_a_op.id, lessons[0], college.a_students[0].id
@@ -115,6 +133,7 @@ def test_same_cell_first_writer_wins_others_get_409(server, college, lessons, db
     assert db.session.scalar(select(func.count()).select_from(CellChange)) == 1
 
 
+@needs_postgresql
 def test_retrying_writers_serialise_without_lost_updates(server, college, lessons, db):
     """Writers that reload the cell after a 409 and retry: every accepted write got its own
     version, one after another, and the last one is what the database holds."""
@@ -145,3 +164,81 @@ def test_retrying_writers_serialise_without_lost_updates(server, college, lesson
                                                              student_id=student)).one()
     assert cell.version == len(accepted)
     assert [m.value for m in cell.marks] == [max(accepted)[1]]
+
+
+# --- readers and writers mixed, the embedded default included (findings 1 and 2) ----------
+MIXED_CLIENTS, MIXED_ROUNDS = 16, 15
+
+
+@pytest.fixture()
+def mixed_server(app, college, db):
+    """`gunicorn -w 2 --threads 4` on the test database (SQLite by default), as deployed."""
+    with AppServer(app.config["SQLALCHEMY_DATABASE_URI"], workers=2, threads=4,
+                   env=_server_env()) as srv:
+        yield srv
+
+
+def test_mixed_readers_and_writers_get_no_server_error(mixed_server, college, db):
+    """16 clients at once: teachers saving their lesson's column, teachers reading the grid,
+    students reading their records. Every read and every changed cell is an audit entry; on
+    SQLite the chain's head used to be read before the file's write lock was taken, so
+    parallel requests numbered two entries alike (UNIQUE constraint failed: audit_log.id)."""
+    from app.models import AuditLog
+    from app.services import audit
+    journal = college.journal_a_op.id
+    writers = 8
+    lesson_ids = _lessons(college, db, writers)
+    students = [s.id for s in college.a_students]
+    plan = (["write"] * writers + ["grid"] * 4
+            + [("student1", college.student1.id), ("student2", college.student2.id)] * 2)
+    assert len(plan) == MIXED_CLIENTS
+    results, lock = [], threading.Lock()
+    barrier = threading.Barrier(MIXED_CLIENTS)
+
+    browsers = []
+    for role in plan:  # logged in one after another: the parallel part is the work itself
+        browser = Browser(mixed_server.url, timeout=60)
+        results.append(("login", browser.login(
+            role[0] if isinstance(role, tuple) else "teacher1", PASSWORD)))
+        if role == "write":
+            browser.fetch_csrf("/resetmypassword/form")
+        browsers.append(browser)
+
+    def client(n):
+        role, browser = plan[n], browsers[n]
+        versions = dict.fromkeys(students, 0)
+        barrier.wait()
+        for i in range(MIXED_ROUNDS):
+            if role == "write":
+                status, body = browser.json("PUT", f"/api/v1/journals/{journal}/marks", {
+                    "changes": [{"lesson_id": lesson_ids[n], "student_id": sid,
+                                 "version": versions[sid], "marks": ["2345"[(i + n) % 4]]}
+                                for sid in students]})
+                if status == 200:
+                    versions.update({c["student_id"]: c["version"] for c in body["cells"]})
+                kind = "write"
+            elif role == "grid":
+                status, _ = browser.json("GET", f"/api/v1/journals/{journal}/grid")
+                kind = "grid"
+            else:
+                status, _ = browser.json("GET", f"/api/v1/students/{role[1]}/record")
+                kind = "record"
+            with lock:
+                results.append((kind, status))
+
+    with ThreadPoolExecutor(MIXED_CLIENTS) as pool:
+        list(pool.map(client, range(MIXED_CLIENTS)))
+    statuses = Counter(results)
+    failed = {k: n for k, n in statuses.items() if k[1] != 200 and k != ("login", 302)}
+    errors = [line[:300] for line in mixed_server.output().splitlines() if "Error" in line]
+    assert failed == {}, (failed, errors[-8:])
+    assert statuses[("login", 302)] == MIXED_CLIENTS
+    # every audited action is in the chain exactly once, numbered without gaps
+    db.session.expire_all()
+    counted = dict(db.session.execute(select(AuditLog.action, func.count())
+                                      .group_by(AuditLog.action)).all())
+    assert counted.get("journal_view") == statuses[("grid", 200)] == 4 * MIXED_ROUNDS
+    assert counted.get("record_view") == statuses[("record", 200)] == 4 * MIXED_ROUNDS
+    assert counted.get("cell_change") == writers * MIXED_ROUNDS * len(students)
+    assert counted.get("login") == MIXED_CLIENTS
+    assert audit.verify_chain() == (True, None, "")

@@ -33,7 +33,8 @@ def test_student_cannot_change_own_password(college, login, app, db):
 def test_other_roles_may_change_their_password(college, login, app, db):
     client = login("parent1")
     assert client.get("/resetmypassword/form").status_code == 200
-    answer = client.post("/resetmypassword/form", data={"password": NEW, "conf_password": NEW})
+    answer = client.post("/resetmypassword/form", data={"current_password": PASSWORD,
+                                                        "password": NEW, "conf_password": NEW})
     assert answer.status_code == 302
     db.session.expire_all()
     assert app.appbuilder.sm.auth_user_db("parent1", NEW) is not None
@@ -49,12 +50,13 @@ def test_one_time_password_forces_a_change(college, login, app, db):
     api = client.get(f"/api/v1/students/{college.student1.id}/record")
     assert api.status_code == 403 and "сменить" in api.get_json()["message"]
     assert client.get("/resetmypassword/form").status_code == 200
-    weak = client.post("/resetmypassword/form", data={"password": "123", "conf_password": "123"})
+    weak = client.post("/resetmypassword/form", data={"current_password": PASSWORD,
+                                                      "password": "123", "conf_password": "123"})
     assert weak.status_code == 200  # refused by the password policy, flag kept
     db.session.expire_all()
     assert db.session.get(AccountState, college.teacher1.id).must_change_password
-    assert client.post("/resetmypassword/form",
-                       data={"password": NEW, "conf_password": NEW}).status_code == 302
+    assert client.post("/resetmypassword/form", data={
+        "current_password": PASSWORD, "password": NEW, "conf_password": NEW}).status_code == 302
     db.session.expire_all()
     assert not db.session.scalar(select(AccountState.must_change_password).where(
         AccountState.user_id == college.teacher1.id))

@@ -57,3 +57,34 @@ def test_it_issues_for_staff(app, college, db, login):
         client.get("/").status_code == 302
     refused = it.post("/it/credentials", data={"user": [college.users["student1"].id]})
     assert refused.status_code == 403
+
+
+def test_slip_carries_portal_address_and_russian_role(app, college, db, login, monkeypatch):
+    it = login("it")
+    html = it.post("/it/credentials", data={"user": [college.users["teacher1"].id]}
+                   ).get_data(as_text=True)
+    assert 'class="portal">http://localhost/<' in html  # no setting: the address it was opened at
+    role = re.search(r'class="role">([^<]+)<', html).group(1)
+    assert "Преподаватель" in role and "Teacher" not in html.split('class="slips"')[1]
+    monkeypatch.setitem(app.config, "PORTAL_URL", "https://journal.example.ru")
+    html = login("curator1").post(f"/curator/credentials/{college.group_a.id}", data={
+        "student": [college.student1.id]}).get_data(as_text=True)
+    assert 'class="portal">https://journal.example.ru<' in html
+    assert re.search(r'class="role">Студент, ИС-24-1<', html)
+
+
+def test_empty_credentials_form_gives_a_message(college, db, login):
+    """Nobody ticked: the same form again with a short Russian message, nothing issued."""
+    c1 = login("curator1")
+    answer = c1.post(f"/curator/credentials/{college.group_a.id}", data={},
+                     follow_redirects=True)
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "Никто не отмечен" in text
+    assert 'id="credential-people"' in text
+    assert db.session.query(AuditLog).filter_by(action="credentials_issue").count() == 0
+
+
+def test_empty_staff_credentials_form_gives_a_message(college, db, login):
+    answer = login("it").post("/it/credentials", data={}, follow_redirects=True)
+    assert answer.status_code == 200 and "Никто не отмечен" in answer.get_data(as_text=True)
+    assert db.session.query(AuditLog).filter_by(action="credentials_issue").count() == 0

@@ -6,6 +6,8 @@ import pytest
 
 from app.models import AuditLog, CellChange, JournalCell
 from app.services import completeness as cc
+from tests.factories import PASSWORD
+from tests.live_server import browser_login
 from tests.reports_helpers import cell, entry, lesson
 
 MON = date(2025, 10, 13)
@@ -30,7 +32,8 @@ def test_week_check(college, db, week):
     check = cc.week_check(college.group_a, date(2025, 10, 15))
     kinds = sorted((i["kind"], i["date"].day) for i in check["issues"])
     assert kinds == [("late", 14), ("missing", 15), ("no_attendance", 14), ("no_topic", 14)]
-    assert check["counts"] == {"missing": 1, "late": 1, "no_topic": 1, "no_attendance": 1}
+    assert check["counts"] == {"missing": 1, "late": 1, "no_topic": 1, "no_attendance": 1,
+                               "no_homework": 0}
 
 
 def test_reason_keeps_absence(college, db, week):
@@ -64,3 +67,63 @@ def test_pages_and_rights(college, db, week, login):
     assert login("teacher1").get(f"/curator/group/{college.group_a.id}").status_code in (302,
                                                                                          403)
     assert c1.get("/curator/group/99999").status_code == 404
+
+
+def test_week_reasons_in_one_save(college, db, week, login):
+    """5.2: the week's reasons in one form and one save: all stored, each with its history and
+    audit entry; one refused row saves none."""
+    tue = lesson(college.journal_a_op, date(2025, 10, 15), 2)
+    second = cell(tue, college.student1, absent=True)
+    third = cell(tue, college.a_students[2], absent=True)
+    db.session.commit()
+    c1 = login("curator1")
+    page = c1.get(f"/curator/group/{college.group_a.id}?week=2025-10-13").get_data(as_text=True)
+    assert page.count('id="reasons-form"') == 1 and page.count(">Сохранить причины<") == 1
+    assert all(f'name="reason-{c.id}"' in page for c in (week, second, third))
+    answer = c1.post("/curator/reasons", data={
+        "group": college.group_a.id, "week": "2025-10-13", f"reason-{week.id}": "illness",
+        f"reason-{second.id}": "excused", f"reason-{third.id}": ""}, follow_redirects=True)
+    assert answer.status_code == 200 and "Причины пропусков сохранены: 2" in answer.get_data(
+        as_text=True)
+    db.session.expire_all()
+    stored = {c.id: (c.absent, c.absence_reason) for c in db.session.query(JournalCell)}
+    assert stored[week.id] == (True, "illness") and stored[second.id] == (True, "excused")
+    assert stored[third.id] == (True, "")  # left «не указана»: unchanged
+    assert sorted(h.new_value for h in db.session.query(CellChange)) == [
+        "Н (болезнь)", "Н (уважительная)"]
+    assert db.session.query(AuditLog).filter_by(action="cell_change").count() == 2
+    # one bad row: nothing of this save is stored
+    answer = c1.post("/curator/reasons", data={
+        "group": college.group_a.id, "week": "2025-10-13", f"reason-{third.id}": "unexcused",
+        f"reason-{week.id}": "nonsense"}, follow_redirects=True)
+    assert answer.status_code == 200 and "Выберите причину" in answer.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(JournalCell, third.id).absence_reason == ""
+    assert db.session.query(CellChange).count() == 2
+    # another curator's cells are refused whole
+    assert login("curator2").post("/curator/reasons", data={
+        "group": college.group_a.id, f"reason-{third.id}": "illness"}).status_code == 403
+    assert login("curator2").post("/curator/reasons", data={
+        "group": college.group_b.id, f"reason-{third.id}": "illness"}).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(JournalCell, third.id).absence_reason == ""
+
+
+def test_browser_week_reasons_one_save(college, db, week, live_server, browser):
+    """In the browser: the curator picks the reasons of the week's absences and saves once."""
+    other = cell(lesson(college.journal_a_op, date(2025, 10, 15), 2), college.student1,
+                 absent=True)
+    db.session.commit()
+    page = browser_login(browser, live_server, "curator1", PASSWORD)
+    page.goto(f"{live_server}/curator/group/{college.group_a.id}?week=2025-10-13")
+    page.select_option(f"select[name=reason-{week.id}]", "illness")
+    page.select_option(f"select[name=reason-{other.id}]", "unexcused")
+    page.click("#reasons-form button[type=submit]")
+    page.wait_for_load_state()
+    assert "Причины пропусков сохранены: 2" in page.content()
+    assert page.eval_on_selector(f"select[name=reason-{other.id}]", "e => e.value") == \
+        "unexcused"
+    db.session.expire_all()
+    assert {db.session.get(JournalCell, week.id).absence_reason,
+            db.session.get(JournalCell, other.id).absence_reason} == {"illness", "unexcused"}
+    assert db.session.query(CellChange).count() == 2

@@ -13,9 +13,19 @@ def test_migrations_create_every_model_table(app, db):
 
 
 def test_migrations_upgrade_twice_is_harmless(app, db):
+    """Upgrading again changes nothing: every head stays applied, no table appears or goes."""
+    from alembic.script import ScriptDirectory
     from flask_migrate import upgrade
+    from sqlalchemy import text
+    heads = set(ScriptDirectory.from_config(
+        app.extensions["migrate"].migrate.get_config()).get_heads())
+    tables = set(inspect(db.engine).get_table_names())
     upgrade(revision="heads")
     upgrade(revision="heads")
+    with db.engine.connect() as conn:
+        applied = {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    assert applied == heads and len(heads) >= 1
+    assert set(inspect(db.engine).get_table_names()) == tables
 
 
 def test_roles_exist(app, db):

@@ -300,3 +300,70 @@ def test_import_page_lists_kinds(college, login):
     for title in ("Студенты и родители", "Учебные планы", "Педагогическая нагрузка",
                   "Шаблон XLSX"):
         assert title in page
+
+
+# --- hostile files (finding 13) -------------------------------------------------------------------
+def _with_extra_parts(data: bytes, parts: dict) -> bytes:
+    """The same XLSX with more parts added to its archive."""
+    import zipfile
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        for name, content in parts.items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_archive_expanding_beyond_the_limit_is_refused_fast(college, db, login):
+    import time
+    bomb = _with_extra_parts(xlsx(STUDENT_HEADER, [student_row()]),
+                             {"xl/media/pad.bin": b"\0" * (52 * 1024 * 1024)})
+    assert len(bomb) < 200_000
+    before = counts(db)
+    started = time.monotonic()
+    with pytest.raises(ImportRefused) as refused:
+        import_file("students", "bomb.xlsx", bomb)
+    elapsed = time.monotonic() - started
+    message = refused.value.problems[0]
+    assert "распакованном виде" in message and "52 МБ" in message
+    assert elapsed < 1.0, elapsed
+    page = upload(login("director"), "students", "bomb.xlsx", bomb).get_data(as_text=True)
+    assert "распакованном виде" in page
+    assert counts(db) == before
+
+
+def test_archive_with_extreme_compression_or_many_parts_is_refused(college, db):
+    small = xlsx(STUDENT_HEADER, [student_row()])
+    dense = _with_extra_parts(small, {"xl/media/pad.bin": b"A" * (5 * 1024 * 1024)})
+    with pytest.raises(ImportRefused) as refused:
+        import_file("students", "dense.xlsx", dense)
+    assert "сжат подозрительно" in refused.value.problems[0]
+    many = _with_extra_parts(small, {f"xl/media/{n}.bin": b"x" for n in range(300)})
+    with pytest.raises(ImportRefused) as refused:
+        import_file("students", "many.xlsx", many)
+    assert "частей" in refused.value.problems[0]
+
+
+@pytest.mark.parametrize("encoding,found", [("koi8_r", "KOI8-R"),
+                                            ("utf-16-le", "UTF-16 без метки BOM")])
+def test_csv_in_another_encoding_names_the_expected_one(college, db, encoding, found):
+    text = csv_bytes(STUDENT_HEADER, [student_row(parents=[MOTHER])]).decode("utf-8")
+    data = text.encode(encoding, errors="replace")  # KOI8-R has no «№»
+    with pytest.raises(ImportRefused) as refused:
+        import_file("students", "students.csv", data)
+    assert "UTF-8" in refused.value.problems[0] and found in refused.value.problems[0]
+    assert db.session.scalar(select(func.count()).select_from(Student)) == len(college.students)
+
+
+def test_csv_in_utf16_with_a_bom_is_read(college, db):
+    data = csv_bytes(STUDENT_HEADER, [student_row(parents=[MOTHER])], ";", "utf-16")
+    assert import_file("students", "students.csv", data)["студентов"] == 1
+
+
+def test_formula_cell_is_reported_as_a_formula(college, db):
+    data = xlsx(STUDENT_HEADER, [student_row(last='=UPPER("орлов")'), student_row(book="25-101")])
+    with pytest.raises(ImportRefused) as refused:
+        import_file("students", "students.xlsx", data)
+    assert refused.value.problems == ["Строка 2: «Фамилия» — в ячейке формула, нужно значение"]

@@ -70,6 +70,15 @@ def test_next_untaught_topic_first(college, login, db, today):
     assert topics[-1]["id"] == college.topics[0].id
 
 
+def _stored_marks(db) -> list[tuple]:
+    """(lesson, student, value) of every mark in the database: what a write really left."""
+    from app.models import JournalCell, Mark
+    db.session.expire_all()
+    return sorted(db.session.execute(select(JournalCell.lesson_id, JournalCell.student_id,
+                                            Mark.value).join(Mark, Mark.cell_id ==
+                                                             JournalCell.id)).all())
+
+
 def test_teacher_of_other_journal_gets_403(college, login, db, today):
     lesson = add_lesson(db, college.journal_a_op, TODAY)
     c = login("teacher2")
@@ -79,6 +88,10 @@ def test_teacher_of_other_journal_gets_403(college, login, db, today):
     r = c.put(f"/api/v1/journals/{jid}/marks",
               json={"changes": [change(lesson, college.student1, marks=["5"])]})
     assert r.status_code == 403
+    assert _stored_marks(db) == []
+    from app.models import Lesson
+    assert db.session.scalar(select(func.count()).select_from(Lesson).where(
+        Lesson.journal_id == jid)) == 1
 
 
 def test_curator_reads_but_cannot_write(college, login, db, today):
@@ -89,6 +102,7 @@ def test_curator_reads_but_cannot_write(college, login, db, today):
     r = c.put(f"/api/v1/journals/{jid}/marks",
               json={"changes": [change(lesson, college.student1, marks=["5"])]})
     assert r.status_code == 403
+    assert _stored_marks(db) == []
 
 
 def test_marks_batch_saves_history_and_attendance(college, login, db, today):
@@ -149,14 +163,25 @@ def test_batch_is_all_or_nothing(college, login, db, today):
     assert db.session.scalar(select(func.count()).select_from(JournalCell)) == 1
 
 
-def test_credit_journal_accepts_only_credit_marks(college, login, db, today):
+def test_current_marks_2_to_5_everywhere_credit_marks_where_the_form_is_a_credit(
+        college, login, db, today):
+    """4.5: a «5» is a current mark in a credit discipline too; зач/незач are current marks
+    only where the final form is a credit."""
+    from app.models import Mark
     lesson = add_lesson(db, college.journal_a_up, TODAY)
     c = login("curator1")
     url = f"/api/v1/journals/{college.journal_a_up.id}/marks"
-    assert c.put(url, json={"changes": [change(lesson, college.student1, marks=["5"])]}
-                 ).status_code == 422
-    assert c.put(url, json={"changes": [change(lesson, college.student1, marks=["зач"])]}
-                 ).status_code == 200
+    r = c.put(url, json={"changes": [change(lesson, college.student1, marks=["5"])]})
+    assert r.status_code == 200, r.get_json()
+    r = c.put(url, json={"changes": [change(lesson, college.a_students[1], marks=["зач"])]})
+    assert r.status_code == 200
+    db.session.expire_all()
+    assert sorted(db.session.scalars(select(Mark.value))) == ["5", "зач"]
+    exam = add_lesson(db, college.journal_a_op, TODAY)
+    r = login("teacher1").put(f"/api/v1/journals/{college.journal_a_op.id}/marks", json={
+        "changes": [change(exam, college.student1, marks=["зач"])]})
+    assert r.status_code == 422 and "зач" in r.get_json()["message"]
+    assert db.session.scalar(select(func.count()).select_from(Mark)) == 2
 
 
 def test_student_who_left_is_greyed_and_not_writable(college, login, db, today):
@@ -173,6 +198,7 @@ def test_student_who_left_is_greyed_and_not_writable(college, login, db, today):
     r = c.put(f"/api/v1/journals/{college.journal_a_op.id}/marks",
               json={"changes": [change(lesson, college.a_students[4], marks=["5"])]})
     assert r.status_code == 422
+    assert _stored_marks(db) == []
 
 
 def test_substitute_writes_that_lesson_only(college, login, db, today):
@@ -196,6 +222,7 @@ def test_substitute_writes_that_lesson_only(college, login, db, today):
     assert c.put(marks, json={"changes": [ok]}).status_code == 200
     r = c.put(marks, json={"changes": [change(other, college.student3, marks=["4"])]})
     assert r.status_code == 403
+    assert _stored_marks(db) == [(sub_lesson_id, college.student3.id, "4")]
 
 
 def test_subgroup_teacher_writes_own_subgroup_only(college, login, db, today):
@@ -211,6 +238,7 @@ def test_subgroup_teacher_writes_own_subgroup_only(college, login, db, today):
     r = c.put(f"/api/v1/journals/{college.journal_a_mdk2.id}/marks",
               json={"changes": [change(l2, sub2_student, marks=["5"])]})
     assert r.status_code == 403
+    assert _stored_marks(db) == [(l1.id, sub1_student.id, "5")]
     grid = c.get(f"/api/v1/journals/{college.journal_a_mdk1.id}/grid").get_json()
     assert len(grid["students"]) == 3
     both = login("curator1").get(

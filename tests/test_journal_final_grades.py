@@ -30,11 +30,17 @@ def test_teacher_sets_before_deadline(college, login, db, today):
     assert {f["value"] for f in grid["final_grades"]} == {"4"}
 
 
-def test_credit_journal_final_is_credit(college, login, today):
+def test_credit_journal_final_is_credit(college, login, db, today):
+    from app.models import FinalGrade
     c = login("curator1")
     assert _put(c, college, journal=college.journal_a_up, kind="credit",
                 value="зач").status_code == 200
     assert _put(c, college, journal=college.journal_a_up, value="5").status_code == 422
+    assert _put(c, college, journal=college.journal_a_up, kind="credit",
+                value="5").status_code == 422
+    assert db.session.execute(select(FinalGrade.journal_id, FinalGrade.student_id,
+                                     FinalGrade.kind, FinalGrade.value)).all() == [
+        (college.journal_a_up.id, college.student1.id, "credit", "зач")]
 
 
 def test_deadline_locks_teacher_deputy_overrides_with_reason(college, login, db, app, today):
@@ -48,17 +54,19 @@ def test_deadline_locks_teacher_deputy_overrides_with_reason(college, login, db,
     r = _put(d, college, value="4")
     assert r.status_code == 422 and "основание" in r.get_json()["message"]
     r = _put(d, college, value="4", reason="Приказ 15-у от 16.01.2026, пересдача")
-    assert r.status_code == 200
+    assert r.status_code == 200 and r.get_json()["result"]["value"] == "4"
     last = db.session.scalars(select(FinalGradeChange).order_by(FinalGradeChange.id.desc())
                               ).first()
     assert (last.old_value, last.new_value, last.after_deadline) == ("5", "4", True)
     assert last.reason.startswith("Приказ 15-у")
 
 
-def test_other_teacher_and_curator_cannot_set(college, login, today):
+def test_other_teacher_and_curator_cannot_set(college, login, db, today):
+    from app.models import FinalGrade
     assert _put(login("teacher2"), college).status_code == 403
     assert _put(login("curator1"), college).status_code == 403
     assert _put(login("student1"), college).status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(FinalGrade)) == 0
 
 
 def test_deputy_teaching_the_journal_needs_a_reason_after_the_deadline(college, login, db,
@@ -76,3 +84,7 @@ def test_deputy_teaching_the_journal_needs_a_reason_after_the_deadline(college, 
     assert r.status_code == 422 and "основание" in r.get_json()["message"]
     assert db.session.scalar(select(func.count()).select_from(FinalGradeChange)) == 1
     assert _put(d, college, value="4", reason="Приказ 16-у, пересдача").status_code == 200
+    last = db.session.scalars(select(FinalGradeChange).order_by(FinalGradeChange.id.desc())
+                              ).first()
+    assert (last.new_value, last.reason, last.after_deadline) == ("4", "Приказ 16-у, пересдача",
+                                                                  True)

@@ -4,6 +4,9 @@ from io import BytesIO
 
 from sqlalchemy import func, select
 
+from app.models import AcademicYear, Journal, TeachingLoad
+from app.services.journals import generate_journals
+
 from tests.journal_helpers import (  # noqa: F401
     TODAY, add_lesson, change, today,
 )
@@ -27,12 +30,29 @@ def test_grid_page_rights(college, login, today):
     assert login("teacher1").get("/journal/999/").status_code == 404
 
 
+def test_grid_page_shows_write_buttons_only_to_writers(college, login, db, today):
+    """The journal's teacher (and a substitute in it) gets the entry buttons; the deputy,
+    the director and the curator of another teacher's journal read it without them."""
+    jid = college.journal_a_op.id
+    html = login("teacher1").get(f"/journal/{jid}/").get_data(as_text=True)
+    assert 'id="jg-new-lesson"' in html and 'id="jg-keypad"' in html
+    assert 'data-writer="1"' in html and 'id="jg-readonly"' not in html
+    for name in ("curator1", "director", "deputy"):
+        html = login(name).get(f"/journal/{jid}/").get_data(as_text=True)
+        assert 'id="jg-new-lesson"' not in html and 'id="jg-keypad"' not in html, name
+        assert 'id="jg-work-kind"' not in html and 'id="jg-readonly"' in html, name
+    add_lesson(db, college.journal_a_op, TODAY, teacher=college.teacher2, substitution=True)
+    html = login("teacher2").get(f"/journal/{jid}/").get_data(as_text=True)
+    assert 'id="jg-keypad"' in html and 'id="jg-new-lesson"' not in html
+
+
 def test_lesson_form_refuses_tomorrow_and_accepts_today(college, login, db, today):
     from app.models import Lesson
     c = login("teacher1")
     url = f"/journal/{college.journal_a_op.id}/lesson/"
     page = c.get(url).get_data(as_text=True)
     assert TODAY.isoformat() in page and college.topics[0].title in page
+    assert f'max="{TODAY.isoformat()}"' in page  # 4.6: the picker offers no future day
     r = c.post(url, data={"lesson_date": (TODAY + timedelta(days=1)).isoformat(),
                           "pair_number": "1", "hours": "2"})
     assert r.status_code == 400 and "будущей" in r.get_data(as_text=True)
@@ -45,11 +65,14 @@ def test_lesson_form_refuses_tomorrow_and_accepts_today(college, login, db, toda
     page = c.get(f"/journal/{college.journal_a_op.id}/print/").get_data(as_text=True)
     assert "&lt;b&gt;§1&lt;/b&gt;" in page and "<b>§1</b>" not in page
     r = c.post(f"{url}{lesson.id}/", data={"lesson_date": "01.10.2025", "pair_number": "2",
-                                            "hours": "2", "topic": "Повторение"})
+                                            "hours": "2", "topic": "Повторение",
+                                            "off_program_reason": "повторение"})
     assert r.status_code == 302
     db.session.expire_all()
     assert db.session.get(Lesson, lesson.id).lesson_date == date(2025, 10, 1)
-    assert c.post(f"{url}{lesson.id}/", data={"action": "delete"}).status_code == 302
+    r = c.post(f"{url}{lesson.id}/", data={"action": "delete"})  # asks first (1.6)
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"{lesson.id}/delete")
+    assert c.post(f"{url}{lesson.id}/delete").status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Lesson)) == 0
 
 
@@ -133,10 +156,9 @@ def test_deleting_a_lesson_keeps_its_cells_in_the_audit_log(college, login, db, 
               json={"changes": [change(lesson, college.student1, marks=["5", "4"]),
                                 change(lesson, college.student2, absent=True)]})
     assert r.status_code == 200
-    assert login("teacher2").post(f"/journal/{college.journal_a_op.id}/lesson/{lesson.id}/",
-                                  data={"action": "delete"}).status_code == 403
-    assert c.post(f"/journal/{college.journal_a_op.id}/lesson/{lesson.id}/",
-                  data={"action": "delete"}).status_code == 302
+    url = f"/journal/{college.journal_a_op.id}/lesson/{lesson.id}/delete"
+    assert login("teacher2").post(url).status_code == 403
+    assert c.post(url).status_code == 302
     for model in (Lesson, JournalCell, Mark):
         assert db.session.scalar(select(func.count()).select_from(model)) == 0
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "lesson_delete"))
@@ -162,3 +184,22 @@ def test_xlsx_exports_never_hold_formulas(college, login, db, today):
     cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row
              if c.value in (payload, "=1+2")]
     assert len(cells) == 2 and {c.data_type for c in cells} == {"s"}
+
+
+def test_journal_list_names_the_year_and_puts_the_current_year_first(college, login, db, today):
+    """Last year's journal of the same group and discipline must not be taken for this year's."""
+    newer = AcademicYear(name="2026/2027", start_date=date(2026, 9, 1), end_date=date(2027, 6, 30))
+    db.session.add(newer)
+    db.session.flush()
+    db.session.add(TeachingLoad(academic_year_id=newer.id, group_id=college.group_a.id,
+                                discipline_id=college.op01.id, teacher_id=college.teacher1.id,
+                                hours=72))
+    db.session.flush()
+    generate_journals(newer.id)
+    db.session.commit()
+    current = db.session.scalar(select(Journal).where(Journal.academic_year_id == newer.id))
+    html = login("teacher1").get("/journal/").get_data(as_text=True)
+    assert "2026/2027" in html and "2025/2026" in html
+    assert html.index(f"/journal/{current.id}/") < html.index(f"/journal/{college.journal_a_op.id}/")
+    grid = login("teacher1").get(f"/journal/{current.id}/").get_data(as_text=True)
+    assert "2026/2027" in grid

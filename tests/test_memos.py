@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from app.models import Memo
 from app.services import completeness as cc
@@ -52,3 +53,24 @@ def test_no_memo_for_clean_week(college, db, week):
         memos.create_memo(college.curator1, college.group_a.id, date(2025, 8, 25))
     with pytest.raises(cc.Forbidden):
         memos.create_memo(college.curator2, college.group_a.id, date(2025, 10, 13))
+
+
+def test_one_memo_per_group_and_week(college, db, week, login):
+    """3.4: a second attempt for the same week writes nothing and shows the memo already sent;
+    the database refuses a second row too."""
+    first = memos.create_memo(college.curator1, college.group_a.id, date(2025, 10, 13))
+    db.session.commit()
+    again, created = memos.send_memo(college.curator1, college.group_a.id, date(2025, 10, 16))
+    assert again.id == first.id and created is False
+    c1 = login("curator1")
+    resp = c1.post("/curator/memo", data={"group": college.group_a.id, "week": "2025-10-14"})
+    assert resp.status_code == 302 and resp.location.endswith(f"/curator/memo/{first.id}")
+    assert db.session.query(Memo).count() == 1
+    page = c1.get(f"/curator/group/{college.group_a.id}?week=2025-10-13").get_data(as_text=True)
+    assert 'id="week-memo"' in page and "Составить служебную записку" not in page
+    assert "отправлена" in page and ">sent<" not in page
+    db.session.add(Memo(group_id=college.group_a.id, curator_id=college.curator1.id,
+                        week_start=date(2025, 10, 13), body="копия", status="sent"))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()

@@ -1,5 +1,7 @@
 """Messaging (2.2, 3.6): who may write to whom for every role pair, threads, unread counter,
 search, curator's message to all parents of a group, escaping of user text."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -140,3 +142,20 @@ def test_csrf_token_required(c, login, app, db):
         app.config["WTF_CSRF_ENABLED"] = False
     assert answer.status_code == 400
     assert db.session.scalar(select(func.count(Message.id))) == 0
+
+
+def test_recipients_shown_with_role_and_group(c, login, db):
+    """The list of recipients tells who each one is: role in Russian and group."""
+    curator = c.users["curator1"]
+    who = messaging.describe(messaging.allowed_recipients(curator))
+    assert who[c.users["student1"].id] == "Студент, ИС-24-1"
+    assert who[c.users["parent1"].id].startswith("Родитель: ") and "ИС-24-1" in \
+        who[c.users["parent1"].id]
+    assert "Преподаватель" in who[c.users["teacher2"].id]
+    student_view = messaging.describe(messaging.allowed_recipients(c.users["student1"]))
+    assert "куратор ИС-24-1" in student_view[curator.id]
+    page = login("curator1").get("/messages/new").get_data(as_text=True)
+    assert re.search(r">[^<]+ — Студент, ИС-24-1</option>", page)
+    assert "Student" not in page.split('id="compose-form"')[1]
+    assert page.index('<optgroup label="Сотрудники">') < page.index('<optgroup label="Студенты">') \
+        < page.index('<optgroup label="Родители">')

@@ -1,5 +1,6 @@
 """Student's record (2.2, 3.6) and its row rights on the page, the API and the export;
 parent access ends at the 18th birthday or when the child leaves (5.2)."""
+import re
 from datetime import date
 from io import BytesIO
 
@@ -181,3 +182,116 @@ def test_record_query_count_does_not_grow_with_lessons(c, login, db):
         db.session.commit()
         counts.append(count_queries())
     assert counts[0] == counts[1] < 30
+
+
+# --- the diary page: grid of disciplines × dates, week, periods (2.2, 4.8, 5.4) --------------
+def grid_rows(html: str) -> dict[str, list[str]]:
+    """The diary grid as {discipline code: [header…, cell texts…]} (tags stripped)."""
+    table = html.split('id="record-current"')[1].split("</table>")[0]
+    rows = {}
+    for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+        cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", td)).strip()
+                 for td in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)]
+        rows[cells[0].split()[0]] = cells
+    return rows
+
+
+def test_diary_grid_has_cells_averages_absences_and_finals(c, login):
+    html = login("student1").get(f"/portal/student/{c.student1.id}").get_data(as_text=True)
+    rows = grid_rows(html)
+    assert rows["Дисциплина"] == ["Дисциплина", "13.10", "14.10", "15.10", "16.10",
+                                  "Ср.", "Н", "Итог"]
+    # ОП.01: 5 4 on 13.10, «Н» on 15.10, average 4.50, one absence, exam grade 5
+    assert rows["ОП.01"][1:] == ["5 4", "", "Н", "", "4.50", "1", "5"]
+    assert rows["МДК.01.01"][1:] == ["", "3", "", "", "3.00", "", ""]
+    assert rows["УП.01"][1:] == ["", "", "", "зач", "—", "", ""]
+    assert "ошибка?" not in html and "15.10.2025, ОП.01 Операционные системы — болезнь" in html
+    # each mark opens the wrong-mark form of its own lesson; «Н» is no link
+    assert html.count('class="rec-mark"') == 4
+    assert f'data-lesson="{c.les_op.id}"' in html and f'data-lesson="{c.les_op2.id}"' not in html
+
+
+def test_wrong_mark_form_opens_for_the_mark_without_scripts(c, login):
+    client = login("student1")
+    html = client.get(f"/portal/student/{c.student1.id}?report={c.les_op.id}").get_data(
+        as_text=True)
+    dialog = html.split('id="rec-report"')[1].split("</dialog>")[0]
+    assert dialog.lstrip().startswith("open") and "ОП.01, 13.10.2025: 5 4" in dialog
+    assert f'value="{c.les_op.id}"' in dialog
+    # an absence-only entry or someone else's lesson opens nothing
+    for bad in (c.les_op2.id, c.les_b.id, "x"):
+        html = client.get(f"/portal/student/{c.student1.id}?report={bad}").get_data(as_text=True)
+        assert not html.split('id="rec-report"')[1].lstrip().startswith("open")
+
+
+def test_week_shows_timetable_marks_and_homework_due(c, login, db):
+    from app.models import TimetableEntry
+    db.session.add_all([  # Friday pair 1 ОП.01 in room 204, Monday pair 2 МДК.01.01
+        TimetableEntry(period_id=c.autumn.id, group_id=c.group_a.id, weekday=4, pair_number=1,
+                       journal_id=c.journal_a_op.id, room="204"),
+        TimetableEntry(period_id=c.autumn.id, group_id=c.group_a.id, weekday=0, pair_number=2,
+                       journal_id=c.journal_a_mdk1.id, room="лаб. 310")])
+    db.session.commit()
+    data = api(login("student1"), c.student1).get_json()["result"]
+    week = data["week"]
+    assert (week["monday"], week["saturday"]) == ("2025-10-13", "2025-10-18")
+    friday = week["days"][4]
+    assert friday["today"] and [(p["code"], p["room"]) for p in friday["pairs"]] == [
+        ("ОП.01", "204")]
+    monday = {p["code"]: p for p in week["days"][0]["pairs"]}
+    assert monday["ОП.01"]["text"] == "5 4" and monday["МДК.01.01"]["room"] == "лаб. 310"
+    assert week["days"][2]["pairs"][0]["absent"]
+    due = {h["text"]: h for h in week["homework"]}
+    # set on Tuesday 14.10, due at the next МДК.01.01 pair: Monday 20.10
+    assert due["Лабораторная работа №2"]["due"] == "2025-10-20"
+    assert not due["Лабораторная работа №2"]["past"]
+    assert due["Прочитать главу 3"]["due"] == "2025-10-15" and due["Прочитать главу 3"]["past"]
+    html = login("student1").get(f"/portal/student/{c.student1.id}").get_data(as_text=True)
+    assert "к 20.10.2025" in html and "ауд. 204" in html
+    # a room named with its kind is shown as it is, not as «ауд. лаб. 310»
+    assert "лаб. 310" in html and "ауд. лаб." not in html
+
+
+def test_earlier_periods_are_one_click_away(c, login, db, fixed_today):  # noqa: F811
+    from tests.portal_helpers import add_cell, add_final, add_lesson
+    fixed_today(date(2026, 2, 10))
+    spring_lesson = add_lesson(db, c.journal_a_op, date(2026, 2, 9), 1)
+    add_cell(db, spring_lesson, c.student1, ["3"])
+    add_final(db, c.journal_a_op, c.student1, c.spring, "semester", "4")
+    db.session.commit()
+    client = login("student1")
+    html = client.get(f"/portal/student/{c.student1.id}").get_data(as_text=True)
+    assert grid_rows(html)["ОП.01"][1:] == ["3", "3.00", "", "4"]  # the current period: spring
+    nav = html.split('id="record-periods"')[1].split("</nav>")[0]
+    assert f"?period={c.autumn.id}" in nav and "2 семестр (текущий)" in nav
+    assert "2024/2025 2 семестр" in nav  # last year's period too
+    html = client.get(f"/portal/student/{c.student1.id}?period={c.autumn.id}").get_data(
+        as_text=True)
+    assert grid_rows(html)["ОП.01"][1:] == ["5 4", "", "Н", "", "4.50", "1", "5"]
+    assert 'id="record-week"' not in html  # the week belongs to the current period
+    data = api(client, c.student1).get_json()["result"]
+    assert data["period"]["current"] and data["week"] is not None
+    # an unknown or foreign period falls back to the current one
+    for bad in ("999999", "abc", ""):
+        html = client.get(f"/portal/student/{c.student1.id}?period={bad}").get_data(as_text=True)
+        assert grid_rows(html)["ОП.01"][1:] == ["3", "3.00", "", "4"], bad
+    xlsx = client.get(f"/portal/student/{c.student1.id}/record.xlsx?period={c.autumn.id}")
+    from openpyxl import load_workbook
+    values = [v for row in load_workbook(BytesIO(xlsx.data))["Текущий период"].iter_rows(
+        values_only=True) for v in row]
+    assert "13.10.2025" in values and "09.02.2026" not in values
+
+
+def test_diary_row_rules(c, login, db):
+    """The same row rules as the record: parents of minors see the grid and may report a mark;
+    a teacher sees only their disciplines and reports nothing; an adult's parent is refused."""
+    html = login("parent1").get(f"/portal/student/{c.student1.id}").get_data(as_text=True)
+    assert set(grid_rows(html)) == {"Дисциплина", "ОП.01", "МДК.01.01", "УП.01"}
+    assert 'class="rec-mark" href=' in html
+    html = login("teacher1").get(f"/portal/student/{c.student1.id}").get_data(as_text=True)
+    assert set(grid_rows(html)) == {"Дисциплина", "ОП.01", "МДК.01.01"}
+    assert 'id="rec-report"' not in html and "href=" not in html.split(
+        'id="record-current"')[1].split("</table>")[0]
+    assert login("parent2").get(f"/portal/student/{c.student2.id}").status_code == 403
+    assert login("student1").get(
+        f"/portal/student/{c.student1.id}?report={c.les_b.id}").status_code == 200

@@ -83,3 +83,20 @@ def test_access_problem_goes_to_curator(c, login, db):
     assert "Пароль выдан заново" in parent.get("/portal/reports").get_data(as_text=True)
     assert login("student1").post("/portal/report/access", data={
         "student_id": c.student3.id, "text": "x"}).status_code == 403
+
+
+def test_open_reports_stand_on_the_start_page_until_answered(c, login, db):
+    """A report waits on the addressee's start page — once, though the curator also teaches —
+    with a link that opens it; once answered it leaves the page."""
+    login("parent2").post("/portal/report/access", data={
+        "student_id": c.student2.id, "text": "Пароль не подходит"})
+    report = db.session.scalar(select(IssueReport))
+    curator = login("curator1")
+    home = curator.get("/").get_data(as_text=True)
+    assert home.count('id="home-issues"') == 1 and "Пароль не подходит" in home
+    assert f"/portal/reports/{report.id}" in home
+    assert curator.get(f"/portal/reports/{report.id}").status_code == 200
+    assert 'id="home-issues"' not in login("teacher2").get("/").get_data(as_text=True)
+    curator.post(f"/portal/reports/{report.id}", data={"outcome": "resolved",
+                                                       "answer": "Пароль выдан заново"})
+    assert 'id="home-issues"' not in curator.get("/").get_data(as_text=True)

@@ -129,6 +129,64 @@ def test_strong_passwords_accepted(password):
     password_validator(password)
 
 
+@pytest.mark.parametrize("password", [
+    "Aaaaaaaaa1", "Password123", "P@ssw0rd2026", "Qwerty2026!x", "Ab1Ab1Ab1Ab1",
+    "Йцукен-2026-Я", "Xy-12345-long", "Zzzz-Parol-77", "Iloveyou-2026", "Пароль-2026!"])
+def test_common_and_patterned_passwords_refused(password):
+    """Finding 10 of issue 11: `Aaaaaaaaa1` passed; ASVS 2.1.7."""
+    assert any("распространённых" in p for p in password_problems(password)), password
+    with pytest.raises(Exception, match="Пароль слишком простой"):
+        password_validator(password)
+
+
+def test_password_with_login_or_name_refused():
+    names = ("Анна", "Петрова", "a.petrova")
+    assert any("без логина" in p for p in password_problems("Teacher1-Strong-9",
+                                                              username="teacher1"))
+    assert any("без логина" in p for p in password_problems("TEACHER1-strong-9",
+                                                              username="Teacher1"))
+    for password in ("Petrova-Strong-9", "Петрова-Вечер-9", "Strong-Anna-9z"):
+        assert any("без имени" in p for p in password_problems(password, names=names)), password
+    assert password_problems("Lunnyi-Svet-2031", username="teacher1", names=names) == []
+    assert password_problems("Lunnyi-Svet-2031", username="it", names=("Ян",)) == []
+
+
+def test_previous_password_refused():
+    from werkzeug.security import generate_password_hash
+    previous = [generate_password_hash("Lunnyi-Svet-2031", method="pbkdf2:sha256:1000"),
+                generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"), None, "x$y"]
+    for password in ("Lunnyi-Svet-2031", PASSWORD):
+        assert any("предыдущим" in p for p in password_problems(password, previous=previous))
+    assert password_problems("Zvezdnyi-Put-2032", previous=previous) == []
+
+
+def test_create_admin_applies_the_policy(app, db):
+    runner = app.test_cli_runner()
+    for password in ("Aaaaaaaaa1", "Root-Admin-2031", "Administrator-77"):
+        result = runner.invoke(args=["journal", "create-admin", "--username", "root",
+                                     "--password", password])
+        assert result.exit_code != 0 and "слишком простой" in result.output, password
+    assert app.appbuilder.sm.find_user(username="root") is None
+
+
+def test_account_form_applies_login_and_name_rules(app, college, login, db):
+    from flask_appbuilder.security.sqla.models import Role, User
+    role = db.session.query(Role).filter_by(name="Teacher").one()
+    client = login("admin")
+    for password in ("Novikov-Strong-9", "Vnovikov-Str0ng", "Новиков-Весна-9"):
+        client.post("/users/add", data={
+            "first_name": "Виктор", "last_name": "Новиков", "username": "vnovikov",
+            "email": "vnovikov@college.test", "active": "y", "roles": [str(role.id)],
+            "password": password, "conf_password": password})
+        db.session.expire_all()
+        assert db.session.query(User).filter_by(username="vnovikov").count() == 0, password
+    client.post("/users/add", data={
+        "first_name": "Виктор", "last_name": "Новиков", "username": "vnovikov",
+        "email": "vnovikov@college.test", "active": "y", "roles": [str(role.id)],
+        "password": "Lunnyi-Svet-2031", "conf_password": "Lunnyi-Svet-2031"})
+    assert db.session.query(User).filter_by(username="vnovikov").count() == 1
+
+
 def test_password_change_form_enforces_policy(app, college, login):
     client = login("teacher1")
     r = client.post("/resetmypassword/form", data={"password": "simple", "conf_password":

@@ -8,13 +8,27 @@ import pytest
 from flask_appbuilder.api import BaseApi
 from sqlalchemy.exc import OperationalError
 
-from app.web import require_csrf_on_session_apis
+from app.web import _safe_next, require_csrf_on_session_apis
 from tests.factories import PASSWORD
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 
 EVIL = ["//evil.example", "https://evil.example/x", "http://evil.example", "/\\evil.example",
         "\\\\evil.example", "https:evil.example", "///evil.example", "\x01//evil.example",
-        "javascript:alert(1)", "//127.0.0.1@evil.example"]
+        "javascript:alert(1)", "//127.0.0.1@evil.example",
+        # issue 11, finding 5, and the usual bypasses of host checks
+        "http://127.0.0.1:8093@evil.example/", "http://127.0.0.1@evil.example/",
+        "http://localhost:80@evil.example", "http://user:pw@127.0.0.1/", "%2F%2Fevil.example",
+        "/%2F%2Fevil.example", "%5C%5Cevil.example", "/%5Cevil.example",
+        "http://evil.example\\@127.0.0.1", "http://evil.example%5C@127.0.0.1/",
+        "/\tevil.example", "/\t/evil.example", "\t//evil.example", "/\n/evil.example",
+        "\r\n//evil.example", " //evil.example", "http:/\\evil.example",
+        "https:/evil.example", "http:\\\\evil.example", "ftp://127.0.0.1/",
+        "data:text/html,x", "JAVASCRIPT:alert(1)", "http://127.0.0.1.evil.example/",
+        "http://evil.example#@127.0.0.1", "http://evil.example?@127.0.0.1",
+        "http://[::1]@evil.example/", "http://127.0.0.1:99999/", "http://127.0.0.1:x/",
+        "//%09/evil.example", "/\u3000/evil.example", "\u2028//evil.example"]
+SAFE = ["/journal/", "/users/userinfo/?x=1", "/", "http://127.0.0.1/journal/",
+        "http://127.0.0.1:8140/journal/", "https://localhost:8443/x"]
 
 
 @contextmanager
@@ -27,8 +41,23 @@ def csrf_on(app):
 
 
 def _offsite(location: str) -> bool:
-    netloc = urlparse(location).netloc
-    return bool(netloc) and netloc not in ("localhost", "127.0.0.1") or "\\" in location
+    parts = urlparse(location)
+    return bool(parts.netloc) and (parts.hostname not in ("localhost", "127.0.0.1")
+                                   or "@" in parts.netloc) or "\\" in location
+
+
+@pytest.mark.parametrize("target", EVIL)
+def test_unsafe_next_targets_are_refused(app, target):
+    """Decided on the parsed URL: scheme, host, port; no userinfo, "//", backslashes or
+    control characters, also percent-encoded."""
+    with app.test_request_context("/login/"):
+        assert not _safe_next(target), target
+
+
+@pytest.mark.parametrize("target", SAFE)
+def test_portal_next_targets_are_kept(app, target):
+    with app.test_request_context("/login/"):
+        assert _safe_next(target), target
 
 
 # --- headers and caching ---------------------------------------------------------------
@@ -111,13 +140,30 @@ def test_every_model_form_needs_csrf_token(app, college, login):
     assert refused and all(code == 400 for _, code in refused), refused
 
 
-def test_session_authenticated_apis_are_not_csrf_exempt(app):
+def test_session_authenticated_apis_check_csrf_on_cookie_requests(app):
     """FAB's BaseApi is csrf_exempt by default; with allow_browser_login a forged
-    cross-site request would ride on the session cookie (FAB issue 2466)."""
-    assert require_csrf_on_session_apis(app) == []
-    for view in app.appbuilder.baseviews:
-        if isinstance(view, BaseApi) and view.allow_browser_login:
-            assert view.csrf_exempt is False, view.__class__.__name__
+    cross-site request would ride on the session cookie (FAB issue 2466). Every such API is
+    checked by the portal's own hook, which tells cookie requests from Bearer ones."""
+    checked = app.extensions["journal_cookie_csrf_blueprints"]
+    apis = [view for view in app.appbuilder.baseviews
+            if isinstance(view, BaseApi) and view.allow_browser_login]
+    assert apis and {view.blueprint.name for view in apis} <= checked
+    assert {"JournalApi", "StudentRecordApi"} <= set(require_csrf_on_session_apis(app))
+
+
+def test_cookie_journal_write_without_csrf_token_refused(app, college, login):
+    journal = college.journal_a_op
+    client = login("admin")
+    with csrf_on(app):
+        for method, url in (("PUT", f"/api/v1/journals/{journal.id}/marks"),
+                            ("POST", f"/api/v1/journals/{journal.id}/lessons"),
+                            ("PUT", f"/api/v1/journals/{journal.id}/final-grades")):
+            r = client.open(url, method=method, json={"changes": []})
+            assert r.status_code == 400, (method, url, r.status_code)
+        # a garbage Bearer header does not let a cookie request skip the check
+        r = client.put(f"/api/v1/journals/{journal.id}/marks", json={"changes": []},
+                       headers={"Authorization": "Bearer x.y.z"})
+        assert r.status_code == 401
 
 
 def test_session_api_write_without_token_refused(app, college, login):

@@ -65,7 +65,7 @@ def test_pages_and_start_block(app, college, db, login, monkeypatch):
     entry(college.autumn, college.journal_a_op, 0, 2, "каб. 7")
     db.session.commit()
     home = login("teacher1").get("/").get_data(as_text=True)
-    assert "2 пара — ИС-24-1" in home and "каб. 7" in home
+    assert ">2 пара</span>" in home and college.journal_a_op.title in home and "каб. 7" in home
     director = login("director")
     page = director.get(f"/timetable/?group={college.group_a.id}&week=2025-10-13")
     assert page.status_code == 200 and "каб. 7" in page.get_data(as_text=True)
@@ -80,3 +80,15 @@ def test_curator_sees_only_own_groups_timetable(college, db, login):
     c1 = login("curator1")
     assert c1.get(f"/timetable/?group={college.group_a.id}").status_code == 200
     assert c1.get(f"/timetable/?group={college.group_b.id}").status_code == 403
+
+
+def test_week_page_offers_changes_only_to_those_who_may_make_them(college, login):
+    """A teacher reads the week; the change form and the XLSX upload (which would answer him
+    «Доступ запрещён») are shown to the administration only."""
+    url = f"/timetable/?group={college.group_a.id}"
+    page = login("teacher1").get(url)
+    teacher = page.get_data(as_text=True)
+    assert page.status_code == 200 and "timetable-week" in teacher
+    assert "/timetable/change" not in teacher and "/timetable/import" not in teacher
+    director = login("director").get(url).get_data(as_text=True)
+    assert "/timetable/change" in director and "/timetable/import" in director

@@ -1,7 +1,9 @@
 """Weekly report to parents (3.3, 5.2) through a real SMTP server on 127.0.0.1 (aiosmtpd):
 recipients, Russian subject and body with the week's marks; a refused address does not stop
 the others; sending twice sends nothing new."""
+import asyncio
 import socket
+import time
 from datetime import date
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -11,6 +13,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from app.models import Parent, StudentParent, WeeklyReportDelivery
+from app.services import mailer, weekly_reports
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.portal_helpers import fixed_today, seed_record  # noqa: F401
 
@@ -123,23 +126,141 @@ def test_command_refuses_bad_input(app, c, smtp):
     assert smtp.received == []
 
 
+def send_from_page(client, group_id, week="15.10.2025"):
+    """The curator presses «Отправить»: the answer comes at once, delivery runs after it."""
+    answer = client.post(f"/weekly/{group_id}/send", data={"week": week})
+    mailer.wait_for_deliveries()
+    return answer
+
+
+def states(db):
+    db.session.expire_all()
+    return {d.recipient_email: d.status for d in db.session.scalars(select(WeeklyReportDelivery))}
+
+
 def test_curator_page_print_and_send(c, smtp, login, db):
     client = login("curator1")
     url = f"/weekly/{c.group_a.id}?week=15.10.2025"
     page = client.get(url).get_data(as_text=True)
     assert "Смирнов Артём Игоревич" in page and "5, 4" in page and "болезнь" in page
     assert "Неудовлетворительные оценки" in page  # Попов's «2»
+    # the summary table comes first: per student marks, average, absences by reason
+    assert page.index('id="weekly-summary"') < page.index("Прочитать главу 3")
+    assert "не отправляется: обучающийся совершеннолетний" in page  # parent2's child is adult
     printable = client.get(f"/weekly/{c.group_a.id}/print?week=15.10.2025")
     assert printable.status_code == 200 and "@media print" in printable.get_data(as_text=True)
     assert client.get(f"/weekly/{c.group_a.id}?week=xx").status_code == 400
-    answer = client.post(f"/weekly/{c.group_a.id}/send", data={"week": "15.10.2025"},
-                         follow_redirects=True)
-    text = answer.get_data(as_text=True)
-    assert "Отправлено: 2" in text and BAD in text
+    answer = send_from_page(client, c.group_a.id)
+    assert answer.status_code == 302
+    assert states(db) == {"parent1@mail.test": "sent", "v@mail.test": "sent", BAD: "failed"}
+    text = client.get(url).get_data(as_text=True)
+    assert text.count('id="mailing-message"') == 1 and "Не доставлено писем: 1" in text
+    assert BAD in text and "550" in text and "Повторить" in text
     assert {r[0][0] for r in smtp.received} == {"parent1@mail.test", "v@mail.test"}
-    client.post(f"/weekly/{c.group_a.id}/send", data={"week": "15.10.2025"})
+    send_from_page(client, c.group_a.id)  # again: the delivered ones are not sent twice
     assert len(smtp.received) == 2
     assert "отправлено" in client.get(url).get_data(as_text=True)
+
+
+def test_summary_counts_marks_and_absences(c, db):
+    rows = {r["student"].id: r["summary"]
+            for r in weekly_reports.build(c.group_a, date(2025, 10, 13))}
+    smirnov = rows[c.student1.id]
+    assert smirnov["marks"] == 4  # 5, 4, 3 and «зач»: the credit mark is counted, not averaged
+    assert smirnov["average"] == 4.0
+    assert smirnov["absences"] == 1 and smirnov["excused"] == 1 and smirnov["unexcused"] == 0
+    popov = rows[c.students[2].id]
+    assert popov["failing"] == 1 and popov["unexcused"] == 1
+
+
+def test_no_mail_server_one_message_then_retry(c, app, login, db):
+    """Mail server absent (closed port): the page answers at once, the e-mails end «failed»
+    with one message; «Повторить» delivers once the server is up."""
+    port = _free_port()  # nothing listens here: connection refused
+    saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS",
+                                            "MAIL_USERNAME")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
+                      MAIL_USERNAME="")
+    controller = None
+    try:
+        client = login("curator1")
+        url = f"/weekly/{c.group_a.id}?week=15.10.2025"
+        assert send_from_page(client, c.group_a.id).status_code == 302
+        assert set(states(db).values()) == {"failed"} and len(states(db)) == 3
+        page = client.get(url).get_data(as_text=True)
+        assert page.count("alert-danger") == 1 and "Не доставлено писем: 3" in page
+        assert "Errno" not in page and "соединение отклонено" in page
+        handler = Recorder()
+        handler.refuse = set()
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller.start()
+        failed = db.session.scalars(select(WeeklyReportDelivery).where(
+            WeeklyReportDelivery.recipient_email == "v@mail.test")).one()
+        assert client.post(f"/weekly/delivery/{failed.id}/retry").status_code == 302
+        mailer.wait_for_deliveries()
+        assert states(db)["v@mail.test"] == "sent"
+        assert [r[0] for r in handler.received] == [["v@mail.test"]]
+        # a sent e-mail cannot be «retried»; the other curator may not touch this group's mail
+        assert client.post(f"/weekly/delivery/{failed.id}/retry").status_code == 400
+        other = db.session.scalars(select(WeeklyReportDelivery).where(
+            WeeklyReportDelivery.recipient_email == BAD)).one()
+        assert login("curator2").post(f"/weekly/delivery/{other.id}/retry").status_code == 403
+        # the cron command takes the rest of the queue
+        client.post(f"/weekly/delivery/{other.id}/retry")
+        mailer.wait_for_deliveries()
+        assert states(db)[BAD] == "sent"
+        result = app.test_cli_runner().invoke(args=["journal", "deliver-mail"])
+        assert result.exit_code == 0 and "Отправлено писем: 0" in result.output
+        assert len(handler.received) == 2
+    finally:
+        if controller is not None:
+            controller.stop()
+        app.config.update(saved)
+
+
+class SlowServer(Recorder):
+    """Answers each message after a pause, like a busy mail server."""
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(1.5)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_sending_does_not_hold_the_page(c, app, login, db):
+    handler = SlowServer()
+    handler.refuse = set()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS",
+                                            "MAIL_USERNAME")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False,
+                      MAIL_USERNAME="")
+    try:
+        client = login("curator1")
+        started = time.monotonic()
+        answer = client.post(f"/weekly/{c.group_a.id}/send", data={"week": "15.10.2025"})
+        took = time.monotonic() - started
+        assert answer.status_code == 302 and took < 1.5  # three e-mails would take 4.5 s
+        page = client.get(f"/weekly/{c.group_a.id}?week=15.10.2025").get_data(as_text=True)
+        assert "ожидает отправки" in page
+        mailer.wait_for_deliveries()
+        assert set(states(db).values()) == {"sent"} and len(handler.received) == 3
+    finally:
+        mailer.wait_for_deliveries()
+        controller.stop()
+        app.config.update(saved)
+
+
+def test_queue_claims_each_email_once(c, smtp, db):
+    """Two deliverers on the same queue: every e-mail goes out once (the claim is one UPDATE)."""
+    smtp.refuse = set()
+    queued = weekly_reports.queue(c.group_a, date(2025, 10, 13))
+    db.session.commit()
+    assert {d.status for d in queued["queued"]} == {"waiting"}
+    first = weekly_reports.deliver()
+    second = weekly_reports.deliver()
+    assert len(first["sent"]) == 3 and second == {"sent": [], "failed": []}
+    assert len(smtp.received) == 3
 
 
 def test_weekly_reports_rights(c, smtp, login):
@@ -155,7 +276,6 @@ def test_weekly_reports_rights(c, smtp, login):
 def test_remarks_count_absences_without_a_good_reason(c, db):
     """3.3: an absence with no reason or an unexcused one is a remark; illness is not."""
     from app.models import JournalCell
-    from app.services import weekly_reports
     week = weekly_reports.build(c.group_a, date(2025, 10, 13))
     by_student = {r["student"].id: r for r in week}
     assert not any("без уважительной" in m for m in by_student[c.student1.id]["remarks"])

@@ -1,9 +1,10 @@
 """JSON API of the journal grid (SPEC §2): the same row scopes and rules as the pages."""
 from flask import current_app, request
-from flask_appbuilder.api import BaseApi, expose
+from flask_appbuilder.api import expose
 from flask_appbuilder.security.decorators import permission_name, protect
 from sqlalchemy import select
 
+from . import DocumentedApi
 from ..extensions import db
 from ..models import Journal
 from ..services import audit, clock
@@ -20,7 +21,7 @@ def _user():
     return current_app.appbuilder.sm.current_user
 
 
-class JournalApi(BaseApi):
+class JournalApi(DocumentedApi):
     resource_name = "journals"
     allow_browser_login = True
     csrf_exempt = False
@@ -161,21 +162,52 @@ class JournalApi(BaseApi):
         ---
         put:
           summary: Изменить занятие
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    lesson_date: {type: string, format: date}
+                    pair_number: {type: integer}
+                    topic_id: {type: integer}
+                    topic: {type: string}
+                    lesson_type: {type: string}
+                    hours: {type: integer}
+                    homework: {type: string}
+                    homework_kind: {type: string}
+                    reason: {type: string, description: основание изменения после закрытия периода}
           responses:
             200:
               description: Занятие изменено
+            409:
+              description: На эту дату и пару занятие уже есть
+            422:
+              description: Дата в будущем, тема не из рабочей программы или нет основания
         delete:
           summary: Удалить занятие
+          requestBody:
+            required: false
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    reason: {type: string, description: основание удаления}
           responses:
             200:
               description: Занятие удалено
+            422:
+              description: Нужна причина удаления
         """
         try:
             user = _user()
             journal = journal_for_read(user, pk)
             lesson = lesson_of(journal, lesson_id)
-            if request.method == "DELETE":
-                delete_lesson(user, journal, lesson)
+            if request.method == "DELETE":  # 1.6: the same rule as the page; a reason as JSON
+                body = request.get_json(silent=True)
+                delete_lesson(user, journal, lesson, clock.today(),
+                              body.get("reason") if isinstance(body, dict) else None)
                 db.session.commit()
                 return self.response(200, message="Занятие удалено.")
             update_lesson(user, journal, lesson, self._body(), clock.today())
@@ -228,7 +260,7 @@ class JournalApi(BaseApi):
         """
         return self._write(
             pk, lambda user, journal: save_cells(user, journal, self._body().get("changes"),
-                                                 clock.today()),
+                                                 clock.today(), self._body().get("reason")),
             lambda cells: {"cells": cells})
 
     @expose("/<int:pk>/final-grades", methods=["PUT"])
@@ -239,7 +271,22 @@ class JournalApi(BaseApi):
         ---
         put:
           summary: Итоговая оценка
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [student_id, period_id]
+                  properties:
+                    student_id: {type: integer}
+                    period_id: {type: integer}
+                    kind: {type: string}
+                    value: {type: string}
+                    version: {type: integer, description: версия оценки; 0 — новая}
+                    reason: {type: string, description: основание изменения после срока}
           responses:
+            400:
+              $ref: '#/components/responses/400'
             200:
               description: Оценка сохранена
             403:

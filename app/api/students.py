@@ -1,14 +1,15 @@
 """`GET /api/v1/students/<id>/record` (2.2, 3.6): the student's record as JSON, for the
 student, their parents (while allowed, 5.2), their curator, their teachers (their disciplines
 only) and the administration; 403 for everyone else. The same service as the page."""
-from flask_appbuilder.api import BaseApi, expose
+from flask import current_app
+from flask_appbuilder.api import expose
 from flask_appbuilder.security.decorators import permission_name, protect
-from flask_login import current_user
 
+from . import DocumentedApi
 from ..services import record as records
 
 
-class StudentRecordApi(BaseApi):
+class StudentRecordApi(DocumentedApi):
     resource_name = "students"
     allow_browser_login = True
     csrf_exempt = False
@@ -31,7 +32,8 @@ class StudentRecordApi(BaseApi):
             404: {description: "Обучающийся не найден"}
         """
         try:
-            data = records.student_record(current_user, student_id)
+            data = records.student_record(current_app.appbuilder.sm.current_user,
+                                          student_id)
         except records.RecordError as exc:
             return self.response(exc.status, message=str(exc))
         return self.response(200, result=data)

@@ -15,5 +15,7 @@ from .journal import (  # noqa: F401
 from .timetable import TimetableChange, TimetableEntry  # noqa: F401
 from .messaging import IssueReport, Message, WeeklyReportDelivery  # noqa: F401
 from .control import BlockRequest, ControlCheck, Memo  # noqa: F401
+from .conduct import BehaviourNote  # noqa: F401
 from .audit import AuditHead, AuditLog  # noqa: F401
 from .archive import ArchiveRecord, BackupRecord, DestructionAct  # noqa: F401
+from .security import AccountSession, LoginAttempt  # noqa: F401

@@ -33,6 +33,9 @@ class ArchiveRecord(Model):
     created_at = created_at_column()
     created_by_id = user_fk()
     destroyed = Column(Boolean, nullable=False, default=False)
+    # A draft made before the year's last period is closed: re-run freely, replaced by the
+    # final archive, and it does not make the year read-only (7.3).
+    is_draft = Column(Boolean, nullable=False, default=False)
     group = relationship("StudentGroup")
     academic_year = relationship("AcademicYear")
     __table_args__ = (UniqueConstraint("group_id", "academic_year_id"),)

@@ -1,8 +1,10 @@
 """Shared model helpers: the FAB declarative base, naming convention, timestamps."""
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, ForeignKey, Integer
+
+from ..services import clock
 
 # Deterministic constraint names: migrations stay identical on SQLite and PostgreSQL.
 Model.metadata.naming_convention = {
@@ -15,7 +17,8 @@ Model.metadata.naming_convention = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """Stored times are UTC; the college clock may be fixed in tests (services/clock.py)."""
+    return clock.now()
 
 
 def user_fk(nullable: bool = True, **kwargs) -> Column:

@@ -2,7 +2,8 @@
 from datetime import date
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, String, Text, UniqueConstraint,
+    Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import relationship
 
@@ -41,6 +42,11 @@ class Period(Model):
     final_grade_deadline = Column(Date)
     deadline_order_number = Column(String(32))
     deadline_order_date = Column(Date)
+    # Closed by the deputy's order after the deadline: its records are read-only (4.7, 7.3).
+    closed_at = Column(DateTime(timezone=True))
+    closed_by_id = user_fk()
+    close_order_number = Column(String(32))
+    close_order_date = Column(Date)
     academic_year = relationship("AcademicYear", back_populates="periods")
     __table_args__ = (
         UniqueConstraint("academic_year_id", "number"),

@@ -1,6 +1,7 @@
 """Journal control (3.4, 3.5, 7.2) and account blocking requests (5.2)."""
 from sqlalchemy import (
     Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import relationship
 
@@ -24,6 +25,7 @@ class Memo(Model):
     curator = relationship("User", foreign_keys=[curator_id])
     __table_args__ = (
         CheckConstraint("status IN ('sent', 'received', 'acted')", name="status"),
+        UniqueConstraint("group_id", "week_start"),  # 3.4: one memo per group and week
     )
 
 

@@ -1,6 +1,7 @@
 """Curricula, work programs and teaching load (4.2, 4.6)."""
 from sqlalchemy import (
-    CheckConstraint, Column, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint,
+    Boolean, CheckConstraint, Column, ForeignKey, Integer, Numeric, String, Text,
+    UniqueConstraint, false,
 )
 from sqlalchemy.orm import relationship
 
@@ -88,6 +89,8 @@ class WorkProgramTopic(Model):
     title = Column(String(500), nullable=False)
     hours = Column(Integer, nullable=False, default=2)
     lesson_type = Column(String(16), nullable=False, default="theory")
+    # 4.8: the program expects homework after this topic (the weekly check looks for it)
+    homework_expected = Column(Boolean, nullable=False, default=False, server_default=false())
     work_program = relationship("WorkProgram", back_populates="topics")
     __table_args__ = (
         UniqueConstraint("work_program_id", "position"),

@@ -1,9 +1,9 @@
 """The journal itself: lessons, cells (marks and absences), final grades and their history."""
 from sqlalchemy import (
     Boolean, Index, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Text,
-    UniqueConstraint,
+    UniqueConstraint, event, text,
 )
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import Session, relationship, with_loader_criteria
 
 from .base import Model, created_at_column, user_fk, utcnow
 
@@ -66,6 +66,8 @@ class Lesson(Model):
     subgroup_id = Column(Integer, ForeignKey("subgroup.id"))
     topic_id = Column(Integer, ForeignKey("work_program_topic.id"))
     topic = Column(String(500))
+    # 4.6: a topic outside the work program is accepted with its reason, and marked in checks
+    off_program_reason = Column(String(500))
     lesson_type = Column(String(16), nullable=False, default="theory")
     hours = Column(Integer, nullable=False, default=2)
     homework = Column(Text)
@@ -78,11 +80,18 @@ class Lesson(Model):
     created_by_id = user_fk()
     created_at = created_at_column()
     updated_at = Column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # 1.6: a deleted lesson is kept (its cells' history points at it) and hidden everywhere.
+    deleted_at = Column(DateTime(timezone=True))
+    deleted_by_id = user_fk()
+    delete_reason = Column(Text)
     journal = relationship("Journal", back_populates="lessons")
     work_program_topic = relationship("WorkProgramTopic")
     teacher = relationship("User", foreign_keys=[teacher_id])
     __table_args__ = (
-        UniqueConstraint("journal_id", "lesson_date", "pair_number"),
+        # One live lesson per journal, day and pair; deleted ones do not block a new entry.
+        Index("uq_lesson_live_slot", "journal_id", "lesson_date", "pair_number", unique=True,
+              sqlite_where=text("deleted_at IS NULL"),
+              postgresql_where=text("deleted_at IS NULL")),
         CheckConstraint("pair_number BETWEEN 1 AND 8", name="pair_number"),
         CheckConstraint("hours BETWEEN 1 AND 8", name="hours"),
         CheckConstraint(
@@ -93,7 +102,19 @@ class Lesson(Model):
 
     @property
     def is_complete(self) -> bool:
-        return bool(self.topic_id or (self.topic or "").strip())
+        """4.6: the topic is one of the work program's, or a topic outside it with its reason."""
+        return bool(self.topic_id or ((self.topic or "").strip()
+                                      and (self.off_program_reason or "").strip()))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _hide_deleted_lessons(state):
+    """1.6: deleted lessons stay in the database for their history but are left out of every
+    grid, report and count; `execution_options(include_deleted_lessons=True)` reads them."""
+    if (state.is_select and not state.is_column_load and not state.is_relationship_load
+            and not state.execution_options.get("include_deleted_lessons", False)):
+        state.statement = state.statement.options(with_loader_criteria(
+            Lesson, lambda cls: cls.deleted_at.is_(None), include_aliases=True))
 
 
 class JournalCell(Model):
@@ -146,8 +167,15 @@ class CellChange(Model):
     changed_by_id = user_fk()
     changed_at = created_at_column()
     is_correction = Column(Boolean, nullable=False, default=False)  # made after the lesson day
+    # The deputy's reason for a correction in a closed period (4.7, 7.3).
+    correction_reason = Column(Text)
     changed_by = relationship("User", foreign_keys=[changed_by_id])
-    __table_args__ = (Index("ix_cell_change_cell", "lesson_id", "student_id"),)
+    __table_args__ = (
+        Index("ix_cell_change_cell", "lesson_id", "student_id"),
+        # the council's report (6.2) counts the few corrections of a semester's lessons
+        Index("ix_cell_change_correction", "lesson_id", postgresql_where=text("is_correction"),
+              sqlite_where=text("is_correction")),
+    )
 
 
 class FinalGrade(Model):

@@ -56,8 +56,10 @@ class WeeklyReportDelivery(Model):
     student_id = Column(Integer, ForeignKey("student.id"), nullable=False)
     week_start = Column(Date, nullable=False)
     recipient_email = Column(String(255), nullable=False)
-    status = Column(String(16), nullable=False)  # sent | failed
+    # waiting (queued) | sending (claimed by a deliverer) | sent | failed
+    status = Column(String(16), nullable=False)
     error = Column(Text)
     sent_at = created_at_column()
+    attempted_at = Column(DateTime(timezone=True))  # a stale «sending» is claimed again
     student = relationship("Student")
     __table_args__ = (UniqueConstraint("student_id", "week_start", "recipient_email"),)

@@ -4,7 +4,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from .base import Model
+from .base import Model, user_fk
 
 
 class TimetableEntry(Model):
@@ -36,8 +36,11 @@ class TimetableChange(Model):
     journal_id = Column(Integer, ForeignKey("journal.id"))  # NULL with cancelled = True
     cancelled = Column(Boolean, nullable=False, default=False)
     room = Column(String(32))
+    # 4.4, 5.3: the teacher who gives this pair instead of the journal's; they record it
+    substitute_teacher_id = user_fk()
     group = relationship("StudentGroup")
     journal = relationship("Journal")
+    substitute = relationship("User", foreign_keys=[substitute_teacher_id])
     __table_args__ = (
         UniqueConstraint("group_id", "change_date", "pair_number", "journal_id"),
         CheckConstraint("pair_number BETWEEN 1 AND 8", name="pair_number"),

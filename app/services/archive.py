@@ -11,7 +11,7 @@ import json
 import re
 import shutil
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 from flask import current_app, render_template
@@ -25,9 +25,10 @@ from ..models import (
     AcademicYear, ArchiveRecord, DestructionAct, FinalGrade, Journal, JournalCell, Lesson,
     Student, StudentGroup, SubgroupMember,
 )
-from . import audit
+from . import audit, clock
 from .clock import add_years, today
 from .reports import no_formulas
+from .text_hygiene import printable_row
 
 RETENTION_YEARS = 3  # 7.4
 FILES = ("journals.xlsx", "journals.html", "journals.json")
@@ -35,6 +36,11 @@ FILES = ("journals.xlsx", "journals.html", "journals.json")
 
 class ArchiveError(Exception):
     """An archive operation refused; the message is Russian."""
+
+
+def _append(sheet, values) -> None:
+    """A row as stored, less what a spreadsheet cannot hold (an old \\x01 never breaks it)."""
+    sheet.append(printable_row(values))
 
 
 def retention_date(graduation: date) -> date:
@@ -166,19 +172,20 @@ def to_xlsx(data: dict) -> bytes:
             title = title[:28] + f"~{number}"
         used.add(title)
         sheet = book.create_sheet(title)
-        sheet.append([f"{data['group']} · {journal['discipline']}"
-                      + (f" · {journal['subgroup']}" if journal["subgroup"] else "")])
-        sheet.append([f"Преподаватель: {journal['teacher']}; учебный год {data['academic_year']}"])
+        _append(sheet, [f"{data['group']} · {journal['discipline']}"
+                        + (f" · {journal['subgroup']}" if journal["subgroup"] else "")])
+        _append(sheet, [f"Преподаватель: {journal['teacher']}; "
+                        f"учебный год {data['academic_year']}"])
         header, rows = _grid(journal)
-        sheet.append(header)
+        _append(sheet, header)
         for row in rows:
-            sheet.append(row)
-        sheet.append([])
-        sheet.append(["Дата", "Пара", "Часы", "Тема", "Домашнее задание", "Провёл"])
+            _append(sheet, row)
+        _append(sheet, [])
+        _append(sheet, ["Дата", "Пара", "Часы", "Тема", "Домашнее задание", "Провёл"])
         for lesson in journal["lessons"]:
-            sheet.append([f"{date.fromisoformat(lesson['date']):%d.%m.%Y}", lesson["pair"],
-                          lesson["hours"], lesson["topic"], lesson["homework"],
-                          lesson["teacher"]])
+            _append(sheet, [f"{date.fromisoformat(lesson['date']):%d.%m.%Y}", lesson["pair"],
+                            lesson["hours"], lesson["topic"], lesson["homework"],
+                            lesson["teacher"]])
         sheet.column_dimensions[get_column_letter(1)].width = 36
     if not data["journals"]:
         book.create_sheet("Журналы")
@@ -199,38 +206,61 @@ def to_json(data: dict) -> bytes:
 
 
 # --- archiving ----------------------------------------------------------------------------
-def archive_group(group: StudentGroup, year: AcademicYear, user=None) -> ArchiveRecord:
+def archive_group(group: StudentGroup, year: AcademicYear, user=None, draft: bool = False,
+                  record: ArchiveRecord | None = None) -> ArchiveRecord:
+    """Write one group's archive; a draft goes to its own folder and is marked as such, and
+    `record` (a draft of the group) is replaced by the new files (7.3)."""
     data = collect(group, year)
-    folder = Path(current_app.config["ARCHIVE_DIR"]) / year.name.replace("/", "-") / \
-        _safe(group.name)
+    folder = Path(current_app.config["ARCHIVE_DIR"]) / (
+        year.name.replace("/", "-") + ("-draft" if draft else "")) / _safe(group.name)
     folder.mkdir(parents=True, exist_ok=True)
     files = {}
     for name, render in zip(FILES, (to_xlsx, to_html, to_json)):
         content = render(data)
         (folder / name).write_bytes(content)
         files[name] = _sha(content)
-    manifest = json.dumps({"group": group.name, "academic_year": year.name,
-                           "algorithm": "SHA-256", "files": files},
-                          ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    head = {"group": group.name, "academic_year": year.name, "algorithm": "SHA-256",
+            "files": files}
+    if draft:
+        head["draft"] = "Черновик: последний период учебного года ещё не закрыт."
+    manifest = json.dumps(head, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
     (folder / "manifest.json").write_bytes(manifest)
-    record = ArchiveRecord(group_id=group.id, academic_year_id=year.id, directory=str(folder),
-                           manifest=json.dumps(files, sort_keys=True),
-                           manifest_sha256=_sha(manifest),
-                           retention_until=retention_date(group.graduation_date),
-                           created_by_id=getattr(user, "id", None))
-    db.session.add(record)
+    if record is None:
+        record = ArchiveRecord(group_id=group.id, academic_year_id=year.id)
+        db.session.add(record)
+    elif Path(record.directory) != folder:
+        shutil.rmtree(record.directory, ignore_errors=True)  # the draft's files go
+    record.directory, record.manifest = str(folder), json.dumps(files, sort_keys=True)
+    record.manifest_sha256, record.is_draft = _sha(manifest), draft
+    record.retention_until = retention_date(group.graduation_date)
+    record.created_by_id, record.created_at = getattr(user, "id", None), clock.now()
     db.session.flush()
     audit.record("archive_create", "archive", record.id, user=user,
-                 details={"group": group.name, "year": year.name, "files": files})
+                 details={"group": group.name, "year": year.name, "files": files,
+                          "draft": draft})
     return record
 
 
-def archive_year(year_name: str, user=None) -> tuple[list[ArchiveRecord], list[str]]:
-    """Archive every group with journals in the year. A group already archived for that year
-    is refused (its archive is never rewritten). Returns (made, refusal messages)."""
+def last_period_closed(year: AcademicYear) -> bool:
+    """7.3: the year ends for the archive when its last period is closed by order."""
+    last = max(year.periods, key=lambda p: p.number, default=None)
+    return last is not None and last.closed_at is not None
+
+
+def archive_year(year_name: str, user=None,
+                 draft: bool = False) -> tuple[list[ArchiveRecord], list[str]]:
+    """Archive every group with journals in the year (7.3), once its last period is closed.
+
+    Before that only a draft is made, marked as such: it may be re-run, it does not make the
+    year read-only, and the final archive replaces it. A group's final archive is never
+    rewritten: a second run is refused for it. Returns (made, refusal messages)."""
     year = db.session.scalar(select(AcademicYear).where(AcademicYear.name == year_name.strip()))
     if year is None:
         raise ArchiveError(f"Учебный год «{year_name}» не найден (пример: 2025/2026).")
+    if not draft and not last_period_closed(year):
+        raise ArchiveError(f"Архивация за {year.name} учебный год выполняется после закрытия "
+                           "его последнего периода приказом; до этого можно сделать только "
+                           "черновик архива.")
     groups = db.session.scalars(
         select(StudentGroup).where(StudentGroup.id.in_(
             select(Journal.group_id).where(Journal.academic_year_id == year.id)))
@@ -241,12 +271,13 @@ def archive_year(year_name: str, user=None) -> tuple[list[ArchiveRecord], list[s
         select(ArchiveRecord).where(ArchiveRecord.academic_year_id == year.id))}
     made, refused = [], []
     for group in groups:
-        if group.id in existing:
+        record = existing.get(group.id)
+        if record is not None and not record.is_draft:
             refused.append(f"Группа {group.name}: архив за {year.name} уже создан "
-                           f"{existing[group.id].created_at:%d.%m.%Y} — повторное "
+                           f"{record.created_at:%d.%m.%Y} — повторное "
                            "архивирование отклонено, архив не изменён.")
             continue
-        made.append(archive_group(group, year, user))
+        made.append(archive_group(group, year, user, draft=draft, record=record))
     if not made:
         db.session.rollback()
         raise ArchiveError(" ".join(refused))
@@ -307,7 +338,7 @@ def destroy(archive_id: int, user, confirmed: bool, note: str = "") -> Destructi
         _sha((Path(record.directory) / "manifest.json").read_bytes())
         if (Path(record.directory) / "manifest.json").is_file() else "файл отсутствовал")}
     act = DestructionAct(archive_id=record.id, destroyed_by_id=user.id,
-                         destroyed_at=datetime.now(timezone.utc),
+                         destroyed_at=clock.now(),
                          group_name=record.group.name, year_name=record.academic_year.name,
                          files=json.dumps(files, ensure_ascii=False, sort_keys=True),
                          note=(note or "").strip() or None)

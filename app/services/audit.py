@@ -1,53 +1,41 @@
-"""Append-only audit log with a hash chain (4.1; 152-FZ art. 19).
+"""Append-only audit log with a keyed hash chain (4.1; 152-FZ art. 19).
 
-Every entry stores the hash of the previous one and the chain's head (audit_head: last id,
-last hash, number of entries) is updated in the same transaction, so `flask journal
-audit-verify` names the first entry that was changed, inserted or deleted behind the portal's
-back — the last entries included. On PostgreSQL `flask journal init` also installs a trigger
-that refuses UPDATE and DELETE on audit_log (install_guard).
+Every entry stores the previous entry's hash; its own hash is an HMAC-SHA256 under a key kept
+outside the database (AUDIT_KEY, or instance/audit_key), so an entry edited in the database
+cannot be re-hashed to match. The chain's head (audit_head: last id, last hash, number of
+entries) is updated in the same transaction; `flask journal audit-verify` names the first
+entry that was changed, inserted or deleted behind the portal's back and prints the head, to
+be compared with a copy kept elsewhere (each backup records it too). On PostgreSQL `flask
+journal init` also installs a trigger that refuses UPDATE and DELETE on audit_log.
+
+record() only queues an entry on the session; the entries are sealed into the chain when the
+transaction commits (seal), so the chain's lock is held for a few milliseconds at commit, not
+for the whole request, and requests that only read never wait for one another.
 """
 import hashlib
+import hmac
 import json
-from datetime import datetime, timezone
+from datetime import timezone
 
-from flask import has_request_context, request
-from sqlalchemy import event, inspect, select, text
+from flask import current_app, has_request_context, request
+from sqlalchemy import event, insert, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import AuditHead, AuditLog
+from . import clock, labels
 
 GENESIS = "0" * 64
+PENDING = "audit_pending"  # session.info key: entries recorded, not yet sealed
+ADVISORY_LOCK = 727001  # PostgreSQL: only while the head row is first created
 
-# One name per kind of action, used by every domain (SPEC 4.1); labels for IT's screen.
-ACTIONS = {
-    "login": "вход",
-    "login_failed": "неудачный вход",
-    "login_locked": "вход при блокировке",
-    "logout": "выход",
-    "password_change": "смена пароля",
-    "password_reset": "сброс пароля",
-    "account_block": "блокировка учётной записи",
-    "account_unblock": "разблокировка учётной записи",
-    "role_change": "изменение ролей",
-    "credentials_issue": "выдача учётных данных",
-    "journal_view": "просмотр журнала",
-    "record_view": "просмотр карточки студента",
-    "export": "выгрузка",
-    "lesson_create": "создание занятия",
-    "lesson_update": "изменение занятия",
-    "lesson_delete": "удаление занятия",
-    "cell_change": "изменение отметки",
-    "final_grade_change": "изменение итоговой оценки",
-    "message_send": "отправка сообщения",
-    "backup_create": "резервная копия",
-    "backup_restore": "восстановление из копии",
-    "archive_create": "архивирование",
-    "archive_destroy": "уничтожение архива",
-}
+# One name per kind of action, used by every domain (SPEC 4.1); labels in services/labels.py.
+ACTIONS = labels.ACTIONS
+_COLUMNS = ("id", "created_at", "user_id", "username", "action", "object_type", "object_id",
+            "ip_address", "user_agent", "details", "prev_hash", "entry_hash")
 
 
-def _canonical(entry: AuditLog) -> str:
+def _canonical(entry) -> str:
     created = entry.created_at
     if created.tzinfo is None:
         created = created.replace(tzinfo=timezone.utc)
@@ -59,22 +47,18 @@ def _canonical(entry: AuditLog) -> str:
     )
 
 
-def entry_hash(entry: AuditLog) -> str:
+def _key() -> bytes:
+    return current_app.config["AUDIT_KEY"].encode()
+
+
+def entry_hash(entry, key: bytes | None = None) -> str:
+    """4.1: HMAC-SHA256 of the entry's canonical form under the key kept outside the database."""
+    return hmac.new(key or _key(), _canonical(entry).encode(), hashlib.sha256).hexdigest()
+
+
+def legacy_hash(entry) -> str:
+    """Plain SHA-256, as entries were hashed before the chain was keyed (verify_chain)."""
     return hashlib.sha256(_canonical(entry).encode()).hexdigest()
-
-
-def _lock_chain(session) -> None:
-    """Serialise writers so the chain never forks (PostgreSQL; SQLite locks the file)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    # The lock lasts until the transaction ends: take it once per transaction, not per entry.
-    if hasattr(session, "registry"):  # a scoped_session: work on the current Session
-        session = session()
-    transaction = session.get_transaction()
-    if transaction is not None and session.info.get("audit_lock") is transaction:
-        return
-    session.execute(text("SELECT pg_advisory_xact_lock(727001)"))
-    session.info["audit_lock"] = session.get_transaction()
 
 
 def _current_user():
@@ -82,33 +66,30 @@ def _current_user():
         from flask_login import current_user
         if current_user and current_user.is_authenticated:
             return current_user
-    except Exception:  # outside a request: CLI, scheduler
+        from flask_jwt_extended import get_current_user
+        return get_current_user()  # an API client's account, authenticated by its token
+    except Exception:  # outside a request: CLI, scheduler; a request without a token
         return None
-    return None
+
+
+def _plain_session(session):
+    """A scoped_session stands for its current Session: entries queue on that one."""
+    return session() if hasattr(session, "registry") else session
 
 
 def record(action: str, object_type: str | None = None, object_id=None, details=None,
            user=None, username: str | None = None, session=None) -> AuditLog:
-    """Add an audit entry to the current transaction (committed with the caller's work)."""
-    session = session if session is not None else db.session
+    """Add an audit entry to the current transaction (committed with the caller's work).
+
+    The entry gets its number and hash when the transaction commits (seal)."""
+    session = _plain_session(session if session is not None else db.session)
     user = user if user is not None else _current_user()
     ip = agent = None
     if has_request_context():
         ip = request.remote_addr
         agent = (request.user_agent.string or "")[:512]
-    _lock_chain(session)
-    with session.no_autoflush:
-        head = session.get(AuditHead, 1) or next(
-            (o for o in session.new if isinstance(o, AuditHead)), None)
-        last = None if head else session.execute(
-            select(AuditLog.id, AuditLog.entry_hash).order_by(AuditLog.id.desc()).limit(1)
-        ).first()
-    if head is not None:
-        last_id, last_hash = head.last_id, head.last_hash
-    else:  # first entry (or a head lost in the database: verify_chain reports that)
-        last_id, last_hash = (last.id, last.entry_hash) if last else (0, GENESIS)
     entry = AuditLog(
-        created_at=datetime.now(timezone.utc),
+        created_at=clock.now(),
         user_id=getattr(user, "id", None),
         # CR/LF encoded so a crafted username cannot forge log lines
         username=(username or getattr(user, "username", None) or "")
@@ -120,33 +101,103 @@ def record(action: str, object_type: str | None = None, object_id=None, details=
         user_agent=agent,
         details=None if details is None else json.dumps(details, ensure_ascii=False,
                                                         default=str, sort_keys=True),
-        prev_hash=last_hash,
     )
-    entry.id = last_id + 1
-    entry.entry_hash = entry_hash(entry)
-    session.add(entry)
-    if head is None:
-        head = AuditHead(id=1, last_id=0, last_hash=GENESIS, entries=0)
-        session.add(head)
-    head.last_id, head.last_hash = entry.id, entry.entry_hash
-    head.entries = entry.id
+    if not session.in_transaction():
+        session.begin()  # so a rollback before any query forgets the entry too
+    session.info.setdefault(PENDING, []).append(entry)
     return entry
 
 
+def _lock_head(session):
+    """Take the chain's lock and read its head: (last id, last hash, entries) or None.
+
+    PostgreSQL: the head row FOR UPDATE (until commit, a few milliseconds away). SQLite: a
+    write to the head row first, so the file's write lock is held before the head is read."""
+    head = AuditHead.__table__
+    columns = select(head.c.last_id, head.c.last_hash, head.c.entries).where(head.c.id == 1)
+    if session.get_bind().dialect.name == "postgresql":
+        row = session.execute(columns.with_for_update()).first()
+        if row is None:  # the very first entry: two first writers must not both create it
+            session.execute(text(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})"))
+            row = session.execute(columns.with_for_update()).first()
+        return row
+    return session.execute(update(head).where(head.c.id == 1).values(entries=head.c.entries)
+                           .returning(head.c.last_id, head.c.last_hash, head.c.entries)).first()
+
+
+def seal(session) -> None:
+    """Number, link and hash the queued entries, insert them and move the head (4.1)."""
+    entries = session.info.pop(PENDING, None)
+    if not entries:
+        return
+    head = _lock_head(session)
+    if head is None:  # first entry (or a head lost in the database: verify_chain reports it)
+        last = session.execute(select(AuditLog.id, AuditLog.entry_hash)
+                               .order_by(AuditLog.id.desc()).limit(1)).first()
+        last_id, last_hash = (last.id, last.entry_hash) if last else (0, GENESIS)
+    else:
+        last_id, last_hash = head.last_id, head.last_hash
+    key = _key()
+    for entry in entries:
+        last_id += 1
+        entry.id, entry.prev_hash = last_id, last_hash
+        entry.entry_hash = last_hash = entry_hash(entry, key)
+    # INSERT … RETURNING with a list: one multi-row statement, compiled once and cached
+    session.execute(insert(AuditLog.__table__).returning(AuditLog.id),
+                    [{c: getattr(e, c) for c in _COLUMNS} for e in entries])
+    values = {"last_id": last_id, "last_hash": last_hash, "entries": last_id}
+    if head is None:
+        session.execute(insert(AuditHead.__table__).values(id=1, **values))
+    else:
+        session.execute(update(AuditHead.__table__).where(AuditHead.id == 1).values(**values))
+
+
+@event.listens_for(Session, "before_commit")
+def _seal_at_commit(session) -> None:
+    """The caller's own changes are flushed first, so the chain's lock is taken last."""
+    if session.in_nested_transaction():
+        return
+    session.flush()  # may queue entries of its own (account changes, see below)
+    seal(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_unsealed(session, transaction) -> None:
+    """Entries of a transaction that was rolled back are not recorded."""
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
+
+
+def head() -> tuple[int, str]:
+    """The chain's head (last id, last hash), to compare with a copy kept elsewhere."""
+    row = db.session.get(AuditHead, 1)
+    return (row.last_id, row.last_hash) if row else (0, GENESIS)
+
+
 def verify_chain() -> tuple[bool, AuditLog | None, str]:
-    """Walk the chain in id order; return (ok, first bad entry, reason)."""
-    prev_hash, prev_id = GENESIS, 0
+    """Walk the chain in id order; return (ok, first bad entry, reason).
+
+    Entries from before the chain was keyed (plain SHA-256) are accepted only before the
+    first keyed entry, which seals them: its HMAC covers the last of them. Once an entry is
+    keyed, every later one must be, and so must the last one."""
+    prev_hash, prev_id, keyed = GENESIS, 0, False
+    key = _key()
     for entry in db.session.scalars(select(AuditLog).order_by(AuditLog.id)).yield_per(1000):
         if entry.id != prev_id + 1:
             return False, entry, f"перед записью №{entry.id} удалены записи"
         if entry.prev_hash != prev_hash:
             return False, entry, f"запись №{entry.id}: нарушена связь с предыдущей записью"
-        if entry_hash(entry) != entry.entry_hash:
+        if hmac.compare_digest(entry_hash(entry, key), entry.entry_hash):
+            keyed = True
+        elif keyed or legacy_hash(entry) != entry.entry_hash:
             return False, entry, f"запись №{entry.id} изменена"
         prev_hash, prev_id = entry.entry_hash, entry.id
-    head = db.session.get(AuditHead, 1)
-    head_id, head_hash = (head.last_id, head.last_hash) if head else (0, GENESIS)
-    if head is None and prev_id:
+    if prev_id and not keyed:
+        return False, None, ("ни одна запись не подписана ключом журнала аудита: "
+                             "журнал пересчитан без ключа или ключ заменён")
+    row = db.session.get(AuditHead, 1)
+    head_id, head_hash = (row.last_id, row.last_hash) if row else (0, GENESIS)
+    if row is None and prev_id:
         return False, None, "удалена запись о последней записи журнала (audit_head)"
     if head_id > prev_id:
         first = prev_id + 1

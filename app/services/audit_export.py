@@ -1,13 +1,12 @@
 """Audit log export (4.1): CSV and XLSX of a filtered list of entries."""
 import csv
 import io
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from openpyxl import Workbook
 
-from . import audit
+from . import clock, labels
 from .reports import no_formulas
+from .text_hygiene import printable
 
 COLUMNS = [("id", "№"), ("created_at", "Когда"), ("username", "Пользователь"),
            ("user_id", "Код пользователя"), ("action", "Действие"), ("object_type", "Объект"),
@@ -16,24 +15,32 @@ COLUMNS = [("id", "№"), ("created_at", "Когда"), ("username", "Польз
 
 
 def local_time(value) -> str:
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Moscow"))
-    return value.astimezone(zone).strftime("%d.%m.%Y %H:%M:%S")
+    """The college's wall time of an entry, to the second (COLLEGE_TIMEZONE)."""
+    return clock.format_moment(value, seconds=True)
 
 
 def _row(entry) -> list:
+    """One entry as the reader sees it on the screen: Russian action, object and details."""
     values = []
     for key, _label in COLUMNS:
         value = getattr(entry, key)
         if key == "created_at":
-            value = local_time(value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC")))
+            value = local_time(value)
         elif key == "action":
-            value = f"{value} ({audit.ACTIONS.get(value, value)})"
+            value = labels.action(value)
+        elif key == "object_type":
+            value = labels.object_type(value)
+        elif key == "details":
+            value = labels.details_text(value, entry.action)
         values.append("" if value is None else value)
     return values
 
 
 def _safe_cell(value):
-    """Cells starting with = + - @ are written as text (CSV/formula injection)."""
+    """Cells starting with = + - @ are written as text (CSV/formula injection); control
+    characters an entry may hold (a login attempt's username) are dropped, so an append-only
+    entry never breaks the export."""
+    value = printable(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value

@@ -25,6 +25,8 @@ from ..models import BackupRecord
 from . import audit
 
 LATEST_MARK_SQL = "SELECT max(updated_at) FROM journal_cell"
+# 4.1: the audit chain's head as the copy holds it, to compare with `flask journal audit-verify`
+AUDIT_HEAD_SQL = "SELECT last_id, last_hash FROM audit_head WHERE id = 1"
 
 
 class BackupError(Exception):
@@ -41,8 +43,18 @@ def sha256_file(path: Path) -> str:
 
 
 def backup_dir() -> Path:
+    """The copies hold every person's data (152-FZ): the directory is the portal's alone."""
     path = Path(current_app.config["BACKUP_DIR"])
     path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def _private_file(path: Path) -> Path:
+    """Create `path` empty and readable by the portal's account only (0600), before any data
+    is written into it."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    path.chmod(0o600)
     return path
 
 
@@ -82,7 +94,13 @@ def _counts_sqlite(conn) -> dict:
     counts = {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
               for name in names}
     latest = conn.execute(LATEST_MARK_SQL).fetchone()[0] if "journal_cell" in names else None
-    return {"tables": counts, "latest_mark": None if latest is None else str(latest)}
+    head = conn.execute(AUDIT_HEAD_SQL).fetchone() if "audit_head" in names else None
+    return {"tables": counts, "latest_mark": None if latest is None else str(latest),
+            "audit_head": _head(head)}
+
+
+def _head(row) -> dict | None:
+    return None if row is None else {"last_id": row[0], "last_hash": row[1]}
 
 
 def _counts_sqla(conn) -> dict:
@@ -90,7 +108,9 @@ def _counts_sqla(conn) -> dict:
     counts = {name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar()
               for name in names}
     latest = conn.execute(text(LATEST_MARK_SQL)).scalar() if "journal_cell" in names else None
-    return {"tables": counts, "latest_mark": None if latest is None else latest.isoformat()}
+    head = conn.execute(text(AUDIT_HEAD_SQL)).first() if "audit_head" in names else None
+    return {"tables": counts, "latest_mark": None if latest is None else latest.isoformat(),
+            "audit_head": _head(head)}
 
 
 # --- making a copy ----------------------------------------------------------------------------
@@ -215,7 +235,8 @@ def verify(path: Path, engine: str, expected: dict) -> dict:
     return {"ok": not differences and latest_ok, "checked_at": started.isoformat(),
             "restore_seconds": round(seconds, 3), "tables": len(got["tables"]),
             "rows": sum(got["tables"].values()), "differences": differences,
-            "latest_mark": expected["latest_mark"], "latest_mark_restored": got["latest_mark"]}
+            "latest_mark": expected["latest_mark"], "latest_mark_restored": got["latest_mark"],
+            "audit_head": expected.get("audit_head")}
 
 
 # --- the commands -----------------------------------------------------------------------------
@@ -225,9 +246,11 @@ def make_backup(user=None) -> BackupRecord:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir() / f"journal-{stamp}.{'sqlite3' if engine == 'sqlite' else 'dump'}"
     db.session.remove()
+    _private_file(target)
     counts = _dump_sqlite(target) if engine == "sqlite" else _dump_postgresql(target)
     digest = sha256_file(target)
-    Path(f"{target}.sha256").write_text(f"{digest}  {target.name}\n")
+    # a convenience for copies kept off the server; the database's record is the authority
+    _private_file(Path(f"{target}.sha256")).write_text(f"{digest}  {target.name}\n")
     result = verify(target, engine, counts)
     record = BackupRecord(file_name=target.name, size_bytes=target.stat().st_size,
                           sha256=digest, engine=engine, verified=bool(result["ok"]),
@@ -262,16 +285,24 @@ def rotate() -> list[str]:
 
 
 def expected_checksum(path: Path) -> str | None:
-    """The SHA-256 written next to the file, or the one in the backup list."""
-    sidecar = Path(f"{path}.sha256")
-    if sidecar.exists():
-        return sidecar.read_text().split()[0]
+    """7.1: the SHA-256 recorded in the database's list of copies is the authority; a
+    `.sha256` file beside the copy never overrides it (anyone who can change the copy can
+    recompute that file). The side file is read only when the database keeps no list at all
+    (a new server, or the database itself being recovered). None: nothing to compare with."""
     try:
-        return db.session.scalar(select(BackupRecord.sha256)
-                                 .where(BackupRecord.file_name == path.name))
+        recorded = db.session.scalar(select(BackupRecord.sha256)
+                                     .where(BackupRecord.file_name == path.name))
+        if recorded is not None:
+            return recorded
+        if db.session.scalar(select(BackupRecord.id).limit(1)) is not None:
+            return None  # the list exists and does not know this file
     except Exception:  # the database itself may be the thing being recovered
         db.session.rollback()
-        return None
+    sidecar = Path(f"{path}.sha256")
+    if sidecar.is_file():
+        words = sidecar.read_text(errors="replace").split()
+        return words[0] if words else None
+    return None
 
 
 def check_backup(path: Path) -> str:
@@ -281,8 +312,8 @@ def check_backup(path: Path) -> str:
     engine = _engine_name()
     expected = expected_checksum(path)
     if expected is None:
-        raise BackupError(f"Для файла {path.name} нет контрольной суммы (файл {path.name}"
-                          ".sha256 или запись в списке копий): восстановление отклонено.")
+        raise BackupError(f"Файла {path.name} нет в списке резервных копий этой базы, "
+                          "контрольная сумма неизвестна: восстановление отклонено.")
     actual = sha256_file(path)
     if actual != expected:
         raise BackupError(f"Контрольная сумма файла {path.name} не совпадает (ожидалась "

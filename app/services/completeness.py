@@ -7,16 +7,19 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import AcademicYear, CellChange, Journal, JournalCell, Lesson, Student, StudentGroup
+from ..models.base import utcnow
 from ..models.journal import ABSENCE_REASON_LABELS
 from . import audit
 from .clock import today as clock_today
-from .journal import cell_text
+from .periods import ensure_open
+from .journal import DomainError as JournalRuleError, cell_text
 from .scopes import ALL_JOURNALS_ROLES, role_names
 from .timetable import timetabled_pairs, week_start
 
 REASONS = ABSENCE_REASON_LABELS  # the reasons a curator chooses from (the «Н» stays)
 PROBLEMS = {"missing": "пара по расписанию не записана", "late": "занятие внесено с опозданием",
-            "no_topic": "не указана тема занятия", "no_attendance": "не отмечена посещаемость"}
+            "no_topic": "не указана тема занятия", "no_attendance": "не отмечена посещаемость",
+            "no_homework": "нет домашнего задания, предусмотренного программой"}
 
 
 class DomainError(Exception):
@@ -71,7 +74,8 @@ def week_check(group: StudentGroup, day: date, now: date | None = None) -> dict:
     journals = _journals(group.id, start)
     lessons = db.session.scalars(select(Lesson).where(
         Lesson.journal_id.in_(list(journals)), Lesson.lesson_date >= start,
-        Lesson.lesson_date <= end).options(joinedload(Lesson.teacher)).order_by(
+        Lesson.lesson_date <= end).options(
+        joinedload(Lesson.teacher), joinedload(Lesson.work_program_topic)).order_by(
         Lesson.lesson_date, Lesson.pair_number)).all()
     issues = []
 
@@ -82,14 +86,13 @@ def week_check(group: StudentGroup, day: date, now: date | None = None) -> dict:
                                     if teacher else ""),
                            discipline=str(journal.discipline), lesson_id=lesson_id))
 
+    # 3.3: pair by pair — one recorded pair of a day does not stand for the day's other pairs
     recorded = {(le.journal_id, le.lesson_date, le.pair_number) for le in lessons}
-    recorded_days = {(le.journal_id, le.lesson_date) for le in lessons}
     for p in timetabled_pairs(group.id, start, end):
         journal = journals.get(p["journal_id"])
         if journal is None or p["date"] >= now:
             continue
-        key = (p["journal_id"], p["date"], p["pair_number"])
-        if key not in recorded and (p["journal_id"], p["date"]) not in recorded_days:
+        if (p["journal_id"], p["date"], p["pair_number"]) not in recorded:
             issue("missing", journal, p["date"], p["pair_number"], journal.teacher)
     for le in lessons:
         journal = journals[le.journal_id]
@@ -99,13 +102,23 @@ def week_check(group: StudentGroup, day: date, now: date | None = None) -> dict:
             issue("late", journal, le.lesson_date, le.pair_number, le.teacher, le.id)
         if not le.attendance_taken:
             issue("no_attendance", journal, le.lesson_date, le.pair_number, le.teacher, le.id)
+        topic = le.work_program_topic
+        if topic is not None and topic.homework_expected and not (le.homework or "").strip():
+            issue("no_homework", journal, le.lesson_date, le.pair_number, le.teacher, le.id)  # 4.8
     issues.sort(key=lambda i: (i["date"], i["pair_number"], i["discipline"], i["kind"]))
     summary = []
     for j in sorted(journals.values(), key=lambda j: j.title):
         own = [le for le in lessons if le.journal_id == j.id]
         summary.append(dict(journal=j, lessons=len(own),
                             issues=sum(1 for i in issues if i["journal_id"] == j.id)))
+    # 4.6: lessons outside the work program are accepted with their reason and marked here
+    off_program = [dict(journal=journals[le.journal_id], date=le.lesson_date,
+                        pair_number=le.pair_number, topic=le.topic,
+                        reason=le.off_program_reason, lesson_id=le.id,
+                        discipline=str(journals[le.journal_id].discipline))
+                   for le in lessons if le.topic_id is None and le.off_program_reason]
     return dict(group=group, start=start, end=end, issues=issues, journals=summary,
+                off_program=off_program,
                 counts={k: sum(1 for i in issues if i["kind"] == k) for k in PROBLEMS})
 
 
@@ -143,11 +156,14 @@ def correct_reason(user, cell_id: int, reason: str, now: date | None = None) -> 
         raise Forbidden("Это не ваша группа.")
     if not cell.absent:
         raise BadInput("У студента на этом занятии нет «Н»: причину указать нельзя.")
+    try:  # 4.7, 7.3: a closed period or an archived year is read-only
+        ensure_open(user, lesson.journal.academic_year_id, day=lesson.lesson_date)
+    except JournalRuleError as exc:
+        raise Forbidden(exc.message) from None
     if cell.absence_reason == reason:
         return cell
     old = _reason_text(cell)
     cell.absence_reason = reason
-    from ..models.base import utcnow
     cell.updated_by_id, cell.updated_at = user.id, utcnow()
     new = _reason_text(cell)
     now = now or clock_today()
@@ -159,3 +175,19 @@ def correct_reason(user, cell_id: int, reason: str, now: date | None = None) -> 
                           "student": cell.student_id, "old": old, "new": new}, user=user)
     db.session.flush()
     return cell
+
+
+def correct_reasons(user, reasons: dict[int, str], now: date | None = None) -> list[JournalCell]:
+    """The reasons of a whole week saved at once (5.2): every absence goes through
+    `correct_reason` (history and audit per cell); an empty choice leaves the cell as it is.
+    All or nothing — one refused row changes no row (the caller rolls back)."""
+    changed = []
+    for cell_id, reason in sorted(reasons.items()):
+        if not reason:
+            continue
+        cell = db.session.get(JournalCell, cell_id)
+        before = cell.absence_reason if cell is not None else None
+        cell = correct_reason(user, cell_id, reason, now)
+        if cell.absence_reason != before:
+            changed.append(cell)
+    return changed

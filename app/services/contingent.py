@@ -14,7 +14,7 @@ from ..models import BlockRequest, GroupMembership, Student, StudentStatusChange
 from ..models.base import utcnow
 from . import audit
 from .completeness import BadInput, Forbidden, NotFound
-from .scopes import curated_group_ids, role_names
+from .scopes import curated_group_ids, parent_child_denial, role_names
 
 KINDS = {"transfer": "перевод в другую организацию", "expulsion": "отчисление",
          "academic_leave": "академический отпуск", "restoration": "восстановление",
@@ -108,8 +108,9 @@ def requests_for(user, pending_only: bool = False) -> list[BlockRequest]:
     return db.session.scalars(query).all()
 
 
-def decide(actor, request_id: int, confirm: bool) -> BlockRequest:
-    """IT confirms (the account is blocked/unblocked) or rejects a pending request."""
+def pending_request(actor, request_id: int) -> BlockRequest:
+    """The pending request IT is about to decide (5.2); refused for anyone but IT, for an
+    unknown request and for one already decided."""
     if not role_names(actor) & IT_ROLES:
         raise Forbidden("Заявки на блокировку подтверждает отдел ИТ.")
     req = db.session.get(BlockRequest, request_id)
@@ -117,6 +118,27 @@ def decide(actor, request_id: int, confirm: bool) -> BlockRequest:
         raise NotFound("Заявка не найдена.")
     if req.status != "pending":
         raise BadInput("Заявка уже рассмотрена.")
+    return req
+
+
+def blocking_consequences(actor, request_id: int) -> dict:
+    """What confirming a request will do, said before IT confirms it (5.2): whose account,
+    and — for a student — what becomes of the parents' access. Blocking ends the account's
+    sessions and tokens at once (app/security.py loads only active accounts); the parents'
+    own accounts are not blocked, and a parent sees a child only while the child studies
+    (scopes.parent_child_condition), so an order of leaving has already closed that view."""
+    req = pending_request(actor, request_id)
+    student = req.student
+    parents = len(student.parent_links) if student is not None else 0
+    return {"block_request": req, "account": req.user, "student": student,
+            "group": student.group if student is not None else None,
+            "parents": parents,
+            "parent_denial": parent_child_denial(student) if student is not None else None}
+
+
+def decide(actor, request_id: int, confirm: bool) -> BlockRequest:
+    """IT confirms (the account is blocked/unblocked) or rejects a pending request."""
+    req = pending_request(actor, request_id)
     req.status = "confirmed" if confirm else "rejected"
     req.decided_by_id, req.decided_at = actor.id, utcnow()
     if confirm:

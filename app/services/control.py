@@ -14,6 +14,15 @@ from .completeness import BadInput, NotFound
 CHECK_INTERVAL_DAYS = 30  # 3.5: every journal is checked at least monthly
 
 
+def check_findings(findings: str) -> str:
+    """3.5: a control check records its result — an empty check is no check (write
+    «замечаний нет» when the journal is in order)."""
+    text = (findings or "").strip()
+    if not text:
+        raise BadInput("Запишите результат проверки: замечания или «замечаний нет».")
+    return text
+
+
 def add_check(inspector, journal_id: int, check_date: date | None, findings: str,
               fix_deadline: date | None, fixed: bool = False) -> ControlCheck:
     journal = db.session.get(Journal, journal_id)
@@ -24,6 +33,7 @@ def add_check(inspector, journal_id: int, check_date: date | None, findings: str
         raise BadInput("Дата проверки не может быть в будущем.")
     if fix_deadline is not None and fix_deadline < check_date:
         raise BadInput("Срок устранения не может быть раньше даты проверки.")
+    findings = check_findings(findings)
     check = ControlCheck(journal_id=journal.id, inspector_id=inspector.id,
                          check_date=check_date, findings=(findings or "").strip(),
                          fix_deadline=fix_deadline, fixed=bool(fixed))
@@ -41,6 +51,7 @@ def update_check(check_id: int, findings: str, fix_deadline: date | None,
         raise NotFound("Запись проверки не найдена.")
     if fix_deadline is not None and fix_deadline < check.check_date:
         raise BadInput("Срок устранения не может быть раньше даты проверки.")
+    findings = check_findings(findings)
     before = dict(findings=check.findings, fixed=check.fixed)
     check.findings, check.fix_deadline, check.fixed = (findings or "").strip(), fix_deadline, \
         bool(fixed)
@@ -58,7 +69,8 @@ def delete_check(check_id: int) -> None:
     db.session.delete(check)
 
 
-def checks(journal_id: int | None = None) -> list[ControlCheck]:
+def checks(journal_id: int | None = None, limit: int | None = None,
+           offset: int = 0) -> list[ControlCheck]:
     query = select(ControlCheck).options(
         joinedload(ControlCheck.journal).joinedload(Journal.group),
         joinedload(ControlCheck.journal).joinedload(Journal.discipline),
@@ -67,7 +79,13 @@ def checks(journal_id: int | None = None) -> list[ControlCheck]:
                                                      ControlCheck.id.desc())
     if journal_id:
         query = query.where(ControlCheck.journal_id == journal_id)
+    if limit is not None:
+        query = query.limit(limit).offset(max(offset, 0))
     return db.session.scalars(query).all()
+
+
+def checks_count() -> int:
+    return db.session.scalar(select(func.count(ControlCheck.id))) or 0
 
 
 def current_year(day: date | None = None) -> AcademicYear | None:
@@ -104,8 +122,11 @@ def set_deadline(period_id: int, deadline: date | None, order_number: str,
     order_number = (order_number or "").strip()
     if deadline is None or not order_number or order_date is None:
         raise BadInput("Укажите срок, номер и дату приказа.")
-    if deadline < period.start_date:
-        raise BadInput("Срок выставления итоговых оценок не может быть раньше начала семестра.")
+    if period.closed_at is not None:
+        raise BadInput(f"Период «{period.name}» закрыт приказом: срок уже не меняется.")
+    if deadline <= period.end_date:  # the period's end date is its last lesson day
+        raise BadInput("Срок выставления итоговых оценок должен быть позже последнего учебного "
+                       f"дня периода ({period.end_date:%d.%m.%Y}).")
     before = dict(deadline=str(period.final_grade_deadline), order=period.deadline_order_number)
     period.final_grade_deadline, period.deadline_order_number = deadline, order_number[:32]
     period.deadline_order_date = order_date
@@ -116,5 +137,6 @@ def set_deadline(period_id: int, deadline: date | None, order_number: str,
 
 
 def periods() -> list[Period]:
+    """The deputy's deadline form: periods as the calendar runs (the first semester first)."""
     return db.session.scalars(select(Period).options(joinedload(Period.academic_year)).order_by(
-        Period.start_date.desc())).all()
+        Period.start_date, Period.number)).all()

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
+from ..access import ROLES
 from ..extensions import db
 from ..models import AccountState, Parent, Student, StudentParent
 from . import audit
@@ -148,7 +149,13 @@ def issue_for_staff(actor, user_id: int) -> Slip:
         raise Forbidden("Отдел ИТ выдаёт учётные данные только сотрудникам.")
     password = _issue(actor, user, True, "staff")
     return Slip(f"{user.last_name} {user.first_name}", user.username, password,
-                ", ".join(sorted(names)))
+                role_labels(names))
+
+
+def role_labels(names) -> str:
+    """Roles as the slip prints them: in Russian, in the order of the role table."""
+    return ", ".join(label for code, label in ROLES.items() if code in names)
+
 
 
 def curator_people(actor, group_id: int) -> list[dict]:

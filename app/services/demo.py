@@ -8,7 +8,7 @@ Rows are written with bulk inserts; the password hash is computed once.
 """
 import random
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
 from flask_appbuilder.security.sqla.models import Role, User, assoc_user_role
@@ -32,6 +32,17 @@ class DemoError(Exception):
     """The demo college cannot be built; the message says why (in Russian)."""
 
 
+def holds_college() -> bool:
+    """Whether the database already holds a college: students, journals, reference data or any
+    account but the administrator's (the demo is built only on an empty database)."""
+    non_admin = select(User.id).where(~User.roles.any(Role.name == "Admin")).limit(1)
+    return any(db.session.scalar(q) is not None for q in (
+        select(Student.id).limit(1), select(Journal.id).limit(1), non_admin,
+        select(StudentGroup.id).limit(1), select(Specialty.id).limit(1),
+        select(AcademicYear.id).limit(1), select(Discipline.id).limit(1),
+    ))
+
+
 def _check(password: str) -> None:
     problems = password_problems(password)
     if problems:
@@ -40,13 +51,7 @@ def _check(password: str) -> None:
     present = {r for r in db.session.scalars(select(Role.name))}
     if not set(ROLES) <= present:
         raise DemoError("Роли не созданы: сначала выполните «flask journal init».")
-    non_admin = select(User.id).where(~User.roles.any(Role.name == "Admin")).limit(1)
-    busy = any(db.session.scalar(q) is not None for q in (
-        select(Student.id).limit(1), select(Journal.id).limit(1), non_admin,
-        select(StudentGroup.id).limit(1), select(Specialty.id).limit(1),
-        select(AcademicYear.id).limit(1), select(Discipline.id).limit(1),
-    ))
-    if busy:
+    if holds_college():
         raise DemoError("База данных не пуста (в ней уже есть студенты, журналы, справочники или "
                         "учётные записи кроме администратора). Демо-колледж строится только на "
                         "пустой базе; ничего не изменено.")
@@ -128,6 +133,15 @@ class DemoBuilder:
             db.session.add_all([year, autumn, spring])
             self.years[key] = year
             self.periods[(key, 1)], self.periods[(key, 2)] = autumn, spring
+        # 4.7, 7.3: a period whose deadline has passed is closed by the deputy's order
+        for period in self.periods.values():
+            if period.final_grade_deadline < self.today:
+                closed_on = period.final_grade_deadline + timedelta(days=1)
+                period.closed_at = datetime.combine(closed_on, datetime.min.time(),
+                                                    timezone.utc).replace(hour=9)
+                period.closed_by_id = self.users["deputy"]
+                period.close_order_number = f"{400 + period.number}-у"
+                period.close_order_date = closed_on
         db.session.flush()
         # The period whose lessons are recorded: the one running today, else the last one begun.
         begun = [p for p in self.periods.values() if p.start_date < self.today]

@@ -11,10 +11,10 @@ from sqlalchemy import insert
 
 from ..extensions import db
 from ..models import CellChange, FinalGrade, FinalGradeChange, JournalCell, Lesson, Mark
+from . import clock
 from . import demo_data as D
 from .demo_timetable import planned_pairs, school_days
 
-MSK = timezone(timedelta(hours=3))
 PAIR_END = {1: time(10, 0), 2: time(11, 40), 3: time(13, 30), 4: time(15, 10), 5: time(16, 50)}
 MARK_CHANCE = {"control": 0.85, "practical": 0.5, "laboratory": 0.5, "practice": 0.4,
                "theory": 0.3, "seminar": 0.45}
@@ -26,8 +26,9 @@ FORM_KINDS = {"grade": ["semester"], "exam": ["exam"], "diff_credit": ["diff_cre
               "credit": ["credit"]}
 
 
-def _at(day, clock: time) -> datetime:
-    return datetime.combine(day, clock, MSK).astimezone(timezone.utc)
+def _at(day, at: time) -> datetime:
+    """The college's wall time of `day` (COLLEGE_TIMEZONE), stored in UTC."""
+    return datetime.combine(day, at, clock.college_zone()).astimezone(timezone.utc)
 
 
 def _homework(rng, kind: str, code: str) -> tuple[str | None, str]:

@@ -1,27 +1,59 @@
-"""Final grades (4.7): per the curriculum's assessment form; locked for the teacher after the
-period's deadline; the Deputy may change them with a reason, and every change is logged."""
+"""Final grades (4.7): the kinds of each period come from that semester's assessment form in
+the curriculum; grades only for periods that have started; locked for the teacher after the
+period's deadline; the Deputy may change them with a reason, and every change is logged; a
+closed period or an archived year is read-only (services/periods.py)."""
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import FinalGrade, FinalGradeChange, Journal, Period
 from . import audit
 from .journal import (
-    OVERRIDE_ROLES, BadInput, Conflict, DomainError, Forbidden, NotFound, roster,
+    OVERRIDE_ROLES, BadInput, Conflict, DomainError, Forbidden, NotFound, enrolled_on, roster,
 )
-from .scopes import role_names
+from .journals import period_forms, plan_forms
+from .periods import ensure_open
+from .scopes import journal_filter, role_names
 
-def allowed_kinds(journal: Journal) -> list[str]:
-    """Semester grades always; the final assessment per the curriculum's form."""
-    form = journal.assessment_form
-    if form == "credit":
-        return ["credit"]
-    kinds = ["semester"]
-    if form in ("exam", "diff_credit"):
-        kinds.append(form)
+# The final kinds a semester's assessment form asks for: a semester grade wherever marks are
+# numeric, the intermediate attestation itself for an exam, a credit or a differentiated one.
+FORM_KINDS = {"grade": ["semester"], "exam": ["semester", "exam"],
+              "diff_credit": ["semester", "diff_credit"], "credit": ["credit"], "none": []}
+KIND_ORDER = ("semester", "credit", "diff_credit", "exam", "year")
+
+
+def kinds_by_period(journal: Journal, periods: list[Period] | None = None,
+                    plan: dict | None = None) -> dict[int, list]:
+    """4.7: period id → the final kinds due in it, per that semester's form in the curriculum.
+
+    A year grade is due in the year's last period when the plan has the discipline in every
+    semester of the year with a graded form (not only credits)."""
+    if periods is None:
+        periods = list(db.session.scalars(select(Period).where(
+            Period.academic_year_id == journal.academic_year_id).order_by(Period.number)))
+    forms = period_forms(journal, periods, plan)
+    kinds = {p.id: list(FORM_KINDS.get(forms[p.id], [])) for p in periods}
+    year_forms = [forms[p.id] for p in periods]
+    if len(periods) > 1 and all(f not in (None, "none") for f in year_forms) and \
+            any(f != "credit" for f in year_forms):
+        kinds[max(periods, key=lambda p: p.number).id].append("year")
     return kinds
+
+
+def allowed_kinds(journal: Journal, periods: list[Period] | None = None) -> list[str]:
+    """Every final kind due in some period of the journal's year (the grid's columns)."""
+    due = {k for kinds in kinds_by_period(journal, periods).values() for k in kinds}
+    return [k for k in KIND_ORDER if k in due]
+
+
+def has_credit(journal: Journal, kinds: dict | None = None) -> bool:
+    """4.5: a credit is the final form of the discipline in some period of the journal's year
+    (`kinds`: final kinds by period, when the caller has them)."""
+    kinds = kinds if kinds is not None else kinds_by_period(journal)
+    return journal.assessment_form == "credit" or any("credit" in k for k in kinds.values())
 
 
 def allowed_values(kind: str) -> tuple[str, ...]:
@@ -40,13 +72,17 @@ def set_final_grade(user, journal: Journal, data: dict, today: date) -> FinalGra
         raise BadInput("Не указаны студент и период.") from None
     kind, value = data.get("kind"), data.get("value")
     reason = (data.get("reason") or "").strip() if isinstance(data.get("reason"), str) else ""
-    if kind not in allowed_kinds(journal):
-        raise DomainError("Такой вид итоговой оценки не предусмотрен учебным планом.")
-    if value not in allowed_values(kind):
-        raise DomainError(f"Недопустимая итоговая оценка: {', '.join(allowed_values(kind))}.")
     period = db.session.get(Period, period_id)
     if period is None or period.academic_year_id != journal.academic_year_id:
         raise NotFound("Период не найден.")
+    if kind not in kinds_by_period(journal).get(period.id, []):
+        raise DomainError(f"Такой вид итоговой оценки не предусмотрен учебным планом "
+                          f"в периоде «{period.name}».")
+    if value not in allowed_values(kind):
+        raise DomainError(f"Недопустимая итоговая оценка: {', '.join(allowed_values(kind))}.")
+    if today < period.start_date:
+        raise DomainError(f"Период «{period.name}» начнётся {period.start_date:%d.%m.%Y}: "
+                          "итоговые оценки за него ещё не выставляются.")
     if student_id not in {s["id"] for s in roster(journal)}:
         raise DomainError("Студент не относится к этому журналу.")
     deputy = bool(role_names(user) & OVERRIDE_ROLES)
@@ -54,6 +90,7 @@ def set_final_grade(user, journal: Journal, data: dict, today: date) -> FinalGra
     locked = is_locked(period, today)
     if not teacher and not deputy:
         raise Forbidden("Итоговые оценки выставляет преподаватель журнала.")
+    ensure_open(user, journal.academic_year_id, period=period, reason=reason)
     if locked and not deputy:
         raise Forbidden("Срок выставления итоговых оценок истёк "
                         f"({period.final_grade_deadline:%d.%m.%Y}): изменить оценку может "
@@ -96,3 +133,50 @@ def set_final_grade(user, journal: Journal, data: dict, today: date) -> FinalGra
 def grade_dict(grade: FinalGrade) -> dict:
     return {"student_id": grade.student_id, "period_id": grade.period_id, "kind": grade.kind,
             "value": grade.value, "version": grade.version}
+
+
+def missing_final_grades(user, today: date, academic_year_id: int | None = None) -> list[dict]:
+    """4.7: per journal and period, the students without a final grade the curriculum requires.
+
+    Journals in the user's scope (the deputy: all; the curator: their groups; the teacher:
+    their journals); periods that have started. A student is required when in the journal's
+    roster on the period's last day. Each row: journal, period, kind, deadline, overdue (the
+    deadline has passed) and the students' names. Overdue rows come first."""
+    query = select(Journal).where(journal_filter(user)).options(
+        joinedload(Journal.group), joinedload(Journal.subgroup),
+        joinedload(Journal.discipline), joinedload(Journal.teacher),
+        joinedload(Journal.academic_year))
+    if academic_year_id is not None:
+        query = query.where(Journal.academic_year_id == academic_year_id)
+    journals = db.session.scalars(query).unique().all()
+    if not journals:
+        return []
+    year_ids = {j.academic_year_id for j in journals}
+    periods_of: dict[int, list[Period]] = {}
+    for period in db.session.scalars(select(Period).where(
+            Period.academic_year_id.in_(year_ids)).order_by(Period.number)):
+        periods_of.setdefault(period.academic_year_id, []).append(period)
+    graded = set(db.session.execute(select(
+        FinalGrade.journal_id, FinalGrade.student_id, FinalGrade.period_id, FinalGrade.kind)
+        .where(FinalGrade.journal_id.in_([j.id for j in journals]))).all())
+    plan = plan_forms()
+    rows = []
+    for journal in journals:
+        periods = [p for p in periods_of.get(journal.academic_year_id, [])
+                   if p.start_date <= today]
+        if not periods:
+            continue
+        due = kinds_by_period(journal, periods, plan)
+        students = roster(journal)
+        for period in periods:
+            present = [s for s in students if enrolled_on(s, period.end_date)]
+            for kind in due[period.id]:
+                names = [s["full_name"] for s in present
+                         if (journal.id, s["id"], period.id, kind) not in graded]
+                if names:
+                    rows.append(dict(
+                        journal=journal, period=period, kind=kind, students=names,
+                        deadline=period.final_grade_deadline,
+                        overdue=is_locked(period, today)))
+    return sorted(rows, key=lambda r: (not r["overdue"], r["period"].start_date,
+                                       r["journal"].title, KIND_ORDER.index(r["kind"])))

@@ -3,7 +3,6 @@
 All or nothing: every row is checked first; one bad row refuses the whole file with a list
 "Строка N: причина"; only a clean file is written, in one transaction.
 """
-import csv
 import io
 import re
 from datetime import date, datetime
@@ -20,6 +19,8 @@ from ..models import (
 )
 from . import audit
 from .clock import add_years, today
+from .import_reading import Formula, ReadRefused, csv_rows, xlsx_rows
+from .text_hygiene import control_character
 
 MAX_PROBLEMS = 200
 PARENT_FIELDS = (("last_name", "фамилия"), ("first_name", "имя"), ("middle_name", "отчество"),
@@ -51,6 +52,27 @@ KINDS = {"общеобразовательная": "general", "оуд": "general
          "оп": "op", "общепрофессиональная": "op", "мдк": "mdk", "уп": "up",
          "учебная практика": "up", "пп": "pp", "производственная практика": "pp", "пм": "pm",
          "профессиональный модуль": "pm"}
+# The column each imported value is stored in: its declared length holds on every database.
+STORED_IN = {
+    "students": dict({"group": StudentGroup.name, "last_name": Student.last_name,
+                      "first_name": Student.first_name, "middle_name": Student.middle_name,
+                      "record_book_number": Student.record_book_number,
+                      "email": Student.email},
+                     **{f"p{n}_{key}": (StudentParent.relation if key == "relation"
+                                        else getattr(Parent, key))
+                        for n in (1, 2) for key, _label in PARENT_FIELDS}),
+    "curricula": {"specialty": Specialty.code, "code": Discipline.code,
+                  "name": Discipline.name},
+    "load": {"year": AcademicYear.name, "group": StudentGroup.name, "code": Discipline.code,
+             "subgroup": Subgroup.name, "teacher": User.username},
+}
+
+
+def max_length(kind: str, key: str) -> int | None:
+    column = STORED_IN[kind].get(key)
+    return None if column is None else getattr(column.type, "length", None)
+
+
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[\d\s()\-]{6,20}$")
 
@@ -70,37 +92,35 @@ def _norm(text) -> str:
 
 
 # --- reading -----------------------------------------------------------------------------------
-def _cell(value):
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else (value if isinstance(value, date) else str(value).strip())
-
-
 def _read_rows(filename: str, data: bytes) -> list[list]:
     name = (filename or "").lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-            return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        except Exception:  # a damaged or disguised file: openpyxl raises many kinds
-            raise ImportRefused(["Файл не читается как таблица XLSX."]) from None
-    if name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "cp1251"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportRefused(["Кодировка CSV не распознана: сохраните файл в UTF-8."])
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") >= first.count(",") else ","
-        return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text),
-                                                               delimiter=delimiter)]
+    try:
+        if name.endswith(".xlsx"):
+            return xlsx_rows(data)
+        if name.endswith(".csv"):
+            return csv_rows(data)
+    except ReadRefused as exc:
+        raise ImportRefused([str(exc)]) from None
     raise ImportRefused(["Поддерживаются только файлы XLSX и CSV."])
+
+
+def _cell_problems(kind: str, number: int, row: dict) -> list[str]:
+    """Formulas, control characters and over-long text in one row (finding 6, 13)."""
+    labels, problems = dict(COLUMNS[kind]), []
+    for key, value in row.items():
+        label = labels[key]
+        if isinstance(value, Formula):
+            problems.append(f"Строка {number}: «{label}» — в ячейке формула, нужно значение")
+        elif isinstance(value, str):
+            code = control_character(value)
+            limit = max_length(kind, key)
+            if code is not None:
+                problems.append(f"Строка {number}: «{label}» содержит недопустимый "
+                                f"управляющий символ ({code})")
+            elif limit and len(value) > limit:
+                problems.append(f"Строка {number}: «{label}» длиннее {limit} символов "
+                                f"({len(value)})")
+    return problems
 
 
 def read_table(kind: str, filename: str, data: bytes) -> list[tuple[int, dict]]:
@@ -114,12 +134,15 @@ def read_table(kind: str, filename: str, data: bytes) -> list[tuple[int, dict]]:
                if key in REQUIRED[kind] and key not in header]
     if missing:
         raise ImportRefused([f"Строка 1: нет столбца «{label}»" for label in missing])
-    table = []
+    table, problems = [], []
     for number, row in enumerate(rows[1:], start=2):
         if not any(v not in ("", None) for v in row):
             continue
-        table.append((number, {key: row[i] if i < len(row) else ""
-                               for i, key in enumerate(header) if key}))
+        values = {key: row[i] if i < len(row) else "" for i, key in enumerate(header) if key}
+        problems += _cell_problems(kind, number, values)
+        table.append((number, values))
+    if problems:
+        raise ImportRefused(problems)
     if not table:
         raise ImportRefused(["В файле нет ни одной строки данных."])
     return table

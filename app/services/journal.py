@@ -135,7 +135,8 @@ def sibling_journal_ids(journal: Journal) -> list[int]:
 
 def grid_data(user, journal: Journal, today: date, both_subgroups: bool = False) -> dict:
     """Everything the grid shows, in a constant number of queries (no query per row)."""
-    from .final_grades import allowed_kinds, is_locked
+    from .final_grades import KIND_ORDER, is_locked, kinds_by_period
+    from .periods import closed_days
     from .marks import mark_values
     journal_ids = [journal.id]
     rows_journal = journal
@@ -178,6 +179,7 @@ def grid_data(user, journal: Journal, today: date, both_subgroups: bool = False)
         .order_by(Period.number)
     ).all()
     periods = list(dict.fromkeys(row[0] for row in period_rows))
+    kinds = kinds_by_period(journal, periods)  # 4.7: each semester's form in the curriculum
     finals = [{"student_id": sid, "period_id": period.id, "kind": kind, "value": value,
                "version": version} for period, sid, kind, value, version in period_rows
               if sid is not None]
@@ -195,8 +197,9 @@ def grid_data(user, journal: Journal, today: date, both_subgroups: bool = False)
             cell["marks"].append({"value": value, "kind": kind})
             values_by_student.setdefault(sid, []).append(value)
     lesson_list = []
+    closed = closed_days(periods)
     for row in lessons:
-        editable = row.journal_id == journal.id and (
+        editable = row.journal_id == journal.id and not closed(row.lesson_date) and (
             teacher or (row.is_substitution and row.teacher_id == uid))
         lesson_list.append({
             "id": row.id, "journal_id": row.journal_id, "date": row.lesson_date.isoformat(),
@@ -222,14 +225,16 @@ def grid_data(user, journal: Journal, today: date, both_subgroups: bool = False)
             "subgroup": journal.subgroup.name if journal.subgroup else None,
             "discipline": str(journal.discipline), "teacher_id": journal.teacher_id,
             "assessment_form": journal.assessment_form,
-            "mark_values": mark_values(journal), "can_write": teacher,
+            "mark_values": mark_values(journal, kinds), "can_write": teacher,
             "can_override": override, "both_subgroups": len(journal_ids) > 1,
             "has_subgroups": bool(journal.subgroup_id)},
         "students": student_list, "lessons": lesson_list, "cells": cell_list,
         "periods": [{"id": p.id, "name": p.name, "number": p.number,
                      "deadline": p.final_grade_deadline.isoformat()
                      if p.final_grade_deadline else None,
-                     "locked": is_locked(p, today)} for p in periods],
-        "final_kinds": allowed_kinds(journal),
+                     "locked": is_locked(p, today) or p.closed_at is not None,
+                     "closed": p.closed_at is not None, "kinds": kinds[p.id]}
+                    for p in periods],
+        "final_kinds": [k for k in KIND_ORDER if any(k in v for v in kinds.values())],
         "final_grades": finals,
     }

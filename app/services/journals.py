@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Curriculum, CurriculumItem, Journal, StudentGroup, TeachingLoad
+from ..models import Curriculum, CurriculumItem, Journal, Period, StudentGroup, TeachingLoad
 
 # The final assessment decides the journal's scale: a credit is зачёт/незачёт.
 FORM_PRIORITY = ("exam", "diff_credit", "credit", "grade", "none")
@@ -54,3 +54,41 @@ def generate_journals(academic_year_id: int | None = None) -> tuple[int, int]:
     db.session.flush()
     return created, updated
 
+
+
+def semester_number(period: Period, admission_year: int) -> int:
+    """The curriculum's semester (1..10 from admission) that a period of an academic year is."""
+    return 2 * (period.academic_year.start_date.year - admission_year) + period.number
+
+
+def plan_forms() -> dict[tuple[int, int, int], dict[int, str]]:
+    """(specialty, admission year, discipline) → {semester: form}, for many journals at once."""
+    plan: dict[tuple[int, int, int], dict[int, str]] = {}
+    for specialty, year, discipline, semester, form in db.session.execute(
+            select(Curriculum.specialty_id, Curriculum.admission_year,
+                   CurriculumItem.discipline_id, CurriculumItem.semester,
+                   CurriculumItem.assessment_form)
+            .join(Curriculum, Curriculum.id == CurriculumItem.curriculum_id)):
+        plan.setdefault((specialty, year, discipline), {})[semester] = form
+    return plan
+
+
+def curriculum_forms(journal: Journal) -> dict[int, str]:
+    """4.7: semester → the assessment form of the journal's discipline in the group's plan."""
+    group = journal.group
+    return dict(db.session.execute(
+        select(CurriculumItem.semester, CurriculumItem.assessment_form)
+        .join(Curriculum, Curriculum.id == CurriculumItem.curriculum_id)
+        .where(Curriculum.specialty_id == group.specialty_id,
+               Curriculum.admission_year == group.admission_year,
+               CurriculumItem.discipline_id == journal.discipline_id)).all())
+
+
+def period_forms(journal: Journal, periods: list[Period],
+                 plan: dict | None = None) -> dict[int, str | None]:
+    """Period id → that semester's assessment form (None when the plan has no such semester):
+    a credit in semester 3 and a differentiated credit in semester 4 stay two forms."""
+    group = journal.group
+    forms = curriculum_forms(journal) if plan is None else plan.get(
+        (group.specialty_id, group.admission_year, journal.discipline_id), {})
+    return {p.id: forms.get(semester_number(p, group.admission_year)) for p in periods}

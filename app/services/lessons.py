@@ -2,17 +2,24 @@
 program, substitutions, attendance."""
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..models import Journal, Lesson, StudentGroup, WorkProgram, WorkProgramTopic
+from ..models import (
+    CellChange, Journal, JournalCell, Lesson, Mark, StudentGroup, WorkProgram, WorkProgramTopic,
+)
 from ..models.curriculum import LESSON_TYPES
 from ..models.journal import HOMEWORK_KINDS
-from . import audit
+from . import audit, clock
 from .journal import (
     BadInput, Conflict, DomainError, Forbidden, NotFound, can_manage_lessons, can_write_lesson,
+    cell_text, is_journal_teacher,
 )
+from .periods import ensure_open
+from .scopes import role_names
+from .timetable import substitution_for, substitution_in
 
 
 
@@ -88,29 +95,54 @@ def _clean(journal: Journal, data: dict, today: date, current: Lesson | None) ->
     if data.get("attendance_taken") in (True, 1, "1", "on", "true"):
         values["attendance_taken"] = True
     if current is None or "topic_id" in data or "topic" in data:
-        topic_id = data.get("topic_id")
-        text = data.get("topic") or ""
-        if not isinstance(text, str) or len(text) > 500:
-            raise BadInput("Тема: не более 500 символов.")
-        if topic_id not in (None, "", 0, "0"):
-            topic_id = _int(topic_id, "Тема", 1, 2**31 - 1)
-            topic = next((t for t in topics_for(journal) if t.id == topic_id), None)
-            if topic is None:
-                raise DomainError("Тема не из рабочей программы этой дисциплины.")
-            values["topic_id"], values["topic"] = topic.id, topic.title
-        else:
-            values["topic_id"], values["topic"] = None, text.strip() or None
+        values.update(_topic(journal, data))
     return values
 
 
+def _topic(journal: Journal, data: dict) -> dict:
+    """4.6: the topic is one of the work program's; a topic outside the program is accepted only
+    with its reason, and is marked so in the checks. No topic at all leaves the lesson
+    incomplete (it shows in the curator's check)."""
+    topic_id = data.get("topic_id")
+    text = data.get("topic") or ""
+    reason = data.get("off_program_reason") or ""
+    if not isinstance(text, str) or len(text) > 500:
+        raise BadInput("Тема: не более 500 символов.")
+    if not isinstance(reason, str) or len(reason) > 500:
+        raise BadInput("Причина занятия вне рабочей программы: не более 500 символов.")
+    if topic_id not in (None, "", 0, "0"):
+        topic_id = _int(topic_id, "Тема", 1, 2**31 - 1)
+        topic = next((t for t in topics_for(journal) if t.id == topic_id), None)
+        if topic is None:
+            raise DomainError("Тема не из рабочей программы этой дисциплины.")
+        return {"topic_id": topic.id, "topic": topic.title, "off_program_reason": None}
+    text, reason = text.strip(), reason.strip()
+    if text and not reason:
+        raise BadInput("Выберите тему из рабочей программы. Занятие вне программы записывается "
+                       "только с причиной (например, замена темы по распоряжению).")
+    return {"topic_id": None, "topic": text or None,
+            "off_program_reason": reason if text else None}
+
+
 def create_lesson(user, journal: Journal, data: dict, today: date) -> Lesson:
-    """Record a lesson; a past date is stored as late (4.6); a substitute is named (4.4)."""
-    if not can_manage_lessons(user, journal):
+    """Record a lesson; a past date is stored as late (4.6); a substitute is named (4.4). The
+    substitute a timetable change names records that pair themselves — and only it."""
+    manager = can_manage_lessons(user, journal)
+    if not manager and not substitution_in(user, journal):
         raise Forbidden("Записывать занятия в этот журнал может только его преподаватель.")
     values = _clean(journal, data, today, None)
+    named = not manager and substitution_for(user, journal.id, values["lesson_date"],
+                                             values["pair_number"])
+    if not manager and not named:
+        raise Forbidden("Вы заменяете в этом журнале другую пару: записать можно только "
+                        "ту пару, которую называет изменение расписания.")
+    ensure_open(user, journal.academic_year_id, day=values["lesson_date"],
+                reason=data.get("reason"))  # 4.7, 7.3: a closed period is read-only
     teacher_id = journal.teacher_id
     substitute = data.get("substitute_teacher_id")
-    if substitute not in (None, "", 0, "0"):
+    if named:
+        teacher_id = user.id
+    elif substitute not in (None, "", 0, "0"):
         teacher_id = _int(substitute, "Заменяющий преподаватель", 1, 2**31 - 1)
         from ..extensions import appbuilder
         sub_user = appbuilder.sm.get_user_by_id(teacher_id)
@@ -143,12 +175,17 @@ def lesson_of(journal: Journal, lesson_id: int) -> Lesson:
 def update_lesson(user, journal: Journal, lesson: Lesson, data: dict, today: date) -> Lesson:
     if not can_write_lesson(user, journal, lesson):
         raise Forbidden("Изменять это занятие может преподаватель журнала или заменявший.")
+    # 4.7, 7.3: a lesson of a closed period is read-only, whatever is sent
+    ensure_open(user, journal.academic_year_id, day=lesson.lesson_date, reason=data.get("reason"))
     values = _clean(journal, data, today, lesson)
+    if values.get("lesson_date", lesson.lesson_date) != lesson.lesson_date:
+        ensure_open(user, journal.academic_year_id, day=values["lesson_date"],
+                    reason=data.get("reason"))
     old = {k: getattr(lesson, k) for k in values}
     for key, value in values.items():
         setattr(lesson, key, value)
     if "lesson_date" in values and lesson.lesson_date < today and lesson.created_at and \
-            lesson.created_at.date() > lesson.lesson_date:
+            clock.local_date(lesson.created_at) > lesson.lesson_date:
         lesson.is_late = True
     try:
         with db.session.begin_nested():
@@ -161,26 +198,83 @@ def update_lesson(user, journal: Journal, lesson: Lesson, data: dict, today: dat
     return lesson
 
 
-def delete_lesson(user, journal: Journal, lesson: Lesson) -> None:
-    """Delete a lesson with its cells; the audit entry keeps what the cells held (1.6)."""
-    from sqlalchemy import delete
-    from sqlalchemy.orm import selectinload
-    from ..models import CellChange, JournalCell, Mark
-    from .journal import cell_text, is_journal_teacher
-    if not is_journal_teacher(user, journal):
-        raise Forbidden("Удалить занятие может только преподаватель журнала.")
+def may_write_cells(user, journal: Journal) -> bool:
+    """4.4: marks are written by the journal's teacher and by a substitute in the lessons they
+    gave; everybody else reads the grid only."""
+    if is_journal_teacher(user, journal):
+        return True
+    return db.session.scalar(select(Lesson.id).where(
+        Lesson.journal_id == journal.id, Lesson.is_substitution.is_(True),
+        Lesson.teacher_id == getattr(user, "id", None)).limit(1)) is not None
+
+
+DELETE_REASON_ROLES = {"Deputy"}  # 1.6: after the lesson's day only the deputy deletes
+
+
+def lesson_contents(lesson: Lesson) -> dict:
+    """What deleting the lesson would take away: its filled cells, marks and absences (1.6)."""
     cells = db.session.scalars(select(JournalCell).where(JournalCell.lesson_id == lesson.id)
-                               .options(selectinload(JournalCell.marks))).all()
+                               .options(selectinload(JournalCell.marks),
+                                        joinedload(JournalCell.student))).all()
+    filled = [c for c in cells if c.absent or c.marks]
+    return {"cells": filled,
+            "marks": sum(len(c.marks) for c in filled),
+            "absences": sum(1 for c in filled if c.absent)}
+
+
+def deletion_rule(user, journal: Journal, lesson: Lesson, today: date,
+                  contents: dict | None = None) -> str:
+    """Who may delete this lesson (1.6, issue-13 clause 1.6): its journal's teacher an empty
+    lesson any day and a lesson holding marks or absences on the lesson's day only; after that
+    only the deputy, with a reason. Returns "teacher" or "deputy" (reason required); raises
+    Forbidden otherwise."""
+    contents = contents if contents is not None else lesson_contents(lesson)
+    empty = not contents["cells"]
+    if is_journal_teacher(user, journal) and (empty or lesson.lesson_date == today):
+        return "teacher"
+    if role_names(user) & DELETE_REASON_ROLES:
+        return "deputy"
+    if is_journal_teacher(user, journal):
+        raise Forbidden(
+            "Занятие с отметками и пропусками преподаватель может удалить только в день "
+            f"занятия ({lesson.lesson_date:%d.%m.%Y}); позже его удаляет заместитель директора "
+            "по учебной работе с указанием причины.")
+    raise Forbidden("Удалить занятие может только преподаватель журнала.")
+
+
+def delete_lesson(user, journal: Journal, lesson: Lesson, today: date,
+                  reason: str | None = None) -> dict:
+    """Delete a lesson (1.6): the lesson is hidden from the journal, its marks and absences are
+    removed from the grid, but the lesson row and every history row of its cells stay; the
+    clearing of each cell is added to that history and the audit entry keeps what the cells
+    held, who deleted the lesson and why."""
+    contents = lesson_contents(lesson)
+    who = deletion_rule(user, journal, lesson, today, contents)
+    ensure_open(user, journal.academic_year_id, day=lesson.lesson_date, reason=reason)
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if who == "deputy" and not reason:
+        raise BadInput("Укажите причину удаления занятия: она сохраняется в журнале аудита.")
+    if len(reason) > 1000:
+        raise BadInput("Причина удаления: не более 1000 символов.")
+    held = {str(c.student_id): cell_text(c.absent, c.marks) for c in contents["cells"]}
+    late = lesson.lesson_date < today
+    for cell in contents["cells"]:
+        db.session.add(CellChange(lesson_id=lesson.id, student_id=cell.student_id,
+                                  old_value=held[str(cell.student_id)], new_value="",
+                                  changed_by_id=user.id, is_correction=late))
     audit.record("lesson_delete", "lesson", lesson.id, details={
         "journal": journal.id, "date": lesson.lesson_date, "pair": lesson.pair_number,
-        "topic": lesson.topic,
-        "cells": {str(c.student_id): cell_text(c.absent, c.marks) for c in cells}})
+        "topic": lesson.topic, "cells": held, "marks": contents["marks"],
+        "absences": contents["absences"], "reason": reason or None, "by": who})
     cell_ids = select(JournalCell.id).where(JournalCell.lesson_id == lesson.id)
     db.session.execute(delete(Mark).where(Mark.cell_id.in_(cell_ids)))
-    for model in (JournalCell, CellChange):
-        db.session.execute(delete(model).where(model.lesson_id == lesson.id))
-    db.session.delete(lesson)
+    db.session.execute(delete(JournalCell).where(JournalCell.lesson_id == lesson.id))
+    lesson.deleted_at = clock.now()
+    lesson.deleted_by_id = user.id
+    lesson.delete_reason = reason or None
     db.session.flush()
+    db.session.expire_all()  # the session holds no deleted cells or a "live" deleted lesson
+    return {"marks": contents["marks"], "absences": contents["absences"]}
 
 
 def lesson_dict(lesson: Lesson) -> dict:

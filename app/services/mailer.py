@@ -1,13 +1,22 @@
-"""Outgoing e-mail through the college's SMTP server (MAIL_* settings in config.py)."""
+"""Outgoing e-mail through the college's SMTP server (MAIL_* settings in config.py), and the
+background run that delivers queued e-mails after a page has answered."""
 import smtplib
+import socket
+import threading
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import current_app
 
+from ..extensions import db
+
 
 class MailError(Exception):
     """A message was not accepted; the text says why (shown per recipient)."""
+
+
+class MailServerDown(MailError):
+    """The server did not answer at all: the next messages of the same run would not go either."""
 
 
 def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None:
@@ -24,7 +33,7 @@ def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None
         message.add_alternative(html, subtype="html")
     try:
         with smtplib.SMTP(cfg.get("MAIL_SERVER", "localhost"), int(cfg.get("MAIL_PORT", 25)),
-                          timeout=int(cfg.get("MAIL_TIMEOUT", 30))) as smtp:
+                          timeout=int(cfg.get("MAIL_TIMEOUT", 10))) as smtp:
             if cfg.get("MAIL_USE_TLS"):
                 smtp.starttls()
             if cfg.get("MAIL_USERNAME"):
@@ -35,9 +44,54 @@ def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None
         raise MailError(f"адрес отклонён сервером: {code} {_text(answer)}") from None
     except smtplib.SMTPResponseException as exc:
         raise MailError(f"сервер отказал: {exc.smtp_code} {_text(exc.smtp_error)}") from None
-    except (smtplib.SMTPException, OSError) as exc:
+    except (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise MailServerDown(_unreachable(exc)) from None
+    except smtplib.SMTPException as exc:
         raise MailError(f"почтовый сервер недоступен: {exc}") from None
+
+
+def _unreachable(exc: Exception) -> str:
+    """Why the server could not be reached, in words a curator reads (no «[Errno 111]»)."""
+    if isinstance(exc, ConnectionRefusedError):
+        return "почтовый сервер недоступен: соединение отклонено"
+    if isinstance(exc, TimeoutError):
+        return "почтовый сервер не ответил вовремя"
+    if isinstance(exc, socket.gaierror):
+        return "почтовый сервер не найден: проверьте MAIL_SERVER"
+    return "почтовый сервер недоступен: соединение прервано"
 
 
 def _text(answer) -> str:
     return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
+
+
+_running: list[threading.Thread] = []
+_lock = threading.Lock()
+
+
+def after_response(app, job, *args) -> threading.Thread:
+    """Run `job(*args)` in its own thread with an application context, so the page that queued
+    the e-mails answers at once. Not a daemon: a worker that is stopped gracefully finishes
+    the run; rows a killed worker left behind are taken by `flask journal deliver-mail`."""
+    def run():
+        with app.app_context():
+            try:
+                job(*args)
+            except Exception:  # noqa: BLE001 - the queue keeps the rows; log and let cron retry
+                app.logger.exception("background e-mail delivery failed")
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=run, name="journal-mail", daemon=False)
+    with _lock:
+        _running[:] = [t for t in _running if t.is_alive()] + [thread]
+    thread.start()
+    return thread
+
+
+def wait_for_deliveries(timeout: float = 30.0) -> None:
+    """Wait for the background deliveries started by this process (commands and tests)."""
+    with _lock:
+        threads = list(_running)
+    for thread in threads:
+        thread.join(timeout)

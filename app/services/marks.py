@@ -2,26 +2,30 @@
 history, concurrent edits detected through JournalCell.version."""
 from datetime import date
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import bindparam, delete, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import CellChange, Journal, JournalCell, Lesson, Mark
+from ..models.base import utcnow
 from ..models.journal import WORK_KINDS
 from . import audit
+from .final_grades import has_credit
 from .journal import (
     BadInput, Conflict, DomainError, Forbidden, can_write_lesson, cell_text, enrolled_on, roster,
 )
+from .periods import ensure_open
 
 MAX_BATCH = 500
 MAX_MARKS_PER_CELL = 4
 
 
-def mark_values(journal: Journal) -> list[str]:
-    """4.5: a credit discipline is marked зачёт/незачёт, the others 2–5."""
-    return ["зач", "незач"] if journal.assessment_form == "credit" else ["2", "3", "4", "5"]
+def mark_values(journal: Journal, kinds: dict | None = None) -> list[str]:
+    """4.5: current marks are 2–5 in every discipline; where a final form is a credit,
+    зачёт/незачёт may be used as current marks too (`kinds`: final kinds by period)."""
+    marks = ["2", "3", "4", "5"]
+    return marks + ["зач", "незач"] if has_credit(journal, kinds) else marks
 
 
 def _parse_change(raw, allowed: list[str]) -> dict:
@@ -62,8 +66,9 @@ def _row_id(raw, key):
     return value
 
 
-def save_cells(user, journal: Journal, changes, today: date) -> list[dict]:
-    """Apply a batch of cell changes, all or nothing (4.5).
+def save_cells(user, journal: Journal, changes, today: date, reason=None) -> list[dict]:
+    """Apply a batch of cell changes, all or nothing (4.5); in a closed period only the
+    deputy's correction with a reason (4.7, 7.3).
 
     Each change names the cell version the writer saw; if the cell changed since, nothing is
     written and Conflict carries the current values of the conflicting cells.
@@ -80,39 +85,42 @@ def save_cells(user, journal: Journal, changes, today: date) -> list[dict]:
     lessons = {l.id: l for l in db.session.scalars(select(Lesson).where(
         Lesson.id.in_({c["lesson_id"] for c in parsed})))}
     students = {s["id"]: s for s in roster(journal)}
+    corrections = {}  # lesson id → the deputy's reason in a closed period, else None
     for change in parsed:
         lesson = lessons.get(change["lesson_id"])
         if lesson is None or lesson.journal_id != journal.id:
             raise BadInput("Занятие не из этого журнала.")
-        if not can_write_lesson(user, journal, lesson):
+        if lesson.id not in corrections:
+            corrections[lesson.id] = ensure_open(user, journal.academic_year_id,
+                                                 day=lesson.lesson_date, reason=reason)
+        change["reason"] = corrections[lesson.id]
+        if not (change["reason"] or can_write_lesson(user, journal, lesson)):
             raise Forbidden("Нет права писать в это занятие.")
         student = students.get(change["student_id"])
         if student is None or not enrolled_on(student, lesson.lesson_date):
             raise DomainError("Студент не числился в группе на дату занятия.")
-    cells = {(c.lesson_id, c.student_id): c for c in db.session.scalars(
-        select(JournalCell).where(tuple_(JournalCell.lesson_id, JournalCell.student_id)
-                                  .in_(list(keys)))
-        .options(selectinload(JournalCell.marks)))}
-    seen_version = {(c["lesson_id"], c["student_id"]): c["version"] for c in parsed}
-    conflicts = [cell_dict(cells[k]) if k in cells else _empty(k)
-                 for k, version in seen_version.items()
-                 if (cells[k].version if k in cells else 0) != version]
+    cells = _load_cells(keys)
+    conflicts = [_public(cells[k]) if k in cells else _empty(k)
+                 for k, version in ((_key(c), c["version"]) for c in parsed)
+                 if (cells[k]["version"] if k in cells else 0) != version]
     if conflicts:
         raise Conflict("Ячейку уже изменил другой пользователь: показано текущее значение.",
                        payload={"conflicts": conflicts})
-    saved = []
     try:
-        for change in parsed:
-            key = (change["lesson_id"], change["student_id"])
-            saved.append(_apply(user, lessons[key[0]], cells.get(key), change, today))
-        for lesson in {lessons[c["lesson_id"]] for c in parsed}:
-            lesson.attendance_taken = True  # the teacher saved the column (4.5)
-        db.session.flush()
-    except (StaleDataError, IntegrityError):
+        saved = _write(user, lessons, cells, parsed, today)
+    except (_Stale, IntegrityError):
         db.session.rollback()
         raise Conflict("Ячейку одновременно изменил другой пользователь: обновите журнал.",
                        payload={"conflicts": current_cells(list(keys))}) from None
-    return [cell_dict(cell) for cell in saved]
+    return saved
+
+
+class _Stale(Exception):
+    """A cell's version moved between reading and writing it (another writer won)."""
+
+
+def _key(change) -> tuple[int, int]:
+    return change["lesson_id"], change["student_id"]
 
 
 def _empty(key) -> dict:
@@ -120,35 +128,108 @@ def _empty(key) -> dict:
             "version": 0, "marks": []}
 
 
-def _apply(user, lesson: Lesson, cell: JournalCell | None, change: dict, today: date):
-    old = cell_text(cell.absent, cell.marks) if cell else ""
-    if cell is None:
-        cell = JournalCell(lesson_id=lesson.id, student_id=change["student_id"], absent=False,
-                           absence_reason="")
-        db.session.add(cell)
-    cell.absent = change["absent"]
-    if not cell.absent:
-        cell.absence_reason = ""
-    # Marks are edited in place (position is unique per cell), extra ones removed.
-    for position, (value, kind) in enumerate(change["marks"]):
-        if position < len(cell.marks):
-            cell.marks[position].value, cell.marks[position].work_kind = value, kind
-        else:
-            cell.marks.append(Mark(position=position, value=value, work_kind=kind))
-    del cell.marks[len(change["marks"]):]
-    cell.updated_by_id = user.id
-    from .. models.base import utcnow
-    cell.updated_at = utcnow()  # always an UPDATE, so the version check applies
-    new = cell_text(cell.absent, [v for v, _ in change["marks"]])
-    if new != old:
-        db.session.add(CellChange(lesson_id=lesson.id, student_id=change["student_id"],
-                                  old_value=old, new_value=new, changed_by_id=user.id,
-                                  is_correction=today > lesson.lesson_date))
-        audit.record("cell_change", "journal_cell", f"{lesson.id}:{change['student_id']}",
+def _public(cell: dict) -> dict:
+    return {k: v for k, v in cell.items() if k != "id"}
+
+
+def _load_cells(keys) -> dict:
+    """The cells of a batch with their marks, in one query: (lesson, student) → cell."""
+    rows = db.session.execute(
+        select(JournalCell.id, JournalCell.lesson_id, JournalCell.student_id,
+               JournalCell.absent, JournalCell.absence_reason, JournalCell.version,
+               Mark.value, Mark.work_kind)
+        .outerjoin(Mark, Mark.cell_id == JournalCell.id)
+        .where(tuple_(JournalCell.lesson_id, JournalCell.student_id).in_(list(keys)))
+        .order_by(JournalCell.id, Mark.position))
+    cells = {}
+    for r in rows:
+        cell = cells.setdefault((r.lesson_id, r.student_id), {
+            "id": r.id, "lesson_id": r.lesson_id, "student_id": r.student_id,
+            "absent": r.absent, "reason": r.absence_reason, "version": r.version,
+            "marks": []})
+        if r.value is not None:
+            cell["marks"].append({"value": r.value, "kind": r.work_kind})
+    return cells
+
+
+def _write(user, lessons: dict, cells: dict, parsed: list, today: date) -> list[dict]:
+    """Write the whole batch in a fixed number of statements, whatever its size (1.6, 4.5):
+    new cells in one INSERT, the others in one versioned UPDATE (a row whose version moved
+    is not updated, and the batch is refused), their marks replaced, one history row and one
+    audit entry per changed cell. An INSERT … RETURNING given a list of rows goes to the
+    database as one multi-row statement, compiled once and cached."""
+    now = utcnow()
+    cell_t, mark_t = JournalCell.__table__, Mark.__table__
+    fresh = [c for c in parsed if _key(c) not in cells]
+    known = [c for c in parsed if _key(c) in cells]
+    ids = {}
+    if fresh:
+        inserted = db.session.execute(
+            insert(cell_t).returning(cell_t.c.id, cell_t.c.lesson_id, cell_t.c.student_id),
+            [{"lesson_id": c["lesson_id"], "student_id": c["student_id"],
+              "absent": c["absent"], "absence_reason": "", "version": 1,
+              "updated_by_id": user.id, "updated_at": now} for c in fresh])
+        ids.update({(r.lesson_id, r.student_id): r.id for r in inserted})
+    if known:
+        # the version bump is always written, so a concurrent writer's check fails (4.5)
+        result = db.session.execute(
+            update(cell_t).where(cell_t.c.id == bindparam("b_id"),
+                                 cell_t.c.version == bindparam("b_version"))
+            .values(absent=bindparam("b_absent"), absence_reason=bindparam("b_reason"),
+                    version=cell_t.c.version + 1, updated_by_id=user.id, updated_at=now),
+            [{"b_id": cells[_key(c)]["id"], "b_version": c["version"],
+              "b_absent": c["absent"],
+              "b_reason": cells[_key(c)]["reason"] if c["absent"] else ""} for c in known])
+        if result.rowcount != len(known):
+            raise _Stale()
+        ids.update({_key(c): cells[_key(c)]["id"] for c in known})
+        db.session.execute(delete(mark_t).where(mark_t.c.cell_id.in_(
+            [cells[_key(c)]["id"] for c in known])))
+    marks = [{"cell_id": ids[_key(c)], "position": position, "value": value,
+              "work_kind": kind}
+             for c in parsed for position, (value, kind) in enumerate(c["marks"])]
+    if marks:
+        db.session.execute(insert(mark_t).returning(mark_t.c.id), marks)
+    _record_changes(user, lessons, cells, parsed, today, now)
+    untaken = [l for l in {lessons[c["lesson_id"]] for c in parsed} if not l.attendance_taken]
+    if untaken:  # the teacher saved the column: attendance was taken (4.5)
+        db.session.execute(update(Lesson.__table__).where(
+            Lesson.id.in_([l.id for l in untaken])).values(attendance_taken=True))
+        for lesson in untaken:
+            set_committed_value(lesson, "attendance_taken", True)
+    saved = []
+    for c in parsed:
+        before = cells.get(_key(c))
+        saved.append({"lesson_id": c["lesson_id"], "student_id": c["student_id"],
+                      "absent": c["absent"],
+                      "reason": before["reason"] if before and c["absent"] else "",
+                      "version": before["version"] + 1 if before else 1,
+                      "marks": [{"value": v, "kind": k} for v, k in c["marks"]]})
+    return saved
+
+
+def _record_changes(user, lessons, cells, parsed, today, now) -> None:
+    """1.6: each changed cell keeps a history row (old → new) and an audit entry (4.1)."""
+    history = []
+    for c in parsed:
+        before = cells.get(_key(c))
+        old = cell_text(before["absent"], [m["value"] for m in before["marks"]]) if before \
+            else ""
+        new = cell_text(c["absent"], [v for v, _ in c["marks"]])
+        if new == old:
+            continue
+        lesson = lessons[c["lesson_id"]]
+        history.append({"lesson_id": lesson.id, "student_id": c["student_id"],
+                        "old_value": old, "new_value": new, "changed_by_id": user.id,
+                        "changed_at": now, "is_correction": today > lesson.lesson_date,
+                        "correction_reason": c.get("reason")})
+        audit.record("cell_change", "journal_cell", f"{lesson.id}:{c['student_id']}",
                      details={"journal": lesson.journal_id, "lesson": lesson.id,
-                              "student": change["student_id"], "old": old, "new": new},
+                              "student": c["student_id"], "old": old, "new": new,
+                              "reason": c.get("reason")},
                      user=user)
-    return cell
+    if history:
+        db.session.execute(insert(CellChange.__table__).returning(CellChange.id), history)
 
 
 def cell_dict(cell: JournalCell) -> dict:
@@ -158,10 +239,8 @@ def cell_dict(cell: JournalCell) -> dict:
 
 
 def current_cells(keys) -> list[dict]:
-    found = {(c.lesson_id, c.student_id): cell_dict(c) for c in db.session.scalars(
-        select(JournalCell).where(tuple_(JournalCell.lesson_id, JournalCell.student_id)
-                                  .in_(keys)).options(selectinload(JournalCell.marks)))}
-    return [found.get(tuple(k), _empty(k)) for k in keys]
+    found = _load_cells([tuple(k) for k in keys])
+    return [_public(found[tuple(k)]) if tuple(k) in found else _empty(k) for k in keys]
 
 
 def cell_history(journal: Journal, lesson_id: int, student_id: int) -> list[dict]:
@@ -169,7 +248,8 @@ def cell_history(journal: Journal, lesson_id: int, student_id: int) -> list[dict
     from flask_appbuilder.security.sqla.models import User
     rows = db.session.execute(
         select(CellChange.changed_at, CellChange.old_value, CellChange.new_value,
-               CellChange.is_correction, User.first_name, User.last_name)
+               CellChange.is_correction, CellChange.correction_reason, User.first_name,
+               User.last_name)
         .join(Lesson, Lesson.id == CellChange.lesson_id)
         .outerjoin(User, User.id == CellChange.changed_by_id)
         .where(Lesson.journal_id == journal.id, CellChange.lesson_id == lesson_id,
@@ -177,4 +257,5 @@ def cell_history(journal: Journal, lesson_id: int, student_id: int) -> list[dict
         .order_by(CellChange.changed_at, CellChange.id)).all()
     return [{"at": r.changed_at.isoformat(timespec="seconds"), "old": r.old_value,
              "new": r.new_value, "correction": r.is_correction,
+             "reason": r.correction_reason or "",
              "by": f"{r.last_name or ''} {r.first_name or ''}".strip()} for r in rows]

@@ -3,17 +3,18 @@ from collections import OrderedDict
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Memo
 from ..models.base import utcnow
-from . import audit
+from . import audit, labels
 from .completeness import BadInput, Forbidden, NotFound, PROBLEMS, group_for, week_check
 from .scopes import role_names
 from .timetable import ru
 
-STATUSES = {"sent": "отправлена", "received": "получена", "acted": "приняты меры"}
+STATUSES = labels.STATUSES["memo"]  # the labels of services/labels.py
 DEPUTY_ROLES = {"Deputy", "Admin"}
 
 
@@ -31,20 +32,41 @@ def memo_body(check: dict) -> str:
     return "\n".join(lines)
 
 
-def create_memo(user, group_id: int, day: date) -> Memo:
+def week_memo(group_id: int, start: date) -> Memo | None:
+    """The memo already written for this group and week, if any."""
+    return db.session.scalar(select(Memo).where(Memo.group_id == group_id,
+                                                Memo.week_start == start))
+
+
+def send_memo(user, group_id: int, day: date) -> tuple[Memo, bool]:
+    """3.4: one memo per group and week. Returns (memo, created): a second attempt changes
+    nothing and gives back the memo already sent (also when two attempts race: the unique
+    constraint decides, the loser reads the winner's memo)."""
     group = group_for(user, group_id)
     if group.curator_id != user.id:
         raise Forbidden("Служебную записку составляет куратор группы.")
     check = week_check(group, day)
+    existing = week_memo(group.id, check["start"])
+    if existing is not None:
+        return existing, False
     if not check["issues"]:
         raise BadInput("За эту неделю нарушений нет: служебная записка не нужна.")
     memo = Memo(group_id=group.id, curator_id=user.id, week_start=check["start"],
                 body=memo_body(check), status="sent")
-    db.session.add(memo)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(memo)
+            db.session.flush()
+    except IntegrityError:
+        return week_memo(group.id, check["start"]), False
     audit.record("memo_send", "memo", memo.id, details={"group": group.name,
                                                          "week": check["start"].isoformat()})
-    return memo
+    return memo, True
+
+
+def create_memo(user, group_id: int, day: date) -> Memo:
+    """The week's memo: written now, or the one already sent (see send_memo)."""
+    return send_memo(user, group_id, day)[0]
 
 
 def memo_filter(user):

@@ -1,7 +1,7 @@
 """A student's record (2.2, 3.6): current period by discipline, homework, history over all
 years; who may read it; reports of a wrong mark (to the teacher) and of access problems
 (to the curator, 5.4). Pages, the API and the XLSX export all call these functions."""
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
@@ -13,7 +13,7 @@ from ..models import (
     Student, StudentGroup, SubgroupMember,
 )
 from ..models.journal import ABSENCE_REASON_LABELS, HOMEWORK_KIND_LABELS
-from . import audit
+from . import audit, clock, diary
 from .clock import today
 from .journal import average, cell_text
 from .scopes import (
@@ -103,8 +103,10 @@ def current_period(day=None):
                              .order_by(Period.start_date.desc()).limit(1))
 
 
-def student_record(user, student_id, audit_action: str = "record_view") -> dict:
-    """The whole record as plain data; writes the audit entry (4.1) and commits it."""
+def student_record(user, student_id, audit_action: str = "record_view",
+                   period_id=None) -> dict:
+    """The whole record as plain data, for the current period or an earlier one the student
+    studied in (`period_id`); writes the audit entry (4.1) and commits it."""
     student = _student(student_id)
     try:
         scope = record_scope(user, student)
@@ -119,7 +121,9 @@ def student_record(user, student_id, audit_action: str = "record_view") -> dict:
         journals_q = journals_q.where(Journal.id.in_(scope))
     journals = {j.id: j for j in db.session.scalars(journals_q).unique()}
     day = today()
-    period = current_period(day)
+    periods = diary.periods_for(journals, day)
+    current = current_period(day)
+    period = diary.choose_period(periods, period_id, current)
     cells = {}
     lessons = []
     if journals and period is not None:
@@ -180,6 +184,8 @@ def student_record(user, student_id, audit_action: str = "record_view") -> dict:
                              "discipline": str(journals[lesson.journal_id].discipline),
                              "text": lesson.homework, "kind": lesson.homework_kind,
                              "kind_label": HOMEWORK_KIND_LABELS.get(lesson.homework_kind, "")})
+    is_current = period is not None and current is not None and period.id == current.id
+    week = diary.week(student, journals, day) if is_current else None
     audit.record(audit_action, "student", student.id,
                  details={"scope": "all" if scope is None else "own_disciplines"})
     db.session.commit()
@@ -189,8 +195,11 @@ def student_record(user, student_id, audit_action: str = "record_view") -> dict:
                     "record_book_number": student.record_book_number},
         "today": day.isoformat(),
         "period": None if period is None else {
-            "name": str(period), "start_date": period.start_date.isoformat(),
-            "end_date": period.end_date.isoformat()},
+            "id": period.id, "name": str(period), "start_date": period.start_date.isoformat(),
+            "end_date": period.end_date.isoformat(), "current": is_current},
+        "periods": [{"id": p.id, "name": str(p), "current": current is not None
+                     and p.id == current.id} for p in periods],
+        "week": week,
         "limited_to_own_disciplines": scope is not None,
         "disciplines": list(disciplines.values()),
         "homework": homework,
@@ -272,11 +281,13 @@ def report_access_problem(user, student_id, text) -> IssueReport:
 
 
 def reports_of_reporter(user) -> list[IssueReport]:
+    # a report names its lesson even after the lesson was deleted (1.6)
     return db.session.scalars(select(IssueReport).where(IssueReport.reporter_id == user.id)
                               .options(joinedload(IssueReport.lesson).joinedload(Lesson.journal)
                                        .joinedload(Journal.discipline),
                                        joinedload(IssueReport.student))
-                              .order_by(IssueReport.created_at.desc())).all()
+                              .order_by(IssueReport.created_at.desc())
+                              .execution_options(include_deleted_lessons=True)).all()
 
 
 def reports_assigned(user, open_only: bool = False) -> list[IssueReport]:
@@ -287,13 +298,14 @@ def reports_assigned(user, open_only: bool = False) -> list[IssueReport]:
          .order_by(IssueReport.status != "open", IssueReport.created_at.desc()))
     if open_only:
         q = q.where(IssueReport.status == "open")
-    return db.session.scalars(q).all()
+    return db.session.scalars(q.execution_options(include_deleted_lessons=True)).all()
 
 
 def report_for_assignee(user, report_id) -> tuple[IssueReport, list[CellChange], str]:
     """The report with the mark's history and the current cell (what the teacher checks)."""
     try:
-        report = db.session.get(IssueReport, int(report_id))
+        report = db.session.get(IssueReport, int(report_id),
+                                execution_options={"include_deleted_lessons": True})
     except (TypeError, ValueError):
         report = None
     if report is None or report.assignee_id != user.id:
@@ -320,7 +332,7 @@ def answer_report(user, report_id, outcome, answer) -> IssueReport:
         raise RecordError(_("Ответ на это обращение уже дан."))
     report.status = outcome
     report.answer = _clean_text(answer)
-    report.answered_at = datetime.now(timezone.utc)
+    report.answered_at = clock.now()
     audit.record("issue_answer", "issue_report", report.id, details={"status": outcome})
     db.session.commit()
     return report

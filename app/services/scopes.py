@@ -7,7 +7,10 @@ from datetime import date
 
 from sqlalchemy import and_, false, or_, select, true
 
-from ..models import StudentGroup, Journal, Lesson, Parent, Student, StudentParent
+from ..models import (
+    AcademicYear, Journal, Lesson, Parent, Student, StudentGroup, StudentParent,
+    TimetableChange,
+)
 from .clock import add_years, today
 
 ALL_JOURNALS_ROLES = {"Admin", "Administration", "Deputy", "IT"}
@@ -26,12 +29,15 @@ def curated_group_ids(user):
 
 
 def taught_journal_ids(user):
-    """Journals the user teaches by load, or where they gave a substitution (4.4)."""
+    """Journals the user teaches by load, where they gave a substitution, or where a timetable
+    change names them the substitute of a pair (4.4: they record that lesson themselves)."""
     substituted = select(Lesson.journal_id).where(
         Lesson.teacher_id == user.id, Lesson.is_substitution.is_(True)
     )
+    named = select(TimetableChange.journal_id).where(
+        TimetableChange.substitute_teacher_id == user.id)
     return select(Journal.id).where(or_(Journal.teacher_id == user.id,
-                                        Journal.id.in_(substituted)))
+                                        Journal.id.in_(substituted), Journal.id.in_(named)))
 
 
 def journal_filter(user):
@@ -95,18 +101,64 @@ def student_filter(user, day: date | None = None):
     return or_(*conditions) if conditions else false()
 
 
-def parent_filter(user):
-    """SQL condition on Parent: parents visible to this user (staff of the child's group)."""
+def current_year_id(day: date | None = None):
+    """Scalar subquery: the academic year under way on `day` (the latest one begun)."""
+    day = day or today()
+    return (select(AcademicYear.id).where(AcademicYear.start_date <= day)
+            .order_by(AcademicYear.start_date.desc()).limit(1).scalar_subquery())
+
+
+def current_curated_group_ids(user):
+    """The groups this user curates now: a group still studying, with this curator."""
+    return select(StudentGroup.id).where(StudentGroup.curator_id == user.id,
+                                         StudentGroup.status == "active")
+
+
+def people_student_filter(user, day: date | None = None):
+    """SQL condition on Student for the people screens (3.3, 5.2): staff see the students of
+    their CURRENT groups only — the groups they curate now and the groups they teach this
+    academic year; last year's groups are closed to them."""
     roles = role_names(user)
     if roles & ALL_STUDENTS_ROLES:
         return true()
-    if roles & {"Curator", "Teacher"}:
-        visible = select(Student.id).where(student_filter(user))
-        return Parent.id.in_(select(StudentParent.parent_id).where(
-            StudentParent.student_id.in_(visible)))
+    conditions = []
+    if "Curator" in roles:
+        conditions.append(Student.group_id.in_(current_curated_group_ids(user)))
+    if roles & {"Teacher", "Curator"}:
+        conditions.append(Student.group_id.in_(select(Journal.group_id).where(
+            Journal.id.in_(taught_journal_ids(user)),
+            Journal.academic_year_id == current_year_id(day))))
+    if "Student" in roles:
+        conditions.append(Student.user_id == user.id)
+    return or_(*conditions) if conditions else false()
+
+
+def parent_filter(user):
+    """SQL condition on Parent: parents whose contacts this user may read. A curator: the
+    parents of the groups the curator curates now (3.3; contacts are the curator's, not
+    every teacher's); a parent: their own record."""
+    roles = role_names(user)
+    if roles & ALL_STUDENTS_ROLES:
+        return true()
+    conditions = []
+    if "Curator" in roles:
+        pupils = select(Student.id).where(Student.group_id.in_(current_curated_group_ids(user)))
+        conditions.append(Parent.id.in_(select(StudentParent.parent_id).where(
+            StudentParent.student_id.in_(pupils))))
     if "Parent" in roles:
-        return Parent.user_id == user.id
-    return false()
+        conditions.append(Parent.user_id == user.id)
+    return or_(*conditions) if conditions else false()
+
+
+def parent_link_filter(user):
+    """SQL condition on StudentParent: links a user may read — a pupil of a current group
+    and a parent whose contacts the user may read."""
+    roles = role_names(user)
+    if roles & ALL_STUDENTS_ROLES:
+        return true()
+    return and_(StudentParent.student_id.in_(select(Student.id).where(
+        people_student_filter(user))), StudentParent.parent_id.in_(
+        select(Parent.id).where(parent_filter(user))))
 
 
 def student_of_user(user):

@@ -6,10 +6,10 @@ lesson entry with the date's pair (suggested_pair).
 from datetime import date, timedelta
 from io import BytesIO
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import joinedload
 
-from ..extensions import db
+from ..extensions import appbuilder, db
 from ..models import (
     Discipline, Journal, Lesson, Period, StudentGroup, Subgroup, TimetableChange, TimetableEntry,
 )
@@ -43,46 +43,66 @@ def week_start(day: date) -> date:
 def timetabled_pairs(group_id: int, start: date, end: date) -> list[dict]:
     """Pairs of a group between two dates (inclusive): the weekly timetable of the period that
     covers each date, with that date's changes applied (a cancelled or replaced pair)."""
+    return timetabled_pairs_by_group(start, end, [group_id]).get(group_id, [])
+
+
+def timetabled_pairs_by_group(start: date, end: date,
+                              group_ids: list[int] | None = None) -> dict[int, list[dict]]:
+    """timetabled_pairs for many groups at once (all groups when `group_ids` is None), in three
+    queries whatever the number of groups: the council's report walks a whole year (6.2)."""
     if end < start:
-        return []
+        return {}
     periods = db.session.scalars(select(Period).where(
         Period.start_date <= end, Period.end_date >= start)).all()
-    entries = db.session.scalars(select(TimetableEntry).where(
-        TimetableEntry.group_id == group_id,
-        TimetableEntry.period_id.in_([p.id for p in periods]))).all()
-    weekly: dict[tuple[int, int], list[TimetableEntry]] = {}
-    for e in entries:
-        weekly.setdefault((e.period_id, e.weekday), []).append(e)
-    changes: dict[tuple[date, int], list[TimetableChange]] = {}
-    for ch in db.session.scalars(select(TimetableChange).where(
-            TimetableChange.group_id == group_id, TimetableChange.change_date >= start,
-            TimetableChange.change_date <= end)):
-        changes.setdefault((ch.change_date, ch.pair_number), []).append(ch)
-    out, day = [], start
+    entries = select(TimetableEntry).where(
+        TimetableEntry.period_id.in_([p.id for p in periods]))
+    changes_query = select(TimetableChange).where(
+        TimetableChange.change_date >= start, TimetableChange.change_date <= end)
+    if group_ids is not None:
+        entries = entries.where(TimetableEntry.group_id.in_(group_ids))
+        changes_query = changes_query.where(TimetableChange.group_id.in_(group_ids))
+    weekly: dict[int, dict[tuple[int, int], list[TimetableEntry]]] = {}
+    for e in db.session.scalars(entries):
+        weekly.setdefault(e.group_id, {}).setdefault((e.period_id, e.weekday), []).append(e)
+    changes: dict[int, dict[date, dict[int, list[TimetableChange]]]] = {}
+    for ch in db.session.scalars(changes_query):
+        changes.setdefault(ch.group_id, {}).setdefault(ch.change_date, {}).setdefault(
+            ch.pair_number, []).append(ch)
+    days = []
+    day = start
     while day <= end:
-        period = next((p for p in periods if p.start_date <= day <= p.end_date), None)
+        days.append((day, next((p for p in periods if p.start_date <= day <= p.end_date), None)))
+        day += timedelta(days=1)
+    out = {}
+    for group_id in sorted(set(weekly) | set(changes)):
+        out[group_id] = _group_pairs(days, weekly.get(group_id, {}), changes.get(group_id, {}))
+    return out
+
+
+def _group_pairs(days, weekly, changes) -> list[dict]:
+    out = []
+    for day, period in days:
         by_pair: dict[int, list[dict]] = {}
         if period is not None:
             for e in weekly.get((period.id, day.weekday()), []):
                 by_pair.setdefault(e.pair_number, []).append(
                     dict(date=day, pair_number=e.pair_number, journal_id=e.journal_id,
-                         room=e.room or "", changed=False))
-        for (cday, pair), rows in changes.items():
-            if cday != day:
-                continue
+                         room=e.room or "", changed=False, substitute_id=None))
+        for pair, rows in changes.get(day, {}).items():
             current = by_pair.get(pair, [])
             for ch in rows:
                 if ch.cancelled:  # a whole pair, or one journal's part of it, is cancelled
                     current = [] if ch.journal_id is None else [
                         r for r in current if r["journal_id"] != ch.journal_id]
             added = [dict(date=day, pair_number=pair, journal_id=ch.journal_id,
-                          room=ch.room or "", changed=True) for ch in rows if not ch.cancelled]
+                          room=ch.room or "", changed=True,
+                          substitute_id=ch.substitute_teacher_id)
+                     for ch in rows if not ch.cancelled]
             if added:
                 current = added
             by_pair[pair] = current
         for pair in sorted(by_pair):
             out.extend(by_pair[pair])
-        day += timedelta(days=1)
     return out
 
 
@@ -99,30 +119,74 @@ def suggested_pair(journal: Journal, day: date) -> int | None:
 
 
 def teacher_day(user, day: date) -> list[dict]:
-    """A teacher's own pairs of the day (start page), ordered by pair."""
+    """A teacher's pairs of the day (start page), ordered by pair: their journals' pairs that
+    nobody else substitutes, and the pairs a timetable change gives them as a substitute (4.4).
+    A fixed number of queries, whatever the number of journals."""
+    substituted = select(TimetableChange.journal_id).where(
+        TimetableChange.change_date == day, TimetableChange.substitute_teacher_id == user.id)
     journals = {j.id: j for j in db.session.scalars(
-        select(Journal).where(Journal.teacher_id == user.id).options(
-            joinedload(Journal.group), joinedload(Journal.subgroup),
-            joinedload(Journal.discipline)))}
+        select(Journal).where(or_(Journal.teacher_id == user.id, Journal.id.in_(substituted)))
+        .options(joinedload(Journal.group), joinedload(Journal.subgroup),
+                 joinedload(Journal.discipline)))}
+    if not journals:
+        return []
+    pairs = timetabled_pairs_by_group(day, day, sorted({j.group_id for j in journals.values()}))
     rows = []
-    for group_id in sorted({j.group_id for j in journals.values()}):
-        for p in timetabled_pairs(group_id, day, day):
-            if p["journal_id"] in journals:
-                rows.append(dict(p, journal=journals[p["journal_id"]]))
+    for group_pairs in pairs.values():
+        for p in group_pairs:
+            journal = journals.get(p["journal_id"])
+            if journal is None:
+                continue
+            mine = journal.teacher_id == user.id and p["substitute_id"] in (None, user.id)
+            if mine or p["substitute_id"] == user.id:
+                rows.append(dict(p, journal=journal, substitution=p["substitute_id"] == user.id))
     return sorted(rows, key=lambda r: r["pair_number"])
+
+
+def active_teachers() -> list:
+    """Teachers who may give a lesson or a substitution (active accounts), by name."""
+    user = appbuilder.sm.user_model
+    role = appbuilder.sm.role_model
+    return db.session.scalars(select(user).where(
+        user.roles.any(role.name == "Teacher"), user.active.is_(True))
+        .order_by(user.last_name, user.first_name)).all()
+
+
+def substitution_in(user, journal: Journal) -> bool:
+    """Whether any timetable change names `user` a substitute in this journal (4.4)."""
+    return db.session.scalar(select(TimetableChange.id).where(
+        TimetableChange.journal_id == journal.id, TimetableChange.cancelled.is_(False),
+        TimetableChange.substitute_teacher_id == user.id).limit(1)) is not None
+
+
+def substitution_for(user, journal_id: int, day: date, pair_number: int) -> bool:
+    """Whether a timetable change names `user` the substitute of this journal's pair (4.4)."""
+    return db.session.scalar(select(TimetableChange.id).where(
+        TimetableChange.journal_id == journal_id, TimetableChange.change_date == day,
+        TimetableChange.pair_number == pair_number, TimetableChange.cancelled.is_(False),
+        TimetableChange.substitute_teacher_id == user.id)) is not None
 
 
 # --- changes for one date ---------------------------------------------------------------------
 def add_change(group: StudentGroup, change_date: date, pair_number: int,
-               journal: Journal | None, cancelled: bool, room: str = "") -> TimetableChange:
+               journal: Journal | None, cancelled: bool, room: str = "",
+               substitute=None) -> TimetableChange:
     """A single-date change: the pair is cancelled (a journal's or the whole pair) or given to a
-    journal of the same group."""
+    journal of the same group, possibly with a substitute teacher who then records that lesson
+    themselves, and only it (4.4, 5.3)."""
     if not 1 <= int(pair_number) <= 8:
         raise BadInput("Номер пары должен быть от 1 до 8.")
     if journal is not None and journal.group_id != group.id:
         raise BadInput("Журнал относится к другой группе.")
     if not cancelled and journal is None:
         raise BadInput("Укажите журнал или отметьте, что пара отменена.")
+    if substitute is not None:
+        if cancelled:
+            raise BadInput("У отменённой пары нет заменяющего преподавателя.")
+        if "Teacher" not in {r.name for r in substitute.roles} or not substitute.active:
+            raise BadInput("Заменяющим может быть только действующий преподаватель.")
+        if substitute.id == journal.teacher_id:
+            raise BadInput("Это преподаватель самого журнала: замена не нужна.")
     period = db.session.scalar(select(Period).where(
         Period.start_date <= change_date, Period.end_date >= change_date))
     if period is None:
@@ -137,12 +201,14 @@ def add_change(group: StudentGroup, change_date: date, pair_number: int,
     change = TimetableChange(group_id=group.id, change_date=change_date,
                              pair_number=int(pair_number),
                              journal_id=journal.id if journal else None,
-                             cancelled=bool(cancelled), room=(room or "").strip()[:32] or None)
+                             cancelled=bool(cancelled), room=(room or "").strip()[:32] or None,
+                             substitute_teacher_id=substitute.id if substitute else None)
     db.session.add(change)
     db.session.flush()
     audit.record("timetable_change", "timetable_change", change.id,
                  details={"group": group.name, "date": change_date.isoformat(),
-                          "pair": int(pair_number), "cancelled": bool(cancelled)})
+                          "pair": int(pair_number), "cancelled": bool(cancelled),
+                          "substitute": substitute.username if substitute else None})
     return change
 
 
@@ -250,7 +316,10 @@ def week_grid(group_id: int, monday: date) -> list[dict]:
     journals = {j.id: j for j in db.session.scalars(select(Journal).where(
         Journal.id.in_(ids)).options(joinedload(Journal.discipline), joinedload(
             Journal.subgroup), joinedload(Journal.teacher), joinedload(Journal.group)))}
-    return [dict(p, journal=journals.get(p["journal_id"])) for p in pairs]
+    teachers = {u.id: u for u in active_teachers()} if any(
+        p["substitute_id"] for p in pairs) else {}
+    return [dict(p, journal=journals.get(p["journal_id"]),
+                 substitute=teachers.get(p["substitute_id"])) for p in pairs]
 
 
 __all__ = ["timetabled_pairs", "suggested_pair", "teacher_day", "add_change", "import_xlsx",

@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -14,9 +14,9 @@ from ..models import (
     Journal, JournalCell, Lesson, Parent, Student, StudentGroup, StudentParent, SubgroupMember,
     WeeklyReportDelivery,
 )
-from . import audit
-from .clock import today
-from .mailer import MailError, send_mail
+from . import audit, behaviour
+from .clock import now, today
+from .mailer import MailError, MailServerDown, send_mail
 from .scopes import ALL_STUDENTS_ROLES, parent_child_denial, role_names
 
 class WeeklyReportError(Exception):
@@ -84,6 +84,7 @@ def build(group: StudentGroup, week_start: date) -> list[dict]:
         select(JournalCell).where(JournalCell.lesson_id.in_([ls.id for ls in lessons] or [0]),
                                   JournalCell.student_id.in_(ids or [0]))
         .options(selectinload(JournalCell.marks)))}
+    notes = behaviour.week_notes(ids, week_start, week_end)  # 3.3, 5.2: behaviour notes
     reports = []
     for student in students:
         marks, absences, homework = [], [], []
@@ -106,11 +107,29 @@ def build(group: StudentGroup, week_start: date) -> list[dict]:
                 absences.append({"date": lesson.lesson_date, "discipline": discipline,
                                  "reason": ABSENCE_REASON_LABELS.get(cell.absence_reason, "")
                                  or "причина не указана",
-                                 "unexcused": cell.absence_reason in UNEXCUSED_REASONS})
+                                 "unexcused": (cell.absence_reason or "") in UNEXCUSED_REASONS})
         reports.append({"student": student, "week_start": week_start, "week_end": week_end,
                         "marks": marks, "absences": absences, "homework": homework,
-                        "remarks": _remarks(marks, absences)})
+                        "remarks": _remarks(marks, absences),
+                        "conduct": [{"date": n.note_date, "text": n.text,
+                                     "author": f"{n.author.last_name} {n.author.first_name}"}
+                                    for n in notes.get(student.id, [])],
+                        "summary": summary(marks, absences)})
+        reports[-1]["no_recipient"] = recipients(reports[-1])[1]  # why no e-mail goes out
     return reports
+
+
+def summary(marks, absences) -> dict:
+    """The student's line of the report's summary table: marks and their average (2–5 only;
+    зач/незач are counted, not averaged), absences with a good reason and without one."""
+    values = [v for m in marks for v in m["marks"]]
+    numbers = [int(v) for v in values if v.isdigit()]
+    unexcused = sum(1 for a in absences if a["unexcused"])
+    return {"marks": len(values),
+            "average": round(sum(numbers) / len(numbers), 2) if numbers else None,
+            "failing": sum(1 for v in values if v in ("2", "незач")),
+            "absences": len(absences), "excused": len(absences) - unexcused,
+            "unexcused": unexcused}
 
 
 def _remarks(marks, absences) -> list[str]:
@@ -147,6 +166,9 @@ def text_body(report: dict, group: StudentGroup) -> str:
     lines += [f"  {h['date']:%d.%m.%Y} {h['discipline']}: {h['text']}"
               + (f" ({h['kind']})" if h["kind"] else "") for h in report["homework"]] or ["  нет"]
     lines += ["", "Замечания:"] + [f"  {r}" for r in report["remarks"]]
+    lines += ["", "О поведении:"]
+    lines += [f"  {n['date']:%d.%m.%Y} {n['text']} ({n['author']})"
+              for n in report["conduct"]] or ["  замечаний нет"]
     lines += ["", "Куратор группы: " + (f"{group.curator.last_name} {group.curator.first_name}"
                                         if group.curator else "не назначен"),
               "Письмо сформировано электронным журналом техникума."]
@@ -164,10 +186,16 @@ def recipients(report: dict) -> tuple[list[tuple[Parent, str]], str | None]:
     return found, None if found else "нет адреса эл. почты родителя"
 
 
-def send(group: StudentGroup, week_start: date, user=None) -> dict:
-    """E-mail every report; already sent (week, student, address) are skipped, a refused
-    address is recorded as failed and the others still go out."""
-    result = {"sent": [], "skipped": [], "failed": [], "no_recipient": []}
+DELIVERY_STATES = {"waiting": "ожидает отправки", "sending": "ожидает отправки",
+                   "sent": "отправлено", "failed": "не доставлено"}
+STALE_CLAIM = timedelta(minutes=15)  # a deliverer that died mid-way: its rows are taken again
+
+
+def queue(group: StudentGroup, week_start: date, user=None) -> dict:
+    """Queue the week's e-mails in the database (3.3): one row per student and address in
+    state «waiting»; already sent ones are skipped and a failed one is queued again. Nothing
+    is sent here, so the curator's page never waits for the mail server."""
+    result = {"queued": [], "skipped": [], "no_recipient": []}
     reports = build(group, week_start)
     done = {(d.student_id, d.recipient_email): d for d in db.session.scalars(
         select(WeeklyReportDelivery).where(
@@ -179,37 +207,124 @@ def send(group: StudentGroup, week_start: date, user=None) -> dict:
         if why_none:
             result["no_recipient"].append((student.full_name, why_none))
         for _parent, email in addresses:
-            key = (student.id, email)
-            delivery = done.get(key)
+            delivery = done.get((student.id, email))
             if delivery is not None and delivery.status == "sent":
                 result["skipped"].append((student.full_name, email))
                 continue
-            try:
-                send_mail(email, subject(report, group), text_body(report, group))
-                status, error = "sent", None
-                result["sent"].append((student.full_name, email))
-            except MailError as exc:
-                status, error = "failed", str(exc)
-                result["failed"].append((student.full_name, email, error))
             if delivery is None:
                 delivery = WeeklyReportDelivery(student_id=student.id, week_start=week_start,
-                                                recipient_email=email, status=status)
+                                                recipient_email=email, status="waiting")
                 db.session.add(delivery)
-                done[key] = delivery
-            delivery.status, delivery.error = status, error
-            db.session.commit()  # per recipient: a later failure never undoes a sent one
+                done[(student.id, email)] = delivery
+            elif delivery.status == "failed":
+                delivery.status, delivery.error = "waiting", None
+            result["queued"].append(delivery)
+    db.session.flush()
     audit.record("weekly_reports_send", "group", group.id, user=user,
-                 details={"week_start": week_start.isoformat(), "sent": len(result["sent"]),
-                          "failed": len(result["failed"]), "skipped": len(result["skipped"])})
-    db.session.commit()
+                 details={"week_start": week_start.isoformat(), "queued": len(result["queued"]),
+                          "skipped": len(result["skipped"])})
     return result
+
+
+def retry(user, delivery_id) -> WeeklyReportDelivery:
+    """Queue one failed e-mail again (the curator's «Повторить»)."""
+    try:
+        delivery = db.session.get(WeeklyReportDelivery, int(delivery_id))
+    except (TypeError, ValueError):
+        delivery = None
+    if delivery is None:
+        raise WeeklyReportError(_("Письмо не найдено."))
+    group_for(user, delivery.student.group_id)
+    if delivery.status != "failed":
+        raise WeeklyReportError(_("Это письмо уже отправлено или ждёт отправки."))
+    delivery.status, delivery.error = "waiting", None
+    audit.record("weekly_reports_send", "group", delivery.student.group_id, user=user,
+                 details={"week_start": delivery.week_start.isoformat(), "retry": 1,
+                          "student": delivery.student_id, "email": delivery.recipient_email})
+    return delivery
+
+
+def _claim(delivery_id: int) -> bool:
+    """Take a queued e-mail for sending; one UPDATE, so two deliverers never send it twice."""
+    moment = now()
+    taken = db.session.execute(update(WeeklyReportDelivery).where(
+        WeeklyReportDelivery.id == delivery_id,
+        or_(WeeklyReportDelivery.status == "waiting",
+            and_(WeeklyReportDelivery.status == "sending",
+                 WeeklyReportDelivery.attempted_at < moment - STALE_CLAIM)))
+        .values(status="sending", attempted_at=moment)).rowcount
+    db.session.commit()
+    return taken == 1
+
+
+def deliver(ids=None) -> dict:
+    """Send queued e-mails (all, or the given ids): each is claimed, sent and committed on its
+    own, so a failure never undoes a sent one. Runs after the page's response (a background
+    thread) and from `flask journal deliver-mail` (cron). Once the server does not answer at all,
+    the rest of the run is marked failed without waiting for it again (a retry sends them)."""
+    result = {"sent": [], "failed": []}
+    query = select(WeeklyReportDelivery.id).where(
+        WeeklyReportDelivery.status.in_(("waiting", "sending")))
+    if ids is not None:
+        query = query.where(WeeklyReportDelivery.id.in_(list(ids) or [0]))
+    built, down = {}, None
+    for delivery_id in db.session.scalars(query.order_by(WeeklyReportDelivery.id)).all():
+        if not _claim(delivery_id):
+            continue
+        delivery = db.session.get(WeeklyReportDelivery, delivery_id)
+        group = delivery.student.group
+        key = (group.id, delivery.week_start)
+        if key not in built:
+            built[key] = {r["student"].id: r for r in build(group, delivery.week_start)}
+        report = built[key].get(delivery.student_id)
+        name = delivery.student.full_name
+        try:
+            if down is not None:  # the server did not answer: the rest waits for a retry
+                raise MailError(down)
+            if report is None:
+                raise MailError("обучающийся больше не числится в группе")
+            send_mail(delivery.recipient_email, subject(report, group), text_body(report, group))
+            delivery.status, delivery.error = "sent", None
+            result["sent"].append((name, delivery.recipient_email))
+        except MailError as exc:
+            if isinstance(exc, MailServerDown):
+                down = str(exc)
+            delivery.status, delivery.error = "failed", str(exc)
+            result["failed"].append((name, delivery.recipient_email, str(exc)))
+        delivery.attempted_at = now()
+        db.session.commit()
+    return result
+
+
+def send(group: StudentGroup, week_start: date, user=None) -> dict:
+    """Queue and deliver at once (the scheduler's command waits for the answers)."""
+    queued = queue(group, week_start, user)
+    db.session.commit()
+    sent = deliver([d.id for d in queued["queued"]])
+    return {"sent": sent["sent"], "failed": sent["failed"], "skipped": queued["skipped"],
+            "no_recipient": queued["no_recipient"]}
 
 
 def deliveries(group: StudentGroup, week_start: date) -> dict[int, list[WeeklyReportDelivery]]:
     rows = db.session.scalars(select(WeeklyReportDelivery).join(Student).where(
-        Student.group_id == group.id, WeeklyReportDelivery.week_start == week_start)).all()
+        Student.group_id == group.id, WeeklyReportDelivery.week_start == week_start)
+        .order_by(WeeklyReportDelivery.id)).all()
     found = defaultdict(list)
     for row in rows:
         found[row.student_id].append(row)
     return found
 
+
+def delivery_state(found: dict[int, list[WeeklyReportDelivery]]) -> dict:
+    """The week's mailing at a glance: counts per state and one message when some e-mails
+    could not be delivered (the servers' answers stay in each row's details)."""
+    rows = [d for items in found.values() for d in items]
+    counts = {state: sum(1 for d in rows if d.status == state)
+              for state in ("sent", "failed")}
+    counts["waiting"] = sum(1 for d in rows if d.status in ("waiting", "sending"))
+    message = None
+    if counts["failed"]:
+        message = _("Не доставлено писем: %(n)s. Почтовый сервер техникума не принял их или "
+                    "недоступен. Нажмите «Повторить» позже; если ошибка остаётся, сообщите "
+                    "в отдел ИТ.", n=counts["failed"])
+    return {"counts": counts, "message": message, "total": len(rows)}

@@ -38,7 +38,8 @@ class ArchiveView(BaseView):
     @permission_name("run")
     def run(self):
         try:
-            made, refused = archive.archive_year(request.form.get("year", ""), user=current_user)
+            made, refused = archive.archive_year(request.form.get("year", ""), user=current_user,
+                                               draft=request.form.get("draft") == "1")
         except archive.ArchiveError as exc:
             flash(str(exc), "danger")
             return redirect(url_for("ArchiveView.index"))

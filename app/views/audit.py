@@ -3,28 +3,29 @@
 The view has no add/edit/delete permissions at all, so nobody — Admin included — can change
 an entry through the UI; no API exposes the log.
 """
-from datetime import timezone
-
 from flask import Response
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_appbuilder.urltools import get_filter_args
 from flask_babel import lazy_gettext as _
+from markupsafe import Markup
 from wtforms import SelectField
 
 from ..models import AuditLog
-from ..services import audit, audit_export
+from ..services import audit, audit_export, clock, labels
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _moment(value) -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return audit_export.local_time(value)
+    return clock.format_moment(value)
+
+
+def _details(value, action: str | None = None) -> Markup:
+    """Details as Russian «key: value» lines, not JSON; codes read by the entry's action."""
+    return Markup("<br>").join(Markup("{}: {}").format(k, v) if k else v
+                               for k, v in labels.details(value, action))
 
 
 class AuditLogView(ModelView):
@@ -52,11 +53,31 @@ class AuditLogView(ModelView):
                       "created_at", "ip_address"]
     search_form_extra_fields = {
         "action": SelectField(_("Действие"), choices=list(audit.ACTIONS.items())),
+        "object_type": SelectField(_("Объект"), choices=list(labels.OBJECTS.items())),
     }
     formatters_columns = {
         "created_at": _moment,
-        "action": lambda v: audit.ACTIONS.get(v, v),
+        "action": labels.action,
+        "object_type": labels.object_type,
+        "details": _details,
+        # an entry without a user, object or address (a failed login) shows a dash
+        "username": labels.value_text, "object_id": labels.value_text,
+        "ip_address": labels.value_text, "user_id": labels.value_text,
+        "user_agent": labels.value_text,
     }
+
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        """FAB's show widget, with the details read by this entry's action."""
+        widgets = widgets or {}
+        formatters = dict(self.formatters_columns,
+                          details=lambda value: _details(value, item.action))
+        widgets["show"] = self.show_widget(
+            pk=pk, label_columns=self.label_columns, include_columns=self.show_columns,
+            value_columns=self.datamodel.get_values_item(item, self.show_columns),
+            formatters_columns=formatters, actions=actions or self.actions,
+            fieldsets=show_fieldsets or self.show_fieldsets,
+            modelview_name=self.__class__.__name__)
+        return widgets
 
     @expose("/export/<fmt>")
     @has_access
@@ -69,10 +90,11 @@ class AuditLogView(ModelView):
         _count, entries = self.datamodel.query(self._filters, order_column="id",
                                                order_direction="asc")
         data = audit_export.to_csv(entries) if fmt == "csv" else audit_export.to_xlsx(entries)
+        # filters as the reader saw them: column label, condition, value (4.1)
+        filters = [[str(self.label_columns.get(f.column_name, f.column_name)), str(f.name),
+                    str(v)] for f, v in zip(self._filters.filters, self._filters.values)]
         audit.record("export", "audit_log", None,
-                     details={"format": fmt, "rows": len(entries),
-                              "filters": [[f.column_name, type(f).__name__, str(v)] for f, v
-                                          in zip(self._filters.filters, self._filters.values)]})
+                     details={"format": fmt, "rows": len(entries), "filters": filters})
         self.datamodel.session.commit()
         mimetype = "text/csv; charset=utf-8" if fmt == "csv" else XLSX
         return Response(data, mimetype=mimetype, headers={

@@ -1,9 +1,14 @@
 """Building blocks of the portal's model views: row scopes, eager loading, Russian choices,
 validation with Russian messages and database integrity errors turned into flash messages."""
+import re
+from decimal import Decimal, InvalidOperation
+
 from flask import g
 from flask_appbuilder import ModelView
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla import filters as sqla_filters
+from flask_appbuilder.models.sqla.filters import get_field_setup_query
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
@@ -14,17 +19,14 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired
 
 from ..services import audit
+from ..services.labels import STATUSES, yes_no
+from ..services.text_hygiene import TextRefused
 from ..web import ru_date
 
 # Stored codes → what the college reads (SPEC: the UI speaks Russian).
-GROUP_STATUSES = {"active": _("обучается"), "graduated": _("выпущена"),
-                  "disbanded": _("расформирована")}
-STUDENT_STATUSES = {"studying": _("обучается"), "academic_leave": _("академический отпуск"),
-                    "expelled": _("отчислен"), "transferred": _("переведён"),
-                    "graduated": _("выпускник")}
-STATUS_CHANGE_KINDS = {"enrollment": _("зачисление"), "transfer": _("перевод"),
-                       "expulsion": _("отчисление"), "academic_leave": _("академический отпуск"),
-                       "restoration": _("восстановление"), "graduation": _("выпуск")}
+GROUP_STATUSES = STATUSES["group"]  # statuses: one table, services/labels.py
+STUDENT_STATUSES = STATUSES["student"]
+STATUS_CHANGE_KINDS = STATUSES["status_change"]
 DISCIPLINE_KINDS = {"general": _("общеобразовательная дисциплина"),
                     "op": _("общепрофессиональная дисциплина"),
                     "mdk": _("междисциплинарный курс"), "up": _("учебная практика"),
@@ -69,6 +71,58 @@ def _remember(message: str) -> str:
 NAME_NEEDS = {"Subgroup": ("group",), "Period": ("academic_year",), "StaffProfile": ("user",)}
 
 
+class _YesNo:
+    """FAB compares a boolean column with the raw text of any value but "y": PostgreSQL
+    refuses `active = 'zzz'` with a 500. "y", "true", "1", "on" read as yes, the rest as no."""
+
+    def apply(self, query, value):
+        query, field = get_field_setup_query(query, self.model, self.column_name)
+        return query.filter(self.compare(field, str(value).strip().lower()
+                                         in ("y", "yes", "true", "1", "on")))
+
+
+class BooleanEqual(_YesNo, sqla_filters.FilterEqual):
+    compare = staticmethod(lambda field, flag: field == flag)
+
+
+class BooleanNotEqual(_YesNo, sqla_filters.FilterNotEqual):
+    compare = staticmethod(lambda field, flag: field != flag)
+
+
+def _decimal(value):
+    if isinstance(value, (list, tuple)):
+        return [_decimal(v) for v in value]
+    try:
+        return Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+class _NumericValue:
+    """FAB passes the text of a filter on a NUMERIC column (hours) to the database as text:
+    PostgreSQL refuses `numeric = varchar`. The value is compared as a number."""
+
+    def apply(self, query, value):
+        return super().apply(query, _decimal(value))
+
+
+def _numeric(filter_class):
+    return type(f"Numeric{filter_class.__name__}", (_NumericValue, filter_class), {})
+
+
+def _converted(kind: str, found: list) -> list:
+    if kind == "is_boolean":
+        return [BooleanEqual, BooleanNotEqual]
+    if kind == "is_numeric":
+        return [_numeric(f) for f in found]
+    return found
+
+
+class FilterConverter(sqla_filters.SQLAFilterConverter):
+    conversion_table = tuple((kind, _converted(kind, found))
+                             for kind, found in sqla_filters.SQLAFilterConverter.conversion_table)
+
+
 class EagerInterface(SQLAInterface):
     """SQLAInterface that loads the listed relationships in the page query itself, and turns
     database errors into RecordRefused with a Russian message.
@@ -76,6 +130,8 @@ class EagerInterface(SQLAInterface):
     List views show related rows (a student's group, a load's teacher); without this every
     row would trigger its own lazy load.
     """
+
+    filter_converter_class = FilterConverter
 
     def __init__(self, obj, session=None, eager: tuple[str, ...] = ()):
         super().__init__(obj, session=session)
@@ -102,6 +158,9 @@ class EagerInterface(SQLAInterface):
     def _guarded(self, operation, item, commit):
         try:
             operation(item, commit=commit)
+        except TextRefused as exc:  # a value longer than its column, on every database
+            self.session.rollback()
+            raise RecordRefused(_remember(exc.message)) from None
         except (SQLAlchemyError, DatabaseException) as exc:  # FAB wraps edit/delete errors
             self.session.rollback()
             cause = exc.__cause__ if isinstance(exc.__cause__, SQLAlchemyError) else exc
@@ -202,6 +261,8 @@ class JournalModelView(ModelView):
         for column in self.datamodel.get_columns_list():
             if self.datamodel.is_date(column) or self.datamodel.is_datetime(column):
                 formatters.setdefault(column, ru_date)
+            elif self.datamodel.is_boolean(column):
+                formatters.setdefault(column, yes_no)  # да/нет, never True/False
         self.formatters_columns = formatters
         super().__init__(*args, **kwargs)
         for column in set(self.list_columns) | set(self.show_columns):
@@ -279,3 +340,61 @@ def sees_everything(user) -> bool:
     """Administration, Deputy, IT and Admin read every row of the reference data."""
     from ..services.scopes import ALL_JOURNALS_ROLES, role_names
     return bool(role_names(user) & ALL_JOURNALS_ROLES)
+
+
+# --- list arguments (finding 9) ---------------------------------------------------------------
+MAX_PAGE_SIZE = 2000  # the largest list the college prints on one page
+MAX_PAGE = 100_000
+_ORDER_RE = re.compile(r"_oc_(.+)")
+_DIRECTION_RE = re.compile(r"_od_(.+)")
+_FILTER_RE = re.compile(r"_flt_(\d+)_(.*)")
+
+
+def _whole(value: str, low: int, high: int) -> bool:
+    return value.strip().isdigit() and low <= int(value) <= high
+
+
+def list_argument_problem(args, views: dict, current) -> str | None:
+    """A Russian reason when the sort, filter or paging arguments of a list name a column the
+    list does not have or a page it cannot show (FAB would answer 500); else None.
+    `views`: the registered views by class name; `current`: the view answering."""
+    for key in args:
+        value = args.get(key, "")
+        if (match := _ORDER_RE.fullmatch(key)) and match.group(1) in views:
+            if value not in (getattr(views[match.group(1)], "order_columns", None) or ()):
+                return str(_("Неизвестный столбец для сортировки: «%(name)s».", name=value))
+        elif _DIRECTION_RE.fullmatch(key) and value not in ("asc", "desc"):
+            return str(_("Порядок сортировки: asc или desc."))
+        elif "psize_" in key and not _whole(value, 1, MAX_PAGE_SIZE):
+            return str(_("Число строк на странице: от 1 до %(n)s.", n=MAX_PAGE_SIZE))
+        elif "page_" in key and "psize_" not in key and not _whole(value, 0, MAX_PAGE):
+            return str(_("Неверный номер страницы."))
+        elif match := _FILTER_RE.search(key):
+            filters = getattr(current, "_filters", None)
+            known = filters._all_filters if filters is not None else {}
+            index, column = int(match.group(1)), match.group(2)
+            if column not in known or index >= len(known[column]):
+                return str(_("Неизвестный фильтр: «%(name)s».", name=column))
+            model = current.datamodel
+            if model.is_integer(column) and not all(_integer(v) for v in args.getlist(key)):
+                return str(_("Фильтр «%(name)s»: нужно целое число.", name=column))
+            if (model.is_numeric(column) or model.is_float(column)) and not all(
+                    _number(v) for v in args.getlist(key)):
+                return str(_("Фильтр «%(name)s»: нужно число.", name=column))
+    return None
+
+
+def _number(value: str) -> bool:
+    try:
+        number = Decimal(value.strip().replace(",", "."))
+    except InvalidOperation:
+        return False
+    return number.is_finite() and abs(number) < 10**12
+
+
+def _integer(value: str) -> bool:
+    """What an integer column can be compared with on every database (32-bit signed)."""
+    try:
+        return -2**31 <= int(value) < 2**31
+    except ValueError:
+        return False

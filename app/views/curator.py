@@ -1,5 +1,7 @@
 """The curator's pages (3.3, 3.4, 3.1, 5.2): the group's week with the completeness check and
 absence reasons, memos to the deputy, credentials of students and parents, status changes."""
+from datetime import timedelta
+
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
@@ -12,7 +14,6 @@ from ..models import StudentGroup
 from ..services import completeness as cc
 from ..services import contingent, credentials, memos
 from ..services.clock import today
-from ..services.dashboard import link, provider
 from ..services.scopes import ALL_JOURNALS_ROLES, role_names
 from ..services.timetable import week_start
 from .timetable import parse_day
@@ -20,6 +21,16 @@ from .timetable import parse_day
 
 def refused(view, exc):
     return view.render_template("error.html", code=exc.status, message=str(exc)), exc.status
+
+
+def refusal(view, exc, then, category="danger"):
+    """A form the rules refused keeps nothing (rollback); a missing or forbidden object gets
+    the error page, any other refusal a message on the page `then` leads back to."""
+    db.session.rollback()
+    if exc.status in (403, 404):
+        return refused(view, exc)
+    flash(str(exc), category)
+    return then
 
 
 def my_groups(user):
@@ -53,14 +64,37 @@ class CuratorView(BaseView):
             return refused(self, exc)
         day = parse_day(request.args.get("week"), today())
         check = cc.week_check(group, day)
-        from datetime import timedelta
         return self.render_template(
             "curator/group.html", group=group, check=check,
             absences=cc.week_absences(group, day), reasons=cc.REASONS,
             prev_week=check["start"] - timedelta(days=7),
             next_week=check["start"] + timedelta(days=7),
+            week_memo=memos.week_memo(group.id, check["start"]), statuses=memos.STATUSES,
             memos=[m for m in memos.memos_for(current_user) if m.group_id == group.id],
             title=_("Группа %(name)s", name=group.name))
+
+    @expose("/reasons", methods=["POST"])
+    @has_access
+    @permission_name("group")
+    def reasons(self):
+        """All absence reasons of the week in one save (5.2); one refused row saves none."""
+        group_id = request.form.get("group", type=int) or 0
+        week = parse_day(request.form.get("week"), today())
+        chosen = {}
+        for key, value in request.form.items():
+            if key.startswith("reason-") and key[7:].isdigit():
+                chosen[int(key[7:])] = value
+        try:
+            cc.group_for(current_user, group_id)
+            changed = cc.correct_reasons(current_user, chosen)
+            db.session.commit()
+        except cc.DomainError as exc:
+            return refusal(self, exc, redirect(url_for("CuratorView.group", group_id=group_id,
+                                                       week=week.isoformat())))
+        flash(str(_("Причины пропусков сохранены: %(n)s.", n=len(changed))) if changed
+              else str(_("Причины не изменились.")), "success" if changed else "info")
+        return redirect(url_for("CuratorView.group", group_id=group_id,
+                                week=week.isoformat()) + "#week-absences")
 
     @expose("/reason", methods=["POST"])
     @has_access
@@ -85,16 +119,16 @@ class CuratorView(BaseView):
         group_id = request.form.get("group", type=int) or 0
         day = parse_day(request.form.get("week"), today())
         try:
-            memo = memos.create_memo(current_user, group_id, day)
+            memo, created = memos.send_memo(current_user, group_id, day)
             db.session.commit()
         except cc.DomainError as exc:
-            db.session.rollback()
-            if exc.status in (403, 404):
-                return refused(self, exc)
-            flash(str(exc), "warning")
-            return redirect(url_for("CuratorView.group", group_id=group_id,
-                                    week=week_start(day).isoformat()))
-        flash(str(_("Служебная записка отправлена заместителю директора.")), "success")
+            return refusal(self, exc, redirect(url_for(
+                "CuratorView.group", group_id=group_id, week=week_start(day).isoformat())),
+                "warning")
+        if created:
+            flash(str(_("Служебная записка отправлена заместителю директора.")), "success")
+        else:
+            flash(str(_("Служебная записка за эту неделю уже отправлена — вот она.")), "info")
         return redirect(url_for("CuratorView.memo_print", memo_id=memo.id))
 
     @expose("/memo/<int:memo_id>")
@@ -122,7 +156,9 @@ class CuratorView(BaseView):
                 slips += [credentials.issue_for_parent(current_user, int(pid))
                           for pid in request.form.getlist("parent")]
                 if not slips:
-                    raise cc.BadInput(str(_("Отметьте, кому выдать учётные данные.")))
+                    flash(str(_("Никто не отмечен: отметьте студентов или родителей, "
+                                "которым выдать учётные данные.")), "warning")
+                    return redirect(url_for("CuratorView.credentials", group_id=group.id))
                 db.session.commit()
                 return self.render_template("it/slips.html", slips=slips,
                                             title=_("Учётные данные"))
@@ -152,29 +188,13 @@ class CuratorView(BaseView):
                       "success")
                 return redirect(url_for("CuratorView.status"))
             except cc.DomainError as exc:
-                db.session.rollback()
-                if exc.status in (403, 404):
-                    return refused(self, exc)
-                flash(str(exc), "danger")
+                page = refusal(self, exc, None)
+                if page is not None:
+                    return page
         return self.render_template(
             "curator/status.html", students=contingent.curated_students(current_user),
             kinds=contingent.KINDS, requests=contingent.requests_for(current_user),
             title=_("Движение контингента"))
-
-
-@provider("Curator")
-def curator_duties_block(user):
-    groups = my_groups(user)
-    if not groups:
-        return None
-    items = [link(str(_("Неделя группы %(name)s", name=g.name)), "CuratorView.group",
-                  group_id=g.id) for g in groups]
-    items += [link(str(_("Выдача учётных данных: %(name)s", name=g.name)),
-                   "CuratorView.credentials", group_id=g.id) for g in groups]
-    pending = len(contingent.requests_for(user, pending_only=True))
-    items.append(link(str(_("Движение контингента (заявок в ИТ: %(n)s)", n=pending)),
-                      "CuratorView.status"))
-    return str(_("Куратору")), items
 
 
 def register(appbuilder) -> None:

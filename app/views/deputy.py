@@ -12,9 +12,12 @@ from ..extensions import db
 from ..models import Journal
 from ..services import completeness as cc
 from ..services import control, memos
-from ..services.dashboard import link, provider
-from .curator import refused
+from ..services.clock import today
+from .curator import refusal
 from .timetable import parse_day
+
+SHORT_LIST = 8         # journals shown before «show all»: the form stays on the first screen
+CHECKS_PER_PAGE = 20
 
 
 class DeputyView(BaseView):
@@ -24,13 +27,24 @@ class DeputyView(BaseView):
     @expose("/")
     @has_access
     def control(self):
+        """The form first, then the few journals most overdue for a check (3.5); the full
+        list and the history of checks one click away, paged."""
+        show_all = request.args.get("all") == "1"
+        page = max(request.args.get("page", 1, type=int) or 1, 1)
+        unchecked = control.unchecked_journals()
         journals = db.session.scalars(select(Journal).options(
             joinedload(Journal.group), joinedload(Journal.discipline),
             joinedload(Journal.subgroup))).all()
+        total = control.checks_count()
         return self.render_template(
-            "deputy/control.html", checks=control.checks(), unchecked=control.unchecked_journals(),
+            "deputy/control.html",
+            checks=control.checks(limit=CHECKS_PER_PAGE, offset=(page - 1) * CHECKS_PER_PAGE),
+            checks_total=total, page=page, pages=max((total - 1) // CHECKS_PER_PAGE + 1, 1),
+            unchecked=unchecked if show_all else unchecked[:SHORT_LIST],
+            unchecked_total=len(unchecked), show_all=show_all,
+            chosen=request.args.get("journal", type=int),
             journals=sorted(journals, key=lambda j: j.title), periods=control.periods(),
-            title=_("Контроль журналов"))
+            today=today(), title=_("Контроль журналов"))
 
     def _done(self, action):
         try:
@@ -38,11 +52,8 @@ class DeputyView(BaseView):
             db.session.commit()
             flash(str(_("Сохранено.")), "success")
         except cc.DomainError as exc:
-            db.session.rollback()
-            if exc.status in (403, 404):
-                return refused(self, exc)
-            flash(str(exc), "danger")
-        return redirect(request.form.get("back") or url_for("DeputyView.control"))
+            return refusal(self, exc, redirect(url_for("DeputyView.control")))
+        return redirect(url_for("DeputyView.control"))
 
     @expose("/check", methods=["POST"])
     @has_access
@@ -84,20 +95,8 @@ class DeputyView(BaseView):
                              request.form.get("note", ""))
             db.session.commit()
         except cc.DomainError as exc:
-            db.session.rollback()
-            if exc.status in (403, 404):
-                return refused(self, exc)
-            flash(str(exc), "warning")
+            return refusal(self, exc, redirect(url_for("DeputyView.inbox")), "warning")
         return redirect(url_for("DeputyView.inbox"))
-
-
-@provider("Deputy")
-def deputy_block(user):
-    new = len(memos.memos_for(user, status="sent"))
-    return str(_("Контроль")), [
-        link(str(_("Служебные записки: новых %(n)s", n=new)), "DeputyView.inbox"),
-        link(str(_("Журналы без проверки за месяц: %(n)s",
-                   n=len(control.unchecked_journals()))), "DeputyView.control")]
 
 
 def register(appbuilder) -> None:

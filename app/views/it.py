@@ -8,8 +8,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..services import completeness as cc
-from ..services import contingent, credentials
-from ..services.dashboard import link, provider
+from ..services import contingent, credentials, labels
 from .curator import refused
 
 
@@ -30,8 +29,10 @@ class ITView(BaseView):
         try:
             slips = [credentials.issue_for_staff(current_user, int(uid))
                      for uid in request.form.getlist("user")]
-            if not slips:
-                raise cc.BadInput(str(_("Отметьте сотрудников.")))
+            if not slips:  # nobody ticked: the same form again, with a word why
+                flash(str(_("Никто не отмечен: отметьте сотрудников, которым выдать учётные "
+                            "данные.")), "warning")
+                return redirect(url_for("ITView.index"))
             db.session.commit()
         except (cc.DomainError, ValueError) as exc:
             db.session.rollback()
@@ -39,26 +40,31 @@ class ITView(BaseView):
                            else cc.BadInput(str(_("Неверный выбор."))))
         return self.render_template("it/slips.html", slips=slips, title=_("Учётные данные"))
 
-    @expose("/request/<int:request_id>", methods=["POST"])
+    @expose("/request/<int:request_id>", methods=["GET", "POST"])
     @has_access
     def decide(self, request_id):
+        """Rejecting and unblocking take one click; blocking an account first shows what
+        it will end, and acts only on the second submit with `sure=1` (5.2)."""
+        confirm = request.method == "POST" and request.form.get("confirm") == "1"
         try:
-            req = contingent.decide(current_user, request_id, request.form.get("confirm") == "1")
+            if request.method == "GET" or (confirm and request.form.get("sure") != "1"):
+                facts = contingent.blocking_consequences(current_user, request_id)
+                blocking = facts["block_request"].action == "block"
+                if request.method == "GET" or blocking:
+                    return self.render_template(
+                        "it/confirm_block.html", **facts, title=_("Подтверждение блокировки")
+                        if blocking else _("Заявка на разблокировку"))
+            req = contingent.decide(current_user, request_id, confirm)
             db.session.commit()
         except cc.DomainError as exc:
             db.session.rollback()
             return refused(self, exc)
-        flash(str(_("Заявка рассмотрена: %(s)s.", s=req.status)), "success")
+        outcome = labels.status("block", req.status)
+        flash(str(_("Заявка рассмотрена: %(s)s.", s=outcome)), "success")
         return redirect(url_for("ITView.index"))
-
-
-@provider("IT")
-def it_requests_block(user):
-    pending = len(contingent.requests_for(user, pending_only=True))
-    return str(_("Отдел ИТ")), [link(str(_("Заявки на блокировку: ожидают %(n)s", n=pending)),
-                                     "ITView.index")]
 
 
 def register(appbuilder) -> None:
     appbuilder.add_view(ITView, "Accounts", label=_("Учётные данные и блокировки"),
-                        icon="fa-key", category="Service")
+                        icon="fa-key", category="Service",
+                        category_label=_("Сопровождение"))

@@ -2,19 +2,23 @@
 XLSX (1.6, 4.4-4.8). The rules live in app/services/journal.py and its sibling modules."""
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
-from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Journal
+from ..models import AcademicYear, Journal
 from ..services import audit, clock
-from ..services.dashboard import link, provider
-from ..services.journal import DomainError, can_manage_lessons, grid_data, journal_for_read
-from ..services.lessons import create_lesson, delete_lesson, lesson_of, topics_for, update_lesson
-from ..services.scopes import journal_filter
+from ..services.journal import (
+    OVERRIDE_ROLES, DomainError, grid_data, is_journal_teacher, journal_for_read,
+)
+from ..services.lessons import (
+    create_lesson, delete_lesson, deletion_rule, lesson_contents, lesson_of, may_write_cells,
+    topics_for, update_lesson,
+)
+from ..services.scopes import journal_filter, role_names
 from .base import LESSON_TYPES as LESSON_TYPE_LABELS
 
 HOMEWORK_LABELS = {"none": _("без вида"), "practical": _("практическая работа"),
@@ -25,9 +29,14 @@ HOMEWORK_LABELS = {"none": _("без вида"), "practical": _("практич�
 def readable_journals(user):
     return db.session.scalars(
         select(Journal).where(journal_filter(user))
+        .join(AcademicYear, AcademicYear.id == Journal.academic_year_id)
         .options(joinedload(Journal.group), joinedload(Journal.subgroup),
-                 joinedload(Journal.discipline), joinedload(Journal.teacher))
-        .order_by(Journal.group_id, Journal.discipline_id, Journal.subgroup_id)).unique().all()
+                 joinedload(Journal.discipline), joinedload(Journal.teacher),
+                 joinedload(Journal.academic_year))
+        # The current year's journals first: last year's (final grades only) must not be
+        # mistaken for this year's journal of the same group and discipline.
+        .order_by(AcademicYear.start_date.desc(), Journal.group_id, Journal.discipline_id,
+                  Journal.subgroup_id)).unique().all()
 
 
 def _journal_or_abort(pk: int) -> Journal:
@@ -57,7 +66,10 @@ class JournalView(BaseView):
         return self.render_template(
             "journal/grid.html", journal=journal, title=journal.title,
             both=request.args.get("subgroups") == "all",
-            can_lesson=can_manage_lessons(current_user, journal))
+            can_lesson=is_journal_teacher(current_user, journal),
+            writer=may_write_cells(current_user, journal),
+            overrider=bool(role_names(current_user) & OVERRIDE_ROLES),
+            today=clock.today(), focus_lesson=request.args.get("lesson", type=int))
 
     def _lesson_form(self, journal, lesson=None, data=None, error=None):
         return self.render_template(
@@ -76,12 +88,14 @@ class JournalView(BaseView):
             if lesson_id is not None:
                 lesson = lesson_of(journal, lesson_id)
             if request.method == "GET":
-                return self._lesson_form(journal, lesson)
+                # A start-page link prefills date and pair (?lesson_date=…&pair_number=…).
+                return self._lesson_form(journal, lesson, request.args)
             form = request.form.to_dict()
             if lesson is not None and form.get("action") == "delete":
-                delete_lesson(current_user, journal, lesson)
-                flash(str(_("Занятие удалено.")), "info")
-            elif lesson is not None:
+                # 1.6: nothing is deleted in one click; the confirmation says what goes.
+                return redirect(url_for("JournalView.confirm_delete", pk=journal.id,
+                                        lesson_id=lesson.id))
+            if lesson is not None:
                 update_lesson(current_user, journal, lesson, form, clock.today())
                 flash(str(_("Занятие сохранено.")), "info")
             else:
@@ -93,7 +107,36 @@ class JournalView(BaseView):
             if request.method == "GET":
                 abort(exc.status, exc.message)
             return self._lesson_form(journal, lesson, request.form, exc.message)
-        return redirect(url_for("JournalView.grid", pk=journal.id))
+        return redirect(url_for("JournalView.grid", pk=journal.id, lesson=lesson.id))
+
+    @expose("/<int:pk>/lesson/<int:lesson_id>/delete", methods=["GET", "POST"])
+    @has_access
+    @permission_name("lesson")
+    def confirm_delete(self, pk, lesson_id):
+        """Deleting a lesson asks first and says what will be lost (1.6): a confirmation page,
+        so the rule holds without scripts too."""
+        journal = _journal_or_abort(pk)
+        try:
+            lesson = lesson_of(journal, lesson_id)
+            contents = lesson_contents(lesson)
+            who = deletion_rule(current_user, journal, lesson, clock.today(), contents)
+            if request.method == "POST":
+                delete_lesson(current_user, journal, lesson, clock.today(),
+                              request.form.get("reason"))
+                db.session.commit()
+                flash(str(_("Занятие удалено.")), "info")
+                return redirect(url_for("JournalView.grid", pk=journal.id))
+            error = None
+        except DomainError as exc:
+            db.session.rollback()
+            if request.method == "GET" or exc.status in (403, 404):  # the rule's own words
+                return self.render_template("error.html", code=exc.status,
+                                            message=exc.message), exc.status
+            error = exc.message
+        return self.render_template(
+            "journal/lesson_delete.html", journal=journal, lesson=lesson, contents=contents,
+            needs_reason=who == "deputy", error=error,
+            title=_("Удаление занятия")), 400 if error else 200
 
     @staticmethod
     def _export(pk, fmt):
@@ -150,34 +193,11 @@ def paper_table(data: dict) -> list[dict]:
     return rows
 
 
-@provider("Teacher")
-def teacher_block(user):
-    journals = db.session.scalars(
-        select(Journal).where(Journal.teacher_id == user.id)
-        .options(joinedload(Journal.group), joinedload(Journal.subgroup),
-                 joinedload(Journal.discipline)).order_by(Journal.group_id)).unique().all()
-    items = [link(j.title, "JournalView.grid", pk=j.id) for j in journals]
-    items.append(link(str(_("Вычитанные часы")), "HoursView.report"))
-    return str(_("Мои журналы")), items
-
-
-@provider("Curator")
-def curator_block(user):
-    from ..models import StudentGroup
-    journals = db.session.scalars(
-        select(Journal).join(StudentGroup, StudentGroup.id == Journal.group_id)
-        .where(StudentGroup.curator_id == user.id)
-        .options(joinedload(Journal.group), joinedload(Journal.subgroup),
-                 joinedload(Journal.discipline)).order_by(Journal.id)).unique().all()
-    if not journals:
-        return None
-    return str(_("Журналы моих групп")), [link(j.title, "JournalView.grid", pk=j.id)
-                                          for j in journals]
-
-
 def register(appbuilder) -> None:
     from .hours import HoursView
-    appbuilder.add_view(JournalView, "journals", label=_("Журналы"), category="Journal",
+    # The menu item's name is the permission FAB checks (menu_access): app/access.py grants it
+    # on "JournalView" and "HoursView", so the items carry those names.
+    appbuilder.add_view(JournalView, "JournalView", label=_("Журналы"), category="Journal",
                         category_label=_("Журнал"), icon="fa-book")
-    appbuilder.add_view(HoursView, "hours", label=_("Вычитанные часы"), category="Journal",
+    appbuilder.add_view(HoursView, "HoursView", label=_("Вычитанные часы"), category="Journal",
                         icon="fa-clock-o")

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import StudentGroup
 from ..services import messaging
-from ..services.dashboard import link, provider
 from ..services.scopes import role_names
 
 
@@ -86,8 +85,11 @@ class MessagesView(BaseView):
         return self._compose()
 
     def _compose(self, status=200):
+        recipients = messaging.allowed_recipients(current_user)
+        who = messaging.describe(recipients)
         return self.render_template(
-            "messages/compose.html", recipients=messaging.allowed_recipients(current_user),
+            "messages/compose.html", recipients=recipients, who=who,
+            recipient_groups=messaging.grouped(recipients, who),
             groups=_curated_groups(current_user), form=request.form,
             to=request.args.get("to", type=int)), status
 
@@ -116,14 +118,6 @@ def _menu_label() -> str:
     except RuntimeError:  # outside a request
         pass
     return label
-
-
-@provider("Student", "Parent", "Teacher", "Curator", "Administration", "Deputy", "IT")
-def messages_block(user):
-    count = messaging.unread_count(user)
-    return gettext("Сообщения"), [
-        link(gettext("Входящие: непрочитанных %(n)s", n=count), "MessagesView.inbox"),
-        link(gettext("Написать сообщение"), "MessagesView.new")]
 
 
 def register(appbuilder) -> None:

@@ -12,7 +12,9 @@ from ..models import (
 )
 from ..services import audit, contingent
 from ..services.clock import add_years, today
-from ..services.scopes import STAFF_ROLES, group_filter, parent_filter, student_filter
+from ..services.scopes import (
+    STAFF_ROLES, group_filter, parent_filter, parent_link_filter, people_student_filter,
+)
 from .base import (
     STATUS_CHANGE_KINDS, STUDENT_STATUSES, EagerInterface, JournalModelView, RecordRefused,
     date_order, scoped, scoped_choices, users_with_role,
@@ -30,6 +32,7 @@ PEOPLE_LABELS = dict(
     effective_date=_("Действует с"), from_group=_("Из группы"), to_group=_("В группу"),
     created_by=_("Кем внесено"), created_at=_("Когда"), position=_("Должность"),
     department=_("Отделение"), full_name=_("ФИО"), parent_links=_("Родители"),
+    student_links=_("Дети"),
 )
 EMAIL = [Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                             message=_("Неверный адрес электронной почты."))]
@@ -43,8 +46,10 @@ class PeopleModelView(JournalModelView):
 
 
 # --- row scopes (scopes.py decides; these only phrase them for each model) ------------------
+# People screens show the staff member's current groups only (finding 8): last year's groups
+# are closed, whatever the journals of that year still show.
 def _students_scope(user):
-    return Student.id.in_(select(Student.id).where(student_filter(user)))
+    return Student.id.in_(select(Student.id).where(people_student_filter(user)))
 
 
 def _parents_scope(user):
@@ -56,15 +61,16 @@ def _groups_scope(user):
 
 
 def _links_scope(user):
-    return StudentParent.student_id.in_(select(Student.id).where(student_filter(user)))
+    return StudentParent.id.in_(select(StudentParent.id).where(parent_link_filter(user)))
 
 
 def _status_scope(user):
-    return StudentStatusChange.student_id.in_(select(Student.id).where(student_filter(user)))
+    return StudentStatusChange.student_id.in_(
+        select(Student.id).where(people_student_filter(user)))
 
 
 def _membership_scope(user):
-    return GroupMembership.student_id.in_(select(Student.id).where(student_filter(user)))
+    return GroupMembership.student_id.in_(select(Student.id).where(people_student_filter(user)))
 
 
 def _subgroups_scope(user):

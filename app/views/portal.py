@@ -2,7 +2,7 @@
 a wrong mark / access problem and their answers; the curator's weekly reports (3.3, 5.2)."""
 from io import BytesIO
 
-from flask import Response, flash, redirect, request, url_for
+from flask import Response, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
@@ -11,10 +11,13 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import StudentGroup
+from ..services import mailer
+from ..services import diary
+from ..services.clock import format_date
 from ..services import record as records
 from ..services import weekly_reports as weekly
-from ..services.dashboard import link, provider
 from ..services.reports import no_formulas
+from ..services.text_hygiene import printable_row
 from ..services.scopes import ALL_STUDENTS_ROLES, role_names
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,21 +48,29 @@ class PortalView(BaseView):
     @has_access
     @permission_name("record")
     def student(self, student_id):
+        """The diary: the week, the period's grid (any earlier period by `?period=`), history;
+        `?report=<lesson>` opens the wrong-mark form for that mark (5.4)."""
         try:
-            data = records.student_record(current_user, student_id)
+            data = records.student_record(current_user, student_id,
+                                          period_id=request.args.get("period"))
         except records.RecordError as exc:
             return _refused(self, exc)
         reporter = student_id in records.own_student_ids(current_user)
-        return self.render_template("portal/record.html", data=data, reporter=reporter,
-                                    reports=[r for r in records.reports_of_reporter(current_user)
-                                             if r.student_id == student_id] if reporter else [])
+        return self.render_template(
+            "portal/record.html", data=data, reporter=reporter,
+            grid=diary.grid(data["disciplines"]),
+            report_entry=diary.entry_to_report(data, request.args.get("report")) if reporter
+            else None, title=data["student"]["full_name"],
+            reports=[r for r in records.reports_of_reporter(current_user)
+                     if r.student_id == student_id] if reporter else [])
 
     @expose("/student/<int:student_id>/record.xlsx")
     @has_access
     @permission_name("record")
     def export(self, student_id):
         try:
-            data = records.student_record(current_user, student_id, audit_action="export")
+            data = records.student_record(current_user, student_id, audit_action="export",
+                                          period_id=request.args.get("period"))
         except records.RecordError as exc:
             return _refused(self, exc)
         return Response(_xlsx(data), mimetype=XLSX, headers={
@@ -128,18 +139,21 @@ def _xlsx(data: dict) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Текущий период"
-    sheet.append([data["student"]["full_name"], data["student"]["group"]])
+    # stored names are written as they are, less what a spreadsheet cannot hold (\x01…)
+    sheet.append(printable_row([data["student"]["full_name"], data["student"]["group"]]))
     sheet.append(["Дисциплина", "Дата", "Отметки", "Причина пропуска"])
     for row in data["disciplines"]:
         for entry in row["entries"]:
-            sheet.append([f"{row['code']} {row['name']}", entry["date"], entry["text"],
-                          entry["absence_reason"]])
-        sheet.append([f"{row['code']} {row['name']}", "средний балл", row["average"] or "", ""])
+            sheet.append(printable_row([f"{row['code']} {row['name']}", format_date(entry["date"]),
+                                        entry["text"], entry["absence_reason"]]))
+        sheet.append(printable_row([f"{row['code']} {row['name']}", "средний балл",
+                                    row["average"] or "", ""]))
     history = book.create_sheet("История")
     history.append(["Учебный год", "Период", "Дисциплина", "Вид", "Оценка"])
     for item in data["history"]:
-        history.append([item["academic_year"], item["period"], f"{item['code']} {item['name']}",
-                        item["kind_label"], item["value"]])
+        history.append(printable_row([item["academic_year"], item["period"],
+                                      f"{item['code']} {item['name']}", item["kind_label"],
+                                      item["value"]]))
     out = BytesIO()
     no_formulas(book)
     book.save(out)
@@ -174,8 +188,11 @@ class WeeklyReportView(BaseView):
             group, week, reports = self._context(group_id)
         except weekly.WeeklyReportError as exc:
             return _refused(self, exc)
+        found = weekly.deliveries(group, week)
         return self.render_template("portal/weekly.html", group=group, week=week,
-                                    reports=reports, deliveries=weekly.deliveries(group, week))
+                                    reports=reports, deliveries=found,
+                                    mailing=weekly.delivery_state(found),
+                                    states=weekly.DELIVERY_STATES)
 
     @expose("/<int:group_id>/print")
     @has_access
@@ -192,49 +209,39 @@ class WeeklyReportView(BaseView):
     @has_access
     @permission_name("send")
     def send(self, group_id):
+        """3.3: the e-mails are queued and delivered after the answer (the page never waits
+        for the mail server); their states show on the report page."""
         try:
             group = weekly.group_for(current_user, group_id)
             week = weekly.parse_week(request.form.get("week"))
-            result = weekly.send(group, week, user=current_user)
+            result = weekly.queue(group, week, user=current_user)
+            db.session.commit()
         except weekly.WeeklyReportError as exc:
+            db.session.rollback()
             return _refused(self, exc)
-        flash(str(_("Отправлено: %(sent)s, уже были отправлены: %(skipped)s, ошибок: %(failed)s.",
-                    sent=len(result["sent"]), skipped=len(result["skipped"]),
-                    failed=len(result["failed"]))),
-              "warning" if result["failed"] else "info")
-        for name, email, error in result["failed"]:
-            flash(f"{name} → {email}: {error}", "danger")
+        if result["queued"]:
+            mailer.after_response(current_app._get_current_object(), weekly.deliver,
+                                  [d.id for d in result["queued"]])
+        flash(str(_("Писем поставлено в очередь: %(queued)s, уже были отправлены: %(skipped)s. "
+                    "Состояние каждого письма — в отчёте ниже.",
+                    queued=len(result["queued"]), skipped=len(result["skipped"]))), "info")
         return redirect(url_for("WeeklyReportView.group", group_id=group.id,
-                                week=week.strftime("%d.%m.%Y")))
+                                week=week.strftime("%d.%m.%Y")) + "#mailing")
 
-
-@provider("Student", "Parent")
-def portal_block(user):
-    items = [link(str(_("Успеваемость и домашние задания")), "PortalView.my"),
-             link(str(_("Мои обращения")), "PortalView.reports")]
-    return str(_("Мой дневник")), items
-
-
-@provider("Teacher", "Curator")
-def issue_block(user):
-    open_reports = records.reports_assigned(user, open_only=True)
-    if not open_reports:
-        return None
-    return str(_("Обращения студентов и родителей")), [
-        link(f"{r.student.short_name}: {r.text[:60]}", "PortalView.report", report_id=r.id)
-        for r in open_reports[:10]]
-
-
-@provider("Curator")
-def weekly_block(user):
-    groups = db.session.scalars(select(StudentGroup).where(
-        StudentGroup.curator_id == user.id, StudentGroup.status == "active")
-        .order_by(StudentGroup.name)).all()
-    if not groups:
-        return None
-    return str(_("Еженедельные отчёты родителям")), [
-        link(str(_("Группа %(name)s", name=g.name)), "WeeklyReportView.group", group_id=g.id)
-        for g in groups]
+    @expose("/delivery/<int:delivery_id>/retry", methods=["POST"])
+    @has_access
+    @permission_name("send")
+    def retry(self, delivery_id):
+        try:
+            delivery = weekly.retry(current_user, delivery_id)
+            db.session.commit()
+        except weekly.WeeklyReportError as exc:
+            db.session.rollback()
+            return _refused(self, exc)
+        mailer.after_response(current_app._get_current_object(), weekly.deliver, [delivery.id])
+        flash(str(_("Письмо поставлено в очередь повторно.")), "info")
+        return redirect(url_for("WeeklyReportView.group", group_id=delivery.student.group_id,
+                                week=delivery.week_start.strftime("%d.%m.%Y")) + "#mailing")
 
 
 def register(appbuilder) -> None:

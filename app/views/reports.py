@@ -30,6 +30,18 @@ def _xlsx(data: bytes, name: str, report: str, params: dict) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
 
 
+def last_completed(periods: list[Period]) -> Period:
+    """The period a results report opens on: the last one already over (its final grades are
+    given); before the first one ends, the current one (6.2)."""
+    day = today()
+    done = [p for p in periods if p.end_date < day]
+    if done:
+        return max(done, key=lambda p: p.end_date)
+    begun = [p for p in periods if p.start_date <= day]
+    return max(begun, key=lambda p: p.start_date) if begun else min(
+        periods, key=lambda p: p.start_date)
+
+
 class ReportsView(BaseView):
     route_base = "/reports"
     default_view = "activity"
@@ -62,7 +74,7 @@ class ReportsView(BaseView):
         period_id = request.args.get("period", type=int)
         year_id = request.args.get("year", type=int)
         if not period_id and not year_id and periods:
-            period_id = next((p.id for p in periods if p.start_date <= today()), periods[-1].id)
+            period_id = last_completed(periods).id
         level = request.args.get("level", "journal")
         group_id = request.args.get("group", type=int)
         if group_id and group_id not in {g.id for g in groups}:
@@ -91,12 +103,14 @@ class ReportsView(BaseView):
     def objectivity(self):
         periods = db.session.scalars(select(Period).order_by(Period.start_date.desc())).all()
         period = next((p for p in periods if p.id == request.args.get("period", type=int)),
-                      next((p for p in periods if p.start_date <= today()), None))
+                      last_completed(periods) if periods else None)
         rows = obj.objectivity(current_user, period) if period else []
         if request.args.get("format") == "xlsx" and period:
             return _xlsx(obj.objectivity_xlsx(rows), "objectivity", "objectivity",
                          {"period": period.id})
-        return self.render_template("reports/objectivity.html", rows=rows, periods=periods,
+        template = "reports/objectivity_print.html" if request.args.get("print") else \
+            "reports/objectivity.html"
+        return self.render_template(template, rows=rows, periods=periods,
                                     period=period, share=obj.OUTLIER_SHARE, gap=obj.OUTLIER_GAP,
                                     title=_("Объективность оценивания"))
 

@@ -14,7 +14,6 @@ from ..extensions import db
 from ..models import Journal, Period, StudentGroup, TimetableChange, TimetableEntry
 from ..services import timetable as tt
 from ..services.clock import today
-from ..services.dashboard import link, provider
 from ..services.scopes import group_filter
 from .base import EagerInterface, JournalModelView, RecordRefused
 
@@ -99,7 +98,12 @@ class TimetableView(BaseView):
         return self.render_template(
             "timetable/week.html", groups=groups, group=group, monday=monday, days=days,
             pairs=pairs, journals=journals, periods=periods, weekdays=tt.WEEKDAYS,
+            teachers=tt.active_teachers() if group else [],
             prev_week=monday - timedelta(days=7), next_week=monday + timedelta(days=7),
+            # Teachers, curators and IT only read the week: no form or button that would
+            # answer them «Доступ запрещён».
+            may_change=self.appbuilder.sm.has_access("can_change", self.class_permission_name),
+            may_upload=self.appbuilder.sm.has_access("can_upload", self.class_permission_name),
             title=_("Расписание"))
 
     @expose("/change", methods=["POST"])
@@ -109,11 +113,16 @@ class TimetableView(BaseView):
         day = parse_day(request.form.get("date"))
         journal_id = request.form.get("journal", type=int)
         journal = db.session.get(Journal, journal_id) if journal_id else None
+        substitute_id = request.form.get("substitute", type=int)
+        substitute = next((t for t in tt.active_teachers() if t.id == substitute_id), None)
         try:
             if group is None or day is None:
                 raise tt.BadInput(str(_("Укажите группу и дату.")))
+            if substitute_id and substitute is None:
+                raise tt.BadInput(str(_("Заменяющий преподаватель не найден.")))
             tt.add_change(group, day, request.form.get("pair", type=int) or 0, journal,
-                          bool(request.form.get("cancelled")), request.form.get("room", ""))
+                          bool(request.form.get("cancelled")), request.form.get("room", ""),
+                          substitute)
             db.session.commit()
             flash(str(_("Изменение расписания сохранено.")), "success")
         except tt.DomainError as exc:
@@ -148,19 +157,6 @@ class TimetableView(BaseView):
     def template(self):
         return Response(tt.template_xlsx(), mimetype=XLSX, headers={
             "Content-Disposition": 'attachment; filename="timetable-template.xlsx"'})
-
-
-@provider("Teacher")
-def today_pairs_block(user):
-    """The teacher's own pairs of the day (start page)."""
-    day = today()
-    pairs = tt.teacher_day(user, day)
-    if not pairs:
-        return None
-    items = [link(f"{p['pair_number']} пара — {p['journal'].title}"
-                  + (f", {p['room']}" if p["room"] else ""), "JournalView.grid",
-                  pk=p["journal_id"]) for p in pairs]
-    return str(_("Мои пары на %(day)s", day=tt.ru(day))), items
 
 
 def register(appbuilder) -> None:

@@ -1,18 +1,21 @@
 """Accounts screen of IT (3.1): staff accounts, roles, blocking. Nobody but the system
-administrator sees Admin accounts or grants the Admin role; nobody changes their own roles."""
+administrator sees Admin accounts or grants the Admin role; nobody changes their own roles.
+Students' and parents' accounts are the curator's (credentials, block requests): IT neither
+lists them nor grants their roles, and grants staff roles only."""
 from flask_appbuilder.fields import QuerySelectMultipleField
 from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget, Select2ManyWidget
 from flask_appbuilder.security.sqla.models import Role, User
 from flask_appbuilder.security import views as fab_views
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
-from sqlalchemy import inspect, true
+from sqlalchemy import and_, inspect, or_, true
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from ..access import ROLES
 from ..security_policy import password_problems
-from ..services.scopes import role_names
+from ..services import clock, labels
+from ..services.scopes import STAFF_ROLES, role_names
 from .base import EagerInterface, RecordRefused, referenced_elsewhere, scoped
 
 SUPERUSER = "Admin"
@@ -23,21 +26,41 @@ def _is_superuser(user) -> bool:
 
 
 def _manageable_accounts(user):
-    """Admin accounts are invisible to everybody except the system administrator."""
+    """3.1: IT manages staff accounts; Admin accounts are invisible to everybody except the
+    system administrator, and students' and parents' accounts belong to their curator."""
     if _is_superuser(user):
         return true()
-    return ~User.roles.any(Role.name == SUPERUSER)
+    return and_(~User.roles.any(Role.name == SUPERUSER),
+                or_(User.roles.any(Role.name.in_(STAFF_ROLES)), ~User.roles.any()))
+
+
+def assignable_role_names(user) -> set[str]:
+    """3.1: IT grants staff roles other than Admin; the system administrator grants any."""
+    if _is_superuser(user):
+        return set(ROLES)
+    return set(STAFF_ROLES) - {SUPERUSER}
 
 
 def _assignable_roles():
     from ..extensions import db
-    names = [n for n in ROLES if n != SUPERUSER or _is_superuser(current_user)]
+    allowed = assignable_role_names(current_user)
+    names = [n for n in ROLES if n in allowed]
     roles = db.session.query(Role).filter(Role.name.in_(names)).all()
     return sorted(roles, key=lambda r: list(ROLES).index(r.name))
 
 
+class RolesField(QuerySelectMultipleField):
+    """Refuses a role that is not offered (FAB's field drops it silently and saves the rest)."""
+
+    def pre_validate(self, form):
+        _resolved = self.data  # resolving the submitted ids marks the ones not offered
+        if self._invalid_formdata:
+            raise ValidationError(str(_("Эту роль вы назначить не можете: отдел ИТ назначает "
+                                        "только роли сотрудников.")))
+
+
 def _roles_field():
-    return QuerySelectMultipleField(
+    return RolesField(
         _("Роли"), query_func=_assignable_roles, get_pk_func=lambda role: role.id,
         get_label=lambda role: ROLES.get(role.name, role.name),
         validators=[DataRequired(message=_("Выберите хотя бы одну роль."))],
@@ -46,7 +69,11 @@ def _roles_field():
 
 def _strong_password(form, field) -> None:
     """ASVS 2.1: the portal's password policy, with its Russian message."""
-    problems = password_problems(field.data or "")
+    def entered(name):
+        return getattr(getattr(form, name, None), "data", None) or ""
+    problems = password_problems(field.data or "", username=entered("username"),
+                                 names=(entered("first_name"), entered("last_name"),
+                                        entered("email").split("@")[0]))
     if problems:
         raise ValidationError(str(_("Пароль слишком простой: ")) + ", ".join(problems) + ".")
 
@@ -90,8 +117,12 @@ class UserDBModelView(fab_views.UserDBModelView):
                    "password", "conf_password"]
     edit_columns = ["last_name", "first_name", "username", "email", "active", "roles"]
     formatters_columns = {
-        "roles": lambda roles: ", ".join(ROLES.get(r.name, r.name) for r in roles or []),
-        "active": lambda v: _("да") if v else _("нет"),
+        "roles": lambda roles: labels.roles(r.name for r in roles or []),
+        "active": labels.yes_no,
+        # times on the college clock, never the raw stored value
+        "last_login": clock.format_server_moment, "created_on": clock.format_server_moment,
+        "changed_on": clock.format_server_moment,
+        "created_by": labels.value_text, "changed_by": labels.value_text,
     }
     add_form_extra_fields = dict(PASSWORD_FIELDS, roles=_roles_field())
     edit_form_extra_fields = {"roles": _roles_field()}
@@ -111,11 +142,20 @@ class UserDBModelView(fab_views.UserDBModelView):
         raise RecordRefused(str(message))
 
     def _check_roles(self, item) -> None:
-        names = {role.name for role in item.roles or []}
+        history = inspect(item).attrs.roles.history
+        kept = [r for r in history.deleted or []
+                if r.name not in assignable_role_names(current_user)]
+        for role in kept:  # roles the form does not offer stay as they were (a parent role)
+            item.roles.append(role)
+        names = {role.name for role in history.added or []} if inspect(item).persistent \
+            else {role.name for role in item.roles or []}
         if SUPERUSER in names and not _is_superuser(current_user):
             self._refuse(_("Роль администратора системы назначает только администратор."))
         if names - set(ROLES):
             self._refuse(_("Неизвестная роль."))
+        if names - assignable_role_names(current_user):
+            self._refuse(_("Отдел ИТ назначает только роли сотрудников; учётные записи "
+                           "студентов и родителей ведёт куратор группы."))
 
     def pre_add(self, item) -> None:
         self._check_roles(item)

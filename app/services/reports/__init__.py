@@ -1,6 +1,8 @@
 """Reports the college is run by (6.1, 6.2, 2.2): activity, results, objectivity."""
 from io import BytesIO
 
+from ..text_hygiene import printable
+
 
 class DomainError(Exception):
     status = 400
@@ -38,7 +40,8 @@ def workbook_bytes(title: str, headers: list[str], rows: list[list], sheets=()) 
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in body:
-            ws.append(["" if v is None else v for v in row])
+            # stored text as it is, less what a spreadsheet cannot hold (an old \x01)
+            ws.append([printable("" if v is None else v) for v in row])
         for col in ws.columns:
             width = max(len(str(c.value or "")) for c in col)
             ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)

@@ -1,6 +1,6 @@
 """Activity report (6.1): per user — logins, lessons and marks entered, the share of lessons
 entered on the lesson day, corrections made afterwards; per teacher and department."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, case, func, select
@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...models import AuditLog, CellChange, Department, Lesson, StaffProfile
+from .. import clock
 from ..scopes import STAFF_ROLES
 from . import BadInput, percent, workbook_bytes
 
@@ -20,8 +21,8 @@ def _bounds(start: date, end: date):
         raise BadInput("Укажите период: дату начала и окончания.")
     if end < start:
         raise BadInput("Дата окончания раньше даты начала.")
-    return (datetime.combine(start, time.min, timezone.utc),
-            datetime.combine(end + timedelta(days=1), time.min, timezone.utc))
+    # the college's days, not UTC days (COLLEGE_TIMEZONE)
+    return clock.day_start(start), clock.day_start(end + timedelta(days=1))
 
 
 def activity(start: date, end: date, department_id: int | None = None) -> dict:

@@ -1,10 +1,13 @@
-"""Results report (6.2) for the pedagogical council: per group, discipline and teacher for a
+"""Results report for the pedagogical council: per group, discipline and teacher for a
 semester or a year — успеваемость, качество знаний, average final mark, hours missed and the
 excused share.
 
-Definitions (one place): a student counts in a row when they have a final grade there.
-Успеваемость = students with no failing final grade (2, незач, н/а) / students.
-Качество знаний = students whose final grades are all 4, 5 (or зач) / students.
+Definitions (one place): the students of a row are all students of the group (or subgroup) on
+the period's end date (dated membership), in every journal and period where the curriculum
+requires a final grade (4.7). A student without a final grade there is «не аттестован»: counted,
+shown, and never passing.
+Успеваемость = students attested with no failing final grade (2, незач, н/а) / students.
+Качество знаний = students attested whose final grades are all 4, 5 (or зач) / students.
 Average = mean of numeric final grades. Hours missed = «Н» cells × the lesson's hours;
 excused share = hours with reason уважительная or болезнь / hours missed.
 """
@@ -15,13 +18,18 @@ from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...models import FinalGrade, Journal, JournalCell, Lesson, Period
+from ..final_grades import kinds_by_period
+from ..journal import enrolled_on, roster
+from ..journals import plan_forms
 from ..scopes import journal_filter
 from . import BadInput, percent, workbook_bytes
 
-FAILING = {"2", "незач", "н/а"}
+NOT_ATTESTED = "не аттестован"  # no final grade where the curriculum requires one
+FAILING = {"2", "незач", "н/а", NOT_ATTESTED}
 QUALITY = {"4", "5", "зач"}
-HEADERS = ["Группа", "Дисциплина", "Преподаватель", "Студентов", "Успеваемость, %",
-           "Качество знаний, %", "Средний балл", "Пропущено часов", "Уважительных, %"]
+HEADERS = ["Группа", "Дисциплина", "Преподаватель", "Студентов", "Не аттестованы",
+           "Успеваемость, %", "Качество знаний, %", "Средний балл", "Пропущено часов",
+           "Уважительных, %"]
 LEVELS = {"journal": "группа · дисциплина · преподаватель", "group": "группа",
           "discipline": "дисциплина", "teacher": "преподаватель"}
 
@@ -63,11 +71,12 @@ def results(user, periods: list[Period], level: str = "journal",
     if group_id:
         query = query.where(Journal.group_id == group_id)
     journals = {j.id: j for j in db.session.scalars(query)}
-    grades = defaultdict(list)  # (journal, student) → values
-    for jid, sid, value in db.session.execute(select(
-            FinalGrade.journal_id, FinalGrade.student_id, FinalGrade.value).where(
+    grades = defaultdict(list)  # (journal, student, period) → values
+    for jid, sid, pid, value in db.session.execute(select(
+            FinalGrade.journal_id, FinalGrade.student_id, FinalGrade.period_id,
+            FinalGrade.value).where(
             FinalGrade.journal_id.in_(list(journals)), FinalGrade.period_id.in_(period_ids))):
-        grades[(jid, sid)].append(value)
+        grades[(jid, sid, pid)].append(value)
     missed = defaultdict(lambda: [0, 0])  # journal → [hours, excused hours]
     for p in periods:
         for jid, reason, hours in db.session.execute(select(
@@ -86,7 +95,7 @@ def results(user, periods: list[Period], level: str = "journal",
                                         students=defaultdict(list), hours=0, excused=0))
         row["hours"] += missed[j.id][0]
         row["excused"] += missed[j.id][1]
-    for (jid, sid), values in grades.items():
+    for (jid, sid), values in _attestation(journals.values(), periods, grades).items():
         rows[_key(level, journals[jid])]["students"][sid].extend(values)
     out = []
     for key in sorted(rows):
@@ -94,19 +103,41 @@ def results(user, periods: list[Period], level: str = "journal",
         per_student = row.pop("students")
         n = len(per_student)
         passed = sum(1 for v in per_student.values() if not set(v) & FAILING)
-        quality = sum(1 for v in per_student.values() if set(v) <= QUALITY)
+        quality = sum(1 for v in per_student.values() if v and set(v) <= QUALITY)
+        unattested = sum(1 for v in per_student.values() if NOT_ATTESTED in v)
         numbers = [int(x) for v in per_student.values() for x in v if x in ("2", "3", "4", "5")]
         if n == 0 and row["hours"] == 0:
             continue
-        out.append(dict(row, count=n, success=percent(passed, n), quality=percent(quality, n),
+        out.append(dict(row, count=n, unattested=unattested, success=percent(passed, n),
+                        quality=percent(quality, n),
                         average=round(sum(numbers) / len(numbers), 2) if numbers else None,
                         excused_share=percent(row["excused"], row["hours"])))
     return out
 
 
+def _attestation(journals, periods: list[Period], grades: dict) -> dict:
+    """(journal, student) → final grades, NOT_ATTESTED where a required grade is missing: every
+    student of the roster on the period's end date, where the curriculum requires a grade."""
+    plan = plan_forms()
+    out = defaultdict(list)
+    for journal in journals:
+        due = kinds_by_period(journal, periods, plan)
+        students = None
+        for period in periods:
+            if not due.get(period.id):
+                continue
+            students = students if students is not None else roster(journal)
+            for student in students:
+                if enrolled_on(student, period.end_date):
+                    values = grades.get((journal.id, student["id"], period.id))
+                    out[(journal.id, student["id"])].extend(values or [NOT_ATTESTED])
+    return out
+
+
 def results_xlsx(rows: list[dict], title: str) -> bytes:
     return workbook_bytes("Итоги", HEADERS, [
-        [r["group"], r["discipline"], r["teacher"], r["count"], r["success"], r["quality"],
+        [r["group"], r["discipline"], r["teacher"], r["count"], r["unattested"], r["success"],
+         r["quality"],
          r["average"], r["hours"], r["excused_share"]] for r in rows],
         sheets=[("Параметры", ["Отчёт"], [[title]])])
 

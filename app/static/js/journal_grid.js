@@ -78,8 +78,8 @@
       th.title = ruDate(l.date) + ", пара " + l.pair + ", " + l.hours + " ч. " +
         (l.topic || "Тема не указана") + (l.homework ? "\nД/з: " + l.homework : "") +
         (l.substitution ? "\nЗамена" : "") + (l.late ? "\nВнесено позже дня занятия" : "");
-      var a = el("a", null, ruDate(l.date));
-      a.href = root.dataset.lesson + l.id + "/";
+      var a = el(l.editable || data.journal.can_override ? "a" : "span", null, ruDate(l.date));
+      if (a.tagName === "A") { a.href = root.dataset.lesson + l.id + "/"; }
       th.appendChild(a);
       th.appendChild(el("div", "jg-pair", l.pair + (l.complete ? "" : " !")));
       th.dataset.lesson = l.id;
@@ -87,7 +87,7 @@
     });
     var finalCols = [];
     data.periods.forEach(function (p) {
-      data.final_kinds.forEach(function (k) {
+      (p.kinds || data.final_kinds).forEach(function (k) {
         finalCols.push({period: p, kind: k});
         var th = el("th", "jg-final-head" + (p.locked ? " jg-locked" : ""),
                     p.name + " · " + ({semester: "сем.", year: "год", credit: "зачёт",
@@ -142,20 +142,93 @@
     table.appendChild(body);
     root.innerHTML = "";
     root.appendChild(table);
-    var first = table.querySelector("td.jg-cell:not(.jg-off):not(.jg-ro)");
-    if (first) { focusCell(first); }
+    openAtLesson(table);
     buildKeypad();
+  }
+
+  /* The grid opens on the lesson just recorded (?lesson=<id>), else on today's or the latest
+   * lesson up to today: its column is scrolled into view (a few earlier ones beside it) and
+   * its first cell focused. */
+  function targetLesson() {
+    var wanted = +root.dataset.focusLesson || 0, today = root.dataset.today, found = null;
+    data.lessons.forEach(function (l) {
+      if (l.id === wanted) { found = l; }
+    });
+    if (found) { return found; }
+    data.lessons.forEach(function (l) {
+      if (l.date <= today) { found = l; }
+    });
+    return found || data.lessons[data.lessons.length - 1] || null;
+  }
+  function openAtLesson(table) {
+    var lesson = targetLesson(), cell = null;
+    if (lesson) {
+      var th = table.querySelector('th.jg-lesson[data-lesson="' + lesson.id + '"]');
+      var name = table.querySelector("thead th.jg-name");
+      th.classList.add("jg-target");
+      root.scrollLeft = Math.max(0, th.offsetLeft - name.offsetLeft - name.offsetWidth -
+                                    3 * th.offsetWidth);
+      var column = table.querySelectorAll('td.jg-cell[data-l="' + lesson.id + '"]');
+      column.forEach(function (td) {
+        td.classList.add("jg-target");
+        if (!cell && !td.classList.contains("jg-off") && !td.classList.contains("jg-ro")) {
+          cell = td;
+        }
+      });
+      cell = cell || column[0] || null;
+    }
+    cell = cell || table.querySelector("td.jg-cell:not(.jg-off):not(.jg-ro)");
+    if (cell) { focusCell(cell, true); }
   }
 
   function markAbsent(td, c) { td.classList.toggle("jg-absent", !!(c && c.absent)); }
 
-  function focusCell(td) {
+  function focusCell(td, keepScroll) {
     if (!td) { return; }
     if (active) { active.classList.remove("jg-active"); }
     active = td;
     typed = "";
     td.classList.add("jg-active");
-    td.focus({preventScroll: false});
+    td.focus({preventScroll: !!keepScroll});
+  }
+
+  /* A key the cell refuses gets a short hint beside the cell instead of silence. */
+  var hintEl = document.getElementById("jg-hint"), hintTimer = null;
+  function hint(td, text) {
+    var r = td.getBoundingClientRect();
+    hintEl.textContent = text;
+    hintEl.hidden = false;
+    hintEl.style.top = Math.min(window.innerHeight - 40, r.bottom + 4) + "px";
+    hintEl.style.left = Math.max(4, Math.min(window.innerWidth - 320, r.left)) + "px";
+    clearTimeout(hintTimer);
+    hintTimer = setTimeout(function () { hintEl.hidden = true; }, 3000);
+  }
+  function normalKey(k) {
+    return k.toLowerCase().replace(/n|y/g, "н").replace(/p/g, "з");
+  }
+  function allowedText(final) {
+    if (final) { return "Итоговая оценка: 2–5, «з» (зачёт), «нз» (незачёт), «а» (н/а)."; }
+    var credit = data.journal.mark_values.indexOf("зач") >= 0;
+    return "Допустимо: отметки 2–5, «н» — неявка" + (credit ? ", «з»/«нз» — зачёт/незачёт" : "") +
+      "; Delete — очистить.";
+  }
+  function refusal(td, k) {
+    if (td.classList.contains("jg-off")) {
+      return "Студент в этот день не числился в группе (подгруппе).";
+    }
+    var final = td.classList.contains("jg-final");
+    if (!editable(td)) {
+      return final ? "Итоговую оценку здесь изменить нельзя." :
+        "Только просмотр: отметки этого занятия вносит его преподаватель.";
+    }
+    var c = normalKey(k);
+    if (final) { return /^[2-5зна]$/.test(c) ? null : allowedText(true); }
+    if (c === "н") { return null; }
+    if (c === "з") { return data.journal.mark_values.indexOf("зач") >= 0 ? null : allowedText(); }
+    if (/^[0-9]$/.test(c)) {
+      return data.journal.mark_values.indexOf(c) >= 0 ? null : "Отметки — от 2 до 5.";
+    }
+    return allowedText();
   }
 
   function move(dr, dc) {
@@ -179,21 +252,16 @@
 
   /* The typed text of the cell → its state: «н» absence, 2–5 marks, «з»/«нз» credit. */
   function parseTyped(text) {
-    var credit = data.journal.assessment_form === "credit";
-    var absent = false, marks = [], kind = kindSelect.value;
-    text = text.toLowerCase().replace(/n|y/g, "н").replace(/p/g, "з");
-    if (credit) {
-      text = text.replace(/нз/g, "x");
-      for (var i = 0; i < text.length; i++) {
-        if (text[i] === "x") { marks.push({value: "незач", kind: kind}); }
-        else if (text[i] === "з") { marks.push({value: "зач", kind: kind}); }
-        else if (text[i] === "н") { absent = true; }
-      }
-    } else {
-      for (var j = 0; j < text.length; j++) {
-        if ("2345".indexOf(text[j]) >= 0) { marks.push({value: text[j], kind: kind}); }
-        else if (text[j] === "н") { absent = true; }
-      }
+    var allowed = data.journal.mark_values;
+    var credit = allowed.indexOf("зач") >= 0;
+    var absent = false, marks = [], kind = kindSelect ? kindSelect.value : "current";
+    text = normalKey(text);
+    if (credit) { text = text.replace(/нз/g, "x"); }
+    for (var i = 0; i < text.length; i++) {
+      if (text[i] === "x") { marks.push({value: "незач", kind: kind}); }
+      else if (text[i] === "з" && credit) { marks.push({value: "зач", kind: kind}); }
+      else if (text[i] === "н") { absent = true; }
+      else if (allowed.indexOf(text[i]) >= 0) { marks.push({value: text[i], kind: kind}); }
     }
     return {absent: absent, marks: marks.slice(0, 4)};
   }
@@ -327,6 +395,7 @@
       if (!reason) { return; }
       body.reason = reason;
     }
+    var previous = td.textContent;  // shown again when the server refuses (a locked period)
     td.textContent = value;
     td.classList.add("jg-pending");
     request("PUT", root.dataset.finals, body).then(function (r) {
@@ -336,6 +405,7 @@
         td.classList.add("jg-saved");
         setStatus("Сохранено", "jg-ok");
       } else {
+        td.textContent = previous;  // the refused value never stays in the cell
         td.classList.add(r.status === 409 ? "jg-conflict" : "jg-error");
         td.title = r.body.message || "";
         setStatus(r.body.message || "Ошибка", "jg-err");
@@ -357,7 +427,8 @@
         tr.appendChild(el("td", null, h.at.replace("T", " ").slice(0, 16)));
         tr.appendChild(el("td", null, h.by));
         tr.appendChild(el("td", null, (h.old || "пусто") + " → " + (h.new || "пусто")));
-        tr.appendChild(el("td", null, h.correction ? "исправление" : ""));
+        tr.appendChild(el("td", null, (h.correction ? "исправление" : "") +
+                                      (h.reason ? ": " + h.reason : "")));
         table.appendChild(tr);
       });
       out.appendChild(table);
@@ -388,12 +459,16 @@
       typed = "";
       if (editable(active) && !active.classList.contains("jg-final")) {
         setCell(active, {absent: false, marks: []});
+      } else if (!editable(active)) {
+        hint(active, refusal(active, "2"));
       }
       return;
     }
     if (k === "?") { e.preventDefault(); showHistory(active); return; }
-    if (k.length === 1 && /[2-5нНзЗаАnNyYpP]/.test(k)) {
+    if (k.length === 1 && k !== " ") {
       e.preventDefault();
+      var refused = refusal(active, k);
+      if (refused) { hint(active, refused); return; }
       typed += k;
       typeInto(active, typed);
     }
@@ -402,6 +477,7 @@
   /* Tablet and mouse: an on-screen keypad acting on the active cell. */
   function buildKeypad() {
     var pad = document.getElementById("jg-keypad");
+    if (!pad) { return; }  /* the read-only view has no keypad */
     pad.innerHTML = "";
     var keys = data.journal.assessment_form === "credit" ? ["з", "нз", "н"] : ["2", "3", "4", "5", "н"];
     keys.forEach(function (label) {

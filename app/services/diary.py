@@ -1,0 +1,148 @@
+"""The student's diary (2.2, 3.6, 4.8): the period's grid of disciplines × dates, the periods a
+record can be opened on, and the week — timetable, marks and absences, homework with the day
+it is due. record.student_record builds the record with these pieces; pages, the API and the
+export read the same data."""
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..models import Journal, JournalCell, Lesson, Period, Student
+from ..models.journal import HOMEWORK_KIND_LABELS
+from .journal import cell_text
+from .timetable import timetabled_pairs, week_start
+
+HOMEWORK_LOOKBACK_DAYS = 14   # homework set in the last two weeks may still be due
+DUE_LOOKAHEAD_DAYS = 21       # how far the timetable is searched for the next pair
+SCHOOL_DAYS = 6               # Monday to Saturday
+
+
+def periods_for(journals: dict[int, Journal], day: date) -> list[Period]:
+    """Periods of the academic years of the student's journals that have begun by `day`,
+    newest first: the record opens on any of them (earlier periods one click away)."""
+    years = {j.academic_year_id for j in journals.values()}
+    if not years:
+        return []
+    return list(db.session.scalars(
+        select(Period).where(Period.academic_year_id.in_(years), Period.start_date <= day)
+        .options(joinedload(Period.academic_year)).order_by(Period.start_date.desc())))
+
+
+def choose_period(periods: list[Period], period_id, fallback: Period | None) -> Period | None:
+    """The period asked for, if the record has it; else the current one."""
+    try:
+        wanted = int(period_id) if period_id not in (None, "") else None
+    except (TypeError, ValueError):
+        wanted = None
+    chosen = next((p for p in periods if p.id == wanted), None)
+    return chosen or fallback or (periods[0] if periods else None)
+
+
+def grid(disciplines: list[dict]) -> dict:
+    """Disciplines × dates: the dates on which the student has a mark or an absence, and for
+    each discipline its entries by date (a day with two pairs keeps both)."""
+    dates = sorted({e["date"] for row in disciplines for e in row["entries"]})
+    rows = []
+    for row in disciplines:
+        cells: dict[str, list[dict]] = {}
+        for entry in row["entries"]:
+            cells.setdefault(entry["date"], []).append(entry)
+        rows.append({**row, "cells": cells})
+    return {"dates": dates, "rows": rows}
+
+
+def _next_pairs(pairs: list[dict], lessons: list[Lesson]) -> dict[int, list[date]]:
+    """Days each journal meets: the timetable, and recorded lessons where there is none."""
+    days: dict[int, set[date]] = {}
+    for pair in pairs:
+        days.setdefault(pair["journal_id"], set()).add(pair["date"])
+    for lesson in lessons:
+        days.setdefault(lesson.journal_id, set()).add(lesson.lesson_date)
+    return {jid: sorted(found) for jid, found in days.items()}
+
+
+def due_date(meetings: dict[int, list[date]], lesson: Lesson) -> date | None:
+    """4.8: homework is due at the journal's next pair after the lesson that set it."""
+    return next((d for d in meetings.get(lesson.journal_id, []) if d > lesson.lesson_date), None)
+
+
+def week(student: Student, journals: dict[int, Journal], day: date) -> dict:
+    """The week of `day` for the student: each school day's pairs (timetable and recorded
+    lessons, with the student's marks and «Н»), and homework still due, with its due date."""
+    monday = week_start(day)
+    saturday = monday + timedelta(days=SCHOOL_DAYS - 1)
+    start = min(monday, day - timedelta(days=HOMEWORK_LOOKBACK_DAYS))
+    end = max(saturday, day + timedelta(days=DUE_LOOKAHEAD_DAYS))
+    ids = list(journals)
+    pairs = [p for p in timetabled_pairs(student.group_id, start, end)
+             if p["journal_id"] in journals] if ids else []
+    lessons = list(db.session.scalars(
+        select(Lesson).where(Lesson.journal_id.in_(ids or [0]),
+                             Lesson.lesson_date.between(start, min(end, day)))
+        .order_by(Lesson.lesson_date, Lesson.pair_number)))
+    cells = {c.lesson_id: c for c in db.session.scalars(
+        select(JournalCell).where(JournalCell.student_id == student.id,
+                                  JournalCell.lesson_id.in_([ls.id for ls in lessons] or [0]))
+        .options(selectinload(JournalCell.marks)))}
+    days = []
+    for offset in range(SCHOOL_DAYS):
+        current = monday + timedelta(days=offset)
+        slots: dict[tuple[int, int], dict] = {}
+        for pair in pairs:
+            if pair["date"] == current:
+                slots[(pair["pair_number"], pair["journal_id"])] = _slot(
+                    journals[pair["journal_id"]], pair["pair_number"], pair["room"],
+                    pair["changed"])
+        for lesson in lessons:
+            if lesson.lesson_date != current:
+                continue
+            slot = slots.setdefault((lesson.pair_number, lesson.journal_id),
+                                    _slot(journals[lesson.journal_id], lesson.pair_number))
+            cell = cells.get(lesson.id)
+            slot.update(lesson_id=lesson.id, topic=lesson.topic or "",
+                        homework=lesson.homework or "",
+                        marks=[m.value for m in cell.marks] if cell else [],
+                        absent=bool(cell and cell.absent),
+                        text=cell_text(cell.absent, cell.marks) if cell else "")
+        days.append({"date": current.isoformat(), "today": current == day,
+                     "pairs": [slots[k] for k in sorted(slots)]})
+    meetings = _next_pairs(pairs, lessons)
+    homework = []
+    for lesson in lessons:
+        if not (lesson.homework or "").strip():
+            continue
+        due = due_date(meetings, lesson)
+        if due is not None and due < monday:
+            continue  # due before this week: no longer the student's task
+        if due is None and lesson.lesson_date < day - timedelta(days=7):
+            continue
+        homework.append({"set_on": lesson.lesson_date.isoformat(),
+                         "due": due.isoformat() if due else None,
+                         "past": due is not None and due < day,
+                         "discipline": str(journals[lesson.journal_id].discipline),
+                         "text": lesson.homework, "kind": lesson.homework_kind,
+                         "kind_label": HOMEWORK_KIND_LABELS.get(lesson.homework_kind, "")})
+    homework.sort(key=lambda h: (h["past"], h["due"] is None, h["due"] or "", h["discipline"]))
+    return {"monday": monday.isoformat(), "saturday": saturday.isoformat(), "days": days,
+            "homework": homework}
+
+
+def _slot(journal: Journal, pair: int, room: str = "", changed: bool = False) -> dict:
+    return {"pair": pair, "code": journal.discipline.code, "name": journal.discipline.name,
+            "room": room, "changed": changed, "lesson_id": None, "topic": "", "homework": "",
+            "marks": [], "absent": False, "text": ""}
+
+
+def entry_to_report(record: dict, lesson_id) -> dict | None:
+    """The marked entry of the record a wrong-mark report is about (5.4), with its label."""
+    try:
+        wanted = int(lesson_id)
+    except (TypeError, ValueError):
+        return None
+    for row in record["disciplines"]:
+        for entry in row["entries"]:
+            if entry["lesson_id"] == wanted and entry["marks"]:
+                day = date.fromisoformat(entry["date"]).strftime("%d.%m.%Y")
+                return {"lesson_id": wanted, "label": f"{row['code']}, {day}: {entry['text']}"}
+    return None

@@ -1,0 +1,107 @@
+"""Closing a period and the read-only guard (1.6, 4.7, 7.3).
+
+After the final-grade deadline the deputy closes a period by an order; from then on its lessons,
+marks, absences and final grades are read-only on every path. A correction afterwards is the
+deputy's, with a reason, logged and kept in the history. Once the year's archive is made (not a
+draft) the whole year is read-only for everyone.
+"""
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import AcademicYear, ArchiveRecord, Period
+from ..models.base import utcnow
+from . import audit
+from .journal import OVERRIDE_ROLES, BadInput, DomainError, Forbidden, NotFound
+from .scopes import role_names
+
+
+def period_on(academic_year_id: int, day: date) -> Period | None:
+    """The period a day belongs to: the last one of the year begun on or before the day (the
+    holidays between semesters belong to the semester before them)."""
+    return db.session.scalar(select(Period).where(
+        Period.academic_year_id == academic_year_id, Period.start_date <= day)
+        .order_by(Period.start_date.desc()).limit(1))
+
+
+def closed_days(periods: list[Period]):
+    """A test "is this day in a closed period" over a year's loaded periods (no query): the
+    grid shows such lessons read-only (4.7, 7.3)."""
+    ordered = sorted(periods, key=lambda p: p.start_date)
+
+    def closed(day: date) -> bool:
+        begun = [p for p in ordered if p.start_date <= day]
+        return bool(begun) and begun[-1].closed_at is not None
+    return closed
+
+
+def year_archived(academic_year_id: int) -> bool:
+    """7.3: the year's final (not draft) archive exists."""
+    return db.session.scalar(select(ArchiveRecord.id).where(
+        ArchiveRecord.academic_year_id == academic_year_id,
+        ArchiveRecord.is_draft.is_(False)).limit(1)) is not None
+
+
+def ensure_open(user, academic_year_id: int, period: Period | None = None,
+                day: date | None = None, reason: str | None = None) -> str | None:
+    """The one guard of every write to lessons, marks, absences and final grades (4.7, 7.3).
+
+    Refuses a write into an archived year (everyone) or a closed period (everyone but the
+    deputy with a reason). Returns the reason when the write is the deputy's correction of a
+    closed period (the caller keeps it in the history), else None.
+    """
+    if year_archived(academic_year_id):
+        year = db.session.get(AcademicYear, academic_year_id)
+        raise Forbidden(f"Учебный год {year.name} архивирован: записи журнала доступны только "
+                        "для чтения.")
+    if period is None and day is not None:
+        period = period_on(academic_year_id, day)
+    if period is None or period.closed_at is None:
+        return None
+    if not role_names(user) & OVERRIDE_ROLES:
+        raise Forbidden(f"Период «{period.name}» закрыт приказом № {period.close_order_number} "
+                        f"от {period.close_order_date:%d.%m.%Y}: изменить записи может только "
+                        "заместитель директора по УР с указанием основания.")
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise DomainError(f"Период «{period.name}» закрыт: укажите основание исправления.")
+    return reason[:1000]
+
+
+def can_close(period: Period, today: date) -> bool:
+    return bool(period.closed_at is None and period.final_grade_deadline
+                and today > period.final_grade_deadline)
+
+
+def close_period(user, period_id: int, order_number: str, order_date: date | None,
+                 today: date) -> Period:
+    """4.7, 7.3: the deputy closes a period after its final-grade deadline, by an order."""
+    period = db.session.get(Period, period_id)
+    if period is None:
+        raise NotFound("Семестр не найден.")
+    if period.closed_at is not None:
+        raise BadInput(f"Период «{period}» уже закрыт.")
+    order_number = (order_number or "").strip() if isinstance(order_number, str) else ""
+    if not order_number or order_date is None:
+        raise BadInput("Укажите номер и дату приказа о закрытии периода.")
+    if order_date > today:
+        raise BadInput("Дата приказа не может быть в будущем.")
+    if period.final_grade_deadline is None:
+        raise BadInput("Сначала установите приказом срок выставления итоговых оценок.")
+    if today <= period.final_grade_deadline:
+        raise BadInput("Период закрывается после срока выставления итоговых оценок "
+                       f"({period.final_grade_deadline:%d.%m.%Y}).")
+    period.closed_at, period.closed_by_id = utcnow(), user.id
+    period.close_order_number, period.close_order_date = order_number[:32], order_date
+    audit.record("period_close", "period", period.id, user=user, details={
+        "period": str(period), "order": order_number, "order_date": order_date.isoformat()})
+    db.session.flush()
+    return period
+
+
+def periods_in_order() -> list[Period]:
+    """Periods as the calendar runs: year by year, the first semester before the second."""
+    return db.session.scalars(select(Period).options(joinedload(Period.academic_year))
+                              .order_by(Period.start_date, Period.number)).all()

@@ -1,0 +1,129 @@
+"""Input hygiene (SECURITY, finding 6): what text the portal accepts and how stored text is
+written out.
+
+- Text entering the portal (forms, JSON bodies, imported files, command arguments) holds no C0
+  control characters except tab and newline; a carriage return is allowed only as the CR of a
+  CRLF line end, which is stored as LF.
+- Every text column's declared length holds on every database (SQLite does not enforce it):
+  a flush with a longer value is refused with the field named.
+- Exports write whatever is already stored: characters a spreadsheet cannot hold are dropped
+  on the way out, so an old row never breaks an export.
+"""
+import re
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy import String, event, inspect
+from sqlalchemy.orm import Session
+
+from .journal import DomainError
+
+# C0 controls except \t (09) and \n (0a); \r (0d) is handled apart (CRLF → LF).
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|\r(?!\n)")
+
+
+class TextRefused(DomainError):
+    """Text refused at the door (a control character, a value longer than its column)."""
+    status = 422
+
+
+def control_character(text: str) -> str | None:
+    """The first forbidden control character of `text` as «U+0001», or None."""
+    found = CONTROL_RE.search(text)
+    return None if found is None else f"U+{ord(found.group()[0]):04X}"
+
+
+def normalised(text: str) -> str:
+    """CRLF line ends (what a browser's textarea sends) stored as LF."""
+    return text.replace("\r\n", "\n")
+
+
+def control_message(field: str, code: str) -> str:
+    return (f"Поле «{field}» содержит недопустимый управляющий символ ({code}). "
+            "Уберите его и повторите: ничего не сохранено.")
+
+
+def check_text(field: str, text: str) -> None:
+    """Raise TextRefused when `text` holds a forbidden control character."""
+    code = control_character(text)
+    if code is not None:
+        raise TextRefused(control_message(field, code), status=400)
+
+
+def find_control(value, path: str = "") -> tuple[str, str] | None:
+    """(path, code) of the first string in a JSON value (keys included) holding a forbidden
+    control character, or None."""
+    if isinstance(value, str):
+        code = control_character(value)
+        return None if code is None else (path or "тело запроса", code)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            found = find_control(str(key), where) or find_control(item, where)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = find_control(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
+# --- lengths on every database ----------------------------------------------------------------
+# What the college calls the columns people type into (others are named by their code).
+FIELD_LABELS = {"last_name": "Фамилия", "first_name": "Имя", "middle_name": "Отчество",
+                "email": "Эл. почта", "phone": "Телефон", "username": "Логин",
+                "name": "Название", "topic": "Тема", "homework": "Домашнее задание",
+                "record_book_number": "№ зачётной книжки", "relation": "Кем приходится",
+                "order_number": "№ приказа", "position": "Должность", "code": "Код",
+                "qualification": "Квалификация", "subject": "Тема сообщения"}
+
+
+def too_long(obj) -> tuple[str, int, int] | None:
+    """(column, limit, length) of the first text value longer than its declared length."""
+    mapper = inspect(obj).mapper
+    for attr in mapper.column_attrs:
+        for column in attr.columns:
+            limit = getattr(column.type, "length", None)
+            if not isinstance(column.type, String) or not limit:
+                continue
+            value = getattr(obj, attr.key, None)
+            if isinstance(value, str) and len(value) > limit:
+                return attr.key, limit, len(value)
+    return None
+
+
+def length_message(table: str, column: str, limit: int, length: int) -> str:
+    return (f"Значение поля «{FIELD_LABELS.get(column, column)}» ({table}) слишком длинное: "
+            f"{length} символов при допустимых {limit}. Ничего не сохранено.")
+
+
+def _check_lengths(session, _flush_context, _instances) -> None:
+    for obj in list(session.new) + list(session.dirty):
+        found = too_long(obj)
+        if found:
+            column, limit, length = found
+            raise TextRefused(length_message(getattr(obj, "__tablename__", type(obj).__name__),
+                                             column, limit, length))
+
+
+event.listen(Session, "before_flush", _check_lengths)
+
+
+# --- exports ----------------------------------------------------------------------------------
+def printable(value):
+    """A stored value as a spreadsheet cell can hold it (illegal characters dropped)."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def printable_row(values) -> list:
+    return [printable(v) for v in values]
+
+
+def csv_safe(value):
+    """CSV keeps tabs and newlines; other control characters (NUL included) are dropped."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value

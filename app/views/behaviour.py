@@ -1,0 +1,50 @@
+"""Behaviour notes (3.3, 5.2): the form for a student's teachers and curator, and the list."""
+from flask import flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from ..models.conduct import NOTE_MAX_LENGTH
+from ..services import behaviour
+from ..services.clock import today
+from .timetable import parse_day
+
+
+class BehaviourNoteView(BaseView):
+    route_base = "/notes"
+    default_view = "index"
+
+    def _page(self, error=None, form=None, status=200):
+        return self.render_template(
+            "notes/index.html", students=behaviour.writable_students(current_user),
+            notes=behaviour.recent_notes(current_user), today=today(), error=error,
+            form=form or {}, max_length=NOTE_MAX_LENGTH,
+            title=_("Замечания о поведении")), status
+
+    @expose("/")
+    @has_access
+    def index(self):
+        return self._page()
+
+    @expose("/add", methods=["POST"])
+    @has_access
+    def add(self):
+        form = request.form
+        try:
+            behaviour.add_note(current_user, form.get("student"), parse_day(form.get("date")),
+                               form.get("text", ""))
+        except behaviour.NoteError as exc:
+            db.session.rollback()
+            return self._page(str(exc), form, exc.status)
+        db.session.commit()
+        flash(str(_("Замечание записано: родители увидят его в еженедельном отчёте.")),
+              "success")
+        return redirect(url_for("BehaviourNoteView.index"))
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_view(BehaviourNoteView, "BehaviourNotes", label=_("Замечания о поведении"),
+                        icon="fa-comment-o", href="/notes/", category="Journal",
+                        category_label=_("Журнал"))

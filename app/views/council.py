@@ -1,0 +1,56 @@
+"""The pedagogical council's report on users' work in the journal (6.2): page, print, XLSX."""
+from flask import request
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext as _
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import AcademicYear, Period
+from ..services.clock import today
+from ..services.reports import DomainError
+from ..services.reports import activity as act
+from ..services.reports import council as cr
+from .curator import refused
+from .reports import _xlsx
+
+
+class CouncilReportView(BaseView):
+    """For IT (who presents it), the director and the deputy; teachers and curators refused."""
+    route_base = "/reports/council"
+    default_view = "council"
+
+    @expose("/")
+    @has_access
+    def council(self):
+        periods = db.session.scalars(select(Period).order_by(Period.start_date.desc())).all()
+        years = db.session.scalars(select(AcademicYear).order_by(
+            AcademicYear.start_date.desc())).all()
+        year_id = request.args.get("year", type=int)
+        period_id = request.args.get("period", type=int)
+        if not year_id and not period_id:
+            found = cr.default_period(periods, today())
+            period_id = found.id if found else None
+        department_id = request.args.get("department", type=int)
+        try:
+            title, scope = cr.scope(None if year_id else period_id, year_id)
+            report = cr.council(scope, department_id)
+        except DomainError as exc:
+            return refused(self, exc)
+        params = {"periods": [p.id for p in scope], "department": department_id}
+        if request.args.get("format") == "xlsx":
+            return _xlsx(cr.council_xlsx(report), "council", "council", params)
+        template = "reports/council_print.html" if request.args.get("print") else \
+            "reports/council.html"
+        return self.render_template(
+            template, report=report, scope_title=title, periods=periods, years=years,
+            period_id=None if year_id else period_id, year_id=year_id,
+            department=department_id, departments=act.departments(),
+            chart=cr.chart_data(report), title=_("Работа пользователей в журнале"))
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_view(CouncilReportView, "Council",
+                        label=_("Работа в журнале (педсовет)"), icon="fa-users",
+                        href="/reports/council/", category="Reports",
+                        category_label=_("Отчёты"))

@@ -1,0 +1,193 @@
+"""Start pages per role (issue 12, item 2; SPEC §5 «each role starts where its work is»)."""
+import os
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.models import (
+    FinalGrade, Journal, JournalCell, Lesson, Mark, Student, StudentGroup, TimetableEntry,
+)
+from tests.factories import PASSWORD, login_client
+from tests.journal_helpers import count_queries
+from tests.live_server import browser_login
+from tests.fast_hashing import fast_password_hashing  # noqa: F401
+
+TODAY = date(2025, 11, 20)  # a Thursday of the first semester
+
+
+@pytest.fixture()
+def today(app):
+    previous = app.config.get("JOURNAL_TODAY")
+    app.config["JOURNAL_TODAY"] = TODAY.isoformat()
+    yield TODAY
+    app.config["JOURNAL_TODAY"] = previous
+
+
+def _sections(html: str) -> set[str]:
+    return set(re.findall(r'<section class="home-section" id="home-([a-z]+)"', html))
+
+
+# --- the demo college: every role's blocks --------------------------------------------------
+@pytest.fixture()
+def demo(app, db, today):
+    from app.services.demo import build_demo
+    build_demo(PASSWORD, 2025)
+    db.session.remove()
+
+
+EXPECTED = {
+    "admin": {"college"}, "it": {"it"}, "director": {"college"},
+    "deputy": {"deputy", "college"}, "teacher1": {"teacher"},
+    "curator1": {"teacher", "curator"}, "student1": {"student"},
+    "parent1": {"parent"}, "parent2": {"parent"},
+}
+
+
+def test_each_demo_role_sees_the_blocks_of_each_of_its_roles(app, demo):
+    for username, sections in EXPECTED.items():
+        html = login_client(app, username).get("/").get_data(as_text=True)
+        assert _sections(html) == sections, username
+    director = login_client(app, "director").get("/").get_data(as_text=True)
+    assert "chart-results" in director and "vendor/chart.js" in director
+    assert "успеваемость" in director and "качество знаний" in director
+
+
+def test_the_parent_whose_access_ended_sees_why_and_no_link_to_a_refusal(app, db, demo):
+    from flask_appbuilder.security.sqla.models import User
+    html = login_client(app, "parent2").get("/").get_data(as_text=True)
+    assert "Доступ прекращён" in html and "18 лет" in html
+    assert "/portal/student/" not in html
+    child = db.session.scalar(select(Student).join(User, Student.user_id == User.id)
+                              .where(User.username == "student1"))
+    parent1 = login_client(app, "parent1").get("/").get_data(as_text=True)
+    assert f"/portal/student/{child.id}" in parent1 and "Домашние задания" in parent1
+    assert login_client(app, "parent1").get(f"/portal/student/{child.id}").status_code == 200
+
+
+def test_the_teacher_records_todays_pair_in_one_click_from_the_start_page(app, db, demo):
+    """Today's pair links to the lesson form prefilled with its date and pair; saving lands in
+    the grid on that lesson, and the start page then shows the pair as recorded."""
+    from flask_appbuilder.security.sqla.models import User
+    entry = db.session.scalars(select(TimetableEntry).where(
+        TimetableEntry.weekday == TODAY.weekday()).order_by(TimetableEntry.id)).first()
+    journal = db.session.get(Journal, entry.journal_id)
+    teacher = db.session.get(User, journal.teacher_id)
+    db.session.execute(Lesson.__table__.delete().where(  # the pair is not recorded yet
+        Lesson.journal_id == journal.id, Lesson.lesson_date == TODAY))
+    db.session.commit()
+    client = login_client(app, teacher.username)
+    html = client.get("/").get_data(as_text=True)
+    href = (f"/journal/{journal.id}/lesson/?lesson_date={TODAY.isoformat()}"
+            f"&amp;pair_number={entry.pair_number}")
+    assert href in html, html[:3000]
+    form = client.get(href.replace("&amp;", "&")).get_data(as_text=True)
+    assert f'value="{TODAY.isoformat()}"' in form
+    assert re.search(rf'name="pair_number"\s+value="{entry.pair_number}"', form)
+    saved = client.post(href.replace("&amp;", "&"), data={
+        "lesson_date": TODAY.isoformat(), "pair_number": entry.pair_number, "hours": 2,
+        "lesson_type": "theory", "topic": "Повторение", "attendance_taken": "1",
+        "off_program_reason": "повторение перед контрольной",
+        "homework_kind": "none"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)[-2000:]
+    lesson = db.session.scalar(select(Lesson).where(
+        Lesson.journal_id == journal.id, Lesson.lesson_date == TODAY,
+        Lesson.pair_number == entry.pair_number))
+    assert lesson is not None and f"lesson={lesson.id}" in saved.headers["Location"]
+    after = client.get("/").get_data(as_text=True)
+    assert f"/journal/{journal.id}/?lesson={lesson.id}" in after.replace("&amp;", "&")
+
+
+# --- fixed number of queries whatever the size of the college -------------------------------
+def _grow(db, c, start: int, students: int, groups: int) -> None:
+    """More of everything the start pages read: students, groups, timetable, lessons of the
+    last days (some unfinished) with marks, absences and homework, final grades."""
+    new = [Student(last_name=f"Новиков{i}", first_name="Иван", birth_date=date(2008, 1, 1),
+                   record_book_number=f"G{i}", group_id=c.group_a.id, status="studying")
+           for i in range(start, start + students)]
+    db.session.add_all(new)
+    for i in range(start, start + groups):
+        db.session.add(StudentGroup(name=f"ГР-{i}", specialty_id=c.specialty.id,
+                                    admission_year=2024, graduation_date=date(2028, 6, 30)))
+    db.session.flush()
+    for weekday in range(6):
+        pair = 1 + (start // 10 + weekday) % 4
+        for journal in (c.journal_a_op, c.journal_a_up, c.journal_b_op):
+            db.session.add(TimetableEntry(period_id=c.autumn.id, group_id=journal.group_id,
+                                          weekday=weekday, pair_number=pair,
+                                          journal_id=journal.id, room="101"))
+    everyone = db.session.scalars(select(Student).where(Student.group_id == c.group_a.id)).all()
+    for k in range(1, 8):
+        day = TODAY - timedelta(days=k + start // 10 * 7)
+        for n, journal in enumerate((c.journal_a_op, c.journal_a_up)):
+            lesson = Lesson(journal_id=journal.id, lesson_date=day, pair_number=5 + n,
+                            teacher_id=journal.teacher_id, topic="" if k % 2 else "Тема",
+                            attendance_taken=k % 3 != 0, homework=f"Задание {k}",
+                            homework_kind="independent")
+            db.session.add(lesson)
+            db.session.flush()
+            for s in everyone:
+                cell = JournalCell(lesson_id=lesson.id, student_id=s.id, absent=s.id % 4 == 0)
+                if not cell.absent:
+                    cell.marks.append(Mark(position=0, value="5"))
+                db.session.add(cell)
+    for s in new[: len(new) // 2]:
+        db.session.merge(FinalGrade(journal_id=c.journal_a_op.id, student_id=s.id,
+                                    period_id=c.autumn.id, kind="semester", value="4"))
+    db.session.commit()
+
+
+ROLES_TO_COUNT = ("teacher1", "curator1", "deputy", "director", "it", "student1", "parent1",
+                  "parent2")
+
+
+def test_start_pages_read_with_a_fixed_number_of_queries(app, db, college, today):
+    clients = {u: login_client(app, u) for u in ROLES_TO_COUNT}
+    _grow(db, college, 0, students=2, groups=1)
+    small = {u: count_queries(db, lambda c=c: c.get("/")) for u, c in clients.items()}
+    _grow(db, college, 100, students=40, groups=30)
+    large = {u: count_queries(db, lambda c=c: c.get("/")) for u, c in clients.items()}
+    assert small == large
+    assert max(large.values()) <= 40, large
+    page = clients["teacher1"].get("/").get_data(as_text=True)
+    assert "Незаконченные занятия" in page and "Записать занятие" in page
+    assert "выставлено" in page  # autumn's final grades are due by 15.01.2026
+
+
+# --- the browser: every role's start page on a desktop and a phone -------------------------
+ARTIFACTS = Path(os.environ.get("JOURNAL_TEST_ARTIFACTS", "var/test-artifacts"))
+SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
+
+
+def test_start_pages_in_the_browser_fit_a_phone(app, db, demo, live_server, playwright_browser):
+    """Every demo role's start page renders its blocks at 1366 and 390 px (screenshots saved);
+    the teacher's and the parent's pages are no wider than a 390-px phone."""
+    from flask_appbuilder.security.sqla.models import User
+    entry = db.session.scalars(select(TimetableEntry).where(
+        TimetableEntry.weekday == TODAY.weekday()).order_by(TimetableEntry.id)).first()
+    teacher = db.session.get(User, db.session.get(Journal, entry.journal_id).teacher_id).username
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for size, (width, height) in SIZES.items():
+        context = playwright_browser.new_context(viewport={"width": width, "height": height},
+                                                 locale="ru-RU", is_mobile=size == "phone")
+        context.set_default_timeout(10000)
+        try:
+            for username in (teacher, "curator1", "deputy", "director", "it", "student1",
+                             "parent1", "parent2"):
+                context.clear_cookies()
+                page = browser_login(context, live_server, username, PASSWORD)
+                page.goto(f"{live_server}/")
+                assert page.locator("section.home-section").count() >= 1, username
+                page.screenshot(path=str(ARTIFACTS / f"home-{username}-{size}.png"),
+                                full_page=True)
+                if size == "phone" and username in (teacher, "parent1"):
+                    widths = page.evaluate("""() => ({doc: document.documentElement.scrollWidth,
+                        screen: window.innerWidth})""")
+                    assert widths["doc"] <= widths["screen"], (username, widths)
+                if username == teacher:
+                    assert page.locator("a.home-record").count() >= 1
+                page.close()
+        finally:
+            context.close()
