@@ -203,3 +203,14 @@ def test_journal_list_names_the_year_and_puts_the_current_year_first(college, lo
     assert html.index(f"/journal/{current.id}/") < html.index(f"/journal/{college.journal_a_op.id}/")
     grid = login("teacher1").get(f"/journal/{current.id}/").get_data(as_text=True)
     assert "2026/2027" in grid
+
+
+def test_lesson_form_of_last_years_journal_opens_on_a_day_of_that_year(app, college, login,
+                                                                       monkeypatch):
+    """In September the 2025/2026 journal's form must not default to a date the server refuses
+    («вне учебного года»): it offers only the year's days, its last day first."""
+    monkeypatch.setitem(app.config, "JOURNAL_TODAY", "2026-09-10")
+    page = login("teacher1").get(f"/journal/{college.journal_a_op.id}/lesson/").get_data(
+        as_text=True)
+    assert 'min="2025-09-01" max="2026-06-30"' in page and 'value="2026-06-30"' in page
+    assert 'value="2026-09-10"' not in page

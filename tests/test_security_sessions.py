@@ -151,3 +151,30 @@ def test_unrelated_account_change_keeps_sessions(app, college, login, db):
     db.session.commit()
     assert _opens_journal(client) and _token_works(app, tokens)
     assert _opens_journal(login("teacher1")) and _opens_journal(client)  # logins add sessions
+
+
+def test_two_first_logins_at_once_share_one_account_state(app, college, db, monkeypatch):
+    """Two first logins of one account race to create its state row: the loser reads the
+    winner's row instead of answering 500 (found under parallel clients on SQLite)."""
+    from sqlalchemy import insert
+
+    from app.models import AccountState
+    sm = app.appbuilder.sm
+    user = college.teacher2
+    db.session.query(AccountState).filter_by(user_id=user.id).delete()
+    db.session.commit()
+    with db.engine.begin() as other:  # the other request's committed row
+        other.execute(insert(AccountState).values(user_id=user.id, must_change_password=False))
+    real_get = sm.session.get
+    calls = []
+
+    def stale_get(model, ident, *args, **kwargs):  # this request read before the other wrote
+        calls.append(model)
+        if model is AccountState and len(calls) == 1:
+            return None
+        return real_get(model, ident, *args, **kwargs)
+
+    monkeypatch.setattr(sm.session, "get", stale_get)
+    state = sm._state(user)
+    assert state is not None and state.user_id == user.id
+    assert db.session.query(AccountState).filter_by(user_id=user.id).count() == 1

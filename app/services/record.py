@@ -24,7 +24,7 @@ from .scopes import (
 HOMEWORK_DAYS = 7
 # The administration reads every record; IT keeps accounts, not personal records (4.1).
 RECORD_ALL_ROLES = {"Admin", "Administration", "Deputy"}
-FINAL_KINDS = {"semester": "семестр", "year": "год", "credit": "зачёт",
+FINAL_KINDS = {"semester": "семестровая", "year": "годовая", "credit": "зачёт",
                "diff_credit": "дифференцированный зачёт", "exam": "экзамен"}
 
 

@@ -19,11 +19,13 @@ def _roles_field() -> QuerySelectMultipleField:
 
 class JournalRoleView(fab_views.RoleModelView):
     """FAB's roles screen; the role's name reads in Russian."""
+    class_permission_name = "RoleModelView"  # the framework's own permission: Admin only
     formatters_columns = {"name": labels.role}
 
 
 class JournalGroupView(fab_views.UserGroupModelView):
     """FAB's user groups screen; roles read in Russian."""
+    class_permission_name = "UserGroupModelView"  # the framework's own permission: Admin only
     label_columns = {"name": _("Название"), "label": _("Подпись"), "description": _("Описание"),
                      "users": _("Пользователи"), "roles": _("Роли")}
     formatters_columns = {"roles": lambda roles: labels.roles(r.name for r in roles or [])}
