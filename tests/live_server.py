@@ -5,6 +5,7 @@ Registered for every test module by tests/conftest.py; modules import only brows
 import threading
 
 import pytest
+from playwright import sync_api  # installed by scripts/test.sh: a missing one fails
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -31,7 +32,6 @@ def live_server(app, db):
 
 @pytest.fixture(scope="session")
 def playwright_browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance

@@ -39,7 +39,7 @@ def server(app):
     if os.environ.get("JOURNAL_TEST_DB") != "postgresql":
         pytest.skip("PostgreSQL only (JOURNAL_TEST_DB=postgresql)")
     if MARKS_URL not in {r.rule for r in app.url_map.iter_rules()}:
-        pytest.skip(f"the mark batch API {MARKS_URL} is not registered")
+        pytest.fail(f"the mark batch API {MARKS_URL} is not registered")
     with AppServer(app.config["SQLALCHEMY_DATABASE_URI"], workers=4, threads=2,
                    env=_server_env()) as srv:
         yield srv

@@ -2,10 +2,10 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from tests.journal_helpers import (  # noqa: F401
-    TODAY, add_lesson, change, today,
+    TODAY, add_lesson, change, count_queries, today,
 )
 
 
@@ -246,19 +246,6 @@ def test_subgroup_teacher_writes_own_subgroup_only(college, login, db, today):
     assert len(both["students"]) == 5 and {l["id"] for l in both["lessons"]} == {l1.id, l2.id}
 
 
-def _count_queries(db, fn):
-    counter = {"n": 0}
-
-    def before(*_args):
-        counter["n"] += 1
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-    return counter["n"]
-
-
 def test_grid_query_count_does_not_depend_on_size(college, login, db, today):
     from app.models import JournalCell, Lesson, Mark
     c = login("teacher1")
@@ -278,9 +265,9 @@ def test_grid_query_count_does_not_depend_on_size(college, login, db, today):
                 db.session.add(cell)
         db.session.commit()
     grow(2)
-    small = _count_queries(db, lambda: c.get(url))
+    small = count_queries(db, lambda: c.get(url))
     grow(30, offset=8)
-    large = _count_queries(db, lambda: c.get(url))
+    large = count_queries(db, lambda: c.get(url))
     assert small == large and large <= 15  # incl. login, permission and audit queries
     assert c.get(url).get_json()["cells"]
 

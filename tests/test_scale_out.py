@@ -31,7 +31,7 @@ PREFIX = f"test-{uuid.uuid4().hex[:8]}"
 @pytest.fixture(scope="module")
 def servers(app):
     if not _redis_available():
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+        pytest.fail(f"Redis is not reachable at {REDIS_URL} (scripts/services.sh starts it)")
     env = {"REDIS_URL": REDIS_URL, "RATELIMIT_KEY_PREFIX": PREFIX,
            "AUTH_RATE_LIMIT": f"{LIMIT} per minute", "LOGIN_LOCKOUT_FAILURES": "100",
            "SECRET_KEY": os.environ["SECRET_KEY"]}

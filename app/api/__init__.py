@@ -60,9 +60,14 @@ def complete_operations(api_spec) -> None:
 
 
 class DocumentedApi(BaseApi):
-    """The portal's APIs: their operations in the OpenAPI document are completed."""
+    """The portal's APIs: their operations in the OpenAPI document are completed; the
+    request bodies they share are components (`openapi_schemas`), written once."""
+    openapi_schemas: dict[str, dict] = {}
 
     def add_api_spec(self, api_spec) -> None:
+        for name, schema in self.openapi_schemas.items():
+            if name not in api_spec.components.schemas:
+                api_spec.components.schema(name, schema)
         super().add_api_spec(api_spec)
         complete_operations(api_spec)
 

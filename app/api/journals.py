@@ -21,8 +21,27 @@ def _user():
     return current_app.appbuilder.sm.current_user
 
 
+LESSON_FIELDS = {
+    "type": "object",
+    "properties": {
+        "lesson_date": {"type": "string", "format": "date"},
+        "pair_number": {"type": "integer"},
+        "topic_id": {"type": "integer", "description": "тема рабочей программы (4.6)"},
+        "topic": {"type": "string", "description": "тема вне программы — только с причиной"},
+        "off_program_reason": {"type": "string",
+                               "description": "почему занятие вне рабочей программы"},
+        "lesson_type": {"type": "string"},
+        "hours": {"type": "integer"},
+        "homework": {"type": "string"},
+        "homework_kind": {"type": "string"},
+        "substitute_teacher_id": {"type": "integer"},
+    },
+}
+
+
 class JournalApi(DocumentedApi):
     resource_name = "journals"
+    openapi_schemas = {"LessonFields": LESSON_FIELDS}
     allow_browser_login = True
     csrf_exempt = False
     openapi_spec_tag = "Журналы"
@@ -127,17 +146,7 @@ class JournalApi(DocumentedApi):
             content:
               application/json:
                 schema:
-                  type: object
-                  properties:
-                    lesson_date: {type: string, format: date}
-                    pair_number: {type: integer}
-                    topic_id: {type: integer}
-                    topic: {type: string}
-                    lesson_type: {type: string}
-                    hours: {type: integer}
-                    homework: {type: string}
-                    homework_kind: {type: string}
-                    substitute_teacher_id: {type: integer}
+                  $ref: '#/components/schemas/LessonFields'
           responses:
             201:
               description: Занятие записано
@@ -166,17 +175,11 @@ class JournalApi(DocumentedApi):
             content:
               application/json:
                 schema:
-                  type: object
-                  properties:
-                    lesson_date: {type: string, format: date}
-                    pair_number: {type: integer}
-                    topic_id: {type: integer}
-                    topic: {type: string}
-                    lesson_type: {type: string}
-                    hours: {type: integer}
-                    homework: {type: string}
-                    homework_kind: {type: string}
-                    reason: {type: string, description: основание изменения после закрытия периода}
+                  allOf:
+                    - $ref: '#/components/schemas/LessonFields'
+                    - type: object
+                      properties:
+                        reason: {type: string, description: основание изменения после закрытия периода}
           responses:
             200:
               description: Занятие изменено

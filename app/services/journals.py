@@ -1,5 +1,5 @@
 """Journals are generated from the curriculum and the teaching load (4.2)."""
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from ..extensions import db
 from ..models import Curriculum, CurriculumItem, Journal, Period, StudentGroup, TeachingLoad
@@ -73,22 +73,29 @@ def plan_forms() -> dict[tuple[int, int, int], dict[int, str]]:
     return plan
 
 
-def curriculum_forms(journal: Journal) -> dict[int, str]:
-    """4.7: semester → the assessment form of the journal's discipline in the group's plan."""
-    group = journal.group
-    return dict(db.session.execute(
-        select(CurriculumItem.semester, CurriculumItem.assessment_form)
+def curriculum_forms(journal: Journal) -> tuple[int | None, dict[int, str]]:
+    """4.7: (the group's admission year, semester → the assessment form of the journal's
+    discipline in the group's plan), in one query; (None, {}) when the plan has none."""
+    rows = db.session.execute(
+        select(StudentGroup.admission_year, CurriculumItem.semester,
+               CurriculumItem.assessment_form)
         .join(Curriculum, Curriculum.id == CurriculumItem.curriculum_id)
-        .where(Curriculum.specialty_id == group.specialty_id,
-               Curriculum.admission_year == group.admission_year,
-               CurriculumItem.discipline_id == journal.discipline_id)).all())
+        .join(StudentGroup, and_(StudentGroup.specialty_id == Curriculum.specialty_id,
+                                 StudentGroup.admission_year == Curriculum.admission_year))
+        .where(StudentGroup.id == journal.group_id,
+               CurriculumItem.discipline_id == journal.discipline_id)).all()
+    return (rows[0][0] if rows else None), {semester: form for _, semester, form in rows}
 
 
 def period_forms(journal: Journal, periods: list[Period],
                  plan: dict | None = None) -> dict[int, str | None]:
     """Period id → that semester's assessment form (None when the plan has no such semester):
     a credit in semester 3 and a differentiated credit in semester 4 stay two forms."""
-    group = journal.group
-    forms = curriculum_forms(journal) if plan is None else plan.get(
-        (group.specialty_id, group.admission_year, journal.discipline_id), {})
-    return {p.id: forms.get(semester_number(p, group.admission_year)) for p in periods}
+    if plan is None:
+        admission_year, forms = curriculum_forms(journal)
+    else:
+        group = journal.group
+        admission_year = group.admission_year
+        forms = plan.get((group.specialty_id, admission_year, journal.discipline_id), {})
+    return {p.id: forms.get(semester_number(p, admission_year)) if forms else None
+            for p in periods}

@@ -11,11 +11,11 @@ from ..models import CellChange, Journal, JournalCell, Lesson, Mark
 from ..models.base import utcnow
 from ..models.journal import WORK_KINDS
 from . import audit
-from .final_grades import has_credit
+from .final_grades import has_credit, kinds_by_period
 from .journal import (
     BadInput, Conflict, DomainError, Forbidden, can_write_lesson, cell_text, enrolled_on, roster,
 )
-from .periods import ensure_open
+from .periods import ensure_open, period_of, year_periods
 
 MAX_BATCH = 500
 MAX_MARKS_PER_CELL = 4
@@ -77,7 +77,8 @@ def save_cells(user, journal: Journal, changes, today: date, reason=None) -> lis
         raise BadInput("Нет изменений для сохранения.")
     if len(changes) > MAX_BATCH:
         raise BadInput(f"Не более {MAX_BATCH} ячеек за раз.")
-    allowed = mark_values(journal)
+    periods, archived = year_periods(journal.academic_year_id)
+    allowed = mark_values(journal, kinds_by_period(journal, periods))
     parsed = [_parse_change(raw, allowed) for raw in changes]
     keys = {(c["lesson_id"], c["student_id"]) for c in parsed}
     if len(keys) != len(parsed):
@@ -91,8 +92,9 @@ def save_cells(user, journal: Journal, changes, today: date, reason=None) -> lis
         if lesson is None or lesson.journal_id != journal.id:
             raise BadInput("Занятие не из этого журнала.")
         if lesson.id not in corrections:
-            corrections[lesson.id] = ensure_open(user, journal.academic_year_id,
-                                                 day=lesson.lesson_date, reason=reason)
+            corrections[lesson.id] = ensure_open(
+                user, journal.academic_year_id, period=period_of(periods, lesson.lesson_date),
+                reason=reason, archived=archived)
         change["reason"] = corrections[lesson.id]
         if not (change["reason"] or can_write_lesson(user, journal, lesson)):
             raise Forbidden("Нет права писать в это занятие.")

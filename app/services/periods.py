@@ -37,6 +37,25 @@ def closed_days(periods: list[Period]):
     return closed
 
 
+def year_periods(academic_year_id: int) -> tuple[list[Period], bool]:
+    """The year's periods and whether its final archive exists, in one query (saving a column
+    of marks checks both for every batch)."""
+    archived = select(ArchiveRecord.id).where(
+        ArchiveRecord.academic_year_id == academic_year_id,
+        ArchiveRecord.is_draft.is_(False)).exists()
+    rows = db.session.execute(select(Period, archived).where(
+        Period.academic_year_id == academic_year_id).order_by(Period.number)).all()
+    if not rows:
+        return [], year_archived(academic_year_id)
+    return [row[0] for row in rows], bool(rows[0][1])
+
+
+def period_of(periods: list[Period], day: date) -> Period | None:
+    """period_on over already loaded periods (no query)."""
+    begun = [p for p in periods if p.start_date <= day]
+    return max(begun, key=lambda p: p.start_date) if begun else None
+
+
 def year_archived(academic_year_id: int) -> bool:
     """7.3: the year's final (not draft) archive exists."""
     return db.session.scalar(select(ArchiveRecord.id).where(
@@ -45,14 +64,16 @@ def year_archived(academic_year_id: int) -> bool:
 
 
 def ensure_open(user, academic_year_id: int, period: Period | None = None,
-                day: date | None = None, reason: str | None = None) -> str | None:
+                day: date | None = None, reason: str | None = None,
+                archived: bool | None = None) -> str | None:
     """The one guard of every write to lessons, marks, absences and final grades (4.7, 7.3).
 
     Refuses a write into an archived year (everyone) or a closed period (everyone but the
     deputy with a reason). Returns the reason when the write is the deputy's correction of a
-    closed period (the caller keeps it in the history), else None.
+    closed period (the caller keeps it in the history), else None. `archived`: whether the
+    year's archive exists, when the caller has already read it (year_periods).
     """
-    if year_archived(academic_year_id):
+    if year_archived(academic_year_id) if archived is None else archived:
         year = db.session.get(AcademicYear, academic_year_id)
         raise Forbidden(f"Учебный год {year.name} архивирован: записи журнала доступны только "
                         "для чтения.")
