@@ -129,7 +129,7 @@ class JournalApi(DocumentedApi):
             data = grid_data(user, journal, clock.today(),
                              both_subgroups=request.args.get("subgroups") == "all")
             audit.record("journal_view", "journal", journal.id, details={"api": True}, user=user)
-            db.session.commit()
+            audit.commit_read()
         except DomainError as exc:
             return self._fail(exc)
         return self.response(200, **data)

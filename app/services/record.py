@@ -188,7 +188,7 @@ def student_record(user, student_id, audit_action: str = "record_view",
     week = diary.week(student, journals, day) if is_current else None
     audit.record(audit_action, "student", student.id,
                  details={"scope": "all" if scope is None else "own_disciplines"})
-    db.session.commit()
+    audit.commit_read()
     return {
         "student": {"id": student.id, "full_name": student.full_name,
                     "group": student.group.name, "status": student.status,

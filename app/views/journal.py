@@ -62,7 +62,7 @@ class JournalView(BaseView):
     def grid(self, pk):
         journal = _journal_or_abort(pk)
         audit.record("journal_view", "journal", journal.id)
-        db.session.commit()
+        audit.commit_read()
         return self.render_template(
             "journal/grid.html", journal=journal, title=journal.title,
             both=request.args.get("subgroups") == "all",
