@@ -50,6 +50,18 @@ def test_reason_keeps_absence(college, db, week):
         cc.correct_reason(college.curator2, week.id, "excused")
 
 
+def test_reason_only_for_an_absence(college, db, week):
+    present = cell(week.lesson, college.student2, marks=["5"])
+    db.session.commit()
+    with pytest.raises(cc.BadInput) as refused:
+        cc.correct_reason(college.curator1, present.id, "excused")
+    assert "нет «Н»" in str(refused.value)
+    db.session.rollback()
+    stored = db.session.get(JournalCell, present.id)
+    assert stored.absent is False and not stored.absence_reason
+    assert db.session.query(CellChange).count() == 0
+
+
 def test_pages_and_rights(college, db, week, login):
     c1 = login("curator1")
     page = c1.get(f"/curator/group/{college.group_a.id}?week=2025-10-13")

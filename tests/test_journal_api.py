@@ -281,3 +281,20 @@ def test_attendance_taken_without_absences(college, login, db, today):
     r = c.post(url, json={"lesson_date": TODAY.isoformat(), "pair_number": 2,
                           "attendance_taken": True})
     assert r.status_code == 201 and r.get_json()["result"]["attendance_taken"] is True
+
+
+def test_homework_kind_outside_the_four_kinds_is_refused(college, login, db, today):
+    """4.8: homework is one of the four kinds of work; another kind is refused, nothing stored."""
+    from app.models import Lesson
+    c = login("teacher1")
+    url = f"/api/v1/journals/{college.journal_a_op.id}/lessons"
+    r = c.post(url, json={"lesson_date": TODAY.isoformat(), "topic_id": college.topics[0].id,
+                          "homework": "Реферат", "homework_kind": "essay"})
+    assert r.status_code == 400
+    assert r.get_json()["message"] == "Неизвестный вид домашнего задания."
+    assert db.session.scalar(select(func.count()).select_from(Lesson)) == 0
+    r = c.post(url, json={"lesson_date": TODAY.isoformat(), "topic_id": college.topics[0].id,
+                          "homework": "Задачи 1–5", "homework_kind": "practical"})
+    assert r.status_code == 201
+    stored = db.session.scalars(select(Lesson)).one()
+    assert (stored.homework, stored.homework_kind) == ("Задачи 1–5", "practical")

@@ -48,6 +48,16 @@ def test_substitute_only_that_pair(college, db, change, pair, day):
     assert db.session.query(Lesson).count() == 0
 
 
+@pytest.mark.parametrize("pair,day", [(2, MON), (1, date(2025, 10, 14))])
+def test_substitute_naming_themselves_for_another_pair_is_refused(college, db, change, pair, day):
+    data = dict(_data(pair, day), substitute_teacher_id=college.teacher2.id)
+    with pytest.raises(Forbidden) as refused:
+        lessons.create_lesson(college.teacher2, college.journal_a_op, data, date(2025, 10, 17))
+    assert "ту пару, которую называет изменение расписания" in refused.value.message
+    db.session.rollback()
+    assert db.session.query(Lesson).count() == 0
+
+
 def test_substitute_not_in_other_journals(college, db, change):
     with pytest.raises(Forbidden):
         lessons.create_lesson(college.teacher2, college.journal_a_mdk1, _data(), date(2025, 10, 17))

@@ -263,6 +263,24 @@ def test_queue_claims_each_email_once(c, smtp, db):
     assert len(smtp.received) == 3
 
 
+def test_an_email_another_deliverer_is_sending_is_not_sent_again(c, smtp, db):
+    """A queued e-mail another deliverer took a moment ago stays with it; one whose deliverer
+    stopped long ago (older than the claim timeout) is taken again."""
+    from datetime import timedelta
+    smtp.refuse = set()
+    queued = weekly_reports.queue(c.group_a, date(2025, 10, 13))["queued"]
+    busy, stale = queued[0], queued[1]
+    busy.status, busy.attempted_at = "sending", weekly_reports.now()
+    stale.status = "sending"
+    stale.attempted_at = weekly_reports.now() - weekly_reports.STALE_CLAIM - timedelta(minutes=1)
+    db.session.commit()
+    busy_id, stale_id = busy.id, stale.id
+    result = weekly_reports.deliver()
+    assert len(result["sent"]) == 2 and len(smtp.received) == 2
+    assert db.session.get(WeeklyReportDelivery, busy_id).status == "sending"
+    assert db.session.get(WeeklyReportDelivery, stale_id).status == "sent"
+
+
 def test_weekly_reports_rights(c, smtp, login):
     assert login("curator2").get(f"/weekly/{c.group_a.id}").status_code == 403
     assert login("curator2").post(f"/weekly/{c.group_a.id}/send",
@@ -287,3 +305,16 @@ def test_remarks_count_absences_without_a_good_reason(c, db):
     week = weekly_reports.build(c.group_a, date(2025, 10, 13))
     remarks = {r["student"].id: r["remarks"] for r in week}[c.student1.id]
     assert "Пропуски без уважительной причины: 1." in remarks
+
+
+def test_summary_keeps_unexcused_absences_apart_from_excused(c, db):
+    """5.2: the summary splits a student's absences; one without a good reason is not counted
+    among the excused ones."""
+    rows = {r["student"].id: r for r in weekly_reports.build(c.group_a, date(2025, 10, 13))}
+    popov = rows[c.students[2].id]
+    unexcused = [a for a in popov["absences"] if a["unexcused"]]
+    assert unexcused, "в неделе есть пропуск без уважительной причины"
+    summary = popov["summary"]
+    assert summary["unexcused"] == len(unexcused)
+    assert summary["excused"] == len(popov["absences"]) - len(unexcused)
+    assert summary["excused"] + summary["unexcused"] == summary["absences"]

@@ -11,6 +11,7 @@ from flask_appbuilder.urltools import get_filter_args
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from ..models import AuditLog
 from ..services import audit, audit_export, clock, labels
@@ -52,8 +53,10 @@ class AuditLogView(ModelView):
     search_columns = ["username", "user_id", "action", "object_type", "object_id",
                       "created_at", "ip_address"]
     search_form_extra_fields = {
-        "action": SelectField(_("Действие"), choices=list(audit.ACTIONS.items())),
-        "object_type": SelectField(_("Объект"), choices=list(labels.OBJECTS.items())),
+        "action": SelectField(_("Действие"), choices=[
+            SelectChoice(code, label) for code, label in audit.ACTIONS.items()]),
+        "object_type": SelectField(_("Объект"), choices=[
+            SelectChoice(code, label) for code, label in labels.OBJECTS.items()]),
     }
     formatters_columns = {
         "created_at": _moment,

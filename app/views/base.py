@@ -16,6 +16,7 @@ from sqlalchemy import exists, inspect, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import joinedload
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from ..services import audit
@@ -245,7 +246,7 @@ class JournalModelView(ModelView):
         search_fields = dict(cls.search_form_extra_fields or {})
         formatters = dict(cls.formatters_columns or {})
         for column, mapping in cls.choices.items():
-            options = list(mapping.items())
+            options = [SelectChoice(code, label) for code, label in mapping.items()]
             field = SelectField(labels.get(column, column), choices=options,
                                 validators=[DataRequired(message=_("Выберите значение."))])
             add_fields.setdefault(column, field)
