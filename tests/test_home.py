@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.models import (
     FinalGrade, Journal, JournalCell, Lesson, Mark, Student, StudentGroup, TimetableEntry,
 )
+from app.services.dashboards.curator import curator_week
 from tests.factories import PASSWORD, login_client
 from tests.journal_helpers import count_queries
 from tests.live_server import browser_login
@@ -191,3 +192,12 @@ def test_start_pages_in_the_browser_fit_a_phone(app, db, demo, live_server, play
                 page.close()
         finally:
             context.close()
+
+
+def test_curator_on_a_monday_sees_the_week_just_ended(college, db):
+    """3.3: on Monday no day of the new week is over — the week to check, recode and report
+    on is the one just ended; from Tuesday on, the current week."""
+    monday = curator_week(college.curator1, date(2025, 10, 20))
+    assert (monday["start"], monday["last_week"]) == (date(2025, 10, 13), date(2025, 10, 13))
+    tuesday = curator_week(college.curator1, date(2025, 10, 21))
+    assert (tuesday["start"], tuesday["last_week"]) == (date(2025, 10, 20), date(2025, 10, 13))

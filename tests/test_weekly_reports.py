@@ -273,8 +273,9 @@ def test_an_email_another_deliverer_is_sending_is_not_sent_again(c, smtp, db):
     busy.status, busy.attempted_at = "sending", weekly_reports.now()
     stale.status = "sending"
     stale.attempted_at = weekly_reports.now() - weekly_reports.STALE_CLAIM - timedelta(minutes=1)
-    db.session.commit()
+    db.session.flush()
     busy_id, stale_id = busy.id, stale.id
+    db.session.commit()
     result = weekly_reports.deliver()
     assert len(result["sent"]) == 2 and len(smtp.received) == 2
     assert db.session.get(WeeklyReportDelivery, busy_id).status == "sending"

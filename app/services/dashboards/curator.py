@@ -48,14 +48,17 @@ def curator_week(user, day: date) -> dict | None:
     groups = _curated_groups(user)
     if not groups:
         return None
-    start = week_start(day)
+    # On a Monday no day of the new week is over yet: the week to act on is the one just ended
+    # (its check, its reasons, its report to parents).
+    shown = day - timedelta(days=7) if day.weekday() == 0 else day
+    start = week_start(shown)
     ids = [g.id for g in groups]
     reasons = absences_without_reason(ids, start, start + timedelta(days=6))
-    last_week = start - timedelta(days=7)
+    last_week = start - timedelta(days=7) if shown == day else start
     reports = weekly_report_state(ids, last_week)
     rows = []
     for group in groups:
-        check = week_check(group, day, now=day)
+        check = week_check(group, shown, now=day)
         rows.append(dict(group=group, counts=check["counts"], issues=len(check["issues"]),
                          no_reason=reasons.get(group.id, 0), report=reports.get(group.id, {})))
     return dict(start=start, end=start + timedelta(days=6), last_week=last_week,
