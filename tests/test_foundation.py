@@ -34,6 +34,17 @@ def test_roles_exist(app, db):
         assert sm.find_role(name) is not None, name
 
 
+def test_students_and_parents_never_write_the_journal(app, db):
+    """1.4: students and parents read; writing the journal (lessons, marks) is staff's."""
+    sm = app.appbuilder.sm
+    writes = {("can_write", "JournalApi"), ("can_lesson", "JournalView")}
+    for name in ("Student", "Parent"):
+        perms = {(p.permission.name, p.view_menu.name) for p in sm.find_role(name).permissions}
+        assert perms & writes == set(), name
+    teacher = sm.find_role("Teacher")
+    assert writes <= {(p.permission.name, p.view_menu.name) for p in teacher.permissions}
+
+
 def test_student_has_no_password_change(app, db):
     sm = app.appbuilder.sm
     student = sm.find_role("Student")

@@ -97,6 +97,24 @@ def test_deadline_must_fall_after_the_last_lesson_day(college, login, db, today)
     assert db.session.get(Period, college.autumn.id).final_grade_deadline == date(2026, 1, 1)
 
 
+def test_deadline_needs_the_orders_number_and_date(college, login, db, today):
+    """4.7: the deadline is set only by an order — without its number or date nothing changes."""
+    deputy = login("deputy")
+    form = {"period": college.autumn.id, "deadline": "2026-01-20",
+            "order_number": "41-у", "order_date": "2025-10-01"}
+    for missing in ({"order_number": "  "}, {"order_date": ""}):
+        page = deputy.post("/deputy/deadline", data=dict(form, **missing),
+                           follow_redirects=True).get_data(as_text=True)
+        assert "Укажите срок, номер и дату приказа." in page
+        db.session.expire_all()
+        assert db.session.get(Period, college.autumn.id).final_grade_deadline == date(2026, 1, 15)
+    deputy.post("/deputy/deadline", data=form)
+    db.session.expire_all()
+    stored = db.session.get(Period, college.autumn.id)
+    assert (stored.final_grade_deadline, stored.deadline_order_number,
+            stored.deadline_order_date) == (date(2026, 1, 20), "41-у", date(2025, 10, 1))
+
+
 def test_deadline_form_lists_periods_in_calendar_order(college, login, db, today):
     assert [p.id for p in control.periods()] == [college.autumn.id, college.spring.id]
     page = login("deputy").get("/deputy/").get_data(as_text=True)

@@ -106,3 +106,26 @@ def test_substitute_through_the_pages(college, db, change, login):
         "lesson_date": "2025-10-14", "pair_number": 3, "topic_id": c.topics[0].id})
     assert api.status_code in (200, 201), api.get_data(as_text=True)
     assert db.session.query(Lesson).filter_by(teacher_id=c.teacher2.id).count() == 1
+
+
+def test_start_page_offers_the_substituted_pair_and_the_missing_ones(app, college, db, change,
+                                                                    login, monkeypatch):
+    """The substitute sees the pair on their start page with one click to record it; the
+    journal's teacher sees their own pair 2 and, among unfinished lessons, the pairs the
+    timetable gave them that nobody recorded."""
+    from app.services.dashboards import teacher as dash
+    c = college
+    sub = dash.teacher_day(c.teacher2, MON)
+    assert [(p["journal"].id, p["pair_number"], p["substitution"]) for p in sub["pairs"]] == \
+        [(c.journal_a_op.id, 1, True)]
+    own = dash.teacher_day(c.teacher1, MON)
+    assert [p["pair_number"] for p in own["pairs"] if p["journal"].id == c.journal_a_op.id] == [2]
+    later = dash.teacher_day(c.teacher1, date(2025, 10, 15))
+    # Monday 13.10: pair 2 is teacher1's and not recorded; pair 1 went to teacher2
+    assert [(p["date"], p["pair_number"]) for p in later["missing"]
+            if p["date"] == MON] == [(MON, 2)]
+    monkeypatch.setitem(app.config, "JOURNAL_TODAY", MON.isoformat())
+    page = login("teacher2").get("/").get_data(as_text=True)
+    assert "Записать занятие" in page
+    assert f"/journal/{c.journal_a_op.id}/lesson/?lesson_date=2025-10-13&amp;pair_number=1" \
+        in page

@@ -119,18 +119,25 @@ def suggested_pair(journal: Journal, day: date) -> int | None:
 
 
 def teacher_day(user, day: date) -> list[dict]:
-    """A teacher's pairs of the day (start page), ordered by pair: their journals' pairs that
-    nobody else substitutes, and the pairs a timetable change gives them as a substitute (4.4).
+    """A teacher's pairs of the day (start page), ordered by pair (see teacher_pairs)."""
+    return teacher_pairs(user, day, day)
+
+
+def teacher_pairs(user, start: date, end: date) -> list[dict]:
+    """A teacher's pairs between two dates, by date and pair: their journals' pairs that nobody
+    else substitutes, and the pairs a timetable change gives them as a substitute (4.4).
     A fixed number of queries, whatever the number of journals."""
     substituted = select(TimetableChange.journal_id).where(
-        TimetableChange.change_date == day, TimetableChange.substitute_teacher_id == user.id)
+        TimetableChange.change_date >= start, TimetableChange.change_date <= end,
+        TimetableChange.substitute_teacher_id == user.id)
     journals = {j.id: j for j in db.session.scalars(
         select(Journal).where(or_(Journal.teacher_id == user.id, Journal.id.in_(substituted)))
         .options(joinedload(Journal.group), joinedload(Journal.subgroup),
                  joinedload(Journal.discipline)))}
     if not journals:
         return []
-    pairs = timetabled_pairs_by_group(day, day, sorted({j.group_id for j in journals.values()}))
+    pairs = timetabled_pairs_by_group(start, end,
+                                      sorted({j.group_id for j in journals.values()}))
     rows = []
     for group_pairs in pairs.values():
         for p in group_pairs:
@@ -140,7 +147,7 @@ def teacher_day(user, day: date) -> list[dict]:
             mine = journal.teacher_id == user.id and p["substitute_id"] in (None, user.id)
             if mine or p["substitute_id"] == user.id:
                 rows.append(dict(p, journal=journal, substitution=p["substitute_id"] == user.id))
-    return sorted(rows, key=lambda r: r["pair_number"])
+    return sorted(rows, key=lambda r: (r["date"], r["pair_number"], r["journal"].title))
 
 
 def active_teachers() -> list:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from ...extensions import db
 from ...models import FinalGrade, Journal, Lesson, Period, Student, SubgroupMember
 from ..journals import period_forms, plan_forms
-from ..timetable import timetabled_pairs_by_group
+from ..timetable import teacher_pairs
 
 # 4.6: a lesson is entered on its day; the start page reminds of those of the last two weeks.
 UNFINISHED_DAYS = 14
@@ -27,21 +27,30 @@ def _own_journals(user) -> dict[int, Journal]:
             joinedload(Journal.discipline)))}
 
 
-def today_pairs(journals: dict[int, Journal], day: date) -> list[dict]:
-    """Today's pairs of the teacher's journals by the timetable (with the day's changes), each
-    with the lesson already recorded for it, if any."""
-    groups = sorted({j.group_id for j in journals.values()})
-    by_group = timetabled_pairs_by_group(day, day, groups)
+def today_pairs(user, day: date) -> list[dict]:
+    """Today's pairs of the teacher by the timetable (with the day's changes, substitutions
+    given to them included), each with the lesson already recorded for it, if any."""
+    pairs = teacher_pairs(user, day, day)
     recorded = {(le.journal_id, le.pair_number): le for le in db.session.scalars(
-        select(Lesson).where(Lesson.journal_id.in_(list(journals)), Lesson.lesson_date == day))}
-    pairs = []
-    for rows in by_group.values():
-        for p in rows:
-            journal = journals.get(p["journal_id"])
-            if journal is not None:
-                pairs.append(dict(p, journal=journal,
-                                  lesson=recorded.get((journal.id, p["pair_number"]))))
-    return sorted(pairs, key=lambda p: (p["pair_number"], p["journal"].title))
+        select(Lesson).where(Lesson.journal_id.in_({p["journal"].id for p in pairs}),
+                             Lesson.lesson_date == day))} if pairs else {}
+    return [dict(p, lesson=recorded.get((p["journal"].id, p["pair_number"]))) for p in pairs]
+
+
+def missing_pairs(user, day: date) -> list[dict]:
+    """3.3, 4.4: pairs of the last days that the timetable gave the teacher and nobody
+    recorded (pair by pair), newest first."""
+    start = day - timedelta(days=UNFINISHED_DAYS)
+    pairs = teacher_pairs(user, start, day - timedelta(days=1))
+    if not pairs:
+        return []
+    recorded = set(map(tuple, db.session.execute(select(
+        Lesson.journal_id, Lesson.lesson_date, Lesson.pair_number).where(
+        Lesson.journal_id.in_({p["journal"].id for p in pairs}), Lesson.lesson_date >= start,
+        Lesson.lesson_date < day)).all()))
+    missing = [p for p in pairs
+               if (p["journal"].id, p["date"], p["pair_number"]) not in recorded]
+    return list(reversed(missing))[:UNFINISHED_LIMIT]
 
 
 def unfinished_lessons(user, day: date) -> list[Lesson]:
@@ -109,6 +118,6 @@ def final_grades_due(journals: dict[int, Journal], day: date) -> list[dict]:
 
 def teacher_day(user, day: date) -> dict:
     journals = _own_journals(user)
-    return dict(day=day, pairs=today_pairs(journals, day),
+    return dict(day=day, pairs=today_pairs(user, day), missing=missing_pairs(user, day),
                 unfinished=unfinished_lessons(user, day),
                 due=final_grades_due(journals, day), journals=len(journals))
