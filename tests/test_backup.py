@@ -191,3 +191,23 @@ def test_backup_files_and_directory_are_private(app, db):
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     for name in (record.file_name, f"{record.file_name}.sha256"):
         assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600, name
+
+
+def test_copy_that_differs_from_the_database_is_not_verified(app, college, db):
+    """7.1: a readable copy whose rows differ from the database is not taken as verified."""
+    assert fill_college(db, college, lessons=2) > 0
+    record = backup.make_backup()
+    assert record.verified, record.verification
+    path = Path(app.config["BACKUP_DIR"]) / record.file_name
+    probe = backup.verify(path, record.engine, {"tables": {}, "latest_mark": None})
+    in_copy = {name: got for name, (_, got) in probe["differences"].items()}
+    assert in_copy and not probe["ok"]
+    latest = probe["latest_mark_restored"]
+    assert backup.verify(path, record.engine, {"tables": in_copy, "latest_mark": latest})["ok"]
+    table = next(name for name, rows in in_copy.items() if rows)
+    more = dict(in_copy, **{table: in_copy[table] + 1})
+    result = backup.verify(path, record.engine, {"tables": more, "latest_mark": latest})
+    assert not result["ok"] and result["differences"] == {table: [in_copy[table] + 1,
+                                                                  in_copy[table]]}
+    assert not backup.verify(path, record.engine,
+                             {"tables": in_copy, "latest_mark": "2001-01-01 00:00:00"})["ok"]

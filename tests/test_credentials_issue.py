@@ -60,6 +60,15 @@ def test_it_issues_for_staff(app, college, db, login):
     assert refused.status_code == 403
 
 
+def test_it_cannot_reset_the_system_administrator(app, college, db, login):
+    admin = college.users["admin"]
+    refused = login("it").post("/it/credentials", data={"user": [admin.id]})
+    assert refused.status_code == 403
+    assert "Отдел ИТ выдаёт учётные данные только сотрудникам." in refused.get_data(as_text=True)
+    assert db.session.query(AuditLog).filter_by(action="credentials_issue").count() == 0
+    login_client(app, "admin")  # the administrator's own password still works
+
+
 def test_slip_carries_portal_address_and_russian_role(app, college, db, login, monkeypatch):
     it = login("it")
     html = it.post("/it/credentials", data={"user": [college.users["teacher1"].id]}

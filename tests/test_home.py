@@ -201,3 +201,29 @@ def test_curator_on_a_monday_sees_the_week_just_ended(college, db):
     assert (monday["start"], monday["last_week"]) == (date(2025, 10, 13), date(2025, 10, 13))
     tuesday = curator_week(college.curator1, date(2025, 10, 21))
     assert (tuesday["start"], tuesday["last_week"]) == (date(2025, 10, 20), date(2025, 10, 13))
+
+
+def test_the_teachers_start_page_holds_only_their_own_journals_and_lessons(app, db, demo):
+    """4.4-4.5: today's pairs and the unfinished lessons on a teacher's start page are that
+    teacher's own — another teacher's pair (unless given to them as a substitute) or unfinished
+    lesson of the same days never shows."""
+    from flask_appbuilder.security.sqla.models import User
+    from app.services.dashboards.teacher import teacher_day
+    teacher1 = db.session.scalar(select(User).where(User.username == "teacher1"))
+    others = db.session.scalars(select(Lesson).where(
+        Lesson.teacher_id != teacher1.id, Lesson.lesson_date < TODAY)
+        .order_by(Lesson.lesson_date.desc())).first()
+    others.attendance_taken = False  # another teacher's lesson, left unfinished the day before
+    others.lesson_date = TODAY - timedelta(days=1)
+    db.session.commit()
+    other_pairs = [e for e in db.session.scalars(select(TimetableEntry).where(
+        TimetableEntry.weekday == TODAY.weekday()))
+        if db.session.get(Journal, e.journal_id).teacher_id != teacher1.id]
+    assert other_pairs, "в этот день есть пары других преподавателей"
+    day = teacher_day(teacher1, TODAY)
+    assert day["pairs"] and day["journals"] == len(db.session.scalars(
+        select(Journal).where(Journal.teacher_id == teacher1.id)).all())
+    assert all(p["journal"].teacher_id == teacher1.id or p["substitute_id"] == teacher1.id
+               for p in day["pairs"])  # own journals, or a pair given as a substitute
+    assert others.id not in {le.id for le in day["unfinished"]}
+    assert {le.teacher_id for le in day["unfinished"]} <= {teacher1.id}

@@ -214,6 +214,19 @@ def test_load_xlsx_generates_journals(college, db, login):
     assert journal.assessment_form == "credit"  # from the curriculum (4.2)
 
 
+def test_reassigned_load_moves_the_journal_to_the_new_teacher(college, db):
+    from app.services.journals import generate_journals
+    journal = college.journal_a_op
+    load = db.session.get(TeachingLoad, journal.teaching_load_id)
+    load.teacher_id, load.hours = college.teacher2.id, 120
+    db.session.commit()
+    assert generate_journals(college.year.id) == (0, 1)
+    db.session.commit()
+    stored = db.session.get(Journal, journal.id)
+    assert (stored.teacher_id, stored.planned_hours) == (college.teacher2.id, 120)
+    assert generate_journals(college.year.id) == (0, 0)  # safe to repeat
+
+
 def test_load_csv(college, db):
     data = csv_bytes(LOAD_HEADER, [["2025/2026", "ИС-24-2", "УП.01", "", "teacher1", "36"]])
     assert import_file("load", "load.csv", data) == {"строк нагрузки": 1, "новых журналов": 1}

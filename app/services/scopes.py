@@ -82,25 +82,6 @@ def parent_child_condition(day: date | None = None):
                 Student.status.in_(("studying", "academic_leave")))
 
 
-def student_filter(user, day: date | None = None):
-    """SQL condition on Student: whose personal record this user may read."""
-    roles = role_names(user)
-    if roles & ALL_STUDENTS_ROLES:
-        return true()
-    conditions = []
-    if "Curator" in roles:
-        conditions.append(Student.group_id.in_(curated_group_ids(user)))
-    if roles & {"Teacher", "Curator"}:
-        conditions.append(Student.group_id.in_(
-            select(Journal.group_id).where(Journal.id.in_(taught_journal_ids(user)))))
-    if "Student" in roles:
-        conditions.append(Student.user_id == user.id)
-    if "Parent" in roles:
-        children = select(StudentParent.student_id).join(Parent).where(Parent.user_id == user.id)
-        conditions.append(and_(Student.id.in_(children), parent_child_condition(day)))
-    return or_(*conditions) if conditions else false()
-
-
 def current_year_id(day: date | None = None):
     """Scalar subquery: the academic year under way on `day` (the latest one begun)."""
     day = day or today()

@@ -252,7 +252,9 @@ def _claim(delivery_id: int) -> bool:
         or_(WeeklyReportDelivery.status == "waiting",
             and_(WeeklyReportDelivery.status == "sending",
                  WeeklyReportDelivery.attempted_at < moment - STALE_CLAIM)))
-        .values(status="sending", attempted_at=moment)).rowcount
+        .values(status="sending", attempted_at=moment)
+        # the database decides; loaded rows are not matched in Python (naive SQLite times)
+        .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
     return taken == 1
 
