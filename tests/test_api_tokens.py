@@ -130,7 +130,7 @@ def _forged(app, user_id, **claims) -> str:
 def test_malformed_tokens_get_401_in_russian(api, college, app):
     good = api.login("teacher1")
     payload = jwt.decode(good["access_token"], options={"verify_signature": False})
-    wrong_key = jwt.encode(payload, "another-key", algorithm="HS256")
+    wrong_key = jwt.encode(payload, "another-key-of-a-proper-length-32b", algorithm="HS256")
     unsigned = jwt.encode(payload, None, algorithm="none")
     expired = _forged(app, college.teacher1.id, expires_delta=timedelta(seconds=-5))
     header, _, signature = good["access_token"].split(".")
