@@ -10,30 +10,28 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("JOURNAL_INSTANCE_DIR", BASE_DIR / "instance"))
 
 
-def _secret_key() -> str:
-    """SECRET_KEY from the environment, or one generated once and kept in instance/."""
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
+def _instance_key(variable: str, file_name: str) -> str:
+    """A key from the environment, or one generated once and kept in instance/ (0600)."""
+    if os.environ.get(variable):
+        return os.environ[variable]
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = INSTANCE_DIR / "secret_key"
+    key_file = INSTANCE_DIR / file_name
     if not key_file.exists():
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, or one generated once and kept in instance/."""
+    return _instance_key("SECRET_KEY", "secret_key")
 
 
 def _audit_key() -> str:
     """4.1: the audit chain's HMAC key, kept outside the database — AUDIT_KEY from the
     environment, or one generated once and kept in instance/ (back it up apart from the
     database copies: without it the chain cannot be verified)."""
-    if os.environ.get("AUDIT_KEY"):
-        return os.environ["AUDIT_KEY"]
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = INSTANCE_DIR / "audit_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    return _instance_key("AUDIT_KEY", "audit_key")
 
 
 def _bool(name: str, default: bool) -> bool:

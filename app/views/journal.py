@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import AcademicYear, Journal
 from ..services import audit, clock
+from ..services.timetable import active_teachers
 from ..services.journal import (
     OVERRIDE_ROLES, DomainError, grid_data, is_journal_teacher, journal_for_read,
 )
@@ -76,7 +77,7 @@ class JournalView(BaseView):
             "journal/lesson_form.html", journal=journal, lesson=lesson, data=data or {},
             error=error, topics=topics_for(journal), today=clock.today(),
             lesson_types=LESSON_TYPE_LABELS, homework_kinds=HOMEWORK_LABELS,
-            substitutes=_teachers(), title=_("Занятие")), 400 if error else 200
+            substitutes=active_teachers(), title=_("Занятие")), 400 if error else 200
 
     @expose("/<int:pk>/lesson/", methods=["GET", "POST"])
     @expose("/<int:pk>/lesson/<int:lesson_id>/", methods=["GET", "POST"])
@@ -162,13 +163,6 @@ class JournalView(BaseView):
         journal, data = self._export(pk, "xlsx")
         return journal_xlsx_response(journal, data, paper_table(data), LESSON_TYPE_LABELS,
                                      HOMEWORK_LABELS)
-
-
-def _teachers():
-    from flask_appbuilder.security.sqla.models import Role, User
-    return db.session.scalars(select(User).join(User.roles).where(
-        Role.name == "Teacher", User.active.is_(True))
-        .order_by(User.last_name, User.first_name)).unique().all()
 
 
 def paper_table(data: dict) -> list[dict]:
