@@ -41,6 +41,16 @@ def _bool(name: str, default: bool) -> bool:
     return value.lower() in ("1", "true", "yes", "on")
 
 
+def _weights(text: str) -> dict[str, float]:
+    """"control=2,test=2" → {"control": 2.0, "test": 2.0} (weights of the kinds of work)."""
+    weights = {}
+    for part in text.split(","):
+        kind, _, weight = part.partition("=")
+        if kind.strip() and weight.strip():
+            weights[kind.strip()] = float(weight)
+    return weights
+
+
 class Config:
     APP_NAME = "Электронный журнал"
     APP_THEME = ""
@@ -129,8 +139,32 @@ class Config:
     BACKUP_DIR = os.environ.get("BACKUP_DIR", str(INSTANCE_DIR / "backups"))
     BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
     ARCHIVE_DIR = os.environ.get("ARCHIVE_DIR", str(INSTANCE_DIR / "archive"))
+    # Absence documents (справки): the scans are kept here, outside the web root (directory
+    # 0700, files 0600), and each may be at most this large.
+    DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR", str(INSTANCE_DIR / "documents"))
+    ABSENCE_DOCUMENT_MAX_BYTES = int(os.environ.get("ABSENCE_DOCUMENT_MAX_BYTES",
+                                                    5 * 1024 * 1024))
     # Fixed "today" for reproducible runs (dd.mm.yyyy or ISO); empty means the real date.
     JOURNAL_TODAY = os.environ.get("JOURNAL_TODAY", "")
+    # Practice (2.2): a mentor from the organisation keeps access to their students' practice
+    # from its first day to its last day plus MENTOR_CLOSING_DAYS (attestation, last entries);
+    # a student with no diary entry in the last PRACTICE_SILENCE_DAYS working days of a running
+    # practice is shown as "stopped writing"; one diary day holds at most PRACTICE_DAY_HOURS.
+    MENTOR_CLOSING_DAYS = int(os.environ.get("MENTOR_CLOSING_DAYS", "14"))
+    PRACTICE_SILENCE_DAYS = int(os.environ.get("PRACTICE_SILENCE_DAYS", "3"))
+    PRACTICE_DAY_HOURS = int(os.environ.get("PRACTICE_DAY_HOURS", "8"))
+    # 4.7: an academic debt is to be closed within this many days of the order closing its
+    # period; an open debt past it is flagged «просрочена» (app/services/debts.py).
+    DEBT_DEADLINE_DAYS = int(os.environ.get("DEBT_DEADLINE_DAYS", "60"))
+    # 2.2, 4.7: the weight of each kind of work in the current average (app/services/
+    # progress.py), e.g. WORK_KIND_WEIGHTS="control=2,test=2"; kinds not named weigh 1.
+    WORK_KIND_WEIGHTS = _weights(os.environ.get("WORK_KIND_WEIGHTS", "control=2,test=2"))
+    # Admission to the attestation (forecast, exam sheets): attendance in percent counting
+    # unexcused missed hours only, and the lowest weighted average.
+    ADMISSION_MIN_ATTENDANCE = float(os.environ.get("ADMISSION_MIN_ATTENDANCE", "50"))
+    ADMISSION_MIN_AVERAGE = float(os.environ.get("ADMISSION_MIN_AVERAGE", "2.5"))
+    # The college's full name heading printed sheets (ведомости, app/services/sheets.py).
+    COLLEGE_NAME = os.environ.get("COLLEGE_NAME", "ГБПОУ ИО «Ангарский политехнический техникум»")
 
 
 class TestConfig(Config):

@@ -15,6 +15,7 @@ ROLES = {
     "Curator": "Куратор",
     "Student": "Студент",
     "Parent": "Родитель (законный представитель)",
+    "Mentor": "Наставник от организации",
 }
 
 READ = ("can_list", "can_show", "menu_access")
@@ -156,3 +157,75 @@ grant("BehaviourNotes", ("Teacher", "Curator") + MANAGERS, ("menu_access",))
 grant("CouncilReportView", ("IT", "Administration", "Deputy"), ("can_council",))
 for _item in ("Reports", "Activity", "Results", "Objectivity", "Council"):
     grant(_item, ("IT", "Administration", "Deputy"), ("menu_access",))
+
+# --- Absence documents (issue 14.5, 3.3, 5.2) ------------------------------------------------
+# Rows in services/absence_documents.py: a student uploads and reads their own, a parent their
+# minor child's while allowed; the curator of the student's current group and the deputy /
+# administration read and decide; teachers and IT see none.
+grant("AbsenceDocumentView", ("Student", "Parent"), ("can_index", "can_upload", "can_show",
+                                                     "can_file"))
+grant("AbsenceDocumentView", ("Curator",) + MANAGERS, ("can_index", "can_show", "can_file",
+                                                      "can_decide"))
+grant("AbsenceDocuments", ("Student", "Parent", "Curator") + MANAGERS, ("menu_access",))
+
+# --- Exam and credit sheets (issue 14.1, 2.2, 4.7) -------------------------------------------
+# Rows in services/sheets.py (sheet_filter — the journals' scope): the teacher their journals,
+# the curator their groups' (read only), the deputy and the administration all. The journal's
+# teacher, the deputy and the administration make sheets and enter grades (through
+# final_grades.set_final_grade). Students and parents have none: their grades are in the diary.
+SHEET_READERS = ("Teacher", "Curator") + MANAGERS
+grant("SheetView", SHEET_READERS, ("can_index", "can_show", "can_print", "can_xlsx"))
+grant("SheetView", ("Teacher",) + MANAGERS, ("can_create", "can_edit"))
+grant("Sheets", SHEET_READERS, ("menu_access",))
+grant("SheetApi", SHEET_READERS, ("can_get",))
+
+# --- Attendance report and the forecast before the session (issue 14.4, 14.6; 3.3, 6.1) -----
+# Rows in services/attendance.py: the curator the groups they curate now, the deputy and the
+# administration any group; teachers, students and parents do not open it (a student sees
+# their own attendance in the diary).
+grant("AttendanceView", ("Curator",) + MANAGERS, ("can_index", "can_group", "can_xlsx"))
+grant("Attendance", ("Curator",) + MANAGERS, ("menu_access",))
+grant("Reports", "Curator", ("menu_access",))
+
+# --- Academic debts and retakes (issue 14.2-14.3, 4.7) ---------------------------------------
+# Rows in services/debts.py (debt_filter): the administration all; a curator their current
+# groups'; a teacher their journals' and the retakes they examine; a student their own; a
+# parent their minor child's while allowed. Retakes are scheduled by the deputy or the
+# administration; the result is entered by the examiner (the commission's chairman) or the
+# deputy (services/debts.py may_enter_results).
+DEBT_READERS = ("Teacher", "Curator") + MANAGERS
+grant("DebtsView", DEBT_READERS, ("can_register", "can_xlsx", "can_retake", "can_sheet",
+                                  "can_referral"))
+grant("DebtsView", DEBT_READERS + ("Student", "Parent"), ("can_student",))
+grant("DebtsView", MANAGERS, ("can_schedule",))
+grant("DebtsView", ("Teacher", "Curator", "Deputy"), ("can_result",))
+grant("AcademicDebts", DEBT_READERS, ("menu_access",))
+grant("StudentDebtsApi", DEBT_READERS + ("Student", "Parent"), ("can_get",))
+
+# --- Practice (issue 15, 2.2) ------------------------------------------------------------------
+# Rows in services/practice/scopes.py (practice_filter, placement_filter): the supervisor
+# their practices, the curator their current groups', the deputy and the administration all;
+# other teachers none; a student their own, a parent their minor child's while allowed. A
+# Mentor (an employee of the organisation) has nothing but their own account and these pages,
+# and only their placements from the practice's first day to its end + MENTOR_CLOSING_DAYS.
+PRACTICE_STAFF = ("Teacher", "Curator") + MANAGERS
+grant("PracticeView", PRACTICE_STAFF, ("can_index", "can_show", "can_order", "can_xlsx",
+                                       "can_print", "can_diary"))
+grant("PracticeView", ("Teacher",) + MANAGERS, ("can_create", "can_placement", "can_import"))
+grant("PracticeView", ("Teacher", "Deputy"), ("can_grade",))  # final_grades.set_final_grade
+grant("PracticeView", ("Teacher", "IT"), ("can_accounts",))  # a supervisor or IT issues them
+grant("PracticeView", ("Student", "Parent"), ("can_my", "can_diary", "can_print"))
+grant("PracticeView", "Student", ("can_write",))
+grant("PracticeView", "Mentor", ("can_mentor", "can_diary", "can_review", "can_attestation",
+                                 "can_print"))
+grant("Practice", PRACTICE_STAFF, ("menu_access",))
+grant("MyPractice", ("Student", "Parent"), ("menu_access",))
+grant("MentorStudents", "Mentor", ("menu_access",))
+grant("MentorAccounts", ("Teacher", "IT"), ("menu_access",))
+grant("StudentPracticeApi", PRACTICE_STAFF + ("Student", "Parent", "Mentor"), ("can_get",))
+# The mentor's own account: the first-login password change (3.1, 5.4) and help.
+grant("UserInfoEditView", "Mentor", ("can_this_form_get", "can_this_form_post"))
+grant("ResetMyPasswordView", "Mentor", ("can_this_form_get", "can_this_form_post"))
+grant("UserDBModelView", "Mentor", ("can_userinfo", "resetmypassword"))
+grant("HelpView", "Mentor", ("can_read",))
+grant("Help", "Mentor", ("menu_access",))

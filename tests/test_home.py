@@ -151,7 +151,9 @@ def test_start_pages_read_with_a_fixed_number_of_queries(app, db, college, today
     _grow(db, college, 100, students=40, groups=30)
     large = {u: count_queries(db, lambda c=c: c.get("/")) for u, c in clients.items()}
     assert small == large
-    assert max(large.values()) <= 40, large
+    # a ceiling, the rule being small == large: the forecast of non-admission (2 queries, shared
+    # by a curator's teacher and curator blocks) joined the blocks of the start pages
+    assert max(large.values()) <= 44, large
     page = clients["teacher1"].get("/").get_data(as_text=True)
     assert "Незаконченные занятия" in page and "Записать занятие" in page
     assert "выставлено" in page  # autumn's final grades are due by 15.01.2026

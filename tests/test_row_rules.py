@@ -243,5 +243,5 @@ def test_russian_menu_by_default_and_english_on_request(college, login):
 
 def test_role_labels_are_russian():
     assert set(ROLES) == {"Admin", "IT", "Administration", "Deputy", "Teacher", "Curator",
-                          "Student", "Parent"}
+                          "Student", "Parent", "Mentor"}
     assert all(re.search("[а-я]", label) for label in ROLES.values())

@@ -12,8 +12,11 @@ from flask_appbuilder.api import BaseApi
 API_MODULES: list[str] = [
     "app.api.students",
     "app.api.journals",
+    "app.api.sheets",
+    "app.api.debts",
+    "app.api.practice",
 ]
-PROJECT_API_PREFIXES = ("/api/v1/journals", "/api/v1/students")
+PROJECT_API_PREFIXES = ("/api/v1/journals", "/api/v1/students", "/api/v1/sheets")
 # ids are 32-bit integers in every supported database; Flask's int converter takes no sign
 ID_SCHEMA = {"type": "integer", "minimum": 0, "maximum": 2147483647}
 MESSAGE_SCHEMA = {"type": "object", "properties": {"message": {"type": "string"}},
@@ -61,8 +64,23 @@ def complete_operations(api_spec) -> None:
 
 class DocumentedApi(BaseApi):
     """The portal's APIs: their operations in the OpenAPI document are completed; the
-    request bodies they share are components (`openapi_schemas`), written once."""
+    request bodies they share are components (`openapi_schemas`), written once.
+
+    The pages' own scripts call them with the session cookie (which needs the CSRF token);
+    other clients with a Bearer token alone."""
+    allow_browser_login = True
+    csrf_exempt = False
     openapi_schemas: dict[str, dict] = {}
+
+    def serve(self, read, *args, present=None):
+        """200 with what the service `read(user, *args)` returns (shaped by `present`), or its
+        refusal: the status and the Russian message of its DomainError."""
+        from ..services.journal import DomainError
+        try:
+            data = read(self.appbuilder.sm.current_user, *args)
+        except DomainError as exc:
+            return self.response(exc.status, message=exc.message)
+        return self.response(200, result=present(data) if present else data)
 
     def add_api_spec(self, api_spec) -> None:
         for name, schema in self.openapi_schemas.items():
@@ -70,6 +88,12 @@ class DocumentedApi(BaseApi):
                 api_spec.components.schema(name, schema)
         super().add_api_spec(api_spec)
         complete_operations(api_spec)
+
+
+class StudentApi(DocumentedApi):
+    """An API about one student: `/api/v1/students/<id>/…`, under the student's row rules."""
+    route_base = "/api/v1/students"
+    openapi_spec_tag = "Students"
 
 
 def register_apis(appbuilder) -> None:

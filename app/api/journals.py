@@ -42,8 +42,6 @@ LESSON_FIELDS = {
 class JournalApi(DocumentedApi):
     resource_name = "journals"
     openapi_schemas = {"LessonFields": LESSON_FIELDS}
-    allow_browser_login = True
-    csrf_exempt = False
     openapi_spec_tag = "Журналы"
     base_permissions = ["can_read", "can_write"]
 

@@ -5,15 +5,12 @@ from flask import current_app
 from flask_appbuilder.api import expose
 from flask_appbuilder.security.decorators import permission_name, protect
 
-from . import DocumentedApi
+from . import StudentApi
 from ..services import record as records
 
 
-class StudentRecordApi(DocumentedApi):
+class StudentRecordApi(StudentApi):
     resource_name = "students"
-    allow_browser_login = True
-    csrf_exempt = False
-    openapi_spec_tag = "Students"
 
     @expose("/<int:student_id>/record", methods=["GET"])
     @protect()

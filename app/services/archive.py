@@ -6,7 +6,6 @@ again is refused, so an archive never changes after it is made. Retention date =
 graduation + 3 years; destruction deletes the files and keeps an act.
 """
 import hashlib
-import io
 import json
 import re
 import shutil
@@ -27,7 +26,7 @@ from ..models import (
 )
 from . import audit, clock
 from .clock import add_years, today
-from .reports import no_formulas
+from .reports import book_bytes
 from .text_hygiene import printable_row
 
 RETENTION_YEARS = 3  # 7.4
@@ -189,10 +188,7 @@ def to_xlsx(data: dict) -> bytes:
         sheet.column_dimensions[get_column_letter(1)].width = 36
     if not data["journals"]:
         book.create_sheet("Журналы")
-    out = io.BytesIO()
-    no_formulas(book)
-    book.save(out)
-    return out.getvalue()
+    return book_bytes(book)
 
 
 def to_html(data: dict) -> bytes:

@@ -5,7 +5,7 @@ import io
 from openpyxl import Workbook
 
 from . import clock, labels
-from .reports import no_formulas
+from .reports import book_bytes
 from .text_hygiene import printable
 
 COLUMNS = [("id", "№"), ("created_at", "Когда"), ("username", "Пользователь"),
@@ -62,7 +62,4 @@ def to_xlsx(entries) -> bytes:
     sheet.append([label for _key, label in COLUMNS])
     for entry in entries:
         sheet.append([_safe_cell(v) for v in _row(entry)])
-    out = io.BytesIO()
-    no_formulas(book)
-    book.save(out)
-    return out.getvalue()
+    return book_bytes(book)

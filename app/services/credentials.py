@@ -24,6 +24,8 @@ from .scopes import STAFF_ROLES, role_names
 _ALPHABET_UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 _ALPHABET_LOWER = "abcdefghijkmnpqrstuvwxyz"
 _DIGITS = "23456789"
+# IT issues credentials to staff and to the organisations' practice mentors (issue 15).
+IT_ISSUED_ROLES = STAFF_ROLES | {"Mentor"}
 _TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                      ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n",
                       "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "sch", "", "y",
@@ -145,7 +147,7 @@ def issue_for_staff(actor, user_id: int) -> Slip:
     if user is None:
         raise NotFound("Учётная запись не найдена.")
     names = {r.name for r in user.roles}
-    if not names & STAFF_ROLES or "Admin" in names and "Admin" not in role_names(actor):
+    if not names & IT_ISSUED_ROLES or "Admin" in names and "Admin" not in role_names(actor):
         raise Forbidden("Отдел ИТ выдаёт учётные данные только сотрудникам.")
     password = _issue(actor, user, True, "staff")
     return Slip(f"{user.last_name} {user.first_name}", user.username, password,
@@ -173,4 +175,4 @@ def curator_people(actor, group_id: int) -> list[dict]:
 def staff_users() -> list:
     sm = current_app.appbuilder.sm
     users = db.session.query(sm.user_model).order_by(sm.user_model.last_name).all()
-    return [u for u in users if {r.name for r in u.roles} & STAFF_ROLES]
+    return [u for u in users if {r.name for r in u.roles} & IT_ISSUED_ROLES]

@@ -187,7 +187,10 @@ class DemoBuilder:
 
 def build_demo(password: str, seed: int = 2025) -> list[str]:
     """Build the demo college; refuses on a non-empty database. Returns summary lines."""
+    from .demo_documents import build_documents
     from .demo_lessons import build_final_grades, build_lessons
+    from .demo_practice import build_practice
+    from .demo_session import build_session
     from .demo_timetable import build_timetable
     _check(password)
     started = time.monotonic()
@@ -201,6 +204,9 @@ def build_demo(password: str, seed: int = 2025) -> list[str]:
         build_timetable(builder)
         build_lessons(builder)
         build_final_grades(builder)
+        build_session(builder)
+        build_documents(builder)
+        build_practice(builder)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -272,8 +272,10 @@ THIRD_COURSE = {
     "ИС": [("ОГСЭ.03", 2, "grade", "diff_credit", True), ("ОГСЭ.04", 2, "credit", "credit", False),
            ("ОГСЭ.05", 1, "diff_credit", None, False), ("ОП.05", 2, "exam", None, False),
            ("ОП.06", 2, "grade", "diff_credit", False), ("МДК.02.01", 2, "grade", "exam", True),
-           ("МДК.02.02", 2, "grade", "diff_credit", False), ("УП.02", 1, "credit", "credit", False),
-           ("ПП.01", 0, None, "diff_credit", False)],
+           ("МДК.02.02", 2, "grade", "diff_credit", False),
+           # practices end with a differentiated credit, their grade (issue 15)
+           ("УП.02", 1, "diff_credit", "credit", False),
+           ("ПП.01", 0, "diff_credit", "diff_credit", False)],
 }
 
 

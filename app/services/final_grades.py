@@ -64,8 +64,12 @@ def is_locked(period: Period, today: date) -> bool:
     return bool(period.final_grade_deadline and today > period.final_grade_deadline)
 
 
-def set_final_grade(user, journal: Journal, data: dict, today: date) -> FinalGrade:
-    """Set or change one final grade; returns the grade. Empty value removes nothing: use н/а."""
+def set_final_grade(user, journal: Journal, data: dict, today: date,
+                    graders: tuple[int, ...] = ()) -> FinalGrade:
+    """Set or change one final grade; returns the grade. Empty value removes nothing: use н/а.
+
+    `graders`: accounts that grade in this journal besides its teacher, with the teacher's
+    rights and limits (the practice's supervisor for the practice grade)."""
     try:
         student_id, period_id = int(data["student_id"]), int(data["period_id"])
     except (KeyError, TypeError, ValueError):
@@ -86,7 +90,7 @@ def set_final_grade(user, journal: Journal, data: dict, today: date) -> FinalGra
     if student_id not in {s["id"] for s in roster(journal)}:
         raise DomainError("Студент не относится к этому журналу.")
     deputy = bool(role_names(user) & OVERRIDE_ROLES)
-    teacher = user.id == journal.teacher_id
+    teacher = user.id == journal.teacher_id or user.id in graders
     locked = is_locked(period, today)
     if not teacher and not deputy:
         raise Forbidden("Итоговые оценки выставляет преподаватель журнала.")

@@ -1,14 +1,13 @@
 """Hours delivered (1.7): per teacher and month, lessons and hours actually recorded (the
 substitutions a teacher gave included) against the teacher's teaching load."""
 from collections import defaultdict
-from io import BytesIO
 
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import AcademicYear, Journal, Lesson, TeachingLoad
-from .reports import no_formulas
+from .reports import book_bytes
 from .scopes import role_names
 
 ALL_HOURS_ROLES = {"Admin", "Administration", "Deputy", "IT"}
@@ -76,7 +75,4 @@ def hours_xlsx(rows: list[dict], year: AcademicYear) -> bytes:
                      + [row["months"].get(m, {}).get("hours", 0) for m in months]
                      + [row["lessons"], row["hours"], row["substitution_hours"], row["percent"]])
     sheet.column_dimensions["A"].width = 32
-    out = BytesIO()
-    no_formulas(book)
-    book.save(out)
-    return out.getvalue()
+    return book_bytes(book)

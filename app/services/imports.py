@@ -3,7 +3,6 @@
 All or nothing: every row is checked first; one bad row refuses the whole file with a list
 "Строка N: причина"; only a clean file is written, in one transaction.
 """
-import io
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -20,6 +19,7 @@ from ..models import (
 from . import audit
 from .clock import add_years, today
 from .import_reading import Formula, ReadRefused, csv_rows, xlsx_rows
+from .reports import book_bytes
 from .text_hygiene import control_character
 
 MAX_PROBLEMS = 200
@@ -466,6 +466,4 @@ def template_xlsx(kind: str) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         sheet.column_dimensions[cell.column_letter].width = max(14, len(cell.value) + 2)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book_bytes(book)

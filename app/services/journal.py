@@ -13,6 +13,7 @@ from ..models import (
     FinalGrade, GroupMembership, Journal, JournalCell, Lesson, Mark, Period, Student,
     SubgroupMember,
 )
+from .progress import weighted_average, weights_hint, work_kind_weights
 from .scopes import journal_filter, role_names
 
 OVERRIDE_ROLES = {"Deputy"}          # 4.7: final grades after the deadline
@@ -120,11 +121,6 @@ def cell_text(absent: bool, marks) -> str:
     return " ".join(parts)
 
 
-def average(values) -> float | None:
-    numbers = [int(v) for v in values if v in ("2", "3", "4", "5")]
-    return round(sum(numbers) / len(numbers), 2) if numbers else None
-
-
 def sibling_journal_ids(journal: Journal) -> list[int]:
     """5.3: the journals of the other subgroups of the same group and discipline."""
     return list(db.session.scalars(select(Journal.id).where(
@@ -195,7 +191,7 @@ def grid_data(user, journal: Journal, today: date, both_subgroups: bool = False)
             cell_list.append(cell)
         if value is not None:
             cell["marks"].append({"value": value, "kind": kind})
-            values_by_student.setdefault(sid, []).append(value)
+            values_by_student.setdefault(sid, []).append((value, kind))
     lesson_list = []
     closed = closed_days(periods)
     for row in lessons:
@@ -210,6 +206,7 @@ def grid_data(user, journal: Journal, today: date, both_subgroups: bool = False)
             "attendance_taken": row.attendance_taken,
             "complete": bool(row.topic_id or (row.topic or "").strip()), "editable": editable})
     student_list = []
+    weights = work_kind_weights()
     for s in students:
         last_until = max((u for _, u in s["spans"] if u is not None), default=None)
         still = any(u is None for _, u in s["spans"])
@@ -217,7 +214,7 @@ def grid_data(user, journal: Journal, today: date, both_subgroups: bool = False)
             "id": s["id"], "name": s["name"], "full_name": s["full_name"],
             "spans": [[a.isoformat(), b.isoformat() if b else None] for a, b in s["spans"]],
             "left_on": None if still or last_until is None else last_until.isoformat(),
-            "average": average(values_by_student.get(s["id"], []))})
+            "average": weighted_average(values_by_student.get(s["id"], []), weights)})
     override = bool(role_names(user) & OVERRIDE_ROLES)
     return {
         "journal": {
@@ -227,7 +224,8 @@ def grid_data(user, journal: Journal, today: date, both_subgroups: bool = False)
             "assessment_form": journal.assessment_form,
             "mark_values": mark_values(journal, kinds), "can_write": teacher,
             "can_override": override, "both_subgroups": len(journal_ids) > 1,
-            "has_subgroups": bool(journal.subgroup_id)},
+            "has_subgroups": bool(journal.subgroup_id),
+            "average_hint": weights_hint(weights)},
         "students": student_list, "lessons": lesson_list, "cells": cell_list,
         "periods": [{"id": p.id, "name": p.name, "number": p.number,
                      "deadline": p.final_grade_deadline.isoformat()

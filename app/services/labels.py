@@ -17,6 +17,7 @@ ROLES = {
     "Curator": _l("Куратор"),
     "Student": _l("Студент"),
     "Parent": _l("Родитель (законный представитель)"),
+    "Mentor": _l("Наставник от организации"),
     "Public": _l("Гость"),
 }
 
@@ -61,6 +62,20 @@ ACTIONS = {
     "block_request_confirm": _l("подтверждение заявки на блокировку"),
     "timetable_change": _l("изменение расписания"),
     "behaviour_note": _l("замечание о поведении"),
+    "practice_read": _l("просмотр практики наставником"),
+    # academic debts and retakes (4.7)
+    "debts_sync": _l("расчёт академических задолженностей"),
+    "retake_schedule": _l("назначение пересдачи"),
+    "retake_result": _l("результат пересдачи"),
+    # exam sheets (2.2, 4.7)
+    "exam_sheet_create": _l("создание ведомости"),
+    "exam_sheet_generate": _l("обновление ведомости"),
+    "exam_sheet_admission": _l("допуск по ведомости"),
+    # absence documents (3.3)
+    "absence_document_upload": _l("загрузка оправдательного документа"),
+    "absence_document_accept": _l("принятие оправдательного документа"),
+    "absence_document_reject": _l("отклонение оправдательного документа"),
+    "absence_document_reapply": _l("повторное применение оправдательного документа"),
     "timetable_import": _l("загрузка расписания"),
     "weekly_reports_send": _l("рассылка еженедельных отчётов"),
     "backup_create": _l("резервная копия"),
@@ -95,6 +110,15 @@ OBJECTS = {
     "hours_report": _l("учёт часов"), "report": _l("отчёт"),
     "students": _l("студенты"), "staff": _l("сотрудники"), "timetable": _l("расписание"),
     "curricula": _l("учебные планы"), "load": _l("педагогическая нагрузка"),
+    # practice (issue 15)
+    "practice": _l("практика"), "practice_organisation": _l("организация (место практики)"),
+    "practice_placement": _l("место практики студента"),
+    "practice_diary_entry": _l("запись дневника практики"),
+    "practice_attestation": _l("аттестационный лист практики"),
+    # academic debts and retakes (4.7)
+    "academic_debt": _l("академическая задолженность"), "retake": _l("пересдача"),
+    "retake_entry": _l("результат пересдачи"),
+    "exam_sheet": _l("ведомость"), "absence_document": _l("оправдательный документ"),
 }
 
 STATUSES = {
@@ -118,6 +142,10 @@ STATUSES = {
                       "restoration": _l("восстановление"), "graduation": _l("выпуск")},
     "format": {"csv": "CSV", "xlsx": "XLSX", "pdf": "PDF", "html": _l("страница для печати")},
     "login_failed": {"unknown_user": _l("нет такой учётной записи")},
+    "absence_document_kind": {"medical": _l("медицинская справка"), "summons": _l("повестка"),
+                              "college_order": _l("приказ техникума"), "other": _l("другое")},
+    "absence_reason": {"excused": _l("уважительная"), "illness": _l("болезнь"),
+                       "unexcused": _l("неуважительная")},
 }
 
 # Which codes a detail holds, by action and key: {action: {key: kind of STATUSES}}; a key
@@ -131,6 +159,9 @@ DETAIL_CODES = {
                       "old_status": "student"},
     None: {"format": "format", "action": "block_action"},
 }
+for _action in ("absence_document_upload", "absence_document_accept",
+                "absence_document_reject", "absence_document_reapply"):
+    DETAIL_CODES[_action] = {"kind": "absence_document_kind", "reason": "absence_reason"}
 
 # Keys of audit details (and of changed fields on the reference screens).
 DETAIL_KEYS = {
@@ -169,6 +200,17 @@ DETAIL_KEYS = {
     "absences": _l("пропусков"), "by": _l("кем"), "draft": _l("черновик"), "marks": _l("оценок"),
     "order_date": _l("дата приказа"), "fail_count": _l("неудачных входов подряд"),
     "locked_until": _l("заблокирован до"), "retry_of": _l("повтор"),
+    # academic debts and retakes (4.7)
+    "created": _l("создано"), "updated": _l("уточнено"), "closed": _l("закрыта"),
+    "debts": _l("задолженности"), "debt": _l("задолженность"), "attempt": _l("пересдача №"),
+    "place": _l("место"), "examiners": _l("экзаменаторы"), "retake": _l("пересдача"),
+    "result": _l("результат"), "failed_retakes": _l("несданных пересдач"),
+    # exam sheets
+    "number": _l("номер"), "decision": _l("решение"),
+    # absence documents
+    "from": _l("с"), "to": _l("по"), "type": _l("тип файла"), "size": _l("размер, байт"),
+    "changed": _l("изменено отметок"), "unchanged": _l("без изменений"),
+    "refused": _l("не изменено (период закрыт)"), "comment": _l("комментарий"),
 }
 
 YES, NO, EMPTY = _l("да"), _l("нет"), "—"

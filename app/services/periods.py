@@ -119,6 +119,9 @@ def close_period(user, period_id: int, order_number: str, order_date: date | Non
     audit.record("period_close", "period", period.id, user=user, details={
         "period": str(period), "order": order_number, "order_date": order_date.isoformat()})
     db.session.flush()
+    # 4.7: the closed attestation's unsatisfactory, «н/а» and missing grades become debts
+    from .debts import sync_debts  # here, not at the top: services/debts imports this module
+    sync_debts([period.id], user=user)
     return period
 
 

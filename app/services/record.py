@@ -1,6 +1,7 @@
 """A student's record (2.2, 3.6): current period by discipline, homework, history over all
 years; who may read it; reports of a wrong mark (to the teacher) and of access problems
 (to the curator, 5.4). Pages, the API and the XLSX export all call these functions."""
+from dataclasses import asdict
 from datetime import timedelta
 
 from flask_babel import gettext as _
@@ -13,9 +14,10 @@ from ..models import (
     Student, StudentGroup, SubgroupMember,
 )
 from ..models.journal import ABSENCE_REASON_LABELS, HOMEWORK_KIND_LABELS
-from . import audit, clock, diary
+from . import audit, clock, diary, progress
 from .clock import today
-from .journal import average, cell_text
+from .journal import cell_text
+from .progress import weighted_average, work_kind_weights
 from .scopes import (
     curated_group_ids, parent_child_denial, parent_children, role_names,
     taught_journal_ids,
@@ -148,7 +150,7 @@ def student_record(user, student_id, audit_action: str = "record_view",
         disciplines[jid] = {
             "journal_id": jid, "code": journal.discipline.code, "name": journal.discipline.name,
             "kind": journal.discipline.kind, "teacher": _person(journal.teacher),
-            "entries": [], "absences": 0, "average": None, "final_grades": []}
+            "entries": [], "absences": 0, "average": None, "final_grades": [], "_marks": []}
     for lesson in lessons:
         cell = cells.get(lesson.id)
         row = disciplines.get(lesson.journal_id)
@@ -160,8 +162,10 @@ def student_record(user, student_id, audit_action: str = "record_view",
             "absent": cell.absent, "absence_reason": ABSENCE_REASON_LABELS.get(cell.absence_reason, ""),
             "text": cell_text(cell.absent, cell.marks)})
         row["absences"] += 1 if cell.absent else 0
+        row["_marks"] += [(m.value, m.work_kind) for m in cell.marks]
+    weights = work_kind_weights()
     for row in disciplines.values():
-        row["average"] = average([m for e in row["entries"] for m in e["marks"]])
+        row["average"] = weighted_average(row.pop("_marks"), weights)
     history = []
     for grade in sorted(finals, key=lambda g: (g.period.start_date, g.journal_id)):
         journal = journals[grade.journal_id]
@@ -185,6 +189,11 @@ def student_record(user, student_id, audit_action: str = "record_view",
                              "text": lesson.homework, "kind": lesson.homework_kind,
                              "kind_label": HOMEWORK_KIND_LABELS.get(lesson.homework_kind, "")})
     is_current = period is not None and current is not None and period.id == current.id
+    attendance = None
+    if period is not None and journals:
+        attendance = asdict(progress.student_attendance(
+            [jid for jid in disciplines], student.id, period.start_date,
+            min(period.end_date, day)))
     week = diary.week(student, journals, day) if is_current else None
     audit.record(audit_action, "student", student.id,
                  details={"scope": "all" if scope is None else "own_disciplines"})
@@ -201,6 +210,8 @@ def student_record(user, student_id, audit_action: str = "record_view",
                      and p.id == current.id} for p in periods],
         "week": week,
         "limited_to_own_disciplines": scope is not None,
+        "attendance": attendance,
+        "average_hint": progress.weights_hint(weights),
         "disciplines": list(disciplines.values()),
         "homework": homework,
         "history": history,

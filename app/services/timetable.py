@@ -14,6 +14,7 @@ from ..models import (
     Discipline, Journal, Lesson, Period, StudentGroup, Subgroup, TimetableChange, TimetableEntry,
 )
 from . import audit
+from .reports import book_bytes
 
 WEEKDAYS = ("Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье")
 _DAY_NAMES = {name.lower(): i for i, name in enumerate(WEEKDAYS)}
@@ -311,9 +312,7 @@ def template_xlsx() -> bytes:
     ws.title = "Расписание"
     ws.append(IMPORT_COLUMNS)
     ws.append(("ИС-24-1", "Понедельник", 1, "ОП.01", "", "каб. 101"))
-    buf = BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return book_bytes(wb)
 
 
 def week_grid(group_id: int, monday: date) -> list[dict]:

@@ -14,7 +14,7 @@ from ..models import (
     Journal, JournalCell, Lesson, Parent, Student, StudentGroup, StudentParent, SubgroupMember,
     WeeklyReportDelivery,
 )
-from . import audit, behaviour
+from . import audit, behaviour, progress
 from .clock import now, today
 from .mailer import MailError, MailServerDown, send_mail
 from .scopes import ALL_STUDENTS_ROLES, parent_child_denial, role_names
@@ -85,6 +85,7 @@ def build(group: StudentGroup, week_start: date) -> list[dict]:
                                   JournalCell.student_id.in_(ids or [0]))
         .options(selectinload(JournalCell.marks)))}
     notes = behaviour.week_notes(ids, week_start, week_end)  # 3.3, 5.2: behaviour notes
+    risks = progress.group_risks(group.id, week_end)  # the forecast before the session
     reports = []
     for student in students:
         marks, absences, homework = [], [], []
@@ -102,15 +103,20 @@ def build(group: StudentGroup, week_start: date) -> list[dict]:
                 continue
             if cell.marks:
                 marks.append({"date": lesson.lesson_date, "discipline": discipline,
-                              "marks": [m.value for m in cell.marks]})
+                              "marks": [m.value for m in cell.marks],
+                              "kinds": [m.work_kind for m in cell.marks]})
             if cell.absent:
                 absences.append({"date": lesson.lesson_date, "discipline": discipline,
                                  "reason": ABSENCE_REASON_LABELS.get(cell.absence_reason, "")
                                  or "причина не указана",
                                  "unexcused": (cell.absence_reason or "") in UNEXCUSED_REASONS})
+        risk = [progress.risk_sentence(r["discipline"], r["reasons"])
+                for r in risks.get(student.id, [])]
         reports.append({"student": student, "week_start": week_start, "week_end": week_end,
                         "marks": marks, "absences": absences, "homework": homework,
-                        "remarks": _remarks(marks, absences),
+                        "risks": risk,
+                        "remarks": _remarks(marks, absences)
+                        + [r[:1].upper() + r[1:] + "." for r in risk],
                         "conduct": [{"date": n.note_date, "text": n.text,
                                      "author": f"{n.author.last_name} {n.author.first_name}"}
                                     for n in notes.get(student.id, [])],
@@ -120,13 +126,16 @@ def build(group: StudentGroup, week_start: date) -> list[dict]:
 
 
 def summary(marks, absences) -> dict:
-    """The student's line of the report's summary table: marks and their average (2–5 only;
-    зач/незач are counted, not averaged), absences with a good reason and without one."""
+    """The student's line of the report's summary table: marks and their weighted average
+    (progress.weighted_average: 2–5 only, зач/незач are counted, not averaged), absences with
+    a good reason and without one."""
     values = [v for m in marks for v in m["marks"]]
-    numbers = [int(v) for v in values if v.isdigit()]
+    pairs = [pair for m in marks for pair in zip(m["marks"], m.get("kinds") or
+                                                 ["current"] * len(m["marks"]))]
     unexcused = sum(1 for a in absences if a["unexcused"])
     return {"marks": len(values),
-            "average": round(sum(numbers) / len(numbers), 2) if numbers else None,
+            "average": progress.weighted_average(pairs),
+            "average_hint": progress.weights_hint(),
             "failing": sum(1 for v in values if v in ("2", "незач")),
             "absences": len(absences), "excused": len(absences) - unexcused,
             "unexcused": unexcused}

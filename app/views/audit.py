@@ -15,8 +15,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..models import AuditLog
 from ..services import audit, audit_export, clock, labels
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .base import XLSX
 
 
 def _moment(value) -> str:

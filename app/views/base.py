@@ -3,7 +3,7 @@ validation with Russian messages and database integrity errors turned into flash
 import re
 from decimal import Decimal, InvalidOperation
 
-from flask import g
+from flask import Response, g
 from flask_appbuilder import ModelView
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.filters import BaseFilter
@@ -37,6 +37,15 @@ ASSESSMENT_FORMS = {"exam": _("экзамен"), "diff_credit": _("диффер�
 LESSON_TYPES = {"theory": _("теоретическое занятие"), "practical": _("практическое занятие"),
                 "laboratory": _("лабораторная работа"), "control": _("контрольная работа"),
                 "seminar": _("семинар"), "practice": _("практика")}
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(body: bytes, filename: str) -> Response:
+    """An XLSX file to download (`filename`: ASCII, e.g. "debts.xlsx")."""
+    return Response(body, mimetype=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _blank(value):

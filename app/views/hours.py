@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import AcademicYear
 from ..services import audit, clock
 from ..services.hours import MONTHS, hours_report, hours_xlsx, year_months
+from .base import xlsx_response
 
 
 def _year() -> AcademicYear | None:
@@ -45,7 +46,4 @@ class HoursView(BaseView):
         data = hours_xlsx(hours_report(current_user, year), year)
         audit.record("export", "hours_report", year.id, details={"format": "xlsx"})
         db.session.commit()
-        return Response(data, mimetype="application/vnd.openxmlformats-officedocument."
-                                        "spreadsheetml.sheet",
-                        headers={"Content-Disposition":
-                                 f'attachment; filename="hours-{year.start_date.year}.xlsx"'})
+        return xlsx_response(data, f"hours-{year.start_date.year}.xlsx")

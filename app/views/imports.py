@@ -1,13 +1,12 @@
 """Import page of the administration (4.2): students with parents, curricula, teaching load."""
-from flask import Response, abort, current_app, request
+from flask import abort, current_app, request
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..services import imports
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .base import xlsx_response
 
 
 class ImportView(BaseView):
@@ -31,8 +30,7 @@ class ImportView(BaseView):
     def template(self, kind):
         if kind not in imports.COLUMNS:
             abort(404)
-        return Response(imports.template_xlsx(kind), mimetype=XLSX, headers={
-            "Content-Disposition": f"attachment; filename=import-{kind}.xlsx"})
+        return xlsx_response(imports.template_xlsx(kind), f"import-{kind}.xlsx")
 
     @expose("/upload", methods=["POST"])
     @has_access

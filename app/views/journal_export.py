@@ -1,15 +1,14 @@
 """The journal as an XLSX workbook laid out like the paper journal: the marks grid, then the
 lessons with dates, topics and homework (4.8)."""
-from io import BytesIO
 
-from flask import Response
 
-from ..services.reports import no_formulas
+from ..services.reports import book_bytes
 from ..services.text_hygiene import printable_row
+from .base import xlsx_response
 
 
 def journal_xlsx_response(journal, data: dict, table: list[dict], lesson_types: dict,
-                          homework_kinds: dict) -> Response:
+                          homework_kinds: dict):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     book = Workbook()
@@ -41,13 +40,7 @@ def journal_xlsx_response(journal, data: dict, table: list[dict], lesson_types: 
     sheet.column_dimensions["F"].width = 40
     for cell in sheet["D"]:
         cell.alignment = Alignment(wrap_text=True)
-    out = BytesIO()
-    no_formulas(book)
-    book.save(out)
-    return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument."
-                                             "spreadsheetml.sheet",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="journal-{journal.id}.xlsx"'})
+    return xlsx_response(book_bytes(book), f"journal-{journal.id}.xlsx")
 
 
 def _ru(iso: str) -> str:

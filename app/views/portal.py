@@ -1,8 +1,7 @@
 """Students' and parents' portal (2.2, 3.6, 5.2, 5.4): the record, its XLSX export, reports of
 a wrong mark / access problem and their answers; the curator's weekly reports (3.3, 5.2)."""
-from io import BytesIO
 
-from flask import Response, current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
@@ -16,11 +15,10 @@ from ..services import diary
 from ..services.clock import format_date
 from ..services import record as records
 from ..services import weekly_reports as weekly
-from ..services.reports import no_formulas
+from ..services.reports import book_bytes
 from ..services.text_hygiene import printable_row
 from ..services.scopes import ALL_STUDENTS_ROLES, role_names
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .base import xlsx_response
 
 
 def _refused(view, exc):
@@ -73,8 +71,7 @@ class PortalView(BaseView):
                                           period_id=request.args.get("period"))
         except records.RecordError as exc:
             return _refused(self, exc)
-        return Response(_xlsx(data), mimetype=XLSX, headers={
-            "Content-Disposition": f"attachment; filename=record-{student_id}.xlsx"})
+        return xlsx_response(_xlsx(data), f"record-{student_id}.xlsx")
 
     @expose("/report/mark", methods=["POST"])
     @has_access
@@ -154,10 +151,7 @@ def _xlsx(data: dict) -> bytes:
         history.append(printable_row([item["academic_year"], item["period"],
                                       f"{item['code']} {item['name']}", item["kind_label"],
                                       item["value"]]))
-    out = BytesIO()
-    no_formulas(book)
-    book.save(out)
-    return out.getvalue()
+    return book_bytes(book)
 
 
 class WeeklyReportView(BaseView):

@@ -19,15 +19,13 @@ from ..services.reports import results as res
 from ..services.scopes import group_filter
 from .curator import refused
 from .timetable import parse_day
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .base import xlsx_response
 
 
 def _xlsx(data: bytes, name: str, report: str, params: dict) -> Response:
     audit.record("export", "report", report, details=dict(params, format="xlsx"))
     db.session.commit()
-    return Response(data, mimetype=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    return xlsx_response(data, f"{name}.xlsx")
 
 
 def last_completed(periods: list[Period]) -> Period:

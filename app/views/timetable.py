@@ -2,7 +2,7 @@
 teacher's pairs of the day on the start page."""
 from datetime import date, timedelta
 
-from flask import Response, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _
@@ -15,9 +15,8 @@ from ..models import Journal, Period, StudentGroup, TimetableChange, TimetableEn
 from ..services import timetable as tt
 from ..services.clock import today
 from ..services.scopes import group_filter
-from .base import EagerInterface, JournalModelView, RecordRefused
+from .base import EagerInterface, JournalModelView, RecordRefused, xlsx_response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LABELS = {"period": _("Семестр"), "group": _("Группа"), "weekday": _("День недели"),
           "pair_number": _("Пара"), "journal": _("Журнал"), "room": _("Аудитория"),
           "change_date": _("Дата"), "cancelled": _("Отменена")}
@@ -155,8 +154,7 @@ class TimetableView(BaseView):
     @expose("/template.xlsx")
     @has_access
     def template(self):
-        return Response(tt.template_xlsx(), mimetype=XLSX, headers={
-            "Content-Disposition": 'attachment; filename="timetable-template.xlsx"'})
+        return xlsx_response(tt.template_xlsx(), "timetable-template.xlsx")
 
 
 def register(appbuilder) -> None:

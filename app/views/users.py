@@ -15,7 +15,8 @@ from wtforms.validators import DataRequired, EqualTo, ValidationError
 from ..access import ROLES
 from ..security_policy import password_problems
 from ..services import clock, labels
-from ..services.scopes import STAFF_ROLES, role_names
+from ..services.credentials import IT_ISSUED_ROLES  # staff and practice mentors (issue 15)
+from ..services.scopes import role_names
 from .base import EagerInterface, RecordRefused, referenced_elsewhere, scoped
 
 SUPERUSER = "Admin"
@@ -26,19 +27,21 @@ def _is_superuser(user) -> bool:
 
 
 def _manageable_accounts(user):
-    """3.1: IT manages staff accounts; Admin accounts are invisible to everybody except the
-    system administrator, and students' and parents' accounts belong to their curator."""
+    """3.1: IT manages staff and mentor accounts; Admin accounts are invisible to everybody
+    except the system administrator, and students' and parents' accounts belong to their
+    curator."""
     if _is_superuser(user):
         return true()
     return and_(~User.roles.any(Role.name == SUPERUSER),
-                or_(User.roles.any(Role.name.in_(STAFF_ROLES)), ~User.roles.any()))
+                or_(User.roles.any(Role.name.in_(IT_ISSUED_ROLES)), ~User.roles.any()))
 
 
 def assignable_role_names(user) -> set[str]:
-    """3.1: IT grants staff roles other than Admin; the system administrator grants any."""
+    """3.1: IT grants staff roles other than Admin and the mentor's role (issue 15); the
+    system administrator grants any."""
     if _is_superuser(user):
         return set(ROLES)
-    return set(STAFF_ROLES) - {SUPERUSER}
+    return set(IT_ISSUED_ROLES) - {SUPERUSER}
 
 
 def _assignable_roles():

@@ -8,6 +8,7 @@ A person with several roles sees the sections of each, once, in the order below.
 from datetime import date
 
 from ..scopes import role_names
+from .. import practice
 from . import college, curator, deputy, family, issues, it, teacher
 
 # (section, roles that see it, builder(user, day) → data or None); order = order on the page.
@@ -20,6 +21,7 @@ SECTIONS = (
     ("it", {"IT"}, it.it_health),
     ("student", {"Student"}, family.student_week),
     ("parent", {"Parent"}, family.parent_weeks),
+    ("mentor", {"Mentor"}, practice.mentor_home),
 )
 
 

@@ -9,7 +9,10 @@ from ...extensions import db
 from ...models import (
     Journal, JournalCell, Lesson, Student, StudentGroup, WeeklyReportDelivery,
 )
+from .. import progress
+from ..absence_documents import pending_for_curator
 from ..completeness import PROBLEMS, week_check
+from ..debts import group_debt_counts
 from ..messaging import unread_count
 from ..timetable import week_start
 
@@ -63,4 +66,6 @@ def curator_week(user, day: date) -> dict | None:
                          no_reason=reasons.get(group.id, 0), report=reports.get(group.id, {})))
     return dict(start=start, end=start + timedelta(days=6), last_week=last_week,
                 last_week_end=last_week + timedelta(days=6), groups=rows, problems=PROBLEMS,
-                unread=unread_count(user))
+                unread=unread_count(user), documents=pending_for_curator(user),
+                debts=group_debt_counts(ids, day),
+                at_risk=progress.at_risk(user, day, scope="curator"))

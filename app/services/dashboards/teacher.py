@@ -11,6 +11,8 @@ from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...models import FinalGrade, Journal, Lesson, Period, Student, SubgroupMember
+from .. import progress
+from .. import sheets as exam_sheets
 from ..journals import period_forms, plan_forms
 from ..timetable import teacher_pairs
 
@@ -120,4 +122,6 @@ def teacher_day(user, day: date) -> dict:
     journals = _own_journals(user)
     return dict(day=day, pairs=today_pairs(user, day), missing=missing_pairs(user, day),
                 unfinished=unfinished_lessons(user, day),
-                due=final_grades_due(journals, day), journals=len(journals))
+                due=final_grades_due(journals, day), journals=len(journals),
+                at_risk=progress.at_risk(user, day, scope="teacher"),
+                sheets=exam_sheets.sheets_to_fill(user, day))

@@ -26,6 +26,16 @@ def no_formulas(book) -> None:
                     cell.data_type = "s"
 
 
+def book_bytes(book) -> bytes:
+    """A workbook as XLSX bytes, every cell data (no_formulas; a streamed, write-only book
+    writes its cells as data itself)."""
+    if not getattr(book, "write_only", False):
+        no_formulas(book)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def workbook_bytes(title: str, headers: list[str], rows: list[list], sheets=()) -> bytes:
     """One sheet (or several: `sheets` = [(title, headers, rows)]) as XLSX bytes."""
     from openpyxl import Workbook
@@ -45,7 +55,4 @@ def workbook_bytes(title: str, headers: list[str], rows: list[list], sheets=()) 
         for col in ws.columns:
             width = max(len(str(c.value or "")) for c in col)
             ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
-    no_formulas(wb)
-    buf = BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return book_bytes(wb)

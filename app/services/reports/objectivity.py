@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...models import FinalGrade, Journal, JournalCell, Lesson, Mark, Period
+from ..progress import weighted_average, work_kind_weights
 from ..scopes import journal_filter
 from . import percent, workbook_bytes
 
@@ -25,14 +26,14 @@ def objectivity(user, period: Period) -> list[dict]:
         journal_filter(user), Journal.academic_year_id == period.academic_year_id).options(
         joinedload(Journal.group), joinedload(Journal.discipline), joinedload(Journal.teacher),
         joinedload(Journal.subgroup)))}
-    current = defaultdict(list)  # (journal, student) → numeric marks
-    for jid, sid, value in db.session.execute(select(
-            Lesson.journal_id, JournalCell.student_id, Mark.value).join(
+    current = defaultdict(list)  # (journal, student) → [(numeric mark, kind of work)]
+    for jid, sid, value, kind in db.session.execute(select(
+            Lesson.journal_id, JournalCell.student_id, Mark.value, Mark.work_kind).join(
             JournalCell, JournalCell.lesson_id == Lesson.id).join(
             Mark, Mark.cell_id == JournalCell.id).where(
             Lesson.journal_id.in_(list(journals)), Lesson.lesson_date >= period.start_date,
             Lesson.lesson_date <= period.end_date, Mark.value.in_(NUMERIC))):
-        current[(jid, sid)].append(int(value))
+        current[(jid, sid)].append((value, kind))
     finals = {}
     for jid, sid, value in db.session.execute(select(
             FinalGrade.journal_id, FinalGrade.student_id, FinalGrade.value).where(
@@ -40,10 +41,11 @@ def objectivity(user, period: Period) -> list[dict]:
             FinalGrade.kind.in_(EXAM_KINDS), FinalGrade.value.in_(NUMERIC))):
         finals[(jid, sid)] = int(value)
     per_journal = defaultdict(list)  # journal → [(current average, final)]
+    weights = work_kind_weights()
     for key, final in finals.items():
         marks = current.get(key)
-        if marks:
-            per_journal[key[0]].append((sum(marks) / len(marks), final))
+        if marks:  # the student's current average is the weighted one, as in the grid
+            per_journal[key[0]].append((weighted_average(marks, weights), final))
     rows = []
     for jid, pairs in per_journal.items():
         j = journals[jid]

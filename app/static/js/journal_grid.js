@@ -96,7 +96,9 @@
         hr.appendChild(th);
       });
     });
-    hr.appendChild(el("th", "jg-avg", "Ср."));
+    var avgHead = el("th", "jg-avg", "Ср.");
+    avgHead.title = data.journal.average_hint || "";  // the weights of the kinds of work
+    hr.appendChild(avgHead);
     head.appendChild(hr);
     table.appendChild(head);
     var body = el("tbody");
@@ -367,17 +369,14 @@
     });
   }
 
+  /* The weighted average is the server's (services/progress.py): read it again after a save. */
   function recomputeAverages() {
-    data.students.forEach(function (s) {
-      var sum = 0, n = 0;
-      data.lessons.forEach(function (l) {
-        var c = cells[key(l.id, s.id)];
-        (c ? c.marks : []).forEach(function (m) {
-          if ("2345".indexOf(m.value) >= 0) { sum += +m.value; n += 1; }
-        });
+    request("GET", root.dataset.api).then(function (r) {
+      if (r.status !== 200) { return; }
+      r.body.students.forEach(function (s) {
+        var row = root.querySelector('tr[data-student="' + s.id + '"] td.jg-avg');
+        if (row) { row.textContent = s.average === null ? "" : s.average.toFixed(2); }
       });
-      var row = root.querySelector('tr[data-student="' + s.id + '"] td.jg-avg');
-      if (row) { row.textContent = n ? (sum / n).toFixed(2) : ""; }
     });
   }
 

@@ -1,0 +1,45 @@
+"""`GET /api/v1/sheets/<id>` (2.2, 4.7): an exam or credit sheet as JSON — header, examiners,
+rows with admission, reasons, average, attendance and grade — under the row rules of the
+journals (the teacher: their journals; the curator: their groups; the deputy and the
+administration: all). Students and parents have no sheets: their grades are in the diary."""
+from flask import current_app
+from flask_appbuilder.api import expose
+from flask_appbuilder.security.decorators import permission_name, protect
+
+from . import DocumentedApi
+from ..services import audit, sheets
+from ..services.journal import DomainError
+
+
+class SheetApi(DocumentedApi):
+    resource_name = "sheets"
+    openapi_spec_tag = "Ведомости"
+
+    @expose("/<int:sheet_id>", methods=["GET"])
+    @protect()
+    @permission_name("get")
+    def sheet(self, sheet_id):
+        """One exam or credit sheet.
+        ---
+        get:
+          summary: Ведомость
+          parameters:
+          - in: path
+            name: sheet_id
+            schema: {type: integer}
+          responses:
+            200: {description: "Шапка, экзаменаторы, строки: допуск, средний балл, оценка"}
+            403: {description: "Нет доступа"}
+            404: {description: "Ведомость не найдена"}
+        """
+        try:
+            data = sheets.sheet_data(current_app.appbuilder.sm.current_user, sheet_id)
+        except DomainError as exc:
+            return self.response(exc.status, message=exc.message)
+        audit.record("view", "exam_sheet", sheet_id, details={"api": True})
+        audit.commit_read()
+        return self.response(200, result=sheets.sheet_json(data))
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_api(SheetApi)

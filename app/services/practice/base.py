@@ -1,0 +1,158 @@
+"""Practice: the roles, settings, errors and input rules shared by the practice's services."""
+from datetime import date, datetime
+
+from flask import current_app
+
+from ...extensions import db
+from ...models import User
+from ..clock import today as clock_today
+from ..imports import MAX_PROBLEMS
+from ..journal import DomainError
+from ..scopes import role_names
+from ..text_hygiene import control_character, normalised
+
+MENTOR_ROLE = "Mentor"
+# Who sees every practice and assigns placements in any of them.
+ALL_PRACTICE_ROLES = {"Admin", "Administration", "Deputy"}
+PRACTICE_KINDS = ("up", "pp")
+GRADE_VALUES = ("2", "3", "4", "5")
+COMMENT_MAX = 2000
+WORKING_WEEKDAYS = (0, 1, 2, 3, 4)  # Monday–Friday
+ORDER_MAX = 32
+
+
+class PracticeError(DomainError):
+    status = 422
+
+
+class PracticeDenied(PracticeError):
+    status = 403
+
+
+class PracticeNotFound(PracticeError):
+    status = 404
+
+
+class PracticeConflict(PracticeError):
+    status = 409
+
+
+class PracticeImportRefused(PracticeError):
+    """The import file is refused whole; `problems` are Russian lines «Строка N: причина»."""
+    status = 422
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems[:MAX_PROBLEMS]
+        if len(problems) > MAX_PROBLEMS:
+            self.problems.append(f"… и ещё {len(problems) - MAX_PROBLEMS} ошибок.")
+        super().__init__("Файл не загружен: " + "; ".join(self.problems[:3]))
+
+
+def closing_days() -> int:
+    """MENTOR_CLOSING_DAYS: the mentor's access lasts until practice.end_date + N days."""
+    return int(current_app.config.get("MENTOR_CLOSING_DAYS", 14))
+
+
+def silence_days() -> int:
+    """PRACTICE_SILENCE_DAYS: this many working days without an entry = stopped writing."""
+    return int(current_app.config.get("PRACTICE_SILENCE_DAYS", 3))
+
+
+def day_hours_limit() -> int:
+    """PRACTICE_DAY_HOURS: the most hours one diary day may hold (≤ 12, the table's check)."""
+    return max(1, min(12, int(current_app.config.get("PRACTICE_DAY_HOURS", 8))))
+
+
+def working_weekdays() -> tuple[int, ...]:
+    """The working days of a practice (diary entries, "stopped writing"): Monday–Friday."""
+    return WORKING_WEEKDAYS
+
+
+def _day(day: date | None) -> date:
+    return day or clock_today()
+
+
+def _is_mentor(user) -> bool:
+    return MENTOR_ROLE in role_names(user)
+
+
+def _text(field: str, value, limit: int, required: bool = True) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise PracticeError(f"Поле «{field}» должно быть текстом.", status=400)
+    code = control_character(value)
+    if code is not None:
+        raise PracticeError(f"Поле «{field}» содержит недопустимый управляющий символ ({code}).",
+                            status=400)
+    value = normalised(value).strip()
+    if required and not value:
+        raise PracticeError(f"Заполните поле «{field}».")
+    if len(value) > limit:
+        raise PracticeError(f"Поле «{field}» длиннее {limit} символов ({len(value)}).")
+    return value
+
+
+def _date(field: str, value, required: bool = True) -> date | None:
+    if value in (None, ""):
+        if required:
+            raise PracticeError(f"Укажите {field}.")
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise PracticeError(f"{field[:1].upper()}{field[1:]}: «{text[:20]}» — не дата "
+                        "в формате ДД.ММ.ГГГГ.", status=400)
+
+
+def _int(field: str, value, low: int, high: int) -> int:
+    if isinstance(value, bool):
+        raise PracticeError(f"{field}: нужно целое число.", status=400)
+    try:
+        number = int(str(value).strip()) if not isinstance(value, int) else value
+    except (TypeError, ValueError):
+        raise PracticeError(f"{field}: нужно целое число.", status=400) from None
+    if not low <= number <= high:
+        raise PracticeError(f"{field}: допустимо от {low} до {high}.")
+    return number
+
+
+def _id(value, what: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise PracticeNotFound(f"{what} не найден(а).") from None
+    if number <= 0 or number > 2**31 - 1:
+        raise PracticeNotFound(f"{what} не найден(а).")
+    return number
+
+
+def _order(number, order_date, required: bool) -> tuple[str | None, date | None]:
+    number = _text("№ приказа", number, ORDER_MAX, required=required) or None
+    order_date = _date("дату приказа", order_date, required=required or bool(number))
+    if order_date and not number:
+        raise PracticeError("Укажите номер приказа.")
+    if order_date and order_date > clock_today():
+        raise PracticeError("Дата приказа не может быть в будущем.")
+    return number, order_date
+
+
+def _user(user_id):
+    return db.session.get(User, user_id)
+
+
+def _has_role(account, role: str) -> bool:
+    return account is not None and any(r.name == role for r in account.roles)
+
+
+def _person_name(account) -> str:
+    if account is None:
+        return ""
+    return " ".join(p for p in (account.last_name, account.first_name) if p)

@@ -1,0 +1,222 @@
+"""Practice: import of organisations and placements from XLSX/CSV, all or nothing (like the
+other imports, services/imports.py): every row is checked first, one bad row refuses the whole
+file with «Строка N: причина»."""
+import re
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload, selectinload
+
+from ...extensions import db
+from ...models import Journal, Student, StudentGroup, User
+from ...models.practice import Practice, PracticeOrganisation
+from ..reports import book_bytes
+from .. import audit
+from ..import_reading import Formula, ReadRefused, csv_rows, xlsx_rows
+from ..journal import roster
+from ..text_hygiene import control_character
+from .base import (
+    MENTOR_ROLE, ORDER_MAX, PracticeError, PracticeImportRefused, _date, _has_role, _order,
+)
+from .placements import _write_placement
+from .scopes import _manages
+
+IMPORT_COLUMNS = [
+    ("group", "Группа"), ("discipline", "Код практики"),
+    ("record_book_number", "№ зачётной книжки"), ("student", "Студент"),
+    ("organisation", "Организация"), ("address", "Адрес организации"),
+    ("contact", "Контакты организации"), ("mentor", "Наставник (логин)"),
+    ("contract_number", "№ договора"), ("contract_date", "Дата договора"),
+    ("order_number", "№ приказа"), ("order_date", "Дата приказа"),
+]
+IMPORT_REQUIRED = ("group", "discipline", "record_book_number", "organisation",
+                   "order_number", "order_date")
+IMPORT_LIMITS = {"group": 32, "discipline": 16, "record_book_number": 32, "student": 200,
+                 "organisation": 255, "address": 500, "contact": 255, "mentor": 64,
+                 "contract_number": ORDER_MAX, "order_number": ORDER_MAX}
+
+
+def _norm(text) -> str:
+    return re.sub(r"\s+", " ", str(text or "")).strip().lower().replace("ё", "е")
+
+
+def _import_rows(filename: str, data: bytes) -> list[tuple[int, dict]]:
+    name = (filename or "").lower()
+    try:
+        if name.endswith(".xlsx"):
+            rows = xlsx_rows(data)
+        elif name.endswith(".csv"):
+            rows = csv_rows(data)
+        else:
+            raise PracticeImportRefused(["Поддерживаются только файлы XLSX и CSV."])
+    except ReadRefused as exc:
+        raise PracticeImportRefused([str(exc)]) from None
+    if not rows or not any(rows[0]):
+        raise PracticeImportRefused(["Файл пуст: нет строки заголовков."])
+    by_header = {_norm(label): key for key, label in IMPORT_COLUMNS}
+    header = [by_header.get(_norm(h)) for h in rows[0]]
+    labels = dict(IMPORT_COLUMNS)
+    missing = [labels[k] for k in IMPORT_REQUIRED if k not in header]
+    if missing:
+        raise PracticeImportRefused([f"Строка 1: нет столбца «{label}»" for label in missing])
+    table, problems = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(v not in ("", None) for v in row):
+            continue
+        values = {key: row[i] if i < len(row) else "" for i, key in enumerate(header) if key}
+        for key, value in values.items():
+            if isinstance(value, Formula):
+                problems.append(f"Строка {number}: «{labels[key]}» — в ячейке формула, "
+                                "нужно значение")
+            elif isinstance(value, str):
+                code = control_character(value)
+                limit = IMPORT_LIMITS.get(key)
+                if code is not None:
+                    problems.append(f"Строка {number}: «{labels[key]}» содержит недопустимый "
+                                    f"управляющий символ ({code})")
+                elif limit and len(value.strip()) > limit:
+                    problems.append(f"Строка {number}: «{labels[key]}» длиннее {limit} "
+                                    f"символов ({len(value.strip())})")
+        table.append((number, values))
+    if problems:
+        raise PracticeImportRefused(problems)
+    if not table:
+        raise PracticeImportRefused(["В файле нет ни одной строки данных."])
+    return table
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def import_template_xlsx() -> bytes:
+    """An empty XLSX with the header row of the placements import."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Распределение на практику"
+    sheet.append([label for _key, label in IMPORT_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[cell.column_letter].width = max(14, len(cell.value) + 2)
+    return book_bytes(book)
+
+
+def import_placements(user, file_storage) -> dict:
+    """Organisations and placements from XLSX/CSV, all or nothing: every row is checked first
+    (the practice of the group and code, the supervisor's right, the student in the group, the
+    mentor's role, the order); one bad row refuses the whole file with «Строка N: причина»."""
+    if isinstance(file_storage, tuple):
+        filename, data = file_storage
+    else:
+        filename = getattr(file_storage, "filename", "") or ""
+        data = file_storage.read()
+    table = _import_rows(filename, data)
+    problems: list[str] = []
+    labels = dict(IMPORT_COLUMNS)
+    texts = [(n, {k: _cell_text(v) if not isinstance(v, (date, datetime)) else v
+                  for k, v in row.items()}) for n, row in table]
+    groups = {r.get("group", "") for _n, r in texts}
+    codes = {r.get("discipline", "") for _n, r in texts}
+    practices: dict[tuple[str, str], Practice] = {}
+    for practice in db.session.scalars(
+            select(Practice).join(Journal, Journal.id == Practice.journal_id)
+            .join(StudentGroup, StudentGroup.id == Journal.group_id)
+            .where(StudentGroup.name.in_(groups)).options(
+                joinedload(Practice.journal).joinedload(Journal.group),
+                joinedload(Practice.journal).joinedload(Journal.discipline),
+                joinedload(Practice.journal).joinedload(Journal.academic_year))
+            .order_by(Practice.start_date)).unique():
+        key = (_norm(practice.journal.group.name), _norm(practice.journal.discipline.code))
+        if _norm(practice.journal.discipline.code) in {_norm(c) for c in codes}:
+            practices[key] = practice  # the latest practice of the group and code
+    books = {r.get("record_book_number", "") for _n, r in texts}
+    students = {s.record_book_number: s for s in db.session.scalars(
+        select(Student).where(Student.record_book_number.in_(books)))}
+    names = {_norm(r.get("organisation")) for _n, r in texts}
+    known_orgs = {_norm(o.name): o for o in db.session.scalars(select(PracticeOrganisation))
+                  if _norm(o.name) in names}
+    logins = {r.get("mentor") for _n, r in texts if r.get("mentor")}
+    accounts = {u.username: u for u in db.session.scalars(select(User).where(
+        User.username.in_(logins)).options(selectinload(User.roles)))} if logins else {}
+    rosters: dict[int, set[int]] = {}
+    seen: dict[tuple[int, int], int] = {}
+    plan = []
+    new_orgs: dict[str, dict] = {}
+    for number, row in texts:
+        empty = [labels[k] for k in IMPORT_REQUIRED if not row.get(k)]
+        for label in empty:
+            problems.append(f"Строка {number}: не заполнено «{label}»")
+        if empty:
+            continue
+        practice = practices.get((_norm(row["group"]), _norm(row["discipline"])))
+        if practice is None:
+            problems.append(f"Строка {number}: практика «{row['discipline']}» группы "
+                            f"«{row['group']}» не найдена")
+            continue
+        if not _manages(user, practice):
+            problems.append(f"Строка {number}: вы не руководитель практики «{practice.title}»")
+            continue
+        student = students.get(row["record_book_number"])
+        if practice.id not in rosters:
+            rosters[practice.id] = {s["id"] for s in roster(
+                practice.journal, practice.start_date, practice.end_date)}
+        if student is None or student.id not in rosters[practice.id]:
+            problems.append(f"Строка {number}: студента с зачётной книжкой "
+                            f"«{row['record_book_number']}» нет в группе практики")
+            continue
+        if (practice.id, student.id) in seen:
+            problems.append(f"Строка {number}: студент уже распределён в строке "
+                            f"{seen[(practice.id, student.id)]}")
+            continue
+        seen[(practice.id, student.id)] = number
+        mentor = None
+        if row.get("mentor"):
+            mentor = accounts.get(row["mentor"])
+            if mentor is None or not mentor.active or not _has_role(mentor, MENTOR_ROLE):
+                problems.append(f"Строка {number}: «{row['mentor']}» — не учётная запись "
+                                "наставника от организации")
+                continue
+        try:
+            order_number, order_date = _order(row["order_number"], row["order_date"], True)
+            contract_date = _date("дату договора", row.get("contract_date"), required=False)
+        except PracticeError as exc:
+            problems.append(f"Строка {number}: {exc.message}")
+            continue
+        org_key = _norm(row["organisation"])
+        if org_key not in known_orgs and org_key not in new_orgs:
+            new_orgs[org_key] = {"name": row["organisation"],
+                                 "address": row.get("address") or None,
+                                 "contact": row.get("contact") or None}
+        plan.append((practice, student, org_key, mentor, row.get("contract_number") or None,
+                     contract_date, order_number, order_date))
+    if problems:
+        db.session.rollback()
+        raise PracticeImportRefused(problems)
+    try:
+        for key, data in new_orgs.items():
+            organisation = PracticeOrganisation(**data)
+            db.session.add(organisation)
+            db.session.flush()
+            known_orgs[key] = organisation
+            audit.record("create", "practice_organisation", organisation.id,
+                         details={"name": data["name"], "import": True}, user=user)
+        for (practice, student, org_key, mentor, contract_number, contract_date,
+             order_number, order_date) in plan:
+            _write_placement(user, practice, student.id, known_orgs[org_key], mentor,
+                             contract_number, contract_date, order_number, order_date)
+        summary = {"организаций добавлено": len(new_orgs), "распределений": len(plan)}
+        audit.record("import", "practice_placement", None, details=dict(summary, file=filename),
+                     user=user)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        raise PracticeImportRefused(["Файл не загружен: данные изменились во время загрузки, "
+                             "повторите попытку."]) from None
+    return summary

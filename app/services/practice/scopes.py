@@ -1,0 +1,131 @@
+"""Practice: who sees what, as SQL conditions (like services/scopes.py).
+
+The student sees their own placements; a parent their child's while allowed (5.2: a minor still
+at the college); the curator the practices of the groups they curate now; the deputy and the
+administration all; the practice's supervisor their practices; other teachers nothing. A mentor
+sees only the placements where they are the mentor, from the practice's first day to its last
+day plus MENTOR_CLOSING_DAYS: their access ends by itself."""
+from datetime import date, timedelta
+
+from sqlalchemy import and_, false, or_, select, true
+
+from ...extensions import db
+from ...models import Journal, Parent, Student, StudentParent
+from ...models.practice import Practice, PracticePlacement
+from ..scopes import current_curated_group_ids, parent_child_condition, role_names
+from .base import ALL_PRACTICE_ROLES, MENTOR_ROLE, PracticeDenied, _day, _is_mentor, closing_days
+
+def mentor_window_condition(day: date | None = None):
+    """SQL condition on Practice: the mentors' window is open on `day`."""
+    day = _day(day)
+    return and_(Practice.start_date <= day,
+                Practice.end_date >= day - timedelta(days=closing_days()))
+
+
+def in_mentor_window(practice: Practice, day: date | None = None) -> bool:
+    day = _day(day)
+    return practice.start_date <= day <= practice.end_date + timedelta(days=closing_days())
+
+
+def _own_student_ids(user):
+    return select(Student.id).where(Student.user_id == user.id)
+
+
+def _parent_student_ids(user, day: date):
+    """The children a parent may see now (5.2: minors still at the college)."""
+    return (select(Student.id)
+            .join(StudentParent, StudentParent.student_id == Student.id)
+            .join(Parent, Parent.id == StudentParent.parent_id)
+            .where(Parent.user_id == user.id, parent_child_condition(day)))
+
+
+def _curated_journal_ids(user):
+    return select(Journal.id).where(Journal.group_id.in_(current_curated_group_ids(user)))
+
+
+def placement_filter(user, day: date | None = None):
+    """SQL condition on PracticePlacement: the placements this user may read."""
+    roles = role_names(user)
+    if not roles:
+        return false()
+    if roles & ALL_PRACTICE_ROLES:
+        return true()
+    day = _day(day)
+    conditions = [PracticePlacement.practice_id.in_(
+        select(Practice.id).where(Practice.supervisor_id == user.id))]
+    if "Curator" in roles:
+        conditions.append(PracticePlacement.practice_id.in_(
+            select(Practice.id).where(Practice.journal_id.in_(_curated_journal_ids(user)))))
+    if "Student" in roles:
+        conditions.append(PracticePlacement.student_id.in_(_own_student_ids(user)))
+    if "Parent" in roles:
+        conditions.append(PracticePlacement.student_id.in_(_parent_student_ids(user, day)))
+    if MENTOR_ROLE in roles:
+        conditions.append(and_(
+            PracticePlacement.mentor_id == user.id,
+            PracticePlacement.practice_id.in_(
+                select(Practice.id).where(mentor_window_condition(day)))))
+    return or_(*conditions)
+
+
+def practice_filter(user, day: date | None = None):
+    """SQL condition on Practice: the practices this user may see (whole, for the supervisor,
+    the curator and the administration; through their placements for the others)."""
+    roles = role_names(user)
+    if not roles:
+        return false()
+    if roles & ALL_PRACTICE_ROLES:
+        return true()
+    day = _day(day)
+    conditions = [Practice.supervisor_id == user.id]
+    if "Curator" in roles:
+        conditions.append(Practice.journal_id.in_(_curated_journal_ids(user)))
+    if roles & {"Student", "Parent", MENTOR_ROLE}:
+        conditions.append(Practice.id.in_(select(PracticePlacement.practice_id).where(
+            placement_filter(user, day))))
+    return or_(*conditions)
+
+
+def _manages(user, practice: Practice) -> bool:
+    """The practice's supervisor, the deputy or the administration."""
+    return practice.supervisor_id == user.id or bool(role_names(user) & ALL_PRACTICE_ROLES)
+
+
+def is_supervisor(user) -> bool:
+    """The user supervises some practice (may add organisations and issue mentor accounts)."""
+    return db.session.scalar(select(Practice.id).where(
+        Practice.supervisor_id == user.id).limit(1)) is not None
+
+
+def may_see_student(user, student_id: int, day: date | None = None) -> bool:
+    """The user may open this student's practice page: a visible placement, or the student's
+    own page, a parent's child while allowed, a curator's current group, the administration."""
+    roles = role_names(user)
+    if roles & ALL_PRACTICE_ROLES:
+        return True
+    day = _day(day)
+    if db.session.scalar(select(PracticePlacement.id).where(
+            PracticePlacement.student_id == student_id,
+            placement_filter(user, day)).limit(1)) is not None:
+        return True
+    conditions = []
+    if "Student" in roles:
+        conditions.append(Student.user_id == user.id)
+    if "Parent" in roles:
+        conditions.append(Student.id.in_(_parent_student_ids(user, day)))
+    if "Curator" in roles:
+        conditions.append(Student.group_id.in_(current_curated_group_ids(user)))
+    if not conditions:
+        return False
+    return db.session.scalar(select(Student.id).where(
+        Student.id == student_id, or_(*conditions))) is not None
+
+
+def check_mentor(user, placement: PracticePlacement, day: date | None = None) -> None:
+    """Refuse unless the user is this placement's mentor and the mentors' window is open."""
+    if not _is_mentor(user) or placement.mentor_id != user.id:
+        raise PracticeDenied("Это может сделать только наставник студента от организации.")
+    if not in_mentor_window(placement.practice, day):
+        last = placement.practice.end_date + timedelta(days=closing_days())
+        raise PracticeDenied(f"Доступ наставника к практике открыт с "
+                             f"{placement.practice.start_date:%d.%m.%Y} по {last:%d.%m.%Y}.")

@@ -1,0 +1,397 @@
+"""Progress of a student in a journal: the weighted average of current marks, the hours
+attended and missed by reason, and admission to the attestation by the thresholds (2.2, 3.3,
+4.7). One implementation, used by the grid, the record and diary, the exam sheets, the
+forecast before the session and the attendance report.
+
+Rules
+- Average: only the marks 2–5 count (зач/незач are not averaged); each mark weighs as its
+  kind of work (setting WORK_KIND_WEIGHTS, by default a control work and a test count twice,
+  every other kind once); rounded to 2 decimals.
+- Hours: the hours of the lessons on which attendance was taken and the student was enrolled in
+  the journal's group (or subgroup) on the lesson's day — a student who joined or left mid-term
+  is counted only for their own days.
+- Missed hours: the lesson's hours when the student's cell is «Н», by reason; «Н» without a
+  reason counts as unexcused (3.3).
+- Attendance shown (attendance_pct): 100 × (hours − all missed hours) / hours.
+- Admission (admission_reasons): the attendance for admission counts only the UNEXCUSED missed
+  hours — a doctor's note or another good reason does not bar a student from the attestation;
+  a student is not admitted when that attendance is below ADMISSION_MIN_ATTENDANCE (percent)
+  or when the weighted average is below ADMISSION_MIN_AVERAGE.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable
+
+from flask import current_app, g, has_request_context
+from sqlalchemy import and_, or_, select, true
+
+from ..extensions import db
+from ..models import (
+    AcademicYear, Discipline, GroupMembership, Journal, JournalCell, Lesson, Mark, Period,
+    Student, StudentGroup, SubgroupMember,
+)
+from ..models.journal import WORK_KINDS
+from .scopes import ALL_JOURNALS_ROLES, current_curated_group_ids, role_names
+
+WorkKindWeights = dict[str, float]
+
+NUMERIC_MARKS = ("2", "3", "4", "5")
+MISSED_REASONS = ("excused", "illness", "unexcused")
+WORK_KIND_LABELS = {
+    "current": "текущая", "oral": "устный ответ", "written": "письменная работа",
+    "practical": "практическая", "laboratory": "лабораторная", "control": "контрольная",
+    "independent": "самостоятельная", "test": "тест",
+}
+DEFAULT_WORK_KIND_WEIGHTS: WorkKindWeights = {kind: 1.0 for kind in WORK_KINDS} | {
+    "control": 2.0, "test": 2.0}
+DEFAULT_MIN_ATTENDANCE = 50.0
+DEFAULT_MIN_AVERAGE = 2.5
+
+
+def work_kind_weights() -> WorkKindWeights:
+    """The weight of every kind of work: the defaults, overridden by WORK_KIND_WEIGHTS."""
+    weights = dict(DEFAULT_WORK_KIND_WEIGHTS)
+    for kind, weight in (current_app.config.get("WORK_KIND_WEIGHTS") or {}).items():
+        weights[kind] = float(weight)
+    return weights
+
+
+def weighted_average(marks: Iterable[tuple[str, str]],
+                     weights: WorkKindWeights | None = None) -> float | None:
+    """The average of (value, work_kind) pairs: only "2".."5" count, each weighed by its kind
+    of work (an unknown kind weighs 1); round(…, 2); None when no mark counts."""
+    weights = work_kind_weights() if weights is None else weights
+    total = weight_sum = 0.0
+    for value, kind in marks:
+        if value not in NUMERIC_MARKS:
+            continue
+        weight = weights.get(kind or "current", 1.0)
+        total += int(value) * weight
+        weight_sum += weight
+    return round(total / weight_sum, 2) if weight_sum > 0 else None
+
+
+def weights_hint(weights: WorkKindWeights | None = None) -> str:
+    """The Russian hint shown beside an average, built from the settings, e.g. «средний балл с
+    учётом веса работ: контрольная ×2, тест ×2, остальные ×1»."""
+    weights = work_kind_weights() if weights is None else weights
+    heavy = [f"{WORK_KIND_LABELS.get(kind, kind)} ×{_number(weight)}"
+             for kind, weight in weights.items() if weight != 1.0]
+    if not heavy:
+        return "средний балл: все виды работ с весом ×1"
+    return "средний балл с учётом веса работ: " + ", ".join(heavy) + ", остальные ×1"
+
+
+@dataclass
+class Progress:
+    average: float | None = None
+    marks: int = 0
+    hours: int = 0
+    missed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MISSED_REASONS, 0))
+    missed_total: int = 0
+    attendance_pct: float | None = None
+
+
+def make_progress(pairs: list[tuple[str, str]], hours: int, missed: dict[str, int],
+                  weights: WorkKindWeights | None = None) -> Progress:
+    """A Progress from the student's marks, hours and missed hours by reason."""
+    missed = {reason: missed.get(reason, 0) for reason in MISSED_REASONS}
+    total = sum(missed.values())
+    return Progress(
+        average=weighted_average(pairs, weights),
+        marks=sum(1 for value, _ in pairs if value in NUMERIC_MARKS),
+        hours=hours, missed=missed, missed_total=total,
+        attendance_pct=round(100 * (hours - total) / hours, 1) if hours else None)
+
+
+def missed_reason(reason: str) -> str:
+    """3.3: «Н» without a reason is unexcused."""
+    return reason if reason in ("excused", "illness") else "unexcused"
+
+
+def enrolment_spans(journal_ids: list[int], start: date | None = None,
+                    end: date | None = None, student_ids: list[int] | None = None
+                    ) -> dict[int, dict[int, list[tuple[date, date | None]]]]:
+    """journal → student → enrolment spans in the journal's group (or subgroup, 5.3) that
+    overlap [start, end] (by default the journal's academic year): one query."""
+    first = start if start is not None else AcademicYear.start_date
+    last = end if end is not None else AcademicYear.end_date
+    query = (
+        select(Journal.id, GroupMembership.student_id, GroupMembership.start_date,
+               GroupMembership.end_date)
+        .join(AcademicYear, AcademicYear.id == Journal.academic_year_id)
+        .join(GroupMembership, GroupMembership.group_id == Journal.group_id)
+        .outerjoin(SubgroupMember, and_(SubgroupMember.subgroup_id == Journal.subgroup_id,
+                                        SubgroupMember.student_id == GroupMembership.student_id))
+        .where(Journal.id.in_(journal_ids),
+               or_(Journal.subgroup_id.is_(None), SubgroupMember.id.is_not(None)),
+               GroupMembership.start_date <= last,
+               or_(GroupMembership.end_date.is_(None), GroupMembership.end_date >= first))
+    )
+    if student_ids is not None:
+        query = query.where(GroupMembership.student_id.in_(student_ids))
+    spans: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for jid, sid, since, until in db.session.execute(query):
+        spans[jid][sid].append((since, until))
+    return spans
+
+
+def _enrolled(spans, day: date) -> bool:
+    return any(since <= day and (until is None or until >= day) for since, until in spans)
+
+
+def lesson_cell_rows(journal_ids: list[int], start: date | None = None,
+                     end: date | None = None, student_ids: list[int] | None = None):
+    """The live lessons with their cells and marks in one query (outer joins: a row per mark,
+    one per cell without marks, one per lesson without cells): (lesson id, journal id, date,
+    hours, attendance taken, student id, absent, reason, mark value, work kind)."""
+    on_cell = JournalCell.lesson_id == Lesson.id
+    if student_ids is not None:
+        on_cell = and_(on_cell, JournalCell.student_id.in_(student_ids))
+    query = (select(Lesson.id, Lesson.journal_id, Lesson.lesson_date, Lesson.hours,
+                    Lesson.attendance_taken, JournalCell.student_id, JournalCell.absent,
+                    JournalCell.absence_reason, Mark.value, Mark.work_kind)
+             .outerjoin(JournalCell, on_cell)
+             .outerjoin(Mark, Mark.cell_id == JournalCell.id)
+             .where(Lesson.journal_id.in_(journal_ids)))
+    if start is not None:
+        query = query.where(Lesson.lesson_date >= start)
+    if end is not None:
+        query = query.where(Lesson.lesson_date <= end)
+    return db.session.execute(query.order_by(Lesson.id, JournalCell.id, Mark.position)).all()
+
+
+def attendance_events(journal_ids: list[int], start: date | None = None,
+                      end: date | None = None, student_ids: list[int] | None = None,
+                      spans=None):
+    """The raw facts of the journals in two queries (one when `spans` are given): enrolment
+    spans, and per (journal, student) the marks [(value, kind)] and the attended lessons
+    [(day, hours, missed reason or None)] — only lessons with attendance taken on which the
+    student was enrolled."""
+    journal_ids = list(journal_ids)
+    if not journal_ids:
+        return {}, {}, {}
+    if spans is None:
+        spans = enrolment_spans(journal_ids, start, end, student_ids)
+    lessons = {}
+    absences: dict[tuple[int, int], str] = {}
+    marks: dict[tuple[int, int], list] = defaultdict(list)
+    for (lid, jid, day, hours, taken, sid, absent, reason, value,
+         kind) in lesson_cell_rows(journal_ids, start, end, student_ids):
+        lessons[lid] = (jid, day, hours, taken)
+        if sid is None:
+            continue
+        if absent:
+            absences[(lid, sid)] = missed_reason(reason)
+        if value is not None:
+            marks[(jid, sid)].append((value, kind))
+    visits: dict[tuple[int, int], list] = defaultdict(list)
+    by_journal = defaultdict(list)
+    for lid, (jid, day, hours, taken) in lessons.items():
+        if taken:
+            by_journal[jid].append((lid, day, hours))
+    for jid, students in spans.items():
+        for sid, student_spans in students.items():
+            for lid, day, hours in by_journal.get(jid, ()):
+                if _enrolled(student_spans, day):
+                    visits[(jid, sid)].append((day, hours, absences.get((lid, sid))))
+    return spans, marks, visits
+
+
+def journal_progress(journal_ids: list[int], start: date | None = None, end: date | None = None,
+                     student_ids: list[int] | None = None) -> dict[tuple[int, int], Progress]:
+    """(journal_id, student_id) → Progress of every student enrolled in the journal's group
+    (or subgroup) at some day of [start, end] (by default the academic year), optionally
+    only `student_ids`; two queries whatever the number of journals and students."""
+    return _progress_of(*attendance_events(journal_ids, start, end, student_ids))
+
+
+def _progress_of(spans, marks, visits) -> dict[tuple[int, int], Progress]:
+    weights = work_kind_weights() if spans else None
+    result = {}
+    for jid, students in spans.items():
+        for sid in students:
+            hours = 0
+            missed = dict.fromkeys(MISSED_REASONS, 0)
+            for _day, lesson_hours, reason in visits.get((jid, sid), ()):
+                hours += lesson_hours
+                if reason is not None:
+                    missed[reason] += lesson_hours
+            result[(jid, sid)] = make_progress(marks.get((jid, sid), []), hours, missed,
+                                               weights)
+    return result
+
+
+def admission_attendance(progress: Progress) -> float | None:
+    """The attendance that decides admission: only unexcused missed hours count against it."""
+    if not progress.hours:
+        return None
+    unexcused = (progress.missed or {}).get("unexcused", 0)
+    return round(100 * (progress.hours - unexcused) / progress.hours, 1)
+
+
+def admission_thresholds() -> tuple[float, float]:
+    config = current_app.config
+    return (float(config.get("ADMISSION_MIN_ATTENDANCE", DEFAULT_MIN_ATTENDANCE)),
+            float(config.get("ADMISSION_MIN_AVERAGE", DEFAULT_MIN_AVERAGE)))
+
+
+def admission_reasons(progress: Progress) -> list[str]:
+    """Russian reasons of non-admission by the thresholds; [] — admitted (see the module's
+    docstring: the attendance for admission counts unexcused missed hours only)."""
+    min_attendance, min_average = admission_thresholds()
+    reasons = []
+    attendance = admission_attendance(progress)
+    if attendance is not None and attendance < min_attendance:
+        reasons.append(f"посещаемость {_number(attendance, 1)} % ниже {_number(min_attendance)} %"
+                       " (пропуски без уважительной причины)")
+    if progress.average is not None and progress.average < min_average:
+        reasons.append(f"средний балл {_number(progress.average, 2)} ниже "
+                       f"{_number(min_average)}")
+    return reasons
+
+
+def _number(value: float, digits: int | None = None) -> str:
+    """A number as Russian text: 42,0 / 2,31 / 50 / 2,5."""
+    if digits is not None:
+        return f"{value:.{digits}f}".replace(".", ",")
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def total_progress(items: Iterable[Progress]) -> Progress:
+    """The sum of several journals' hours and missed hours (the student's attendance over all
+    disciplines); the average is per discipline, so the total has none."""
+    hours = 0
+    missed = dict.fromkeys(MISSED_REASONS, 0)
+    for item in items:
+        hours += item.hours
+        for reason in MISSED_REASONS:
+            missed[reason] += item.missed.get(reason, 0)
+    return make_progress([], hours, missed)
+
+
+def student_attendance(journal_ids: list[int], student_id: int, start: date | None,
+                       end: date | None) -> Progress:
+    """One student's attendance over the given journals in [start, end]: two queries."""
+    progress = journal_progress(journal_ids, start, end, student_ids=[student_id])
+    return total_progress(p for (_jid, sid), p in progress.items() if sid == student_id)
+
+
+# --- the forecast before the session (issue: students at risk of non-admission) -------------
+
+def period_on(day: date) -> Period | None:
+    """The semester under way on `day` (one query), None between semesters."""
+    return db.session.scalar(select(Period).where(Period.start_date <= day,
+                                                  Period.end_date >= day)
+                             .order_by(Period.start_date.desc()).limit(1))
+
+
+def _risk_roster(journal_condition, day: date):
+    """One query: the journals matching the condition in the semester under way on `day`,
+    with their students' enrolment spans, names and status, the group and the discipline."""
+    query = (
+        select(Journal.id, Journal.teacher_id, Journal.group_id, StudentGroup.name,
+               StudentGroup.curator_id, StudentGroup.status, Discipline.code, Discipline.name,
+               Period.id, Period.name, Period.start_date, Period.end_date,
+               Student.id, Student.last_name, Student.first_name, Student.middle_name,
+               Student.status, GroupMembership.start_date, GroupMembership.end_date)
+        .join(Period, and_(Period.academic_year_id == Journal.academic_year_id,
+                           Period.start_date <= day, Period.end_date >= day))
+        .join(StudentGroup, StudentGroup.id == Journal.group_id)
+        .join(Discipline, Discipline.id == Journal.discipline_id)
+        .join(GroupMembership, GroupMembership.group_id == Journal.group_id)
+        .join(Student, Student.id == GroupMembership.student_id)
+        .outerjoin(SubgroupMember, and_(SubgroupMember.subgroup_id == Journal.subgroup_id,
+                                        SubgroupMember.student_id == Student.id))
+        .where(journal_condition,
+               or_(Journal.subgroup_id.is_(None), SubgroupMember.id.is_not(None)),
+               GroupMembership.start_date <= day,
+               or_(GroupMembership.end_date.is_(None),
+                   GroupMembership.end_date >= Period.start_date)))
+    return db.session.execute(query).all()
+
+
+def risks(journal_condition, day: date) -> list[dict]:
+    """Students at risk of non-admission in the journals matching `journal_condition` (a SQL
+    condition on Journal), in the semester under way on `day`, counted from its first day to
+    `day`: admission_reasons non-empty for a student still studying and enrolled on that day.
+    Rows are sorted by group, student and discipline; two queries whatever the size."""
+    roster = _risk_roster(journal_condition, day)
+    if not roster:
+        return []
+    spans: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    journals, students = {}, {}
+    period = None
+    for (jid, teacher_id, group_id, group, curator_id, group_status, code, name, period_id,
+         period_name, first, last, sid, last_name, first_name, middle, status, since,
+         until) in roster:
+        spans[jid][sid].append((since, until))
+        journals[jid] = {"teacher_id": teacher_id, "group_id": group_id, "group": group,
+                         "curator_id": curator_id, "group_active": group_status == "active",
+                         "discipline": f"{code} {name}"}
+        students[sid] = (" ".join(p for p in (last_name, first_name, middle) if p), status)
+        period = {"id": period_id, "name": period_name, "start_date": first, "end_date": last}
+    end = min(day, period["end_date"])
+    spans, marks, visits = attendance_events(list(journals), period["start_date"], end,
+                                             spans=spans)
+    progress = _progress_of(spans, marks, visits)
+    rows = []
+    for (jid, sid), prog in progress.items():
+        name, status = students[sid]
+        if status != "studying" or not _enrolled(spans[jid][sid], end):
+            continue
+        reasons = admission_reasons(prog)
+        if not reasons:
+            continue
+        journal = journals[jid]
+        rows.append({"student_id": sid, "student": name, "group_id": journal["group_id"],
+                     "group": journal["group"], "journal_id": jid,
+                     "discipline": journal["discipline"], "teacher_id": journal["teacher_id"],
+                     "curator_id": journal["curator_id"],
+                     "group_active": journal["group_active"], "reasons": reasons,
+                     "progress": prog, "period": period["name"], "period_id": period["id"]})
+    rows.sort(key=lambda r: (r["group"], r["student"], r["discipline"], r["journal_id"]))
+    return rows
+
+
+def at_risk(user, day: date, scope: str | None = None) -> list[dict]:
+    """Students at risk in the user's scope: the teacher's own journals ("teacher"), the
+    journals of the groups the user curates now ("curator"), by default both by role; the
+    administration and the deputy: every journal. Computed once per request for both
+    start-page sections of a teacher who is also a curator."""
+    roles = role_names(user)
+    everything = bool(roles & ALL_JOURNALS_ROLES)
+    key = ("at_risk", getattr(user, "id", None), day, everything)
+    memo = g.setdefault("_progress_memo", {}) if has_request_context() else {}
+    if key not in memo:
+        conditions = []
+        if everything:
+            conditions.append(true())
+        if "Teacher" in roles:
+            conditions.append(Journal.teacher_id == user.id)
+        if "Curator" in roles:
+            conditions.append(Journal.group_id.in_(current_curated_group_ids(user)))
+        memo[key] = risks(or_(*conditions), day) if conditions else []
+    rows = memo[key]
+    teacher = "Teacher" in roles and scope in (None, "teacher")
+    curator = "Curator" in roles and scope in (None, "curator")
+    if everything and scope is None:
+        return list(rows)
+    return [r for r in rows if (teacher and r["teacher_id"] == user.id) or (
+        curator and r["curator_id"] == user.id and r["group_active"])]
+
+
+def group_risks(group_id: int, day: date) -> dict[int, list[dict]]:
+    """student_id → [{"discipline", "reasons"}] of one group (the weekly report to parents)."""
+    found: dict[int, list[dict]] = defaultdict(list)
+    for row in risks(Journal.group_id == group_id, day):
+        found[row["student_id"]].append({"discipline": row["discipline"],
+                                         "reasons": row["reasons"]})
+    return found
+
+
+def risk_sentence(discipline: str, reasons: list[str]) -> str:
+    """«риск недопуска к аттестации по ОП.01 Операционные системы: посещаемость … »."""
+    return f"риск недопуска к аттестации по {discipline}: " + "; ".join(reasons)

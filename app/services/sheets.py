@@ -1,0 +1,528 @@
+"""Exam and credit sheets (ведомости, 2.2, 4.7): generated from the journal, graded into it.
+
+A sheet is made for a journal, a period and a final kind the curriculum asks for in that period
+(final_grades.kinds_by_period). Its rows are the journal's roster on the exam date, each with the
+weighted average and attendance of the period up to the exam date (services/progress.py) and the
+admission: by the thresholds (progress.admission_reasons), or by the teacher's or the deputy's
+decision with a reason of their own (not admitted) or despite the thresholds (admitted).
+Regenerating refreshes the roster and the figures and keeps those decisions.
+
+The grades of a sheet are the journal's final grades: they go through final_grades.set_final_grade,
+so the 4.7 deadline, the deputy's reason after it and closed periods apply to them as to the grid.
+A student not admitted gets «н/а»; any other grade for them is refused.
+"""
+from collections import Counter
+from datetime import date, timedelta
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from flask_appbuilder.security.sqla.models import Role, User
+
+from ..extensions import db
+from ..models import FinalGrade, Journal, Period, Student, StudentGroup
+from ..models.base import utcnow
+from ..models.sheets import SHEET_KINDS, ExamSheet, ExamSheetExaminer, ExamSheetRow
+from . import audit, clock, progress
+from .final_grades import is_locked, kinds_by_period, set_final_grade
+from .journal import (
+    OVERRIDE_ROLES, BadInput, Conflict, DomainError, Forbidden, NotFound, enrolled_on, roster,
+)
+from .journals import plan_forms
+from .periods import year_archived
+from .scopes import current_year_id, journal_filter, role_names
+
+KIND_LABELS = {"exam": "экзамен", "diff_credit": "дифференцированный зачёт", "credit": "зачёт"}
+SHEET_TITLES = {"exam": "Экзаменационная ведомость",
+                "diff_credit": "Ведомость дифференцированного зачёта",
+                "credit": "Зачётная ведомость"}
+NUMBER_SUFFIX = {"exam": "Э", "diff_credit": "ДЗ", "credit": "З"}
+GRADE_WORDS = {"5": "отлично", "4": "хорошо", "3": "удовлетворительно",
+               "2": "неудовлетворительно", "зач": "зачтено", "незач": "не зачтено"}
+NOT_ADMITTED_WORDS, ABSENT_WORDS = "не допущен", "не явился"
+NOT_ATTESTED = "н/а"
+# Who makes and keeps sheets besides the journal's teacher (the deputy and the administration).
+SHEET_MANAGERS = {"Deputy", "Administration"}
+MAX_EXAMINERS = 3
+MAX_REASON = 500
+# An exam date is inside the period or after it, within the session that follows.
+LATEST_AFTER_PERIOD = timedelta(days=120)
+
+DECISION_WORDS = {"refuse": "не допущен решением", "admit": "допущен решением",
+                  "auto": "по порогам допуска"}
+
+
+def college_name() -> str:
+    """The heading of the printed sheet (setting COLLEGE_NAME)."""
+    return current_app.config.get("COLLEGE_NAME") or "Колледж"
+
+
+def grade_words(value: str | None, admitted: bool = True) -> str:
+    """A grade in words as the sheet writes it: 5 «отлично» … н/а «не допущен»/«не явился»."""
+    if not value:
+        return ""
+    if value == NOT_ATTESTED:
+        return ABSENT_WORDS if admitted else NOT_ADMITTED_WORDS
+    return GRADE_WORDS.get(value, value)
+
+
+def values_for(kind: str) -> tuple[str, ...]:
+    return ("зач", "незач", NOT_ATTESTED) if kind == "credit" else ("5", "4", "3", "2",
+                                                                     NOT_ATTESTED)
+
+
+# --- rows the user may see and sheets the user may keep ----------------------------------------
+def sheet_filter(user):
+    """SQL condition on ExamSheet: the sheets of the journals the user may read (the teacher:
+    their journals; the curator: their groups'; the deputy and the administration: all).
+    Students and parents have no journals, so no sheets: their grades are in the diary."""
+    return ExamSheet.journal_id.in_(select(Journal.id).where(journal_filter(user)))
+
+
+def may_keep(user, journal: Journal) -> bool:
+    """The journal's teacher, the deputy and the administration make and fill its sheets; a
+    curator reads their groups' sheets."""
+    return getattr(user, "id", None) == journal.teacher_id or \
+        bool(role_names(user) & SHEET_MANAGERS)
+
+
+def _sheet_query():
+    return select(ExamSheet).options(
+        joinedload(ExamSheet.journal).joinedload(Journal.group),
+        joinedload(ExamSheet.journal).joinedload(Journal.subgroup),
+        joinedload(ExamSheet.journal).joinedload(Journal.discipline),
+        joinedload(ExamSheet.journal).joinedload(Journal.teacher),
+        joinedload(ExamSheet.journal).joinedload(Journal.academic_year),
+        joinedload(ExamSheet.period).joinedload(Period.academic_year))
+
+
+def sheet_for_read(user, sheet_id: int) -> ExamSheet:
+    sheet = db.session.scalar(_sheet_query().where(ExamSheet.id == sheet_id,
+                                                   sheet_filter(user)))
+    if sheet is None:  # one more query only on refusal: 404 or 403
+        if db.session.get(ExamSheet, sheet_id) is None:
+            raise NotFound("Ведомость не найдена.")
+        raise Forbidden("Нет доступа к этой ведомости.")
+    return sheet
+
+
+def sheet_for_write(user, sheet_id: int) -> ExamSheet:
+    sheet = sheet_for_read(user, sheet_id)
+    if not may_keep(user, sheet.journal):
+        raise Forbidden("Ведомость ведёт преподаватель журнала или заместитель директора.")
+    return sheet
+
+
+def _guard(user, journal: Journal, period: Period) -> None:
+    """7.3: an archived year is read-only; 4.7: a closed period only for the deputy."""
+    if year_archived(journal.academic_year_id):
+        raise Forbidden(f"Учебный год {journal.academic_year.name} архивирован: ведомости "
+                        "доступны только для чтения.")
+    if period.closed_at is not None and not role_names(user) & OVERRIDE_ROLES:
+        raise Forbidden(f"Период «{period.name}» закрыт приказом № {period.close_order_number}:"
+                        " ведомость изменяет только заместитель директора по УР.")
+
+
+# --- creating and generating ---------------------------------------------------------------------
+def creatable_journals(user, day: date, group_id: int | None = None) -> list[dict]:
+    """The journals of the current year the user may make sheets for, each with the sheet kinds
+    the curriculum asks for by period (begun periods only): constant number of queries."""
+    query = select(Journal).where(Journal.academic_year_id == current_year_id(day)).options(
+        joinedload(Journal.group), joinedload(Journal.subgroup),
+        joinedload(Journal.discipline), joinedload(Journal.academic_year))
+    if not role_names(user) & SHEET_MANAGERS:
+        query = query.where(Journal.teacher_id == user.id)
+    if group_id:
+        query = query.where(Journal.group_id == group_id)
+    journals = db.session.scalars(query).unique().all()
+    if not journals:
+        return []
+    periods = db.session.scalars(select(Period).where(
+        Period.academic_year_id.in_({j.academic_year_id for j in journals}),
+        Period.start_date <= day).options(joinedload(Period.academic_year))
+        .order_by(Period.number)).all()
+    plan = plan_forms()
+    deputy = bool(role_names(user) & OVERRIDE_ROLES)  # 4.7: a closed period is the deputy's
+    existing = set(db.session.execute(select(ExamSheet.journal_id, ExamSheet.period_id,
+                                             ExamSheet.kind).where(
+        ExamSheet.journal_id.in_([j.id for j in journals]))).all())
+    out = []
+    for journal in sorted(journals, key=lambda j: j.title):
+        own = [p for p in periods if p.academic_year_id == journal.academic_year_id
+               and (p.closed_at is None or deputy)]
+        due = kinds_by_period(journal, own, plan) if own else {}
+        options = [(p, kind) for p in own for kind in due.get(p.id, [])
+                   if kind in SHEET_KINDS and (journal.id, p.id, kind) not in existing]
+        if options:
+            out.append(dict(journal=journal, options=options))
+    return out
+
+
+def examiner_choices() -> list[User]:
+    """Accounts that may be named examiners: active teachers (curators teach too)."""
+    return db.session.scalars(select(User).where(
+        User.active.is_(True), User.roles.any(Role.name.in_(("Teacher", "Curator"))))
+        .order_by(User.last_name, User.first_name)).all()
+
+
+def _examiners(journal: Journal, examiner_ids) -> list[int]:
+    ids = [journal.teacher_id]
+    for raw in examiner_ids or ():
+        try:
+            uid = int(raw)
+        except (TypeError, ValueError):
+            raise BadInput("Экзаменатор указан неверно.") from None
+        if uid not in ids:
+            ids.append(uid)
+    if len(ids) > MAX_EXAMINERS + 1:
+        raise BadInput(f"Не больше {MAX_EXAMINERS} экзаменаторов кроме преподавателя журнала.")
+    allowed = set(db.session.scalars(select(User.id).where(
+        User.id.in_(ids), User.active.is_(True),
+        User.roles.any(Role.name.in_(("Teacher", "Curator"))))))
+    if set(ids) - allowed - {journal.teacher_id}:
+        raise BadInput("Экзаменатором может быть только преподаватель колледжа.")
+    return ids
+
+
+def _next_number(journal: Journal, kind: str) -> str:
+    """"12/25-Э": the sheet's number in its academic year, the year, the kind."""
+    count = db.session.scalar(select(func.count(ExamSheet.id)).join(
+        Journal, Journal.id == ExamSheet.journal_id).where(
+        Journal.academic_year_id == journal.academic_year_id)) or 0
+    return f"{count + 1}/{journal.academic_year.start_date.year % 100:02d}-{NUMBER_SUFFIX[kind]}"
+
+
+def create_sheet(user, journal_id, period_id, kind, exam_date: date | None, place: str,
+                 examiner_ids=(), today: date | None = None) -> ExamSheet:
+    """Make a sheet and generate its rows; refused for another teacher's journal, a kind the
+    curriculum does not ask for in that period, an exam date before the period."""
+    try:
+        journal_id, period_id = int(journal_id), int(period_id)
+    except (TypeError, ValueError):
+        raise BadInput("Выберите журнал и период.") from None
+    journal = db.session.scalar(select(Journal).where(Journal.id == journal_id).options(
+        joinedload(Journal.group), joinedload(Journal.academic_year)))
+    if journal is None:
+        raise NotFound("Журнал не найден.")
+    if not may_keep(user, journal):
+        raise Forbidden("Ведомость создаёт преподаватель журнала или заместитель директора.")
+    period = db.session.get(Period, period_id)
+    if period is None or period.academic_year_id != journal.academic_year_id:
+        raise NotFound("Период не найден.")
+    if kind not in SHEET_KINDS or kind not in kinds_by_period(journal).get(period.id, []):
+        form = f"«{KIND_LABELS[kind]}»" if kind in KIND_LABELS else "такой формы аттестации"
+        raise DomainError(f"Учебный план не предусматривает {form} по этой дисциплине "
+                          f"в периоде «{period.name}».")
+    if exam_date is None:
+        raise BadInput("Укажите дату в формате ДД.ММ.ГГГГ.")
+    if exam_date < period.start_date:
+        raise DomainError(f"Дата аттестации не может быть раньше начала периода "
+                          f"({period.start_date:%d.%m.%Y}).")
+    if exam_date > period.end_date + LATEST_AFTER_PERIOD:
+        raise DomainError("Дата аттестации слишком далеко после окончания периода "
+                          f"({period.end_date:%d.%m.%Y}).")
+    _guard(user, journal, period)
+    place = (place or "").strip() if isinstance(place, str) else ""
+    if len(place) > 128:
+        raise BadInput("Место проведения длиннее 128 символов.")
+    examiners = _examiners(journal, examiner_ids)
+    existing = db.session.scalar(select(ExamSheet).where(
+        ExamSheet.journal_id == journal.id, ExamSheet.period_id == period.id,
+        ExamSheet.kind == kind))
+    if existing is not None:
+        raise Conflict(f"Ведомость уже создана: № {existing.number}.",
+                       payload={"sheet_id": existing.id})
+    sheet = ExamSheet(number=_next_number(journal, kind), journal_id=journal.id,
+                      period_id=period.id, kind=kind, exam_date=exam_date, place=place or None,
+                      created_by_id=user.id)
+    sheet.journal, sheet.period = journal, period
+    db.session.add(sheet)
+    for position, uid in enumerate(examiners):
+        sheet.examiners.append(ExamSheetExaminer(user_id=uid, position=position))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict("Ведомость с этим номером или на этот журнал, период и форму "
+                       "только что создана: обновите страницу.") from None
+    audit.record("exam_sheet_create", "exam_sheet", sheet.id, user=user, details={
+        "number": sheet.number, "journal": journal.id, "period": period.id,
+        "kind": KIND_LABELS[kind],
+        "date": exam_date.isoformat(), "examiners": examiners})
+    _generate(sheet)
+    return sheet
+
+
+def regenerate(user, sheet_id: int) -> ExamSheet:
+    """Refresh the roster and the figures; the teacher's and the deputy's decisions stay."""
+    sheet = sheet_for_write(user, sheet_id)
+    _guard(user, sheet.journal, sheet.period)
+    _generate(sheet)
+    audit.record("exam_sheet_generate", "exam_sheet", sheet.id, user=user,
+                 details={"number": sheet.number, "rows": len(sheet.rows)})
+    return sheet
+
+
+def figures_end(sheet: ExamSheet) -> date:
+    """The figures count the period's lessons up to the exam date."""
+    return min(sheet.exam_date, sheet.period.end_date)
+
+
+def _decimal(value, places: str) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal(places))
+
+
+def _generate(sheet: ExamSheet) -> None:
+    journal, period = sheet.journal, sheet.period
+    students = [s for s in roster(journal, period.start_date, sheet.exam_date)
+                if enrolled_on(s, sheet.exam_date)]
+    figures = progress.journal_progress([journal.id], period.start_date, figures_end(sheet),
+                                        [s["id"] for s in students]) if students else {}
+    rows = {r.student_id: r for r in db.session.scalars(select(ExamSheetRow).where(
+        ExamSheetRow.sheet_id == sheet.id))}
+    on_roster = {s["id"] for s in students}
+    for sid, row in rows.items():
+        if sid not in on_roster:
+            db.session.delete(row)  # left the group (or the subgroup) before the exam date
+    for student in students:
+        figure = figures.get((journal.id, student["id"])) or progress.Progress()
+        reasons = progress.admission_reasons(figure)
+        auto_reason = "; ".join(reasons)[:MAX_REASON] or None
+        row = rows.get(student["id"])
+        if row is None:
+            row = ExamSheetRow(sheet_id=sheet.id, student_id=student["id"], decision="auto")
+            db.session.add(row)
+        row.average = _decimal(figure.average, "0.01")
+        row.attendance_pct = _decimal(figure.attendance_pct, "0.1")
+        row.auto_reason = auto_reason
+        if row.decision == "auto":
+            row.admitted, row.admission_reason = not reasons, auto_reason
+        elif row.decision == "admitted":
+            row.admitted, row.admission_reason = True, None
+        else:
+            row.admitted = False
+    sheet.generated_at = utcnow()
+    db.session.flush()
+    db.session.expire(sheet, ["rows"])
+
+
+# --- admission and grades ------------------------------------------------------------------------
+def decide(user, sheet_id: int, student_id, action: str, reason: str = "") -> ExamSheetRow:
+    """The teacher's or the deputy's admission decision for one student:
+    "refuse" — not admitted with a reason of their own (e.g. «не сдан отчёт по практике»);
+    "admit" — admitted despite the thresholds; "auto" — back to the thresholds."""
+    sheet = sheet_for_write(user, sheet_id)
+    _guard(user, sheet.journal, sheet.period)
+    try:
+        student_id = int(student_id)
+    except (TypeError, ValueError):
+        raise BadInput("Не указан студент.") from None
+    row = db.session.scalar(select(ExamSheetRow).where(ExamSheetRow.sheet_id == sheet.id,
+                                                       ExamSheetRow.student_id == student_id))
+    if row is None:
+        raise NotFound("Студента нет в этой ведомости.")
+    reason = reason.strip() if isinstance(reason, str) else ""
+    before = (row.decision, row.admitted, row.admission_reason)
+    if action == "refuse":
+        if not reason:
+            raise BadInput("Укажите причину недопуска.")
+        if len(reason) > MAX_REASON:
+            raise BadInput(f"Причина недопуска длиннее {MAX_REASON} символов.")
+        row.decision, row.admitted, row.admission_reason = "refused", False, reason
+    elif action == "admit":
+        row.decision, row.admitted, row.admission_reason = "admitted", True, None
+    elif action == "auto":
+        row.decision, row.admitted = "auto", not row.auto_reason
+        row.admission_reason = row.auto_reason
+    else:
+        raise BadInput("Неизвестное решение о допуске.")
+    row.decided_by_id, row.decided_at = user.id, utcnow()
+    db.session.flush()
+    audit.record("exam_sheet_admission", "exam_sheet", sheet.id, user=user, details={
+        "number": sheet.number, "student": student_id, "old": before[2] or
+        ("допущен" if before[1] else "не допущен"),
+        "new": row.admission_reason or ("допущен" if row.admitted else "не допущен"),
+        "decision": DECISION_WORDS[action]})
+    return row
+
+
+def save_grades(user, sheet_id: int, values: dict, reason: str = "",
+                today: date | None = None) -> int:
+    """Grades of the sheet into the journal's final grades (set_final_grade: 4.7 deadlines,
+    the deputy's reason, closed periods). A student not admitted gets «н/а», and any other
+    grade for them is refused. All or nothing: the caller commits or rolls back. Returns the
+    number of grades changed."""
+    today = today or clock.today()
+    sheet = sheet_for_write(user, sheet_id)
+    rows = db.session.execute(select(ExamSheetRow, Student).join(
+        Student, Student.id == ExamSheetRow.student_id).where(
+        ExamSheetRow.sheet_id == sheet.id)).all()
+    current = _grades(sheet)
+    wanted: list[tuple[int, str]] = []
+    for row, student in rows:
+        raw = values.get(student.id, values.get(str(student.id), ""))
+        value = raw.strip() if isinstance(raw, str) else ""
+        if not row.admitted:
+            if value and value != NOT_ATTESTED:
+                raise DomainError(f"{student.full_name} не допущен(а) к аттестации "
+                                  f"({row.admission_reason or 'решение о недопуске'}): "
+                                  "оценка — только «н/а».")
+            value = NOT_ATTESTED
+        elif value and value not in values_for(sheet.kind):
+            raise DomainError(f"Недопустимая оценка для {student.full_name}: "
+                              f"{', '.join(values_for(sheet.kind))}.")
+        if value and current.get(student.id, (None,))[0] != value:
+            wanted.append((student.id, value))
+    for student_id, value in wanted:
+        set_final_grade(user, sheet.journal, {
+            "student_id": student_id, "period_id": sheet.period_id, "kind": sheet.kind,
+            "value": value, "reason": reason}, today)
+    return len(wanted)
+
+
+def _grades(sheet: ExamSheet) -> dict[int, tuple[str, int]]:
+    return {sid: (value, version) for sid, value, version in db.session.execute(
+        select(FinalGrade.student_id, FinalGrade.value, FinalGrade.version).where(
+            FinalGrade.journal_id == sheet.journal_id, FinalGrade.period_id == sheet.period_id,
+            FinalGrade.kind == sheet.kind))}
+
+
+# --- reading -------------------------------------------------------------------------------------
+def ru_number(value, digits: int) -> str:
+    """4,33 / 87,5 as a Russian page writes them; «—» for nothing."""
+    return "—" if value is None else f"{float(value):.{digits}f}".replace(".", ",")
+
+
+def _figure(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def sheet_data(user, sheet_id: int) -> dict:
+    """The sheet as the page, the print-out, the XLSX and the API show it: header, examiners,
+    rows (student, record book, admission, reasons, average, attendance, grade) and totals.
+    Four queries whatever the roster."""
+    sheet = sheet_for_read(user, sheet_id)
+    journal, period = sheet.journal, sheet.period
+    examiners = db.session.scalars(select(ExamSheetExaminer).where(
+        ExamSheetExaminer.sheet_id == sheet.id).options(joinedload(ExamSheetExaminer.user))
+        .order_by(ExamSheetExaminer.position)).all()
+    rows = db.session.execute(select(ExamSheetRow, Student).join(
+        Student, Student.id == ExamSheetRow.student_id).where(
+        ExamSheetRow.sheet_id == sheet.id).order_by(
+        Student.last_name, Student.first_name, Student.id)).all()
+    grades = _grades(sheet)
+    out_rows = []
+    for number, (row, student) in enumerate(rows, start=1):
+        value, version = grades.get(student.id, (None, 0))
+        out_rows.append(dict(
+            number=number, student_id=student.id, full_name=student.full_name,
+            record_book=student.record_book_number, admitted=row.admitted,
+            reason=row.admission_reason, auto_reason=row.auto_reason, decision=row.decision,
+            average=_figure(row.average), attendance_pct=_figure(row.attendance_pct),
+            average_text=ru_number(row.average, 2), attendance_text=ru_number(
+                row.attendance_pct, 1),
+            grade=value, grade_words=grade_words(value, row.admitted), version=version))
+    counts = Counter((r["grade"], r["grade_words"]) for r in out_rows if r["grade"])
+    numeric = [int(r["grade"]) for r in out_rows if r["grade"] in ("2", "3", "4", "5")]
+    totals = dict(
+        students=len(out_rows), admitted=sum(1 for r in out_rows if r["admitted"]),
+        not_admitted=sum(1 for r in out_rows if not r["admitted"]),
+        by_grade=[(v, words, counts.get((v, words), 0))
+                  for v, words in _grade_columns(sheet.kind)],
+        graded=sum(counts.values()),
+        average=round(sum(numeric) / len(numeric), 2) if numeric else None)
+    totals["average_text"] = ru_number(totals["average"], 2)
+    names = [dict(id=e.user_id, name=_person(e.user)) for e in examiners]
+    return dict(
+        sheet=sheet, journal=journal, period=period, id=sheet.id, number=sheet.number,
+        kind=sheet.kind, kind_label=KIND_LABELS[sheet.kind], title=SHEET_TITLES[sheet.kind],
+        exam_date=sheet.exam_date, place=sheet.place, group=journal.group.name,
+        subgroup=journal.subgroup.name if journal.subgroup else None,
+        discipline=str(journal.discipline), teacher=_person(journal.teacher),
+        academic_year=journal.academic_year.name, examiners=names, rows=out_rows,
+        totals=totals, values=values_for(sheet.kind), editable=may_keep(user, journal),
+        locked=is_locked(period, clock.today()),
+        closed=period.closed_at is not None, generated_at=sheet.generated_at,
+        figures_end=figures_end(sheet))
+
+
+def _grade_columns(kind: str) -> list[tuple[str, str]]:
+    """The totals' columns: each grade in words, then «н/а» of those not admitted and of
+    those admitted who did not come."""
+    return [(v, grade_words(v)) for v in values_for(kind) if v != NOT_ATTESTED] + [
+        (NOT_ATTESTED, NOT_ADMITTED_WORDS), (NOT_ATTESTED, ABSENT_WORDS)]
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    return f"{user.last_name} {user.first_name}".strip()
+
+
+def sheet_json(data: dict) -> dict:
+    """The API's view of sheet_data (dates as ISO strings)."""
+    return dict(
+        id=data["id"], number=data["number"], kind=data["kind"], kind_label=data["kind_label"],
+        title=data["title"], exam_date=data["exam_date"].isoformat(), place=data["place"],
+        journal_id=data["journal"].id, group=data["group"], subgroup=data["subgroup"],
+        discipline=data["discipline"], academic_year=data["academic_year"],
+        period=dict(id=data["period"].id, name=data["period"].name),
+        teacher=data["teacher"], examiners=data["examiners"],
+        rows=[{k: r[k] for k in ("number", "student_id", "full_name", "record_book",
+                                 "admitted", "reason", "auto_reason", "decision", "average",
+                                 "attendance_pct", "grade", "grade_words")}
+              for r in data["rows"]],
+        totals={**{k: data["totals"][k] for k in ("students", "admitted", "not_admitted",
+                                                  "graded", "average")},
+                "by_grade": [dict(value=v, words=words, count=n)
+                             for v, words, n in data["totals"]["by_grade"]]})
+
+
+def list_sheets(user, group_id: int | None = None, period_id: int | None = None) -> list[dict]:
+    """The sheets in the user's scope, filtered by group and period, with their counts
+    (students, admitted, graded): three queries whatever the number of sheets."""
+    query = _sheet_query().where(sheet_filter(user))
+    if group_id:
+        query = query.where(ExamSheet.journal_id.in_(select(Journal.id).where(
+            Journal.group_id == group_id)))
+    if period_id:
+        query = query.where(ExamSheet.period_id == period_id)
+    sheets = db.session.scalars(query.order_by(ExamSheet.exam_date.desc(),
+                                               ExamSheet.id.desc())).unique().all()
+    if not sheets:
+        return []
+    counts = {sid: (total, admitted or 0, graded or 0) for sid, total, admitted, graded in
+              db.session.execute(
+                  select(ExamSheetRow.sheet_id, func.count(ExamSheetRow.id),
+                         func.sum(case((ExamSheetRow.admitted, 1), else_=0)),
+                         func.count(FinalGrade.id))
+                  .join(ExamSheet, ExamSheet.id == ExamSheetRow.sheet_id)
+                  .outerjoin(FinalGrade, and_(
+                      FinalGrade.journal_id == ExamSheet.journal_id,
+                      FinalGrade.period_id == ExamSheet.period_id,
+                      FinalGrade.kind == ExamSheet.kind,
+                      FinalGrade.student_id == ExamSheetRow.student_id))
+                  .where(ExamSheetRow.sheet_id.in_([s.id for s in sheets]))
+                  .group_by(ExamSheetRow.sheet_id))}
+    return [dict(sheet=s, kind_label=KIND_LABELS[s.kind], students=counts.get(s.id, (0,))[0],
+                 admitted=counts.get(s.id, (0, 0))[1], graded=counts.get(s.id, (0, 0, 0))[2],
+                 editable=may_keep(user, s.journal)) for s in sheets]
+
+
+def filter_choices(user) -> tuple[list[StudentGroup], list[Period]]:
+    """Groups and periods for the list's filter (the groups of the sheets in scope)."""
+    groups = db.session.scalars(select(StudentGroup).where(StudentGroup.id.in_(
+        select(Journal.group_id).join(ExamSheet, ExamSheet.journal_id == Journal.id)
+        .where(sheet_filter(user)))).order_by(StudentGroup.name)).all()
+    periods = db.session.scalars(select(Period).options(joinedload(Period.academic_year))
+                                 .order_by(Period.start_date.desc())).all()
+    return groups, periods
+
+
+def sheets_to_fill(user, day: date) -> list[dict]:
+    """The teacher's start page: sheets of their journals in open periods, grades missing."""
+    return sorted((r for r in list_sheets(user) if r["sheet"].journal.teacher_id == user.id
+                   and r["sheet"].period.closed_at is None and r["graded"] < r["students"]),
+                  key=lambda r: r["sheet"].exam_date)

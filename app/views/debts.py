@@ -1,0 +1,168 @@
+"""Academic debts and retakes (4.7): the register (the college for the administration, the
+current groups for a curator, their disciplines for a teacher), a student's debts, XLSX,
+scheduling a retake, its results and its printed sheet and directions."""
+import click
+from flask import current_app, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext as _
+from flask_login import current_user
+
+from ..cli import journal_cli
+from ..extensions import db
+from ..services import audit, clock, debts, retakes
+from ..services.journal import DomainError
+from ..services.scopes import role_names
+from .curator import refused
+from .timetable import parse_day
+from .base import xlsx_response
+
+ROLE_LABELS = {"examiner": "экзаменатор", "chairman": "председатель комиссии",
+               "member": "член комиссии"}
+
+
+class DebtsView(BaseView):
+    route_base = "/debts"
+    default_view = "register"
+
+    def _register_page(self, error=None, form=None, status=200):
+        day = clock.today()
+        filters = debts.clean_filters(request.args)
+        data = debts.register(current_user, filters, day)
+        may_schedule = bool(role_names(current_user) & retakes.SCHEDULERS)
+        query = {k: v for k, v in request.args.items() if k != "page"}
+        return self.render_template(
+            "debts/register.html", data=data, filters=filters, query=query,
+            choices=debts.filter_choices(current_user, day), origins=debts.ORIGIN_LABELS,
+            may_schedule=may_schedule, error=error, form=form or {},
+            examiners=retakes.examiner_choices() if may_schedule else [],
+            title=_("Академические задолженности")), status
+
+    @expose("/")
+    @has_access
+    def register(self):
+        audit.record("view", "academic_debt", None)
+        audit.commit_read()
+        return self._register_page()
+
+    @expose("/register.xlsx")
+    @has_access
+    def xlsx(self):
+        day = clock.today()
+        filters = debts.clean_filters(request.args)
+        data = debts.register(current_user, filters, day)
+        table = debts.register_table(current_user, filters, day)
+        audit.record("export", "academic_debt", None,
+                     details={"format": "xlsx", "rows": len(table[0])})
+        audit.commit_read()
+        return xlsx_response(debts.register_xlsx(data, table), "debts.xlsx")
+
+    @expose("/student/<int:student_id>")
+    @has_access
+    def student(self, student_id):
+        try:
+            data = debts.student_debts(current_user, student_id)
+        except DomainError as exc:
+            return refused(self, exc)
+        return self.render_template("debts/student.html", data=data, roles=ROLE_LABELS,
+                                    title=_("Академические задолженности"))
+
+    @expose("/schedule", methods=["POST"])
+    @has_access
+    def schedule(self):
+        form = request.form
+        try:
+            retake = retakes.schedule_retake(
+                current_user, form.getlist("debt"), parse_day(form.get("date")),
+                form.get("place", ""), examiner_id=form.get("examiner"),
+                chairman_id=form.get("chairman"),
+                member_ids=[form.get("member1"), form.get("member2")])
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.status in (403, 404):
+                return refused(self, exc)
+            return self._register_page(exc.message, form, exc.status)
+        db.session.commit()
+        flash(str(_("Пересдача назначена.")), "success")
+        return redirect(url_for("DebtsView.retake", retake_id=retake.id))
+
+    @expose("/retake/<int:retake_id>")
+    @has_access
+    def retake(self, retake_id):
+        try:
+            retake = retakes.retake_for_read(current_user, retake_id)
+        except DomainError as exc:
+            return refused(self, exc)
+        return self._retake_page(retake)
+
+    def _retake_page(self, retake, error=None, status=200):
+        return self.render_template(
+            "debts/retake.html", sheet=retakes.retake_sheet(retake), roles=ROLE_LABELS,
+            may_enter=retakes.may_enter_results(current_user, retake), error=error,
+            today=clock.today(), title=_("Пересдача")), status
+
+    @expose("/retake/<int:retake_id>/result", methods=["POST"])
+    @has_access
+    def result(self, retake_id):
+        results = {key[len("result-"):]: value for key, value in request.form.items()
+                   if key.startswith("result-")}
+        try:
+            retakes.enter_results(current_user, retake_id, results)
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.status in (403, 404):
+                return refused(self, exc)
+            return self._retake_page(retakes.retake_for_read(current_user, retake_id),
+                                     exc.message, exc.status)
+        db.session.commit()
+        flash(str(_("Результаты пересдачи внесены.")), "success")
+        return redirect(url_for("DebtsView.retake", retake_id=retake_id))
+
+    @expose("/retake/<int:retake_id>/sheet")
+    @has_access
+    def sheet(self, retake_id):
+        """The retake (commission) sheet, A4 with signature lines."""
+        try:
+            retake = retakes.retake_for_read(current_user, retake_id)
+        except DomainError as exc:
+            return refused(self, exc)
+        audit.record("export", "retake", retake.id, details={"format": "print"})
+        audit.commit_read()
+        return self.render_template("debts/sheet_print.html", sheet=retakes.retake_sheet(retake),
+                                    roles=ROLE_LABELS, today=clock.today())
+
+    @expose("/retake/<int:retake_id>/referral/<int:entry_id>")
+    @has_access
+    def referral(self, retake_id, entry_id):
+        """Направление на пересдачу of one student."""
+        try:
+            retake = retakes.retake_for_read(current_user, retake_id)
+        except DomainError as exc:
+            return refused(self, exc)
+        entry = next((e for e in retake.entries if e.id == entry_id), None)
+        if entry is None:
+            return refused(self, DomainError("Студент не числится в этой пересдаче.", 404))
+        audit.record("export", "retake", retake.id,
+                     details={"format": "print", "student": entry.debt.student_id})
+        audit.commit_read()
+        return self.render_template("debts/referral_print.html",
+                                    sheet=retakes.retake_sheet(retake), entry=entry,
+                                    roles=ROLE_LABELS, today=clock.today())
+
+
+@journal_cli.command("debts-sync")
+def debts_sync_command() -> None:
+    """Recompute the academic debts of every closed period (safe to repeat; for cron)."""
+    counts = debts.sync_debts()
+    db.session.commit()
+    click.echo(f"Задолженности: создано {counts['created']}, закрыто исправлением оценки "
+               f"{counts['closed']}, уточнено {counts['updated']}.")
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_view(DebtsView, "AcademicDebts", label=_("Академические задолженности"),
+                        icon="fa-exclamation-triangle", href="/debts/", category="Journal",
+                        category_label=_("Журнал"))
+    # the student's record page shows the open debts (templates/portal/record.html)
+    current_app.jinja_env.globals["open_debts_brief"] = (
+        lambda student_id: debts.open_debts_brief(current_user, student_id))

@@ -1,0 +1,162 @@
+"""Absence documents (справки; issue 14.5): students and parents upload, the curator decides;
+the file is served only to those who may read the student. Rules: services/absence_documents.py."""
+from flask import Response, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import lazy_gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..extensions import db
+from ..models.documents import (
+    COMMENT_MAX_LENGTH, DOCUMENT_KIND_LABELS, NOTE_MAX_LENGTH,
+)
+from ..models.journal import ABSENCE_REASON_LABELS
+from ..services import absence_documents as docs
+from ..services.clock import today
+from .timetable import parse_day
+
+
+def _attachment_name(document) -> str:
+    """An ASCII file name for Content-Disposition (the original name may be anything)."""
+    return f"document-{document.id}{docs.STORED_SUFFIX[document.content_type]}"
+
+
+class AbsenceDocumentView(BaseView):
+    route_base = "/documents"
+    default_view = "index"
+
+    def _page(self, error=None, form=None, status=200):
+        documents = docs.documents_for(current_user)
+        return self.render_template(
+            "documents/index.html", documents=documents,
+            students=docs.uploadable_students(current_user),
+            deciding=docs.may_decide(current_user), kinds=DOCUMENT_KIND_LABELS,
+            reasons=ABSENCE_REASON_LABELS, reason_by_kind=docs.REASON_BY_KIND,
+            counts=docs.absences_in_range(documents) if docs.may_decide(current_user)
+            else {}, today=today(), error=error,
+            form=form or {"student": request.args.get("student", "")},
+            max_mb=docs.max_megabytes(), max_days=docs.MAX_RANGE_DAYS,
+            note_max=NOTE_MAX_LENGTH, title=_("Документы о пропусках")), status
+
+    def _refused(self, exc):
+        return self.render_template("error.html", code=exc.status, message=str(exc),
+                                    title=str(exc)), exc.status
+
+    @expose("/")
+    @has_access
+    def index(self):
+        return self._page()
+
+    @expose("/upload", methods=["POST"])
+    @has_access
+    def upload(self):
+        try:
+            form = request.form
+            upload = request.files.get("file")
+        except RequestEntityTooLarge:
+            return self._page(str(_("Файл слишком большой: допускается не более %(mb)s МБ.",
+                                    mb=docs.max_megabytes())), status=413)
+        stored = None
+        try:
+            document = docs.upload(
+                current_user, form.get("student"), form.get("kind", ""),
+                parse_day(form.get("date_from")), parse_day(form.get("date_to")),
+                upload.filename if upload else "", upload.mimetype if upload else None,
+                upload.read(docs.max_bytes() + 1) if upload else b"", form.get("note", ""))
+            stored = document.stored_name
+            db.session.commit()
+        except docs.DocumentError as exc:
+            db.session.rollback()
+            return self._page(str(exc), form, exc.status)
+        except Exception:
+            db.session.rollback()
+            if stored:
+                docs.discard_file(stored)
+            raise
+        flash(str(_("Документ загружен: куратор рассмотрит его и примет решение.")), "success")
+        return redirect(url_for("AbsenceDocumentView.index"))
+
+    def _show(self, document_id, error=None, status=200, form=None):
+        try:
+            document = docs.document_for_read(current_user, document_id)
+        except docs.DocumentError as exc:
+            return self._refused(exc)
+        return self.render_template(
+            "documents/show.html", document=document,
+            deciding=docs.can_decide_document(current_user, document),
+            counts=docs.absences_in_range([document]).get(document.id, (0, 0)),
+            reason=ABSENCE_REASON_LABELS[docs.REASON_BY_KIND[document.kind]],
+            comment_max=COMMENT_MAX_LENGTH, error=error, form=form or {},
+            title=_("Документ о пропусках")), status
+
+    @expose("/<int:document_id>")
+    @has_access
+    def show(self, document_id):
+        return self._show(document_id)
+
+    @expose("/<int:document_id>/file")
+    @has_access
+    def file(self, document_id):
+        """The scan itself: same rows as the page; never sniffed, never run as a page."""
+        try:
+            document = docs.document_for_read(current_user, document_id)
+            data = docs.read_file(document)
+        except docs.DocumentError as exc:
+            return self._refused(exc)
+        except FileNotFoundError:
+            return self._refused(docs.DocumentNotFound("Файл документа не найден."))
+        disposition = "attachment" if request.args.get("download") else "inline"
+        return Response(data, mimetype=document.content_type, headers={
+            "Content-Disposition": f'{disposition}; filename="{_attachment_name(document)}"',
+            "X-Content-Type-Options": "nosniff",
+            # nothing in the file may run or load anything; an image is also sandboxed
+            # (a PDF is not: the browser's own PDF viewer refuses a sandboxed document)
+            "Content-Security-Policy": "default-src 'none'; img-src 'self'; "
+                                       "style-src 'unsafe-inline'; object-src 'self'"
+                                       + ("" if document.content_type == "application/pdf"
+                                          else "; sandbox"),
+            "Cache-Control": "no-store"})
+
+    @expose("/<int:document_id>/decide", methods=["POST"])
+    @has_access
+    def decide(self, document_id):
+        action = request.form.get("action", "")
+        try:
+            recoding = docs.decide(current_user, document_id, action,
+                                   request.form.get("comment", ""))
+            db.session.commit()
+        except docs.DocumentError as exc:
+            db.session.rollback()
+            if exc.status in (403, 404):
+                return self._refused(exc)
+            return self._show(document_id, str(exc), exc.status, request.form)
+        document = docs.document_for_read(current_user, document_id)
+        docs.notify_uploader(current_user, document)
+        if recoding is None:
+            flash(str(_("Документ отклонён; загрузивший увидит комментарий.")), "info")
+        else:
+            flash(str(_("Документ принят.")) + " " + recoding.summary(),
+                  "warning" if recoding.refused else "success")
+        return redirect(url_for("AbsenceDocumentView.index"))
+
+    @expose("/<int:document_id>/reapply", methods=["POST"])
+    @has_access
+    @permission_name("decide")
+    def reapply(self, document_id):
+        try:
+            recoding = docs.reapply(current_user, document_id)
+            db.session.commit()
+        except docs.DocumentError as exc:
+            db.session.rollback()
+            if exc.status in (403, 404):
+                return self._refused(exc)
+            return self._show(document_id, str(exc), exc.status)
+        flash(recoding.summary(), "warning" if recoding.refused else "success")
+        return redirect(url_for("AbsenceDocumentView.show", document_id=document_id))
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_view(AbsenceDocumentView, "AbsenceDocuments",
+                        label=_("Документы о пропусках"), icon="fa-file-text-o",
+                        href="/documents/")

@@ -1,0 +1,397 @@
+"""Practice pages (2.2, issue 15): the overview of the college's supervisors, curators and the
+deputy; the practice page (placements by order, import, mentor accounts, grades after the
+attestation); the student's practice diary; the mentor's students, their diaries and attestation
+sheets. The documents (prints, XLSX) are in practice_prints.py.
+
+Rules and rows are app/services/practice.py's: these views parse the form, call the service and
+render; practice_data.py reads the service's data of a student and the few lists a page shows.
+"""
+from flask import current_app, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import lazy_gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Discipline, Journal
+from ..models.practice import (
+    CHARACTERISTIC_MAX, DIARY_TEXT_MAX, NOTE_MAX, Practice, PracticeCompetency,
+    PracticeDiaryEntry, PracticePlacement,
+)
+from ..services import audit, practice
+from ..services.clock import today
+from ..services.imports import ImportRefused
+from ..services.journal import roster
+from ..services.record import visible_children
+from ..services.scopes import journal_filter, role_names, student_of_user
+from .base import xlsx_response
+from .practice_data import (
+    KIND_LABELS, STATUS_LABELS, diary_counts, mentor_denial, mentor_practices, placement_data,
+    practice_placement_id, refused, stripped, to_int,
+)
+from .practice_prints import PracticeDocuments
+
+# Which forms a page shows; the service decides again on every change.
+CREATORS = {"Deputy", "Administration", "Admin"}  # any practice; a teacher their journal's
+GRADERS = {"Deputy"}
+
+
+# --- what a page lists besides the service's data ------------------------------------------
+def _practice_journals():
+    """Journals of УП/ПП disciplines without a practice yet that the user may make one of:
+    any for the managers, their own for a teacher (as create_practice allows)."""
+    own = (journal_filter(current_user) if role_names(current_user) & CREATORS
+           else Journal.teacher_id == current_user.id)
+    return db.session.scalars(select(Journal).join(Discipline).where(
+        Discipline.kind.in_(practice.PRACTICE_KINDS), own,
+        ~Journal.id.in_(select(Practice.journal_id))).options(
+        joinedload(Journal.group), joinedload(Journal.discipline),
+        joinedload(Journal.subgroup), joinedload(Journal.academic_year)).order_by(
+        Journal.academic_year_id.desc(), Journal.group_id, Journal.id)).all()
+
+
+def _supervisors():
+    """Active teachers: whom the practice may name its supervisor."""
+    sm = current_app.appbuilder.sm
+    return db.session.scalars(select(sm.user_model).where(
+        sm.user_model.active.is_(True),
+        sm.user_model.roles.any(sm.role_model.name.in_(("Teacher", "Curator")))).order_by(
+        sm.user_model.last_name, sm.user_model.first_name)).all()
+
+
+class PracticeView(PracticeDocuments, BaseView):
+    route_base = "/practice"
+    default_view = "index"
+
+    def _may(self, permission: str) -> bool:
+        return self.appbuilder.sm.has_access(permission, self.class_permission_name)
+
+    # --- the overview and the practice page ---------------------------------------------
+    def _index_page(self, error=None, form=None, status=200):
+        journals = _practice_journals() if self._may("can_create") else []
+        return self.render_template(
+            "practice/index.html", practices=practice.overview(current_user), day=today(),
+            kinds=KIND_LABELS, creator=bool(journals), error=error, form=form or {},
+            journals=journals, supervisors=_supervisors() if journals else [],
+            may_import=self._may("can_import"), title=_("Практика")), status
+
+    @expose("/")
+    @has_access
+    def index(self):
+        return self._index_page()
+
+    @expose("/create", methods=["POST"])
+    @has_access
+    def create(self):
+        form = request.form
+        try:
+            item = practice.create_practice(
+                current_user, form.get("journal"), form.get("start_date"),
+                form.get("end_date"), form.get("hours"), form.get("supervisor") or None,
+                _competencies(form.get("competencies", "")),
+                stripped(form.get("order_number")) or None, form.get("order_date") or None)
+            db.session.commit()
+        except practice.PracticeError as exc:
+            db.session.rollback()
+            return self._index_page(str(exc), form, exc.status)
+        flash(str(_("Практика создана: назначьте студентам места практики и наставников.")),
+              "success")
+        return redirect(url_for("PracticeView.show", practice_id=item.id))
+
+    def _practice_page(self, practice_id, error=None, form=None, status=200):
+        found = practice.overview(current_user, practice_id=practice_id)
+        item, rows = found[0]["practice"], found[0]["rows"]
+        roles = role_names(current_user)
+        manager = item.supervisor_id == current_user.id or bool(roles & CREATORS)
+        grader = (item.supervisor_id == current_user.id
+                  or item.journal.teacher_id == current_user.id or bool(roles & GRADERS))
+        placed = {r["student"].id for r in rows}
+        return self.render_template(
+            "practice/show.html", item=item, rows=rows, kinds=KIND_LABELS, manager=manager,
+            grader=grader, grade_values=practice.GRADE_VALUES, error=error, form=form or {},
+            students=[s for s in roster(item.journal, item.start_date, item.end_date)
+                      if s["id"] not in placed] if manager else [],
+            organisations=practice.organisations() if manager else [],
+            mentors=practice.mentors() if manager else [],
+            issue_accounts=manager and practice.may_issue_mentor_accounts(current_user),
+            title=item.title), status
+
+    @expose("/<int:practice_id>")
+    @has_access
+    def show(self, practice_id):
+        try:
+            return self._practice_page(practice_id)
+        except practice.PracticeError as exc:
+            return refused(self, exc)
+
+    def _act(self, act, done, page, target):
+        """A change; a refusal shows the page again with the reason (403/404: the refusal page).
+        `page(error, form, status)` renders the page, `target` is where success leads."""
+        try:
+            act()
+            db.session.commit()
+        except practice.PracticeError as exc:
+            db.session.rollback()
+            if exc.status in (403, 404):
+                return refused(self, exc)
+            try:
+                return page(str(exc), request.form, exc.status)
+            except practice.PracticeError as hidden:
+                return refused(self, hidden)
+        flash(str(done), "success")
+        return redirect(target)
+
+    def _practice_action(self, practice_id, act, done):
+        return self._act(act, done, lambda *a: self._practice_page(practice_id, *a),
+                         url_for("PracticeView.show", practice_id=practice_id))
+
+    @expose("/<int:practice_id>/placement", methods=["POST"])
+    @has_access
+    def placement(self, practice_id):
+        form = request.form
+
+        def act():
+            organisation_id = form.get("organisation") or None
+            if stripped(form.get("new_organisation")):
+                organisation_id = practice.add_organisation(
+                    current_user, form.get("new_organisation"), form.get("new_address"),
+                    form.get("new_contact")).id
+            practice.assign_placement(
+                current_user, practice_id, form.get("student"), organisation_id,
+                form.get("mentor") or None, form.get("contract_number"),
+                form.get("contract_date") or None, form.get("order_number"),
+                form.get("order_date") or None)
+        return self._practice_action(practice_id, act, _("Место практики назначено."))
+
+    @expose("/placement/<int:placement_id>/grade", methods=["POST"])
+    @has_access
+    def grade(self, placement_id):
+        practice_id = db.session.scalar(select(PracticePlacement.practice_id).where(
+            PracticePlacement.id == placement_id))
+        if practice_id is None:
+            return refused(self, practice.PracticeNotFound("Место практики не найдено."))
+        return self._practice_action(practice_id, lambda: practice.set_practice_grade(
+            current_user, placement_id, request.form.get("value", ""),
+            request.form.get("reason", "")), _("Оценка за практику выставлена."))
+
+    # --- mentor accounts ---------------------------------------------------------------
+    def _accounts_page(self, back, error=None, form=None, status=200):
+        return self.render_template("practice/accounts.html", error=error, form=form or {},
+                                    back=back, mentors=practice.mentors(),
+                                    title=_("Учётные записи наставников")), status
+
+    @expose("/accounts", methods=["GET", "POST"])
+    @has_access
+    def accounts(self):
+        """A practice supervisor or IT issues a mentor's account; its one-time password is
+        printed on the credential slip (3.1)."""
+        back = to_int(request.values.get("practice"))
+        if request.method == "GET":
+            return self._accounts_page(back)
+        form = request.form
+        try:
+            account, password = practice.issue_mentor_account(
+                current_user, form.get("last_name"), form.get("first_name"), form.get("email"))
+            db.session.commit()
+        except practice.PracticeError as exc:
+            db.session.rollback()
+            return self._accounts_page(back, str(exc), form, exc.status)
+        return self.render_template("practice/slip.html", slips=[practice.mentor_slip(
+            account, password)], back=back, title=_("Учётные данные наставника"))
+
+    # --- import ------------------------------------------------------------------------
+    def _import_page(self, status=200, **context):
+        return self.render_template("practice/import.html", columns=practice.IMPORT_COLUMNS,
+                                    required=practice.IMPORT_REQUIRED,
+                                    title=_("Импорт мест практики"), **context), status
+
+    @expose("/import", methods=["GET", "POST"])
+    @has_access
+    @permission_name("import")
+    def upload(self):
+        """Organisations and placements from XLSX/CSV, all or nothing."""
+        if request.method == "GET":
+            return self._import_page()
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            return self._import_page(400, problems=[str(_("Выберите файл XLSX или CSV."))])
+        try:
+            summary = practice.import_placements(current_user, upload)
+        except ImportRefused as rejected:
+            db.session.rollback()
+            return self._import_page(422, problems=rejected.problems, filename=upload.filename)
+        except practice.PracticeError as exc:
+            db.session.rollback()
+            return self._import_page(exc.status, problems=[str(exc)], filename=upload.filename)
+        return self._import_page(summary=summary, filename=upload.filename)
+
+    @expose("/import/template.xlsx")
+    @has_access
+    @permission_name("import")
+    def template(self):
+        return xlsx_response(practice.import_template_xlsx(), "practice-placements.xlsx")
+
+    # --- the diary: the student writes, the mentor reviews, the others read -------------
+    @expose("/my")
+    @has_access
+    def my(self):
+        """The student's practices (one opens its diary at once); a parent's children's."""
+        if "Student" in role_names(current_user):
+            own = student_of_user(current_user)
+            people = [(own, None)] if own is not None else []
+        else:
+            people = visible_children(current_user)
+        found = [(person, denial, practice.student_practice(current_user, person.id)
+                  ["placements"] if denial is None else []) for person, denial in people]
+        placements = [p for _who, _why, items in found for p in items]
+        if len(found) == 1 and len(placements) == 1:
+            return redirect(url_for("PracticeView.diary",
+                                    placement_id=placements[0]["placement_id"]))
+        return self.render_template("practice/my.html", found=found, kinds=KIND_LABELS,
+                                    title=_("Практика"))
+
+    def _diary_page(self, placement_id, error=None, form=None, status=200):
+        data, item = placement_data(placement_id)
+        own = student_of_user(current_user) if "Student" in role_names(current_user) else None
+        day = today()
+        item["counts"] = diary_counts(item)
+        item["default_day"] = min(max(day, item["start_date"]), item["end_date"])  # in its dates
+        return self.render_template(
+            "practice/diary.html", student=data["student"], p=item,
+            others=[o for o in data["placements"] if o is not item],
+            writer=own is not None and own.id == data["student"]["id"],
+            reviewer=placement_id in {m.id for m in practice.mentor_students(current_user)},
+            kinds=KIND_LABELS, statuses=STATUS_LABELS, error=error, form=form or {}, day=day,
+            text_max=DIARY_TEXT_MAX, hours_max=practice.day_hours_limit(),
+            title=f"{data['student']['full_name']}: {_('дневник практики')}"), status
+
+    @expose("/diary/<int:placement_id>")
+    @has_access
+    def diary(self, placement_id):
+        try:
+            return self._diary_page(placement_id)
+        except practice.PracticeError as exc:
+            return refused(self, exc)
+
+    def _diary_action(self, placement_id, act, done):
+        return self._act(act, done, lambda *a: self._diary_page(placement_id, *a),
+                         url_for("PracticeView.diary", placement_id=placement_id))
+
+    @expose("/placement/<int:placement_id>/write", methods=["POST"])
+    @has_access
+    def write(self, placement_id):
+        form = request.form
+        return self._diary_action(placement_id, lambda: practice.write_entry(
+            current_user, placement_id, form.get("day"), form.get("text", ""),
+            form.get("hours")), _("Запись дневника сохранена: наставник её проверит."))
+
+    @expose("/entry/<int:entry_id>/review", methods=["POST"])
+    @has_access
+    def review(self, entry_id):
+        placement_id = db.session.scalar(select(PracticeDiaryEntry.placement_id).where(
+            PracticeDiaryEntry.id == entry_id))
+        if placement_id is None:
+            return refused(self, practice.PracticeNotFound("Запись дневника не найдена."))
+        action = request.form.get("action", "")
+        return self._diary_action(placement_id, lambda: practice.review_entry(
+            current_user, entry_id, action, request.form.get("comment", "")),
+            _("Запись подтверждена.") if action == "confirm"
+            else _("Запись возвращена студенту с комментарием."))
+
+    # --- the mentor's pages ---------------------------------------------------------------
+    @expose("/mentor")
+    @has_access
+    def mentor(self):
+        """The mentor's students in their window; after it, why the access has ended."""
+        home = practice.mentor_home(current_user)
+        placements = home["placements"]
+        denial = None if placements else mentor_denial(mentor_practices())
+        if placements:  # issue 15, 2: what a mentor reads is in the audit log
+            audit.record("view", "practice_placement", None, details={
+                "list": "mentor", "placements": [p.id for p in placements]})
+            audit.commit_read()
+        return self.render_template(
+            "practice/mentor.html", placements=placements, waiting=home["waiting"],
+            message=str(denial) if denial else None, kinds=KIND_LABELS,
+            title=_("Мои практиканты"))
+
+    def _attestation_page(self, placement_id, error=None, form=None, status=200):
+        data, item = placement_data(placement_id)
+        if placement_id not in {p.id for p in practice.mentor_students(current_user)}:
+            raise practice.PracticeDenied("Аттестационный лист заполняет наставник студента.")
+        return self.render_template(
+            "practice/attestation.html", student=data["student"], p=item, error=error,
+            competencies=_sheet_lines(item),
+            form=form, note_max=NOTE_MAX, characteristic_max=CHARACTERISTIC_MAX,
+            kinds=KIND_LABELS, title=f"{data['student']['full_name']}: "
+                                     f"{_('аттестационный лист')}"), status
+
+    @expose("/placement/<int:placement_id>/attestation", methods=["GET", "POST"])
+    @has_access
+    def attestation(self, placement_id):
+        """The mentor's attestation sheet: each competency освоена / не освоена with a note,
+        and the характеристика."""
+        try:
+            if request.method == "GET":
+                return self._attestation_page(placement_id)
+            data, item = placement_data(placement_id)
+        except practice.PracticeError as exc:
+            return refused(self, exc)
+        form = request.form
+        items = {}
+        for competency in _sheet_lines(item):
+            value = form.get(f"mastered-{competency['competency_id']}")
+            if value in ("1", "0"):
+                items[competency["competency_id"]] = (
+                    value == "1", form.get(f"note-{competency['competency_id']}", ""))
+        try:
+            practice.save_attestation(current_user, placement_id, items,
+                                      form.get("characteristic", ""))
+            db.session.commit()
+        except practice.PracticeError as exc:
+            db.session.rollback()
+            if exc.status in (403, 404):
+                return refused(self, exc)
+            return self._attestation_page(placement_id, str(exc), form, exc.status)
+        flash(str(_("Аттестационный лист сохранён.")), "success")
+        return redirect(url_for("PracticeView.diary", placement_id=placement_id))
+
+
+def _sheet_lines(item: dict) -> list[dict]:
+    """The lines of the attestation sheet: the service's, or the practice's competencies
+    still unmarked when the mentor has not filled the sheet yet."""
+    if item["attestation"] is not None:
+        return item["attestation"]["items"]
+    found = db.session.execute(select(PracticeCompetency.id, PracticeCompetency.code,
+                                      PracticeCompetency.title).where(
+        PracticeCompetency.practice_id == item["practice_id"]).order_by(
+        PracticeCompetency.position)).all()
+    return [{"competency_id": cid, "code": code, "title": title, "mastered": None, "note": None}
+            for cid, code, title in found]
+
+
+def _competencies(text: str) -> list[tuple[str, str]]:
+    """Lines «ПК 1.1 Title» / «ОК 01 Title» → [(code, title)]; the service checks them."""
+    out = []
+    for line in (text or "").splitlines():
+        words = line.split()
+        if not words:
+            continue
+        split = 2 if len(words) > 2 and words[0].upper() in ("ПК", "ОК") else 1
+        out.append((" ".join(words[:split]), " ".join(words[split:])))
+    return out
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_view(PracticeView, "Practice", label=_("Практика"), icon="fa-briefcase",
+                        href="/practice/", category="Journal", category_label=_("Журнал"))
+    appbuilder.add_link("MyPractice", label=_("Практика"), href="/practice/my",
+                        icon="fa-briefcase")
+    appbuilder.add_link("MentorStudents", label=_("Мои практиканты"), href="/practice/mentor",
+                        icon="fa-briefcase")
+    appbuilder.add_link("MentorAccounts", label=_("Учётные записи наставников"),
+                        href="/practice/accounts", icon="fa-id-card-o", category="Journal",
+                        category_label=_("Журнал"))
+    current_app.jinja_env.globals["practice_placement_id"] = practice_placement_id

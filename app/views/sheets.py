@@ -1,0 +1,201 @@
+"""Exam and credit sheets (2.2, 4.7): the list, making a sheet, admission, grades, print, XLSX.
+The rules are in services/sheets.py; this module parses forms and renders."""
+
+from flask import flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import lazy_gettext as _
+from flask_login import current_user
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from ..extensions import db
+from ..services import audit, clock, sheets
+from ..services.journal import DomainError
+from ..services.reports import book_bytes
+from ..services.text_hygiene import printable_row
+from .curator import refusal, refused
+from .timetable import parse_day
+from .base import xlsx_response
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class SheetView(BaseView):
+    route_base = "/sheets"
+    default_view = "index"
+
+    def _index(self, form=None, error=None, status=200):
+        group_id, period_id = _int(request.args.get("group")), _int(request.args.get("period"))
+        day = clock.today()
+        groups, periods = sheets.filter_choices(current_user)
+        return self.render_template(
+            "sheets/index.html", rows=sheets.list_sheets(current_user, group_id, period_id),
+            groups=groups, periods=periods, group_id=group_id, period_id=period_id,
+            creatable=sheets.creatable_journals(current_user, day, group_id),
+            teachers=sheets.examiner_choices(), kinds=sheets.KIND_LABELS, today=day,
+            form=form or {}, error=error, title=_("Ведомости")), status
+
+    @expose("/")
+    @has_access
+    def index(self):
+        return self._index()
+
+    @expose("/create", methods=["POST"])
+    @has_access
+    def create(self):
+        f = request.form
+        journal_id, _sep, rest = (f.get("target") or "").partition(":")
+        period_id, _sep, kind = rest.partition(":")
+        try:
+            sheet = sheets.create_sheet(
+                current_user, journal_id, period_id, kind, parse_day(f.get("exam_date")),
+                f.get("place", ""), f.getlist("examiners"), clock.today())
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.status in (403, 404):
+                return refused(self, exc)
+            return self._index(f, exc.message, exc.status)
+        flash(str(_("Ведомость № %(n)s создана по журналу.", n=sheet.number)), "success")
+        return redirect(url_for("SheetView.show", sheet_id=sheet.id))
+
+    @expose("/<int:sheet_id>/")
+    @has_access
+    def show(self, sheet_id):
+        try:
+            data = sheets.sheet_data(current_user, sheet_id)
+        except DomainError as exc:
+            return refused(self, exc)
+        audit.record("view", "exam_sheet", sheet_id)
+        audit.commit_read()
+        return self.render_template("sheets/show.html", d=data, today=clock.today(),
+                                    title=f"{data['title']} № {data['number']}")
+
+    def _back(self, sheet_id):
+        return redirect(url_for("SheetView.show", sheet_id=sheet_id))
+
+    @expose("/<int:sheet_id>/generate", methods=["POST"])
+    @has_access
+    @permission_name("edit")
+    def generate(self, sheet_id):
+        try:
+            sheets.regenerate(current_user, sheet_id)
+            db.session.commit()
+        except DomainError as exc:
+            return refusal(self, exc, self._back(sheet_id))
+        flash(str(_("Состав, средние баллы и посещаемость обновлены; решения о допуске "
+                    "сохранены.")), "success")
+        return self._back(sheet_id)
+
+    @expose("/<int:sheet_id>/admission", methods=["POST"])
+    @has_access
+    @permission_name("edit")
+    def admission(self, sheet_id):
+        f = request.form
+        try:
+            sheets.decide(current_user, sheet_id, f.get("student"), f.get("action", ""),
+                          f.get("reason", ""))
+            db.session.commit()
+        except DomainError as exc:
+            return refusal(self, exc, self._back(sheet_id))
+        flash(str(_("Решение о допуске записано.")), "success")
+        return self._back(sheet_id)
+
+    @expose("/<int:sheet_id>/grades", methods=["POST"])
+    @has_access
+    @permission_name("edit")
+    def grades(self, sheet_id):
+        f = request.form
+        values = {key[len("grade-"):]: value for key, value in f.items()
+                  if key.startswith("grade-")}
+        try:
+            changed = sheets.save_grades(current_user, sheet_id, values, f.get("reason", ""),
+                                         clock.today())
+            db.session.commit()
+        except DomainError as exc:
+            return refusal(self, exc, self._back(sheet_id))
+        flash(str(_("Оценки ведомости сохранены в журнал: изменено %(n)s.", n=changed)),
+              "success")
+        return self._back(sheet_id)
+
+    def _export(self, sheet_id, fmt):
+        data = sheets.sheet_data(current_user, sheet_id)
+        audit.record("export", "exam_sheet", sheet_id, details={"format": fmt})
+        audit.commit_read()
+        return data
+
+    @expose("/<int:sheet_id>/print/")
+    @has_access
+    def print(self, sheet_id):
+        try:
+            data = self._export(sheet_id, "html")
+        except DomainError as exc:
+            return refused(self, exc)
+        return self.render_template("sheets/print.html", d=data,
+                                    college=sheets.college_name())
+
+    @expose("/<int:sheet_id>/xlsx/")
+    @has_access
+    def xlsx(self, sheet_id):
+        try:
+            data = self._export(sheet_id, "xlsx")
+        except DomainError as exc:
+            return refused(self, exc)
+        return sheet_xlsx_response(data, sheets.college_name())
+
+
+def sheet_xlsx_response(d: dict, college: str):
+    """The sheet as an XLSX workbook with the print-out's content: header, table, totals,
+    signature lines."""
+    book = Workbook()
+    ws = book.active
+    ws.title = "Ведомость"
+    period = d["period"]
+    header = [
+        [college],
+        [f"{d['title']} № {d['number']}"],
+        [f"Группа: {d['group']}" + (f", {d['subgroup']}" if d["subgroup"] else "")],
+        [f"Дисциплина: {d['discipline']}"],
+        [f"Форма аттестации: {d['kind_label']}; {period.name} {d['academic_year']} "
+         "учебного года"],
+        [f"Дата: {d['exam_date']:%d.%m.%Y}" + (f"; место: {d['place']}" if d["place"] else "")],
+        ["Экзаменаторы: " + ", ".join(e["name"] for e in d["examiners"])],
+        [],
+        ["№", "Фамилия, имя, отчество", "№ зачётной книжки", "Допуск", "Средний балл",
+         "Посещаемость, %", "Оценка", "Оценка прописью", "Подпись экзаменатора"],
+    ]
+    for line in header:
+        ws.append(printable_row(line))
+    ws["A1"].font = ws["A2"].font = Font(bold=True)
+    for r in d["rows"]:
+        admission = "допущен" if r["admitted"] else f"не допущен: {r['reason'] or ''}"
+        ws.append(printable_row([r["number"], r["full_name"], r["record_book"], admission,
+                                 r["average"], r["attendance_pct"], r["grade"] or "",
+                                 r["grade_words"], ""]))
+    t = d["totals"]
+    ws.append([])
+    ws.append([f"Допущено: {t['admitted']}; не допущено: {t['not_admitted']}"])
+    ws.append(["Оценки: " + "; ".join(f"«{words or value}» — {n}"
+                                      for value, words, n in t["by_grade"])])
+    ws.append([f"Средний балл: {t['average_text']}"])
+    ws.append([])
+    for e in d["examiners"]:
+        ws.append([f"Экзаменатор ____________________ / {e['name']} /"])
+    ws.append(["Заместитель директора по УР ____________________ / ____________________ /"])
+    ws.column_dimensions["B"].width = 36
+    ws.column_dimensions["D"].width = 30
+    ws.column_dimensions["H"].width = 22
+    for cell in ws["D"]:
+        cell.alignment = Alignment(wrap_text=True)
+    return xlsx_response(book_bytes(book), f'sheet-{d["id"]}.xlsx')
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_view(SheetView, "Sheets", label=_("Ведомости"), icon="fa-file-text-o",
+                        href="/sheets/", category="Journal", category_label=_("Журнал"))
