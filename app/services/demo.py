@@ -175,8 +175,13 @@ class DemoBuilder:
             f"Уроков: {c.get('lessons', 0)}, отметок: {c.get('marks', 0)}, "
             f"пропусков: {c.get('absences', 0)}, итоговых оценок: {c.get('final_grades', 0)}; "
             f"клеток журнала: {c.get('grid_cells', 0)}, из них заполнено: {c.get('cells', 0)}.",
+            f"Ведомостей: {c.get('sheets', 0)}, академических задолженностей: "
+            f"{c.get('debts', 0)}, пересдач: {c.get('retakes', 0)}, документов о пропусках: "
+            f"{c.get('absence_documents', 0)}.",
+            f"Практика: записей дневника {c.get('practice_entries', 0)}, аттестационных листов "
+            f"{c.get('practice_sheets', 0)}; наставники от организаций mentor1, mentor2.",
             "Учётные записи (пароль — заданный): admin, it, director, deputy, "
-            "teacher1…teacher15, curator1…curator6, "
+            "teacher1…teacher15, curator1…curator6, mentor1, mentor2, "
             f"student1…student{c.get('student_accounts', 0)}, "
             f"parent1…parent{c.get('parent_accounts', 0)}.",
         ]
