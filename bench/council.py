@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -105,15 +106,13 @@ BUILD = [
 ]
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--groups", type=int, default=100)
-    parser.add_argument("--teachers", type=int, default=150)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    args = parser.parse_args()
-    from sqlalchemy import create_engine, event, text
-    name = f"bench_council_{uuid.uuid4().hex[:8]}"
+@contextmanager
+def college_year_app(prefix: str, keep: bool = False, **settings):
+    """A portal on a PostgreSQL database of its own (dropped afterwards unless `keep`),
+    migrated, roles synced, with the academic year 2025/2026 and its two semesters. Yields
+    (app, year id, autumn id, spring id); the caller opens its own app contexts."""
+    from sqlalchemy import create_engine, text
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -124,13 +123,10 @@ def main():
     from app import create_app
     from app.extensions import db
     from app.models import AcademicYear, Period
-    from app.services.reports import council as cr
     from flask_migrate import upgrade
 
-    class Cfg(config.TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-
-    app = create_app(Cfg)
+    app = create_app(type("Cfg", (config.TestConfig,),
+                          dict(SQLALCHEMY_DATABASE_URI=url, **settings)))
     try:
         with app.app_context():
             upgrade(revision="heads")
@@ -145,13 +141,47 @@ def main():
                             final_grade_deadline=date(2026, 7, 5))
             db.session.add_all([year, autumn, spring])
             db.session.commit()
-            params = {"year": year.id, "groups": args.groups, "teachers": args.teachers}
+            ids = (year.id, autumn.id, spring.id)
+            db.session.remove()
+        yield (app, *ids)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if not keep:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def build(db, steps, params: dict, skip=()) -> None:
+    """Run the set-based SQL steps, printing how long each took."""
+    from sqlalchemy import text
+    for label, sql in steps:
+        if label in skip:
+            continue
+        step = time.perf_counter()
+        db.session.execute(text(sql), params)
+        db.session.commit()
+        print(f"  built {label:<14} {time.perf_counter() - step:6.1f} s", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--groups", type=int, default=100)
+    parser.add_argument("--teachers", type=int, default=150)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    from sqlalchemy import event, text
+    with college_year_app("bench_council", args.keep) as (app, year_id, autumn_id, spring_id):
+        from app.extensions import db
+        from app.models import Period
+        from app.services.reports import council as cr
+        with app.app_context():
+            params = {"year": year_id, "groups": args.groups, "teachers": args.teachers}
             started = time.perf_counter()
-            for label, sql in BUILD:
-                step = time.perf_counter()
-                db.session.execute(text(sql), params)
-                db.session.commit()
-                print(f"  built {label:<14} {time.perf_counter() - step:6.1f} s", flush=True)
+            build(db, BUILD, params)
             db.session.execute(text("ANALYZE"))
             db.session.commit()
             counts = {t: db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar()
@@ -159,6 +189,7 @@ def main():
                                 "final_grade", "audit_log")}
             print(f"data built in {time.perf_counter() - started:.0f} s: "
                   + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+            autumn, spring = db.session.get(Period, autumn_id), db.session.get(Period, spring_id)
             for title, periods in (("1st semester", [autumn]), ("year", [autumn, spring])):
                 statements = []
 
@@ -180,11 +211,6 @@ def main():
                       f"{total['lessons']:,} lessons, {total['missing']:,} missing, "
                       f"{total['grades']:,} final grades")
             db.session.remove()
-            db.engine.dispose()
-    finally:
-        if not args.keep:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

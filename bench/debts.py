@@ -12,18 +12,16 @@ for a tenth of the debts with their results. Then times, as the deputy through t
 by one group, the XLSX of every open debt, and counts the SQL statements of the page.
 """
 import argparse
-import os
 import statistics
 import sys
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from council import BUILD, PG_ADMIN  # noqa: E402  (the college-year generator)
+from council import BUILD, build, college_year_app  # noqa: E402  (the college-year generator)
 
 TODAY = date(2026, 7, 20)  # both semesters closed, their debts open
 LIGHT_SKIPS = {"lessons", "cells", "marks", "history", "audit"}
@@ -60,58 +58,25 @@ def main():
                         help="leave out lessons, cells and the audit log")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
-    from sqlalchemy import create_engine, event, func, select, text
-    name = f"bench_debts_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("SECRET_KEY", "bench-secret")
-    import config
-    from app import create_app
-    from app.extensions import db
-    from app.models import AcademicYear, Period, Student
-    from app.models.debts import AcademicDebt, RetakeEntry
-    from app.services import periods, retakes
-    from flask_migrate import upgrade
-
-    class Cfg(config.TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-        FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
-        JOURNAL_TODAY = TODAY.isoformat()
-
-    app = create_app(Cfg)
-    try:
+    from sqlalchemy import event, func, select, text
+    with college_year_app("bench_debts", args.keep, FAB_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+                          JOURNAL_TODAY=TODAY.isoformat()) as (app, year_id, autumn_id,
+                                                                spring_id):
+        from app.extensions import db
+        from app.models import Student
+        from app.models.debts import AcademicDebt, RetakeEntry
+        from app.services import periods, retakes
         with app.app_context():
-            upgrade(revision="heads")
-            app.appbuilder.sm.sync_journal_roles()
             sm = app.appbuilder.sm
             deputy = sm.add_user("bench_deputy", "Марина", "Завуч", "deputy@bench.local",
                                  [sm.find_role("Deputy"), sm.find_role("Administration")],
                                  "Bench-Passw0rd-1")
-            year = AcademicYear(name="2025/2026", start_date=date(2025, 9, 1),
-                                end_date=date(2026, 6, 30))
-            autumn = Period(academic_year=year, number=1, name="1 семестр",
-                            start_date=date(2025, 9, 1), end_date=date(2025, 12, 28),
-                            final_grade_deadline=date(2026, 1, 15))
-            spring = Period(academic_year=year, number=2, name="2 семестр",
-                            start_date=date(2026, 1, 12), end_date=date(2026, 6, 30),
-                            final_grade_deadline=date(2026, 7, 5))
-            db.session.add_all([year, autumn, spring])
-            db.session.commit()
-            params = {"year": year.id, "groups": args.groups, "teachers": args.teachers}
+            params = {"year": year_id, "groups": args.groups, "teachers": args.teachers}
             started = time.perf_counter()
-            for label, sql in BUILD + EXTRA:
-                if args.light and label in LIGHT_SKIPS:
-                    continue
-                step = time.perf_counter()
-                db.session.execute(text(sql), params)
-                db.session.commit()
-                print(f"  built {label:<14} {time.perf_counter() - step:6.1f} s", flush=True)
+            build(db, BUILD + EXTRA, params, skip=LIGHT_SKIPS if args.light else ())
             step = time.perf_counter()
-            periods.close_period(deputy, autumn.id, "1-у", date(2026, 1, 16), TODAY)
-            periods.close_period(deputy, spring.id, "2-у", date(2026, 7, 6), TODAY)
+            periods.close_period(deputy, autumn_id, "1-у", date(2026, 1, 16), TODAY)
+            periods.close_period(deputy, spring_id, "2-у", date(2026, 7, 6), TODAY)
             db.session.commit()
             print(f"  closed periods, debts made  {time.perf_counter() - step:6.1f} s")
             step = time.perf_counter()
@@ -165,14 +130,9 @@ def main():
               f"max {high:.2f}), {len(response.data) // 1024} KB")
         with app.app_context():
             event.remove(db.engine, "before_cursor_execute", count)
-            retakes = db.session.scalar(select(func.count(RetakeEntry.id)))
-            print(f"retake entries: {retakes:,}")
+            entries = db.session.scalar(select(func.count(RetakeEntry.id)))
+            print(f"retake entries: {entries:,}")
             db.session.remove()
-            db.engine.dispose()
-    finally:
-        if not args.keep:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

@@ -71,11 +71,18 @@ def navbar(html: str) -> list:
     return parser.menu
 
 
-@pytest.fixture()
-def demo_college(app, db):
+@pytest.fixture(scope="module")
+def demo_college(app, fast_password_hashing):  # noqa: F811
+    """The demo college, built once for the module: its tests only read pages."""
+    from app.extensions import db
     from app.services.demo import build_demo
-    build_demo(PASSWORD, 2025)
-    db.session.remove()
+    from tests.conftest import _wipe
+    with app.app_context():
+        _wipe(db)
+        build_demo(PASSWORD, 2025)
+        db.session.commit()
+        db.session.remove()
+    yield
 
 
 def _walk(client) -> tuple[list, list[str]]:

@@ -256,6 +256,23 @@ def test_grades_are_the_journals_final_grades(taught, login, db, app):
         AuditLog.action == "final_grade_change")) == 4
 
 
+def test_the_administration_makes_sheets_but_the_examiners_grade(taught, login, db, app):
+    """The director (administration) opens and keeps the sheet but has no grade form, and a
+    posted grade is refused with nothing written: grades are the teacher's and the deputy's."""
+    c = taught
+    sheet = _make(db, c)
+    app.config["JOURNAL_TODAY"] = "2025-12-25"
+    director = login("director")
+    page = director.get(f"/sheets/{sheet.id}/").get_data(as_text=True)
+    assert f'name="grade-{c.student1.id}"' not in page
+    assert 'id="sheet-grades-by-examiners"' in page and 'id="sheet-admission"' in page
+    r = _grades(director, sheet, **{str(c.student1.id): "5"})
+    assert r.status_code == 403
+    assert _finals(db) == {}
+    teacher_page = login("teacher1").get(f"/sheets/{sheet.id}/").get_data(as_text=True)
+    assert f'name="grade-{c.student1.id}"' in teacher_page
+
+
 def test_grade_other_than_na_for_a_student_not_admitted_is_refused(taught, login, db, app):
     c = taught
     sheet = _make(db, c)

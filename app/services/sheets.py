@@ -88,6 +88,13 @@ def may_keep(user, journal: Journal) -> bool:
         bool(role_names(user) & SHEET_MANAGERS)
 
 
+def may_grade(user, journal: Journal) -> bool:
+    """Who enters the grades (final grades, 4.7): the journal's teacher and the deputy — the
+    administration makes sheets and decides admission, the grades are the examiners'."""
+    return getattr(user, "id", None) == journal.teacher_id or \
+        bool(role_names(user) & OVERRIDE_ROLES)
+
+
 def _sheet_query():
     return select(ExamSheet).options(
         joinedload(ExamSheet.journal).joinedload(Journal.group),
@@ -443,7 +450,7 @@ def sheet_data(user, sheet_id: int) -> dict:
         discipline=str(journal.discipline), teacher=_person(journal.teacher),
         academic_year=journal.academic_year.name, examiners=names, rows=out_rows,
         totals=totals, values=values_for(sheet.kind), editable=may_keep(user, journal),
-        locked=is_locked(period, clock.today()),
+        gradable=may_grade(user, journal), locked=is_locked(period, clock.today()),
         closed=period.closed_at is not None, generated_at=sheet.generated_at,
         figures_end=figures_end(sheet))
 
