@@ -150,6 +150,13 @@ def test_diary_shows_own_attendance(data, app):
     assert "20,0 %" in block and "10 ч занятий" in block and "пропущено 8 ч" in block
     assert "по уважительной причине 4 ч" in block and "по болезни 2 ч" in block
     assert "без уважительной причины 2 ч" in block
+    # the diary's XLSX holds the same figures
+    book = load_workbook(BytesIO(client.get(
+        f"/portal/student/{c.student1.id}/record.xlsx?period={c.autumn.id}").data))
+    rows = {r[0]: r[1] for r in book["Текущий период"].iter_rows(values_only=True) if r}
+    assert rows["Посещаемость за период, %"] == 20.0 and rows["Часов занятий"] == 10
+    assert (rows["Пропущено часов, всего"], rows["по уважительной причине"],
+            rows["по болезни"], rows["без уважительной причины"]) == (8, 4, 2, 2)
     # the API gives the same figures, for the current (spring) period: February's 2 h
     spring = client.get(f"/api/v1/students/{c.student1.id}/record").get_json()["result"]
     assert spring["attendance"]["hours"] == 2

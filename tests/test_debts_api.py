@@ -65,3 +65,26 @@ def test_refusals(closed, login, db):  # noqa: F811
     assert login("deputy").get("/api/v1/students/987654/debts").status_code == 404
     assert db.session.scalar(select(func.count()).select_from(AuditLog).where(
         AuditLog.action == "access_denied")) >= 5
+
+
+def test_a_token_client_that_never_saw_a_page(closed, db, app):  # noqa: F811
+    """A plain client with a Bearer token only: the student reads their debts, another
+    student is refused, no token and a malformed token get 401 in Russian."""
+    from tests.factories import PASSWORD
+    c = closed
+
+    def token(username):
+        answer = app.test_client().post("/api/v1/security/login", json={
+            "username": username, "password": PASSWORD, "provider": "db"})
+        assert answer.status_code == 200, answer.get_json()
+        return answer.get_json()["access_token"]
+
+    url = f"/api/v1/students/{c.student1.id}/debts"
+    own = app.test_client().get(url, headers={"Authorization": f"Bearer {token('student1')}"})
+    assert own.status_code == 200 and own.get_json()["result"]["student"]["id"] == c.student1.id
+    other = app.test_client().get(url, headers={"Authorization": f"Bearer {token('student2')}"})
+    assert other.status_code == 403
+    for headers in ({}, {"Authorization": "Bearer nonsense"}):
+        refused = app.test_client().get(url, headers=headers)
+        assert refused.status_code == 401
+        assert any("а" <= ch <= "я" for ch in refused.get_json()["message"].lower())

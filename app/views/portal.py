@@ -145,6 +145,16 @@ def _xlsx(data: dict) -> bytes:
                                         entry["text"], entry["absence_reason"]]))
         sheet.append(printable_row([f"{row['code']} {row['name']}", "средний балл",
                                     row["average"] or "", ""]))
+    attendance = data.get("attendance")
+    if attendance and attendance["hours"]:
+        sheet.append([])
+        sheet.append(["Посещаемость за период, %", attendance["attendance_pct"]])
+        sheet.append(["Часов занятий", attendance["hours"]])
+        for label, hours in (("Пропущено часов, всего", attendance["missed_total"]),
+                             ("по уважительной причине", attendance["missed"]["excused"]),
+                             ("по болезни", attendance["missed"]["illness"]),
+                             ("без уважительной причины", attendance["missed"]["unexcused"])):
+            sheet.append([label, hours])
     history = book.create_sheet("История")
     history.append(["Учебный год", "Период", "Дисциплина", "Вид", "Оценка"])
     for item in data["history"]:
