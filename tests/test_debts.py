@@ -167,6 +167,20 @@ def test_register_rows_follow_the_users_scope(closed, login):
     assert debts.register(c.teacher2, debts.clean_filters({}))["summary"]["all"] == 0
 
 
+def test_row_filter_gives_families_their_own_debts_only(closed, db):
+    """debt_filter (the register's and the retakes' row rule): a student their own debts, a
+    parent their minor child's, nothing once the child is of age (5.2)."""
+    c = closed
+
+    def students(user):
+        return set(db.session.scalars(select(AcademicDebt.student_id).where(
+            debts.debt_filter(user))))
+    assert students(c.users["student1"]) == {c.student1.id}
+    assert students(c.users["parent1"]) == {c.student1.id}
+    assert debt_of(db, c.student2, c.journal_a_op) is not None  # the adult has debts…
+    assert students(c.users["parent2"]) == set()                 # …their parent sees none
+
+
 def test_student_page_refusals(closed, login):
     c = closed
     assert login("student1").get(f"/debts/student/{c.student1.id}").status_code == 200

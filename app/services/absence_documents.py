@@ -40,8 +40,8 @@ from ..models.journal import ABSENCE_REASON_LABELS
 from . import audit, completeness, messaging
 from .clock import today as clock_today
 from .scopes import (
-    current_curated_group_ids, parent_child_condition, parent_child_denial, parent_children,
-    role_names,
+    current_curated_group_ids, family_student_ids, parent_child_condition, parent_child_denial,
+    parent_children, role_names,
 )
 
 # The administration reads and decides every document; IT keeps accounts, not medical papers.
@@ -212,12 +212,8 @@ def readable_filter(user, day: date | None = None):
     if roles & ALL_DOCUMENTS_ROLES:
         return true()
     conditions = []
-    if "Student" in roles:
-        conditions.append(AbsenceDocument.student_id.in_(
-            select(Student.id).where(Student.user_id == user.id)))
-    if "Parent" in roles:
-        conditions.append(AbsenceDocument.student_id.in_(select(Student.id).where(
-            Student.id.in_(parent_children(user)), parent_child_condition(day))))
+    if roles & {"Student", "Parent"}:
+        conditions.append(AbsenceDocument.student_id.in_(family_student_ids(user, day)))
     if "Curator" in roles:
         conditions.append(_curated(user))
     return or_(*conditions) if conditions else false()

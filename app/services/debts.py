@@ -32,8 +32,7 @@ from .journals import period_forms, plan_forms
 from .record import FINAL_KINDS, RecordDenied, record_scope
 from .reports import book_bytes
 from .scopes import (
-    current_curated_group_ids, parent_child_condition, parent_children, role_names,
-    taught_journal_ids,
+    current_curated_group_ids, family_student_ids, role_names, taught_journal_ids,
 )
 from .text_hygiene import printable_row
 
@@ -177,12 +176,8 @@ def debt_filter(user, day: date | None = None):
             select(RetakeEntry.debt_id).join(RetakeExaminer, RetakeExaminer.retake_id
                                              == RetakeEntry.retake_id)
             .where(RetakeExaminer.user_id == user.id)))
-    if "Student" in roles:
-        conditions.append(AcademicDebt.student_id.in_(
-            select(Student.id).where(Student.user_id == user.id)))
-    if "Parent" in roles:
-        conditions.append(AcademicDebt.student_id.in_(select(Student.id).where(
-            Student.id.in_(parent_children(user)), parent_child_condition(day))))
+    if roles & {"Student", "Parent"}:
+        conditions.append(AcademicDebt.student_id.in_(family_student_ids(user, day)))
     return or_(*conditions) if conditions else false()
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import FinalGrade, FinalGradeChange, Journal, Period
+from ..models.base import utcnow
 from . import audit
 from .journal import (
     OVERRIDE_ROLES, BadInput, Conflict, DomainError, Forbidden, NotFound, enrolled_on, roster,
@@ -110,27 +111,36 @@ def set_final_grade(user, journal: Journal, data: dict, today: date,
     if expected is not None and (grade.version if grade else 0) != expected:
         raise Conflict("Итоговую оценку уже изменил другой пользователь.",
                        payload={"current": grade_dict(grade) if grade else None})
+    return write_grade(user, grade, (journal.id, student_id, period_id, kind), value,
+                       reason or None, locked)
+
+
+def write_grade(user, grade: FinalGrade | None, key: tuple[int, int, int, str], value: str,
+                reason: str | None, after_deadline: bool, details: dict | None = None
+                ) -> FinalGrade:
+    """Write a final grade whose rules the caller has checked: the row (new or changed), its
+    history line and the audit entry. `key`: (journal, student, period, kind); `details`:
+    what else the audit entry says (a retake)."""
+    journal_id, student_id, period_id, kind = key
     old = grade.value if grade else ""
     if grade is None:
-        grade = FinalGrade(journal_id=journal.id, student_id=student_id, period_id=period_id,
+        grade = FinalGrade(journal_id=journal_id, student_id=student_id, period_id=period_id,
                            kind=kind, value=value, set_by_id=user.id)
         db.session.add(grade)
     else:
-        grade.value = value
-        grade.set_by_id = user.id
-        from ..models.base import utcnow
-        grade.set_at = utcnow()
+        grade.value, grade.set_by_id, grade.set_at = value, user.id, utcnow()
     try:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
         raise Conflict("Итоговую оценку одновременно изменил другой пользователь.") from None
     db.session.add(FinalGradeChange(final_grade_id=grade.id, old_value=old, new_value=value,
-                                    reason=reason or None, after_deadline=locked,
+                                    reason=reason, after_deadline=after_deadline,
                                     changed_by_id=user.id))
-    audit.record("final_grade_change", "final_grade", grade.id, details={
-        "journal": journal.id, "student": student_id, "period": period_id, "kind": kind,
-        "old": old, "new": value, "after_deadline": locked, "reason": reason or None})
+    audit.record("final_grade_change", "final_grade", grade.id, user=user, details={
+        "journal": journal_id, "student": student_id, "period": period_id, "kind": kind,
+        "old": old, "new": value, "after_deadline": after_deadline, "reason": reason,
+        **(details or {})})
     return grade
 
 

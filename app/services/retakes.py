@@ -14,15 +14,15 @@ from flask import current_app
 from flask_appbuilder.security.sqla.models import Role
 from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
-from ..models import FinalGrade, FinalGradeChange, Journal, Period, User
+from ..models import FinalGrade, Journal, Period, User
 from ..models.base import utcnow
 from ..models.debts import AcademicDebt, Retake, RetakeEntry, RetakeExaminer
 from . import audit
 from .clock import today as clock_today
 from .debts import POSITIVE, REGISTER_ALL_ROLES, debt_filter, kind_label
+from .final_grades import write_grade
 from .journal import BadInput, Conflict, DomainError, Forbidden, NotFound
 from .periods import year_archived
 from .scopes import role_names
@@ -238,28 +238,9 @@ def _write_retake_grade(user, debt: AcademicDebt, value: str, retake: Retake) ->
     grade = db.session.scalar(select(FinalGrade).where(
         FinalGrade.journal_id == debt.journal_id, FinalGrade.student_id == debt.student_id,
         FinalGrade.period_id == debt.period_id, FinalGrade.kind == debt.kind))
-    old = grade.value if grade else ""
-    if grade is None:
-        grade = FinalGrade(journal_id=debt.journal_id, student_id=debt.student_id,
-                           period_id=debt.period_id, kind=debt.kind, value=value,
-                           set_by_id=user.id)
-        db.session.add(grade)
-    else:
-        grade.value, grade.set_by_id, grade.set_at = value, user.id, utcnow()
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict("Итоговую оценку одновременно изменил другой пользователь.") from None
-    reason = retake_reason(retake)
-    db.session.add(FinalGradeChange(final_grade_id=grade.id, old_value=old, new_value=value,
-                                    reason=reason, after_deadline=True,
-                                    changed_by_id=user.id))
-    audit.record("final_grade_change", "final_grade", grade.id, user=user, details={
-        "journal": debt.journal_id, "student": debt.student_id, "period": debt.period_id,
-        "kind": debt.kind, "old": old, "new": value, "after_deadline": True,
-        "reason": reason, "retake": retake.id, "debt": debt.id})
-    return grade
+    return write_grade(user, grade, (debt.journal_id, debt.student_id, debt.period_id,
+                                     debt.kind), value, retake_reason(retake), True,
+                       details={"retake": retake.id, "debt": debt.id})
 
 
 def retake_sheet(retake: Retake) -> dict:

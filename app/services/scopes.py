@@ -161,6 +161,19 @@ def parent_child_denial(student: Student, day: date | None = None) -> str | None
     return None
 
 
+def family_student_ids(user, day: date | None = None):
+    """Select of the ids of the students whose own data this account reads as the student
+    or as their parent while allowed (parent_child_condition, 5.2); empty for other roles."""
+    roles = role_names(user)
+    conditions = []
+    if "Student" in roles:
+        conditions.append(Student.user_id == user.id)
+    if "Parent" in roles:
+        conditions.append(and_(Student.id.in_(parent_children(user)),
+                               parent_child_condition(day)))
+    return select(Student.id).where(or_(*conditions) if conditions else false())
+
+
 def parent_children(user):
     """Select of the ids of the students linked to a parent account (whatever their age)."""
     return select(StudentParent.student_id).join(Parent).where(Parent.user_id == user.id)

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 from sqlalchemy import and_, false, or_, select, true
 
 from ...extensions import db
-from ...models import Journal, Parent, Student, StudentParent
+from ...models import Journal, Student
 from ...models.practice import Practice, PracticePlacement
-from ..scopes import current_curated_group_ids, parent_child_condition, role_names
+from ..scopes import current_curated_group_ids, family_student_ids, role_names
 from .base import ALL_PRACTICE_ROLES, MENTOR_ROLE, PracticeDenied, _day, _is_mentor, closing_days
 
 def mentor_window_condition(day: date | None = None):
@@ -25,18 +25,6 @@ def mentor_window_condition(day: date | None = None):
 def in_mentor_window(practice: Practice, day: date | None = None) -> bool:
     day = _day(day)
     return practice.start_date <= day <= practice.end_date + timedelta(days=closing_days())
-
-
-def _own_student_ids(user):
-    return select(Student.id).where(Student.user_id == user.id)
-
-
-def _parent_student_ids(user, day: date):
-    """The children a parent may see now (5.2: minors still at the college)."""
-    return (select(Student.id)
-            .join(StudentParent, StudentParent.student_id == Student.id)
-            .join(Parent, Parent.id == StudentParent.parent_id)
-            .where(Parent.user_id == user.id, parent_child_condition(day)))
 
 
 def _curated_journal_ids(user):
@@ -56,10 +44,8 @@ def placement_filter(user, day: date | None = None):
     if "Curator" in roles:
         conditions.append(PracticePlacement.practice_id.in_(
             select(Practice.id).where(Practice.journal_id.in_(_curated_journal_ids(user)))))
-    if "Student" in roles:
-        conditions.append(PracticePlacement.student_id.in_(_own_student_ids(user)))
-    if "Parent" in roles:
-        conditions.append(PracticePlacement.student_id.in_(_parent_student_ids(user, day)))
+    if roles & {"Student", "Parent"}:
+        conditions.append(PracticePlacement.student_id.in_(family_student_ids(user, day)))
     if MENTOR_ROLE in roles:
         conditions.append(and_(
             PracticePlacement.mentor_id == user.id,
@@ -109,10 +95,8 @@ def may_see_student(user, student_id: int, day: date | None = None) -> bool:
             placement_filter(user, day)).limit(1)) is not None:
         return True
     conditions = []
-    if "Student" in roles:
-        conditions.append(Student.user_id == user.id)
-    if "Parent" in roles:
-        conditions.append(Student.id.in_(_parent_student_ids(user, day)))
+    if roles & {"Student", "Parent"}:
+        conditions.append(Student.id.in_(family_student_ids(user, day)))
     if "Curator" in roles:
         conditions.append(Student.group_id.in_(current_curated_group_ids(user)))
     if not conditions:
