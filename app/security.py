@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .access import ACCESS, ROLES
 from .security_api import GENERATION_CLAIM, SecurityApi, configure_jwt
-from .services.account_sessions import end_sessions, generation_of, user_with_generation
+from .services.account_sessions import account, access_version_query, end_sessions, generation_of
 from .views.passwords import ResetMyPasswordView, ResetPasswordView
 from .views.security_labels import JournalGroupView, JournalRoleView
 from .views.users import UserDBModelView
@@ -16,6 +16,8 @@ from .views.users import UserDBModelView
 log = logging.getLogger(__name__)
 # The account's session generation, kept in the signed session cookie (ASVS 3.3.1).
 SESSION_GENERATION = "_generation"
+# The request's account (services.account_sessions.Account), read once with the user.
+REQUEST_ACCOUNT = "_journal_account"
 
 
 class JournalSecurityManager(SecurityManager):
@@ -37,25 +39,28 @@ class JournalSecurityManager(SecurityManager):
         """The session cookie's account, if active and the cookie is of the account's current
         generation: logout, a password change, a block or a role change end it."""
         try:
-            user, generation = user_with_generation(int(pk))
+            found = account(int(pk))
         except (TypeError, ValueError):
             return None
-        if user is None or not user.is_active:
+        if found is None or not found.user.is_active:
             return None
-        if has_request_context() and session.get(SESSION_GENERATION) != generation:
+        if has_request_context() and session.get(SESSION_GENERATION) != found.generation:
             return None
-        return user
+        g.setdefault(REQUEST_ACCOUNT, found)
+        return found.user
 
     def load_user_jwt(self, _jwt_header, jwt_data):
         """The token's account, if active and the token is of its current generation."""
         try:
-            user, generation = user_with_generation(int(jwt_data["sub"]))
+            found = account(int(jwt_data["sub"]))
         except (KeyError, TypeError, ValueError):
             return None
-        if user is None or not user.is_active or jwt_data.get(GENERATION_CLAIM) != generation:
+        if (found is None or not found.user.is_active
+                or jwt_data.get(GENERATION_CLAIM) != found.generation):
             return None
-        g.user = user
-        return user
+        g.setdefault(REQUEST_ACCOUNT, found)
+        g.user = found.user
+        return found.user
 
     @property
     def is_auth_limited(self) -> bool:
@@ -84,36 +89,67 @@ class JournalSecurityManager(SecurityManager):
             counts[role_name] = len(wanted)
         self.session.commit()
         self.create_db_admin_perms()  # again: the loop above may have added permissions
-        if has_app_context():
-            g.pop("_journal_role_permissions", None)
+        self._access = None
         return counts
 
     # --- permission checks --------------------------------------------------------------------
+    # FAB asks the database once per check (the menu alone makes ~50 per page) and reads the
+    # public role by name before every API call. Each worker keeps the roles' permissions in
+    # memory instead, with their version (AccessStamp); the version is read with the account
+    # on every request (services.account_sessions.account), so a role edit in any worker takes
+    # effect from the next request in all of them.
+    _access = None  # {"version", "roles": {role id: {(permission, view)}}, "names": {name: id}}
+
+    def _access_version(self):
+        found = g.get(REQUEST_ACCOUNT)
+        if found is not None:
+            return found.access_version
+        if "_journal_access_version" not in g:  # a request without an account
+            g._journal_access_version = self.session.scalar(access_version_query())
+        return g._journal_access_version
+
+    def role_access(self) -> dict:
+        version = self._access_version()
+        if version is None:  # no version row (a database not migrated to 0011): this request
+            if "_journal_role_access" not in g:
+                g._journal_role_access = self._read_access(None)
+            return g._journal_role_access
+        access = self._access
+        if access is None or access["version"] != version:
+            access = self._access = self._read_access(version)
+        return access
+
+    def _read_access(self, version) -> dict:
+        from flask_appbuilder.security.sqla.models import (
+            Permission, PermissionView, Role, ViewMenu, assoc_permissionview_role)
+        from sqlalchemy import select
+        roles: dict[int, set] = {}
+        for role_id, permission, view in self.session.execute(
+                select(assoc_permissionview_role.c.role_id, Permission.name, ViewMenu.name)
+                .select_from(PermissionView)
+                .join(assoc_permissionview_role,
+                      assoc_permissionview_role.c.permission_view_id == PermissionView.id)
+                .join(Permission, Permission.id == PermissionView.permission_id)
+                .join(ViewMenu, ViewMenu.id == PermissionView.view_menu_id)):
+            roles.setdefault(role_id, set()).add((permission, view))
+        names = dict(self.session.execute(select(Role.name, Role.id)).all())
+        return {"version": version, "roles": {k: frozenset(v) for k, v in roles.items()},
+                "names": names}
+
     def exist_permission_on_roles(self, view_name, permission_name, role_ids) -> bool:
-        """FAB asks the database once per check, and the menu alone makes ~50 checks per page:
-        the roles' permissions are read once per request (app context) and checked in memory.
-        Role edits take effect from the next request."""
         if not has_app_context():
             return super().exist_permission_on_roles(view_name, permission_name, role_ids)
-        cache = g.setdefault("_journal_role_permissions", {})
-        key = tuple(sorted(role_ids))
-        if key not in cache:
-            cache[key] = self._role_permission_pairs(key)
-        return (permission_name, view_name) in cache[key]
+        roles = self.role_access()["roles"]
+        return any((permission_name, view_name) in roles.get(role_id, ()) for role_id in role_ids)
 
-    def _role_permission_pairs(self, role_ids) -> frozenset:
-        from flask_appbuilder.security.sqla.models import (
-            Permission, PermissionView, ViewMenu, assoc_permissionview_role)
-        from sqlalchemy import select
-        rows = self.session.execute(
-            select(Permission.name, ViewMenu.name).distinct()
-            .select_from(PermissionView)
-            .join(assoc_permissionview_role,
-                  assoc_permissionview_role.c.permission_view_id == PermissionView.id)
-            .join(Permission, Permission.id == PermissionView.permission_id)
-            .join(ViewMenu, ViewMenu.id == PermissionView.view_menu_id)
-            .where(assoc_permissionview_role.c.role_id.in_(role_ids)))
-        return frozenset(tuple(row) for row in rows)
+    def is_item_public(self, permission_name, view_name) -> bool:
+        public = self.auth_role_public
+        if not has_app_context() or public in self.builtin_roles:
+            return super().is_item_public(permission_name, view_name)
+        access = self.role_access()
+        role_id = access["names"].get(public)
+        return role_id is not None and (permission_name, view_name) in access["roles"].get(
+            role_id, ())
 
     def create_db_permissions(self) -> None:
         # the Admin role must exist first: FAB adds each new permission to it as it goes

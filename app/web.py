@@ -201,10 +201,16 @@ def init_web(app: Flask) -> None:
             return None
         if request.endpoint in _PASSWORD_CHANGE_ALLOWED or request.path.startswith("/static"):
             return None
-        from .extensions import db
-        from .models import AccountState
-        state = db.session.get(AccountState, user.id)
-        if state is not None and state.must_change_password:
+        from .security import REQUEST_ACCOUNT
+        found = g.get(REQUEST_ACCOUNT)  # read with the account (security.load_user)
+        if found is not None and found.user.id == user.id:
+            must_change = found.must_change_password
+        else:
+            from .extensions import db
+            from .models import AccountState
+            state = db.session.get(AccountState, user.id)
+            must_change = state is not None and state.must_change_password
+        if must_change:
             if _wants_json():
                 return jsonify(message="Необходимо сменить выданный пароль."), 403
             return redirect(url_for("ResetMyPasswordView.this_form_get"))

@@ -50,9 +50,9 @@ def _drop_database(url: str) -> None:
 DATABASE_URL = _database_url()
 os.environ["DATABASE_URL"] = DATABASE_URL
 
-# Tables kept between tests: FAB's security tables (roles, permissions).
+# Tables kept between tests: FAB's security tables (roles, permissions) and their version.
 KEEP_TABLES = {"ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
-               "ab_permission_view_role", "alembic_version"}
+               "ab_permission_view_role", "alembic_version", "access_stamp"}
 
 
 @pytest.fixture(scope="session")

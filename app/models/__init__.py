@@ -18,5 +18,5 @@ from .control import BlockRequest, ControlCheck, Memo  # noqa: F401
 from .conduct import BehaviourNote  # noqa: F401
 from .audit import AuditHead, AuditLog  # noqa: F401
 from .archive import ArchiveRecord, BackupRecord, DestructionAct  # noqa: F401
-from .security import AccountSession, LoginAttempt  # noqa: F401
+from .security import AccessStamp, AccountSession, LoginAttempt  # noqa: F401
 from . import debts, documents, practice, sheets  # noqa: F401,E402

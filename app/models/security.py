@@ -15,6 +15,15 @@ class AccountSession(Model):
     previous_password = Column(String(256))
 
 
+class AccessStamp(Model):
+    """The version of the roles' permissions (one row): raised whenever a role, a permission or
+    a view is added, changed or removed, so every worker reloads its copy of the roles'
+    permissions on its next request and role edits take effect at once everywhere."""
+    __tablename__ = "access_stamp"
+    id = Column(Integer, primary_key=True)
+    version = Column(String(32), nullable=False)  # a random token: a restored copy differs
+
+
 class LoginAttempt(Model):
     """One login try, for the login limit shared by every worker when no Redis is configured
     (ASVS 2.2.1, FSTEC УПД.6)."""

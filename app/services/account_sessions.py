@@ -6,12 +6,15 @@ current one is not authenticated. Logout, a password change or reset, a block an
 change raise the generation, which ends every session and token of the account at once.
 The raise happens at flush, whatever door changed the account (FAB's forms, its REST API,
 issuing credentials, contingent orders, the command line)."""
-from flask_appbuilder.security.sqla.models import User
+import uuid
+from dataclasses import dataclass
+
+from flask_appbuilder.security.sqla.models import Group, Permission, PermissionView, Role, User, ViewMenu
 from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..extensions import db
-from ..models import AccountSession
+from ..models import AccessStamp, AccountSession, AccountState
 
 # Changing any of these ends the account's sessions.
 ENDING_ATTRIBUTES = ("password", "active", "roles")
@@ -22,15 +25,34 @@ def generation_of(user_id: int) -> int:
                              .where(AccountSession.user_id == user_id)) or 0
 
 
-def user_with_generation(user_id: int):
-    """The account and its generation in one indexed read (every authenticated request)."""
+@dataclass(frozen=True)
+class Account:
+    """What every authenticated request needs to know of its account, read at once."""
+    user: User
+    generation: int
+    must_change_password: bool
+    access_version: str | None  # the roles' permissions version (AccessStamp)
+
+
+def access_version_query():
+    return select(AccessStamp.version).where(AccessStamp.id == 1)
+
+
+def account(user_id: int) -> Account | None:
+    """The account of a session or token in one indexed read: the user with their roles and
+    groups, the session generation, whether a password change is due and the roles'
+    permissions version — instead of a query for each."""
     row = db.session.execute(
-        select(User, AccountSession.generation)
+        select(User, AccountSession.generation, AccountState.must_change_password,
+               access_version_query().scalar_subquery())
         .outerjoin(AccountSession, AccountSession.user_id == User.id)
-        .where(User.id == user_id)).first()
+        .outerjoin(AccountState, AccountState.user_id == User.id)
+        .where(User.id == user_id)
+        .options(joinedload(User.roles), joinedload(User.groups).joinedload(Group.roles))
+    ).unique().first()
     if row is None:
-        return None, 0
-    return row[0], row[1] or 0
+        return None
+    return Account(row[0], row[1] or 0, bool(row[2]), row[3])
 
 
 def end_sessions(user_id: int, session: Session | None = None) -> None:
@@ -67,3 +89,27 @@ def _end_sessions_on_account_change(session, _context, _instances) -> None:
         old = state.attrs.password.history.deleted
         if old and old[0] and old[0] != obj.password:
             row.previous_password = old[0]
+
+
+# --- the roles' permissions version ----------------------------------------------------------
+ACCESS_CLASSES = (Role, PermissionView, Permission, ViewMenu)
+
+
+def raise_access_version(session: Session) -> None:
+    stamp = session.get(AccessStamp, 1)
+    if stamp is None:
+        stamp = AccessStamp(id=1)
+        session.add(stamp)
+    stamp.version = uuid.uuid4().hex
+
+
+@event.listens_for(Session, "before_flush")
+def _new_access_version_on_role_change(session, _context, _instances) -> None:
+    """A role, permission or view added, changed or removed — through FAB's screens, its API,
+    the role sync or the command line — gives the roles' permissions a new version: every
+    worker's copy is read again on its next request (app/security.py)."""
+    for obj in (*session.new, *session.deleted, *session.dirty):
+        if isinstance(obj, ACCESS_CLASSES) and (
+                obj not in session.dirty or session.is_modified(obj)):
+            raise_access_version(session)
+            return

@@ -2,13 +2,14 @@
 record can be opened on, and the week — timetable, marks and absences, homework with the day
 it is due. record.student_record builds the record with these pieces; pages, the API and the
 export read the same data."""
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Journal, JournalCell, Lesson, Period, Student
+from ..models import Journal, JournalCell, Lesson, Mark, Period, Student
 from ..models.journal import HOMEWORK_KIND_LABELS
 from .journal import cell_text
 from .timetable import timetabled_pairs, week_start
@@ -18,12 +19,81 @@ DUE_LOOKAHEAD_DAYS = 21       # how far the timetable is searched for the next p
 SCHOOL_DAYS = 6               # Monday to Saturday
 
 
-def periods_for(journals: dict[int, Journal], day: date) -> list[Period]:
+@dataclass
+class StudentLesson:
+    """A live lesson of one of the student's journals with the student's own cell: what the
+    record, the diary's week, homework and attendance are built from."""
+    id: int
+    journal_id: int
+    lesson_date: date
+    pair_number: int
+    hours: int
+    attendance_taken: bool
+    topic: str | None
+    homework: str | None
+    homework_kind: str | None
+    has_cell: bool = False
+    absent: bool = False
+    absence_reason: str | None = None
+    marks: list[tuple[str, str | None]] = field(default_factory=list)  # (value, work kind)
+
+    @property
+    def values(self) -> list[str]:
+        return [value for value, _kind in self.marks]
+
+
+def student_lessons(student_id: int, journal_ids, start: date, end: date
+                    ) -> list[StudentLesson]:
+    """The lessons of the journals in [start, end] with the student's cell and marks, in date
+    and pair order: one query of plain rows, whatever the number of lessons."""
+    ids = list(journal_ids)
+    if not ids or end < start:
+        return []
+    rows = db.session.execute(
+        select(Lesson.id, Lesson.journal_id, Lesson.lesson_date, Lesson.pair_number,
+               Lesson.hours, Lesson.attendance_taken, Lesson.topic, Lesson.homework,
+               Lesson.homework_kind, JournalCell.id, JournalCell.absent,
+               JournalCell.absence_reason, Mark.value, Mark.work_kind)
+        .outerjoin(JournalCell, and_(JournalCell.lesson_id == Lesson.id,
+                                     JournalCell.student_id == student_id))
+        .outerjoin(Mark, Mark.cell_id == JournalCell.id)
+        .where(Lesson.journal_id.in_(ids), Lesson.lesson_date >= start,
+               Lesson.lesson_date <= end)
+        .order_by(Lesson.lesson_date, Lesson.pair_number, Lesson.id, Mark.position))
+    lessons: list[StudentLesson] = []
+    for (lid, jid, day, pair, hours, taken, topic, homework, kind, cell_id, absent, reason,
+         value, work_kind) in rows:
+        if not lessons or lessons[-1].id != lid:
+            lessons.append(StudentLesson(lid, jid, day, pair, hours, bool(taken), topic,
+                                         homework, kind, cell_id is not None, bool(absent),
+                                         reason))
+        if value is not None:
+            lessons[-1].marks.append((value, work_kind))
+    return lessons
+
+
+def week_range(day: date) -> tuple[date, date]:
+    """The dates the week of `day` reads lessons from: homework set up to two weeks back may
+    still be due this week; nothing after `day` is recorded yet."""
+    return min(week_start(day), day - timedelta(days=HOMEWORK_LOOKBACK_DAYS)), day
+
+
+def all_periods() -> list[Period]:
+    """Every period of every year with its year, newest first: a short list (two a year) that
+    the record reads once for its periods, the current one and the week's timetable."""
+    return list(db.session.scalars(select(Period).options(joinedload(Period.academic_year))
+                                   .order_by(Period.start_date.desc())))
+
+
+def periods_for(journals: dict[int, Journal], day: date,
+                periods: list[Period] | None = None) -> list[Period]:
     """Periods of the academic years of the student's journals that have begun by `day`,
     newest first: the record opens on any of them (earlier periods one click away)."""
     years = {j.academic_year_id for j in journals.values()}
     if not years:
         return []
+    if periods is not None:
+        return [p for p in periods if p.academic_year_id in years and p.start_date <= day]
     return list(db.session.scalars(
         select(Period).where(Period.academic_year_id.in_(years), Period.start_date <= day)
         .options(joinedload(Period.academic_year)).order_by(Period.start_date.desc())))
@@ -52,7 +122,7 @@ def grid(disciplines: list[dict]) -> dict:
     return {"dates": dates, "rows": rows}
 
 
-def _next_pairs(pairs: list[dict], lessons: list[Lesson]) -> dict[int, list[date]]:
+def _next_pairs(pairs: list[dict], lessons: list[StudentLesson]) -> dict[int, list[date]]:
     """Days each journal meets: the timetable, and recorded lessons where there is none."""
     days: dict[int, set[date]] = {}
     for pair in pairs:
@@ -62,29 +132,27 @@ def _next_pairs(pairs: list[dict], lessons: list[Lesson]) -> dict[int, list[date
     return {jid: sorted(found) for jid, found in days.items()}
 
 
-def due_date(meetings: dict[int, list[date]], lesson: Lesson) -> date | None:
+def due_date(meetings: dict[int, list[date]], lesson: StudentLesson) -> date | None:
     """4.8: homework is due at the journal's next pair after the lesson that set it."""
     return next((d for d in meetings.get(lesson.journal_id, []) if d > lesson.lesson_date), None)
 
 
-def week(student: Student, journals: dict[int, Journal], day: date) -> dict:
+def week(student: Student, journals: dict[int, Journal], day: date,
+         lessons: list[StudentLesson] | None = None,
+         periods: list[Period] | None = None) -> dict:
     """The week of `day` for the student: each school day's pairs (timetable and recorded
-    lessons, with the student's marks and «Н»), and homework still due, with its due date."""
+    lessons, with the student's marks and «Н»), and homework still due, with its due date.
+    `lessons` (covering week_range(day)) and `periods`: when the caller has read them."""
     monday = week_start(day)
     saturday = monday + timedelta(days=SCHOOL_DAYS - 1)
-    start = min(monday, day - timedelta(days=HOMEWORK_LOOKBACK_DAYS))
+    start, _ = week_range(day)
     end = max(saturday, day + timedelta(days=DUE_LOOKAHEAD_DAYS))
     ids = list(journals)
-    pairs = [p for p in timetabled_pairs(student.group_id, start, end)
+    pairs = [p for p in timetabled_pairs(student.group_id, start, end, periods)
              if p["journal_id"] in journals] if ids else []
-    lessons = list(db.session.scalars(
-        select(Lesson).where(Lesson.journal_id.in_(ids or [0]),
-                             Lesson.lesson_date.between(start, min(end, day)))
-        .order_by(Lesson.lesson_date, Lesson.pair_number)))
-    cells = {c.lesson_id: c for c in db.session.scalars(
-        select(JournalCell).where(JournalCell.student_id == student.id,
-                                  JournalCell.lesson_id.in_([ls.id for ls in lessons] or [0]))
-        .options(selectinload(JournalCell.marks)))}
+    if lessons is None:
+        lessons = student_lessons(student.id, ids, start, day)
+    lessons = [ls for ls in lessons if start <= ls.lesson_date <= day and ls.journal_id in journals]
     days = []
     for offset in range(SCHOOL_DAYS):
         current = monday + timedelta(days=offset)
@@ -99,12 +167,11 @@ def week(student: Student, journals: dict[int, Journal], day: date) -> dict:
                 continue
             slot = slots.setdefault((lesson.pair_number, lesson.journal_id),
                                     _slot(journals[lesson.journal_id], lesson.pair_number))
-            cell = cells.get(lesson.id)
             slot.update(lesson_id=lesson.id, topic=lesson.topic or "",
-                        homework=lesson.homework or "",
-                        marks=[m.value for m in cell.marks] if cell else [],
-                        absent=bool(cell and cell.absent),
-                        text=cell_text(cell.absent, cell.marks) if cell else "")
+                        homework=lesson.homework or "", marks=lesson.values,
+                        absent=lesson.absent,
+                        text=cell_text(lesson.absent, lesson.values) if lesson.has_cell
+                        else "")
         days.append({"date": current.isoformat(), "today": current == day,
                      "pairs": [slots[k] for k in sorted(slots)]})
     meetings = _next_pairs(pairs, lessons)

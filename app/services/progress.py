@@ -164,21 +164,23 @@ def lesson_cell_rows(journal_ids: list[int], start: date | None = None,
 
 def attendance_events(journal_ids: list[int], start: date | None = None,
                       end: date | None = None, student_ids: list[int] | None = None,
-                      spans=None):
-    """The raw facts of the journals in two queries (one when `spans` are given): enrolment
-    spans, and per (journal, student) the marks [(value, kind)] and the attended lessons
-    [(day, hours, missed reason or None)] — only lessons with attendance taken on which the
-    student was enrolled."""
+                      spans=None, rows=None):
+    """The raw facts of the journals in two queries (one when `spans` or the lesson_cell_rows
+    `rows` are given): enrolment spans, and per (journal, student) the marks [(value, kind)]
+    and the attended lessons [(day, hours, missed reason or None)] — only lessons with
+    attendance taken on which the student was enrolled."""
     journal_ids = list(journal_ids)
     if not journal_ids:
         return {}, {}, {}
     if spans is None:
         spans = enrolment_spans(journal_ids, start, end, student_ids)
+    if rows is None:
+        rows = lesson_cell_rows(journal_ids, start, end, student_ids)
     lessons = {}
     absences: dict[tuple[int, int], str] = {}
     marks: dict[tuple[int, int], list] = defaultdict(list)
     for (lid, jid, day, hours, taken, sid, absent, reason, value,
-         kind) in lesson_cell_rows(journal_ids, start, end, student_ids):
+         kind) in rows:
         lessons[lid] = (jid, day, hours, taken)
         if sid is None:
             continue
@@ -273,9 +275,20 @@ def total_progress(items: Iterable[Progress]) -> Progress:
 
 
 def student_attendance(journal_ids: list[int], student_id: int, start: date | None,
-                       end: date | None) -> Progress:
-    """One student's attendance over the given journals in [start, end]: two queries."""
-    progress = journal_progress(journal_ids, start, end, student_ids=[student_id])
+                       end: date | None, lessons=None) -> Progress:
+    """One student's attendance over the given journals in [start, end]: two queries, one
+    when the caller has the student's lessons of that range (diary.student_lessons)."""
+    rows = None
+    if lessons is not None:
+        wanted = set(journal_ids)
+        rows = [(ls.id, ls.journal_id, ls.lesson_date, ls.hours, ls.attendance_taken,
+                 student_id if ls.has_cell else None, ls.absent, ls.absence_reason, value, kind)
+                for ls in lessons if ls.journal_id in wanted
+                and (start is None or ls.lesson_date >= start)
+                and (end is None or ls.lesson_date <= end)
+                for value, kind in (ls.marks or [(None, None)])]
+    progress = _progress_of(*attendance_events(journal_ids, start, end, [student_id],
+                                               rows=rows))
     return total_progress(p for (_jid, sid), p in progress.items() if sid == student_id)
 
 

@@ -44,7 +44,8 @@ class RecordNotFound(RecordError):
 
 def _student(student_id) -> Student:
     try:
-        student = db.session.get(Student, int(student_id))
+        student = db.session.get(Student, int(student_id),
+                                 options=[joinedload(Student.group)])
     except (TypeError, ValueError):
         student = None
     if student is None:
@@ -99,8 +100,11 @@ def _journal_ids(student: Student):
         or_(Journal.subgroup_id.is_(None), Journal.subgroup_id.in_(subgroups)))
 
 
-def current_period(day=None):
+def current_period(day=None, periods: list[Period] | None = None):
+    """The latest period begun by `day`; from `periods` (newest first) when given."""
     day = day or today()
+    if periods is not None:
+        return next((p for p in periods if p.start_date <= day), None)
     return db.session.scalar(select(Period).where(Period.start_date <= day)
                              .order_by(Period.start_date.desc()).limit(1))
 
@@ -123,22 +127,20 @@ def student_record(user, student_id, audit_action: str = "record_view",
         journals_q = journals_q.where(Journal.id.in_(scope))
     journals = {j.id: j for j in db.session.scalars(journals_q).unique()}
     day = today()
-    periods = diary.periods_for(journals, day)
-    current = current_period(day)
+    known = diary.all_periods()
+    periods = diary.periods_for(journals, day, known)
+    current = current_period(day, known)
     period = diary.choose_period(periods, period_id, current)
-    cells = {}
-    lessons = []
+    is_current = period is not None and current is not None and period.id == current.id
+    lessons: list[diary.StudentLesson] = []
     if journals and period is not None:
-        lessons = db.session.scalars(
-            select(Lesson).where(Lesson.journal_id.in_(journals),
-                                 Lesson.lesson_date.between(period.start_date, period.end_date),
-                                 Lesson.lesson_date <= day)
-            .order_by(Lesson.lesson_date, Lesson.pair_number)).all()
-        for cell in db.session.scalars(
-                select(JournalCell).where(JournalCell.student_id == student.id,
-                                          JournalCell.lesson_id.in_([ls.id for ls in lessons]))
-                .options(selectinload(JournalCell.marks))):
-            cells[cell.lesson_id] = cell
+        # one query for the period's entries, its attendance and (current period) the week
+        start, end = period.start_date, min(period.end_date, day)
+        if is_current:
+            start, end = min(start, diary.week_range(day)[0]), day
+        lessons = diary.student_lessons(student.id, journals, start, end)
+    in_period = [ls for ls in lessons if period.start_date <= ls.lesson_date <= min(
+        period.end_date, day)] if period is not None else []
     finals = db.session.scalars(
         select(FinalGrade).where(FinalGrade.student_id == student.id,
                                  FinalGrade.journal_id.in_(list(journals) or [0]))
@@ -151,18 +153,17 @@ def student_record(user, student_id, audit_action: str = "record_view",
             "journal_id": jid, "code": journal.discipline.code, "name": journal.discipline.name,
             "kind": journal.discipline.kind, "teacher": _person(journal.teacher),
             "entries": [], "absences": 0, "average": None, "final_grades": [], "_marks": []}
-    for lesson in lessons:
-        cell = cells.get(lesson.id)
+    for lesson in in_period:
         row = disciplines.get(lesson.journal_id)
-        if row is None or cell is None or not (cell.absent or cell.marks):
+        if row is None or not (lesson.absent or lesson.marks):
             continue
         row["entries"].append({
             "lesson_id": lesson.id, "date": lesson.lesson_date.isoformat(),
-            "pair": lesson.pair_number, "marks": [m.value for m in cell.marks],
-            "absent": cell.absent, "absence_reason": ABSENCE_REASON_LABELS.get(cell.absence_reason, ""),
-            "text": cell_text(cell.absent, cell.marks)})
-        row["absences"] += 1 if cell.absent else 0
-        row["_marks"] += [(m.value, m.work_kind) for m in cell.marks]
+            "pair": lesson.pair_number, "marks": lesson.values, "absent": lesson.absent,
+            "absence_reason": ABSENCE_REASON_LABELS.get(lesson.absence_reason, ""),
+            "text": cell_text(lesson.absent, lesson.values)})
+        row["absences"] += 1 if lesson.absent else 0
+        row["_marks"] += lesson.marks
     weights = work_kind_weights()
     for row in disciplines.values():
         row["average"] = weighted_average(row.pop("_marks"), weights)
@@ -176,25 +177,13 @@ def student_record(user, student_id, audit_action: str = "record_view",
         history.append(item)
         if period is not None and grade.period_id == period.id and grade.journal_id in disciplines:
             disciplines[grade.journal_id]["final_grades"].append(item)
-    homework = []
-    if journals:
-        for lesson in db.session.scalars(
-                select(Lesson).where(Lesson.journal_id.in_(journals),
-                                     Lesson.lesson_date.between(day - timedelta(days=HOMEWORK_DAYS),
-                                                                day),
-                                     Lesson.homework.is_not(None), Lesson.homework != "")
-                .order_by(Lesson.lesson_date.desc(), Lesson.pair_number)):
-            homework.append({"date": lesson.lesson_date.isoformat(),
-                             "discipline": str(journals[lesson.journal_id].discipline),
-                             "text": lesson.homework, "kind": lesson.homework_kind,
-                             "kind_label": HOMEWORK_KIND_LABELS.get(lesson.homework_kind, "")})
-    is_current = period is not None and current is not None and period.id == current.id
+    homework = _homework(journals, day, lessons if is_current else None)
     attendance = None
     if period is not None and journals:
         attendance = asdict(progress.student_attendance(
-            [jid for jid in disciplines], student.id, period.start_date,
-            min(period.end_date, day)))
-    week = diary.week(student, journals, day) if is_current else None
+            list(disciplines), student.id, period.start_date, min(period.end_date, day),
+            lessons=in_period))
+    week = diary.week(student, journals, day, lessons, known) if is_current else None
     audit.record(audit_action, "student", student.id,
                  details={"scope": "all" if scope is None else "own_disciplines"})
     audit.commit_read()
@@ -216,6 +205,25 @@ def student_record(user, student_id, audit_action: str = "record_view",
         "homework": homework,
         "history": history,
     }
+
+
+def _homework(journals: dict[int, Journal], day, lessons=None) -> list[dict]:
+    """Homework set in the last HOMEWORK_DAYS days, newest first; from the student's lessons
+    when the caller has them (they cover the week, which reaches further back)."""
+    if not journals:
+        return []
+    first = day - timedelta(days=HOMEWORK_DAYS)
+    if lessons is None:
+        lessons = db.session.scalars(
+            select(Lesson).where(Lesson.journal_id.in_(journals),
+                                 Lesson.lesson_date.between(first, day),
+                                 Lesson.homework.is_not(None), Lesson.homework != ""))
+    found = [ls for ls in lessons if first <= ls.lesson_date <= day and ls.homework]
+    found.sort(key=lambda ls: (-ls.lesson_date.toordinal(), ls.pair_number))
+    return [{"date": ls.lesson_date.isoformat(),
+             "discipline": str(journals[ls.journal_id].discipline),
+             "text": ls.homework, "kind": ls.homework_kind,
+             "kind_label": HOMEWORK_KIND_LABELS.get(ls.homework_kind, "")} for ls in found]
 
 
 def _person(user) -> str:
