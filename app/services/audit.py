@@ -17,8 +17,8 @@ import hmac
 import json
 from datetime import timezone
 
-from flask import current_app, has_request_context, request
-from sqlalchemy import event, insert, inspect, select, text, update
+from flask import current_app, g, has_request_context, request
+from sqlalchemy import bindparam, event, insert, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -72,6 +72,16 @@ def _current_user():
         return None
 
 
+def _client() -> tuple[str | None, str]:
+    """The request's address and user agent, read once per request (a batch save audits
+    every changed cell)."""
+    client = g.get("_audit_client")
+    if client is None:
+        client = g._audit_client = (request.remote_addr,
+                                    (request.user_agent.string or "")[:512])
+    return client
+
+
 def _plain_session(session):
     """A scoped_session stands for its current Session: entries queue on that one."""
     return session() if hasattr(session, "registry") else session
@@ -84,10 +94,7 @@ def record(action: str, object_type: str | None = None, object_id=None, details=
     The entry gets its number and hash when the transaction commits (seal)."""
     session = _plain_session(session if session is not None else db.session)
     user = user if user is not None else _current_user()
-    ip = agent = None
-    if has_request_context():
-        ip = request.remote_addr
-        agent = (request.user_agent.string or "")[:512]
+    ip, agent = _client() if has_request_context() else (None, None)
     entry = AuditLog(
         created_at=clock.now(),
         user_id=getattr(user, "id", None),
@@ -121,21 +128,32 @@ def commit_read(session=None) -> None:
         session.expire_on_commit = keep
 
 
+_HEAD = AuditHead.__table__
+_READ_HEAD = (select(_HEAD.c.last_id, _HEAD.c.last_hash, _HEAD.c.entries)
+              .where(_HEAD.c.id == 1).with_for_update())
+_WRITE_HEAD = (update(_HEAD).where(_HEAD.c.id == 1).values(entries=_HEAD.c.entries)
+               .returning(_HEAD.c.last_id, _HEAD.c.last_hash, _HEAD.c.entries))
+
+
 def _lock_head(session):
     """Take the chain's lock and read its head: (last id, last hash, entries) or None.
 
     PostgreSQL: the head row FOR UPDATE (until commit, a few milliseconds away). SQLite: a
-    write to the head row first, so the file's write lock is held before the head is read."""
-    head = AuditHead.__table__
-    columns = select(head.c.last_id, head.c.last_hash, head.c.entries).where(head.c.id == 1)
-    if session.get_bind().dialect.name == "postgresql":
-        row = session.execute(columns.with_for_update()).first()
+    write to the head row first, so the file's write lock is held before the head is read.
+    The statements are built once: they run on every audited request."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(_READ_HEAD).first()
         if row is None:  # the very first entry: two first writers must not both create it
-            session.execute(text(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})"))
-            row = session.execute(columns.with_for_update()).first()
+            connection.execute(text(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})"))
+            row = connection.execute(_READ_HEAD).first()
         return row
-    return session.execute(update(head).where(head.c.id == 1).values(entries=head.c.entries)
-                           .returning(head.c.last_id, head.c.last_hash, head.c.entries)).first()
+    return connection.execute(_WRITE_HEAD).first()
+
+
+_MOVE_HEAD = (update(_HEAD).where(_HEAD.c.id == 1)
+              .values(last_id=bindparam("last_id"), last_hash=bindparam("last_hash"),
+                      entries=bindparam("entries")))
 
 
 def seal(session) -> None:
@@ -155,14 +173,16 @@ def seal(session) -> None:
         last_id += 1
         entry.id, entry.prev_hash = last_id, last_hash
         entry.entry_hash = last_hash = entry_hash(entry, key)
-    # INSERT … RETURNING with a list: one multi-row statement, compiled once and cached
-    session.execute(insert(AuditLog.__table__).returning(AuditLog.id),
-                    [{c: getattr(e, c) for c in _COLUMNS} for e in entries])
+    # Core statements on the transaction's own connection: the ORM's execution layer adds
+    # nothing to plain inserts. INSERT … RETURNING with a list: one multi-row statement.
+    connection = session.connection()
+    connection.execute(insert(AuditLog.__table__).returning(AuditLog.id),
+                       [{c: getattr(e, c) for c in _COLUMNS} for e in entries])
     values = {"last_id": last_id, "last_hash": last_hash, "entries": last_id}
     if head is None:
-        session.execute(insert(AuditHead.__table__).values(id=1, **values))
+        connection.execute(insert(AuditHead.__table__).values(id=1, **values))
     else:
-        session.execute(update(AuditHead.__table__).where(AuditHead.id == 1).values(**values))
+        connection.execute(_MOVE_HEAD, values)
 
 
 @event.listens_for(Session, "before_commit")

@@ -136,7 +136,7 @@ def _public(cell: dict) -> dict:
 
 def _load_cells(keys) -> dict:
     """The cells of a batch with their marks, in one query: (lesson, student) → cell."""
-    rows = db.session.execute(
+    rows = db.session.connection().execute(
         select(JournalCell.id, JournalCell.lesson_id, JournalCell.student_id,
                JournalCell.absent, JournalCell.absence_reason, JournalCell.version,
                Mark.value, Mark.work_kind)
@@ -162,11 +162,13 @@ def _write(user, lessons: dict, cells: dict, parsed: list, today: date) -> list[
     database as one multi-row statement, compiled once and cached."""
     now = utcnow()
     cell_t, mark_t = JournalCell.__table__, Mark.__table__
+    # Core statements on the transaction's connection: nothing here needs the ORM's layer
+    execute = db.session.connection().execute
     fresh = [c for c in parsed if _key(c) not in cells]
     known = [c for c in parsed if _key(c) in cells]
     ids = {}
     if fresh:
-        inserted = db.session.execute(
+        inserted = execute(
             insert(cell_t).returning(cell_t.c.id, cell_t.c.lesson_id, cell_t.c.student_id),
             [{"lesson_id": c["lesson_id"], "student_id": c["student_id"],
               "absent": c["absent"], "absence_reason": "", "version": 1,
@@ -174,7 +176,7 @@ def _write(user, lessons: dict, cells: dict, parsed: list, today: date) -> list[
         ids.update({(r.lesson_id, r.student_id): r.id for r in inserted})
     if known:
         # the version bump is always written, so a concurrent writer's check fails (4.5)
-        result = db.session.execute(
+        result = execute(
             update(cell_t).where(cell_t.c.id == bindparam("b_id"),
                                  cell_t.c.version == bindparam("b_version"))
             .values(absent=bindparam("b_absent"), absence_reason=bindparam("b_reason"),
@@ -185,17 +187,17 @@ def _write(user, lessons: dict, cells: dict, parsed: list, today: date) -> list[
         if result.rowcount != len(known):
             raise _Stale()
         ids.update({_key(c): cells[_key(c)]["id"] for c in known})
-        db.session.execute(delete(mark_t).where(mark_t.c.cell_id.in_(
+        execute(delete(mark_t).where(mark_t.c.cell_id.in_(
             [cells[_key(c)]["id"] for c in known])))
     marks = [{"cell_id": ids[_key(c)], "position": position, "value": value,
               "work_kind": kind}
              for c in parsed for position, (value, kind) in enumerate(c["marks"])]
     if marks:
-        db.session.execute(insert(mark_t).returning(mark_t.c.id), marks)
+        execute(insert(mark_t).returning(mark_t.c.id), marks)
     _record_changes(user, lessons, cells, parsed, today, now)
     untaken = [l for l in {lessons[c["lesson_id"]] for c in parsed} if not l.attendance_taken]
     if untaken:  # the teacher saved the column: attendance was taken (4.5)
-        db.session.execute(update(Lesson.__table__).where(
+        execute(update(Lesson.__table__).where(
             Lesson.id.in_([l.id for l in untaken])).values(attendance_taken=True))
         for lesson in untaken:
             set_committed_value(lesson, "attendance_taken", True)
@@ -231,7 +233,8 @@ def _record_changes(user, lessons, cells, parsed, today, now) -> None:
                               "reason": c.get("reason")},
                      user=user)
     if history:
-        db.session.execute(insert(CellChange.__table__).returning(CellChange.id), history)
+        db.session.connection().execute(insert(CellChange.__table__).returning(CellChange.id),
+                                        history)
 
 
 def cell_dict(cell: JournalCell) -> dict:

@@ -1,0 +1,90 @@
+"""The roles' permissions each worker keeps in memory (app/security.py, SECURITY.md "Access
+control"): read once per version, not on every request; a role edited anywhere — another
+worker, another host, the command line — is obeyed by every worker from its next request,
+because the version (access_stamp) is read with the account on each request."""
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from bench._common import AppServer, Browser
+from tests.factories import PASSWORD
+from tests.fast_hashing import fast_password_hashing  # noqa: F401
+
+JOURNALS = "/api/v1/journals/"
+
+
+def _statements(db, fn) -> list[str]:
+    seen = []
+
+    def before(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        fn()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    return seen
+
+
+def _edit_teacher_role(engine, grant: bool) -> None:
+    """What the roles screen of another worker does: the Teacher role loses (or gets back)
+    reading journals through the API, in a session of its own."""
+    from flask_appbuilder.security.sqla.models import Permission, PermissionView, Role, ViewMenu
+    with Session(engine) as session:
+        role = session.scalar(select(Role).where(Role.name == "Teacher"))
+        pv = session.scalar(select(PermissionView)
+                            .join(Permission, Permission.id == PermissionView.permission_id)
+                            .join(ViewMenu, ViewMenu.id == PermissionView.view_menu_id)
+                            .where(Permission.name == "can_read", ViewMenu.name == "JournalApi"))
+        if grant and pv not in role.permissions:
+            role.permissions.append(pv)
+        if not grant and pv in role.permissions:
+            role.permissions.remove(pv)
+        session.commit()
+
+
+def test_permissions_are_read_again_only_when_their_version_changes(app, college, login, db):
+    from app.models import AccessStamp
+    client = login("teacher1")
+    assert client.get(JOURNALS).status_code == 200  # warm: this worker has read them
+
+    steady = _statements(db, lambda: client.get(JOURNALS))
+    assert not [s for s in steady if "ab_permission" in s or "FROM ab_role" in s], steady
+    accounts = [s for s in steady if "FROM ab_user" in s]
+    assert len(accounts) == 1 and "access_stamp" in accounts[0]  # the version rides along
+
+    before = db.session.scalar(select(AccessStamp.version))
+    _edit_teacher_role(db.engine, grant=False)
+    try:
+        assert db.session.scalar(select(AccessStamp.version).execution_options(
+            populate_existing=True)) != before
+        reread = _statements(db, lambda: client.get(JOURNALS))
+        assert [s for s in reread if "ab_permission_view_role" in s]
+    finally:
+        _edit_teacher_role(db.engine, grant=True)
+
+
+def test_a_role_edit_reaches_every_worker_at_once(app, college, db):
+    """Two gunicorn workers have both read the roles' permissions; the Teacher role loses
+    the journals API in the database; from the next request both workers refuse it."""
+    env = {"AUTH_RATE_LIMIT": "10000 per minute", "REDIS_URL": "",
+           "SECRET_KEY": os.environ["SECRET_KEY"]}
+    with AppServer(app.config["SQLALCHEMY_DATABASE_URI"], workers=2, threads=1,
+                   env=env) as server:
+        browsers = [Browser(server.url) for _ in range(6)]
+        for browser in browsers:
+            assert browser.login("teacher1", PASSWORD) == 302
+
+        def answers() -> list[int]:
+            with ThreadPoolExecutor(len(browsers)) as pool:  # at once: both workers answer
+                return list(pool.map(lambda b: b.json("GET", JOURNALS)[0], browsers * 2))
+
+        assert answers() == [200] * 12
+        _edit_teacher_role(db.engine, grant=False)
+        try:
+            assert answers() == [403] * 12
+        finally:
+            _edit_teacher_role(db.engine, grant=True)
+        assert answers() == [200] * 12
