@@ -88,3 +88,23 @@ def test_a_role_edit_reaches_every_worker_at_once(app, college, db):
         finally:
             _edit_teacher_role(db.engine, grant=True)
         assert answers() == [200] * 12
+
+
+def test_menu_access_from_the_copy_matches_fab(app, college, db):
+    """The menu API's check answers from the worker's copy exactly what FAB's own query does
+    for an account of every role; the anonymous visitor gets no menu (the portal has no public
+    role: FAB's own check fails on that with an AttributeError)."""
+    from flask_appbuilder.security.sqla.manager import SecurityManager
+    from flask_appbuilder.security.sqla.models import User
+    sm = app.appbuilder.sm
+    with app.test_request_context():
+        names = app.appbuilder.menu.get_flat_name_list()
+        assert sm._get_user_permission_view_menus(None, "menu_access", names) == set()
+        users = list(db.session.scalars(select(User).order_by(User.id)))
+        assert len(users) > 8 and names
+        for user in users:
+            ours = sm._get_user_permission_view_menus(user, "menu_access", names)
+            fabs = SecurityManager._get_user_permission_view_menus(sm, user, "menu_access",
+                                                                   names)
+            assert ours == fabs, getattr(user, "username", "anonymous")
+        assert sm._get_user_permission_view_menus(users[0], "menu_access", names)

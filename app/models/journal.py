@@ -144,8 +144,8 @@ class JournalCell(Model):
 class Mark(Model):
     __tablename__ = "mark"
     id = Column(Integer, primary_key=True)
-    cell_id = Column(Integer, ForeignKey("journal_cell.id", ondelete="CASCADE"), nullable=False,
-                     index=True)
+    # looked up through the unique (cell_id, position) index: no index of its own to keep
+    cell_id = Column(Integer, ForeignKey("journal_cell.id", ondelete="CASCADE"), nullable=False)
     position = Column(Integer, nullable=False, default=0)
     value = Column(String(8), nullable=False)
     work_kind = Column(String(16), nullable=False, default="current")
