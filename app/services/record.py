@@ -10,8 +10,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
-    CellChange, FinalGrade, GroupMembership, IssueReport, Journal, JournalCell, Lesson, Period,
-    Student, StudentGroup, SubgroupMember,
+    AcademicYear, CellChange, FinalGrade, GroupMembership, IssueReport, Journal, JournalCell,
+    Lesson, Period, Student, StudentGroup, SubgroupMember,
 )
 from ..models.journal import ABSENCE_REASON_LABELS, HOMEWORK_KIND_LABELS
 from . import audit, clock, diary, progress
@@ -141,10 +141,14 @@ def student_record(user, student_id, audit_action: str = "record_view",
         lessons = diary.student_lessons(student.id, journals, start, end)
     in_period = [ls for ls in lessons if period.start_date <= ls.lesson_date <= min(
         period.end_date, day)] if period is not None else []
-    finals = db.session.scalars(
-        select(FinalGrade).where(FinalGrade.student_id == student.id,
-                                 FinalGrade.journal_id.in_(list(journals) or [0]))
-        .options(joinedload(FinalGrade.period).joinedload(Period.academic_year))).all()
+    finals = db.session.execute(
+        select(FinalGrade.journal_id, FinalGrade.period_id, FinalGrade.kind, FinalGrade.value,
+               Period.start_date, Period.name.label("period_name"),
+               AcademicYear.name.label("year_name"))
+        .join(Period, Period.id == FinalGrade.period_id)
+        .join(AcademicYear, AcademicYear.id == Period.academic_year_id)
+        .where(FinalGrade.student_id == student.id,
+               FinalGrade.journal_id.in_(list(journals) or [0]))).all()
     disciplines = {}
     for jid, journal in sorted(journals.items(), key=lambda kv: kv[1].discipline.code):
         if period is not None and journal.academic_year_id != period.academic_year_id:
@@ -168,9 +172,9 @@ def student_record(user, student_id, audit_action: str = "record_view",
     for row in disciplines.values():
         row["average"] = weighted_average(row.pop("_marks"), weights)
     history = []
-    for grade in sorted(finals, key=lambda g: (g.period.start_date, g.journal_id)):
+    for grade in sorted(finals, key=lambda g: (g.start_date, g.journal_id)):
         journal = journals[grade.journal_id]
-        item = {"academic_year": grade.period.academic_year.name, "period": grade.period.name,
+        item = {"academic_year": grade.year_name, "period": grade.period_name,
                 "code": journal.discipline.code, "name": journal.discipline.name,
                 "discipline_kind": journal.discipline.kind, "kind": grade.kind,
                 "kind_label": FINAL_KINDS.get(grade.kind, grade.kind), "value": grade.value}

@@ -59,18 +59,19 @@ def timetabled_pairs_by_group(start: date, end: date, group_ids: list[int] | Non
         periods = db.session.scalars(select(Period).where(
             Period.start_date <= end, Period.end_date >= start)).all()
     periods = [p for p in periods if p.start_date <= end and p.end_date >= start]
-    entries = select(TimetableEntry).where(
+    # plain rows: the pairs are built from their columns alone
+    entries = select(*TimetableEntry.__table__.c).where(
         TimetableEntry.period_id.in_([p.id for p in periods]))
-    changes_query = select(TimetableChange).where(
+    changes_query = select(*TimetableChange.__table__.c).where(
         TimetableChange.change_date >= start, TimetableChange.change_date <= end)
     if group_ids is not None:
         entries = entries.where(TimetableEntry.group_id.in_(group_ids))
         changes_query = changes_query.where(TimetableChange.group_id.in_(group_ids))
-    weekly: dict[int, dict[tuple[int, int], list[TimetableEntry]]] = {}
-    for e in db.session.scalars(entries):
+    weekly: dict[int, dict[tuple[int, int], list]] = {}
+    for e in db.session.execute(entries):
         weekly.setdefault(e.group_id, {}).setdefault((e.period_id, e.weekday), []).append(e)
-    changes: dict[int, dict[date, dict[int, list[TimetableChange]]]] = {}
-    for ch in db.session.scalars(changes_query):
+    changes: dict[int, dict[date, dict[int, list]]] = {}
+    for ch in db.session.execute(changes_query):
         changes.setdefault(ch.group_id, {}).setdefault(ch.change_date, {}).setdefault(
             ch.pair_number, []).append(ch)
     days = []
