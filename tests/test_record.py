@@ -188,6 +188,36 @@ def test_record_query_count_does_not_grow_with_lessons(c, login, db):
     assert counts[0] == counts[1] <= 13
 
 
+def test_a_new_period_shows_only_its_own_lessons(c, login, db, fixed_today):  # noqa: F811
+    """Two days into the spring semester the diary's week reaches back into the autumn (its
+    homework may still be due), but the period's entries, average and attendance are the
+    spring's alone: the lessons read once for both are split by the period's dates."""
+    from tests.portal_helpers import add_cell, add_lesson
+    fixed_today(date(2026, 1, 14))
+    autumn_mark = add_lesson(db, c.journal_a_op, date(2025, 12, 31), 2)
+    add_cell(db, autumn_mark, c.student1, ["2"])
+    autumn_absence = add_lesson(db, c.journal_a_op, date(2025, 12, 31), 3)
+    add_cell(db, autumn_absence, c.student1, absent=True)
+    spring = add_lesson(db, c.journal_a_op, date(2026, 1, 13), 1, homework="Повторить тему 5")
+    add_cell(db, spring, c.student1, ["5"])
+    db.session.commit()
+    data = api(login("student1"), c.student1).get_json()["result"]
+    assert data["period"]["id"] == c.spring.id and data["period"]["current"]
+    op = {d["code"]: d for d in data["disciplines"]}["ОП.01"]
+    assert [(e["date"], e["marks"]) for e in op["entries"]] == [("2026-01-13", ["5"])]
+    assert op["average"] == 5 and op["absences"] == 0
+    assert data["attendance"]["missed_total"] == 0 and data["attendance"]["hours"] > 0
+    days = {d["date"]: d for d in data["week"]["days"]}
+    assert "2025-12-31" not in days
+    assert [p["marks"] for p in days["2026-01-13"]["pairs"] if p["code"] == "ОП.01"] == [["5"]]
+    assert [h["text"] for h in data["homework"]] == ["Повторить тему 5"]
+    # the autumn keeps its own: opened on the autumn, the diary has 31 December's «2» and «Н»
+    html = login("student1").get(
+        f"/portal/student/{c.student1.id}?period={c.autumn.id}").get_data(as_text=True)
+    autumn_op = grid_rows(html)["ОП.01"]
+    assert "2" in autumn_op and "Н" in autumn_op
+
+
 # --- the diary page: grid of disciplines × dates, week, periods (2.2, 4.8, 5.4) --------------
 def grid_rows(html: str) -> dict[str, list[str]]:
     """The diary grid as {discipline code: [header…, cell texts…]} (tags stripped)."""
