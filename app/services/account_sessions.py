@@ -9,7 +9,9 @@ issuing credentials, contingent orders, the command line)."""
 import uuid
 from dataclasses import dataclass
 
-from flask_appbuilder.security.sqla.models import Group, Permission, PermissionView, Role, User, ViewMenu
+from flask_appbuilder.security.sqla.models import (
+    Group, Permission, PermissionView, Role, User, ViewMenu,
+)
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, joinedload
 

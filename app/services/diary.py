@@ -152,7 +152,8 @@ def week(student: Student, journals: dict[int, Journal], day: date,
              if p["journal_id"] in journals] if ids else []
     if lessons is None:
         lessons = student_lessons(student.id, ids, start, day)
-    lessons = [ls for ls in lessons if start <= ls.lesson_date <= day and ls.journal_id in journals]
+    lessons = [ls for ls in lessons
+               if start <= ls.lesson_date <= day and ls.journal_id in journals]
     days = []
     for offset in range(SCHOOL_DAYS):
         current = monday + timedelta(days=offset)
