@@ -108,3 +108,22 @@ def test_menu_access_from_the_copy_matches_fab(app, college, db):
                                                                    names)
             assert ours == fabs, getattr(user, "username", "anonymous")
         assert sm._get_user_permission_view_menus(users[0], "menu_access", names)
+
+
+def test_giving_a_role_to_an_account_keeps_the_version(app, college, db):
+    """An account's roles are read with the account on every request: giving one (issuing
+    credentials, imports) changes no role's permissions, so no worker reads them again."""
+    from flask_appbuilder.security.sqla.models import Role, User
+    from app.models import AccessStamp
+    before = db.session.scalar(select(AccessStamp.version))
+    user = db.session.scalar(select(User).where(User.username == "teacher1"))
+    curator = db.session.scalar(select(Role).where(Role.name == "Curator"))
+    assert curator.user is not None  # loaded: the append below changes the role's side too
+    user.roles.append(curator)
+    assert curator in db.session.dirty
+    db.session.commit()
+    assert db.session.scalar(select(AccessStamp.version)) == before
+    role = db.session.scalar(select(Role).where(Role.name == "Curator"))
+    role.name = "Curator"  # set to the same: no change
+    db.session.commit()
+    assert db.session.scalar(select(AccessStamp.version)) == before

@@ -112,6 +112,15 @@ def _new_access_version_on_role_change(session, _context, _instances) -> None:
     worker's copy is read again on its next request (app/security.py)."""
     for obj in (*session.new, *session.deleted, *session.dirty):
         if isinstance(obj, ACCESS_CLASSES) and (
-                obj not in session.dirty or session.is_modified(obj)):
+                obj not in session.dirty or _access_changed(obj)):
             raise_access_version(session)
             return
+
+
+def _access_changed(obj) -> bool:
+    """A changed role counts by its name and permissions only: giving a role to an account
+    (the role's `user` side of it) changes no role's permissions."""
+    state = inspect(obj)
+    if isinstance(obj, Role):
+        return _changed(state, "name") or _changed(state, "permissions")
+    return any(attr.history.has_changes() for attr in state.attrs)
