@@ -350,18 +350,24 @@ def register(user, filters: dict, day: date | None = None) -> dict:
         "today": day}
 
 
+def _described(query):
+    """A select over debts joined to what names them: the student and their group, the
+    journal's discipline, the period and its academic year."""
+    return (query.select_from(AcademicDebt)
+            .join(Student, Student.id == AcademicDebt.student_id)
+            .join(StudentGroup, StudentGroup.id == Student.group_id)
+            .join(Journal, Journal.id == AcademicDebt.journal_id)
+            .join(Discipline, Discipline.id == Journal.discipline_id)
+            .join(Period, Period.id == AcademicDebt.period_id)
+            .join(AcademicYear, AcademicYear.id == Period.academic_year_id))
+
+
 def filter_choices(user, day: date | None = None) -> dict:
     """Groups, disciplines and periods that have debts in the user's scope (the filter lists),
     in one query."""
-    rows = db.session.execute(
+    rows = db.session.execute(_described(
         select(StudentGroup.id, StudentGroup.name, Discipline.id, Discipline.code,
-               Discipline.name, Period.id, Period.name, Period.start_date, AcademicYear.name)
-        .select_from(AcademicDebt).join(Student, Student.id == AcademicDebt.student_id)
-        .join(StudentGroup, StudentGroup.id == Student.group_id)
-        .join(Journal, Journal.id == AcademicDebt.journal_id)
-        .join(Discipline, Discipline.id == Journal.discipline_id)
-        .join(Period, Period.id == AcademicDebt.period_id)
-        .join(AcademicYear, AcademicYear.id == Period.academic_year_id)
+               Discipline.name, Period.id, Period.name, Period.start_date, AcademicYear.name))
         .where(debt_filter(user, day)).distinct()).all()
     groups = sorted({(r[0], r[1]) for r in rows}, key=lambda g: g[1])
     disciplines = sorted({(r[2], f"{r[3]} {r[4]}") for r in rows}, key=lambda d: d[1])
@@ -455,18 +461,12 @@ def register_table(user, filters: dict, day: date | None = None):
     XLSX, and each debt's retakes as text: two queries whatever the college's size."""
     day = day or clock_today()
     left = Student.status.in_(LEFT_STATUSES)
-    query = (select(AcademicDebt.id, Student.last_name, Student.first_name, Student.middle_name,
-                    left, StudentGroup.name, Discipline.code, Discipline.name,
-                    AcademicYear.name, Period.name, AcademicDebt.kind, AcademicDebt.origin,
-                    AcademicDebt.grade_value, AcademicDebt.deadline, AcademicDebt.status,
-                    AcademicDebt.failed_retakes)
-             .select_from(AcademicDebt).join(Student, Student.id == AcademicDebt.student_id)
-             .join(StudentGroup, StudentGroup.id == Student.group_id)
-             .join(Journal, Journal.id == AcademicDebt.journal_id)
-             .join(Discipline, Discipline.id == Journal.discipline_id)
-             .join(Period, Period.id == AcademicDebt.period_id)
-             .join(AcademicYear, AcademicYear.id == Period.academic_year_id)
-             .where(*_filtered(user, filters, day)))
+    query = _described(
+        select(AcademicDebt.id, Student.last_name, Student.first_name, Student.middle_name,
+               left, StudentGroup.name, Discipline.code, Discipline.name,
+               AcademicYear.name, Period.name, AcademicDebt.kind, AcademicDebt.origin,
+               AcademicDebt.grade_value, AcademicDebt.deadline, AcademicDebt.status,
+               AcademicDebt.failed_retakes)).where(*_filtered(user, filters, day))
     retakes: dict[int, list[str]] = {}
     for debt_id, attempt, held, result in db.session.execute(
             select(RetakeEntry.debt_id, Retake.attempt, Retake.retake_date, RetakeEntry.result)

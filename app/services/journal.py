@@ -47,19 +47,26 @@ class Conflict(DomainError):
     status = 409
 
 
+def row_for_read(query, model, row_id: int, missing: str, denied: str,
+                 not_found=NotFound, forbidden=Forbidden):
+    """The row `query` finds under the user's row scope; if none, 404 when no such row
+    exists, else 403 — one more query only on refusal."""
+    row = db.session.scalar(query)
+    if row is None:
+        if db.session.get(model, row_id) is None:
+            raise not_found(missing)
+        raise forbidden(denied)
+    return row
+
+
 def journal_for_read(user, journal_id: int) -> Journal:
     """The journal if the user may read it (row scope), else NotFound/Forbidden."""
-    journal = db.session.scalar(
+    return row_for_read(
         select(Journal).where(Journal.id == journal_id, journal_filter(user))
         .options(joinedload(Journal.group), joinedload(Journal.subgroup),
                  joinedload(Journal.discipline), joinedload(Journal.teacher),
-                 joinedload(Journal.academic_year))
-    )
-    if journal is None:  # one more query only on refusal: 404 or 403
-        if db.session.get(Journal, journal_id) is None:
-            raise NotFound("Журнал не найден.")
-        raise Forbidden("Нет доступа к этому журналу.")
-    return journal
+                 joinedload(Journal.academic_year)),
+        Journal, journal_id, "Журнал не найден.", "Нет доступа к этому журналу.")
 
 
 def is_journal_teacher(user, journal: Journal) -> bool:

@@ -23,7 +23,7 @@ from . import audit
 from .clock import today as clock_today
 from .debts import POSITIVE, REGISTER_ALL_ROLES, debt_filter, kind_label
 from .final_grades import write_grade
-from .journal import BadInput, Conflict, DomainError, Forbidden, NotFound
+from .journal import BadInput, Conflict, DomainError, Forbidden, NotFound, row_for_read
 from .periods import year_archived
 from .scopes import role_names
 
@@ -146,8 +146,8 @@ def retake_filter(user):
 
 
 def retake_for_read(user, retake_id) -> Retake:
-    retake = db.session.scalar(select(Retake).where(Retake.id == retake_id,
-                                                    retake_filter(user)).options(
+    return row_for_read(select(Retake).where(Retake.id == retake_id,
+                                             retake_filter(user)).options(
         joinedload(Retake.discipline), joinedload(Retake.group),
         joinedload(Retake.examiners).joinedload(RetakeExaminer.user),
         joinedload(Retake.entries).joinedload(RetakeEntry.debt).joinedload(
@@ -155,12 +155,8 @@ def retake_for_read(user, retake_id) -> Retake:
         joinedload(Retake.entries).joinedload(RetakeEntry.debt).joinedload(
             AcademicDebt.period).joinedload(Period.academic_year),
         joinedload(Retake.entries).joinedload(RetakeEntry.debt).joinedload(
-            AcademicDebt.journal).joinedload(Journal.teacher)))
-    if retake is None:
-        if db.session.get(Retake, retake_id) is None:
-            raise NotFound("Пересдача не найдена.")
-        raise Forbidden("Нет доступа к этой пересдаче.")
-    return retake
+            AcademicDebt.journal).joinedload(Journal.teacher)),
+        Retake, retake_id, "Пересдача не найдена.", "Нет доступа к этой пересдаче.")
 
 
 def responsible(retake: Retake) -> User | None:

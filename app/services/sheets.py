@@ -29,6 +29,7 @@ from . import audit, clock, progress
 from .final_grades import is_locked, kinds_by_period, set_final_grade
 from .journal import (
     OVERRIDE_ROLES, BadInput, Conflict, DomainError, Forbidden, NotFound, enrolled_on, roster,
+    row_for_read,
 )
 from .journals import plan_forms
 from .periods import year_archived
@@ -106,13 +107,9 @@ def _sheet_query():
 
 
 def sheet_for_read(user, sheet_id: int) -> ExamSheet:
-    sheet = db.session.scalar(_sheet_query().where(ExamSheet.id == sheet_id,
-                                                   sheet_filter(user)))
-    if sheet is None:  # one more query only on refusal: 404 or 403
-        if db.session.get(ExamSheet, sheet_id) is None:
-            raise NotFound("Ведомость не найдена.")
-        raise Forbidden("Нет доступа к этой ведомости.")
-    return sheet
+    return row_for_read(_sheet_query().where(ExamSheet.id == sheet_id, sheet_filter(user)),
+                        ExamSheet, sheet_id, "Ведомость не найдена.",
+                        "Нет доступа к этой ведомости.")
 
 
 def sheet_for_write(user, sheet_id: int) -> ExamSheet:

@@ -13,6 +13,7 @@ from ...models.practice import (
     PracticeDiaryEntry, PracticePlacement,
 )
 from .. import audit
+from ..journal import row_for_read
 from ..scopes import role_names
 from .attestation import attestation_complete
 from .base import (
@@ -40,14 +41,11 @@ def practices_for(user, day: date | None = None) -> list[Practice]:
 
 def practice_for_read(user, practice_id, day: date | None = None) -> Practice:
     practice_id = _id(practice_id, "Практика")
-    practice = db.session.scalar(select(Practice).where(
-        Practice.id == practice_id, practice_filter(user, day)).options(
-        *_practice_options(), selectinload(Practice.competencies)))
-    if practice is None:
-        if db.session.get(Practice, practice_id) is None:
-            raise PracticeNotFound("Практика не найдена.")
-        raise PracticeDenied("Нет доступа к этой практике.")
-    return practice
+    return row_for_read(
+        select(Practice).where(Practice.id == practice_id, practice_filter(user, day))
+        .options(*_practice_options(), selectinload(Practice.competencies)),
+        Practice, practice_id, "Практика не найдена.", "Нет доступа к этой практике.",
+        not_found=PracticeNotFound, forbidden=PracticeDenied)
 
 
 def _working_days_back(day: date, count: int) -> date:
