@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import AuditHead, AuditLog
-from . import clock, labels
+from . import bulk, clock, labels
 
 GENESIS = "0" * 64
 PENDING = "audit_pending"  # session.info key: entries recorded, not yet sealed
@@ -174,10 +174,10 @@ def seal(session) -> None:
         entry.id, entry.prev_hash = last_id, last_hash
         entry.entry_hash = last_hash = entry_hash(entry, key)
     # Core statements on the transaction's own connection: the ORM's execution layer adds
-    # nothing to plain inserts. INSERT … RETURNING with a list: one multi-row statement.
+    # nothing to plain inserts; all the entries in one statement.
     connection = session.connection()
-    connection.execute(insert(AuditLog.__table__).returning(AuditLog.id),
-                       [{c: getattr(e, c) for c in _COLUMNS} for e in entries])
+    bulk.insert_rows(connection, AuditLog.__table__,
+                     [{c: getattr(e, c) for c in _COLUMNS} for e in entries])
     values = {"last_id": last_id, "last_hash": last_hash, "entries": last_id}
     if head is None:
         connection.execute(insert(AuditHead.__table__).values(id=1, **values))

@@ -2,7 +2,7 @@
 history, concurrent edits detected through JournalCell.version."""
 from datetime import date
 
-from sqlalchemy import bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import CellChange, Journal, JournalCell, Lesson, Mark
 from ..models.base import utcnow
 from ..models.journal import WORK_KINDS
-from . import audit
+from . import audit, bulk
 from .final_grades import has_credit, kinds_by_period
 from .journal import (
     BadInput, Conflict, DomainError, Forbidden, can_write_lesson, cell_text, enrolled_on, roster,
@@ -136,12 +136,14 @@ def _public(cell: dict) -> dict:
 
 def _load_cells(keys) -> dict:
     """The cells of a batch with their marks, in one query: (lesson, student) → cell."""
-    rows = db.session.connection().execute(
+    connection = db.session.connection()
+    rows = connection.execute(
         select(JournalCell.id, JournalCell.lesson_id, JournalCell.student_id,
                JournalCell.absent, JournalCell.absence_reason, JournalCell.version,
                Mark.value, Mark.work_kind)
         .outerjoin(Mark, Mark.cell_id == JournalCell.id)
-        .where(tuple_(JournalCell.lesson_id, JournalCell.student_id).in_(list(keys)))
+        .where(bulk.pairs_among(connection, JournalCell.lesson_id, JournalCell.student_id,
+                                keys))
         .order_by(JournalCell.id, Mark.position))
     cells = {}
     for r in rows:
@@ -163,41 +165,40 @@ def _write(user, lessons: dict, cells: dict, parsed: list, today: date) -> list[
     now = utcnow()
     cell_t, mark_t = JournalCell.__table__, Mark.__table__
     # Core statements on the transaction's connection: nothing here needs the ORM's layer
-    execute = db.session.connection().execute
+    connection = db.session.connection()
     fresh = [c for c in parsed if _key(c) not in cells]
     known = [c for c in parsed if _key(c) in cells]
     ids = {}
     if fresh:
-        inserted = execute(
-            insert(cell_t).returning(cell_t.c.id, cell_t.c.lesson_id, cell_t.c.student_id),
+        inserted = bulk.insert_rows(
+            connection, cell_t,
             [{"lesson_id": c["lesson_id"], "student_id": c["student_id"],
               "absent": c["absent"], "absence_reason": "", "version": 1,
-              "updated_by_id": user.id, "updated_at": now} for c in fresh])
+              "updated_by_id": user.id, "updated_at": now} for c in fresh],
+            returning=("id", "lesson_id", "student_id"))
         ids.update({(r.lesson_id, r.student_id): r.id for r in inserted})
     if known:
         # the version bump is always written, so a concurrent writer's check fails (4.5)
-        result = execute(
-            update(cell_t).where(cell_t.c.id == bindparam("b_id"),
-                                 cell_t.c.version == bindparam("b_version"))
-            .values(absent=bindparam("b_absent"), absence_reason=bindparam("b_reason"),
-                    version=cell_t.c.version + 1, updated_by_id=user.id, updated_at=now),
-            [{"b_id": cells[_key(c)]["id"], "b_version": c["version"],
-              "b_absent": c["absent"],
-              "b_reason": cells[_key(c)]["reason"] if c["absent"] else ""} for c in known])
-        if result.rowcount != len(known):
+        updated = bulk.update_rows(
+            connection, cell_t, ("id", "version"),
+            [{"id": cells[_key(c)]["id"], "version": c["version"], "absent": c["absent"],
+              "absence_reason": cells[_key(c)]["reason"] if c["absent"] else ""}
+             for c in known],
+            values={"absent": "absent", "absence_reason": "absence_reason",
+                    "version": cell_t.c.version + 1},
+            common={"updated_by_id": user.id, "updated_at": now})
+        if updated != len(known):
             raise _Stale()
         ids.update({_key(c): cells[_key(c)]["id"] for c in known})
-        execute(delete(mark_t).where(mark_t.c.cell_id.in_(
-            [cells[_key(c)]["id"] for c in known])))
-    marks = [{"cell_id": ids[_key(c)], "position": position, "value": value,
-              "work_kind": kind}
-             for c in parsed for position, (value, kind) in enumerate(c["marks"])]
-    if marks:
-        execute(insert(mark_t).returning(mark_t.c.id), marks)
+        connection.execute(delete(mark_t).where(bulk.among(
+            connection, mark_t.c.cell_id, [cells[_key(c)]["id"] for c in known])))
+    bulk.insert_rows(connection, mark_t, [
+        {"cell_id": ids[_key(c)], "position": position, "value": value, "work_kind": kind}
+        for c in parsed for position, (value, kind) in enumerate(c["marks"])])
     _record_changes(user, lessons, cells, parsed, today, now)
     untaken = [l for l in {lessons[c["lesson_id"]] for c in parsed} if not l.attendance_taken]
     if untaken:  # the teacher saved the column: attendance was taken (4.5)
-        execute(update(Lesson.__table__).where(
+        connection.execute(update(Lesson.__table__).where(
             Lesson.id.in_([l.id for l in untaken])).values(attendance_taken=True))
         for lesson in untaken:
             set_committed_value(lesson, "attendance_taken", True)
@@ -232,9 +233,7 @@ def _record_changes(user, lessons, cells, parsed, today, now) -> None:
                               "student": c["student_id"], "old": old, "new": new,
                               "reason": c.get("reason")},
                      user=user)
-    if history:
-        db.session.connection().execute(insert(CellChange.__table__).returning(CellChange.id),
-                                        history)
+    bulk.insert_rows(db.session.connection(), CellChange.__table__, history)
 
 
 def cell_dict(cell: JournalCell) -> dict:
