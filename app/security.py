@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 from flask import current_app, g, has_app_context, has_request_context, session
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from sqlalchemy.exc import IntegrityError
+from werkzeug.local import LocalProxy
 
 from .access import ACCESS, ROLES
 from .security_api import GENERATION_CLAIM, SecurityApi, configure_jwt
@@ -61,6 +62,13 @@ class JournalSecurityManager(SecurityManager):
         g.setdefault(REQUEST_ACCOUNT, found)
         g.user = found.user
         return found.user
+
+    @property
+    def current_user(self):
+        """The request's account itself: FAB gives flask-login's proxy, which looks the user
+        up again on every attribute read (a batch save reads it for each cell it audits)."""
+        user = super().current_user
+        return user._get_current_object() if isinstance(user, LocalProxy) else user
 
     @property
     def is_auth_limited(self) -> bool:

@@ -35,6 +35,17 @@ _COLUMNS = ("id", "created_at", "user_id", "username", "action", "object_type", 
             "ip_address", "user_agent", "details", "prev_hash", "entry_hash")
 
 
+class Entry:
+    """An entry queued on its transaction until commit (seal), then inserted as a plain row:
+    a batch save queues one per changed cell, and a mapped AuditLog object would cost each
+    of them the ORM's instrumentation for nothing."""
+    __slots__ = _COLUMNS
+
+    def __init__(self, **values):
+        for name in _COLUMNS:
+            setattr(self, name, values.get(name))
+
+
 def _canonical(entry) -> str:
     created = entry.created_at
     if created.tzinfo is None:
@@ -88,14 +99,14 @@ def _plain_session(session):
 
 
 def record(action: str, object_type: str | None = None, object_id=None, details=None,
-           user=None, username: str | None = None, session=None) -> AuditLog:
+           user=None, username: str | None = None, session=None) -> Entry:
     """Add an audit entry to the current transaction (committed with the caller's work).
 
     The entry gets its number and hash when the transaction commits (seal)."""
     session = _plain_session(session if session is not None else db.session)
     user = user if user is not None else _current_user()
     ip, agent = _client() if has_request_context() else (None, None)
-    entry = AuditLog(
+    entry = Entry(
         created_at=clock.now(),
         user_id=getattr(user, "id", None),
         # CR/LF encoded so a crafted username cannot forge log lines

@@ -1,17 +1,22 @@
 """Statements over many rows whose text does not depend on how many rows there are.
 
-On PostgreSQL the rows travel as one array per column: INSERT … SELECT unnest(…), UPDATE …
-FROM unnest(…), column = ANY(…). The statement's text is the same for 3 rows or 300, so the
-driver keeps it parsed and the server prepares it once per connection. A multi-row VALUES
-list is a new statement for every batch: the driver splits its text again (statements over
-4 KB or 50 parameters are not cached) and the server parses and plans it again, on every
-saved lesson column.
+On PostgreSQL the rows travel as one JSON document (`json_to_recordset`) or, for a list of
+ids, one array literal: INSERT … SELECT FROM json_to_recordset(…), UPDATE … FROM
+json_to_recordset(…), column = ANY(…). The statement's text is the same for 3 rows or 300,
+so the driver keeps it parsed and the server prepares it once per connection; the rows are
+serialised by orjson in one call. A multi-row VALUES list is a new statement for every
+batch: the driver splits its text again (statements over 4 KB or 50 parameters are not
+cached) and adapts every value on its own, and the server parses and plans it again, on
+every saved lesson column.
 
 Other databases (SQLite, the embedded default) get the multi-row VALUES and IN lists, which
 SQLite handles as cheaply.
 """
-from sqlalchemy import Table, any_, bindparam, func, insert, select, tuple_
-from sqlalchemy.dialects.postgresql import ARRAY
+import orjson
+from sqlalchemy import (
+    Integer, Table, Text, any_, bindparam, cast, column, func, insert, select, tuple_,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSON
 
 _STATEMENTS = {}  # (kind, table, columns, …) → statement, built once per process
 
@@ -20,14 +25,16 @@ def _postgresql(connection) -> bool:
     return connection.dialect.name == "postgresql"
 
 
-def _arrays(names, rows) -> dict:
-    return {f"u_{name}": [row[name] for row in rows] for name in names}
+def _recordset(columns, param):
+    """json_to_recordset(:param) AS rows(a type, b type, …): the rows of a JSON array of
+    objects, typed as the given columns."""
+    return (func.json_to_recordset(cast(param, JSON))
+            .table_valued(*[column(c.name, c.type) for c in columns])
+            .render_derived(name="rows", with_types=True))
 
 
-def _unnest(table: Table, names: tuple):
-    """SELECT unnest(:u_a::type[]) AS a, unnest(:u_b::type[]) AS b, … — the rows, zipped."""
-    return select(*[func.unnest(bindparam(f"u_{name}", type_=ARRAY(table.c[name].type)))
-                    .label(name) for name in names])
+def _json(rows) -> str:
+    return orjson.dumps(rows).decode()
 
 
 def insert_rows(connection, table: Table, rows: list[dict], returning=()):
@@ -41,14 +48,12 @@ def insert_rows(connection, table: Table, rows: list[dict], returning=()):
         stmt = insert(table).returning(*(columns or (table.primary_key.columns[0],)))
         result = connection.execute(stmt, rows)
         return result.all() if columns else []
-    key = ("insert", table.name, names, returning)
-    stmt = _STATEMENTS.get(key)
-    if stmt is None:
-        stmt = insert(table).from_select(names, _unnest(table, names))
-        if columns:
-            stmt = stmt.returning(*columns)
-        stmt = _STATEMENTS[key] = stmt
-    result = connection.execute(stmt, _arrays(names, rows))
+    def build():
+        rows_in = _recordset([table.c[name] for name in names], bindparam("rows", type_=Text))
+        stmt = insert(table).from_select(names, select(*[rows_in.c[name] for name in names]))
+        return stmt.returning(*columns) if columns else stmt
+    stmt = statement(("insert", table.name, names, returning), build)
+    result = connection.execute(stmt, {"rows": _json(rows)})
     return result.all() if columns else []
 
 
@@ -71,35 +76,53 @@ def update_rows(connection, table: Table, match: tuple, rows: list[dict], values
                               else value for column, value in values.items()}, **common)
         return connection.execute(
             stmt, [{f"b_{name}": row[name] for name in names} for row in rows]).rowcount
-    key = ("update", table.name, names, match, tuple(values), tuple(common))
-    stmt = _STATEMENTS.get(key)
-    if stmt is None:
-        source = _unnest(table, names).subquery("rows")
-        stmt = _STATEMENTS[key] = (
-            table.update().where(*[table.c[name] == source.c[name] for name in match])
-            .values(**{column: source.c[value] if isinstance(value, str) else value
-                       for column, value in values.items()},
-                    **{column: bindparam(f"c_{column}") for column in common}))
-    params = _arrays(names, rows)
+    def build():
+        source = _recordset([table.c[name] for name in names], bindparam("rows", type_=Text))
+        return (table.update().where(*[table.c[name] == source.c[name] for name in match])
+                .values(**{column: source.c[value] if isinstance(value, str) else value
+                           for column, value in values.items()},
+                        **{column: bindparam(f"c_{column}") for column in common}))
+    stmt = statement(("update", table.name, names, match, tuple(values), tuple(common)),
+                     build)
+    params = {"rows": _json(rows)}
     params.update({f"c_{column}": value for column, value in common.items()})
     return connection.execute(stmt, params).rowcount
 
 
-def among(connection, column, values):
-    """`column IN (values)`: on PostgreSQL `column = ANY(:array)`, one text for any count."""
+def _int_array(values) -> str:
+    return "{" + ",".join(str(int(v)) for v in values) + "}"
+
+
+def among(connection, column_, ids):
+    """`column IN (ids)` for an integer column: on PostgreSQL `column = ANY(:array)`, one
+    statement text for any number of ids."""
+    ids = list(ids)
+    if not _postgresql(connection):
+        return column_.in_(ids)
+    return column_ == any_(cast(bindparam(None, _int_array(ids), type_=Text), ARRAY(Integer)))
+
+
+def pairs_among(connection, first, second, name: str):
+    """`(first, second) IN (:name)` for integer columns, its value given by pairs(); on
+    PostgreSQL the pairs are one JSON document."""
+    if not _postgresql(connection):
+        return tuple_(first, second).in_(bindparam(name, expanding=True))
+    rows = _recordset([first, second], bindparam(name, type_=Text))
+    return tuple_(first, second).in_(select(rows.c[first.name], rows.c[second.name]))
+
+
+def pairs(connection, first, second, values):
+    """The value of pairs_among's parameter."""
     values = list(values)
     if not _postgresql(connection):
-        return column.in_(values)
-    return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+        return values
+    return _json([{first.name: a, second.name: b} for a, b in values])
 
 
-def pairs_among(connection, first, second, pairs):
-    """`(first, second) IN (pairs)`; on PostgreSQL against two arrays zipped by unnest."""
-    pairs = list(pairs)
-    if not _postgresql(connection):
-        return tuple_(first, second).in_(pairs)
-    zipped = select(func.unnest(bindparam(None, [a for a, _ in pairs],
-                                          type_=ARRAY(first.type))),
-                    func.unnest(bindparam(None, [b for _, b in pairs],
-                                          type_=ARRAY(second.type))))
-    return tuple_(first, second).in_(zipped)
+def statement(key, build):
+    """A statement built once per process and database kind (its text is the same each time:
+    SQLAlchemy finds it compiled by its key, and building it again costs more than that)."""
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        stmt = _STATEMENTS[key] = build()
+    return stmt

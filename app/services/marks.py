@@ -137,14 +137,14 @@ def _public(cell: dict) -> dict:
 def _load_cells(keys) -> dict:
     """The cells of a batch with their marks, in one query: (lesson, student) → cell."""
     connection = db.session.connection()
-    rows = connection.execute(
-        select(JournalCell.id, JournalCell.lesson_id, JournalCell.student_id,
-               JournalCell.absent, JournalCell.absence_reason, JournalCell.version,
-               Mark.value, Mark.work_kind)
+    lesson, student = JournalCell.lesson_id, JournalCell.student_id
+    query = bulk.statement(("batch cells", connection.dialect.name), lambda: (
+        select(JournalCell.id, lesson, student, JournalCell.absent,
+               JournalCell.absence_reason, JournalCell.version, Mark.value, Mark.work_kind)
         .outerjoin(Mark, Mark.cell_id == JournalCell.id)
-        .where(bulk.pairs_among(connection, JournalCell.lesson_id, JournalCell.student_id,
-                                keys))
-        .order_by(JournalCell.id, Mark.position))
+        .where(bulk.pairs_among(connection, lesson, student, "keys"))
+        .order_by(JournalCell.id, Mark.position)))
+    rows = connection.execute(query, {"keys": bulk.pairs(connection, lesson, student, keys)})
     cells = {}
     for r in rows:
         cell = cells.setdefault((r.lesson_id, r.student_id), {

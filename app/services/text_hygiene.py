@@ -19,6 +19,8 @@ from .journal import DomainError
 
 # C0 controls except \t (09) and \n (0a); \r (0d) is handled apart (CRLF → LF).
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|\r(?!\n)")
+# What a JSON body holding such a character must contain: the character raw, or its escape.
+JSON_CONTROL_RE = re.compile(rb"[\x00-\x08\x0b-\x1f]|\\[bfru]")
 
 
 class TextRefused(DomainError):
