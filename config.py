@@ -61,6 +61,9 @@ class Config:
     )
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL: the planner's cost of a random page read (app/extensions.py); "" keeps the
+    # server's own setting
+    POSTGRES_RANDOM_PAGE_COST = os.environ.get("POSTGRES_RANDOM_PAGE_COST", "1.1")
     # SQLite (the embedded default): seconds a writer waits for the file's write lock before
     # giving up; WAL lets readers go on meanwhile (app/extensions.py).
     SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "30"))

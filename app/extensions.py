@@ -35,3 +35,24 @@ def _sqlite_for_several_workers(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
     finally:
         cursor.close()
+
+
+# The journal's working set (a college's marks, a few GB at most) lives in the server's cache,
+# where reading a page at random costs little more than reading the next one; PostgreSQL's
+# default (4, a spinning disk) has it scan every mark of the college for a student's record
+# rather than look the student's few up in the index. POSTGRES_RANDOM_PAGE_COST="" keeps the
+# server's own setting.
+DEFAULT_RANDOM_PAGE_COST = "1.1"
+
+
+@event.listens_for(Engine, "connect")
+def _postgresql_for_a_cached_database(dbapi_connection, _record) -> None:
+    if type(dbapi_connection).__module__.split(".")[0] != "psycopg":
+        return
+    cost = DEFAULT_RANDOM_PAGE_COST
+    if has_app_context():
+        cost = str(current_app.config.get("POSTGRES_RANDOM_PAGE_COST", cost))
+    if not cost:
+        return
+    dbapi_connection.execute("SELECT set_config('random_page_cost', %s, false)", [cost])
+    dbapi_connection.commit()

@@ -14,7 +14,7 @@ SQLite handles as cheaply.
 """
 import orjson
 from sqlalchemy import (
-    Integer, Table, Text, any_, bindparam, cast, column, func, insert, select, tuple_,
+    Integer, Table, Text, any_, bindparam, cast, column, func, insert, select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSON
 
@@ -57,10 +57,10 @@ def insert_rows(connection, table: Table, rows: list[dict], returning=()):
     return result.all() if columns else []
 
 
-def update_rows(connection, table: Table, match: tuple, rows: list[dict], values: dict,
-                common: dict | None = None) -> int:
-    """UPDATE one row per dict, found by the `match` columns (all equal), in one statement;
-    → the number of rows updated.
+def update_rows(connection, table: Table, key: str, rows: list[dict], values: dict,
+                common: dict | None = None, match: tuple = ()) -> int:
+    """UPDATE one row per dict, found by its integer `key` column (and the `match` columns,
+    all equal), in one statement; → the number of rows updated.
 
     `values` maps a column to what it is set to: the name of a key of the rows (a string),
     or an expression of the table's own columns (e.g. `table.c.version + 1`). `common` holds
@@ -69,6 +69,7 @@ def update_rows(connection, table: Table, match: tuple, rows: list[dict], values
         return 0
     names = tuple(rows[0])
     common = common or {}
+    match = (key, *match)
     if not _postgresql(connection):
         stmt = table.update().where(*[table.c[name] == bindparam(f"b_{name}")
                                       for name in match])
@@ -76,47 +77,37 @@ def update_rows(connection, table: Table, match: tuple, rows: list[dict], values
                               else value for column, value in values.items()}, **common)
         return connection.execute(
             stmt, [{f"b_{name}": row[name] for name in names} for row in rows]).rowcount
+
     def build():
+        # the rows are found through the key's index (= ANY), then joined to their values:
+        # a join on the JSON rows alone is planned as a scan of the whole table
         source = _recordset([table.c[name] for name in names], bindparam("rows", type_=Text))
-        return (table.update().where(*[table.c[name] == source.c[name] for name in match])
+        return (table.update()
+                .where(among(connection, table.c[key], "keys"),
+                       *[table.c[name] == source.c[name] for name in match])
                 .values(**{column: source.c[value] if isinstance(value, str) else value
                            for column, value in values.items()},
                         **{column: bindparam(f"c_{column}") for column in common}))
     stmt = statement(("update", table.name, names, match, tuple(values), tuple(common)),
                      build)
-    params = {"rows": _json(rows)}
+    params = {"rows": _json(rows), "keys": ids(connection, [row[key] for row in rows])}
     params.update({f"c_{column}": value for column, value in common.items()})
     return connection.execute(stmt, params).rowcount
 
 
-def _int_array(values) -> str:
+def among(connection, column_, name: str):
+    """`column IN (:name)` for an integer column, its value given by ids(): on PostgreSQL
+    `column = ANY(:name)`, one statement text for any number of ids."""
+    if not _postgresql(connection):
+        return column_.in_(bindparam(name, expanding=True))
+    return column_ == any_(cast(bindparam(name, type_=Text), ARRAY(Integer)))
+
+
+def ids(connection, values):
+    """The value of among()'s parameter: the ids, or on PostgreSQL their array literal."""
+    if not _postgresql(connection):
+        return list(values)
     return "{" + ",".join(str(int(v)) for v in values) + "}"
-
-
-def among(connection, column_, ids):
-    """`column IN (ids)` for an integer column: on PostgreSQL `column = ANY(:array)`, one
-    statement text for any number of ids."""
-    ids = list(ids)
-    if not _postgresql(connection):
-        return column_.in_(ids)
-    return column_ == any_(cast(bindparam(None, _int_array(ids), type_=Text), ARRAY(Integer)))
-
-
-def pairs_among(connection, first, second, name: str):
-    """`(first, second) IN (:name)` for integer columns, its value given by pairs(); on
-    PostgreSQL the pairs are one JSON document."""
-    if not _postgresql(connection):
-        return tuple_(first, second).in_(bindparam(name, expanding=True))
-    rows = _recordset([first, second], bindparam(name, type_=Text))
-    return tuple_(first, second).in_(select(rows.c[first.name], rows.c[second.name]))
-
-
-def pairs(connection, first, second, values):
-    """The value of pairs_among's parameter."""
-    values = list(values)
-    if not _postgresql(connection):
-        return values
-    return _json([{first.name: a, second.name: b} for a, b in values])
 
 
 def statement(key, build):

@@ -137,16 +137,24 @@ def _public(cell: dict) -> dict:
 def _load_cells(keys) -> dict:
     """The cells of a batch with their marks, in one query: (lesson, student) → cell."""
     connection = db.session.connection()
-    lesson, student = JournalCell.lesson_id, JournalCell.student_id
     query = bulk.statement(("batch cells", connection.dialect.name), lambda: (
-        select(JournalCell.id, lesson, student, JournalCell.absent,
-               JournalCell.absence_reason, JournalCell.version, Mark.value, Mark.work_kind)
+        select(JournalCell.id, JournalCell.lesson_id, JournalCell.student_id,
+               JournalCell.absent, JournalCell.absence_reason, JournalCell.version,
+               Mark.value, Mark.work_kind)
         .outerjoin(Mark, Mark.cell_id == JournalCell.id)
-        .where(bulk.pairs_among(connection, lesson, student, "keys"))
+        .where(bulk.among(connection, JournalCell.lesson_id, "lessons"),
+               bulk.among(connection, JournalCell.student_id, "students"))
         .order_by(JournalCell.id, Mark.position)))
-    rows = connection.execute(query, {"keys": bulk.pairs(connection, lesson, student, keys)})
+    # the batch's lessons × its students, through the unique (lesson, student) index; a
+    # batch is a lesson's column or a student's row, so few cells are read and not kept
+    keys = set(keys)
+    rows = connection.execute(query, {
+        "lessons": bulk.ids(connection, {lesson for lesson, _ in keys}),
+        "students": bulk.ids(connection, {student for _, student in keys})})
     cells = {}
     for r in rows:
+        if (r.lesson_id, r.student_id) not in keys:
+            continue
         cell = cells.setdefault((r.lesson_id, r.student_id), {
             "id": r.id, "lesson_id": r.lesson_id, "student_id": r.student_id,
             "absent": r.absent, "reason": r.absence_reason, "version": r.version,
@@ -180,18 +188,20 @@ def _write(user, lessons: dict, cells: dict, parsed: list, today: date) -> list[
     if known:
         # the version bump is always written, so a concurrent writer's check fails (4.5)
         updated = bulk.update_rows(
-            connection, cell_t, ("id", "version"),
+            connection, cell_t, "id",
             [{"id": cells[_key(c)]["id"], "version": c["version"], "absent": c["absent"],
               "absence_reason": cells[_key(c)]["reason"] if c["absent"] else ""}
              for c in known],
             values={"absent": "absent", "absence_reason": "absence_reason",
                     "version": cell_t.c.version + 1},
-            common={"updated_by_id": user.id, "updated_at": now})
+            common={"updated_by_id": user.id, "updated_at": now}, match=("version",))
         if updated != len(known):
             raise _Stale()
         ids.update({_key(c): cells[_key(c)]["id"] for c in known})
-        connection.execute(delete(mark_t).where(bulk.among(
-            connection, mark_t.c.cell_id, [cells[_key(c)]["id"] for c in known])))
+        connection.execute(
+            bulk.statement(("batch marks", connection.dialect.name), lambda: delete(mark_t)
+                           .where(bulk.among(connection, mark_t.c.cell_id, "cells"))),
+            {"cells": bulk.ids(connection, [cells[_key(c)]["id"] for c in known])})
     bulk.insert_rows(connection, mark_t, [
         {"cell_id": ids[_key(c)], "position": position, "value": value, "work_kind": kind}
         for c in parsed for position, (value, kind) in enumerate(c["marks"])])
