@@ -18,10 +18,12 @@ SEPTEMBER = [date(2025, 9, 1) + timedelta(days=d) for d in range(0, 14) if
 
 @pytest.fixture()
 def today(app):
-    saved = {k: app.config.get(k) for k in ("JOURNAL_TODAY", "ADMISSION_MIN_ATTENDANCE",
-                                            "ADMISSION_MIN_AVERAGE")}
+    keys = ("JOURNAL_TODAY", "ADMISSION_MIN_ATTENDANCE", "ADMISSION_MIN_AVERAGE")
+    saved = {k: app.config[k] for k in keys if k in app.config}
     app.config["JOURNAL_TODAY"] = TODAY.isoformat()
     yield TODAY
+    for key in keys:  # a setting that was not there is removed, not left as None
+        app.config.pop(key, None)
     app.config.update(saved)
 
 

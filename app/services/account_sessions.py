@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask_appbuilder.security.sqla.models import (
     Group, Permission, PermissionView, Role, User, ViewMenu,
 )
-from sqlalchemy import event, inspect, select
+from sqlalchemy import bindparam, event, inspect, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..extensions import db
@@ -40,18 +40,21 @@ def access_version_query():
     return select(AccessStamp.version).where(AccessStamp.id == 1)
 
 
+# built once: it runs on every request, and building it cost more than running it
+_ACCOUNT = (
+    select(User, AccountSession.generation, AccountState.must_change_password,
+           access_version_query().scalar_subquery())
+    .outerjoin(AccountSession, AccountSession.user_id == User.id)
+    .outerjoin(AccountState, AccountState.user_id == User.id)
+    .where(User.id == bindparam("user_id"))
+    .options(joinedload(User.roles), joinedload(User.groups).joinedload(Group.roles)))
+
+
 def account(user_id: int) -> Account | None:
     """The account of a session or token in one indexed read: the user with their roles and
     groups, the session generation, whether a password change is due and the roles'
     permissions version — instead of a query for each."""
-    row = db.session.execute(
-        select(User, AccountSession.generation, AccountState.must_change_password,
-               access_version_query().scalar_subquery())
-        .outerjoin(AccountSession, AccountSession.user_id == User.id)
-        .outerjoin(AccountState, AccountState.user_id == User.id)
-        .where(User.id == user_id)
-        .options(joinedload(User.roles), joinedload(User.groups).joinedload(Group.roles))
-    ).unique().first()
+    row = db.session.execute(_ACCOUNT, {"user_id": user_id}).unique().first()
     if row is None:
         return None
     return Account(row[0], row[1] or 0, bool(row[2]), row[3])

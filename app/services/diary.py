@@ -5,7 +5,7 @@ export read the same data."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -42,6 +42,20 @@ class StudentLesson:
         return [value for value, _kind in self.marks]
 
 
+# built once (the record runs it on every view): the statement, not its values, is the same
+_STUDENT_LESSONS = (
+    select(Lesson.id, Lesson.journal_id, Lesson.lesson_date, Lesson.pair_number,
+           Lesson.hours, Lesson.attendance_taken, Lesson.topic, Lesson.homework,
+           Lesson.homework_kind, JournalCell.id, JournalCell.absent,
+           JournalCell.absence_reason, Mark.value, Mark.work_kind)
+    .outerjoin(JournalCell, and_(JournalCell.lesson_id == Lesson.id,
+                                 JournalCell.student_id == bindparam("student_id")))
+    .outerjoin(Mark, Mark.cell_id == JournalCell.id)
+    .where(Lesson.journal_id.in_(bindparam("journals", expanding=True)),
+           Lesson.lesson_date >= bindparam("start"), Lesson.lesson_date <= bindparam("end"))
+    .order_by(Lesson.lesson_date, Lesson.pair_number, Lesson.id, Mark.position))
+
+
 def student_lessons(student_id: int, journal_ids, start: date, end: date
                     ) -> list[StudentLesson]:
     """The lessons of the journals in [start, end] with the student's cell and marks, in date
@@ -49,17 +63,8 @@ def student_lessons(student_id: int, journal_ids, start: date, end: date
     ids = list(journal_ids)
     if not ids or end < start:
         return []
-    rows = db.session.execute(
-        select(Lesson.id, Lesson.journal_id, Lesson.lesson_date, Lesson.pair_number,
-               Lesson.hours, Lesson.attendance_taken, Lesson.topic, Lesson.homework,
-               Lesson.homework_kind, JournalCell.id, JournalCell.absent,
-               JournalCell.absence_reason, Mark.value, Mark.work_kind)
-        .outerjoin(JournalCell, and_(JournalCell.lesson_id == Lesson.id,
-                                     JournalCell.student_id == student_id))
-        .outerjoin(Mark, Mark.cell_id == JournalCell.id)
-        .where(Lesson.journal_id.in_(ids), Lesson.lesson_date >= start,
-               Lesson.lesson_date <= end)
-        .order_by(Lesson.lesson_date, Lesson.pair_number, Lesson.id, Mark.position))
+    rows = db.session.execute(_STUDENT_LESSONS, {"student_id": student_id, "journals": ids,
+                                                 "start": start, "end": end})
     lessons: list[StudentLesson] = []
     for (lid, jid, day, pair, hours, taken, topic, homework, kind, cell_id, absent, reason,
          value, work_kind) in rows:
@@ -81,8 +86,11 @@ def week_range(day: date) -> tuple[date, date]:
 def all_periods() -> list[Period]:
     """Every period of every year with its year, newest first: a short list (two a year) that
     the record reads once for its periods, the current one and the week's timetable."""
-    return list(db.session.scalars(select(Period).options(joinedload(Period.academic_year))
-                                   .order_by(Period.start_date.desc())))
+    return list(db.session.scalars(_ALL_PERIODS))
+
+
+_ALL_PERIODS = (select(Period).options(joinedload(Period.academic_year))
+                .order_by(Period.start_date.desc()))
 
 
 def periods_for(journals: dict[int, Journal], day: date,

@@ -5,7 +5,7 @@ final_grades.py); all of them use the access checks and the roster defined here.
 """
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -14,7 +14,8 @@ from ..models import (
     SubgroupMember,
 )
 from .progress import weighted_average, weights_hint, work_kind_weights
-from .scopes import journal_filter, role_names
+from .bulk import statement
+from .scopes import journal_filter, journal_scope, role_names
 
 OVERRIDE_ROLES = {"Deputy"}          # 4.7: final grades after the deadline
 LESSON_MANAGERS = {"Deputy", "Administration"}  # record a substitution in any journal (4.4)
@@ -48,10 +49,10 @@ class Conflict(DomainError):
 
 
 def row_for_read(query, model, row_id: int, missing: str, denied: str,
-                 not_found=NotFound, forbidden=Forbidden):
-    """The row `query` finds under the user's row scope; if none, 404 when no such row
-    exists, else 403 — one more query only on refusal."""
-    row = db.session.scalar(query)
+                 not_found=NotFound, forbidden=Forbidden, params=None):
+    """The row `query` (with its `params`) finds under the user's row scope; if none, 404
+    when no such row exists, else 403 — one more query only on refusal."""
+    row = db.session.scalar(query, params)
     if row is None:
         if db.session.get(model, row_id) is None:
             raise not_found(missing)
@@ -61,12 +62,16 @@ def row_for_read(query, model, row_id: int, missing: str, denied: str,
 
 def journal_for_read(user, journal_id: int) -> Journal:
     """The journal if the user may read it (row scope), else NotFound/Forbidden."""
-    return row_for_read(
-        select(Journal).where(Journal.id == journal_id, journal_filter(user))
+    # built once per kind of scope: every write to a journal and every grid reads it first
+    query = statement(("journal for read", journal_scope(user)), lambda: (
+        select(Journal).where(Journal.id == bindparam("journal_id"),
+                              journal_filter(user, bindparam("user_id")))
         .options(joinedload(Journal.group), joinedload(Journal.subgroup),
                  joinedload(Journal.discipline), joinedload(Journal.teacher),
-                 joinedload(Journal.academic_year)),
-        Journal, journal_id, "Журнал не найден.", "Нет доступа к этому журналу.")
+                 joinedload(Journal.academic_year))))
+    return row_for_read(query, Journal, journal_id, "Журнал не найден.",
+                        "Нет доступа к этому журналу.",
+                        params={"journal_id": journal_id, "user_id": getattr(user, "id", None)})
 
 
 def is_journal_teacher(user, journal: Journal) -> bool:
@@ -84,13 +89,12 @@ def can_manage_lessons(user, journal: Journal) -> bool:
     return is_journal_teacher(user, journal) or bool(role_names(user) & LESSON_MANAGERS)
 
 
-def roster_condition(journal: Journal):
+def _roster_condition(group_id, subgroup_id):
     """Students of the journal: the group's members, or the subgroup's members (5.3)."""
-    cond = GroupMembership.group_id == journal.group_id
-    if journal.subgroup_id:
+    cond = GroupMembership.group_id == group_id
+    if subgroup_id is not None:
         cond = and_(cond, GroupMembership.student_id.in_(
-            select(SubgroupMember.student_id)
-            .where(SubgroupMember.subgroup_id == journal.subgroup_id)))
+            select(SubgroupMember.student_id).where(SubgroupMember.subgroup_id == subgroup_id)))
     return cond
 
 
@@ -99,14 +103,21 @@ def roster(journal: Journal, start: date | None = None, end: date | None = None)
     year = journal.academic_year
     start = start or year.start_date
     end = end or year.end_date
-    rows = db.session.execute(
+    subgroup = journal.subgroup_id is not None
+    query = statement(("roster", subgroup), lambda: (
         select(Student.id, Student.last_name, Student.first_name, Student.middle_name,
                GroupMembership.start_date, GroupMembership.end_date)
         .join(GroupMembership, GroupMembership.student_id == Student.id)
-        .where(roster_condition(journal), GroupMembership.start_date <= end,
-               or_(GroupMembership.end_date.is_(None), GroupMembership.end_date >= start))
-        .order_by(Student.last_name, Student.first_name, Student.id, GroupMembership.start_date)
-    ).all()
+        .where(_roster_condition(bindparam("group"), bindparam("subgroup") if subgroup
+                                 else None),
+               GroupMembership.start_date <= bindparam("end"),
+               or_(GroupMembership.end_date.is_(None),
+                   GroupMembership.end_date >= bindparam("start")))
+        .order_by(Student.last_name, Student.first_name, Student.id,
+                  GroupMembership.start_date)))
+    rows = db.session.execute(query, {"group": journal.group_id, "start": start, "end": end,
+                                      **({"subgroup": journal.subgroup_id} if subgroup
+                                         else {})}).all()
     students: dict[int, dict] = {}
     for sid, last, first, middle, since, until in rows:
         entry = students.setdefault(sid, {

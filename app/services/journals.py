@@ -1,5 +1,5 @@
 """Journals are generated from the curriculum and the teaching load (4.2)."""
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
 from ..extensions import db
 from ..models import Curriculum, CurriculumItem, Journal, Period, StudentGroup, TeachingLoad
@@ -73,17 +73,20 @@ def plan_forms() -> dict[tuple[int, int, int], dict[int, str]]:
     return plan
 
 
+_CURRICULUM_FORMS = (  # built once: every saved column reads it
+    select(StudentGroup.admission_year, CurriculumItem.semester, CurriculumItem.assessment_form)
+    .join(Curriculum, Curriculum.id == CurriculumItem.curriculum_id)
+    .join(StudentGroup, and_(StudentGroup.specialty_id == Curriculum.specialty_id,
+                             StudentGroup.admission_year == Curriculum.admission_year))
+    .where(StudentGroup.id == bindparam("group"),
+           CurriculumItem.discipline_id == bindparam("discipline")))
+
+
 def curriculum_forms(journal: Journal) -> tuple[int | None, dict[int, str]]:
     """4.7: (the group's admission year, semester → the assessment form of the journal's
     discipline in the group's plan), in one query; (None, {}) when the plan has none."""
-    rows = db.session.execute(
-        select(StudentGroup.admission_year, CurriculumItem.semester,
-               CurriculumItem.assessment_form)
-        .join(Curriculum, Curriculum.id == CurriculumItem.curriculum_id)
-        .join(StudentGroup, and_(StudentGroup.specialty_id == Curriculum.specialty_id,
-                                 StudentGroup.admission_year == Curriculum.admission_year))
-        .where(StudentGroup.id == journal.group_id,
-               CurriculumItem.discipline_id == journal.discipline_id)).all()
+    rows = db.session.execute(_CURRICULUM_FORMS, {"group": journal.group_id,
+                                                  "discipline": journal.discipline_id}).all()
     return (rows[0][0] if rows else None), {semester: form for _, semester, form in rows}
 
 

@@ -7,7 +7,7 @@ draft) the whole year is read-only for everyone.
 """
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -37,14 +37,17 @@ def closed_days(periods: list[Period]):
     return closed
 
 
+_YEAR_PERIODS = (  # built once: every saved column reads it
+    select(Period, select(ArchiveRecord.id).where(
+        ArchiveRecord.academic_year_id == bindparam("year"),
+        ArchiveRecord.is_draft.is_(False)).exists())
+    .where(Period.academic_year_id == bindparam("year")).order_by(Period.number))
+
+
 def year_periods(academic_year_id: int) -> tuple[list[Period], bool]:
     """The year's periods and whether its final archive exists, in one query (saving a column
     of marks checks both for every batch)."""
-    archived = select(ArchiveRecord.id).where(
-        ArchiveRecord.academic_year_id == academic_year_id,
-        ArchiveRecord.is_draft.is_(False)).exists()
-    rows = db.session.execute(select(Period, archived).where(
-        Period.academic_year_id == academic_year_id).order_by(Period.number)).all()
+    rows = db.session.execute(_YEAR_PERIODS, {"year": academic_year_id}).all()
     if not rows:
         return [], year_archived(academic_year_id)
     return [row[0] for row in rows], bool(rows[0][1])

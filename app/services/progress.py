@@ -24,7 +24,7 @@ from datetime import date
 from typing import Iterable
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import and_, or_, select, true
+from sqlalchemy import and_, bindparam, or_, select, true
 
 from ..extensions import db
 from ..models import (
@@ -32,6 +32,7 @@ from ..models import (
     Student, StudentGroup, SubgroupMember,
 )
 from ..models.journal import WORK_KINDS
+from .bulk import statement
 from .scopes import ALL_JOURNALS_ROLES, current_curated_group_ids, role_names
 
 WorkKindWeights = dict[str, float]
@@ -115,8 +116,20 @@ def enrolment_spans(journal_ids: list[int], start: date | None = None,
                     ) -> dict[int, dict[int, list[tuple[date, date | None]]]]:
     """journal → student → enrolment spans in the journal's group (or subgroup, 5.3) that
     overlap [start, end] (by default the journal's academic year): one query."""
-    first = start if start is not None else AcademicYear.start_date
-    last = end if end is not None else AcademicYear.end_date
+    params = {"journals": list(journal_ids), "start": start, "end": end,
+              "students": None if student_ids is None else list(student_ids)}
+    variant = (start is None, end is None, student_ids is None)
+    query = statement(("enrolment spans", variant), lambda: _enrolment_query(*variant))
+    spans: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for jid, sid, since, until in db.session.execute(
+            query, {k: v for k, v in params.items() if v is not None}):
+        spans[jid][sid].append((since, until))
+    return spans
+
+
+def _enrolment_query(whole_start: bool, whole_end: bool, all_students: bool):
+    first = AcademicYear.start_date if whole_start else bindparam("start")
+    last = AcademicYear.end_date if whole_end else bindparam("end")
     query = (
         select(Journal.id, GroupMembership.student_id, GroupMembership.start_date,
                GroupMembership.end_date)
@@ -124,17 +137,15 @@ def enrolment_spans(journal_ids: list[int], start: date | None = None,
         .join(GroupMembership, GroupMembership.group_id == Journal.group_id)
         .outerjoin(SubgroupMember, and_(SubgroupMember.subgroup_id == Journal.subgroup_id,
                                         SubgroupMember.student_id == GroupMembership.student_id))
-        .where(Journal.id.in_(journal_ids),
+        .where(Journal.id.in_(bindparam("journals", expanding=True)),
                or_(Journal.subgroup_id.is_(None), SubgroupMember.id.is_not(None)),
                GroupMembership.start_date <= last,
                or_(GroupMembership.end_date.is_(None), GroupMembership.end_date >= first))
     )
-    if student_ids is not None:
-        query = query.where(GroupMembership.student_id.in_(student_ids))
-    spans: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for jid, sid, since, until in db.session.execute(query):
-        spans[jid][sid].append((since, until))
-    return spans
+    if not all_students:
+        query = query.where(GroupMembership.student_id.in_(bindparam("students",
+                                                                     expanding=True)))
+    return query
 
 
 def _enrolled(spans, day: date) -> bool:

@@ -5,7 +5,7 @@ from dataclasses import asdict
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -93,11 +93,32 @@ def record_scope(user, student: Student):
 
 def _journal_ids(student: Student):
     """Journals of every group the student was in, their own subgroup only (5.3)."""
-    groups = select(GroupMembership.group_id).where(GroupMembership.student_id == student.id)
-    subgroups = select(SubgroupMember.subgroup_id).where(SubgroupMember.student_id == student.id)
+    return _journals_of(student.id, student.group_id)
+
+
+def _journals_of(student_id, group_id):
+    groups = select(GroupMembership.group_id).where(GroupMembership.student_id == student_id)
+    subgroups = select(SubgroupMember.subgroup_id).where(SubgroupMember.student_id == student_id)
     return select(Journal.id).where(
-        or_(Journal.group_id == student.group_id, Journal.group_id.in_(groups)),
+        or_(Journal.group_id == group_id, Journal.group_id.in_(groups)),
         or_(Journal.subgroup_id.is_(None), Journal.subgroup_id.in_(subgroups)))
+
+
+# The record's statements, built once: a record is read on every diary view, and building
+# them cost more than SQLAlchemy's finding them compiled.
+_RECORD_JOURNALS = (
+    select(Journal)
+    .where(Journal.id.in_(_journals_of(bindparam("student_id"), bindparam("group_id"))))
+    .options(joinedload(Journal.discipline), joinedload(Journal.teacher),
+             joinedload(Journal.academic_year)))
+_FINAL_GRADES = (
+    select(FinalGrade.journal_id, FinalGrade.period_id, FinalGrade.kind, FinalGrade.value,
+           Period.start_date, Period.name.label("period_name"),
+           AcademicYear.name.label("year_name"))
+    .join(Period, Period.id == FinalGrade.period_id)
+    .join(AcademicYear, AcademicYear.id == Period.academic_year_id)
+    .where(FinalGrade.student_id == bindparam("student_id"),
+           FinalGrade.journal_id.in_(bindparam("journals", expanding=True))))
 
 
 def current_period(day=None, periods: list[Period] | None = None):
@@ -120,12 +141,11 @@ def student_record(user, student_id, audit_action: str = "record_view",
         audit.record("access_denied", "student", student.id)  # 4.1: refused reads too
         db.session.commit()
         raise
-    journals_q = (select(Journal).where(Journal.id.in_(_journal_ids(student)))
-                  .options(joinedload(Journal.discipline), joinedload(Journal.teacher),
-                           joinedload(Journal.academic_year)))
+    journals_q = _RECORD_JOURNALS
     if scope is not None:
         journals_q = journals_q.where(Journal.id.in_(scope))
-    journals = {j.id: j for j in db.session.scalars(journals_q).unique()}
+    journals = {j.id: j for j in db.session.scalars(
+        journals_q, {"student_id": student.id, "group_id": student.group_id}).unique()}
     day = today()
     known = diary.all_periods()
     periods = diary.periods_for(journals, day, known)
@@ -141,14 +161,8 @@ def student_record(user, student_id, audit_action: str = "record_view",
         lessons = diary.student_lessons(student.id, journals, start, end)
     in_period = [ls for ls in lessons if period.start_date <= ls.lesson_date <= min(
         period.end_date, day)] if period is not None else []
-    finals = db.session.execute(
-        select(FinalGrade.journal_id, FinalGrade.period_id, FinalGrade.kind, FinalGrade.value,
-               Period.start_date, Period.name.label("period_name"),
-               AcademicYear.name.label("year_name"))
-        .join(Period, Period.id == FinalGrade.period_id)
-        .join(AcademicYear, AcademicYear.id == Period.academic_year_id)
-        .where(FinalGrade.student_id == student.id,
-               FinalGrade.journal_id.in_(list(journals) or [0]))).all()
+    finals = db.session.execute(_FINAL_GRADES, {"student_id": student.id,
+                                                "journals": list(journals) or [0]}).all()
     disciplines = {}
     for jid, journal in sorted(journals.items(), key=lambda kv: kv[1].discipline.code):
         if period is not None and journal.academic_year_id != period.academic_year_id:

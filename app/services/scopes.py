@@ -24,32 +24,45 @@ def role_names(user) -> set[str]:
     return {r.name for r in getattr(user, "roles", [])}
 
 
-def curated_group_ids(user):
-    return select(StudentGroup.id).where(StudentGroup.curator_id == user.id)
+def curated_group_ids(user, user_id=None):
+    """`user_id`: the user's id as a bound parameter, for a statement built once."""
+    return select(StudentGroup.id).where(
+        StudentGroup.curator_id == (user.id if user_id is None else user_id))
 
 
-def taught_journal_ids(user):
+def taught_journal_ids(user, user_id=None):
     """Journals the user teaches by load, where they gave a substitution, or where a timetable
     change names them the substitute of a pair (4.4: they record that lesson themselves)."""
+    uid = user.id if user_id is None else user_id
     substituted = select(Lesson.journal_id).where(
-        Lesson.teacher_id == user.id, Lesson.is_substitution.is_(True)
+        Lesson.teacher_id == uid, Lesson.is_substitution.is_(True)
     )
     named = select(TimetableChange.journal_id).where(
-        TimetableChange.substitute_teacher_id == user.id)
-    return select(Journal.id).where(or_(Journal.teacher_id == user.id,
+        TimetableChange.substitute_teacher_id == uid)
+    return select(Journal.id).where(or_(Journal.teacher_id == uid,
                                         Journal.id.in_(substituted), Journal.id.in_(named)))
 
 
-def journal_filter(user):
-    """SQL condition on Journal: the journals this user may read."""
+def journal_scope(user) -> tuple:
+    """What journal_filter's condition depends on besides the user's id: their roles."""
     roles = role_names(user)
     if roles & ALL_JOURNALS_ROLES:
+        return ("all",)
+    return bool(roles & {"Teacher", "Curator"}), "Curator" in roles
+
+
+def journal_filter(user, user_id=None):
+    """SQL condition on Journal: the journals this user may read (`user_id`: see
+    curated_group_ids)."""
+    scope = journal_scope(user)
+    if scope == ("all",):
         return true()
+    teaches, curates = scope
     conditions = []
-    if roles & {"Teacher", "Curator"}:
-        conditions.append(Journal.id.in_(taught_journal_ids(user)))
-    if "Curator" in roles:
-        conditions.append(Journal.group_id.in_(curated_group_ids(user)))
+    if teaches:
+        conditions.append(Journal.id.in_(taught_journal_ids(user, user_id)))
+    if curates:
+        conditions.append(Journal.group_id.in_(curated_group_ids(user, user_id)))
     return or_(*conditions) if conditions else false()
 
 

@@ -6,7 +6,7 @@ lesson entry with the date's pair (suggested_pair).
 from datetime import date, timedelta
 from io import BytesIO
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import appbuilder, db
@@ -14,6 +14,7 @@ from ..models import (
     Discipline, Journal, Lesson, Period, StudentGroup, Subgroup, TimetableChange, TimetableEntry,
 )
 from . import audit
+from .bulk import statement
 from .reports import book_bytes
 
 WEEKDAYS = ("Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье")
@@ -60,18 +61,15 @@ def timetabled_pairs_by_group(start: date, end: date, group_ids: list[int] | Non
             Period.start_date <= end, Period.end_date >= start)).all()
     periods = [p for p in periods if p.start_date <= end and p.end_date >= start]
     # plain rows: the pairs are built from their columns alone
-    entries = select(*TimetableEntry.__table__.c).where(
-        TimetableEntry.period_id.in_([p.id for p in periods]))
-    changes_query = select(*TimetableChange.__table__.c).where(
-        TimetableChange.change_date >= start, TimetableChange.change_date <= end)
-    if group_ids is not None:
-        entries = entries.where(TimetableEntry.group_id.in_(group_ids))
-        changes_query = changes_query.where(TimetableChange.group_id.in_(group_ids))
+    entries, changes_query = statement(("timetable", group_ids is None),
+                                       lambda: _timetable_queries(group_ids is None))
+    params = {"periods": [p.id for p in periods], "start": start, "end": end,
+              **({} if group_ids is None else {"groups": list(group_ids)})}
     weekly: dict[int, dict[tuple[int, int], list]] = {}
-    for e in db.session.execute(entries):
+    for e in db.session.execute(entries, params):
         weekly.setdefault(e.group_id, {}).setdefault((e.period_id, e.weekday), []).append(e)
     changes: dict[int, dict[date, dict[int, list]]] = {}
-    for ch in db.session.execute(changes_query):
+    for ch in db.session.execute(changes_query, params):
         changes.setdefault(ch.group_id, {}).setdefault(ch.change_date, {}).setdefault(
             ch.pair_number, []).append(ch)
     days = []
@@ -83,6 +81,19 @@ def timetabled_pairs_by_group(start: date, end: date, group_ids: list[int] | Non
     for group_id in sorted(set(weekly) | set(changes)):
         out[group_id] = _group_pairs(days, weekly.get(group_id, {}), changes.get(group_id, {}))
     return out
+
+
+def _timetable_queries(all_groups: bool):
+    """The weekly entries of the periods and the changes between two dates (of the groups)."""
+    entries = select(*TimetableEntry.__table__.c).where(
+        TimetableEntry.period_id.in_(bindparam("periods", expanding=True)))
+    changes = select(*TimetableChange.__table__.c).where(
+        TimetableChange.change_date >= bindparam("start"),
+        TimetableChange.change_date <= bindparam("end"))
+    if not all_groups:
+        entries = entries.where(TimetableEntry.group_id.in_(bindparam("groups", expanding=True)))
+        changes = changes.where(TimetableChange.group_id.in_(bindparam("groups", expanding=True)))
+    return entries, changes
 
 
 def _group_pairs(days, weekly, changes) -> list[dict]:
