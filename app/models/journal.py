@@ -1,4 +1,6 @@
 """The journal itself: lessons, cells (marks and absences), final grades and their history."""
+import weakref
+
 from sqlalchemy import (
     Boolean, Index, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Text,
     UniqueConstraint, event, text,
@@ -107,14 +109,23 @@ class Lesson(Model):
                                       and (self.off_program_reason or "").strip()))
 
 
+# statement → the same with the deleted lessons left out: a statement built once (the
+# account's, the record's) is rewritten once, not on every request
+_LIVE_LESSONS = weakref.WeakKeyDictionary()
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _hide_deleted_lessons(state):
     """1.6: deleted lessons stay in the database for their history but are left out of every
     grid, report and count; `execution_options(include_deleted_lessons=True)` reads them."""
     if (state.is_select and not state.is_column_load and not state.is_relationship_load
             and not state.execution_options.get("include_deleted_lessons", False)):
-        state.statement = state.statement.options(with_loader_criteria(
-            Lesson, lambda cls: cls.deleted_at.is_(None), include_aliases=True))
+        statement = state.statement
+        live = _LIVE_LESSONS.get(statement)
+        if live is None:
+            live = _LIVE_LESSONS[statement] = statement.options(with_loader_criteria(
+                Lesson, lambda cls: cls.deleted_at.is_(None), include_aliases=True))
+        state.statement = live
 
 
 class JournalCell(Model):

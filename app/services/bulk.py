@@ -18,6 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSON
 
+from ..extensions import db
+
 _STATEMENTS = {}  # (kind, table, columns, …) → statement, built once per process
 
 
@@ -117,3 +119,14 @@ def statement(key, build):
     if stmt is None:
         stmt = _STATEMENTS[key] = build()
     return stmt
+
+
+def plain_rows(stmt, params=None):
+    """The rows of a select of columns (no mapped objects), on the session's connection: the
+    ORM's execution layer adds nothing to them and costs about as much as the query. The
+    session's pending changes are flushed first, as its own execute does. Deleted lessons
+    are not left out for the caller (1.6): a statement over lessons says so itself."""
+    session = db.session
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(stmt, params)

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Journal, JournalCell, Lesson, Mark, Period, Student
 from ..models.journal import HOMEWORK_KIND_LABELS
 from .journal import cell_text
+from .bulk import plain_rows
 from .timetable import timetabled_pairs, week_start
 
 HOMEWORK_LOOKBACK_DAYS = 14   # homework set in the last two weeks may still be due
@@ -52,7 +53,8 @@ _STUDENT_LESSONS = (
                                  JournalCell.student_id == bindparam("student_id")))
     .outerjoin(Mark, Mark.cell_id == JournalCell.id)
     .where(Lesson.journal_id.in_(bindparam("journals", expanding=True)),
-           Lesson.lesson_date >= bindparam("start"), Lesson.lesson_date <= bindparam("end"))
+           Lesson.lesson_date >= bindparam("start"), Lesson.lesson_date <= bindparam("end"),
+           Lesson.deleted_at.is_(None))  # 1.6: run as plain rows, so said here
     .order_by(Lesson.lesson_date, Lesson.pair_number, Lesson.id, Mark.position))
 
 
@@ -63,8 +65,8 @@ def student_lessons(student_id: int, journal_ids, start: date, end: date
     ids = list(journal_ids)
     if not ids or end < start:
         return []
-    rows = db.session.execute(_STUDENT_LESSONS, {"student_id": student_id, "journals": ids,
-                                                 "start": start, "end": end})
+    rows = plain_rows(_STUDENT_LESSONS, {"student_id": student_id, "journals": ids,
+                                         "start": start, "end": end})
     lessons: list[StudentLesson] = []
     for (lid, jid, day, pair, hours, taken, topic, homework, kind, cell_id, absent, reason,
          value, work_kind) in rows:

@@ -14,7 +14,7 @@ from ..models import (
     SubgroupMember,
 )
 from .progress import weighted_average, weights_hint, work_kind_weights
-from .bulk import statement
+from .bulk import plain_rows, statement
 from .scopes import journal_filter, journal_scope, role_names
 
 OVERRIDE_ROLES = {"Deputy"}          # 4.7: final grades after the deadline
@@ -115,7 +115,7 @@ def roster(journal: Journal, start: date | None = None, end: date | None = None)
                    GroupMembership.end_date >= bindparam("start")))
         .order_by(Student.last_name, Student.first_name, Student.id,
                   GroupMembership.start_date)))
-    rows = db.session.execute(query, {"group": journal.group_id, "start": start, "end": end,
+    rows = plain_rows(query, {"group": journal.group_id, "start": start, "end": end,
                                       **({"subgroup": journal.subgroup_id} if subgroup
                                          else {})}).all()
     students: dict[int, dict] = {}

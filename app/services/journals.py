@@ -3,6 +3,7 @@ from sqlalchemy import and_, bindparam, select
 
 from ..extensions import db
 from ..models import Curriculum, CurriculumItem, Journal, Period, StudentGroup, TeachingLoad
+from .bulk import plain_rows
 
 # The final assessment decides the journal's scale: a credit is зачёт/незачёт.
 FORM_PRIORITY = ("exam", "diff_credit", "credit", "grade", "none")
@@ -85,8 +86,8 @@ _CURRICULUM_FORMS = (  # built once: every saved column reads it
 def curriculum_forms(journal: Journal) -> tuple[int | None, dict[int, str]]:
     """4.7: (the group's admission year, semester → the assessment form of the journal's
     discipline in the group's plan), in one query; (None, {}) when the plan has none."""
-    rows = db.session.execute(_CURRICULUM_FORMS, {"group": journal.group_id,
-                                                  "discipline": journal.discipline_id}).all()
+    rows = plain_rows(_CURRICULUM_FORMS, {"group": journal.group_id,
+                                          "discipline": journal.discipline_id}).all()
     return (rows[0][0] if rows else None), {semester: form for _, semester, form in rows}
 
 

@@ -32,7 +32,7 @@ from ..models import (
     Student, StudentGroup, SubgroupMember,
 )
 from ..models.journal import WORK_KINDS
-from .bulk import statement
+from .bulk import plain_rows, statement
 from .scopes import ALL_JOURNALS_ROLES, current_curated_group_ids, role_names
 
 WorkKindWeights = dict[str, float]
@@ -121,7 +121,7 @@ def enrolment_spans(journal_ids: list[int], start: date | None = None,
     variant = (start is None, end is None, student_ids is None)
     query = statement(("enrolment spans", variant), lambda: _enrolment_query(*variant))
     spans: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for jid, sid, since, until in db.session.execute(
+    for jid, sid, since, until in plain_rows(
             query, {k: v for k, v in params.items() if v is not None}):
         spans[jid][sid].append((since, until))
     return spans

@@ -15,6 +15,7 @@ from ..models import (
 )
 from ..models.journal import ABSENCE_REASON_LABELS, HOMEWORK_KIND_LABELS
 from . import audit, clock, diary, progress
+from .bulk import plain_rows
 from .clock import today
 from .journal import cell_text
 from .progress import weighted_average, work_kind_weights
@@ -161,8 +162,8 @@ def student_record(user, student_id, audit_action: str = "record_view",
         lessons = diary.student_lessons(student.id, journals, start, end)
     in_period = [ls for ls in lessons if period.start_date <= ls.lesson_date <= min(
         period.end_date, day)] if period is not None else []
-    finals = db.session.execute(_FINAL_GRADES, {"student_id": student.id,
-                                                "journals": list(journals) or [0]}).all()
+    finals = plain_rows(_FINAL_GRADES, {"student_id": student.id,
+                                        "journals": list(journals) or [0]}).all()
     disciplines = {}
     for jid, journal in sorted(journals.items(), key=lambda kv: kv[1].discipline.code):
         if period is not None and journal.academic_year_id != period.academic_year_id:

@@ -14,7 +14,7 @@ from ..models import (
     Discipline, Journal, Lesson, Period, StudentGroup, Subgroup, TimetableChange, TimetableEntry,
 )
 from . import audit
-from .bulk import statement
+from .bulk import plain_rows, statement
 from .reports import book_bytes
 
 WEEKDAYS = ("Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье")
@@ -66,10 +66,10 @@ def timetabled_pairs_by_group(start: date, end: date, group_ids: list[int] | Non
     params = {"periods": [p.id for p in periods], "start": start, "end": end,
               **({} if group_ids is None else {"groups": list(group_ids)})}
     weekly: dict[int, dict[tuple[int, int], list]] = {}
-    for e in db.session.execute(entries, params):
+    for e in plain_rows(entries, params):
         weekly.setdefault(e.group_id, {}).setdefault((e.period_id, e.weekday), []).append(e)
     changes: dict[int, dict[date, dict[int, list]]] = {}
-    for ch in db.session.execute(changes_query, params):
+    for ch in plain_rows(changes_query, params):
         changes.setdefault(ch.group_id, {}).setdefault(ch.change_date, {}).setdefault(
             ch.pair_number, []).append(ch)
     days = []
