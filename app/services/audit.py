@@ -187,13 +187,14 @@ def seal(session) -> None:
     # Core statements on the transaction's own connection: the ORM's execution layer adds
     # nothing to plain inserts; all the entries in one statement.
     connection = session.connection()
-    bulk.insert_rows(connection, AuditLog.__table__,
-                     [{c: getattr(e, c) for c in _COLUMNS} for e in entries])
     values = {"last_id": last_id, "last_hash": last_hash, "entries": last_id}
+    rows = [{c: getattr(e, c) for c in _COLUMNS} for e in entries]
     if head is None:
+        bulk.insert_rows(connection, AuditLog.__table__, rows)
         connection.execute(insert(AuditHead.__table__).values(id=1, **values))
-    else:
-        connection.execute(_MOVE_HEAD, values)
+    else:  # the head moves in the same statement as its entries (PostgreSQL)
+        bulk.insert_rows(connection, AuditLog.__table__, rows,
+                         along=("moved_head", _MOVE_HEAD, values))
 
 
 @event.listens_for(Session, "before_commit")

@@ -39,8 +39,12 @@ def _json(rows) -> str:
     return orjson.dumps(rows).decode()
 
 
-def insert_rows(connection, table: Table, rows: list[dict], returning=()):
-    """INSERT the rows (dicts with the same keys) in one statement; → the RETURNING rows."""
+def insert_rows(connection, table: Table, rows: list[dict], returning=(), along=None):
+    """INSERT the rows (dicts with the same keys) in one statement; → the RETURNING rows.
+
+    `along`: (name, a statement with bound parameters, its parameters) that must run in the
+    same transaction; on PostgreSQL it is sent with the insert, as a WITH clause (one round
+    trip: the audit chain's head moves with its entries)."""
     if not rows:
         return []
     names = tuple(rows[0])
@@ -49,13 +53,18 @@ def insert_rows(connection, table: Table, rows: list[dict], returning=()):
         # one multi-row VALUES statement (RETURNING keeps SQLAlchemy from running it row by row)
         stmt = insert(table).returning(*(columns or (table.primary_key.columns[0],)))
         result = connection.execute(stmt, rows)
+        if along is not None:
+            connection.execute(along[1], along[2])
         return result.all() if columns else []
+
     def build():
         rows_in = _recordset([table.c[name] for name in names], bindparam("rows", type_=Text))
         stmt = insert(table).from_select(names, select(*[rows_in.c[name] for name in names]))
+        if along is not None:
+            stmt = stmt.add_cte(along[1].cte(along[0]))
         return stmt.returning(*columns) if columns else stmt
-    stmt = statement(("insert", table.name, names, returning), build)
-    result = connection.execute(stmt, {"rows": _json(rows)})
+    stmt = statement(("insert", table.name, names, returning, along and along[0]), build)
+    result = connection.execute(stmt, {"rows": _json(rows), **(along[2] if along else {})})
     return result.all() if columns else []
 
 
