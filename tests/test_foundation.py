@@ -42,6 +42,30 @@ def test_migrations_match_the_models(app, db):
         differences = compare_metadata(context, Model.metadata)
     assert differences == []
 
+def test_postgresql_connections_plan_for_a_cached_database(app, db):
+    """PostgreSQL's connections price a random page read at POSTGRES_RANDOM_PAGE_COST (a
+    college's journal fits the server's cache); "" keeps the server's own setting."""
+    from sqlalchemy import text
+    if db.engine.dialect.name != "postgresql":
+        assert app.config["POSTGRES_RANDOM_PAGE_COST"] == "1.1"  # read only by PostgreSQL
+        return
+    with db.engine.connect() as conn:
+        server = conn.execute(text("SELECT reset_val FROM pg_settings "
+                                   "WHERE name = 'random_page_cost'")).scalar()
+    assert db.session.execute(text("SHOW random_page_cost")).scalar() == "1.1" != server
+    from sqlalchemy import create_engine
+    fresh = create_engine(db.engine.url.render_as_string(hide_password=False))
+    try:
+        for setting, expected in (("", server), ("1.5", "1.5")):
+            app.config["POSTGRES_RANDOM_PAGE_COST"] = setting
+            with fresh.connect() as conn:
+                assert conn.execute(text("SHOW random_page_cost")).scalar() == expected
+            fresh.dispose()  # the next setting on a new connection
+    finally:
+        fresh.dispose()
+        app.config["POSTGRES_RANDOM_PAGE_COST"] = "1.1"
+
+
 def test_roles_exist(app, db):
     sm = app.appbuilder.sm
     for name in ROLES:

@@ -132,3 +132,38 @@ def test_stale_version_refuses_the_whole_batch(college, db, today):
     assert db.session.scalar(select(func.count()).select_from(CellChange)) == before
     assert {c.version for c in db.session.scalars(select(JournalCell))} == {1}
     assert {m.value for c in db.session.scalars(select(JournalCell)) for m in c.marks} == {"4"}
+
+
+def test_postgresql_gets_the_same_statements_for_any_batch(college, db, today):
+    """On PostgreSQL a batch's rows travel as one JSON document or id array, so the statements
+    of 3 cells and of 35 are the very same texts: the driver keeps them parsed and the server
+    prepares them, where a multi-row VALUES list would be a new statement every time."""
+    students = _big_group(db, college)
+    small_lesson = add_lesson(db, college.journal_a_op, TODAY, pair=1)
+    big_lesson = add_lesson(db, college.journal_a_op, TODAY - timedelta(days=1), pair=1)
+    audit.record("export", "journal", college.journal_a_op.id, username="it")
+    db.session.commit()
+    texts = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        texts.append(statement)
+
+    def save(changes):
+        texts.clear()
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            _save(db, college, changes)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+        return list(texts)
+
+    small = save([change(small_lesson, s, marks=["4"]) for s in students[:3]])
+    big = save([change(big_lesson, s, marks=["5"]) for s in students])
+    again_small = save([change(small_lesson, s, version=1, marks=["3"]) for s in students[:3]])
+    again_big = save([change(big_lesson, s, version=1, marks=["2", "4"]) for s in students])
+    if db.engine.dialect.name != "postgresql":
+        # SQLite: one multi-row VALUES statement per table, its length following the batch
+        assert len(small) == len(big) and small != big
+        return
+    assert small == big and again_small == again_big
+    assert max(len(t) for t in again_big) < 4096  # the driver caches statements up to 4 KB
