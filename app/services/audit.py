@@ -103,27 +103,36 @@ def record(action: str, object_type: str | None = None, object_id=None, details=
     """Add an audit entry to the current transaction (committed with the caller's work).
 
     The entry gets its number and hash when the transaction commits (seal)."""
+    return record_many(action, object_type, [(object_id, details)], user=user,
+                       username=username, session=session)[0]
+
+
+def record_many(action: str, object_type: str | None, items, user=None,
+                username: str | None = None, session=None) -> list[Entry]:
+    """One entry per (object id, details) of `items`, all by the same user at the same moment
+    (a saved column audits each of its changed cells): who, when and from where are read once."""
+    items = list(items)
+    if not items:
+        return []
     session = _plain_session(session if session is not None else db.session)
     user = user if user is not None else _current_user()
     ip, agent = _client() if has_request_context() else (None, None)
-    entry = Entry(
-        created_at=clock.now(),
-        user_id=getattr(user, "id", None),
-        # CR/LF encoded so a crafted username cannot forge log lines
-        username=(username or getattr(user, "username", None) or "")
-        .replace("\r", "\\r").replace("\n", "\\n")[:255] or None,
-        action=action,
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        ip_address=ip,
-        user_agent=agent,
-        details=None if details is None else json.dumps(details, ensure_ascii=False,
-                                                        default=str, sort_keys=True),
-    )
+    created_at = clock.now()
+    user_id = getattr(user, "id", None)
+    # CR/LF encoded so a crafted username cannot forge log lines
+    username = (username or getattr(user, "username", None) or "") \
+        .replace("\r", "\\r").replace("\n", "\\n")[:255] or None
+    entries = [Entry(created_at=created_at, user_id=user_id, username=username, action=action,
+                     object_type=object_type,
+                     object_id=None if object_id is None else str(object_id),
+                     ip_address=ip, user_agent=agent,
+                     details=None if details is None else json.dumps(
+                         details, ensure_ascii=False, default=str, sort_keys=True))
+               for object_id, details in items]
     if not session.in_transaction():
-        session.begin()  # so a rollback before any query forgets the entry too
-    session.info.setdefault(PENDING, []).append(entry)
-    return entry
+        session.begin()  # so a rollback before any query forgets the entries too
+    session.info.setdefault(PENDING, []).extend(entries)
+    return entries
 
 
 def commit_read(session=None) -> None:

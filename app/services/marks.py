@@ -225,7 +225,7 @@ def _write(user, lessons: dict, cells: dict, parsed: list, today: date) -> list[
 
 def _record_changes(user, lessons, cells, parsed, today, now) -> None:
     """1.6: each changed cell keeps a history row (old → new) and an audit entry (4.1)."""
-    history = []
+    history, changed = [], []
     for c in parsed:
         before = cells.get(_key(c))
         old = cell_text(before["absent"], [m["value"] for m in before["marks"]]) if before \
@@ -238,11 +238,10 @@ def _record_changes(user, lessons, cells, parsed, today, now) -> None:
                         "old_value": old, "new_value": new, "changed_by_id": user.id,
                         "changed_at": now, "is_correction": today > lesson.lesson_date,
                         "correction_reason": c.get("reason")})
-        audit.record("cell_change", "journal_cell", f"{lesson.id}:{c['student_id']}",
-                     details={"journal": lesson.journal_id, "lesson": lesson.id,
-                              "student": c["student_id"], "old": old, "new": new,
-                              "reason": c.get("reason")},
-                     user=user)
+        changed.append((f"{lesson.id}:{c['student_id']}", {
+            "journal": lesson.journal_id, "lesson": lesson.id, "student": c["student_id"],
+            "old": old, "new": new, "reason": c.get("reason")}))
+    audit.record_many("cell_change", "journal_cell", changed, user=user)
     bulk.insert_rows(db.session.connection(), CellChange.__table__, history)
 
 
