@@ -75,7 +75,9 @@ def update_rows(connection, table: Table, key: str, rows: list[dict], values: di
 
     `values` maps a column to what it is set to: the name of a key of the rows (a string),
     or an expression of the table's own columns (e.g. `table.c.version + 1`). `common` holds
-    values that are the same for every row (who changed it, when)."""
+    values that are the same for every row (who changed it, when). The statement is built once
+    per table, columns and names of `values`: one set of names always means the same
+    expressions."""
     if not rows:
         return 0
     names = tuple(rows[0])
