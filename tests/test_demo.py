@@ -71,7 +71,6 @@ def test_demo_college_is_built_and_refused_the_second_time(app, db, fixed_today)
     if db.engine.dialect.name == "postgresql":
         # the load ends with ANALYZE: the planner counts the marks there are (not the -1 of a
         # table never analysed, nor an earlier count), so a batch's cells are read by index
-        from app.models import Mark
         analysed = db.session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'mark'"))
         assert analysed == _count(db, Mark) > 0
     assert _count(db, Lesson, Lesson.is_substitution.is_(True)) >= 1
