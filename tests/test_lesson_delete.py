@@ -156,3 +156,31 @@ def test_a_wrong_mark_report_outlives_its_deleted_lesson(college, login, db, tod
         answer = client.get(url)
         assert answer.status_code == 200, url
     assert "занятие удалено" in student.get("/portal/reports").get_data(as_text=True)
+
+
+def test_a_deleted_lesson_leaves_the_students_record(college, login, db, today):
+    """1.6 on the diary: the record's entries, its attendance and the week read the lessons
+    as plain rows, past the ORM's deleted-lessons criterion, and still leave a deleted lesson
+    out (student2's «Н» stops counting, student1's «5 4» is gone from the grid and the week)."""
+    lesson = add_lesson(db, college.journal_a_op, TODAY, topic="Ошибочная запись")
+    _fill(login, college, lesson)
+
+    def record(username, student):
+        r = login(username).get(f"/api/v1/students/{student.id}/record")
+        assert r.status_code == 200
+        return r.get_json()["result"]
+
+    def shown(data):
+        entries = [e for d in data["disciplines"] for e in d["entries"]
+                   if e["lesson_id"] == lesson.id]
+        in_week = [p for day in data["week"]["days"] for p in day["pairs"]
+                   if p["lesson_id"] == lesson.id]
+        return entries, in_week
+
+    before = record("student1", college.student1)
+    assert [e["text"] for e in shown(before)[0]] == ["5 4"] and shown(before)[1]
+    missed = record("student2", college.student2)["attendance"]["missed_total"]
+    assert login("teacher1").post(_url(college, lesson)).status_code == 302
+    assert shown(record("student1", college.student1)) == ([], [])
+    after = record("student2", college.student2)["attendance"]["missed_total"]
+    assert after == missed - lesson.hours
