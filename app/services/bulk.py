@@ -132,12 +132,13 @@ def statement(key, build):
     return stmt
 
 
-def plain_rows(stmt, params=None):
+def plain_rows(stmt, params=None) -> list:
     """The rows of a select of columns (no mapped objects), on the session's connection: the
     ORM's execution layer adds nothing to them and costs about as much as the query. The
-    session's pending changes are flushed first, as its own execute does. Deleted lessons
-    are not left out for the caller (1.6): a statement over lessons says so itself."""
+    rows are fetched at once (one call to the driver, not one per row). The session's
+    pending changes are flushed first, as its own execute does. Deleted lessons are not left
+    out for the caller (1.6): a statement over lessons says so itself."""
     session = db.session
     if session.autoflush:
         session.flush()
-    return session.connection().execute(stmt, params)
+    return session.connection().execute(stmt, params).all()

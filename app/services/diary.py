@@ -37,10 +37,7 @@ class StudentLesson:
     absent: bool = False
     absence_reason: str | None = None
     marks: list[tuple[str, str | None]] = field(default_factory=list)  # (value, work kind)
-
-    @property
-    def values(self) -> list[str]:
-        return [value for value, _kind in self.marks]
+    values: list[str] = field(default_factory=list)  # the marks' values, in the same order
 
 
 # built once (the record runs it on every view): the statement, not its values, is the same
@@ -76,6 +73,7 @@ def student_lessons(student_id: int, journal_ids, start: date, end: date
                                          reason))
         if value is not None:
             lessons[-1].marks.append((value, work_kind))
+            lessons[-1].values.append(value)
     return lessons
 
 

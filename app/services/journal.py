@@ -117,7 +117,7 @@ def roster(journal: Journal, start: date | None = None, end: date | None = None)
                   GroupMembership.start_date)))
     rows = plain_rows(query, {"group": journal.group_id, "start": start, "end": end,
                                       **({"subgroup": journal.subgroup_id} if subgroup
-                                         else {})}).all()
+                                         else {})})
     students: dict[int, dict] = {}
     for sid, last, first, middle, since, until in rows:
         entry = students.setdefault(sid, {

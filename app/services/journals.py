@@ -87,7 +87,7 @@ def curriculum_forms(journal: Journal) -> tuple[int | None, dict[int, str]]:
     """4.7: (the group's admission year, semester → the assessment form of the journal's
     discipline in the group's plan), in one query; (None, {}) when the plan has none."""
     rows = plain_rows(_CURRICULUM_FORMS, {"group": journal.group_id,
-                                          "discipline": journal.discipline_id}).all()
+                                          "discipline": journal.discipline_id})
     return (rows[0][0] if rows else None), {semester: form for _, semester, form in rows}
 
 

@@ -152,6 +152,11 @@ def _enrolled(spans, day: date) -> bool:
     return any(since <= day and (until is None or until >= day) for since, until in spans)
 
 
+def _enrolled_throughout(spans, first: date, last: date) -> bool:
+    """One span covers every day from `first` to `last`."""
+    return any(since <= first and (until is None or until >= last) for since, until in spans)
+
+
 def lesson_cell_rows(journal_ids: list[int], start: date | None = None,
                      end: date | None = None, student_ids: list[int] | None = None):
     """The live lessons with their cells and marks in one query (outer joins: a row per mark,
@@ -205,8 +210,17 @@ def attendance_events(journal_ids: list[int], start: date | None = None,
         if taken:
             by_journal[jid].append((lid, day, hours))
     for jid, students in spans.items():
+        taken = by_journal.get(jid)
+        if not taken:
+            continue
+        first = min(day for _lid, day, _hours in taken)
+        last = max(day for _lid, day, _hours in taken)
         for sid, student_spans in students.items():
-            for lid, day, hours in by_journal.get(jid, ()):
+            if _enrolled_throughout(student_spans, first, last):  # the usual case: no day test
+                visits[(jid, sid)] = [(day, hours, absences.get((lid, sid)))
+                                      for lid, day, hours in taken]
+                continue
+            for lid, day, hours in taken:
                 if _enrolled(student_spans, day):
                     visits[(jid, sid)].append((day, hours, absences.get((lid, sid))))
     return spans, marks, visits

@@ -160,10 +160,12 @@ def student_record(user, student_id, audit_action: str = "record_view",
         if is_current:
             start, end = min(start, diary.week_range(day)[0]), day
         lessons = diary.student_lessons(student.id, journals, start, end)
-    in_period = [ls for ls in lessons if period.start_date <= ls.lesson_date <= min(
-        period.end_date, day)] if period is not None else []
+    in_period = []
+    if period is not None:
+        first, last = period.start_date, min(period.end_date, day)
+        in_period = [ls for ls in lessons if first <= ls.lesson_date <= last]
     finals = plain_rows(_FINAL_GRADES, {"student_id": student.id,
-                                        "journals": list(journals) or [0]}).all()
+                                        "journals": list(journals) or [0]})
     disciplines = {}
     for jid, journal in sorted(journals.items(), key=lambda kv: kv[1].discipline.code):
         if period is not None and journal.academic_year_id != period.academic_year_id:
