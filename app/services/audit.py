@@ -46,16 +46,19 @@ class Entry:
             setattr(self, name, values.get(name))
 
 
+# json.dumps with these options, each encoder made once (a saved column hashes every entry)
+_CANONICAL_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_DETAILS_JSON = json.JSONEncoder(ensure_ascii=False, default=str, sort_keys=True)
+
+
 def _canonical(entry) -> str:
     created = entry.created_at
     if created.tzinfo is None:
         created = created.replace(tzinfo=timezone.utc)
-    return json.dumps(
+    return _CANONICAL_JSON.encode(
         [entry.id, created.astimezone(timezone.utc).isoformat(timespec="microseconds"),
          entry.user_id, entry.username, entry.action, entry.object_type, entry.object_id,
-         entry.ip_address, entry.user_agent, entry.details, entry.prev_hash],
-        ensure_ascii=False, separators=(",", ":"),
-    )
+         entry.ip_address, entry.user_agent, entry.details, entry.prev_hash])
 
 
 def _key() -> bytes:
@@ -126,8 +129,7 @@ def record_many(action: str, object_type: str | None, items, user=None,
                      object_type=object_type,
                      object_id=None if object_id is None else str(object_id),
                      ip_address=ip, user_agent=agent,
-                     details=None if details is None else json.dumps(
-                         details, ensure_ascii=False, default=str, sort_keys=True))
+                     details=None if details is None else _DETAILS_JSON.encode(details))
                for object_id, details in items]
     if not session.in_transaction():
         session.begin()  # so a rollback before any query forgets the entries too
