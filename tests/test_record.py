@@ -55,6 +55,14 @@ def test_record_api_contents(c, login):
     assert {(h["kind"], h["kind_label"]) for h in data["homework"]} == {
         ("independent", "самостоятельная работа"), ("laboratory", "лабораторная работа")}
     assert not data["limited_to_own_disciplines"]
+    # each discipline with its name, kind and teacher; homework names its discipline
+    journal = c.journal_a_op
+    assert (op["name"], op["kind"], op["teacher"]) == (
+        journal.discipline.name, journal.discipline.kind,
+        f"{journal.teacher.last_name} {journal.teacher.first_name}")
+    assert {h["discipline"] for h in data["homework"]} == {
+        f"{j.discipline.code} {j.discipline.name}" for j in (journal, c.journal_a_mdk1)}
+    assert data["period"]["name"] == f"{c.autumn.academic_year.name} {c.autumn.name}"
 
 
 def test_student_cannot_open_another_record(c, login, db):

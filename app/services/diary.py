@@ -4,16 +4,20 @@ it is due. record.student_record builds the record with these pieces; pages, the
 export read the same data."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Journal, JournalCell, Lesson, Mark, Period, Student
+from ..models import AcademicYear, JournalCell, Lesson, Mark, Period, Student
 from ..models.journal import HOMEWORK_KIND_LABELS
 from .journal import cell_text
 from .bulk import plain_rows
 from .timetable import timetabled_pairs, week_start
+
+if TYPE_CHECKING:
+    from .record import RecordJournal
 
 HOMEWORK_LOOKBACK_DAYS = 14   # homework set in the last two weeks may still be due
 DUE_LOOKAHEAD_DAYS = 21       # how far the timetable is searched for the next pair
@@ -83,18 +87,34 @@ def week_range(day: date) -> tuple[date, date]:
     return min(week_start(day), day - timedelta(days=HOMEWORK_LOOKBACK_DAYS)), day
 
 
-def all_periods() -> list[Period]:
+@dataclass(frozen=True, slots=True)
+class PeriodRow:
+    """What the record reads of a period, as plain columns (the record only shows periods)."""
+    id: int
+    academic_year_id: int
+    name: str
+    start_date: date
+    end_date: date
+    year_name: str
+
+    def __str__(self) -> str:  # as the model's: "2026/2027 1 семестр"
+        return f"{self.year_name} {self.name}".strip()
+
+
+def all_periods() -> list[PeriodRow]:
     """Every period of every year with its year, newest first: a short list (two a year) that
     the record reads once for its periods, the current one and the week's timetable."""
-    return list(db.session.scalars(_ALL_PERIODS))
+    return [PeriodRow(*row) for row in plain_rows(_ALL_PERIODS)]
 
 
-_ALL_PERIODS = (select(Period).options(joinedload(Period.academic_year))
+_ALL_PERIODS = (select(Period.id, Period.academic_year_id, Period.name, Period.start_date,
+                       Period.end_date, AcademicYear.name)
+                .join(AcademicYear, AcademicYear.id == Period.academic_year_id)
                 .order_by(Period.start_date.desc()))
 
 
-def periods_for(journals: dict[int, Journal], day: date,
-                periods: list[Period] | None = None) -> list[Period]:
+def periods_for(journals: dict[int, "RecordJournal"], day: date,
+                periods: list[PeriodRow] | None = None) -> list[Period | PeriodRow]:
     """Periods of the academic years of the student's journals that have begun by `day`,
     newest first: the record opens on any of them (earlier periods one click away)."""
     years = {j.academic_year_id for j in journals.values()}
@@ -107,7 +127,7 @@ def periods_for(journals: dict[int, Journal], day: date,
         .options(joinedload(Period.academic_year)).order_by(Period.start_date.desc())))
 
 
-def choose_period(periods: list[Period], period_id, fallback: Period | None) -> Period | None:
+def choose_period(periods: list, period_id, fallback):
     """The period asked for, if the record has it; else the current one."""
     try:
         wanted = int(period_id) if period_id not in (None, "") else None
@@ -145,9 +165,9 @@ def due_date(meetings: dict[int, list[date]], lesson: StudentLesson) -> date | N
     return next((d for d in meetings.get(lesson.journal_id, []) if d > lesson.lesson_date), None)
 
 
-def week(student: Student, journals: dict[int, Journal], day: date,
+def week(student: Student, journals: dict[int, "RecordJournal"], day: date,
          lessons: list[StudentLesson] | None = None,
-         periods: list[Period] | None = None) -> dict:
+         periods: list[PeriodRow] | None = None) -> dict:
     """The week of `day` for the student: each school day's pairs (timetable and recorded
     lessons, with the student's marks and «Н»), and homework still due, with its due date.
     `lessons` (covering week_range(day)) and `periods`: when the caller has read them."""
@@ -204,7 +224,7 @@ def week(student: Student, journals: dict[int, Journal], day: date,
             "homework": homework}
 
 
-def _slot(journal: Journal, pair: int, room: str = "", changed: bool = False) -> dict:
+def _slot(journal: "RecordJournal", pair: int, room: str = "", changed: bool = False) -> dict:
     return {"pair": pair, "code": journal.discipline.code, "name": journal.discipline.name,
             "room": room, "changed": changed, "lesson_id": None, "topic": "", "homework": "",
             "marks": [], "absent": False, "text": ""}

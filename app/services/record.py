@@ -1,7 +1,7 @@
 """A student's record (2.2, 3.6): current period by discipline, homework, history over all
 years; who may read it; reports of a wrong mark (to the teacher) and of access problems
 (to the curator, 5.4). Pages, the API and the XLSX export all call these functions."""
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
@@ -10,8 +10,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
-    AcademicYear, CellChange, FinalGrade, GroupMembership, IssueReport, Journal, JournalCell,
-    Lesson, Period, Student, StudentGroup, SubgroupMember,
+    AcademicYear, CellChange, Discipline, FinalGrade, GroupMembership, IssueReport, Journal,
+    JournalCell, Lesson, Period, Student, StudentGroup, SubgroupMember, User,
 )
 from ..models.journal import ABSENCE_REASON_LABELS, HOMEWORK_KIND_LABELS
 from . import audit, clock, diary, progress
@@ -105,13 +105,40 @@ def _journals_of(student_id, group_id):
         or_(Journal.subgroup_id.is_(None), Journal.subgroup_id.in_(subgroups)))
 
 
+@dataclass(frozen=True, slots=True)
+class RecordDiscipline:
+    code: str
+    name: str
+    kind: str | None
+
+    def __str__(self) -> str:  # as the model's: "ОП.01 Инженерная графика"
+        return f"{self.code} {self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordTeacher:
+    last_name: str
+    first_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordJournal:
+    """What the record shows of a journal, read as plain columns: mapping the journals with
+    their disciplines and teachers was a seventh of a record's cost."""
+    id: int
+    academic_year_id: int
+    discipline: RecordDiscipline
+    teacher: RecordTeacher | None
+
+
 # The record's statements, built once: a record is read on every diary view, and building
 # them cost more than SQLAlchemy's finding them compiled.
 _RECORD_JOURNALS = (
-    select(Journal)
-    .where(Journal.id.in_(_journals_of(bindparam("student_id"), bindparam("group_id"))))
-    .options(joinedload(Journal.discipline), joinedload(Journal.teacher),
-             joinedload(Journal.academic_year)))
+    select(Journal.id, Journal.academic_year_id, Discipline.code, Discipline.name,
+           Discipline.kind, User.last_name, User.first_name)
+    .join(Discipline, Discipline.id == Journal.discipline_id)
+    .outerjoin(User, User.id == Journal.teacher_id)
+    .where(Journal.id.in_(_journals_of(bindparam("student_id"), bindparam("group_id")))))
 _FINAL_GRADES = (
     select(FinalGrade.journal_id, FinalGrade.period_id, FinalGrade.kind, FinalGrade.value,
            Period.start_date, Period.name.label("period_name"),
@@ -122,7 +149,7 @@ _FINAL_GRADES = (
            FinalGrade.journal_id.in_(bindparam("journals", expanding=True))))
 
 
-def current_period(day=None, periods: list[Period] | None = None):
+def current_period(day=None, periods: list[diary.PeriodRow] | None = None):
     """The latest period begun by `day`; from `periods` (newest first) when given."""
     day = day or today()
     if periods is not None:
@@ -145,8 +172,11 @@ def student_record(user, student_id, audit_action: str = "record_view",
     journals_q = _RECORD_JOURNALS
     if scope is not None:
         journals_q = journals_q.where(Journal.id.in_(scope))
-    journals = {j.id: j for j in db.session.scalars(
-        journals_q, {"student_id": student.id, "group_id": student.group_id}).unique()}
+    journals = {
+        jid: RecordJournal(jid, year_id, RecordDiscipline(code, name, kind),
+                           None if last is None else RecordTeacher(last, first))
+        for jid, year_id, code, name, kind, last, first in plain_rows(
+            journals_q, {"student_id": student.id, "group_id": student.group_id})}
     day = today()
     known = diary.all_periods()
     periods = diary.periods_for(journals, day, known)
@@ -228,7 +258,7 @@ def student_record(user, student_id, audit_action: str = "record_view",
     }
 
 
-def _homework(journals: dict[int, Journal], day, lessons=None) -> list[dict]:
+def _homework(journals: dict[int, RecordJournal], day, lessons=None) -> list[dict]:
     """Homework set in the last HOMEWORK_DAYS days, newest first; from the student's lessons
     when the caller has them (they cover the week, which reaches further back)."""
     if not journals:

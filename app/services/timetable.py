@@ -43,17 +43,18 @@ def week_start(day: date) -> date:
 
 # --- what should happen ---------------------------------------------------------------------
 def timetabled_pairs(group_id: int, start: date, end: date,
-                     periods: list[Period] | None = None) -> list[dict]:
+                     periods: list | None = None) -> list[dict]:
     """Pairs of a group between two dates (inclusive): the weekly timetable of the period that
     covers each date, with that date's changes applied (a cancelled or replaced pair)."""
     return timetabled_pairs_by_group(start, end, [group_id], periods).get(group_id, [])
 
 
 def timetabled_pairs_by_group(start: date, end: date, group_ids: list[int] | None = None,
-                              periods: list[Period] | None = None) -> dict[int, list[dict]]:
+                              periods: list | None = None) -> dict[int, list[dict]]:
     """timetabled_pairs for many groups at once (all groups when `group_ids` is None), in three
-    queries whatever the number of groups (two when the caller has read the `periods`): the
-    council's report walks a whole year (6.2)."""
+    queries whatever the number of groups (two when the caller has read the `periods`, mapped
+    or diary.PeriodRow: their ids and dates are read): the council's report walks a whole
+    year (6.2)."""
     if end < start:
         return {}
     if periods is None:
