@@ -55,7 +55,12 @@ class Period(Model):
     )
 
     def __repr__(self):
-        return f"{self.academic_year.name if self.academic_year else ''} {self.name}".strip()
+        return self.label(self.academic_year.name if self.academic_year else "", self.name)
+
+    @staticmethod
+    def label(year_name: str, name: str) -> str:
+        """How a period reads everywhere: "2026/2027 1 семестр"."""
+        return f"{year_name} {name}".strip()
 
 
 class Department(Model):

@@ -24,7 +24,12 @@ class Discipline(Model):
     )
 
     def __repr__(self):
-        return f"{self.code} {self.name}"
+        return self.label(self.code, self.name)
+
+    @staticmethod
+    def label(code: str, name: str) -> str:
+        """How a discipline reads everywhere: "ОП.01 Операционные системы"."""
+        return f"{code} {name}"
 
 
 class Curriculum(Model):

@@ -7,9 +7,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm import joinedload
 
-from ..extensions import db
 from ..models import AcademicYear, JournalCell, Lesson, Mark, Period, Student
 from ..models.journal import HOMEWORK_KIND_LABELS
 from .journal import cell_text
@@ -17,6 +15,7 @@ from .bulk import plain_rows
 from .timetable import timetabled_pairs, week_start
 
 if TYPE_CHECKING:
+    from ..models import Journal
     from .record import RecordJournal
 
 HOMEWORK_LOOKBACK_DAYS = 14   # homework set in the last two weeks may still be due
@@ -41,7 +40,10 @@ class StudentLesson:
     absent: bool = False
     absence_reason: str | None = None
     marks: list[tuple[str, str | None]] = field(default_factory=list)  # (value, work kind)
-    values: list[str] = field(default_factory=list)  # the marks' values, in the same order
+
+    @property
+    def values(self) -> list[str]:
+        return [value for value, _kind in self.marks]
 
 
 # built once (the record runs it on every view): the statement, not its values, is the same
@@ -77,7 +79,6 @@ def student_lessons(student_id: int, journal_ids, start: date, end: date
                                          reason))
         if value is not None:
             lessons[-1].marks.append((value, work_kind))
-            lessons[-1].values.append(value)
     return lessons
 
 
@@ -97,8 +98,8 @@ class PeriodRow:
     end_date: date
     year_name: str
 
-    def __str__(self) -> str:  # as the model's: "2026/2027 1 семестр"
-        return f"{self.year_name} {self.name}".strip()
+    def __str__(self) -> str:
+        return Period.label(self.year_name, self.name)
 
 
 def all_periods() -> list[PeriodRow]:
@@ -114,20 +115,16 @@ _ALL_PERIODS = (select(Period.id, Period.academic_year_id, Period.name, Period.s
 
 
 def periods_for(journals: dict[int, "RecordJournal"], day: date,
-                periods: list[PeriodRow] | None = None) -> list[Period | PeriodRow]:
-    """Periods of the academic years of the student's journals that have begun by `day`,
-    newest first: the record opens on any of them (earlier periods one click away)."""
+                periods: list[PeriodRow]) -> list[PeriodRow]:
+    """Of `periods` (all_periods), those of the academic years of the student's journals that
+    have begun by `day`, newest first: the record opens on any of them (earlier periods one
+    click away)."""
     years = {j.academic_year_id for j in journals.values()}
-    if not years:
-        return []
-    if periods is not None:
-        return [p for p in periods if p.academic_year_id in years and p.start_date <= day]
-    return list(db.session.scalars(
-        select(Period).where(Period.academic_year_id.in_(years), Period.start_date <= day)
-        .options(joinedload(Period.academic_year)).order_by(Period.start_date.desc())))
+    return [p for p in periods if p.academic_year_id in years and p.start_date <= day]
 
 
-def choose_period(periods: list, period_id, fallback):
+def choose_period(periods: list[PeriodRow], period_id,
+                  fallback: PeriodRow | None) -> PeriodRow | None:
     """The period asked for, if the record has it; else the current one."""
     try:
         wanted = int(period_id) if period_id not in (None, "") else None
@@ -165,12 +162,13 @@ def due_date(meetings: dict[int, list[date]], lesson: StudentLesson) -> date | N
     return next((d for d in meetings.get(lesson.journal_id, []) if d > lesson.lesson_date), None)
 
 
-def week(student: Student, journals: dict[int, "RecordJournal"], day: date,
+def week(student: Student, journals: dict[int, "Journal | RecordJournal"], day: date,
          lessons: list[StudentLesson] | None = None,
          periods: list[PeriodRow] | None = None) -> dict:
     """The week of `day` for the student: each school day's pairs (timetable and recorded
     lessons, with the student's marks and «Н»), and homework still due, with its due date.
-    `lessons` (covering week_range(day)) and `periods`: when the caller has read them."""
+    `lessons` (covering week_range(day)) and `periods` (all_periods): when the caller has read
+    them, as the record has; the start page's week has not."""
     monday = week_start(day)
     saturday = monday + timedelta(days=SCHOOL_DAYS - 1)
     start, _ = week_range(day)
@@ -196,11 +194,10 @@ def week(student: Student, journals: dict[int, "RecordJournal"], day: date,
                 continue
             slot = slots.setdefault((lesson.pair_number, lesson.journal_id),
                                     _slot(journals[lesson.journal_id], lesson.pair_number))
+            values = lesson.values
             slot.update(lesson_id=lesson.id, topic=lesson.topic or "",
-                        homework=lesson.homework or "", marks=lesson.values,
-                        absent=lesson.absent,
-                        text=cell_text(lesson.absent, lesson.values) if lesson.has_cell
-                        else "")
+                        homework=lesson.homework or "", marks=values, absent=lesson.absent,
+                        text=cell_text(lesson.absent, values) if lesson.has_cell else "")
         days.append({"date": current.isoformat(), "today": current == day,
                      "pairs": [slots[k] for k in sorted(slots)]})
     meetings = _next_pairs(pairs, lessons)
@@ -224,7 +221,7 @@ def week(student: Student, journals: dict[int, "RecordJournal"], day: date,
             "homework": homework}
 
 
-def _slot(journal: "RecordJournal", pair: int, room: str = "", changed: bool = False) -> dict:
+def _slot(journal: "Journal | RecordJournal", pair: int, room: str = "", changed: bool = False) -> dict:
     return {"pair": pair, "code": journal.discipline.code, "name": journal.discipline.name,
             "room": room, "changed": changed, "lesson_id": None, "topic": "", "homework": "",
             "marks": [], "absent": False, "text": ""}

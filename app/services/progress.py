@@ -148,13 +148,13 @@ def _enrolment_query(whole_start: bool, whole_end: bool, all_students: bool):
     return query
 
 
-def _enrolled(spans, day: date) -> bool:
-    return any(since <= day and (until is None or until >= day) for since, until in spans)
-
-
 def _enrolled_throughout(spans, first: date, last: date) -> bool:
     """One span covers every day from `first` to `last`."""
     return any(since <= first and (until is None or until >= last) for since, until in spans)
+
+
+def _enrolled(spans, day: date) -> bool:
+    return _enrolled_throughout(spans, day, day)
 
 
 def lesson_cell_rows(journal_ids: list[int], start: date | None = None,

@@ -109,16 +109,10 @@ def _journals_of(student_id, group_id):
 class RecordDiscipline:
     code: str
     name: str
-    kind: str | None
+    kind: str
 
-    def __str__(self) -> str:  # as the model's: "ОП.01 Инженерная графика"
-        return f"{self.code} {self.name}"
-
-
-@dataclass(frozen=True, slots=True)
-class RecordTeacher:
-    last_name: str
-    first_name: str
+    def __str__(self) -> str:
+        return Discipline.label(self.code, self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +122,7 @@ class RecordJournal:
     id: int
     academic_year_id: int
     discipline: RecordDiscipline
-    teacher: RecordTeacher | None
+    teacher: str  # "Фамилия Имя"
 
 
 # The record's statements, built once: a record is read on every diary view, and building
@@ -137,7 +131,7 @@ _RECORD_JOURNALS = (
     select(Journal.id, Journal.academic_year_id, Discipline.code, Discipline.name,
            Discipline.kind, User.last_name, User.first_name)
     .join(Discipline, Discipline.id == Journal.discipline_id)
-    .outerjoin(User, User.id == Journal.teacher_id)
+    .join(User, User.id == Journal.teacher_id)
     .where(Journal.id.in_(_journals_of(bindparam("student_id"), bindparam("group_id")))))
 _FINAL_GRADES = (
     select(FinalGrade.journal_id, FinalGrade.period_id, FinalGrade.kind, FinalGrade.value,
@@ -149,13 +143,9 @@ _FINAL_GRADES = (
            FinalGrade.journal_id.in_(bindparam("journals", expanding=True))))
 
 
-def current_period(day=None, periods: list[diary.PeriodRow] | None = None):
-    """The latest period begun by `day`; from `periods` (newest first) when given."""
-    day = day or today()
-    if periods is not None:
-        return next((p for p in periods if p.start_date <= day), None)
-    return db.session.scalar(select(Period).where(Period.start_date <= day)
-                             .order_by(Period.start_date.desc()).limit(1))
+def current_period(day, periods: list[diary.PeriodRow]):
+    """The latest period begun by `day`, of `periods` (newest first)."""
+    return next((p for p in periods if p.start_date <= day), None)
 
 
 def student_record(user, student_id, audit_action: str = "record_view",
@@ -173,10 +163,10 @@ def student_record(user, student_id, audit_action: str = "record_view",
     if scope is not None:
         journals_q = journals_q.where(Journal.id.in_(scope))
     journals = {
-        jid: RecordJournal(jid, year_id, RecordDiscipline(code, name, kind),
-                           None if last is None else RecordTeacher(last, first))
-        for jid, year_id, code, name, kind, last, first in plain_rows(
-            journals_q, {"student_id": student.id, "group_id": student.group_id})}
+        row.id: RecordJournal(row.id, row.academic_year_id,
+                              RecordDiscipline(row.code, row.name, row.kind), _person(row))
+        for row in plain_rows(journals_q, {"student_id": student.id,
+                                           "group_id": student.group_id})}
     day = today()
     known = diary.all_periods()
     periods = diary.periods_for(journals, day, known)
@@ -202,17 +192,18 @@ def student_record(user, student_id, audit_action: str = "record_view",
             continue
         disciplines[jid] = {
             "journal_id": jid, "code": journal.discipline.code, "name": journal.discipline.name,
-            "kind": journal.discipline.kind, "teacher": _person(journal.teacher),
+            "kind": journal.discipline.kind, "teacher": journal.teacher,
             "entries": [], "absences": 0, "average": None, "final_grades": [], "_marks": []}
     for lesson in in_period:
         row = disciplines.get(lesson.journal_id)
         if row is None or not (lesson.absent or lesson.marks):
             continue
+        values = lesson.values
         row["entries"].append({
             "lesson_id": lesson.id, "date": lesson.lesson_date.isoformat(),
-            "pair": lesson.pair_number, "marks": lesson.values, "absent": lesson.absent,
+            "pair": lesson.pair_number, "marks": values, "absent": lesson.absent,
             "absence_reason": ABSENCE_REASON_LABELS.get(lesson.absence_reason, ""),
-            "text": cell_text(lesson.absent, lesson.values)})
+            "text": cell_text(lesson.absent, values)})
         row["absences"] += 1 if lesson.absent else 0
         row["_marks"] += lesson.marks
     weights = work_kind_weights()
@@ -277,8 +268,9 @@ def _homework(journals: dict[int, RecordJournal], day, lessons=None) -> list[dic
              "kind_label": HOMEWORK_KIND_LABELS.get(ls.homework_kind, "")} for ls in found]
 
 
-def _person(user) -> str:
-    return f"{user.last_name} {user.first_name}" if user else ""
+def _person(person) -> str:
+    """An account, or a row with its names: "Фамилия Имя"."""
+    return f"{person.last_name} {person.first_name}" if person else ""
 
 
 def visible_children(user) -> list[tuple[Student, str | None]]:
