@@ -101,6 +101,26 @@ def test_thread_reply_unread_counter_and_escaping(c, login, db):
     assert "Ответ: глава 3" not in student.get("/messages/sent").get_data(as_text=True)
 
 
+def test_unread_counter_is_read_once_per_page(c, login, db):
+    """The menu renders its label more than once; the count behind it is one query."""
+    from sqlalchemy import event
+    messaging.send(c.users["student1"], c.teacher1.id, "Вопрос", "Текст")
+    db.session.commit()
+    teacher = login("teacher1")
+    for url, shown in (("/messages/sent", ">1</span>"), ("/", "непрочитанных 1")):
+        statements = []
+
+        def count(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            page = teacher.get(url).get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        assert "Сообщения (1)" in page and shown in page, url
+        assert sum(1 for s in statements if "count(message.id)" in s) == 1, (url, statements)
+
+
 def test_search_inbox_and_sent(c, login):
     client = login("curator1")
     for subject, body in (("Собрание", "Родительское собрание в пятницу"),

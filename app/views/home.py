@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from ..services import clock
 from ..services.dashboards import sections_for
-from ..services.messaging import unread_count
 from ..services.scopes import role_names
+from .messages import unread_on_page
 
 
 class HomeView(IndexView):
@@ -23,5 +23,5 @@ class HomeView(IndexView):
         day = clock.today()
         return self.render_template(
             self.index_template, appbuilder=self.appbuilder, roles=sorted(roles), day=day,
-            sections=sections_for(current_user, day), unread=unread_count(current_user),
+            sections=sections_for(current_user, day), unread=unread_on_page(),
             title=_("Главная"))

@@ -1,6 +1,6 @@
 """Messages (2.2, 3.6): inbox, sent, threads, search, writing and the curator's message to all
 parents of a group. The unread counter is part of the menu label."""
-from flask import flash, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext
@@ -34,7 +34,7 @@ class MessagesView(BaseView):
                                                                      for m in items})
         return self.render_template("messages/list.html", box=box, items=items, names=names,
                                     search=request.args.get("q", ""),
-                                    unread=messaging.unread_count(current_user))
+                                    unread=unread_on_page())
 
     @expose("/")
     @has_access
@@ -108,12 +108,21 @@ class MessagesView(BaseView):
         return redirect(url_for("MessagesView.sent"))
 
 
+def unread_on_page() -> int:
+    """The account's unread messages, counted once per request: the menu's label (rendered
+    more than once), the inbox's tab and the start page show the same number."""
+    count = g.get("unread_messages")
+    if count is None:
+        count = g.unread_messages = messaging.unread_count(current_user)
+    return count
+
+
 def _menu_label() -> str:
-    """«Сообщения (3)»: the unread counter, recomputed on every page."""
+    """«Сообщения (3)»: the unread counter on every page."""
     label = gettext("Сообщения")
     try:
         if current_user and current_user.is_authenticated:
-            count = messaging.unread_count(current_user)
+            count = unread_on_page()
             return f"{label} ({count})" if count else label
     except RuntimeError:  # outside a request
         pass
