@@ -22,14 +22,13 @@ from sqlalchemy import select
 
 from app.models import AuditLog, Lesson
 from app.services import clock, labels
-from bench._common import wait_http
+from bench._common import free_port, wait_http
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 NOW_UTC = "2025-10-14T23:30:00"  # = 15.10.2025 07:30 in Irkutsk (UTC+8)
 COLLEGE_DAY = date(2025, 10, 15)
-PORTS = {"UTC": 8210, "America/New_York": 8211}
 
 
 @pytest.fixture()
@@ -85,14 +84,15 @@ def test_codes_and_details_read_in_russian():
 # --- a real server process in another time zone ------------------------------------------
 class _Server:
     def __init__(self, zone: str, database_url: str):
-        self.url = f"http://127.0.0.1:{PORTS[zone]}"
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if k != "JOURNAL_TODAY"}
         env.update(TZ=zone, DATABASE_URL=database_url, JOURNAL_NOW=NOW_UTC,
                    COLLEGE_TIMEZONE="Asia/Irkutsk", PYTHONPATH=str(ROOT))
         self.log = tempfile.NamedTemporaryFile(prefix="journal-clock-", suffix=".log",
                                                delete=False)
         self.proc = subprocess.Popen(
-            [str(GUNICORN), "-w", "1", "-b", f"127.0.0.1:{PORTS[zone]}", "--timeout", "60",
+            [str(GUNICORN), "-w", "1", "-b", f"127.0.0.1:{port}", "--timeout", "60",
              "app:create_app('config.TestConfig')"], cwd=ROOT, env=env, stdout=self.log,
             stderr=subprocess.STDOUT, start_new_session=True)
         try:
@@ -130,7 +130,7 @@ def _get(opener, url) -> str:
         return response.read().decode()
 
 
-@pytest.mark.parametrize("zone", sorted(PORTS))
+@pytest.mark.parametrize("zone", ["America/New_York", "UTC"])
 def test_server_in_another_zone_keeps_the_college_clock(app, college, db, zone):
     db.session.commit()
     server = _Server(zone, app.config["SQLALCHEMY_DATABASE_URI"])

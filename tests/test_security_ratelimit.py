@@ -9,12 +9,11 @@ import os
 
 import pytest
 
-from bench._common import AppServer, Browser
+from bench._common import AppServer, Browser, free_port
 from tests.factories import PASSWORD
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 
 LIMIT = 10  # the documented default, "10 per 5 minutes"
-PORT = 8141
 
 
 @pytest.fixture()
@@ -23,7 +22,7 @@ def server(app, college):
     env = {"REDIS_URL": "", "LOGIN_LOCKOUT_FAILURES": "100",
            "SECRET_KEY": os.environ["SECRET_KEY"]}
     env.pop("AUTH_RATE_LIMIT", None)
-    with AppServer(app.config["SQLALCHEMY_DATABASE_URI"], workers=2, port=PORT,
+    with AppServer(app.config["SQLALCHEMY_DATABASE_URI"], workers=2, port=free_port(),
                    env=env) as srv:
         yield srv
 
