@@ -16,9 +16,10 @@ from sqlalchemy import create_engine, text
 pytest_plugins = ["tests.live_server"]
 
 _TMP = tempfile.mkdtemp(prefix="journal-test-")
-# The run's instance folder (SQLite file, backups, archives) goes when the run ends.
+# The process's instance folder (SQLite file, backups, archives, documents) goes when it ends;
+# each process has its own, so parallel workers never share a file.
 atexit.register(shutil.rmtree, _TMP, True)
-os.environ.setdefault("JOURNAL_INSTANCE_DIR", _TMP)
+os.environ["JOURNAL_INSTANCE_DIR"] = _TMP
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
 PG_ADMIN_URL = os.environ.get("JOURNAL_PG_ADMIN_URL",
@@ -47,8 +48,6 @@ def _drop_database(url: str) -> None:
     engine.dispose()
 
 
-DATABASE_URL = _database_url()
-os.environ["DATABASE_URL"] = DATABASE_URL
 
 # Tables kept between tests: FAB's security tables (roles, permissions) and their version.
 KEEP_TABLES = {"ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
@@ -56,7 +55,17 @@ KEEP_TABLES = {"ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
 
 
 @pytest.fixture(scope="session")
-def app():
+def database_url():
+    """The process's own database, made when its first test needs it (a parallel run's
+    controller runs no test and makes none) and dropped at the end."""
+    url = _database_url()
+    os.environ["DATABASE_URL"] = url
+    yield url
+    _drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
     import config
     from app import create_app
     from app.extensions import db
@@ -64,7 +73,7 @@ def app():
     from tests.factories import IsolatedClient
 
     class Cfg(config.TestConfig):
-        SQLALCHEMY_DATABASE_URI = DATABASE_URL
+        SQLALCHEMY_DATABASE_URI = database_url
         # Cheap hashing keeps fixtures fast; production uses FAB's default (scrypt).
         FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
         BACKUP_DIR = os.path.join(_TMP, "backups")
@@ -80,7 +89,6 @@ def app():
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
-    _drop_database(DATABASE_URL)
 
 
 def _wipe(db) -> None:
@@ -95,12 +103,101 @@ def _wipe(db) -> None:
             conn.execute(table.delete())
 
 
+class Snapshot:
+    """The rows of every table but the kept ones, read once and written back before each test
+    that wants that state: the small college of tests/factories.py costs ~80 ms to build and
+    ~5 ms to restore. PostgreSQL moves the rows by binary COPY, SQLite by executemany; the
+    kept tables (roles, permissions) are left as the tests left them, as the wipe does."""
+
+    def __init__(self, database):
+        self.rows: dict[str, object] = {}
+        tables = _tables()
+        raw = database.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            for table in tables:
+                if database.engine.dialect.name == "postgresql":
+                    with cursor.copy(f'COPY "{table.name}" TO STDOUT (FORMAT BINARY)') as copy:
+                        data = b"".join(bytes(chunk) for chunk in copy)
+                    if len(data) > _EMPTY_BINARY_COPY:
+                        self.rows[table.name] = data
+                else:
+                    found = cursor.execute(f'SELECT * FROM "{table.name}"').fetchall()
+                    if found:
+                        self.rows[table.name] = found
+            raw.commit()
+        finally:
+            raw.close()
+
+    def restore(self, database) -> None:
+        tables = _tables()
+        raw = database.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            postgresql = database.engine.dialect.name == "postgresql"
+            if postgresql:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+            for table in reversed(tables):
+                cursor.execute(f'DELETE FROM "{table.name}"')
+            for table in tables:
+                rows = self.rows.get(table.name)
+                if rows is None:
+                    continue
+                if postgresql:
+                    with cursor.copy(f'COPY "{table.name}" FROM STDIN (FORMAT BINARY)') as copy:
+                        copy.write(rows)
+                else:
+                    marks = ", ".join("?" * len(rows[0]))
+                    cursor.executemany(f'INSERT INTO "{table.name}" VALUES ({marks})', rows)
+            raw.commit()
+        finally:
+            raw.close()
+
+
+# A binary COPY of no rows: its 19-byte header and 2-byte trailer.
+_EMPTY_BINARY_COPY = 21
+_SNAPSHOTS: dict[str, Snapshot] = {}
+
+
+def _tables():
+    from app.models import Model
+    return [t for t in Model.metadata.sorted_tables if t.name not in KEEP_TABLES]
+
+
+def restore_state(database, name: str, build) -> None:
+    """The database as `build()` leaves an empty one: built and read the first time `name` is
+    asked for in this process, written back from that snapshot every later time."""
+    snapshot = _SNAPSHOTS.get(name)
+    if snapshot is not None:
+        snapshot.restore(database)
+        return
+    _wipe(database)
+    build()
+    database.session.commit()
+    database.session.remove()
+    _SNAPSHOTS[name] = Snapshot(database)
+
+
+def restore_demo_college(database, seed: int = 2025) -> None:
+    """The demo college of `seed` as built on the app clock's day (build_demo is tested by
+    tests/test_demo.py; here it is the data that page walks read)."""
+    from flask import current_app
+    from app.services import clock
+    from app.services.demo import build_demo
+    from tests.factories import PASSWORD
+    key = (f"demo:{seed}:{clock.today().isoformat()}:"
+           f"{current_app.config.get('FAB_PASSWORD_HASH_METHOD')}")
+    restore_state(database, key, lambda: build_demo(PASSWORD, seed))
+
+
 @pytest.fixture()
-def db(app):
-    """A clean database (wiped before the test) inside an app context."""
+def db(app, request):
+    """A clean database (wiped before the test) inside an app context; the college's state
+    instead when the test asks for the college (it is restored there, not wiped twice)."""
     from app.extensions import db as _db
     with app.app_context():
-        _wipe(_db)
+        if "college" not in request.fixturenames:
+            _wipe(_db)
         yield _db
         _db.session.rollback()
         _db.session.remove()
@@ -108,9 +205,19 @@ def db(app):
 
 @pytest.fixture()
 def college(db):
-    """A small fixed college: two groups, their curators, teachers, students, parents."""
-    from tests.factories import build_college
-    return build_college(db)
+    """A small fixed college: two groups, their curators, teachers, students, parents.
+
+    Built once per process and restored from its snapshot for every later test; the returned
+    namespace loads each object into this test's session when it is first read."""
+    from tests.factories import CollegeRefs, build_college
+    built = {}
+    restore_state(db, "college", lambda: built.update(refs=CollegeRefs.of(build_college(db))))
+    if built:
+        _COLLEGE_REFS.append(built["refs"])
+    return _COLLEGE_REFS[0].load(db)
+
+
+_COLLEGE_REFS: list = []
 
 
 @pytest.fixture()

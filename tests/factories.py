@@ -3,6 +3,8 @@ from datetime import date
 from types import SimpleNamespace
 
 from flask.testing import FlaskClient
+from sqlalchemy import inspect
+from sqlalchemy.orm.exc import UnmappedInstanceError
 
 from app.models import (
     AcademicYear, Curriculum, CurriculumItem, Department, Discipline, GroupMembership, Parent,
@@ -167,6 +169,64 @@ def build_college(db):
     c.journal_a_up = by_load[c.load_a_up.id]
     c.journal_b_op = by_load[c.load_b_op.id]
     return c
+
+
+def _reference(value):
+    """How to find `value` again: a mapped object by its class and primary key, lists and
+    dicts of them item by item, anything else as it is."""
+    if isinstance(value, list):
+        return ("list", [_reference(v) for v in value])
+    if isinstance(value, dict):
+        return ("dict", {k: _reference(v) for k, v in value.items()})
+    try:
+        state = inspect(value)
+    except (UnmappedInstanceError, TypeError):  # a plain value
+        return ("value", value)
+    return ("object", type(value), state.identity)
+
+
+def _resolve(reference, session):
+    kind, *rest = reference
+    if kind == "list":
+        return [_resolve(r, session) for r in rest[0]]
+    if kind == "dict":
+        return {k: _resolve(r, session) for k, r in rest[0].items()}
+    if kind == "value":
+        return rest[0]
+    model, identity = rest
+    return session.get(model, identity)
+
+
+class CollegeRefs:
+    """The built college's names, each kept as a reference that loads it again after the
+    college is restored from its snapshot."""
+
+    def __init__(self, references: dict):
+        self.references = references
+
+    @classmethod
+    def of(cls, college: SimpleNamespace) -> "CollegeRefs":
+        return cls({name: _reference(value) for name, value in vars(college).items()})
+
+    def load(self, db) -> "LazyCollege":
+        return LazyCollege(dict(self.references), db.session)
+
+
+class LazyCollege(SimpleNamespace):
+    """The college of build_college, each name loaded into the session on first use."""
+
+    def __init__(self, references: dict, session):
+        super().__init__()
+        object.__setattr__(self, "_references", references)
+        object.__setattr__(self, "_session", session)
+
+    def __getattr__(self, name):
+        references = object.__getattribute__(self, "_references")
+        if name not in references:
+            raise AttributeError(name)
+        value = _resolve(references.pop(name), object.__getattribute__(self, "_session"))
+        setattr(self, name, value)
+        return value
 
 
 class IsolatedClient(FlaskClient):

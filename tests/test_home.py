@@ -11,6 +11,7 @@ from app.models import (
     FinalGrade, Journal, JournalCell, Lesson, Mark, Student, StudentGroup, TimetableEntry,
 )
 from app.services.dashboards.curator import curator_week
+from tests.conftest import restore_demo_college
 from tests.factories import PASSWORD, login_client
 from tests.journal_helpers import count_queries
 from tests.live_server import browser_login
@@ -34,9 +35,7 @@ def _sections(html: str) -> set[str]:
 # --- the demo college: every role's blocks --------------------------------------------------
 @pytest.fixture()
 def demo(app, db, today):
-    from app.services.demo import build_demo
-    build_demo(PASSWORD, 2025)
-    db.session.remove()
+    restore_demo_college(db, 2025)
 
 
 EXPECTED = {

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.factories import PASSWORD, login_client
+from tests.factories import login_client
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 
 DEMO_ACCOUNTS = ("admin", "it", "director", "deputy", "teacher1", "curator1", "student1",
@@ -75,13 +75,9 @@ def navbar(html: str) -> list:
 def demo_college(app, fast_password_hashing):  # noqa: F811
     """The demo college, built once for the module: its tests only read pages."""
     from app.extensions import db
-    from app.services.demo import build_demo
-    from tests.conftest import _wipe
+    from tests.conftest import restore_demo_college
     with app.app_context():
-        _wipe(db)
-        build_demo(PASSWORD, 2025)
-        db.session.commit()
-        db.session.remove()
+        restore_demo_college(db, 2025)
     yield
 
 

@@ -18,9 +18,8 @@ from openpyxl import load_workbook
 
 from app.extensions import db
 from app.services import audit
-from app.services.demo import build_demo
-from tests.conftest import _wipe
-from tests.factories import PASSWORD, login_client
+from tests.conftest import restore_demo_college
+from tests.factories import login_client
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 
 ROLES = ["admin", "it", "director", "deputy", "teacher1", "curator1", "student1", "parent1",
@@ -127,8 +126,7 @@ def _add_audit_samples():
 @pytest.fixture(scope="module")
 def demo_college(app, fast_password_hashing):  # noqa: F811
     with app.app_context():
-        _wipe(db)
-        build_demo(password=PASSWORD)
+        restore_demo_college(db)
         _add_audit_samples()
         db.session.commit()
         db.session.remove()
