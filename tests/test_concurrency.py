@@ -18,10 +18,9 @@ from bench._common import AppServer, Browser
 from tests.factories import PASSWORD
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 
-needs_postgresql = pytest.mark.skipif(
-    os.environ.get("JOURNAL_TEST_DB") != "postgresql",
-    reason="conflicting writers on one journal through four gunicorn workers are measured on "
-           "PostgreSQL (JOURNAL_TEST_DB=postgresql); the mixed test below runs on both")
+# conflicting writers on one journal through four gunicorn workers are measured on PostgreSQL;
+# the mixed test below runs on both databases
+needs_postgresql = pytest.mark.postgresql_only
 MARKS_URL = "/api/v1/journals/<int:pk>/marks"
 TODAY = date(2025, 10, 20)
 LESSONS = 6
@@ -36,8 +35,6 @@ def _server_env() -> dict:
 
 @pytest.fixture(scope="module")
 def server(app):
-    if os.environ.get("JOURNAL_TEST_DB") != "postgresql":
-        pytest.skip("PostgreSQL only (JOURNAL_TEST_DB=postgresql)")
     if MARKS_URL not in {r.rule for r in app.url_map.iter_rules()}:
         pytest.fail(f"the mark batch API {MARKS_URL} is not registered")
     with AppServer(app.config["SQLALCHEMY_DATABASE_URI"], workers=4, threads=2,

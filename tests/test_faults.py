@@ -16,12 +16,8 @@ from bench._common import (
 )
 from tests.factories import PASSWORD
 
-pytestmark = [
-    pytest.mark.skipif(os.environ.get("JOURNAL_TEST_DB") != "postgresql",
-                       reason="a PostgreSQL restart needs JOURNAL_TEST_DB=postgresql"),
-    pytest.mark.skipif(pg_bindir() is None,
-                       reason="PostgreSQL server binaries (initdb) are not installed"),
-]
+# a PostgreSQL restart: collected in the PostgreSQL pass only (tests/conftest.py)
+pytestmark = pytest.mark.postgresql_only
 TODAY = "2025-10-20"
 WRITERS, READERS = 6, 2
 DOWN_AT, DOWN_FOR, DURATION = 3.0, 4.0, 14.0
@@ -52,10 +48,12 @@ with app.app_context():
 def private_pg(app):
     if "/api/v1/journals/<int:pk>/marks" not in {r.rule for r in app.url_map.iter_rules()}:
         pytest.fail("the mark batch API is not registered")
+    if pg_bindir() is None:
+        pytest.fail("PostgreSQL server binaries (initdb) are not installed")
     try:
         pg = PrivatePostgres().init()
     except (RuntimeError, subprocess.CalledProcessError, OSError) as exc:
-        pytest.skip(f"cannot start a private PostgreSQL: {exc}")
+        pytest.fail(f"cannot start a private PostgreSQL: {exc}")
     try:
         url = create_database(pg.admin_url, "journal_faults")
         flask_journal(url, "init")

@@ -12,9 +12,8 @@ from tests.fast_hashing import fast_password_hashing  # noqa: F401
 REDIS_URL = os.environ.get("JOURNAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LIMIT = 4
 
-pytestmark = pytest.mark.skipif(os.environ.get("JOURNAL_TEST_DB") != "postgresql",
-                                reason="several app servers need PostgreSQL "
-                                       "(JOURNAL_TEST_DB=postgresql)")
+# several app servers share one database: PostgreSQL only
+pytestmark = pytest.mark.postgresql_only
 
 
 def _redis_available() -> bool:
