@@ -92,7 +92,6 @@ def test_staff_account_keeps_a_parent_role_it_cannot_see(app, college, db, login
 
 
 def test_admin_still_manages_every_account(app, college, db, login):
-    sm = app.appbuilder.sm
     client = login("admin")
     assert "student1" in client.get("/users/list/?psize_UserDBModelView=500").get_data(
         as_text=True)

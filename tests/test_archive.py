@@ -1,7 +1,6 @@
 """Year archive (7.3) and retention (7.4): files open and match the manifest and the database,
 a second run is refused, retention = graduation + 3 years, destruction leaves an act."""
 import hashlib
-import io
 import json
 from datetime import date
 from pathlib import Path

@@ -200,7 +200,8 @@ def test_journal_list_names_the_year_and_puts_the_current_year_first(college, lo
     current = db.session.scalar(select(Journal).where(Journal.academic_year_id == newer.id))
     html = login("teacher1").get("/journal/").get_data(as_text=True)
     assert "2026/2027" in html and "2025/2026" in html
-    assert html.index(f"/journal/{current.id}/") < html.index(f"/journal/{college.journal_a_op.id}/")
+    older = college.journal_a_op.id
+    assert html.index(f"/journal/{current.id}/") < html.index(f"/journal/{older}/")
     grid = login("teacher1").get(f"/journal/{current.id}/").get_data(as_text=True)
     assert "2026/2027" in grid
 
