@@ -75,7 +75,7 @@ class DocumentedApi(BaseApi):
     def serve(self, read, *args, present=None):
         """200 with what the service `read(user, *args)` returns (shaped by `present`), or its
         refusal: the status and the Russian message of its DomainError."""
-        from ..services.journal import DomainError
+        from ..errors import DomainError
         try:
             data = read(self.appbuilder.sm.current_user, *args)
         except DomainError as exc:

@@ -5,11 +5,12 @@ from flask_appbuilder.security.decorators import permission_name, protect
 from sqlalchemy import select
 
 from . import DocumentedApi
+from ..errors import DomainError
 from ..extensions import db
 from ..models import Journal
 from ..services import audit, clock
 from ..services.final_grades import grade_dict, set_final_grade
-from ..services.journal import DomainError, grid_data, journal_for_read
+from ..services.journal import grid_data, journal_for_read
 from ..services.lessons import (
     create_lesson, delete_lesson, lesson_dict, lesson_of, topics_for, update_lesson,
 )

@@ -7,8 +7,8 @@ from flask_appbuilder.api import expose
 from flask_appbuilder.security.decorators import permission_name, protect
 
 from . import DocumentedApi
+from ..errors import DomainError
 from ..services import audit, sheets
-from ..services.journal import DomainError
 
 
 class SheetApi(DocumentedApi):

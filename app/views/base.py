@@ -19,6 +19,7 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
+from ..errors import Refused
 from ..services import audit
 from ..services.labels import STATUSES, yes_no
 from ..services.text_hygiene import TextRefused
@@ -52,7 +53,7 @@ def _blank(value):
     return "" if value is None else value
 
 
-class RecordRefused(Exception):
+class RecordRefused(Refused):
     """A change refused with a Russian message; FAB flashes it and nothing is written."""
 
 

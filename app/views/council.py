@@ -5,10 +5,10 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 
+from ..errors import DomainError
 from ..extensions import db
 from ..models import AcademicYear, Period
 from ..services.clock import today
-from ..services.reports import DomainError
 from ..services.reports import activity as act
 from ..services.reports import council as cr
 from .curator import refused

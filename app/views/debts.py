@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
 from ..cli import journal_cli
+from ..errors import DomainError
 from ..extensions import db
 from ..services import audit, clock, debts, retakes
-from ..services.journal import DomainError
 from ..services.scopes import role_names
 from .curator import refused
 from .timetable import parse_day

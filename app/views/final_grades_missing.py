@@ -6,10 +6,10 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
+from ..errors import DomainError
 from ..extensions import db
 from ..services import clock, periods
 from ..services.final_grades import missing_final_grades
-from ..services.journal import DomainError
 from ..services.record import FINAL_KINDS
 from .curator import refused
 from .timetable import parse_day

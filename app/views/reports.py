@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..errors import DomainError
 from ..extensions import db
 from ..models import AcademicYear, Period, StudentGroup
 from ..services import audit
 from ..services.clock import today
-from ..services.reports import DomainError
 from ..services.reports import activity as act
 from ..services.reports import objectivity as obj
 from ..services.reports import results as res

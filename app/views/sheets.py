@@ -9,9 +9,9 @@ from flask_login import current_user
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from ..errors import DomainError
 from ..extensions import db
 from ..services import audit, clock, sheets
-from ..services.journal import DomainError
 from ..services.reports import book_bytes
 from ..services.text_hygiene import printable_row
 from .curator import refusal, refused

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.validators import NumberRange
 
+from ..errors import DomainError
 from ..extensions import db
 from ..models import Journal, Period, StudentGroup, TimetableChange, TimetableEntry
 from ..services import timetable as tt
@@ -124,7 +125,7 @@ class TimetableView(BaseView):
                           substitute)
             db.session.commit()
             flash(str(_("Изменение расписания сохранено.")), "success")
-        except tt.DomainError as exc:
+        except DomainError as exc:
             db.session.rollback()
             flash(str(exc), "danger")
         return redirect(url_for("TimetableView.week", group=group.id if group else None,
@@ -145,7 +146,7 @@ class TimetableView(BaseView):
                 db.session.commit()
                 flash(str(_("Расписание загружено: строк %(n)s.", n=count)), "success")
                 return redirect(url_for("TimetableView.week"))
-            except tt.DomainError as exc:
+            except DomainError as exc:
                 db.session.rollback()
                 errors = [str(exc)]
         return self.render_template("timetable/import.html", periods=periods, errors=errors,
