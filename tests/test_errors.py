@@ -1,10 +1,12 @@
 """One error type answered in one place (app/errors.py, app/web_errors.py): a DomainError raised
 anywhere in a request is JSON under /api/, the error page for a page or a missing or forbidden
 object, a flashed message and a redirect after a form; the transaction is rolled back. Every
-service error is a DomainError."""
+service error is a DomainError, and views and APIs hold (almost) no try/except of their own."""
+import ast
 import importlib
 import inspect
 import pkgutil
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -14,9 +16,11 @@ from app.models import Department
 from app.services import control, sheets
 from app.web_errors import answer_refusal
 
+APP_DIR = Path(app_package.__file__).parent
 # Not about the user's input: a mail server that does not answer, a cell version that moved
 # under a concurrent writer (caught inside marks.py). No other exception may stand apart.
 INFRASTRUCTURE_ROOTS = {"app.services.mailer.MailError", "app.services.marks._Stale"}
+MAX_VIEW_EXCEPTS = 15
 
 
 def _app_modules():
@@ -61,6 +65,34 @@ def test_the_families_keep_their_statuses():
     assert (record.RecordError.status, record.RecordDenied.status) == (400, 403)
     assert absence_documents.DocumentTooLarge.status == 413
     assert (PracticeError.status, PracticeDenied.status) == (422, 403)
+
+
+def _domain_error_names() -> set[str]:
+    """Every name a module of app/ binds to a DomainError class (aliases included)."""
+    return {name for module in _app_modules() for name, obj in vars(module).items()
+            if inspect.isclass(obj) and issubclass(obj, DomainError)}
+
+
+def _caught(node) -> list[str]:
+    if isinstance(node, ast.Tuple):
+        return [name for element in node.elts for name in _caught(element)]
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, ast.Attribute):
+        return [node.attr]
+    return []
+
+
+def test_views_and_apis_leave_refusals_to_the_handler():
+    names = _domain_error_names()
+    found = []
+    for folder in ("views", "api"):
+        for path in sorted((APP_DIR / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ExceptHandler) and node.type is not None \
+                        and names & set(_caught(node.type)):
+                    found.append(f"{path.relative_to(APP_DIR)}:{node.lineno}")
+    assert len(found) <= MAX_VIEW_EXCEPTS, found
 
 
 # --- the handler ------------------------------------------------------------------------------
