@@ -38,6 +38,8 @@ def create_app(config: object | str = "config.Config") -> Flask:
 
     from .web import init_web
     init_web(app)
+    from .web_errors import init_errors
+    init_errors(app)
     from .input_guard import init_input_guard
     init_input_guard(app)
 

@@ -1,30 +1,15 @@
 """Input hygiene at the web door (finding 6): every form value and every JSON body is checked
 for control characters before any view runs; CRLF from textareas is stored as LF; a value
-longer than its column (refused at flush, services/text_hygiene.py) answers 422, not 500.
-The rules themselves live in services/text_hygiene.py."""
-from flask import Flask, g, jsonify, render_template, request
-from flask_login import current_user
+longer than its column (refused at flush, services/text_hygiene.py) is a refusal like any
+other (app/web_errors.py), not a 500. The rules themselves live in services/text_hygiene.py."""
+from flask import Flask, request
 from werkzeug.datastructures import ImmutableMultiDict
 
 from .services import text_hygiene
 from .views.base import list_argument_problem
+from .web_errors import answer
 
 _LIST_KEYS = ("_oc_", "_od_", "_flt_", "page_", "psize_")
-
-
-def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
-
-
-def refusal(app: Flask, code: int, message: str):
-    """The Russian refusal as JSON for the API, as the portal's error page otherwise."""
-    if _wants_json():
-        return jsonify(message=message), code
-    if getattr(g, "user", None) is None:
-        g.user = current_user  # refused before FAB's own before_request: the menu needs it
-    return render_template("error.html", code=code, message=message,
-                           base_template=app.appbuilder.base_template,
-                           appbuilder=app.appbuilder), code
 
 
 def _form_problem() -> tuple[str, str] | None:
@@ -59,7 +44,7 @@ def init_input_guard(app: Flask) -> None:
         if found is None:
             return None
         field, code = found
-        return refusal(app, 400, text_hygiene.control_message(field, code))
+        return answer(400, text_hygiene.control_message(field, code))
 
     views: dict = {}
 
@@ -75,10 +60,4 @@ def init_input_guard(app: Flask) -> None:
                         if getattr(v, "blueprint", None) is not None
                         and v.blueprint.name == request.blueprint), None)
         message = list_argument_problem(request.args, views, current)
-        return None if message is None else refusal(app, 400, message)
-
-    @app.errorhandler(text_hygiene.TextRefused)
-    def text_refused(exc):
-        from .extensions import db
-        db.session.rollback()
-        return refusal(app, exc.status, exc.message)
+        return None if message is None else answer(400, message)

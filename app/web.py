@@ -1,8 +1,7 @@
 """Request-wide behaviour: security headers, forced password change, friendly errors."""
 from urllib.parse import unquote, urlencode, urlsplit
 
-from flask import (Flask, current_app, g, jsonify, redirect, render_template, request, session,
-                   url_for)
+from flask import Flask, current_app, g, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_jwt_extended import verify_jwt_in_request
 from flask_login import current_user
@@ -10,6 +9,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.utils import import_string
 
 from .services import clock, labels
+from .web_errors import answer, wants_json
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
        "script-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; "
@@ -20,10 +20,6 @@ _PASSWORD_CHANGE_ALLOWED = {"ResetMyPasswordView.this_form_get",
                             "ResetMyPasswordView.this_form_post", "AuthDBView.logout",
                             "AuthDBView.login", "appbuilder.static", "static",
                             "LocaleView.index"}
-
-
-def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def _unsafe_characters(target: str) -> bool:
@@ -177,7 +173,7 @@ def init_web(app: Flask) -> None:
         from .services.login_limit import allow_login_attempt
         if allow_login_attempt(request.remote_addr or "-", app.config["AUTH_RATE_LIMIT"]):
             return None
-        return _error(429, "Слишком много попыток. Повторите позже.")
+        return answer(429, "Слишком много попыток. Повторите позже.")
 
     @app.before_request
     def drop_unsafe_next():
@@ -189,7 +185,7 @@ def init_web(app: Flask) -> None:
         args = request.args.to_dict(flat=False)
         args.pop("next")
         if request.method != "GET":
-            return _error(400, "Неверный адрес перехода.")
+            return answer(400, "Неверный адрес перехода.")
         return redirect(request.path + ("?" + urlencode(args, doseq=True) if args else ""))
 
     @app.before_request
@@ -211,7 +207,7 @@ def init_web(app: Flask) -> None:
             state = db.session.get(AccountState, user.id)
             must_change = state is not None and state.must_change_password
         if must_change:
-            if _wants_json():
+            if wants_json():
                 return jsonify(message="Необходимо сменить выданный пароль."), 403
             return redirect(url_for("ResetMyPasswordView.this_form_get"))
         return None
@@ -229,7 +225,7 @@ def init_web(app: Flask) -> None:
         if view is None or not app.appbuilder.sm.has_access("can_download",
                                                             view.class_permission_name):
             return None  # FAB's own permission check answers
-        return _error(404, "Файл не найден.")
+        return answer(404, "Файл не найден.")
 
     @app.after_request
     def security_headers(response):
@@ -241,70 +237,60 @@ def init_web(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
         return response
 
-    def _error(code: int, message: str):
-        if _wants_json():
-            return jsonify(message=message), code
-        if getattr(g, "user", None) is None:
-            # refused before FAB's own before_request (CSRF, rate limit): the menu needs g.user
-            g.user = current_user
-        return render_template("error.html", code=code, message=message, title=message,
-                               base_template=app.appbuilder.base_template,
-                               appbuilder=app.appbuilder), code
-
     @app.errorhandler(400)
     def bad_request(_e):
-        return _error(400, "Неверный запрос.")
+        return answer(400, "Неверный запрос.")
 
     @app.errorhandler(403)
     def forbidden(_e):
-        return _error(403, "Доступ запрещён.")
+        return answer(403, "Доступ запрещён.")
 
     @app.errorhandler(404)
     def not_found(_e):
-        return _error(404, "Страница не найдена.")
+        return answer(404, "Страница не найдена.")
 
     @app.errorhandler(405)
     def not_allowed(_e):
-        return _error(405, "Метод не поддерживается.")
+        return answer(405, "Метод не поддерживается.")
 
     @app.errorhandler(413)
     def too_large(_e):
-        return _error(413, "Файл слишком большой.")
+        return answer(413, "Файл слишком большой.")
 
     @app.errorhandler(429)
     def too_many(_e):
-        return _error(429, "Слишком много попыток. Повторите позже.")
+        return answer(429, "Слишком много попыток. Повторите позже.")
 
     @app.errorhandler(DataError)
     def out_of_range(_e):
         # e.g. an id beyond PostgreSQL's integer range in a URL or a body: bad input, not a 500
         from .extensions import db
         db.session.rollback()
-        return _error(400, "Неверный запрос: значение вне допустимого диапазона.")
+        return answer(400, "Неверный запрос: значение вне допустимого диапазона.")
 
     @app.errorhandler(OverflowError)
     def beyond_sqlite_integers(_e):
         # the same on SQLite: an id beyond its 64-bit integers fails in the driver
         from .extensions import db
         db.session.rollback()
-        return _error(400, "Неверный запрос: значение вне допустимого диапазона.")
+        return answer(400, "Неверный запрос: значение вне допустимого диапазона.")
 
     @app.errorhandler(RecursionError)
     def too_deep(_e):
         # a JSON body nested thousands of levels deep exhausts the parser: bad input, not a 500
-        return _error(400, "Неверный запрос: слишком глубокая вложенность данных.")
+        return answer(400, "Неверный запрос: слишком глубокая вложенность данных.")
 
     @app.errorhandler(FileNotFoundError)
     def missing_file(_e):
-        return _error(404, "Файл не найден.")
+        return answer(404, "Файл не найден.")
 
     @app.errorhandler(OperationalError)
     def database_unavailable(_e):
         # the database is down or restarting: a clear answer, never its error text
         from .extensions import db
         db.session.rollback()
-        return _error(503, "База данных временно недоступна. Повторите попытку через минуту.")
+        return answer(503, "База данных временно недоступна. Повторите попытку через минуту.")
 
     @app.errorhandler(500)
     def server_error(_e):
-        return _error(500, "Внутренняя ошибка сервера. Повторите попытку позже.")
+        return answer(500, "Внутренняя ошибка сервера. Повторите попытку позже.")

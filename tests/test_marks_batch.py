@@ -6,11 +6,11 @@ from datetime import date, timedelta
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import event, func, select
 
+from app.errors import Conflict
 from app.models import (
     AuditLog, CellChange, GroupMembership, Journal, JournalCell, Student,
 )
 from app.services import audit
-from app.services.journal import Conflict
 from app.services.marks import save_cells
 from tests.journal_helpers import TODAY, add_lesson, change, today  # noqa: F401
 

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from app.errors import DomainError
 from app.models import AuditLog, FinalGrade, FinalGradeChange
 from app.models.debts import AcademicDebt, Retake, RetakeEntry
 from app.services import retakes
 from app.services.final_grades import set_final_grade
-from app.services.journal import DomainError
 from tests.test_debts import closed, debt_of  # noqa: F401
 
 RETAKE_DAY = date(2026, 2, 2)

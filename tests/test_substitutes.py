@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
+from app.errors import Forbidden
 from app.models import Journal, Lesson
 from app.services import lessons
 from app.services import timetable as tt
-from app.services.journal import Forbidden
 from app.services.reports import council as cr
 from app.services.scopes import journal_filter
 from tests.reports_helpers import entry

@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
+from app.errors import BadInput
 from app.models import Lesson
 from app.services import completeness as cc
 from app.services import lessons
-from app.services.journal import BadInput
 
 TODAY = date(2025, 10, 17)
 

@@ -73,13 +73,9 @@ class DocumentedApi(BaseApi):
     openapi_schemas: dict[str, dict] = {}
 
     def serve(self, read, *args, present=None):
-        """200 with what the service `read(user, *args)` returns (shaped by `present`), or its
-        refusal: the status and the Russian message of its DomainError."""
-        from ..services.journal import DomainError
-        try:
-            data = read(self.appbuilder.sm.current_user, *args)
-        except DomainError as exc:
-            return self.response(exc.status, message=exc.message)
+        """200 with what the service `read(user, *args)` returns (shaped by `present`); its
+        refusal is answered by the DomainError handler (app/web_errors.py)."""
+        data = read(self.appbuilder.sm.current_user, *args)
         return self.response(200, result=present(data) if present else data)
 
     def add_api_spec(self, api_spec) -> None:

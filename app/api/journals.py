@@ -5,11 +5,12 @@ from flask_appbuilder.security.decorators import permission_name, protect
 from sqlalchemy import select
 
 from . import DocumentedApi
+from ..errors import BadInput
 from ..extensions import db
 from ..models import Journal
 from ..services import audit, clock
 from ..services.final_grades import grade_dict, set_final_grade
-from ..services.journal import DomainError, grid_data, journal_for_read
+from ..services.journal import grid_data, journal_for_read
 from ..services.lessons import (
     create_lesson, delete_lesson, lesson_dict, lesson_of, topics_for, update_lesson,
 )
@@ -45,26 +46,19 @@ class JournalApi(DocumentedApi):
     openapi_spec_tag = "Журналы"
     base_permissions = ["can_read", "can_write"]
 
-    def _fail(self, exc: DomainError):
-        db.session.rollback()
-        return self.response(exc.status, message=exc.message, **exc.payload)
-
     def _write(self, pk, action, present, status=200):
         """A write to a journal the caller may read: `action(user, journal)` applies the rules,
         one commit, `present(result)` is the answer; a broken rule answers its status and
-        Russian message and writes nothing."""
-        try:
-            user = _user()
-            result = action(user, journal_for_read(user, pk))
-            db.session.commit()
-        except DomainError as exc:
-            return self._fail(exc)
+        Russian message and writes nothing (app/web_errors.py rolls back)."""
+        user = _user()
+        result = action(user, journal_for_read(user, pk))
+        db.session.commit()
         return self.response(status, **present(result))
 
     def _body(self) -> dict:
         data = request.get_json(silent=True)
         if not isinstance(data, dict):
-            raise DomainError("Ожидается JSON-объект.", status=400)
+            raise BadInput("Ожидается JSON-объект.")
         return data
 
     @expose("/", methods=["GET"])
@@ -121,15 +115,12 @@ class JournalApi(DocumentedApi):
             404:
               $ref: '#/components/responses/404'
         """
-        try:
-            user = _user()
-            journal = journal_for_read(user, pk)
-            data = grid_data(user, journal, clock.today(),
-                             both_subgroups=request.args.get("subgroups") == "all")
-            audit.record("journal_view", "journal", journal.id, details={"api": True}, user=user)
-            audit.commit_read()
-        except DomainError as exc:
-            return self._fail(exc)
+        user = _user()
+        journal = journal_for_read(user, pk)
+        data = grid_data(user, journal, clock.today(),
+                         both_subgroups=request.args.get("subgroups") == "all")
+        audit.record("journal_view", "journal", journal.id, details={"api": True}, user=user)
+        audit.commit_read()
         return self.response(200, **data)
 
     @expose("/<int:pk>/lessons", methods=["POST"])
@@ -201,20 +192,17 @@ class JournalApi(DocumentedApi):
             422:
               description: Нужна причина удаления
         """
-        try:
-            user = _user()
-            journal = journal_for_read(user, pk)
-            lesson = lesson_of(journal, lesson_id)
-            if request.method == "DELETE":  # 1.6: the same rule as the page; a reason as JSON
-                body = request.get_json(silent=True)
-                delete_lesson(user, journal, lesson, clock.today(),
-                              body.get("reason") if isinstance(body, dict) else None)
-                db.session.commit()
-                return self.response(200, message="Занятие удалено.")
-            update_lesson(user, journal, lesson, self._body(), clock.today())
+        user = _user()
+        journal = journal_for_read(user, pk)
+        lesson = lesson_of(journal, lesson_id)
+        if request.method == "DELETE":  # 1.6: the same rule as the page; a reason as JSON
+            body = request.get_json(silent=True)
+            delete_lesson(user, journal, lesson, clock.today(),
+                          body.get("reason") if isinstance(body, dict) else None)
             db.session.commit()
-        except DomainError as exc:
-            return self._fail(exc)
+            return self.response(200, message="Занятие удалено.")
+        update_lesson(user, journal, lesson, self._body(), clock.today())
+        db.session.commit()
         return self.response(200, result=lesson_dict(lesson))
 
     @expose("/<int:pk>/marks", methods=["PUT"])
@@ -314,10 +302,7 @@ class JournalApi(DocumentedApi):
             200:
               description: Изменения ячейки
         """
-        try:
-            journal = journal_for_read(_user(), pk)
-        except DomainError as exc:
-            return self._fail(exc)
+        journal = journal_for_read(_user(), pk)
         return self.response(200, result=cell_history(journal, lesson_id, student_id))
 
     @expose("/<int:pk>/topics", methods=["GET"])
@@ -332,10 +317,7 @@ class JournalApi(DocumentedApi):
             200:
               description: Темы
         """
-        try:
-            journal = journal_for_read(_user(), pk)
-        except DomainError as exc:
-            return self._fail(exc)
+        journal = journal_for_read(_user(), pk)
         return self.response(200, result=[{
             "id": t.id, "position": t.position, "title": t.title, "hours": t.hours,
             "lesson_type": t.lesson_type} for t in topics_for(journal)])

@@ -8,7 +8,6 @@ from flask_appbuilder.security.decorators import permission_name, protect
 
 from . import DocumentedApi
 from ..services import audit, sheets
-from ..services.journal import DomainError
 
 
 class SheetApi(DocumentedApi):
@@ -32,10 +31,7 @@ class SheetApi(DocumentedApi):
             403: {description: "Нет доступа"}
             404: {description: "Ведомость не найдена"}
         """
-        try:
-            data = sheets.sheet_data(current_app.appbuilder.sm.current_user, sheet_id)
-        except DomainError as exc:
-            return self.response(exc.status, message=exc.message)
+        data = sheets.sheet_data(current_app.appbuilder.sm.current_user, sheet_id)
         audit.record("view", "exam_sheet", sheet_id, details={"api": True})
         audit.commit_read()
         return self.response(200, result=sheets.sheet_json(data))

@@ -28,11 +28,7 @@ class StudentRecordApi(StudentApi):
             403: {description: "Нет доступа"}
             404: {description: "Обучающийся не найден"}
         """
-        try:
-            data = records.student_record(current_app.appbuilder.sm.current_user,
-                                          student_id)
-        except records.RecordError as exc:
-            return self.response(exc.status, message=str(exc))
+        data = records.student_record(current_app.appbuilder.sm.current_user, student_id)
         return self.response(200, result=data)
 
 

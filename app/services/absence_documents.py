@@ -30,6 +30,7 @@ from sqlalchemy import and_, case, false, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..errors import Refused
 from ..extensions import db
 from ..models import GroupMembership, Journal, JournalCell, Lesson, Student
 from ..models.base import utcnow
@@ -64,8 +65,8 @@ except ImportError:  # pragma: no cover - the magic bytes alone still decide the
     Image = None
 
 
-class DocumentError(Exception):
-    status = 422
+class DocumentError(Refused):
+    """An absence document refused: its file, dates or decision (14.5)."""
 
 
 class DocumentDenied(DocumentError):

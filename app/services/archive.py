@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import event, inspect, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from ..errors import Refused
 from ..extensions import db
 from ..models import (
     AcademicYear, ArchiveRecord, DestructionAct, FinalGrade, Journal, JournalCell, Lesson,
@@ -33,7 +34,7 @@ RETENTION_YEARS = 3  # 7.4
 FILES = ("journals.xlsx", "journals.html", "journals.json")
 
 
-class ArchiveError(Exception):
+class ArchiveError(Refused):
     """An archive operation refused; the message is Russian."""
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select, true
 
+from ..errors import BadInput
 from ..extensions import db
 from ..models import AcademicYear, Journal, Period, Student, StudentGroup
 from . import progress
@@ -22,8 +23,8 @@ MONTHS = ("январь", "февраль", "март", "апрель", "май"
           "октябрь", "ноябрь", "декабрь")
 
 
-class AttendanceError(Exception):
-    status = 400
+class AttendanceError(BadInput):
+    """The attendance report refused (3.3, 6.1)."""
 
 
 class AttendanceDenied(AttendanceError):

@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import create_engine, inspect as sa_inspect, select, text
 from sqlalchemy.engine import make_url
 
+from ..errors import Refused
 from ..extensions import db
 from ..models import BackupRecord
 from . import audit
@@ -29,7 +30,7 @@ LATEST_MARK_SQL = "SELECT max(updated_at) FROM journal_cell"
 AUDIT_HEAD_SQL = "SELECT last_id, last_hash FROM audit_head WHERE id = 1"
 
 
-class BackupError(Exception):
+class BackupError(Refused):
     """A backup or restore refused or failed; the message is Russian."""
 
 

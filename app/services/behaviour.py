@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
+from ..errors import Refused
 from ..extensions import db
 from ..models import AcademicYear, BehaviourNote, Journal, Student, StudentGroup
 from ..models.conduct import NOTE_MAX_LENGTH
@@ -16,8 +17,8 @@ from .scopes import ALL_STUDENTS_ROLES, role_names
 NOTE_WINDOW_DAYS = 30
 
 
-class NoteError(Exception):
-    status = 422
+class NoteError(Refused):
+    """A behaviour note refused (3.3)."""
 
 
 class NoteDenied(NoteError):

@@ -9,11 +9,11 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..errors import Forbidden, NotFound, Refused
 from ..extensions import db
 from ..models import BlockRequest, GroupMembership, Student, StudentStatusChange
 from ..models.base import utcnow
 from . import audit
-from .completeness import BadInput, Forbidden, NotFound
 from .scopes import curated_group_ids, parent_child_denial, role_names
 
 KINDS = {"transfer": "перевод в другую организацию", "expulsion": "отчисление",
@@ -41,7 +41,7 @@ def record_status_change(actor, student_id: int, kind: str, order_number: str,
         raise Forbidden("Изменение статуса вносит куратор группы студента.")
     order_number = (order_number or "").strip()
     if kind in RULES and (not order_number or order_date is None):
-        raise BadInput("Укажите номер и дату приказа.")
+        raise Refused("Укажите номер и дату приказа.")
     change = StudentStatusChange(student_id=student.id, kind=kind, order_number=order_number[:32],
                                  order_date=order_date, effective_date=effective_date,
                                  from_group_id=student.group_id, note=(note or "").strip())
@@ -57,11 +57,11 @@ def apply_status_change(actor, student: Student, change: StudentStatusChange) ->
     unblocking request for IT (5.2)."""
     kind = change.kind
     if kind not in RULES:
-        raise BadInput("Выберите вид изменения: перевод, отчисление, академический отпуск, "
+        raise Refused("Выберите вид изменения: перевод, отчисление, академический отпуск, "
                        "восстановление или выпуск.")
     new_status, action, allowed = RULES[kind]
     if student.status not in allowed:
-        raise BadInput(f"Нельзя оформить «{KINDS[kind]}»: студент сейчас в статусе, из "
+        raise Refused(f"Нельзя оформить «{KINDS[kind]}»: студент сейчас в статусе, из "
                        f"которого это изменение невозможно.")
     effective = change.effective_date or change.order_date
     change.effective_date = effective
@@ -117,7 +117,7 @@ def pending_request(actor, request_id: int) -> BlockRequest:
     if req is None:
         raise NotFound("Заявка не найдена.")
     if req.status != "pending":
-        raise BadInput("Заявка уже рассмотрена.")
+        raise Refused("Заявка уже рассмотрена.")
     return req
 
 

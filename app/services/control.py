@@ -5,11 +5,11 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from ..errors import NotFound, Refused
 from ..extensions import db
 from ..models import AcademicYear, ControlCheck, Journal, Period
 from . import audit
 from .clock import today
-from .completeness import BadInput, NotFound
 
 CHECK_INTERVAL_DAYS = 30  # 3.5: every journal is checked at least monthly
 
@@ -19,7 +19,7 @@ def check_findings(findings: str) -> str:
     «замечаний нет» when the journal is in order)."""
     text = (findings or "").strip()
     if not text:
-        raise BadInput("Запишите результат проверки: замечания или «замечаний нет».")
+        raise Refused("Запишите результат проверки: замечания или «замечаний нет».")
     return text
 
 
@@ -30,9 +30,9 @@ def add_check(inspector, journal_id: int, check_date: date | None, findings: str
         raise NotFound("Журнал не найден.")
     check_date = check_date or today()
     if check_date > today():
-        raise BadInput("Дата проверки не может быть в будущем.")
+        raise Refused("Дата проверки не может быть в будущем.")
     if fix_deadline is not None and fix_deadline < check_date:
-        raise BadInput("Срок устранения не может быть раньше даты проверки.")
+        raise Refused("Срок устранения не может быть раньше даты проверки.")
     findings = check_findings(findings)
     check = ControlCheck(journal_id=journal.id, inspector_id=inspector.id,
                          check_date=check_date, findings=(findings or "").strip(),
@@ -50,7 +50,7 @@ def update_check(check_id: int, findings: str, fix_deadline: date | None,
     if check is None:
         raise NotFound("Запись проверки не найдена.")
     if fix_deadline is not None and fix_deadline < check.check_date:
-        raise BadInput("Срок устранения не может быть раньше даты проверки.")
+        raise Refused("Срок устранения не может быть раньше даты проверки.")
     findings = check_findings(findings)
     before = dict(findings=check.findings, fixed=check.fixed)
     check.findings, check.fix_deadline, check.fixed = (findings or "").strip(), fix_deadline, \
@@ -121,11 +121,11 @@ def set_deadline(period_id: int, deadline: date | None, order_number: str,
         raise NotFound("Семестр не найден.")
     order_number = (order_number or "").strip()
     if deadline is None or not order_number or order_date is None:
-        raise BadInput("Укажите срок, номер и дату приказа.")
+        raise Refused("Укажите срок, номер и дату приказа.")
     if period.closed_at is not None:
-        raise BadInput(f"Период «{period.name}» закрыт приказом: срок уже не меняется.")
+        raise Refused(f"Период «{period.name}» закрыт приказом: срок уже не меняется.")
     if deadline <= period.end_date:  # the period's end date is its last lesson day
-        raise BadInput("Срок выставления итоговых оценок должен быть позже последнего учебного "
+        raise Refused("Срок выставления итоговых оценок должен быть позже последнего учебного "
                        f"дня периода ({period.end_date:%d.%m.%Y}).")
     before = dict(deadline=str(period.final_grade_deadline), order=period.deadline_order_number)
     period.final_grade_deadline, period.deadline_order_number = deadline, order_number[:32]

@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from ..access import ROLES
+from ..errors import Forbidden, NotFound, Refused
 from ..extensions import db
 from ..models import AccountState, Parent, Student, StudentParent
 from . import audit
 from .clock import today
-from .completeness import BadInput, Forbidden, NotFound
 from .scopes import STAFF_ROLES, role_names
 
 _ALPHABET_UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -112,7 +112,7 @@ def issue_for_student(actor, student_id: int) -> Slip:
     if not _curated(actor, student.group_id):
         raise Forbidden("Учётные данные выдаёт куратор группы студента.")
     if student.status not in ("studying", "academic_leave"):
-        raise BadInput(f"{student.full_name} не обучается: учётные данные не выдаются.")
+        raise Refused(f"{student.full_name} не обучается: учётные данные не выдаются.")
     if student.user is None:
         student.user = _create_user("st.", student.last_name, student.first_name,
                                     student.email, "Student")

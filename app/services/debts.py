@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from sqlalchemy import and_, case, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
+from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..models import (
     AcademicYear, Discipline, FinalGrade, GroupMembership, Journal, Period, Student, StudentGroup,
@@ -27,7 +28,6 @@ from ..models.debts import AcademicDebt, Retake, RetakeEntry, RetakeExaminer
 from ..models.sheets import ExamSheet, ExamSheetRow
 from . import audit
 from .clock import today as clock_today
-from .journal import DomainError, Forbidden, NotFound
 from .journals import period_forms, plan_forms
 from .record import FINAL_KINDS, RecordDenied, record_scope
 from .reports import book_bytes

@@ -16,6 +16,7 @@ from sqlalchemy import insert, select, text
 from werkzeug.security import generate_password_hash
 
 from ..access import ROLES
+from ..errors import Refused
 from ..extensions import db
 from ..models import (
     AcademicYear, Department, Discipline, Journal, Period, Specialty, StaffProfile, Student,
@@ -28,7 +29,7 @@ from .demo_people import build_people
 from .demo_plans import build_load, build_plans
 
 
-class DemoError(Exception):
+class DemoError(Refused):
     """The demo college cannot be built; the message says why (in Russian)."""
 
 

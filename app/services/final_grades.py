@@ -8,13 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..errors import BadInput, Conflict, DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..models import FinalGrade, FinalGradeChange, Journal, Period
 from ..models.base import utcnow
 from . import audit
-from .journal import (
-    OVERRIDE_ROLES, BadInput, Conflict, DomainError, Forbidden, NotFound, enrolled_on, roster,
-)
+from .journal import OVERRIDE_ROLES, enrolled_on, roster
 from .journals import period_forms, plan_forms
 from .periods import ensure_open
 from .scopes import journal_filter, role_names

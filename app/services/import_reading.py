@@ -8,6 +8,7 @@ import zipfile
 from datetime import date, datetime
 
 from flask import current_app
+from ..errors import Refused
 
 MAX_EXPANDED_BYTES = 20 * 1024 * 1024  # IMPORT_MAX_EXPANDED_BYTES overrides
 MAX_MEMBERS = 200  # an XLSX of one sheet holds about a dozen parts
@@ -16,7 +17,7 @@ ENCODING_MESSAGE = ("Файл CSV не в кодировке UTF-8 (похоже
                     "как «CSV UTF-8» (также принимаются Windows-1251 и UTF-16 с меткой BOM).")
 
 
-class ReadRefused(Exception):
+class ReadRefused(Refused):
     """The file cannot be read; the message is Russian."""
 
 

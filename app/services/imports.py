@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
+from ..errors import Refused
 from ..extensions import db
 from ..models import (
     AcademicYear, Curriculum, CurriculumItem, Discipline, GroupMembership, Parent, Specialty,
@@ -77,7 +78,7 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[\d\s()\-]{6,20}$")
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refused):
     """The file is refused whole; `problems` are Russian lines "Строка N: причина"."""
 
     def __init__(self, problems: list[str]):

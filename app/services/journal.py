@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
+from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..models import (
     FinalGrade, GroupMembership, Journal, JournalCell, Lesson, Mark, Period, Student,
@@ -19,33 +20,6 @@ from .scopes import journal_filter, journal_scope, role_names
 
 OVERRIDE_ROLES = {"Deputy"}          # 4.7: final grades after the deadline
 LESSON_MANAGERS = {"Deputy", "Administration"}  # record a substitution in any journal (4.4)
-
-
-class DomainError(Exception):
-    status = 422
-
-    def __init__(self, message: str, status: int | None = None, payload: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        if status is not None:
-            self.status = status
-        self.payload = payload or {}
-
-
-class BadInput(DomainError):
-    status = 400
-
-
-class Forbidden(DomainError):
-    status = 403
-
-
-class NotFound(DomainError):
-    status = 404
-
-
-class Conflict(DomainError):
-    status = 409
 
 
 def row_for_read(query, model, row_id: int, missing: str, denied: str,

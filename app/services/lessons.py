@@ -6,6 +6,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..errors import BadInput, Conflict, DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..models import (
     CellChange, Journal, JournalCell, Lesson, Mark, StudentGroup, WorkProgram, WorkProgramTopic,
@@ -13,10 +14,7 @@ from ..models import (
 from ..models.curriculum import LESSON_TYPES
 from ..models.journal import HOMEWORK_KINDS
 from . import audit, clock
-from .journal import (
-    BadInput, Conflict, DomainError, Forbidden, NotFound, can_manage_lessons, can_write_lesson,
-    cell_text, is_journal_teacher,
-)
+from .journal import can_manage_lessons, can_write_lesson, cell_text, is_journal_teacher
 from .periods import ensure_open
 from .scopes import role_names
 from .timetable import substitution_for, substitution_in

@@ -6,15 +6,14 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..errors import BadInput, Conflict, DomainError, Forbidden
 from ..extensions import db
 from ..models import CellChange, Journal, JournalCell, Lesson, Mark
 from ..models.base import utcnow
 from ..models.journal import WORK_KINDS
 from . import audit, bulk
 from .final_grades import has_credit, kinds_by_period
-from .journal import (
-    BadInput, Conflict, DomainError, Forbidden, can_write_lesson, cell_text, enrolled_on, roster,
-)
+from .journal import can_write_lesson, cell_text, enrolled_on, roster
 from .periods import ensure_open, period_of, year_periods
 
 MAX_BATCH = 500

@@ -6,11 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from ..errors import Forbidden, NotFound, Refused
 from ..extensions import db
 from ..models import Memo
 from ..models.base import utcnow
 from . import audit, labels
-from .completeness import BadInput, Forbidden, NotFound, PROBLEMS, group_for, week_check
+from .completeness import PROBLEMS, group_for, week_check
 from .scopes import role_names
 from .timetable import ru
 
@@ -50,7 +51,7 @@ def send_memo(user, group_id: int, day: date) -> tuple[Memo, bool]:
     if existing is not None:
         return existing, False
     if not check["issues"]:
-        raise BadInput("За эту неделю нарушений нет: служебная записка не нужна.")
+        raise Refused("За эту неделю нарушений нет: служебная записка не нужна.")
     memo = Memo(group_id=group.id, curator_id=user.id, week_start=check["start"],
                 body=memo_body(check), status="sent")
     try:
@@ -100,9 +101,9 @@ def set_status(user, memo_id: int, status: str, note: str = "") -> Memo:
     memo = memo_for(user, memo_id)
     order = list(STATUSES)
     if status not in ("received", "acted"):
-        raise BadInput("Неизвестный статус записки.")
+        raise Refused("Неизвестный статус записки.")
     if order.index(status) <= order.index(memo.status):
-        raise BadInput("Записка уже в этом или более позднем статусе.")
+        raise Refused("Записка уже в этом или более позднем статусе.")
     now = utcnow()
     memo.received_at = memo.received_at or now
     if status == "acted":

@@ -6,6 +6,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..access import ROLES as ROLE_NAMES
+from ..errors import BadInput
 from ..extensions import db
 from ..models import Journal, Message, Parent, Student, StudentGroup, StudentParent, SubgroupMember
 from . import audit, clock
@@ -19,8 +20,8 @@ MAX_SUBJECT = 255
 ROLE_ORDER = ("Administration", "Deputy", "IT", "Teacher", "Admin")  # how a staff role reads
 
 
-class MessagingError(Exception):
-    status = 400
+class MessagingError(BadInput):
+    """A message refused (3.6): its recipient, subject or text."""
 
 
 class MessageDenied(MessagingError):

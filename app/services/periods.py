@@ -10,11 +10,12 @@ from datetime import date
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
+from ..errors import BadInput, DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..models import AcademicYear, ArchiveRecord, Period
 from ..models.base import utcnow
 from . import audit
-from .journal import OVERRIDE_ROLES, BadInput, DomainError, Forbidden, NotFound
+from .journal import OVERRIDE_ROLES
 from .scopes import role_names
 
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..errors import BadInput
 from ..extensions import db
 from ..models import (
     AcademicYear, CellChange, Discipline, FinalGrade, GroupMembership, IssueReport, Journal,
@@ -31,8 +32,8 @@ FINAL_KINDS = {"semester": "семестровая", "year": "годовая", "
                "diff_credit": "дифференцированный зачёт", "exam": "экзамен"}
 
 
-class RecordError(Exception):
-    status = 400
+class RecordError(BadInput):
+    """The record or a report about it refused (3.6, 5.4)."""
 
 
 class RecordDenied(RecordError):

@@ -15,6 +15,7 @@ from flask_appbuilder.security.sqla.models import Role
 from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import joinedload
 
+from ..errors import BadInput, Conflict, DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..models import FinalGrade, Journal, Period, User
 from ..models.base import utcnow
@@ -23,7 +24,7 @@ from . import audit
 from .clock import today as clock_today
 from .debts import POSITIVE, REGISTER_ALL_ROLES, debt_filter, kind_label
 from .final_grades import write_grade
-from .journal import BadInput, Conflict, DomainError, Forbidden, NotFound, row_for_read
+from .journal import row_for_read
 from .periods import year_archived
 from .scopes import role_names
 

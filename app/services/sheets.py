@@ -21,16 +21,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from flask_appbuilder.security.sqla.models import Role, User
 
+from ..errors import BadInput, Conflict, DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..models import FinalGrade, Journal, Period, Student, StudentGroup
 from ..models.base import utcnow
 from ..models.sheets import SHEET_KINDS, ExamSheet, ExamSheetExaminer, ExamSheetRow
 from . import audit, clock, progress
 from .final_grades import is_locked, kinds_by_period, set_final_grade
-from .journal import (
-    OVERRIDE_ROLES, BadInput, Conflict, DomainError, Forbidden, NotFound, enrolled_on, roster,
-    row_for_read,
-)
+from .journal import OVERRIDE_ROLES, enrolled_on, roster, row_for_read
 from .journals import plan_forms
 from .periods import year_archived
 from .scopes import current_year_id, journal_filter, role_names

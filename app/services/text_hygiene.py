@@ -15,7 +15,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import String, event, inspect
 from sqlalchemy.orm import Session
 
-from .journal import DomainError
+from ..errors import Refused
 
 # C0 controls except \t (09) and \n (0a); \r (0d) is handled apart (CRLF → LF).
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|\r(?!\n)")
@@ -23,9 +23,8 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|\r(?!\n)")
 JSON_CONTROL_RE = re.compile(rb"[\x00-\x08\x0b-\x1f]|\\[bfru]")
 
 
-class TextRefused(DomainError):
+class TextRefused(Refused):
     """Text refused at the door (a control character, a value longer than its column)."""
-    status = 422
 
 
 def control_character(text: str) -> str | None:

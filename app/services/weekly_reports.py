@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..errors import BadInput
 from ..extensions import db
 from ..models.journal import ABSENCE_REASON_LABELS, HOMEWORK_KIND_LABELS, UNEXCUSED_REASONS
 from ..models import (
@@ -19,8 +20,8 @@ from .clock import now, today
 from .mailer import MailError, MailServerDown, send_mail
 from .scopes import ALL_STUDENTS_ROLES, parent_child_denial, role_names
 
-class WeeklyReportError(Exception):
-    status = 400
+class WeeklyReportError(BadInput):
+    """A weekly report refused: its week or its group (3.3)."""
 
 
 class WeeklyReportDenied(WeeklyReportError):

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import AcademicYear, ArchiveRecord, DestructionAct
 from ..services import archive
 from ..services.clock import today
+from ..web_errors import refusal_back, refusal_form
 
 
 def _names(user_ids) -> dict:
@@ -36,13 +37,10 @@ class ArchiveView(BaseView):
     @expose("/run", methods=["POST"])
     @has_access
     @permission_name("run")
+    @refusal_back("ArchiveView.index")
     def run(self):
-        try:
-            made, refused = archive.archive_year(request.form.get("year", ""), user=current_user,
-                                               draft=request.form.get("draft") == "1")
-        except archive.ArchiveError as exc:
-            flash(str(exc), "danger")
-            return redirect(url_for("ArchiveView.index"))
+        made, refused = archive.archive_year(request.form.get("year", ""), user=current_user,
+                                           draft=request.form.get("draft") == "1")
         flash(str(_("Заархивировано групп: %(n)s.", n=len(made))), "success")
         for line in refused:
             flash(line, "warning")
@@ -51,24 +49,28 @@ class ArchiveView(BaseView):
     @expose("/<int:archive_id>/destroy", methods=["GET", "POST"])
     @has_access
     @permission_name("destroy")
+    @refusal_form(lambda view, exc, archive_id: view._destroy_refused(archive_id, exc),
+                  pages=())
     def destroy(self, archive_id):
         record = db.session.get(ArchiveRecord, archive_id)
         if record is None:
             abort(404)
         if request.method == "POST":
-            try:
-                act = archive.destroy(archive_id, current_user,
-                                      confirmed=request.form.get("confirm") == "yes",
-                                      note=request.form.get("note", ""))
-            except archive.ArchiveError as exc:
-                flash(str(exc), "danger")
-                return self.render_template("archive/destroy.html", record=record,
-                                            files=archive.verify_files(record),
-                                            today=today()), 409
+            act = archive.destroy(archive_id, current_user,
+                                  confirmed=request.form.get("confirm") == "yes",
+                                  note=request.form.get("note", ""))
             flash(str(_("Архив уничтожен, составлен акт №%(n)s.", n=act.id)), "success")
             return redirect(url_for("ArchiveView.act", act_id=act.id))
+        return self._destroy_page(record)
+
+    def _destroy_page(self, record, status=200):
         return self.render_template("archive/destroy.html", record=record,
-                                    files=archive.verify_files(record), today=today())
+                                    files=archive.verify_files(record), today=today()), status
+
+    def _destroy_refused(self, archive_id, exc):
+        """The confirmation again, with why the archive was not destroyed (409)."""
+        flash(str(exc), "danger")
+        return self._destroy_page(db.session.get(ArchiveRecord, archive_id), 409)
 
     @expose("/acts")
     @has_access

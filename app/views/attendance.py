@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..services import attendance, audit
-from .curator import refused
 from .base import xlsx_response
 
 
@@ -28,11 +27,7 @@ class AttendanceView(BaseView):
     @expose("/<int:group_id>")
     @has_access
     def group(self, group_id):
-        try:
-            data = attendance.report(current_user, group_id,
-                                     period_id=request.args.get("period"))
-        except attendance.AttendanceError as exc:
-            return refused(self, exc)
+        data = attendance.report(current_user, group_id, period_id=request.args.get("period"))
         return self.render_template("attendance/group.html", data=data,
                                     groups=attendance.groups_for(current_user),
                                     title=_("Посещаемость"))
@@ -40,11 +35,7 @@ class AttendanceView(BaseView):
     @expose("/<int:group_id>/xlsx")
     @has_access
     def xlsx(self, group_id):
-        try:
-            data = attendance.report(current_user, group_id,
-                                     period_id=request.args.get("period"))
-        except attendance.AttendanceError as exc:
-            return refused(self, exc)
+        data = attendance.report(current_user, group_id, period_id=request.args.get("period"))
         audit.record("export", "group", data["group"].id,
                      details={"report": "attendance", "period": data["period"].id,
                               "format": "xlsx"})

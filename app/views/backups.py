@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
 from ..services import backup
+from ..web_errors import refusal_back
 
 
 class BackupView(BaseView):
@@ -24,12 +25,9 @@ class BackupView(BaseView):
     @expose("/run", methods=["POST"])
     @has_access
     @permission_name("run")
+    @refusal_back("BackupView.index")
     def run(self):
-        try:
-            record = backup.make_backup(user=current_user)
-        except backup.BackupError as exc:
-            flash(str(exc), "danger")
-            return redirect(url_for("BackupView.index"))
+        record = backup.make_backup(user=current_user)
         if record.verified:
             flash(str(_("Копия %(name)s создана и проверена.", name=record.file_name)), "success")
         else:

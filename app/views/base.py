@@ -1,6 +1,7 @@
 """Building blocks of the portal's model views: row scopes, eager loading, Russian choices,
 validation with Russian messages and database integrity errors turned into flash messages."""
 import re
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
 from flask import Response, g
@@ -19,6 +20,7 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
+from ..errors import DomainError, Refused
 from ..services import audit
 from ..services.labels import STATUSES, yes_no
 from ..services.text_hygiene import TextRefused
@@ -52,7 +54,7 @@ def _blank(value):
     return "" if value is None else value
 
 
-class RecordRefused(Exception):
+class RecordRefused(Refused):
     """A change refused with a Russian message; FAB flashes it and nothing is written."""
 
 
@@ -282,13 +284,19 @@ class JournalModelView(ModelView):
     def validate(self, item) -> None:
         """Override: raise RecordRefused(Russian message) when `item` breaks a rule."""
 
+    @contextmanager
+    def refusal_rolls_back(self):
+        """A row refused by `validate` or by a service writes nothing; FAB flashes the message
+        (its add and edit catch whatever pre_add and pre_update raise)."""
+        try:
+            yield
+        except DomainError:
+            self.datamodel.session.rollback()  # the form had already filled the item
+            raise
+
     def _checked(self, item) -> None:
-        with self.datamodel.session.no_autoflush:
-            try:
-                self.validate(item)
-            except RecordRefused:
-                self.datamodel.session.rollback()  # the form had already filled `item`
-                raise
+        with self.datamodel.session.no_autoflush, self.refusal_rolls_back():
+            self.validate(item)
 
     def pre_add(self, item) -> None:
         self._checked(item)

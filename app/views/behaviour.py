@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models.conduct import NOTE_MAX_LENGTH
 from ..services import behaviour
 from ..services.clock import today
+from ..web_errors import refusal_form
 from .timetable import parse_day
 
 
@@ -30,14 +31,11 @@ class BehaviourNoteView(BaseView):
 
     @expose("/add", methods=["POST"])
     @has_access
+    @refusal_form(lambda view, exc: view._page(str(exc), request.form, exc.status), pages=())
     def add(self):
         form = request.form
-        try:
-            behaviour.add_note(current_user, form.get("student"), parse_day(form.get("date")),
-                               form.get("text", ""))
-        except behaviour.NoteError as exc:
-            db.session.rollback()
-            return self._page(str(exc), form, exc.status)
+        behaviour.add_note(current_user, form.get("student"), parse_day(form.get("date")),
+                           form.get("text", ""))
         db.session.commit()
         flash(str(_("Замечание записано: родители увидят его в еженедельном отчёте.")),
               "success")

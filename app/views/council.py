@@ -8,10 +8,8 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import AcademicYear, Period
 from ..services.clock import today
-from ..services.reports import DomainError
 from ..services.reports import activity as act
 from ..services.reports import council as cr
-from .curator import refused
 from .reports import _xlsx
 
 
@@ -32,11 +30,8 @@ class CouncilReportView(BaseView):
             found = cr.default_period(periods, today())
             period_id = found.id if found else None
         department_id = request.args.get("department", type=int)
-        try:
-            title, scope = cr.scope(None if year_id else period_id, year_id)
-            report = cr.council(scope, department_id)
-        except DomainError as exc:
-            return refused(self, exc)
+        title, scope = cr.scope(None if year_id else period_id, year_id)
+        report = cr.council(scope, department_id)
         params = {"periods": [p.id for p in scope], "department": department_id}
         if request.args.get("format") == "xlsx":
             return _xlsx(cr.council_xlsx(report), "council", "council", params)

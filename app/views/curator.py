@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..errors import Forbidden, Refused
 from ..extensions import db
 from ..models import StudentGroup
 from ..services import completeness as cc
@@ -16,21 +17,23 @@ from ..services import contingent, credentials, memos
 from ..services.clock import today
 from ..services.scopes import ALL_JOURNALS_ROLES, role_names
 from ..services.timetable import week_start
+from ..web_errors import refusal_back, refusal_form, refusal_page
 from .timetable import parse_day
 
 
-def refused(view, exc):
-    return view.render_template("error.html", code=exc.status, message=str(exc)), exc.status
+def chosen_ids(values) -> list[int]:
+    """The ids ticked in a form; anything else is refused as the rules' refusals are (422)."""
+    try:
+        return [int(value) for value in values]
+    except ValueError:
+        raise Refused(str(_("Неверный выбор."))) from None
 
 
-def refusal(view, exc, then, category="danger"):
-    """A form the rules refused keeps nothing (rollback); a missing or forbidden object gets
-    the error page, any other refusal a message on the page `then` leads back to."""
-    db.session.rollback()
-    if exc.status in (403, 404):
-        return refused(view, exc)
-    flash(str(exc), category)
-    return then
+def _group_week(monday=False) -> str:
+    """The group's week page a form about that week returns to (as the form gave them)."""
+    day = parse_day(request.form.get("week"), today())
+    return url_for("CuratorView.group", group_id=request.form.get("group", type=int) or 0,
+                   week=(week_start(day) if monday else day).isoformat())
 
 
 def my_groups(user):
@@ -58,10 +61,7 @@ class CuratorView(BaseView):
     @has_access
     @permission_name("group")
     def group(self, group_id):
-        try:
-            group = cc.group_for(current_user, group_id)
-        except cc.DomainError as exc:
-            return refused(self, exc)
+        group = cc.group_for(current_user, group_id)
         day = parse_day(request.args.get("week"), today())
         check = cc.week_check(group, day)
         return self.render_template(
@@ -76,55 +76,41 @@ class CuratorView(BaseView):
     @expose("/reasons", methods=["POST"])
     @has_access
     @permission_name("group")
+    @refusal_back(_group_week)
     def reasons(self):
         """All absence reasons of the week in one save (5.2); one refused row saves none."""
-        group_id = request.form.get("group", type=int) or 0
-        week = parse_day(request.form.get("week"), today())
         chosen = {}
         for key, value in request.form.items():
             if key.startswith("reason-") and key[7:].isdigit():
                 chosen[int(key[7:])] = value
-        try:
-            cc.group_for(current_user, group_id)
-            changed = cc.correct_reasons(current_user, chosen)
-            db.session.commit()
-        except cc.DomainError as exc:
-            return refusal(self, exc, redirect(url_for("CuratorView.group", group_id=group_id,
-                                                       week=week.isoformat())))
+        cc.group_for(current_user, request.form.get("group", type=int) or 0)
+        changed = cc.correct_reasons(current_user, chosen)
+        db.session.commit()
         flash(str(_("Причины пропусков сохранены: %(n)s.", n=len(changed))) if changed
               else str(_("Причины не изменились.")), "success" if changed else "info")
-        return redirect(url_for("CuratorView.group", group_id=group_id,
-                                week=week.isoformat()) + "#week-absences")
+        return redirect(_group_week() + "#week-absences")
 
     @expose("/reason", methods=["POST"])
     @has_access
     @permission_name("group")
+    @refusal_page
     def reason(self):
-        try:
-            cell = cc.correct_reason(current_user, request.form.get("cell", type=int) or 0,
-                                     request.form.get("reason", ""))
-            db.session.commit()
-            flash(str(_("Причина пропуска сохранена.")), "success")
-            lesson = cell.lesson
-            return redirect(url_for("CuratorView.group", group_id=lesson.journal.group_id,
-                                    week=lesson.lesson_date.isoformat()))
-        except cc.DomainError as exc:
-            db.session.rollback()
-            return refused(self, exc)
+        cell = cc.correct_reason(current_user, request.form.get("cell", type=int) or 0,
+                                 request.form.get("reason", ""))
+        db.session.commit()
+        flash(str(_("Причина пропуска сохранена.")), "success")
+        lesson = cell.lesson
+        return redirect(url_for("CuratorView.group", group_id=lesson.journal.group_id,
+                                week=lesson.lesson_date.isoformat()))
 
     @expose("/memo", methods=["POST"])
     @has_access
     @permission_name("memo")
+    @refusal_back(lambda: _group_week(monday=True), "warning")
     def memo(self):
-        group_id = request.form.get("group", type=int) or 0
-        day = parse_day(request.form.get("week"), today())
-        try:
-            memo, created = memos.send_memo(current_user, group_id, day)
-            db.session.commit()
-        except cc.DomainError as exc:
-            return refusal(self, exc, redirect(url_for(
-                "CuratorView.group", group_id=group_id, week=week_start(day).isoformat())),
-                "warning")
+        memo, created = memos.send_memo(current_user, request.form.get("group", type=int) or 0,
+                                        parse_day(request.form.get("week"), today()))
+        db.session.commit()
         if created:
             flash(str(_("Служебная записка отправлена заместителю директора.")), "success")
         else:
@@ -135,38 +121,30 @@ class CuratorView(BaseView):
     @has_access
     @permission_name("memo")
     def memo_print(self, memo_id):
-        try:
-            memo = memos.memo_for(current_user, memo_id)
-        except cc.DomainError as exc:
-            return refused(self, exc)
+        memo = memos.memo_for(current_user, memo_id)
         return self.render_template("curator/memo.html", memo=memo, statuses=memos.STATUSES,
                                     title=_("Служебная записка"))
 
     @expose("/credentials/<int:group_id>", methods=["GET", "POST"])
     @has_access
     @permission_name("credentials")
+    @refusal_page
     def credentials(self, group_id):
-        try:
-            group = cc.group_for(current_user, group_id)
-            if group.curator_id != current_user.id and "Admin" not in role_names(current_user):
-                raise cc.Forbidden(str(_("Учётные данные выдаёт куратор группы.")))
-            if request.method == "POST":
-                slips = [credentials.issue_for_student(current_user, int(sid))
-                         for sid in request.form.getlist("student")]
-                slips += [credentials.issue_for_parent(current_user, int(pid))
-                          for pid in request.form.getlist("parent")]
-                if not slips:
-                    flash(str(_("Никто не отмечен: отметьте студентов или родителей, "
-                                "которым выдать учётные данные.")), "warning")
-                    return redirect(url_for("CuratorView.credentials", group_id=group.id))
-                db.session.commit()
-                return self.render_template("it/slips.html", slips=slips,
-                                            title=_("Учётные данные"))
-        except (cc.DomainError, ValueError) as exc:
-            db.session.rollback()
-            if isinstance(exc, ValueError):
-                exc = cc.BadInput(str(_("Неверный выбор.")))
-            return refused(self, exc)
+        group = cc.group_for(current_user, group_id)
+        if group.curator_id != current_user.id and "Admin" not in role_names(current_user):
+            raise Forbidden(str(_("Учётные данные выдаёт куратор группы.")))
+        if request.method == "POST":
+            students = chosen_ids(request.form.getlist("student"))
+            parents = chosen_ids(request.form.getlist("parent"))
+            slips = [credentials.issue_for_student(current_user, sid) for sid in students]
+            slips += [credentials.issue_for_parent(current_user, pid) for pid in parents]
+            if not slips:
+                flash(str(_("Никто не отмечен: отметьте студентов или родителей, "
+                            "которым выдать учётные данные.")), "warning")
+                return redirect(url_for("CuratorView.credentials", group_id=group.id))
+            db.session.commit()
+            return self.render_template("it/slips.html", slips=slips,
+                                        title=_("Учётные данные"))
         return self.render_template("curator/credentials.html", group=group,
                                     people=credentials.curator_people(current_user, group.id),
                                     title=_("Выдача учётных данных"))
@@ -174,23 +152,24 @@ class CuratorView(BaseView):
     @expose("/status", methods=["GET", "POST"])
     @has_access
     @permission_name("status")
+    @refusal_form(lambda view, exc: view._status_page(refused=exc))
     def status(self):
         if request.method == "POST":
-            try:
-                contingent.record_status_change(
-                    current_user, request.form.get("student", type=int) or 0,
-                    request.form.get("kind", ""), request.form.get("order_number", ""),
-                    parse_day(request.form.get("order_date")),
-                    parse_day(request.form.get("effective_date")),
-                    request.form.get("note", ""))
-                db.session.commit()
-                flash(str(_("Изменение статуса записано, заявка передана в отдел ИТ.")),
-                      "success")
-                return redirect(url_for("CuratorView.status"))
-            except cc.DomainError as exc:
-                page = refusal(self, exc, None)
-                if page is not None:
-                    return page
+            contingent.record_status_change(
+                current_user, request.form.get("student", type=int) or 0,
+                request.form.get("kind", ""), request.form.get("order_number", ""),
+                parse_day(request.form.get("order_date")),
+                parse_day(request.form.get("effective_date")),
+                request.form.get("note", ""))
+            db.session.commit()
+            flash(str(_("Изменение статуса записано, заявка передана в отдел ИТ.")),
+                  "success")
+            return redirect(url_for("CuratorView.status"))
+        return self._status_page()
+
+    def _status_page(self, refused=None):
+        if refused is not None:  # the form's message, on the page the form is on
+            flash(str(refused), "danger")
         return self.render_template(
             "curator/status.html", students=contingent.curated_students(current_user),
             kinds=contingent.KINDS, requests=contingent.requests_for(current_user),

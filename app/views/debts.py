@@ -9,11 +9,11 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
 from ..cli import journal_cli
+from ..errors import NotFound
 from ..extensions import db
 from ..services import audit, clock, debts, retakes
-from ..services.journal import DomainError
 from ..services.scopes import role_names
-from .curator import refused
+from ..web_errors import refusal_form
 from .timetable import parse_day
 from .base import xlsx_response
 
@@ -60,28 +60,20 @@ class DebtsView(BaseView):
     @expose("/student/<int:student_id>")
     @has_access
     def student(self, student_id):
-        try:
-            data = debts.student_debts(current_user, student_id)
-        except DomainError as exc:
-            return refused(self, exc)
+        data = debts.student_debts(current_user, student_id)
         return self.render_template("debts/student.html", data=data, roles=ROLE_LABELS,
                                     title=_("Академические задолженности"))
 
     @expose("/schedule", methods=["POST"])
     @has_access
+    @refusal_form(lambda view, exc: view._register_page(exc.message, request.form, exc.status))
     def schedule(self):
         form = request.form
-        try:
-            retake = retakes.schedule_retake(
-                current_user, form.getlist("debt"), parse_day(form.get("date")),
-                form.get("place", ""), examiner_id=form.get("examiner"),
-                chairman_id=form.get("chairman"),
-                member_ids=[form.get("member1"), form.get("member2")])
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status in (403, 404):
-                return refused(self, exc)
-            return self._register_page(exc.message, form, exc.status)
+        retake = retakes.schedule_retake(
+            current_user, form.getlist("debt"), parse_day(form.get("date")),
+            form.get("place", ""), examiner_id=form.get("examiner"),
+            chairman_id=form.get("chairman"),
+            member_ids=[form.get("member1"), form.get("member2")])
         db.session.commit()
         flash(str(_("Пересдача назначена.")), "success")
         return redirect(url_for("DebtsView.retake", retake_id=retake.id))
@@ -89,11 +81,7 @@ class DebtsView(BaseView):
     @expose("/retake/<int:retake_id>")
     @has_access
     def retake(self, retake_id):
-        try:
-            retake = retakes.retake_for_read(current_user, retake_id)
-        except DomainError as exc:
-            return refused(self, exc)
-        return self._retake_page(retake)
+        return self._retake_page(retakes.retake_for_read(current_user, retake_id))
 
     def _retake_page(self, retake, error=None, status=200):
         return self.render_template(
@@ -103,17 +91,12 @@ class DebtsView(BaseView):
 
     @expose("/retake/<int:retake_id>/result", methods=["POST"])
     @has_access
+    @refusal_form(lambda view, exc, retake_id: view._retake_page(
+        retakes.retake_for_read(current_user, retake_id), exc.message, exc.status))
     def result(self, retake_id):
         results = {key[len("result-"):]: value for key, value in request.form.items()
                    if key.startswith("result-")}
-        try:
-            retakes.enter_results(current_user, retake_id, results)
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status in (403, 404):
-                return refused(self, exc)
-            return self._retake_page(retakes.retake_for_read(current_user, retake_id),
-                                     exc.message, exc.status)
+        retakes.enter_results(current_user, retake_id, results)
         db.session.commit()
         flash(str(_("Результаты пересдачи внесены.")), "success")
         return redirect(url_for("DebtsView.retake", retake_id=retake_id))
@@ -122,10 +105,7 @@ class DebtsView(BaseView):
     @has_access
     def sheet(self, retake_id):
         """The retake (commission) sheet, A4 with signature lines."""
-        try:
-            retake = retakes.retake_for_read(current_user, retake_id)
-        except DomainError as exc:
-            return refused(self, exc)
+        retake = retakes.retake_for_read(current_user, retake_id)
         audit.record("export", "retake", retake.id, details={"format": "print"})
         audit.commit_read()
         return self.render_template("debts/sheet_print.html", sheet=retakes.retake_sheet(retake),
@@ -135,13 +115,10 @@ class DebtsView(BaseView):
     @has_access
     def referral(self, retake_id, entry_id):
         """Направление на пересдачу of one student."""
-        try:
-            retake = retakes.retake_for_read(current_user, retake_id)
-        except DomainError as exc:
-            return refused(self, exc)
+        retake = retakes.retake_for_read(current_user, retake_id)
         entry = next((e for e in retake.entries if e.id == entry_id), None)
         if entry is None:
-            return refused(self, DomainError("Студент не числится в этой пересдаче.", 404))
+            raise NotFound("Студент не числится в этой пересдаче.")
         audit.record("export", "retake", retake.id,
                      details={"format": "print", "student": entry.debt.student_id})
         audit.commit_read()

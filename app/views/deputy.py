@@ -10,10 +10,9 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Journal
-from ..services import completeness as cc
 from ..services import control, memos
 from ..services.clock import today
-from .curator import refusal
+from ..web_errors import refusal_back
 from .timetable import parse_day
 
 SHORT_LIST = 8         # journals shown before «show all»: the form stays on the first screen
@@ -46,17 +45,16 @@ class DeputyView(BaseView):
             journals=sorted(journals, key=lambda j: j.title), periods=control.periods(),
             today=today(), title=_("Контроль журналов"))
 
-    def _done(self, action):
-        try:
-            action()
-            db.session.commit()
-            flash(str(_("Сохранено.")), "success")
-        except cc.DomainError as exc:
-            return refusal(self, exc, redirect(url_for("DeputyView.control")))
+    @staticmethod
+    def _done(action):
+        action()
+        db.session.commit()
+        flash(str(_("Сохранено.")), "success")
         return redirect(url_for("DeputyView.control"))
 
     @expose("/check", methods=["POST"])
     @has_access
+    @refusal_back("DeputyView.control")
     def check(self):
         f = request.form
         return self._done(lambda: control.add_check(
@@ -65,6 +63,7 @@ class DeputyView(BaseView):
 
     @expose("/check/<int:check_id>", methods=["POST"])
     @has_access
+    @refusal_back("DeputyView.control")
     def check_edit(self, check_id):
         f = request.form
         if f.get("delete"):
@@ -75,6 +74,7 @@ class DeputyView(BaseView):
 
     @expose("/deadline", methods=["POST"])
     @has_access
+    @refusal_back("DeputyView.control")
     def deadline(self):
         f = request.form
         return self._done(lambda: control.set_deadline(
@@ -89,13 +89,11 @@ class DeputyView(BaseView):
 
     @expose("/memo/<int:memo_id>", methods=["POST"])
     @has_access
+    @refusal_back("DeputyView.inbox", "warning")
     def memo_status(self, memo_id):
-        try:
-            memos.set_status(current_user, memo_id, request.form.get("status", ""),
-                             request.form.get("note", ""))
-            db.session.commit()
-        except cc.DomainError as exc:
-            return refusal(self, exc, redirect(url_for("DeputyView.inbox")), "warning")
+        memos.set_status(current_user, memo_id, request.form.get("status", ""),
+                         request.form.get("note", ""))
+        db.session.commit()
         return redirect(url_for("DeputyView.inbox"))
 
 

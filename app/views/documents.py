@@ -14,6 +14,7 @@ from ..models.documents import (
 from ..models.journal import ABSENCE_REASON_LABELS
 from ..services import absence_documents as docs
 from ..services.clock import today
+from ..web_errors import refusal_form
 from .timetable import parse_day
 
 
@@ -39,10 +40,6 @@ class AbsenceDocumentView(BaseView):
             max_mb=docs.max_megabytes(), max_days=docs.MAX_RANGE_DAYS,
             note_max=NOTE_MAX_LENGTH, title=_("Документы о пропусках")), status
 
-    def _refused(self, exc):
-        return self.render_template("error.html", code=exc.status, message=str(exc),
-                                    title=str(exc)), exc.status
-
     @expose("/")
     @has_access
     def index(self):
@@ -50,6 +47,7 @@ class AbsenceDocumentView(BaseView):
 
     @expose("/upload", methods=["POST"])
     @has_access
+    @refusal_form(lambda view, exc: view._page(str(exc), request.form, exc.status), pages=())
     def upload(self):
         try:
             form = request.form
@@ -66,10 +64,7 @@ class AbsenceDocumentView(BaseView):
                 upload.read(docs.max_bytes() + 1) if upload else b"", form.get("note", ""))
             stored = document.stored_name
             db.session.commit()
-        except docs.DocumentError as exc:
-            db.session.rollback()
-            return self._page(str(exc), form, exc.status)
-        except Exception:
+        except Exception:  # once the file is stored, any failure (a refused commit too) drops it
             db.session.rollback()
             if stored:
                 docs.discard_file(stored)
@@ -78,10 +73,7 @@ class AbsenceDocumentView(BaseView):
         return redirect(url_for("AbsenceDocumentView.index"))
 
     def _show(self, document_id, error=None, status=200, form=None):
-        try:
-            document = docs.document_for_read(current_user, document_id)
-        except docs.DocumentError as exc:
-            return self._refused(exc)
+        document = docs.document_for_read(current_user, document_id)
         return self.render_template(
             "documents/show.html", document=document,
             deciding=docs.can_decide_document(current_user, document),
@@ -99,13 +91,11 @@ class AbsenceDocumentView(BaseView):
     @has_access
     def file(self, document_id):
         """The scan itself: same rows as the page; never sniffed, never run as a page."""
+        document = docs.document_for_read(current_user, document_id)
         try:
-            document = docs.document_for_read(current_user, document_id)
             data = docs.read_file(document)
-        except docs.DocumentError as exc:
-            return self._refused(exc)
         except FileNotFoundError:
-            return self._refused(docs.DocumentNotFound("Файл документа не найден."))
+            raise docs.DocumentNotFound("Файл документа не найден.") from None
         disposition = "attachment" if request.args.get("download") else "inline"
         return Response(data, mimetype=document.content_type, headers={
             "Content-Disposition": f'{disposition}; filename="{_attachment_name(document)}"',
@@ -120,17 +110,12 @@ class AbsenceDocumentView(BaseView):
 
     @expose("/<int:document_id>/decide", methods=["POST"])
     @has_access
+    @refusal_form(lambda view, exc, document_id: view._show(document_id, str(exc), exc.status,
+                                                             request.form))
     def decide(self, document_id):
-        action = request.form.get("action", "")
-        try:
-            recoding = docs.decide(current_user, document_id, action,
-                                   request.form.get("comment", ""))
-            db.session.commit()
-        except docs.DocumentError as exc:
-            db.session.rollback()
-            if exc.status in (403, 404):
-                return self._refused(exc)
-            return self._show(document_id, str(exc), exc.status, request.form)
+        recoding = docs.decide(current_user, document_id, request.form.get("action", ""),
+                               request.form.get("comment", ""))
+        db.session.commit()
         document = docs.document_for_read(current_user, document_id)
         docs.notify_uploader(current_user, document)
         if recoding is None:
@@ -143,15 +128,10 @@ class AbsenceDocumentView(BaseView):
     @expose("/<int:document_id>/reapply", methods=["POST"])
     @has_access
     @permission_name("decide")
+    @refusal_form(lambda view, exc, document_id: view._show(document_id, str(exc), exc.status))
     def reapply(self, document_id):
-        try:
-            recoding = docs.reapply(current_user, document_id)
-            db.session.commit()
-        except docs.DocumentError as exc:
-            db.session.rollback()
-            if exc.status in (403, 404):
-                return self._refused(exc)
-            return self._show(document_id, str(exc), exc.status)
+        recoding = docs.reapply(current_user, document_id)
+        db.session.commit()
         flash(recoding.summary(), "warning" if recoding.refused else "success")
         return redirect(url_for("AbsenceDocumentView.show", document_id=document_id))
 

@@ -9,9 +9,8 @@ from flask_login import current_user
 from ..extensions import db
 from ..services import clock, periods
 from ..services.final_grades import missing_final_grades
-from ..services.journal import DomainError
 from ..services.record import FINAL_KINDS
-from .curator import refused
+from ..web_errors import refusal_back
 from .timetable import parse_day
 
 
@@ -38,18 +37,13 @@ class FinalGradesView(BaseView):
 
     @expose("/periods/<int:period_id>/close", methods=["POST"])
     @has_access
+    @refusal_back("FinalGradesView.periods")
     def close(self, period_id):
         f = request.form
-        try:
-            periods.close_period(current_user, period_id, f.get("order_number", ""),
-                                 parse_day(f.get("order_date")), clock.today())
-            db.session.commit()
-            flash(str(_("Период закрыт.")), "success")
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status in (403, 404):
-                return refused(self, exc)
-            flash(exc.message, "danger")
+        periods.close_period(current_user, period_id, f.get("order_number", ""),
+                             parse_day(f.get("order_date")), clock.today())
+        db.session.commit()
+        flash(str(_("Период закрыт.")), "success")
         return redirect(url_for("FinalGradesView.periods"))
 
 

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..services import imports
+from ..web_errors import refusal_form
 from .base import xlsx_response
 
 
@@ -34,6 +35,9 @@ class ImportView(BaseView):
 
     @expose("/upload", methods=["POST"])
     @has_access
+    @refusal_form(lambda view, exc: view._page(
+        exc.status, kind=request.form.get("kind", ""), filename=request.files["file"].filename,
+        problems=getattr(exc, "problems", [str(exc)])))
     def upload(self):
         try:
             kind = request.form.get("kind", "")
@@ -46,11 +50,7 @@ class ImportView(BaseView):
             return self._page(400, kind="", problems=[str(_("Выберите, что загружается."))])
         if upload is None or not upload.filename:
             return self._page(400, kind=kind, problems=[str(_("Выберите файл XLSX или CSV."))])
-        try:
-            summary = imports.import_file(kind, upload.filename, upload.read())
-        except imports.ImportRefused as refused:
-            return self._page(422, kind=kind, filename=upload.filename,
-                              problems=refused.problems)
+        summary = imports.import_file(kind, upload.filename, upload.read())
         return self._page(kind=kind, filename=upload.filename, summary=summary)
 
 

@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..services import completeness as cc
 from ..services import contingent, credentials, labels
-from .curator import refused
+from ..web_errors import refusal_page
+from .curator import chosen_ids
 
 
 class ITView(BaseView):
@@ -25,40 +25,33 @@ class ITView(BaseView):
 
     @expose("/credentials", methods=["POST"])
     @has_access
+    @refusal_page
     def credentials(self):
-        try:
-            slips = [credentials.issue_for_staff(current_user, int(uid))
-                     for uid in request.form.getlist("user")]
-            if not slips:  # nobody ticked: the same form again, with a word why
-                flash(str(_("Никто не отмечен: отметьте сотрудников, которым выдать учётные "
-                            "данные.")), "warning")
-                return redirect(url_for("ITView.index"))
-            db.session.commit()
-        except (cc.DomainError, ValueError) as exc:
-            db.session.rollback()
-            return refused(self, exc if isinstance(exc, cc.DomainError)
-                           else cc.BadInput(str(_("Неверный выбор."))))
+        slips = [credentials.issue_for_staff(current_user, uid)
+                 for uid in chosen_ids(request.form.getlist("user"))]
+        if not slips:  # nobody ticked: the same form again, with a word why
+            flash(str(_("Никто не отмечен: отметьте сотрудников, которым выдать учётные "
+                        "данные.")), "warning")
+            return redirect(url_for("ITView.index"))
+        db.session.commit()
         return self.render_template("it/slips.html", slips=slips, title=_("Учётные данные"))
 
     @expose("/request/<int:request_id>", methods=["GET", "POST"])
     @has_access
+    @refusal_page
     def decide(self, request_id):
         """Rejecting and unblocking take one click; blocking an account first shows what
         it will end, and acts only on the second submit with `sure=1` (5.2)."""
         confirm = request.method == "POST" and request.form.get("confirm") == "1"
-        try:
-            if request.method == "GET" or (confirm and request.form.get("sure") != "1"):
-                facts = contingent.blocking_consequences(current_user, request_id)
-                blocking = facts["block_request"].action == "block"
-                if request.method == "GET" or blocking:
-                    return self.render_template(
-                        "it/confirm_block.html", **facts, title=_("Подтверждение блокировки")
-                        if blocking else _("Заявка на разблокировку"))
-            req = contingent.decide(current_user, request_id, confirm)
-            db.session.commit()
-        except cc.DomainError as exc:
-            db.session.rollback()
-            return refused(self, exc)
+        if request.method == "GET" or (confirm and request.form.get("sure") != "1"):
+            facts = contingent.blocking_consequences(current_user, request_id)
+            blocking = facts["block_request"].action == "block"
+            if request.method == "GET" or blocking:
+                return self.render_template(
+                    "it/confirm_block.html", **facts, title=_("Подтверждение блокировки")
+                    if blocking else _("Заявка на разблокировку"))
+        req = contingent.decide(current_user, request_id, confirm)
+        db.session.commit()
         outcome = labels.status("block", req.status)
         flash(str(_("Заявка рассмотрена: %(s)s.", s=outcome)), "success")
         return redirect(url_for("ITView.index"))

@@ -8,12 +8,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..errors import DomainError
 from ..extensions import db
 from ..models import AcademicYear, Journal
 from ..services import audit, clock
 from ..services.timetable import active_teachers
 from ..services.journal import (
-    OVERRIDE_ROLES, DomainError, grid_data, is_journal_teacher, journal_for_read,
+    OVERRIDE_ROLES, grid_data, is_journal_teacher, journal_for_read,
 )
 from ..services.lessons import (
     create_lesson, delete_lesson, deletion_rule, lesson_contents, lesson_of, may_write_cells,

@@ -12,10 +12,7 @@ from ..extensions import db
 from ..models import StudentGroup
 from ..services import messaging
 from ..services.scopes import role_names
-
-
-def _refused(view, exc):
-    return view.render_template("error.html", code=exc.status, message=str(exc)), exc.status
+from ..web_errors import error_page, refusal_form
 
 
 def _curated_groups(user):
@@ -52,10 +49,7 @@ class MessagesView(BaseView):
     @has_access
     @permission_name("read")
     def thread(self, message_id):
-        try:
-            items = messaging.thread_messages(current_user, message_id)
-        except messaging.MessagingError as exc:
-            return _refused(self, exc)
+        items = messaging.thread_messages(current_user, message_id)
         names = messaging.user_names({m.sender_id for m in items} | {m.recipient_id
                                                                      for m in items})
         last = items[-1]
@@ -67,18 +61,13 @@ class MessagesView(BaseView):
     @expose("/new", methods=["GET", "POST"])
     @has_access
     @permission_name("write")
+    @refusal_form(lambda view, exc: view._compose_again(exc), pages=())
     def new(self):
         form = request.form
         if request.method == "POST":
-            try:
-                message = messaging.send(current_user, form.get("recipient_id"),
-                                         form.get("subject"), form.get("body"),
-                                         reply_to=form.get("reply_to") or None)
-            except messaging.MessagingError as exc:
-                if form.get("reply_to"):
-                    return _refused(self, exc)
-                flash(str(exc), "danger")
-                return self._compose(exc.status)
+            message = messaging.send(current_user, form.get("recipient_id"),
+                                     form.get("subject"), form.get("body"),
+                                     reply_to=form.get("reply_to") or None)
             flash(gettext("Сообщение отправлено."), "info")
             return redirect(url_for("MessagesView.thread",
                                     message_id=message.thread_id or message.id))
@@ -93,17 +82,22 @@ class MessagesView(BaseView):
             groups=_curated_groups(current_user), form=request.form,
             to=request.args.get("to", type=int)), status
 
+    def _compose_again(self, exc):
+        """A refused message: the form again with the reason; a refused reply, whose form is
+        the thread's, gets the error page."""
+        if request.form.get("reply_to"):
+            return error_page(exc.status, str(exc))
+        flash(str(exc), "danger")
+        return self._compose(exc.status)
+
     @expose("/broadcast", methods=["POST"])
     @has_access
     @permission_name("write")
+    @refusal_form(lambda view, exc: view._compose_again(exc), pages=())
     def broadcast(self):
         form = request.form
-        try:
-            sent = messaging.broadcast_group_parents(current_user, form.get("group_id"),
-                                                     form.get("subject"), form.get("body"))
-        except messaging.MessagingError as exc:
-            flash(str(exc), "danger")
-            return self._compose(exc.status)
+        sent = messaging.broadcast_group_parents(current_user, form.get("group_id"),
+                                                 form.get("subject"), form.get("body"))
         flash(gettext("Сообщение отправлено родителям: %(n)s.", n=len(sent)), "info")
         return redirect(url_for("MessagesView.sent"))
 

@@ -131,11 +131,8 @@ class StudentStatusChangeView(PeopleModelView):
             self.datamodel.session.rollback()
             raise RecordRefused(str(_("Укажите студента, номер и дату приказа.")))
         item.from_group_id = item.student.group_id
-        try:
+        with self.refusal_rolls_back():
             contingent.apply_status_change(g.user, item.student, item)
-        except contingent.BadInput as exc:
-            self.datamodel.session.rollback()
-            raise RecordRefused(str(exc)) from None
 
 
 class GroupMembershipView(PeopleModelView):

@@ -18,11 +18,8 @@ from ..services import weekly_reports as weekly
 from ..services.reports import book_bytes
 from ..services.text_hygiene import printable_row
 from ..services.scopes import ALL_STUDENTS_ROLES, role_names
+from ..web_errors import refusal_page
 from .base import xlsx_response
-
-
-def _refused(view, exc):
-    return view.render_template("error.html", code=exc.status, message=str(exc)), exc.status
 
 
 class PortalView(BaseView):
@@ -48,11 +45,8 @@ class PortalView(BaseView):
     def student(self, student_id):
         """The diary: the week, the period's grid (any earlier period by `?period=`), history;
         `?report=<lesson>` opens the wrong-mark form for that mark (5.4)."""
-        try:
-            data = records.student_record(current_user, student_id,
-                                          period_id=request.args.get("period"))
-        except records.RecordError as exc:
-            return _refused(self, exc)
+        data = records.student_record(current_user, student_id,
+                                      period_id=request.args.get("period"))
         reporter = student_id in records.own_student_ids(current_user)
         return self.render_template(
             "portal/record.html", data=data, reporter=reporter,
@@ -66,35 +60,28 @@ class PortalView(BaseView):
     @has_access
     @permission_name("record")
     def export(self, student_id):
-        try:
-            data = records.student_record(current_user, student_id, audit_action="export",
-                                          period_id=request.args.get("period"))
-        except records.RecordError as exc:
-            return _refused(self, exc)
+        data = records.student_record(current_user, student_id, audit_action="export",
+                                      period_id=request.args.get("period"))
         return xlsx_response(_xlsx(data), f"record-{student_id}.xlsx")
 
     @expose("/report/mark", methods=["POST"])
     @has_access
     @permission_name("report")
+    @refusal_page
     def report_mark(self):
         form = request.form
-        try:
-            records.report_wrong_mark(current_user, form.get("student_id"),
-                                      form.get("lesson_id"), form.get("text"))
-        except records.RecordError as exc:
-            return _refused(self, exc)
+        records.report_wrong_mark(current_user, form.get("student_id"), form.get("lesson_id"),
+                                  form.get("text"))
         flash(str(_("Сообщение об ошибке в оценке отправлено преподавателю.")), "info")
         return redirect(url_for("PortalView.student", student_id=form.get("student_id", type=int)))
 
     @expose("/report/access", methods=["POST"])
     @has_access
     @permission_name("report")
+    @refusal_page
     def report_access(self):
-        try:
-            records.report_access_problem(current_user, request.form.get("student_id"),
-                                          request.form.get("text"))
-        except records.RecordError as exc:
-            return _refused(self, exc)
+        records.report_access_problem(current_user, request.form.get("student_id"),
+                                      request.form.get("text"))
         flash(str(_("Сообщение о проблеме доступа отправлено куратору.")), "info")
         return redirect(url_for("PortalView.reports"))
 
@@ -111,16 +98,14 @@ class PortalView(BaseView):
     @expose("/reports/<int:report_id>", methods=["GET", "POST"])
     @has_access
     @permission_name("reports")
+    @refusal_page
     def report(self, report_id):
-        try:
-            if request.method == "POST":
-                records.answer_report(current_user, report_id, request.form.get("outcome"),
-                                      request.form.get("answer"))
-                flash(str(_("Ответ отправлен.")), "info")
-                return redirect(url_for("PortalView.report", report_id=report_id))
-            item, history, current = records.report_for_assignee(current_user, report_id)
-        except records.RecordError as exc:
-            return _refused(self, exc)
+        if request.method == "POST":
+            records.answer_report(current_user, report_id, request.form.get("outcome"),
+                                  request.form.get("answer"))
+            flash(str(_("Ответ отправлен.")), "info")
+            return redirect(url_for("PortalView.report", report_id=report_id))
+        item, history, current = records.report_for_assignee(current_user, report_id)
         return self.render_template("portal/report.html", report=item, history=history,
                                     current=current)
 
@@ -188,10 +173,7 @@ class WeeklyReportView(BaseView):
     @has_access
     @permission_name("list")
     def group(self, group_id):
-        try:
-            group, week, reports = self._context(group_id)
-        except weekly.WeeklyReportError as exc:
-            return _refused(self, exc)
+        group, week, reports = self._context(group_id)
         found = weekly.deliveries(group, week)
         return self.render_template("portal/weekly.html", group=group, week=week,
                                     reports=reports, deliveries=found,
@@ -202,27 +184,21 @@ class WeeklyReportView(BaseView):
     @has_access
     @permission_name("list")
     def printable(self, group_id):
-        try:
-            group, week, reports = self._context(group_id)
-        except weekly.WeeklyReportError as exc:
-            return _refused(self, exc)
+        group, week, reports = self._context(group_id)
         return self.render_template("portal/weekly_print.html", group=group, week=week,
                                     reports=reports)
 
     @expose("/<int:group_id>/send", methods=["POST"])
     @has_access
     @permission_name("send")
+    @refusal_page
     def send(self, group_id):
         """3.3: the e-mails are queued and delivered after the answer (the page never waits
         for the mail server); their states show on the report page."""
-        try:
-            group = weekly.group_for(current_user, group_id)
-            week = weekly.parse_week(request.form.get("week"))
-            result = weekly.queue(group, week, user=current_user)
-            db.session.commit()
-        except weekly.WeeklyReportError as exc:
-            db.session.rollback()
-            return _refused(self, exc)
+        group = weekly.group_for(current_user, group_id)
+        week = weekly.parse_week(request.form.get("week"))
+        result = weekly.queue(group, week, user=current_user)
+        db.session.commit()
         if result["queued"]:
             mailer.after_response(current_app._get_current_object(), weekly.deliver,
                                   [d.id for d in result["queued"]])
@@ -235,13 +211,10 @@ class WeeklyReportView(BaseView):
     @expose("/delivery/<int:delivery_id>/retry", methods=["POST"])
     @has_access
     @permission_name("send")
+    @refusal_page
     def retry(self, delivery_id):
-        try:
-            delivery = weekly.retry(current_user, delivery_id)
-            db.session.commit()
-        except weekly.WeeklyReportError as exc:
-            db.session.rollback()
-            return _refused(self, exc)
+        delivery = weekly.retry(current_user, delivery_id)
+        db.session.commit()
         mailer.after_response(current_app._get_current_object(), weekly.deliver, [delivery.id])
         flash(str(_("Письмо поставлено в очередь повторно.")), "info")
         return redirect(url_for("WeeklyReportView.group", group_id=delivery.student.group_id,

@@ -27,9 +27,10 @@ from ..services.journal import roster
 from ..services.record import visible_children
 from ..services.scopes import journal_filter, role_names, student_of_user
 from .base import xlsx_response
+from ..web_errors import refusal_form
 from .practice_data import (
     KIND_LABELS, STATUS_LABELS, diary_counts, mentor_denial, mentor_practices, placement_data,
-    practice_placement_id, refused, stripped, to_int,
+    practice_placement_id, stripped, to_int,
 )
 from .practice_prints import PracticeDocuments
 
@@ -61,6 +62,32 @@ def _supervisors():
         sm.user_model.last_name, sm.user_model.first_name)).all()
 
 
+def _practice_of(placement_id) -> int:
+    found = db.session.scalar(select(PracticePlacement.practice_id).where(
+        PracticePlacement.id == placement_id))
+    if found is None:
+        raise practice.PracticeNotFound("Место практики не найдено.")
+    return found
+
+
+def _placement_of(entry_id) -> int:
+    found = db.session.scalar(select(PracticeDiaryEntry.placement_id).where(
+        PracticeDiaryEntry.id == entry_id))
+    if found is None:
+        raise practice.PracticeNotFound("Запись дневника не найдена.")
+    return found
+
+
+def _practice_again(view, exc, practice_id):
+    """A refused change on the practice page: the page again, with the reason."""
+    return view._practice_page(practice_id, str(exc), request.form, exc.status)
+
+
+def _diary_again(view, exc, placement_id):
+    """A refused change of the diary: the diary again, with the reason."""
+    return view._diary_page(placement_id, str(exc), request.form, exc.status)
+
+
 class PracticeView(PracticeDocuments, BaseView):
     route_base = "/practice"
     default_view = "index"
@@ -84,18 +111,16 @@ class PracticeView(PracticeDocuments, BaseView):
 
     @expose("/create", methods=["POST"])
     @has_access
+    @refusal_form(lambda view, exc: view._index_page(str(exc), request.form, exc.status),
+                  pages=())
     def create(self):
         form = request.form
-        try:
-            item = practice.create_practice(
-                current_user, form.get("journal"), form.get("start_date"),
-                form.get("end_date"), form.get("hours"), form.get("supervisor") or None,
-                _competencies(form.get("competencies", "")),
-                stripped(form.get("order_number")) or None, form.get("order_date") or None)
-            db.session.commit()
-        except practice.PracticeError as exc:
-            db.session.rollback()
-            return self._index_page(str(exc), form, exc.status)
+        item = practice.create_practice(
+            current_user, form.get("journal"), form.get("start_date"),
+            form.get("end_date"), form.get("hours"), form.get("supervisor") or None,
+            _competencies(form.get("competencies", "")),
+            stripped(form.get("order_number")) or None, form.get("order_date") or None)
+        db.session.commit()
         flash(str(_("Практика создана: назначьте студентам места практики и наставников.")),
               "success")
         return redirect(url_for("PracticeView.show", practice_id=item.id))
@@ -121,60 +146,44 @@ class PracticeView(PracticeDocuments, BaseView):
     @expose("/<int:practice_id>")
     @has_access
     def show(self, practice_id):
-        try:
-            return self._practice_page(practice_id)
-        except practice.PracticeError as exc:
-            return refused(self, exc)
+        return self._practice_page(practice_id)
 
-    def _act(self, act, done, page, target):
-        """A change; a refusal shows the page again with the reason (403/404: the refusal page).
-        `page(error, form, status)` renders the page, `target` is where success leads."""
-        try:
-            act()
-            db.session.commit()
-        except practice.PracticeError as exc:
-            db.session.rollback()
-            if exc.status in (403, 404):
-                return refused(self, exc)
-            try:
-                return page(str(exc), request.form, exc.status)
-            except practice.PracticeError as hidden:
-                return refused(self, hidden)
+    @staticmethod
+    def _done(done, target):
+        """A change made: one commit, the message, the page it belongs to. A refusal shows
+        the form's page again with the reason (refusal_form; 403/404: the error page)."""
+        db.session.commit()
         flash(str(done), "success")
         return redirect(target)
 
-    def _practice_action(self, practice_id, act, done):
-        return self._act(act, done, lambda *a: self._practice_page(practice_id, *a),
-                         url_for("PracticeView.show", practice_id=practice_id))
-
     @expose("/<int:practice_id>/placement", methods=["POST"])
     @has_access
+    @refusal_form(_practice_again)
     def placement(self, practice_id):
         form = request.form
-
-        def act():
-            organisation_id = form.get("organisation") or None
-            if stripped(form.get("new_organisation")):
-                organisation_id = practice.add_organisation(
-                    current_user, form.get("new_organisation"), form.get("new_address"),
-                    form.get("new_contact")).id
-            practice.assign_placement(
-                current_user, practice_id, form.get("student"), organisation_id,
-                form.get("mentor") or None, form.get("contract_number"),
-                form.get("contract_date") or None, form.get("order_number"),
-                form.get("order_date") or None)
-        return self._practice_action(practice_id, act, _("Место практики назначено."))
+        organisation_id = form.get("organisation") or None
+        if stripped(form.get("new_organisation")):
+            organisation_id = practice.add_organisation(
+                current_user, form.get("new_organisation"), form.get("new_address"),
+                form.get("new_contact")).id
+        practice.assign_placement(
+            current_user, practice_id, form.get("student"), organisation_id,
+            form.get("mentor") or None, form.get("contract_number"),
+            form.get("contract_date") or None, form.get("order_number"),
+            form.get("order_date") or None)
+        return self._done(_("Место практики назначено."),
+                          url_for("PracticeView.show", practice_id=practice_id))
 
     @expose("/placement/<int:placement_id>/grade", methods=["POST"])
     @has_access
+    @refusal_form(lambda view, exc, placement_id: _practice_again(
+        view, exc, _practice_of(placement_id)))
     def grade(self, placement_id):
-        practice_id = db.session.scalar(select(PracticePlacement.practice_id).where(
-            PracticePlacement.id == placement_id))
-        if practice_id is None:
-            return refused(self, practice.PracticeNotFound("Место практики не найдено."))
-        return self._practice_action(practice_id, lambda: practice.set_practice_grade(
-            current_user, placement_id, request.form.get("value", ""),
-            request.form.get("reason", "")), _("Оценка за практику выставлена."))
+        practice_id = _practice_of(placement_id)
+        practice.set_practice_grade(current_user, placement_id, request.form.get("value", ""),
+                                    request.form.get("reason", ""))
+        return self._done(_("Оценка за практику выставлена."),
+                          url_for("PracticeView.show", practice_id=practice_id))
 
     # --- mentor accounts ---------------------------------------------------------------
     def _accounts_page(self, back, error=None, form=None, status=200):
@@ -184,6 +193,8 @@ class PracticeView(PracticeDocuments, BaseView):
 
     @expose("/accounts", methods=["GET", "POST"])
     @has_access
+    @refusal_form(lambda view, exc: view._accounts_page(
+        to_int(request.values.get("practice")), str(exc), request.form, exc.status), pages=())
     def accounts(self):
         """A practice supervisor or IT issues a mentor's account; its one-time password is
         printed on the credential slip (3.1)."""
@@ -191,13 +202,9 @@ class PracticeView(PracticeDocuments, BaseView):
         if request.method == "GET":
             return self._accounts_page(back)
         form = request.form
-        try:
-            account, password = practice.issue_mentor_account(
-                current_user, form.get("last_name"), form.get("first_name"), form.get("email"))
-            db.session.commit()
-        except practice.PracticeError as exc:
-            db.session.rollback()
-            return self._accounts_page(back, str(exc), form, exc.status)
+        account, password = practice.issue_mentor_account(
+            current_user, form.get("last_name"), form.get("first_name"), form.get("email"))
+        db.session.commit()
         return self.render_template("practice/slip.html", slips=[practice.mentor_slip(
             account, password)], back=back, title=_("Учётные данные наставника"))
 
@@ -210,6 +217,9 @@ class PracticeView(PracticeDocuments, BaseView):
     @expose("/import", methods=["GET", "POST"])
     @has_access
     @permission_name("import")
+    @refusal_form(lambda view, exc: view._import_page(
+        exc.status, filename=request.files["file"].filename,
+        problems=exc.problems if isinstance(exc, ImportRefused) else [str(exc)]), pages=())
     def upload(self):
         """Organisations and placements from XLSX/CSV, all or nothing."""
         if request.method == "GET":
@@ -217,14 +227,7 @@ class PracticeView(PracticeDocuments, BaseView):
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             return self._import_page(400, problems=[str(_("Выберите файл XLSX или CSV."))])
-        try:
-            summary = practice.import_placements(current_user, upload)
-        except ImportRefused as rejected:
-            db.session.rollback()
-            return self._import_page(422, problems=rejected.problems, filename=upload.filename)
-        except practice.PracticeError as exc:
-            db.session.rollback()
-            return self._import_page(exc.status, problems=[str(exc)], filename=upload.filename)
+        summary = practice.import_placements(current_user, upload)
         return self._import_page(summary=summary, filename=upload.filename)
 
     @expose("/import/template.xlsx")
@@ -270,35 +273,28 @@ class PracticeView(PracticeDocuments, BaseView):
     @expose("/diary/<int:placement_id>")
     @has_access
     def diary(self, placement_id):
-        try:
-            return self._diary_page(placement_id)
-        except practice.PracticeError as exc:
-            return refused(self, exc)
-
-    def _diary_action(self, placement_id, act, done):
-        return self._act(act, done, lambda *a: self._diary_page(placement_id, *a),
-                         url_for("PracticeView.diary", placement_id=placement_id))
+        return self._diary_page(placement_id)
 
     @expose("/placement/<int:placement_id>/write", methods=["POST"])
     @has_access
+    @refusal_form(_diary_again)
     def write(self, placement_id):
         form = request.form
-        return self._diary_action(placement_id, lambda: practice.write_entry(
-            current_user, placement_id, form.get("day"), form.get("text", ""),
-            form.get("hours")), _("Запись дневника сохранена: наставник её проверит."))
+        practice.write_entry(current_user, placement_id, form.get("day"), form.get("text", ""),
+                             form.get("hours"))
+        return self._done(_("Запись дневника сохранена: наставник её проверит."),
+                          url_for("PracticeView.diary", placement_id=placement_id))
 
     @expose("/entry/<int:entry_id>/review", methods=["POST"])
     @has_access
+    @refusal_form(lambda view, exc, entry_id: _diary_again(view, exc, _placement_of(entry_id)))
     def review(self, entry_id):
-        placement_id = db.session.scalar(select(PracticeDiaryEntry.placement_id).where(
-            PracticeDiaryEntry.id == entry_id))
-        if placement_id is None:
-            return refused(self, practice.PracticeNotFound("Запись дневника не найдена."))
+        placement_id = _placement_of(entry_id)
         action = request.form.get("action", "")
-        return self._diary_action(placement_id, lambda: practice.review_entry(
-            current_user, entry_id, action, request.form.get("comment", "")),
-            _("Запись подтверждена.") if action == "confirm"
-            else _("Запись возвращена студенту с комментарием."))
+        practice.review_entry(current_user, entry_id, action, request.form.get("comment", ""))
+        return self._done(_("Запись подтверждена.") if action == "confirm"
+                          else _("Запись возвращена студенту с комментарием."),
+                          url_for("PracticeView.diary", placement_id=placement_id))
 
     # --- the mentor's pages ---------------------------------------------------------------
     @expose("/mentor")
@@ -330,15 +326,14 @@ class PracticeView(PracticeDocuments, BaseView):
 
     @expose("/placement/<int:placement_id>/attestation", methods=["GET", "POST"])
     @has_access
+    @refusal_form(lambda view, exc, placement_id: view._attestation_page(
+        placement_id, str(exc), request.form, exc.status))
     def attestation(self, placement_id):
         """The mentor's attestation sheet: each competency освоена / не освоена with a note,
         and the характеристика."""
-        try:
-            if request.method == "GET":
-                return self._attestation_page(placement_id)
-            data, item = placement_data(placement_id)
-        except practice.PracticeError as exc:
-            return refused(self, exc)
+        if request.method == "GET":
+            return self._attestation_page(placement_id)
+        data, item = placement_data(placement_id)
         form = request.form
         items = {}
         for competency in _sheet_lines(item):
@@ -346,15 +341,9 @@ class PracticeView(PracticeDocuments, BaseView):
             if value in ("1", "0"):
                 items[competency["competency_id"]] = (
                     value == "1", form.get(f"note-{competency['competency_id']}", ""))
-        try:
-            practice.save_attestation(current_user, placement_id, items,
-                                      form.get("characteristic", ""))
-            db.session.commit()
-        except practice.PracticeError as exc:
-            db.session.rollback()
-            if exc.status in (403, 404):
-                return refused(self, exc)
-            return self._attestation_page(placement_id, str(exc), form, exc.status)
+        practice.save_attestation(current_user, placement_id, items,
+                                  form.get("characteristic", ""))
+        db.session.commit()
         flash(str(_("Аттестационный лист сохранён.")), "success")
         return redirect(url_for("PracticeView.diary", placement_id=placement_id))
 

@@ -24,12 +24,6 @@ def person_name(user) -> str:
     return f"{user.last_name} {user.first_name}" if user is not None else ""
 
 
-def refused(view, exc):
-    status = getattr(exc, "status", 422)
-    return view.render_template("error.html", code=status, message=str(exc),
-                                title=str(exc)), status
-
-
 def to_int(value):
     try:
         return int(value)

@@ -9,9 +9,7 @@ from ..services import audit, practice
 from ..services.clock import format_date
 from ..services.reports import workbook_bytes
 from .base import xlsx_response
-from .practice_data import (
-    KIND_LABELS, attestation_marks, person_name, placement_data, refused, stripped,
-)
+from .practice_data import KIND_LABELS, attestation_marks, person_name, placement_data, stripped
 
 
 class PracticeDocuments:
@@ -22,10 +20,7 @@ class PracticeDocuments:
     @has_access
     @permission_name("order")
     def order(self, practice_id):
-        try:
-            found = practice.overview(current_user, practice_id=practice_id)
-        except practice.PracticeError as exc:
-            return refused(self, exc)
+        found = practice.overview(current_user, practice_id=practice_id)
         return self.render_template("practice/order_print.html", item=found[0]["practice"],
                                     rows=found[0]["rows"], kinds=KIND_LABELS)
 
@@ -33,10 +28,7 @@ class PracticeDocuments:
     @has_access
     @permission_name("order")
     def order_xlsx(self, practice_id):
-        try:
-            found = practice.overview(current_user, practice_id=practice_id)
-        except practice.PracticeError as exc:
-            return refused(self, exc)
+        found = practice.overview(current_user, practice_id=practice_id)
         item = found[0]["practice"]
         rows = [[n, r["student"].full_name, r["organisation"].name,
                  r["organisation"].address or "", person_name(r["mentor"]),
@@ -55,10 +47,7 @@ class PracticeDocuments:
     @permission_name("xlsx")
     def attestation_xlsx(self, practice_id):
         """The group's attestation: per student each competency, the diary and the grade."""
-        try:
-            found = practice.overview(current_user, practice_id=practice_id)
-        except practice.PracticeError as exc:
-            return refused(self, exc)
+        found = practice.overview(current_user, practice_id=practice_id)
         item, rows = found[0]["practice"], found[0]["rows"]
         marks = attestation_marks([r["placement"].id for r in rows])
         codes = [c.code for c in item.competencies]
@@ -82,13 +71,9 @@ class PracticeDocuments:
     @has_access
     @permission_name("print")
     def attestation_print(self, placement_id):
-        try:
-            data, item = placement_data(placement_id)
-        except practice.PracticeError as exc:
-            return refused(self, exc)
+        data, item = placement_data(placement_id)
         if item["attestation"] is None:
-            return refused(self, practice.PracticeNotFound(
-                "Аттестационный лист наставник ещё не заполнил."))
+            raise practice.PracticeNotFound("Аттестационный лист наставник ещё не заполнил.")
         return self.render_template("practice/attestation_print.html", student=data["student"],
                                     p=item, kinds=KIND_LABELS)
 
@@ -96,13 +81,9 @@ class PracticeDocuments:
     @has_access
     @permission_name("print")
     def characteristic_print(self, placement_id):
-        try:
-            data, item = placement_data(placement_id)
-        except practice.PracticeError as exc:
-            return refused(self, exc)
+        data, item = placement_data(placement_id)
         if item["attestation"] is None or not stripped(item["attestation"]["characteristic"]):
-            return refused(self, practice.PracticeNotFound(
-                "Характеристику наставник ещё не написал."))
+            raise practice.PracticeNotFound("Характеристику наставник ещё не написал.")
         return self.render_template("practice/characteristic_print.html",
                                     student=data["student"], p=item, kinds=KIND_LABELS)
 

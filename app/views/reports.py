@@ -8,16 +8,15 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..errors import Forbidden
 from ..extensions import db
 from ..models import AcademicYear, Period, StudentGroup
 from ..services import audit
 from ..services.clock import today
-from ..services.reports import DomainError
 from ..services.reports import activity as act
 from ..services.reports import objectivity as obj
 from ..services.reports import results as res
 from ..services.scopes import group_filter
-from .curator import refused
 from .timetable import parse_day
 from .base import xlsx_response
 
@@ -50,10 +49,7 @@ class ReportsView(BaseView):
         end = parse_day(request.args.get("end"), today())
         start = parse_day(request.args.get("start"), end - timedelta(days=30))
         dept = request.args.get("department", type=int)
-        try:
-            report = act.activity(start, end, dept)
-        except DomainError as exc:
-            return refused(self, exc)
+        report = act.activity(start, end, dept)
         if request.args.get("format") == "xlsx":
             return _xlsx(act.activity_xlsx(report), f"activity-{start}-{end}", "activity",
                          {"start": str(start), "end": str(end), "department": dept})
@@ -76,13 +72,9 @@ class ReportsView(BaseView):
         level = request.args.get("level", "journal")
         group_id = request.args.get("group", type=int)
         if group_id and group_id not in {g.id for g in groups}:
-            return refused(self, type("E", (DomainError,), {"status": 403})(
-                str(_("Эта группа вам недоступна."))))
-        try:
-            scope = res.scope_periods(None if year_id else period_id, year_id)
-            rows = res.results(current_user, scope, level, group_id)
-        except DomainError as exc:
-            return refused(self, exc)
+            raise Forbidden(str(_("Эта группа вам недоступна.")))
+        scope = res.scope_periods(None if year_id else period_id, year_id)
+        rows = res.results(current_user, scope, level, group_id)
         title = ", ".join(str(p) for p in scope)
         if request.args.get("format") == "xlsx":
             return _xlsx(res.results_xlsx(rows, title), "results", "results",

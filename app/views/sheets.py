@@ -11,10 +11,9 @@ from openpyxl.styles import Alignment, Font
 
 from ..extensions import db
 from ..services import audit, clock, sheets
-from ..services.journal import DomainError
 from ..services.reports import book_bytes
 from ..services.text_hygiene import printable_row
-from .curator import refusal, refused
+from ..web_errors import refusal_back, refusal_form
 from .timetable import parse_day
 from .base import xlsx_response
 
@@ -24,6 +23,10 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _sheet_page(sheet_id) -> str:
+    return url_for("SheetView.show", sheet_id=sheet_id)
 
 
 class SheetView(BaseView):
@@ -48,81 +51,64 @@ class SheetView(BaseView):
 
     @expose("/create", methods=["POST"])
     @has_access
+    @refusal_form(lambda view, exc: view._index(request.form, exc.message, exc.status))
     def create(self):
         f = request.form
         journal_id, _sep, rest = (f.get("target") or "").partition(":")
         period_id, _sep, kind = rest.partition(":")
-        try:
-            sheet = sheets.create_sheet(
-                current_user, journal_id, period_id, kind, parse_day(f.get("exam_date")),
-                f.get("place", ""), f.getlist("examiners"), clock.today())
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status in (403, 404):
-                return refused(self, exc)
-            return self._index(f, exc.message, exc.status)
+        sheet = sheets.create_sheet(
+            current_user, journal_id, period_id, kind, parse_day(f.get("exam_date")),
+            f.get("place", ""), f.getlist("examiners"), clock.today())
+        db.session.commit()
         flash(str(_("Ведомость № %(n)s создана по журналу.", n=sheet.number)), "success")
         return redirect(url_for("SheetView.show", sheet_id=sheet.id))
 
     @expose("/<int:sheet_id>/")
     @has_access
     def show(self, sheet_id):
-        try:
-            data = sheets.sheet_data(current_user, sheet_id)
-        except DomainError as exc:
-            return refused(self, exc)
+        data = sheets.sheet_data(current_user, sheet_id)
         audit.record("view", "exam_sheet", sheet_id)
         audit.commit_read()
         return self.render_template("sheets/show.html", d=data, today=clock.today(),
                                     title=f"{data['title']} № {data['number']}")
 
-    def _back(self, sheet_id):
-        return redirect(url_for("SheetView.show", sheet_id=sheet_id))
-
     @expose("/<int:sheet_id>/generate", methods=["POST"])
     @has_access
     @permission_name("edit")
+    @refusal_back(_sheet_page)
     def generate(self, sheet_id):
-        try:
-            sheets.regenerate(current_user, sheet_id)
-            db.session.commit()
-        except DomainError as exc:
-            return refusal(self, exc, self._back(sheet_id))
+        sheets.regenerate(current_user, sheet_id)
+        db.session.commit()
         flash(str(_("Состав, средние баллы и посещаемость обновлены; решения о допуске "
                     "сохранены.")), "success")
-        return self._back(sheet_id)
+        return redirect(_sheet_page(sheet_id))
 
     @expose("/<int:sheet_id>/admission", methods=["POST"])
     @has_access
     @permission_name("edit")
+    @refusal_back(_sheet_page)
     def admission(self, sheet_id):
         f = request.form
-        try:
-            sheets.decide(current_user, sheet_id, f.get("student"), f.get("action", ""),
-                          f.get("reason", ""))
-            db.session.commit()
-        except DomainError as exc:
-            return refusal(self, exc, self._back(sheet_id))
+        sheets.decide(current_user, sheet_id, f.get("student"), f.get("action", ""),
+                      f.get("reason", ""))
+        db.session.commit()
         flash(str(_("Решение о допуске записано.")), "success")
-        return self._back(sheet_id)
+        return redirect(_sheet_page(sheet_id))
 
     @expose("/<int:sheet_id>/grades", methods=["POST"])
     @has_access
     @permission_name("edit")
+    @refusal_back(_sheet_page)
     def grades(self, sheet_id):
         f = request.form
         values = {key[len("grade-"):]: value for key, value in f.items()
                   if key.startswith("grade-")}
-        try:
-            changed = sheets.save_grades(current_user, sheet_id, values, f.get("reason", ""),
-                                         clock.today())
-            db.session.commit()
-        except DomainError as exc:
-            return refusal(self, exc, self._back(sheet_id))
+        changed = sheets.save_grades(current_user, sheet_id, values, f.get("reason", ""),
+                                     clock.today())
+        db.session.commit()
         flash(str(_("Оценки ведомости сохранены в журнал: изменено %(n)s.", n=changed)),
               "success")
-        return self._back(sheet_id)
+        return redirect(_sheet_page(sheet_id))
 
     def _export(self, sheet_id, fmt):
         data = sheets.sheet_data(current_user, sheet_id)
@@ -133,21 +119,13 @@ class SheetView(BaseView):
     @expose("/<int:sheet_id>/print/")
     @has_access
     def print(self, sheet_id):
-        try:
-            data = self._export(sheet_id, "html")
-        except DomainError as exc:
-            return refused(self, exc)
-        return self.render_template("sheets/print.html", d=data,
+        return self.render_template("sheets/print.html", d=self._export(sheet_id, "html"),
                                     college=sheets.college_name())
 
     @expose("/<int:sheet_id>/xlsx/")
     @has_access
     def xlsx(self, sheet_id):
-        try:
-            data = self._export(sheet_id, "xlsx")
-        except DomainError as exc:
-            return refused(self, exc)
-        return sheet_xlsx_response(data, sheets.college_name())
+        return sheet_xlsx_response(self._export(sheet_id, "xlsx"), sheets.college_name())
 
 
 def sheet_xlsx_response(d: dict, college: str):

@@ -10,11 +10,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.validators import NumberRange
 
+from ..errors import Forbidden, Refused
 from ..extensions import db
 from ..models import Journal, Period, StudentGroup, TimetableChange, TimetableEntry
 from ..services import timetable as tt
 from ..services.clock import today
 from ..services.scopes import group_filter
+from ..web_errors import refusal_back, refusal_form
 from .base import EagerInterface, JournalModelView, RecordRefused, xlsx_response
 
 LABELS = {"period": _("Семестр"), "group": _("Группа"), "weekday": _("День недели"),
@@ -74,6 +76,14 @@ class TimetableChangeView(JournalModelView):
     base_permissions = ["can_list", "can_show", "can_delete"]
 
 
+def _changed_week() -> str:
+    """The week a timetable change was entered for: its group and date, as the form gave."""
+    group = db.session.get(StudentGroup, request.form.get("group", type=int) or 0)
+    day = parse_day(request.form.get("date"))
+    return url_for("TimetableView.week", group=group.id if group else None,
+                   week=(day or today()).isoformat())
+
+
 class TimetableView(BaseView):
     route_base = "/timetable"
     default_view = "week"
@@ -86,8 +96,7 @@ class TimetableView(BaseView):
         wanted = request.args.get("group", type=int)
         group = next((g for g in groups if g.id == wanted), groups[0] if groups else None)
         if wanted and (group is None or group.id != wanted):
-            return self.render_template("error.html", code=403,
-                                        message=_("Эта группа вам недоступна.")), 403
+            raise Forbidden(str(_("Эта группа вам недоступна.")))
         monday = tt.week_start(parse_day(request.args.get("week"), today()))
         pairs = tt.week_grid(group.id, monday) if group else []
         days = [monday + timedelta(days=i) for i in range(6)]
@@ -107,6 +116,7 @@ class TimetableView(BaseView):
 
     @expose("/change", methods=["POST"])
     @has_access
+    @refusal_back(_changed_week)
     def change(self):
         group = db.session.get(StudentGroup, request.form.get("group", type=int) or 0)
         day = parse_day(request.form.get("date"))
@@ -114,42 +124,37 @@ class TimetableView(BaseView):
         journal = db.session.get(Journal, journal_id) if journal_id else None
         substitute_id = request.form.get("substitute", type=int)
         substitute = next((t for t in tt.active_teachers() if t.id == substitute_id), None)
-        try:
-            if group is None or day is None:
-                raise tt.BadInput(str(_("Укажите группу и дату.")))
-            if substitute_id and substitute is None:
-                raise tt.BadInput(str(_("Заменяющий преподаватель не найден.")))
-            tt.add_change(group, day, request.form.get("pair", type=int) or 0, journal,
-                          bool(request.form.get("cancelled")), request.form.get("room", ""),
-                          substitute)
-            db.session.commit()
-            flash(str(_("Изменение расписания сохранено.")), "success")
-        except tt.DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-        return redirect(url_for("TimetableView.week", group=group.id if group else None,
-                                week=(day or today()).isoformat()))
+        if group is None or day is None:
+            raise Refused(str(_("Укажите группу и дату.")))
+        if substitute_id and substitute is None:
+            raise Refused(str(_("Заменяющий преподаватель не найден.")))
+        tt.add_change(group, day, request.form.get("pair", type=int) or 0, journal,
+                      bool(request.form.get("cancelled")), request.form.get("room", ""),
+                      substitute)
+        db.session.commit()
+        flash(str(_("Изменение расписания сохранено.")), "success")
+        return redirect(url_for("TimetableView.week", group=group.id, week=day.isoformat()))
+
+    def _import_page(self, errors=()):
+        periods = db.session.scalars(select(Period).order_by(Period.start_date.desc())).all()
+        page = self.render_template("timetable/import.html", periods=periods,
+                                    errors=list(errors), title=_("Загрузка расписания"))
+        return page, 422 if errors else 200
 
     @expose("/import", methods=["GET", "POST"])
     @has_access
+    @refusal_form(lambda view, exc: view._import_page([str(exc)]))
     def upload(self):
-        periods = db.session.scalars(select(Period).order_by(Period.start_date.desc())).all()
-        errors = []
-        if request.method == "POST":
-            period = db.session.get(Period, request.form.get("period", type=int) or 0)
-            upload = request.files.get("file")
-            try:
-                if period is None or upload is None or not upload.filename:
-                    raise tt.BadInput(str(_("Выберите семестр и файл XLSX.")))
-                count = tt.import_xlsx(period, upload.read())
-                db.session.commit()
-                flash(str(_("Расписание загружено: строк %(n)s.", n=count)), "success")
-                return redirect(url_for("TimetableView.week"))
-            except tt.DomainError as exc:
-                db.session.rollback()
-                errors = [str(exc)]
-        return self.render_template("timetable/import.html", periods=periods, errors=errors,
-                                    title=_("Загрузка расписания")), 422 if errors else 200
+        if request.method == "GET":
+            return self._import_page()
+        period = db.session.get(Period, request.form.get("period", type=int) or 0)
+        upload = request.files.get("file")
+        if period is None or upload is None or not upload.filename:
+            raise Refused(str(_("Выберите семестр и файл XLSX.")))
+        count = tt.import_xlsx(period, upload.read())
+        db.session.commit()
+        flash(str(_("Расписание загружено: строк %(n)s.", n=count)), "success")
+        return redirect(url_for("TimetableView.week"))
 
     @expose("/template.xlsx")
     @has_access

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from ...errors import DomainError
 from ...extensions import db
 from ...models import FinalGrade
 from ...models.base import utcnow
@@ -16,7 +17,6 @@ from ...models.practice import (
 from .. import audit
 from ..clock import today as clock_today
 from ..final_grades import kinds_by_period, set_final_grade
-from ..journal import DomainError
 from ..scopes import role_names
 from .base import (
     GRADE_VALUES, PracticeConflict, PracticeDenied, PracticeError, PracticeNotFound, _id, _text,

@@ -3,11 +3,11 @@ from datetime import date, datetime
 
 from flask import current_app
 
+from ...errors import Refused
 from ...extensions import db
 from ...models import User
 from ..clock import today as clock_today
 from ..imports import MAX_PROBLEMS
-from ..journal import DomainError
 from ..scopes import role_names
 from ..text_hygiene import control_character, normalised
 
@@ -21,8 +21,8 @@ WORKING_WEEKDAYS = (0, 1, 2, 3, 4)  # Monday–Friday
 ORDER_MAX = 32
 
 
-class PracticeError(DomainError):
-    status = 422
+class PracticeError(Refused):
+    """A practice rule refused the request (issue 15)."""
 
 
 class PracticeDenied(PracticeError):
@@ -39,7 +39,6 @@ class PracticeConflict(PracticeError):
 
 class PracticeImportRefused(PracticeError):
     """The import file is refused whole; `problems` are Russian lines «Строка N: причина»."""
-    status = 422
 
     def __init__(self, problems: list[str]):
         self.problems = problems[:MAX_PROBLEMS]

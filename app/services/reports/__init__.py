@@ -4,14 +4,6 @@ from io import BytesIO
 from ..text_hygiene import printable
 
 
-class DomainError(Exception):
-    status = 400
-
-
-class BadInput(DomainError):
-    status = 422
-
-
 def percent(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 

@@ -6,11 +6,12 @@ from flask import current_app
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 
+from ...errors import Refused
 from ...extensions import db
 from ...models import AuditLog, CellChange, Department, Lesson, StaffProfile
 from .. import clock
 from ..scopes import STAFF_ROLES
-from . import BadInput, percent, workbook_bytes
+from . import percent, workbook_bytes
 
 HEADERS = ["Сотрудник", "Отделение", "Входов", "Занятий внесено", "из них в день занятия",
            "Доля в день занятия, %", "Отметок внесено", "Исправлений после дня занятия"]
@@ -18,9 +19,9 @@ HEADERS = ["Сотрудник", "Отделение", "Входов", "Заня
 
 def _bounds(start: date, end: date):
     if start is None or end is None:
-        raise BadInput("Укажите период: дату начала и окончания.")
+        raise Refused("Укажите период: дату начала и окончания.")
     if end < start:
-        raise BadInput("Дата окончания раньше даты начала.")
+        raise Refused("Дата окончания раньше даты начала.")
     # the college's days, not UTC days (COLLEGE_TIMEZONE)
     return clock.day_start(start), clock.day_start(end + timedelta(days=1))
 

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import and_, case, func, or_, select
 
+from ...errors import Refused
 from ...extensions import db
 from ...models import (
     AcademicYear, AuditLog, CellChange, Department, FinalGrade, FinalGradeChange, Journal, Lesson,
@@ -32,7 +33,7 @@ from ...models import (
 from .. import clock
 from ..scopes import STAFF_ROLES
 from ..timetable import timetabled_pairs_by_group
-from . import BadInput, percent, workbook_bytes
+from . import percent, workbook_bytes
 
 COUNTS = ("lessons", "on_day", "late", "missing", "no_topic", "no_attendance",
           "grades", "grades_on_time", "grades_late", "corrections", "logins")
@@ -49,14 +50,14 @@ def scope(period_id: int | None, year_id: int | None) -> tuple[str, list[Period]
         periods = db.session.scalars(select(Period).where(
             Period.academic_year_id == year_id).order_by(Period.start_date)).all() if year else []
         if not periods:
-            raise BadInput("Учебный год не найден или в нём нет семестров.")
+            raise Refused("Учебный год не найден или в нём нет семестров.")
         return f"{year.name} учебный год", periods
     if period_id:
         period = db.session.get(Period, period_id)
         if period is None:
-            raise BadInput("Семестр не найден.")
+            raise Refused("Семестр не найден.")
         return str(period), [period]
-    raise BadInput("Выберите семестр или учебный год.")
+    raise Refused("Выберите семестр или учебный год.")
 
 
 def default_period(periods: list[Period], today: date) -> Period | None:

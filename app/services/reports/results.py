@@ -16,13 +16,14 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from ...errors import Refused
 from ...extensions import db
 from ...models import FinalGrade, Journal, JournalCell, Lesson, Period
 from ..final_grades import kinds_by_period
 from ..journal import enrolled_on, roster
 from ..journals import plan_forms
 from ..scopes import journal_filter
-from . import BadInput, percent, workbook_bytes
+from . import percent, workbook_bytes
 
 NOT_ATTESTED = "не аттестован"  # no final grade where the curriculum requires one
 FAILING = {"2", "незач", "н/а", NOT_ATTESTED}
@@ -38,14 +39,14 @@ def scope_periods(period_id: int | None, year_id: int | None) -> list[Period]:
     if period_id:
         period = db.session.get(Period, period_id)
         if period is None:
-            raise BadInput("Семестр не найден.")
+            raise Refused("Семестр не найден.")
         return [period]
     if year_id:
         found = db.session.scalars(select(Period).where(Period.academic_year_id == year_id)
                                    .order_by(Period.number)).all()
         if found:
             return found
-    raise BadInput("Выберите семестр или учебный год.")
+    raise Refused("Выберите семестр или учебный год.")
 
 
 def _key(level: str, j: Journal):
@@ -62,7 +63,7 @@ def _key(level: str, j: Journal):
 def results(user, periods: list[Period], level: str = "journal",
             group_id: int | None = None) -> list[dict]:
     if level not in LEVELS:
-        raise BadInput("Неизвестный разрез отчёта.")
+        raise Refused("Неизвестный разрез отчёта.")
     period_ids = [p.id for p in periods]
     years = {p.academic_year_id for p in periods}
     query = select(Journal).where(journal_filter(user), Journal.academic_year_id.in_(years))\
