@@ -13,6 +13,7 @@ excused share = hours with reason уважительная or болезнь / h
 """
 from collections import defaultdict
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -38,14 +39,14 @@ def scope_periods(period_id: int | None, year_id: int | None) -> list[Period]:
     if period_id:
         period = db.session.get(Period, period_id)
         if period is None:
-            raise BadInput("Семестр не найден.")
+            raise BadInput(_("Семестр не найден."))
         return [period]
     if year_id:
         found = db.session.scalars(select(Period).where(Period.academic_year_id == year_id)
                                    .order_by(Period.number)).all()
         if found:
             return found
-    raise BadInput("Выберите семестр или учебный год.")
+    raise BadInput(_("Выберите семестр или учебный год."))
 
 
 def _key(level: str, j: Journal):
@@ -62,7 +63,7 @@ def _key(level: str, j: Journal):
 def results(user, periods: list[Period], level: str = "journal",
             group_id: int | None = None) -> list[dict]:
     if level not in LEVELS:
-        raise BadInput("Неизвестный разрез отчёта.")
+        raise BadInput(_("Неизвестный разрез отчёта."))
     period_ids = [p.id for p in periods]
     years = {p.academic_year_id for p in periods}
     query = select(Journal).where(journal_filter(user), Journal.academic_year_id.in_(years))\
