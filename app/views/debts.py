@@ -141,7 +141,7 @@ class DebtsView(BaseView):
             return refused(self, exc)
         entry = next((e for e in retake.entries if e.id == entry_id), None)
         if entry is None:
-            return refused(self, DomainError("Студент не числится в этой пересдаче.", 404))
+            return refused(self, DomainError(str(_("Студент не числится в этой пересдаче.")), 404))
         audit.record("export", "retake", retake.id,
                      details={"format": "print", "student": entry.debt.student_id})
         audit.commit_read()

@@ -105,7 +105,7 @@ class AbsenceDocumentView(BaseView):
         except docs.DocumentError as exc:
             return self._refused(exc)
         except FileNotFoundError:
-            return self._refused(docs.DocumentNotFound("Файл документа не найден."))
+            return self._refused(docs.DocumentNotFound(str(_("Файл документа не найден."))))
         disposition = "attachment" if request.args.get("download") else "inline"
         return Response(data, mimetype=document.content_type, headers={
             "Content-Disposition": f'{disposition}; filename="{_attachment_name(document)}"',

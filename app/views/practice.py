@@ -171,7 +171,7 @@ class PracticeView(PracticeDocuments, BaseView):
         practice_id = db.session.scalar(select(PracticePlacement.practice_id).where(
             PracticePlacement.id == placement_id))
         if practice_id is None:
-            return refused(self, practice.PracticeNotFound("Место практики не найдено."))
+            return refused(self, practice.PracticeNotFound(str(_("Место практики не найдено."))))
         return self._practice_action(practice_id, lambda: practice.set_practice_grade(
             current_user, placement_id, request.form.get("value", ""),
             request.form.get("reason", "")), _("Оценка за практику выставлена."))
@@ -293,7 +293,7 @@ class PracticeView(PracticeDocuments, BaseView):
         placement_id = db.session.scalar(select(PracticeDiaryEntry.placement_id).where(
             PracticeDiaryEntry.id == entry_id))
         if placement_id is None:
-            return refused(self, practice.PracticeNotFound("Запись дневника не найдена."))
+            return refused(self, practice.PracticeNotFound(str(_("Запись дневника не найдена."))))
         action = request.form.get("action", "")
         return self._diary_action(placement_id, lambda: practice.review_entry(
             current_user, entry_id, action, request.form.get("comment", "")),
@@ -320,7 +320,8 @@ class PracticeView(PracticeDocuments, BaseView):
     def _attestation_page(self, placement_id, error=None, form=None, status=200):
         data, item = placement_data(placement_id)
         if placement_id not in {p.id for p in practice.mentor_students(current_user)}:
-            raise practice.PracticeDenied("Аттестационный лист заполняет наставник студента.")
+            raise practice.PracticeDenied(
+                str(_("Аттестационный лист заполняет наставник студента.")))
         return self.render_template(
             "practice/attestation.html", student=data["student"], p=item, error=error,
             competencies=_sheet_lines(item),

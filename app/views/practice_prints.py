@@ -3,6 +3,7 @@ and the характеристика (A4 print with the organisation's and the c
 group's attestation (XLSX). Endpoints of PracticeView; rows through app/services/practice.py."""
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..services import audit, practice
@@ -88,7 +89,7 @@ class PracticeDocuments:
             return refused(self, exc)
         if item["attestation"] is None:
             return refused(self, practice.PracticeNotFound(
-                "Аттестационный лист наставник ещё не заполнил."))
+                _("Аттестационный лист наставник ещё не заполнил.")))
         return self.render_template("practice/attestation_print.html", student=data["student"],
                                     p=item, kinds=KIND_LABELS)
 
@@ -102,7 +103,7 @@ class PracticeDocuments:
             return refused(self, exc)
         if item["attestation"] is None or not stripped(item["attestation"]["characteristic"]):
             return refused(self, practice.PracticeNotFound(
-                "Характеристику наставник ещё не написал."))
+                _("Характеристику наставник ещё не написал.")))
         return self.render_template("practice/characteristic_print.html",
                                     student=data["student"], p=item, kinds=KIND_LABELS)
 
