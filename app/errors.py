@@ -13,6 +13,7 @@ class DomainError(Exception):
     status = 422
 
     def __init__(self, message, status: int | None = None, payload: dict | None = None):
+        message = str(message)  # a lazy message is translated in the request that raises it
         super().__init__(message)
         self.message = message
         if status is not None:

@@ -6,19 +6,20 @@ from flask_appbuilder.api import safe
 from flask_appbuilder.security.api import SecurityApi as FabSecurityApi
 from flask_appbuilder.security.schemas import login_post
 from flask_appbuilder.views import expose
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 GENERATION_CLAIM = "gen"
-TOKEN_REFUSED = "Требуется вход: токен доступа отсутствует, неверен, истёк или отозван."
-BAD_CREDENTIALS = "Неверный логин или пароль."
-BAD_LOGIN_BODY = ("Ожидается JSON-объект с полями username, password, provider (db) "
-                  "и необязательным refresh.")
+TOKEN_REFUSED = _l("Требуется вход: токен доступа отсутствует, неверен, истёк или отозван.")
+BAD_CREDENTIALS = _l("Неверный логин или пароль.")
+BAD_LOGIN_BODY = _l("Ожидается JSON-объект с полями username, password, provider (db) "
+                    "и необязательным refresh.")
 
 
 def token_refused(*_args):
     """Every JWT failure (missing, malformed, wrong signature, expired, wrong type, revoked,
     ended account): 401, not flask-jwt-extended's 422."""
-    return jsonify(message=TOKEN_REFUSED), 401
+    return jsonify(message=str(TOKEN_REFUSED)), 401
 
 
 def configure_jwt(jwt_manager) -> None:
@@ -86,14 +87,14 @@ class SecurityApi(FabSecurityApi):
         """
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
-            return self.response_400(message=BAD_LOGIN_BODY)
+            return self.response_400(message=str(BAD_LOGIN_BODY))
         try:
             login_post.load(body)
         except ValidationError:
-            return self.response_400(message=BAD_LOGIN_BODY)
+            return self.response_400(message=str(BAD_LOGIN_BODY))
         if body.get("provider") != "db":
-            return self.response_400(message=BAD_LOGIN_BODY)
+            return self.response_400(message=str(BAD_LOGIN_BODY))
         response = super().login()
         if response.status_code == 401:
-            return self.response(401, message=BAD_CREDENTIALS)
+            return self.response(401, message=str(BAD_CREDENTIALS))
         return response

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Iterable
 
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash
 
 MIN_LENGTH = 10
@@ -92,22 +93,22 @@ def password_problems(password: str, username: str = "", names: Iterable[str] = 
     password = password or ""
     problems = []
     if len(password) < MIN_LENGTH:
-        problems.append(f"не короче {MIN_LENGTH} символов")
+        problems.append(_("не короче %(limit)s символов", limit=MIN_LENGTH))
     if not re.search(r"[A-ZА-ЯЁ]", password):
-        problems.append("хотя бы одна заглавная буква")
+        problems.append(_("хотя бы одна заглавная буква"))
     if not re.search(r"[a-zа-яё]", password):
-        problems.append("хотя бы одна строчная буква")
+        problems.append(_("хотя бы одна строчная буква"))
     if not re.search(r"\d", password):
-        problems.append("хотя бы одна цифра")
+        problems.append(_("хотя бы одна цифра"))
     if password and is_predictable(password):
-        problems.append("не из списка распространённых паролей и не из повторов "
-                        "или рядов клавиатуры")
+        problems.append(_("не из списка распространённых паролей и не из повторов "
+                          "или рядов клавиатуры"))
     if _contains_personal(password, [username or "", (username or "").split("@")[0]]):
-        problems.append("без логина")
+        problems.append(_("без логина"))
     if _contains_personal(password, names):
-        problems.append("без имени и фамилии")
+        problems.append(_("без имени и фамилии"))
     if password and _reused(password, previous):
-        problems.append("не совпадает с текущим или предыдущим паролем")
+        problems.append(_("не совпадает с текущим или предыдущим паролем"))
     return problems
 
 
@@ -126,5 +127,5 @@ def password_validator(password: str) -> None:
     problems = password_problems(password)
     if problems:
         raise PasswordComplexityValidationError(
-            "Пароль слишком простой: " + ", ".join(problems) + "."
+            _("Пароль слишком простой: %(problems)s.", problems=", ".join(problems))
         )

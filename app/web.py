@@ -2,7 +2,7 @@
 from urllib.parse import unquote, urlencode, urlsplit
 
 from flask import Flask, current_app, g, jsonify, redirect, request, session, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from flask_jwt_extended import verify_jwt_in_request
 from flask_login import current_user
 from sqlalchemy.exc import DataError, OperationalError
@@ -173,7 +173,7 @@ def init_web(app: Flask) -> None:
         from .services.login_limit import allow_login_attempt
         if allow_login_attempt(request.remote_addr or "-", app.config["AUTH_RATE_LIMIT"]):
             return None
-        return answer(429, "Слишком много попыток. Повторите позже.")
+        return answer(429, gettext("Слишком много попыток. Повторите позже."))
 
     @app.before_request
     def drop_unsafe_next():
@@ -185,7 +185,7 @@ def init_web(app: Flask) -> None:
         args = request.args.to_dict(flat=False)
         args.pop("next")
         if request.method != "GET":
-            return answer(400, "Неверный адрес перехода.")
+            return answer(400, gettext("Неверный адрес перехода."))
         return redirect(request.path + ("?" + urlencode(args, doseq=True) if args else ""))
 
     @app.before_request
@@ -208,7 +208,7 @@ def init_web(app: Flask) -> None:
             must_change = state is not None and state.must_change_password
         if must_change:
             if wants_json():
-                return jsonify(message="Необходимо сменить выданный пароль."), 403
+                return jsonify(message=gettext("Необходимо сменить выданный пароль.")), 403
             return redirect(url_for("ResetMyPasswordView.this_form_get"))
         return None
 
@@ -225,7 +225,7 @@ def init_web(app: Flask) -> None:
         if view is None or not app.appbuilder.sm.has_access("can_download",
                                                             view.class_permission_name):
             return None  # FAB's own permission check answers
-        return answer(404, "Файл не найден.")
+        return answer(404, gettext("Файл не найден."))
 
     @app.after_request
     def security_headers(response):
@@ -239,58 +239,59 @@ def init_web(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(_e):
-        return answer(400, "Неверный запрос.")
+        return answer(400, gettext("Неверный запрос."))
 
     @app.errorhandler(403)
     def forbidden(_e):
-        return answer(403, "Доступ запрещён.")
+        return answer(403, gettext("Доступ запрещён."))
 
     @app.errorhandler(404)
     def not_found(_e):
-        return answer(404, "Страница не найдена.")
+        return answer(404, gettext("Страница не найдена."))
 
     @app.errorhandler(405)
     def not_allowed(_e):
-        return answer(405, "Метод не поддерживается.")
+        return answer(405, gettext("Метод не поддерживается."))
 
     @app.errorhandler(413)
     def too_large(_e):
-        return answer(413, "Файл слишком большой.")
+        return answer(413, gettext("Файл слишком большой."))
 
     @app.errorhandler(429)
     def too_many(_e):
-        return answer(429, "Слишком много попыток. Повторите позже.")
+        return answer(429, gettext("Слишком много попыток. Повторите позже."))
 
     @app.errorhandler(DataError)
     def out_of_range(_e):
         # e.g. an id beyond PostgreSQL's integer range in a URL or a body: bad input, not a 500
         from .extensions import db
         db.session.rollback()
-        return answer(400, "Неверный запрос: значение вне допустимого диапазона.")
+        return answer(400, gettext("Неверный запрос: значение вне допустимого диапазона."))
 
     @app.errorhandler(OverflowError)
     def beyond_sqlite_integers(_e):
         # the same on SQLite: an id beyond its 64-bit integers fails in the driver
         from .extensions import db
         db.session.rollback()
-        return answer(400, "Неверный запрос: значение вне допустимого диапазона.")
+        return answer(400, gettext("Неверный запрос: значение вне допустимого диапазона."))
 
     @app.errorhandler(RecursionError)
     def too_deep(_e):
         # a JSON body nested thousands of levels deep exhausts the parser: bad input, not a 500
-        return answer(400, "Неверный запрос: слишком глубокая вложенность данных.")
+        return answer(400, gettext("Неверный запрос: слишком глубокая вложенность данных."))
 
     @app.errorhandler(FileNotFoundError)
     def missing_file(_e):
-        return answer(404, "Файл не найден.")
+        return answer(404, gettext("Файл не найден."))
 
     @app.errorhandler(OperationalError)
     def database_unavailable(_e):
         # the database is down or restarting: a clear answer, never its error text
         from .extensions import db
         db.session.rollback()
-        return answer(503, "База данных временно недоступна. Повторите попытку через минуту.")
+        return answer(503, gettext("База данных временно недоступна. Повторите попытку через "
+                                   "минуту."))
 
     @app.errorhandler(500)
-    def server_error(_e):
-        return answer(500, "Внутренняя ошибка сервера. Повторите попытку позже.")
+    def serveranswer(_e):
+        return answer(500, gettext("Внутренняя ошибка сервера. Повторите попытку позже."))

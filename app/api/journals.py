@@ -2,6 +2,7 @@
 from flask import current_app, request
 from flask_appbuilder.api import expose
 from flask_appbuilder.security.decorators import permission_name, protect
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from . import DocumentedApi
@@ -58,7 +59,7 @@ class JournalApi(DocumentedApi):
     def _body(self) -> dict:
         data = request.get_json(silent=True)
         if not isinstance(data, dict):
-            raise BadInput("Ожидается JSON-объект.")
+            raise BadInput(_("Ожидается JSON-объект."), status=400)
         return data
 
     @expose("/", methods=["GET"])
@@ -200,7 +201,7 @@ class JournalApi(DocumentedApi):
             delete_lesson(user, journal, lesson, clock.today(),
                           body.get("reason") if isinstance(body, dict) else None)
             db.session.commit()
-            return self.response(200, message="Занятие удалено.")
+            return self.response(200, message=_("Занятие удалено."))
         update_lesson(user, journal, lesson, self._body(), clock.today())
         db.session.commit()
         return self.response(200, result=lesson_dict(lesson))

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import and_, case, false, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -140,26 +141,27 @@ def check_file(filename: str, claimed_type: str | None, data: bytes) -> str:
     large, content unlike its name or its declared type."""
     name = (filename or "").strip()
     if not name:
-        raise DocumentError("Выберите файл документа: PDF, JPEG или PNG.")
+        raise DocumentError(_("Выберите файл документа: PDF, JPEG или PNG."))
     promised = EXTENSIONS.get(os.path.splitext(name)[1].lower())
     if promised is None:
-        raise DocumentError("Принимаются только файлы PDF, JPEG и PNG.")
+        raise DocumentError(_("Принимаются только файлы PDF, JPEG и PNG."))
     if not data:
-        raise DocumentError("Файл пуст.")
+        raise DocumentError(_("Файл пуст."))
     if len(data) > max_bytes():
-        raise DocumentTooLarge(f"Файл слишком большой: допускается не более "
-                               f"{max_megabytes()} МБ.")
+        raise DocumentTooLarge(_("Файл слишком большой: допускается не более "
+                                 "%(limit)s МБ.", limit=max_megabytes()))
     detected = detect_type(data)
     if detected is None:
-        raise DocumentError(f"Файл «{name[:100]}» не является {TYPE_NAMES[promised]}: по "
-                            "содержимому это не PDF, JPEG или PNG.")
+        raise DocumentError(_("Файл «%(name)s» не является %(promised)s: по содержимому это не "
+                              "PDF, JPEG или PNG.", name=name[:100], promised=TYPE_NAMES[promised]))
     claimed = (claimed_type or "").split(";")[0].strip().lower()
     wrong = promised if detected != promised else (
         claimed if claimed in STORED_SUFFIX and claimed != detected else None)
     if wrong is not None:
-        raise DocumentError(f"Содержимое файла «{name[:100]}» — {TYPE_NAMES[detected]}, а "
-                            f"не {TYPE_NAMES[wrong]}, как указано в его имени или типе. "
-                            "Загрузите файл с верным расширением.")
+        raise DocumentError(_("Содержимое файла «%(name)s» — %(detected)s, а не %(wrong)s, как "
+                              "указано в его имени или типе. Загрузите файл с верным расширением.",
+                              name=name[:100], detected=TYPE_NAMES[detected],
+                              wrong=TYPE_NAMES[wrong]))
     return detected
 
 
@@ -241,14 +243,15 @@ def may_decide(user) -> bool:
 # --- upload ------------------------------------------------------------------------------
 def _parse_dates(date_from: date | None, date_to: date | None, today: date) -> tuple[date, date]:
     if date_from is None or date_to is None:
-        raise DocumentError("Укажите даты «с» и «по» в формате ДД.ММ.ГГГГ.")
+        raise DocumentError(_("Укажите даты «с» и «по» в формате ДД.ММ.ГГГГ."))
     if date_to < date_from:
-        raise DocumentError("Дата окончания раньше даты начала.")
+        raise DocumentError(_("Дата окончания раньше даты начала."))
     if date_from > today:
-        raise DocumentError("Документ загружается за прошедшие дни: дата начала не может быть "
-                            "позже сегодняшней.")
+        raise DocumentError(_("Документ загружается за прошедшие дни: дата начала не может быть "
+                              "позже сегодняшней."))
     if (date_to - date_from).days + 1 > MAX_RANGE_DAYS:
-        raise DocumentError(f"Один документ охватывает не более {MAX_RANGE_DAYS} дней.")
+        raise DocumentError(_("Один документ охватывает не более %(days)s дней.",
+                              days=MAX_RANGE_DAYS))
     return date_from, date_to
 
 
@@ -261,22 +264,22 @@ def upload(user, student_id, kind: str, date_from: date | None, date_to: date | 
     try:
         student_id = int(student_id)
     except (TypeError, ValueError):
-        raise DocumentError("Выберите студента.") from None
+        raise DocumentError(_("Выберите студента.")) from None
     student = db.session.scalar(select(Student).where(
         Student.id == student_id, uploadable_students_filter(user, today)))
     if student is None:
         raise DocumentDenied(_upload_refusal(user, student_id, today))
     if kind not in DOCUMENT_KIND_LABELS:
-        raise DocumentError("Выберите вид документа.")
+        raise DocumentError(_("Выберите вид документа."))
     date_from, date_to = _parse_dates(date_from, date_to, today)
     first_day = db.session.scalar(select(func.min(GroupMembership.start_date)).where(
         GroupMembership.student_id == student.id))
     if first_day is not None and date_from < first_day:
-        raise DocumentError(f"Студент обучается с {first_day:%d.%m.%Y}: документ за более "
-                            "ранние дни не принимается.")
+        raise DocumentError(_("Студент обучается с %(first_day)s: документ за более ранние дни не "
+                              "принимается.", first_day=first_day.strftime("%d.%m.%Y")))
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
-        raise DocumentError(f"Пояснение длиннее {NOTE_MAX_LENGTH} символов.")
+        raise DocumentError(_("Пояснение длиннее %(limit)s символов.", limit=NOTE_MAX_LENGTH))
     content_type = check_file(filename, claimed_type, data)
     stored = store_file(data, content_type)
     document = AbsenceDocument(
@@ -306,10 +309,10 @@ def _upload_refusal(user, student_id: int, day: date) -> str:
     if student is not None and "Parent" in roles and db.session.scalar(select(Student.id).where(
             Student.id == student_id, Student.id.in_(parent_children(user)))):
         if parent_child_denial(student, day) == "adult":
-            return ("Студенту исполнилось 18 лет: документ загружает он сам, доступ родителя "
-                    "прекращён (п. 5.2).")
-        return "Студент больше не обучается в техникуме: загрузить документ нельзя."
-    return "Загрузить документ можно только за себя или за своего несовершеннолетнего ребёнка."
+            return (_("Студенту исполнилось 18 лет: документ загружает он сам, доступ родителя "
+                      "прекращён (п. 5.2)."))
+        return _("Студент больше не обучается в техникуме: загрузить документ нельзя.")
+    return _("Загрузить документ можно только за себя или за своего несовершеннолетнего ребёнка.")
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -328,13 +331,13 @@ def document_for_read(user, document_id) -> AbsenceDocument:
     try:
         document_id = int(document_id)
     except (TypeError, ValueError):
-        raise DocumentNotFound("Документ не найден.") from None
+        raise DocumentNotFound(_("Документ не найден.")) from None
     document = db.session.scalar(select(AbsenceDocument).where(
         AbsenceDocument.id == document_id, readable_filter(user)).options(
         joinedload(AbsenceDocument.student).joinedload(Student.group),
         joinedload(AbsenceDocument.uploaded_by), joinedload(AbsenceDocument.decided_by)))
     if document is None:
-        raise DocumentNotFound("Документ не найден.")
+        raise DocumentNotFound(_("Документ не найден."))
     return document
 
 
@@ -402,20 +405,21 @@ class Recoding:
 
     def summary(self) -> str:
         label = ABSENCE_REASON_LABELS[self.reason]
-        text = f"Причина «{label}» указана для «Н»: {self.changed}"
+        text = _("Причина «%(label)s» указана для «Н»: %(changed)s", label=label,
+                 changed=self.changed)
         if self.unchanged:
-            text += f"; уже имели эту причину: {self.unchanged}"
+            text += _("; уже имели эту причину: %(unchanged)s", unchanged=self.unchanged)
         text += "."
         for message, n in self.refused.items():
-            text += f" Не изменено «Н»: {n} — {message}"
+            text += " " + _("Не изменено «Н»: %(n)s — %(message)s", n=n, message=message)
         return text
 
 
 def _decidable(user, document_id) -> AbsenceDocument:
     document = document_for_read(user, document_id)
     if not can_decide_document(user, document):
-        raise DocumentDenied("Решение по документу принимает куратор группы студента или "
-                             "администрация.")
+        raise DocumentDenied(_("Решение по документу принимает куратор группы студента или "
+                               "администрация."))
     return document
 
 
@@ -423,15 +427,16 @@ def decide(user, document_id, action: str, comment: str = "") -> Recoding | None
     """Accept or reject a pending document (a rejection needs a comment). Returns the
     recoding of an accepted one; the caller commits (or rolls back on an error)."""
     if action not in ("accept", "reject"):
-        raise DocumentError("Выберите решение: принять или отклонить.")
+        raise DocumentError(_("Выберите решение: принять или отклонить."))
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX_LENGTH:
-        raise DocumentError(f"Комментарий длиннее {COMMENT_MAX_LENGTH} символов.")
+        raise DocumentError(_("Комментарий длиннее %(limit)s символов.", limit=COMMENT_MAX_LENGTH))
     if action == "reject" and not comment:
-        raise DocumentError("Укажите в комментарии, почему документ отклонён.")
+        raise DocumentError(_("Укажите в комментарии, почему документ отклонён."))
     document = _decidable(user, document_id)
     if document.status != "pending":
-        raise DocumentConflict(f"Решение по документу уже принято: {document.status_label}.")
+        raise DocumentConflict(_("Решение по документу уже принято: %(status_label)s.",
+                                 status_label=document.status_label))
     recoding = _recode(user, document) if action == "accept" else None
     document.status = "accepted" if action == "accept" else "rejected"
     document.decided_by_id, document.decided_at = user.id, utcnow()
@@ -453,7 +458,7 @@ def reapply(user, document_id) -> Recoding:
     reason too (history and audit as on acceptance)."""
     document = _decidable(user, document_id)
     if document.status != "accepted":
-        raise DocumentConflict("Применить можно только принятый документ.")
+        raise DocumentConflict(_("Применить можно только принятый документ."))
     recoding = _recode(user, document)
     audit.record("absence_document_reapply", "absence_document", document.id, user=user,
                  details={"student": document.student_id, "reason": recoding.reason,
@@ -485,8 +490,8 @@ def _recode(user, document: AbsenceDocument) -> Recoding:
             continue
         except StaleDataError:
             db.session.rollback()
-            raise DocumentConflict("Отметку одновременно изменил другой пользователь: "
-                                   "повторите решение.") from None
+            raise DocumentConflict(_("Отметку одновременно изменил другой пользователь: "
+                                     "повторите решение.")) from None
         recoding.changed += 1
     return recoding
 

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import current_app, render_template
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from sqlalchemy import event, inspect, or_, select
@@ -253,26 +254,29 @@ def archive_year(year_name: str, user=None,
     rewritten: a second run is refused for it. Returns (made, refusal messages)."""
     year = db.session.scalar(select(AcademicYear).where(AcademicYear.name == year_name.strip()))
     if year is None:
-        raise ArchiveError(f"Учебный год «{year_name}» не найден (пример: 2025/2026).")
+        raise ArchiveError(_("Учебный год «%(year_name)s» не найден (пример: 2025/2026).",
+                             year_name=year_name))
     if not draft and not last_period_closed(year):
-        raise ArchiveError(f"Архивация за {year.name} учебный год выполняется после закрытия "
-                           "его последнего периода приказом; до этого можно сделать только "
-                           "черновик архива.")
+        raise ArchiveError(_("Архивация за %(year)s учебный год выполняется после закрытия "
+                             "его последнего периода приказом; до этого можно сделать только "
+                             "черновик архива.", year=year.name))
     groups = db.session.scalars(
         select(StudentGroup).where(StudentGroup.id.in_(
             select(Journal.group_id).where(Journal.academic_year_id == year.id)))
         .order_by(StudentGroup.name)).all()
     if not groups:
-        raise ArchiveError(f"За {year.name} учебный год нет журналов: архивировать нечего.")
+        raise ArchiveError(_("За %(year)s учебный год нет журналов: архивировать нечего.",
+                             year=year.name))
     existing = {r.group_id: r for r in db.session.scalars(
         select(ArchiveRecord).where(ArchiveRecord.academic_year_id == year.id))}
     made, refused = [], []
     for group in groups:
         record = existing.get(group.id)
         if record is not None and not record.is_draft:
-            refused.append(f"Группа {group.name}: архив за {year.name} уже создан "
-                           f"{record.created_at:%d.%m.%Y} — повторное "
-                           "архивирование отклонено, архив не изменён.")
+            refused.append(_("Группа %(group)s: архив за %(year)s уже создан %(created)s — "
+                             "повторное архивирование отклонено, архив не изменён.",
+                             group=group.name, year=year.name,
+                             created=record.created_at.strftime("%d.%m.%Y")))
             continue
         made.append(archive_group(group, year, user, draft=draft, record=record))
     if not made:
@@ -319,16 +323,17 @@ def destroy(archive_id: int, user, confirmed: bool, note: str = "") -> Destructi
     """7.4: destroy an archive past its retention date; the act is kept for good."""
     record = db.session.get(ArchiveRecord, archive_id)
     if record is None:
-        raise ArchiveError("Архив не найден.")
+        raise ArchiveError(_("Архив не найден."))
     if record.destroyed:
-        raise ArchiveError("Архив уже уничтожен: см. акт об уничтожении.")
+        raise ArchiveError(_("Архив уже уничтожен: см. акт об уничтожении."))
     if today() < record.retention_until:
-        raise ArchiveError(f"Срок хранения архива истекает {record.retention_until:%d.%m.%Y}: "
-                           "уничтожать его раньше нельзя (7.4).")
+        raise ArchiveError(_("Срок хранения архива истекает %(retention_until)s: уничтожать его "
+                             "раньше нельзя (7.4).",
+                             retention_until=record.retention_until.strftime("%d.%m.%Y")))
     if not confirmed:
-        raise ArchiveError("Подтвердите уничтожение архива.")
+        raise ArchiveError(_("Подтвердите уничтожение архива."))
     if user is None:
-        raise ArchiveError("Уничтожение выполняет сотрудник, вошедший в систему.")
+        raise ArchiveError(_("Уничтожение выполняет сотрудник, вошедший в систему."))
     files = {name: {"manifest": expected, "at_destruction": actual or "файл отсутствовал"}
              for name, (expected, actual) in verify_files(record).items()}
     files["manifest.json"] = {"manifest": record.manifest_sha256, "at_destruction": (

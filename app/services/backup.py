@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import create_engine, inspect as sa_inspect, select, text
 from sqlalchemy.engine import make_url
 
@@ -85,7 +86,8 @@ def _pg_env(url) -> tuple[dict, list[str]]:
 def _run(cmd: list[str], env: dict) -> None:
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if done.returncode != 0:
-        raise BackupError(f"{cmd[0]} завершился с ошибкой: {done.stderr.strip()[:500]}")
+        raise BackupError(_("%(command)s завершился с ошибкой: %(stderr)s", command=cmd[0],
+                            stderr=done.stderr.strip()[:500]))
 
 
 def _counts_sqlite(conn) -> dict:
@@ -174,14 +176,17 @@ def check_readable(path: Path, engine: str) -> None:
             finally:
                 conn.close()
         except sqlite3.DatabaseError as exc:
-            raise BackupError(f"Файл {path.name} не читается как копия SQLite: {exc}") from None
+            raise BackupError(_("Файл %(path)s не читается как копия SQLite: %(exc)s",
+                                path=path.name, exc=exc)) from None
         if result != "ok":
-            raise BackupError(f"Файл {path.name} повреждён: {result}")
+            raise BackupError(_("Файл %(path)s повреждён: %(result)s", path=path.name,
+                                result=result))
         return
     env, _args = _pg_env(_url())
     done = subprocess.run(["pg_restore", "-l", str(path)], env=env, capture_output=True)
     if done.returncode != 0:
-        raise BackupError(f"Файл {path.name} не читается как копия PostgreSQL (pg_restore -l).")
+        raise BackupError(_("Файл %(path)s не читается как копия PostgreSQL (pg_restore -l).",
+                            path=path.name))
 
 
 def _scratch_counts(path: Path, engine: str) -> tuple[dict, float]:
@@ -309,17 +314,18 @@ def expected_checksum(path: Path) -> str | None:
 def check_backup(path: Path) -> str:
     """Refuse a missing, unreadable or checksum-mismatched file; return its engine."""
     if not path.is_file():
-        raise BackupError(f"Файл {path} не найден.")
+        raise BackupError(_("Файл %(path)s не найден.", path=path))
     engine = _engine_name()
     expected = expected_checksum(path)
     if expected is None:
-        raise BackupError(f"Файла {path.name} нет в списке резервных копий этой базы, "
-                          "контрольная сумма неизвестна: восстановление отклонено.")
+        raise BackupError(_("Файла %(path)s нет в списке резервных копий этой базы, контрольная "
+                            "сумма неизвестна: восстановление отклонено.", path=path.name))
     actual = sha256_file(path)
     if actual != expected:
-        raise BackupError(f"Контрольная сумма файла {path.name} не совпадает (ожидалась "
-                          f"{expected[:12]}…, получена {actual[:12]}…): файл повреждён, "
-                          "восстановление отклонено.")
+        raise BackupError(_("Контрольная сумма файла %(path)s не совпадает (ожидалась "
+                            "%(expected)s…, получена %(actual)s…): файл повреждён, восстановление "
+                            "отклонено.", path=path.name, expected=expected[:12],
+                            actual=actual[:12]))
     check_readable(path, engine)
     return engine
 

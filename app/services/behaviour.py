@@ -2,6 +2,7 @@
 student for a date; the week's notes go to parents with the weekly report."""
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -54,24 +55,25 @@ def add_note(user, student_id, day: date | None, text: str) -> BehaviourNote:
     """Record a note; the author must teach or curate the student's group (row rule)."""
     text = (text or "").strip()
     if not text:
-        raise NoteError("Напишите текст замечания.")
+        raise NoteError(_("Напишите текст замечания."))
     if len(text) > NOTE_MAX_LENGTH:
-        raise NoteError(f"Замечание длиннее {NOTE_MAX_LENGTH} символов.")
+        raise NoteError(_("Замечание длиннее %(limit)s символов.", limit=NOTE_MAX_LENGTH))
     now = clock_today()
     if day is None:
-        raise NoteError("Укажите дату в формате ДД.ММ.ГГГГ.")
+        raise NoteError(_("Укажите дату в формате ДД.ММ.ГГГГ."))
     if day > now:
-        raise NoteError("Замечание о будущем дне написать нельзя.")
+        raise NoteError(_("Замечание о будущем дне написать нельзя."))
     if day < now - timedelta(days=NOTE_WINDOW_DAYS):
-        raise NoteError(f"Замечание пишется не позже чем через {NOTE_WINDOW_DAYS} дней.")
+        raise NoteError(_("Замечание пишется не позже чем через %(days)s дней.",
+                          days=NOTE_WINDOW_DAYS))
     try:
         student_id = int(student_id)
     except (TypeError, ValueError):
-        raise NoteError("Выберите студента.") from None
+        raise NoteError(_("Выберите студента.")) from None
     student = db.session.scalar(select(Student).where(
         Student.id == student_id, writable_students_filter(user, day)))
     if student is None:
-        raise NoteDenied("Вы не ведёте занятия в группе этого студента и не её куратор.")
+        raise NoteDenied(_("Вы не ведёте занятия в группе этого студента и не её куратор."))
     note = BehaviourNote(student_id=student.id, note_date=day, text=text, author_id=user.id)
     db.session.add(note)
     db.session.flush()

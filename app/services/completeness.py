@@ -2,6 +2,7 @@
 correction of absence reasons (the «Н» itself stays, 5.2)."""
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -35,9 +36,9 @@ def may_manage_group(user, group: StudentGroup) -> bool:
 def group_for(user, group_id: int) -> StudentGroup:
     group = db.session.get(StudentGroup, group_id)
     if group is None:
-        raise NotFound("Группа не найдена.")
+        raise NotFound(_("Группа не найдена."))
     if not may_manage_group(user, group):
-        raise Forbidden("Это не ваша группа.")
+        raise Forbidden(_("Это не ваша группа."))
     return group
 
 
@@ -135,16 +136,16 @@ def correct_reason(user, cell_id: int, reason: str, now: date | None = None) -> 
     """Set the reason of an absence (уважительная / болезнь / неуважительная). The «Н» stays;
     the change is kept in the cell history and the audit log."""
     if reason not in REASONS:
-        raise Refused("Выберите причину: уважительная, болезнь или неуважительная.")
+        raise Refused(_("Выберите причину: уважительная, болезнь или неуважительная."))
     cell = db.session.get(JournalCell, cell_id)
     if cell is None:
-        raise NotFound("Отметка не найдена.")
+        raise NotFound(_("Отметка не найдена."))
     lesson = cell.lesson
     group = lesson.journal.group
     if not may_manage_group(user, group):
-        raise Forbidden("Это не ваша группа.")
+        raise Forbidden(_("Это не ваша группа."))
     if not cell.absent:
-        raise Refused("У студента на этом занятии нет «Н»: причину указать нельзя.")
+        raise Refused(_("У студента на этом занятии нет «Н»: причину указать нельзя."))
     try:  # 4.7, 7.3: a closed period or an archived year is read-only
         ensure_open(user, lesson.journal.academic_year_id, day=lesson.lesson_date)
     except DomainError as exc:

@@ -6,6 +6,7 @@ creates a request to block or unblock the student's account; IT confirms it.
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -36,12 +37,12 @@ def record_status_change(actor, student_id: int, kind: str, order_number: str,
     """The curator's form (5.2): validate, record the order and apply it."""
     student = db.session.get(Student, student_id)
     if student is None:
-        raise NotFound("Студент не найден.")
+        raise NotFound(_("Студент не найден."))
     if student.group.curator_id != actor.id and "Admin" not in role_names(actor):
-        raise Forbidden("Изменение статуса вносит куратор группы студента.")
+        raise Forbidden(_("Изменение статуса вносит куратор группы студента."))
     order_number = (order_number or "").strip()
     if kind in RULES and (not order_number or order_date is None):
-        raise Refused("Укажите номер и дату приказа.")
+        raise Refused(_("Укажите номер и дату приказа."))
     change = StudentStatusChange(student_id=student.id, kind=kind, order_number=order_number[:32],
                                  order_date=order_date, effective_date=effective_date,
                                  from_group_id=student.group_id, note=(note or "").strip())
@@ -57,12 +58,12 @@ def apply_status_change(actor, student: Student, change: StudentStatusChange) ->
     unblocking request for IT (5.2)."""
     kind = change.kind
     if kind not in RULES:
-        raise Refused("Выберите вид изменения: перевод, отчисление, академический отпуск, "
-                       "восстановление или выпуск.")
+        raise Refused(_("Выберите вид изменения: перевод, отчисление, академический отпуск, "
+                         "восстановление или выпуск."))
     new_status, action, allowed = RULES[kind]
     if student.status not in allowed:
-        raise Refused(f"Нельзя оформить «{KINDS[kind]}»: студент сейчас в статусе, из "
-                       f"которого это изменение невозможно.")
+        raise Refused(_("Нельзя оформить «%(kind)s»: студент сейчас в статусе, из "
+                         "которого это изменение невозможно.", kind=KINDS[kind]))
     effective = change.effective_date or change.order_date
     change.effective_date = effective
     change.old_status, change.new_status = student.status, new_status
@@ -112,12 +113,12 @@ def pending_request(actor, request_id: int) -> BlockRequest:
     """The pending request IT is about to decide (5.2); refused for anyone but IT, for an
     unknown request and for one already decided."""
     if not role_names(actor) & IT_ROLES:
-        raise Forbidden("Заявки на блокировку подтверждает отдел ИТ.")
+        raise Forbidden(_("Заявки на блокировку подтверждает отдел ИТ."))
     req = db.session.get(BlockRequest, request_id)
     if req is None:
-        raise NotFound("Заявка не найдена.")
+        raise NotFound(_("Заявка не найдена."))
     if req.status != "pending":
-        raise Refused("Заявка уже рассмотрена.")
+        raise Refused(_("Заявка уже рассмотрена."))
     return req
 
 

@@ -2,6 +2,7 @@
 month, final-grade deadlines of the periods by order (4.7)."""
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -19,7 +20,7 @@ def check_findings(findings: str) -> str:
     «замечаний нет» when the journal is in order)."""
     text = (findings or "").strip()
     if not text:
-        raise Refused("Запишите результат проверки: замечания или «замечаний нет».")
+        raise Refused(_("Запишите результат проверки: замечания или «замечаний нет»."))
     return text
 
 
@@ -27,12 +28,12 @@ def add_check(inspector, journal_id: int, check_date: date | None, findings: str
               fix_deadline: date | None, fixed: bool = False) -> ControlCheck:
     journal = db.session.get(Journal, journal_id)
     if journal is None:
-        raise NotFound("Журнал не найден.")
+        raise NotFound(_("Журнал не найден."))
     check_date = check_date or today()
     if check_date > today():
-        raise Refused("Дата проверки не может быть в будущем.")
+        raise Refused(_("Дата проверки не может быть в будущем."))
     if fix_deadline is not None and fix_deadline < check_date:
-        raise Refused("Срок устранения не может быть раньше даты проверки.")
+        raise Refused(_("Срок устранения не может быть раньше даты проверки."))
     findings = check_findings(findings)
     check = ControlCheck(journal_id=journal.id, inspector_id=inspector.id,
                          check_date=check_date, findings=(findings or "").strip(),
@@ -48,9 +49,9 @@ def update_check(check_id: int, findings: str, fix_deadline: date | None,
                  fixed: bool) -> ControlCheck:
     check = db.session.get(ControlCheck, check_id)
     if check is None:
-        raise NotFound("Запись проверки не найдена.")
+        raise NotFound(_("Запись проверки не найдена."))
     if fix_deadline is not None and fix_deadline < check.check_date:
-        raise Refused("Срок устранения не может быть раньше даты проверки.")
+        raise Refused(_("Срок устранения не может быть раньше даты проверки."))
     findings = check_findings(findings)
     before = dict(findings=check.findings, fixed=check.fixed)
     check.findings, check.fix_deadline, check.fixed = (findings or "").strip(), fix_deadline, \
@@ -63,7 +64,7 @@ def update_check(check_id: int, findings: str, fix_deadline: date | None,
 def delete_check(check_id: int) -> None:
     check = db.session.get(ControlCheck, check_id)
     if check is None:
-        raise NotFound("Запись проверки не найдена.")
+        raise NotFound(_("Запись проверки не найдена."))
     audit.record("control_check_delete", "control_check", check.id,
                  details={"journal": check.journal_id, "date": check.check_date.isoformat()})
     db.session.delete(check)
@@ -118,15 +119,17 @@ def set_deadline(period_id: int, deadline: date | None, order_number: str,
     """4.7: the final-grade deadline of a period is set by an order (number and date)."""
     period = db.session.get(Period, period_id)
     if period is None:
-        raise NotFound("Семестр не найден.")
+        raise NotFound(_("Семестр не найден."))
     order_number = (order_number or "").strip()
     if deadline is None or not order_number or order_date is None:
-        raise Refused("Укажите срок, номер и дату приказа.")
+        raise Refused(_("Укажите срок, номер и дату приказа."))
     if period.closed_at is not None:
-        raise Refused(f"Период «{period.name}» закрыт приказом: срок уже не меняется.")
+        raise Refused(_("Период «%(period)s» закрыт приказом: срок уже не меняется.",
+                         period=period.name))
     if deadline <= period.end_date:  # the period's end date is its last lesson day
-        raise Refused("Срок выставления итоговых оценок должен быть позже последнего учебного "
-                       f"дня периода ({period.end_date:%d.%m.%Y}).")
+        raise Refused(_("Срок выставления итоговых оценок должен быть позже последнего учебного "
+                         "дня периода (%(end_date)s).",
+                         end_date=period.end_date.strftime("%d.%m.%Y")))
     before = dict(deadline=str(period.final_grade_deadline), order=period.deadline_order_number)
     period.final_grade_deadline, period.deadline_order_number = deadline, order_number[:32]
     period.deadline_order_date = order_date

@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
@@ -108,11 +109,12 @@ def _curated(actor, group_id: int) -> bool:
 def issue_for_student(actor, student_id: int) -> Slip:
     student = db.session.get(Student, student_id)
     if student is None:
-        raise NotFound("Студент не найден.")
+        raise NotFound(_("Студент не найден."))
     if not _curated(actor, student.group_id):
-        raise Forbidden("Учётные данные выдаёт куратор группы студента.")
+        raise Forbidden(_("Учётные данные выдаёт куратор группы студента."))
     if student.status not in ("studying", "academic_leave"):
-        raise Refused(f"{student.full_name} не обучается: учётные данные не выдаются.")
+        raise Refused(_("%(student)s не обучается: учётные данные не выдаются.",
+                         student=student.full_name))
     if student.user is None:
         student.user = _create_user("st.", student.last_name, student.first_name,
                                     student.email, "Student")
@@ -125,10 +127,10 @@ def issue_for_student(actor, student_id: int) -> Slip:
 def issue_for_parent(actor, parent_id: int) -> Slip:
     parent = db.session.get(Parent, parent_id)
     if parent is None:
-        raise NotFound("Родитель не найден.")
+        raise NotFound(_("Родитель не найден."))
     groups = [link.student.group_id for link in parent.student_links]
     if not any(_curated(actor, g) for g in groups):
-        raise Forbidden("Учётные данные родителю выдаёт куратор группы ребёнка.")
+        raise Forbidden(_("Учётные данные родителю выдаёт куратор группы ребёнка."))
     if parent.user is None:
         parent.user = _create_user("p.", parent.last_name, parent.first_name, parent.email,
                                    "Parent")
@@ -141,14 +143,14 @@ def issue_for_parent(actor, parent_id: int) -> Slip:
 
 def issue_for_staff(actor, user_id: int) -> Slip:
     if not role_names(actor) & {"IT", "Admin"}:
-        raise Forbidden("Учётные данные сотрудникам выдаёт отдел ИТ.")
+        raise Forbidden(_("Учётные данные сотрудникам выдаёт отдел ИТ."))
     sm = current_app.appbuilder.sm
     user = db.session.get(sm.user_model, user_id)
     if user is None:
-        raise NotFound("Учётная запись не найдена.")
+        raise NotFound(_("Учётная запись не найдена."))
     names = {r.name for r in user.roles}
     if not names & IT_ISSUED_ROLES or "Admin" in names and "Admin" not in role_names(actor):
-        raise Forbidden("Отдел ИТ выдаёт учётные данные только сотрудникам.")
+        raise Forbidden(_("Отдел ИТ выдаёт учётные данные только сотрудникам."))
     password = _issue(actor, user, True, "staff")
     return Slip(f"{user.last_name} {user.first_name}", user.username, password,
                 role_labels(names))

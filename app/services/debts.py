@@ -11,6 +11,7 @@ Two failed retakes are grounds for expulsion: shown, never acted on.
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -383,7 +384,7 @@ def _student_in_scope(user, student_id):
     their teachers for their disciplines, the administration."""
     student = db.session.get(Student, student_id) if isinstance(student_id, int) else None
     if student is None:
-        raise NotFound("Обучающийся не найден.")
+        raise NotFound(_("Обучающийся не найден."))
     try:
         return student, record_scope(user, student)
     except RecordDenied as exc:

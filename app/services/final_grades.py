@@ -4,6 +4,7 @@ period's deadline; the Deputy may change them with a reason, and every change is
 closed period or an archived year is read-only (services/periods.py)."""
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -73,42 +74,44 @@ def set_final_grade(user, journal: Journal, data: dict, today: date,
     try:
         student_id, period_id = int(data["student_id"]), int(data["period_id"])
     except (KeyError, TypeError, ValueError):
-        raise BadInput("Не указаны студент и период.") from None
+        raise BadInput(_("Не указаны студент и период.")) from None
     kind, value = data.get("kind"), data.get("value")
     reason = (data.get("reason") or "").strip() if isinstance(data.get("reason"), str) else ""
     period = db.session.get(Period, period_id)
     if period is None or period.academic_year_id != journal.academic_year_id:
-        raise NotFound("Период не найден.")
+        raise NotFound(_("Период не найден."))
     if kind not in kinds_by_period(journal).get(period.id, []):
-        raise DomainError(f"Такой вид итоговой оценки не предусмотрен учебным планом "
-                          f"в периоде «{period.name}».")
+        raise DomainError(_("Такой вид итоговой оценки не предусмотрен учебным планом "
+                            "в периоде «%(period)s».", period=period.name))
     if value not in allowed_values(kind):
-        raise DomainError(f"Недопустимая итоговая оценка: {', '.join(allowed_values(kind))}.")
+        raise DomainError(_("Недопустимая итоговая оценка: %(allowed)s.",
+                            allowed=", ".join(allowed_values(kind))))
     if today < period.start_date:
-        raise DomainError(f"Период «{period.name}» начнётся {period.start_date:%d.%m.%Y}: "
-                          "итоговые оценки за него ещё не выставляются.")
+        raise DomainError(_("Период «%(period)s» начнётся %(start_date)s: итоговые оценки за него "
+                            "ещё не выставляются.", period=period.name,
+                            start_date=period.start_date.strftime("%d.%m.%Y")))
     if student_id not in {s["id"] for s in roster(journal)}:
-        raise DomainError("Студент не относится к этому журналу.")
+        raise DomainError(_("Студент не относится к этому журналу."))
     deputy = bool(role_names(user) & OVERRIDE_ROLES)
     teacher = user.id == journal.teacher_id or user.id in graders
     locked = is_locked(period, today)
     if not teacher and not deputy:
-        raise Forbidden("Итоговые оценки выставляет преподаватель журнала.")
+        raise Forbidden(_("Итоговые оценки выставляет преподаватель журнала."))
     ensure_open(user, journal.academic_year_id, period=period, reason=reason)
     if locked and not deputy:
-        raise Forbidden("Срок выставления итоговых оценок истёк "
-                        f"({period.final_grade_deadline:%d.%m.%Y}): изменить оценку может "
-                        "заместитель директора по УР.")
+        raise Forbidden(_("Срок выставления итоговых оценок истёк (%(deadline)s): "
+                          "изменить оценку может заместитель директора по УР.",
+                          deadline=period.final_grade_deadline.strftime("%d.%m.%Y")))
     # 4.7: a change after the deadline, or by the Deputy in another teacher's journal, needs
     # its reason — also when the Deputy teaches this journal.
     if deputy and (locked or not teacher) and not reason:
-        raise DomainError("Укажите основание изменения итоговой оценки.")
+        raise DomainError(_("Укажите основание изменения итоговой оценки."))
     grade = db.session.scalar(select(FinalGrade).where(
         FinalGrade.journal_id == journal.id, FinalGrade.student_id == student_id,
         FinalGrade.period_id == period_id, FinalGrade.kind == kind))
     expected = data.get("version")
     if expected is not None and (grade.version if grade else 0) != expected:
-        raise Conflict("Итоговую оценку уже изменил другой пользователь.",
+        raise Conflict(_("Итоговую оценку уже изменил другой пользователь."),
                        payload={"current": grade_dict(grade) if grade else None})
     return write_grade(user, grade, (journal.id, student_id, period_id, kind), value,
                        reason or None, locked)
@@ -132,7 +135,7 @@ def write_grade(user, grade: FinalGrade | None, key: tuple[int, int, int, str], 
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        raise Conflict("Итоговую оценку одновременно изменил другой пользователь.") from None
+        raise Conflict(_("Итоговую оценку одновременно изменил другой пользователь.")) from None
     db.session.add(FinalGradeChange(final_grade_id=grade.id, old_value=old, new_value=value,
                                     reason=reason, after_deadline=after_deadline,
                                     changed_by_id=user.id))

@@ -9,12 +9,13 @@ from datetime import date, datetime
 
 from flask import current_app
 from ..errors import Refused
+from flask_babel import gettext as _, lazy_gettext as _l
 
 MAX_EXPANDED_BYTES = 20 * 1024 * 1024  # IMPORT_MAX_EXPANDED_BYTES overrides
 MAX_MEMBERS = 200  # an XLSX of one sheet holds about a dozen parts
 MAX_RATIO = 200  # expanded / compressed per part; real sheets stay well under 100
-ENCODING_MESSAGE = ("Файл CSV не в кодировке UTF-8 (похоже на {found}). Сохраните таблицу "
-                    "как «CSV UTF-8» (также принимаются Windows-1251 и UTF-16 с меткой BOM).")
+ENCODING_MESSAGE = _l("Файл CSV не в кодировке UTF-8 (похоже на %(found)s). Сохраните таблицу "
+                      "как «CSV UTF-8» (также принимаются Windows-1251 и UTF-16 с меткой BOM).")
 
 
 class ReadRefused(Refused):
@@ -36,19 +37,20 @@ def check_archive(data: bytes) -> None:
     try:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise ReadRefused("Файл не читается как таблица XLSX.") from None
+        raise ReadRefused(_("Файл не читается как таблица XLSX.")) from None
     if len(members) > MAX_MEMBERS:
-        raise ReadRefused(f"Файл XLSX состоит из {len(members)} частей: это не похоже на "
-                          "таблицу, загрузка отклонена.")
+        raise ReadRefused(_("Файл XLSX состоит из %(count)s частей: это не похоже на "
+                            "таблицу, загрузка отклонена.", count=len(members)))
     limit = _limit()
     expanded = sum(m.file_size for m in members)
     if expanded > limit:
-        raise ReadRefused(f"Файл XLSX в распакованном виде занимает {expanded // 1048576} МБ "
-                          f"при допустимых {limit // 1048576} МБ: разделите таблицу на части.")
+        raise ReadRefused(_("Файл XLSX в распакованном виде занимает %(size)s МБ при допустимых "
+                            "%(limit)s МБ: разделите таблицу на части.", size=expanded // 1048576,
+                            limit=limit // 1048576))
     for member in members:
         if member.file_size > 1048576 and member.file_size > MAX_RATIO * max(
                 member.compress_size, 1):
-            raise ReadRefused("Файл XLSX сжат подозрительно сильно: загрузка отклонена.")
+            raise ReadRefused(_("Файл XLSX сжат подозрительно сильно: загрузка отклонена."))
 
 
 def _cell(value):
@@ -76,7 +78,7 @@ def xlsx_rows(data: bytes) -> list[list]:
     except ReadRefused:
         raise
     except Exception:  # a damaged or disguised file: openpyxl raises many kinds
-        raise ReadRefused("Файл не читается как таблица XLSX.") from None
+        raise ReadRefused(_("Файл не читается как таблица XLSX.")) from None
 
 
 def decode_csv(data: bytes) -> str:
@@ -86,9 +88,9 @@ def decode_csv(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise ReadRefused(ENCODING_MESSAGE.format(found="повреждённый UTF-16")) from None
+            raise ReadRefused(ENCODING_MESSAGE % {"found": _("повреждённый UTF-16")}) from None
     if b"\x00" in data:
-        raise ReadRefused(ENCODING_MESSAGE.format(found="UTF-16 без метки BOM"))
+        raise ReadRefused(ENCODING_MESSAGE % {"found": _("UTF-16 без метки BOM")})
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -96,9 +98,9 @@ def decode_csv(data: bytes) -> str:
     try:
         text = data.decode("cp1251")
     except UnicodeDecodeError:
-        raise ReadRefused(ENCODING_MESSAGE.format(found="неизвестную кодировку")) from None
+        raise ReadRefused(ENCODING_MESSAGE % {"found": _("неизвестную кодировку")}) from None
     if _reads_as_koi8(data, text):
-        raise ReadRefused(ENCODING_MESSAGE.format(found="KOI8-R"))
+        raise ReadRefused(ENCODING_MESSAGE % {"found": "KOI8-R"})
     return text
 
 
@@ -118,4 +120,4 @@ def csv_rows(data: bytes) -> list[list]:
         return [[_cell(v) for v in row]
                 for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error:
-        raise ReadRefused("Файл CSV повреждён: проверьте кавычки и разделители.") from None
+        raise ReadRefused(_("Файл CSV повреждён: проверьте кавычки и разделители.")) from None

@@ -7,6 +7,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
@@ -84,8 +85,8 @@ class ImportRefused(Refused):
     def __init__(self, problems: list[str]):
         self.problems = problems[:MAX_PROBLEMS]
         if len(problems) > MAX_PROBLEMS:
-            self.problems.append(f"… и ещё {len(problems) - MAX_PROBLEMS} ошибок.")
-        super().__init__("Файл не загружен: " + "; ".join(self.problems[:3]))
+            self.problems.append(_("… и ещё %(count)s ошибок.", count=len(problems) - MAX_PROBLEMS))
+        super().__init__(_("Файл не загружен: %(problems)s", problems="; ".join(self.problems[:3])))
 
 
 def _norm(text) -> str:
@@ -102,7 +103,7 @@ def _read_rows(filename: str, data: bytes) -> list[list]:
             return csv_rows(data)
     except ReadRefused as exc:
         raise ImportRefused([str(exc)]) from None
-    raise ImportRefused(["Поддерживаются только файлы XLSX и CSV."])
+    raise ImportRefused([_("Поддерживаются только файлы XLSX и CSV.")])
 
 
 def _cell_problems(kind: str, number: int, row: dict) -> list[str]:
@@ -111,16 +112,19 @@ def _cell_problems(kind: str, number: int, row: dict) -> list[str]:
     for key, value in row.items():
         label = labels[key]
         if isinstance(value, Formula):
-            problems.append(f"Строка {number}: «{label}» — в ячейке формула, нужно значение")
+            problems.append(_("Строка %(number)s: «%(label)s» — в ячейке формула, нужно значение",
+                              number=number, label=label))
         elif isinstance(value, str):
             code = control_character(value)
             limit = max_length(kind, key)
             if code is not None:
-                problems.append(f"Строка {number}: «{label}» содержит недопустимый "
-                                f"управляющий символ ({code})")
+                problems.append(_("Строка %(number)s: «%(label)s» содержит недопустимый "
+                                  "управляющий символ (%(code)s)", number=number, label=label,
+                                  code=code))
             elif limit and len(value) > limit:
-                problems.append(f"Строка {number}: «{label}» длиннее {limit} символов "
-                                f"({len(value)})")
+                problems.append(_("Строка %(number)s: «%(label)s» длиннее %(limit)s символов "
+                                  "(%(count)s)", number=number, label=label, limit=limit,
+                                  count=len(value)))
     return problems
 
 
@@ -128,13 +132,14 @@ def read_table(kind: str, filename: str, data: bytes) -> list[tuple[int, dict]]:
     """(row number as the spreadsheet shows it, {column key: value}) for each non-empty row."""
     rows = _read_rows(filename, data)
     if not rows or not any(rows[0]):
-        raise ImportRefused(["Файл пуст: нет строки заголовков."])
+        raise ImportRefused([_("Файл пуст: нет строки заголовков.")])
     by_header = {_norm(label): key for key, label in COLUMNS[kind]}
     header = [by_header.get(_norm(h)) for h in rows[0]]
     missing = [label for key, label in COLUMNS[kind]
                if key in REQUIRED[kind] and key not in header]
     if missing:
-        raise ImportRefused([f"Строка 1: нет столбца «{label}»" for label in missing])
+        raise ImportRefused([_("Строка 1: нет столбца «%(label)s»", label=label)
+                             for label in missing])
     table, problems = [], []
     for number, row in enumerate(rows[1:], start=2):
         if not any(v not in ("", None) for v in row):
@@ -145,7 +150,7 @@ def read_table(kind: str, filename: str, data: bytes) -> list[tuple[int, dict]]:
     if problems:
         raise ImportRefused(problems)
     if not table:
-        raise ImportRefused(["В файле нет ни одной строки данных."])
+        raise ImportRefused([_("В файле нет ни одной строки данных.")])
     return table
 
 
@@ -156,16 +161,18 @@ def _date(value) -> date:
     try:
         return datetime.strptime(str(value).strip(), "%d.%m.%Y").date()
     except ValueError:
-        raise ValueError(f"дата «{value}» не в формате дд.мм.гггг") from None
+        raise ValueError(_("дата «%(value)s» не в формате дд.мм.гггг", value=value)) from None
 
 
 def _int(value, label, low, high) -> int:
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise ValueError(f"{label}: «{value}» — не целое число") from None
+        raise ValueError(_("%(label)s: «%(value)s» — не целое число", label=label,
+                           value=value)) from None
     if not low <= number <= high:
-        raise ValueError(f"{label}: {number} вне допустимых значений {low}–{high}")
+        raise ValueError(_("%(label)s: %(number)s вне допустимых значений %(low)s–%(high)s",
+                           label=label, number=number, low=low, high=high))
     return number
 
 
@@ -173,9 +180,9 @@ def _hours(value) -> Decimal:
     try:
         hours = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
-        raise ValueError(f"часы: «{value}» — не число") from None
+        raise ValueError(_("часы: «%(value)s» — не число", value=value)) from None
     if not hours.is_finite() or hours <= 0 or hours > 10000:
-        raise ValueError("часы должны быть больше нуля")
+        raise ValueError(_("часы должны быть больше нуля"))
     return hours
 
 
@@ -186,13 +193,13 @@ class _Checker:
         self.problems: list[str] = []
 
     def bad(self, number: int, reason: str) -> None:
-        self.problems.append(f"Строка {number}: {reason}")
+        self.problems.append(_("Строка %(number)s: %(reason)s", number=number, reason=reason))
 
     def required(self, kind, number, row) -> bool:
         labels = dict(COLUMNS[kind])
         empty = [labels[k] for k in REQUIRED[kind] if row.get(k) in ("", None)]
         for label in empty:
-            self.bad(number, f"не заполнено «{label}»")
+            self.bad(number, _("не заполнено «%(label)s»", label=label))
         return not empty
 
     def parse(self, number, fn, *args):
@@ -217,11 +224,13 @@ def _parent_of(check, number, row, n):
     if not any(data.values()):
         return None
     if not (data["last_name"] and data["first_name"]):
-        check.bad(number, f"родитель {n}: нужны фамилия и имя")
+        check.bad(number, _("родитель %(n)s: нужны фамилия и имя", n=n))
     if data["phone"] and not PHONE_RE.match(data["phone"]):
-        check.bad(number, f"родитель {n}: телефон «{data['phone']}» указан неверно")
+        check.bad(number, _("родитель %(n)s: телефон «%(phone)s» указан неверно", n=n,
+                            phone=data["phone"]))
     if data["email"] and not EMAIL_RE.match(data["email"]):
-        check.bad(number, f"родитель {n}: адрес «{data['email']}» указан неверно")
+        check.bad(number, _("родитель %(n)s: адрес «%(email)s» указан неверно", n=n,
+                            email=data["email"]))
     return data
 
 
@@ -235,19 +244,21 @@ def _plan_students(table, check):
             continue
         group = groups.get(row["group"])
         if group is None:
-            check.bad(number, f"группа «{row['group']}» не найдена")
+            check.bad(number, _("группа «%(group)s» не найдена", group=row["group"]))
         born = check.parse(number, _date, row["birth_date"])
         if born and not (date(1920, 1, 1) <= born <= add_years(day, -10)):
-            check.bad(number, f"дата рождения {born:%d.%m.%Y} невозможна для студента")
+            check.bad(number, _("дата рождения %(born)s невозможна для студента",
+                                born=born.strftime("%d.%m.%Y")))
         book = row["record_book_number"]
         if book in taken:
-            check.bad(number, f"зачётная книжка № {book} уже есть в базе")
+            check.bad(number, _("зачётная книжка № %(book)s уже есть в базе", book=book))
         elif book in seen:
-            check.bad(number, f"зачётная книжка № {book} повторяет строку {seen[book]}")
+            check.bad(number, _("зачётная книжка № %(book)s повторяет строку %(line)s", book=book,
+                                line=seen[book]))
         seen.setdefault(book, number)
         email = str(row.get("email") or "").strip()
         if email and not EMAIL_RE.match(email):
-            check.bad(number, f"адрес «{email}» указан неверно")
+            check.bad(number, _("адрес «%(email)s» указан неверно", email=email))
         parents = [p for p in (_parent_of(check, number, row, n) for n in (1, 2)) if p]
         plan.append((row, group, born, email, parents))
     return plan
@@ -294,7 +305,7 @@ def _kind_of(code: str, given) -> str:
     if given:
         kind = KINDS.get(_norm(given))
         if kind is None:
-            raise ValueError(f"вид дисциплины «{given}» не распознан")
+            raise ValueError(_("вид дисциплины «%(given)s» не распознан", given=given))
         return kind
     prefix = _norm(code).split(".", 1)[0]
     return KINDS.get(prefix, "general")
@@ -309,36 +320,40 @@ def _plan_curricula(table, check):
             continue
         specialty = specialties.get(row["specialty"])
         if specialty is None:
-            check.bad(number, f"специальность «{row['specialty']}» не найдена")
-        year = check.parse(number, _int, row["admission_year"], "год набора", 1990, 2100)
-        semester = check.parse(number, _int, row["semester"], "семестр", 1, 10)
-        hours = check.parse(number, _int, row["hours"], "часы", 1, 10000)
+            check.bad(number, _("специальность «%(specialty)s» не найдена",
+                                specialty=row["specialty"]))
+        year = check.parse(number, _int, row["admission_year"], _("год набора"), 1990, 2100)
+        semester = check.parse(number, _int, row["semester"], _("семестр"), 1, 10)
+        hours = check.parse(number, _int, row["hours"], _("часы"), 1, 10000)
         form = FORMS.get(_norm(row["assessment_form"]).replace("ё", "е"))
         if form is None:
-            check.bad(number, f"форма аттестации «{row['assessment_form']}» не распознана "
-                              "(экзамен, дифференцированный зачёт, зачёт, оценка)")
+            check.bad(number, _("форма аттестации «%(form)s» не распознана (экзамен, "
+                                "дифференцированный зачёт, зачёт, оценка)",
+                                form=row["assessment_form"]))
         code, name = row["code"], str(row.get("name") or "").strip()
         discipline = disciplines.get(code)
         if discipline is None:
             kind = check.parse(number, _kind_of, code, row.get("kind"))
             if not name:
-                check.bad(number, f"дисциплины «{code}» нет в базе: укажите её название")
+                check.bad(number, _("дисциплины «%(code)s» нет в базе: укажите её название",
+                                    code=code))
             elif code in new_disciplines and new_disciplines[code][0] != name:
-                check.bad(number, f"дисциплина «{code}» названа иначе, чем в строке "
-                                  f"{new_disciplines[code][2]}")
+                check.bad(number, _("дисциплина «%(code)s» названа иначе, чем в строке "
+                                    "%(line)s", code=code,
+                                    line=new_disciplines[code][2]))
             new_disciplines.setdefault(code, (name, kind, number))
         key = (row["specialty"], year, code, semester)
         if key in seen:
-            check.bad(number, f"дисциплина «{code}» в семестре {semester} повторяет строку "
-                              f"{seen[key]}")
+            check.bad(number, _("дисциплина «%(code)s» в семестре %(semester)s повторяет строку "
+                                "%(line)s", code=code, semester=semester, line=seen[key]))
         seen.setdefault(key, number)
         if specialty and discipline and year and semester and db.session.scalar(
                 select(CurriculumItem.id).join(Curriculum).where(
                     Curriculum.specialty_id == specialty.id, Curriculum.admission_year == year,
                     CurriculumItem.discipline_id == discipline.id,
                     CurriculumItem.semester == semester)):
-            check.bad(number, f"дисциплина «{code}» в семестре {semester} уже есть в учебном "
-                              "плане")
+            check.bad(number, _("дисциплина «%(code)s» в семестре %(semester)s уже есть в учебном "
+                                "плане", code=code, semester=semester))
         plan.append((specialty, year, code, semester, hours, form))
     return plan, disciplines, new_disciplines
 
@@ -385,19 +400,20 @@ def _plan_load(table, check):
                             (group, f"группа «{row['group']}»"),
                             (discipline, f"дисциплина «{row['code']}»")):
             if found is None:
-                check.bad(number, f"{what} не найден(а)")
+                check.bad(number, _("%(what)s не найден(а)", what=what))
         if teacher is None or not teacher.active or not {r.name for r in teacher.roles} & {
                 "Teacher", "Curator"}:
-            check.bad(number, f"преподаватель с логином «{row['teacher']}» не найден")
+            check.bad(number, _("преподаватель с логином «%(login)s» не найден",
+                                login=row["teacher"]))
         hours = check.parse(number, _hours, row["hours"])
         sub_name = str(row.get("subgroup") or "").strip()
         key = (row["year"], row["group"], row["code"], _norm(sub_name))
         if key in seen:
-            check.bad(number, f"нагрузка повторяет строку {seen[key]}")
+            check.bad(number, _("нагрузка повторяет строку %(line)s", line=seen[key]))
         seen.setdefault(key, number)
         if year and group and discipline and (year.id, group.id, discipline.id,
                                               _norm(sub_name)) in existing:
-            check.bad(number, "такая строка нагрузки уже есть в базе")
+            check.bad(number, _("такая строка нагрузки уже есть в базе"))
         plan.append((year, group, discipline, sub_name, teacher, hours))
     return plan
 
@@ -427,7 +443,7 @@ def _write_load(plan) -> dict:
 def import_file(kind: str, filename: str, data: bytes, user=None) -> dict:
     """Check the whole file, then write it in one transaction; raises ImportRefused."""
     if kind not in COLUMNS:
-        raise ImportRefused(["Неизвестный вид импорта."])
+        raise ImportRefused([_("Неизвестный вид импорта.")])
     table = read_table(kind, filename, data)
     check = _Checker()
     with db.session.no_autoflush:
@@ -451,8 +467,8 @@ def import_file(kind: str, filename: str, data: bytes, user=None) -> dict:
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()  # e.g. the same rows written by someone else a moment ago
-        raise ImportRefused(["Файл не загружен: данные изменились во время загрузки, "
-                             "повторите попытку."]) from None
+        raise ImportRefused([_("Файл не загружен: данные изменились во время загрузки, "
+                               "повторите попытку.")]) from None
     return summary
 
 

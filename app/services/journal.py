@@ -5,6 +5,7 @@ final_grades.py); all of them use the access checks and the roster defined here.
 """
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -43,8 +44,8 @@ def journal_for_read(user, journal_id: int) -> Journal:
         .options(joinedload(Journal.group), joinedload(Journal.subgroup),
                  joinedload(Journal.discipline), joinedload(Journal.teacher),
                  joinedload(Journal.academic_year))))
-    return row_for_read(query, Journal, journal_id, "Журнал не найден.",
-                        "Нет доступа к этому журналу.",
+    return row_for_read(query, Journal, journal_id, _("Журнал не найден."),
+                        _("Нет доступа к этому журналу."),
                         params={"journal_id": journal_id, "user_id": getattr(user, "id", None)})
 
 

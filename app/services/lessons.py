@@ -2,6 +2,7 @@
 program, substitutions, attendance."""
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -30,16 +31,17 @@ def parse_date(value) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise BadInput("Дата занятия указана неверно: ожидается дд.мм.гггг.")
+    raise BadInput(_("Дата занятия указана неверно: ожидается дд.мм.гггг."))
 
 
 def _int(value, name: str, low: int, high: int) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise BadInput(f"{name}: ожидается целое число.") from None
+        raise BadInput(_("%(name)s: ожидается целое число.", name=name)) from None
     if not low <= number <= high:
-        raise DomainError(f"{name}: допустимо от {low} до {high}.")
+        raise DomainError(_("%(name)s: допустимо от %(low)s до %(high)s.", name=name, low=low,
+                            high=high))
     return number
 
 
@@ -63,30 +65,30 @@ def _clean(journal: Journal, data: dict, today: date, current: Lesson | None) ->
     if current is None or "lesson_date" in data:
         day = parse_date(data.get("lesson_date") or today.isoformat())
         if day > today:  # 4.6: no lessons in advance
-            raise DomainError("Нельзя записать занятие с будущей датой: "
-                              "занятие вносится в день его проведения или позже.")
+            raise DomainError(_("Нельзя записать занятие с будущей датой: "
+                                "занятие вносится в день его проведения или позже."))
         year = journal.academic_year
         if not year.start_date <= day <= year.end_date:
-            raise DomainError("Дата занятия вне учебного года журнала.")
+            raise DomainError(_("Дата занятия вне учебного года журнала."))
         values["lesson_date"] = day
     if current is None or "pair_number" in data:
-        values["pair_number"] = _int(data.get("pair_number", 1), "Номер пары", 1, 8)
+        values["pair_number"] = _int(data.get("pair_number", 1), _("Номер пары"), 1, 8)
     if current is None or "hours" in data:
-        values["hours"] = _int(data.get("hours", 2), "Часы", 1, 8)
+        values["hours"] = _int(data.get("hours", 2), _("Часы"), 1, 8)
     if current is None or "lesson_type" in data:
         kind = data.get("lesson_type") or "theory"
         if kind not in LESSON_TYPES:
-            raise BadInput("Неизвестный вид занятия.")
+            raise BadInput(_("Неизвестный вид занятия."))
         values["lesson_type"] = kind
     if current is None or "homework_kind" in data:
         kind = data.get("homework_kind") or "none"
         if kind not in HOMEWORK_KINDS:
-            raise BadInput("Неизвестный вид домашнего задания.")
+            raise BadInput(_("Неизвестный вид домашнего задания."))
         values["homework_kind"] = kind
     if current is None or "homework" in data:
         text = data.get("homework") or ""
         if not isinstance(text, str) or len(text) > 4000:
-            raise BadInput("Домашнее задание: не более 4000 символов.")
+            raise BadInput(_("Домашнее задание: не более 4000 символов."))
         values["homework"] = text.strip() or None
     # 4.5: attendance is taken on every lesson; with nobody absent the teacher says so here
     # (saving the lesson's column in the grid marks it too). It is never "untaken".
@@ -105,19 +107,19 @@ def _topic(journal: Journal, data: dict) -> dict:
     text = data.get("topic") or ""
     reason = data.get("off_program_reason") or ""
     if not isinstance(text, str) or len(text) > 500:
-        raise BadInput("Тема: не более 500 символов.")
+        raise BadInput(_("Тема: не более 500 символов."))
     if not isinstance(reason, str) or len(reason) > 500:
-        raise BadInput("Причина занятия вне рабочей программы: не более 500 символов.")
+        raise BadInput(_("Причина занятия вне рабочей программы: не более 500 символов."))
     if topic_id not in (None, "", 0, "0"):
-        topic_id = _int(topic_id, "Тема", 1, 2**31 - 1)
+        topic_id = _int(topic_id, _("Тема"), 1, 2**31 - 1)
         topic = next((t for t in topics_for(journal) if t.id == topic_id), None)
         if topic is None:
-            raise DomainError("Тема не из рабочей программы этой дисциплины.")
+            raise DomainError(_("Тема не из рабочей программы этой дисциплины."))
         return {"topic_id": topic.id, "topic": topic.title, "off_program_reason": None}
     text, reason = text.strip(), reason.strip()
     if text and not reason:
-        raise BadInput("Выберите тему из рабочей программы. Занятие вне программы записывается "
-                       "только с причиной (например, замена темы по распоряжению).")
+        raise BadInput(_("Выберите тему из рабочей программы. Занятие вне программы записывается "
+                         "только с причиной (например, замена темы по распоряжению)."))
     return {"topic_id": None, "topic": text or None,
             "off_program_reason": reason if text else None}
 
@@ -127,13 +129,13 @@ def create_lesson(user, journal: Journal, data: dict, today: date) -> Lesson:
     substitute a timetable change names records that pair themselves — and only it."""
     manager = can_manage_lessons(user, journal)
     if not manager and not substitution_in(user, journal):
-        raise Forbidden("Записывать занятия в этот журнал может только его преподаватель.")
+        raise Forbidden(_("Записывать занятия в этот журнал может только его преподаватель."))
     values = _clean(journal, data, today, None)
     named = not manager and substitution_for(user, journal.id, values["lesson_date"],
                                              values["pair_number"])
     if not manager and not named:
-        raise Forbidden("Вы заменяете в этом журнале другую пару: записать можно только "
-                        "ту пару, которую называет изменение расписания.")
+        raise Forbidden(_("Вы заменяете в этом журнале другую пару: записать можно только "
+                          "ту пару, которую называет изменение расписания."))
     ensure_open(user, journal.academic_year_id, day=values["lesson_date"],
                 reason=data.get("reason"))  # 4.7, 7.3: a closed period is read-only
     teacher_id = journal.teacher_id
@@ -141,13 +143,13 @@ def create_lesson(user, journal: Journal, data: dict, today: date) -> Lesson:
     if named:
         teacher_id = user.id
     elif substitute not in (None, "", 0, "0"):
-        teacher_id = _int(substitute, "Заменяющий преподаватель", 1, 2**31 - 1)
+        teacher_id = _int(substitute, _("Заменяющий преподаватель"), 1, 2**31 - 1)
         from ..extensions import appbuilder
         sub_user = appbuilder.sm.get_user_by_id(teacher_id)
         if sub_user is None or "Teacher" not in {r.name for r in sub_user.roles}:
-            raise DomainError("Заменяющий преподаватель не найден.")
+            raise DomainError(_("Заменяющий преподаватель не найден."))
     elif user.id != journal.teacher_id:
-        raise Forbidden("Без замены занятие записывает преподаватель журнала.")
+        raise Forbidden(_("Без замены занятие записывает преподаватель журнала."))
     lesson = Lesson(journal_id=journal.id, subgroup_id=journal.subgroup_id, teacher_id=teacher_id,
                     is_substitution=teacher_id != journal.teacher_id,
                     is_late=values["lesson_date"] < today, created_by_id=user.id, **values)
@@ -156,7 +158,7 @@ def create_lesson(user, journal: Journal, data: dict, today: date) -> Lesson:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise Conflict("На эту дату и пару занятие уже записано.") from None
+        raise Conflict(_("На эту дату и пару занятие уже записано.")) from None
     audit.record("lesson_create", "lesson", lesson.id, details={
         "journal": journal.id, "date": lesson.lesson_date, "pair": lesson.pair_number,
         "late": lesson.is_late, "substitute": teacher_id if lesson.is_substitution else None})
@@ -166,13 +168,13 @@ def create_lesson(user, journal: Journal, data: dict, today: date) -> Lesson:
 def lesson_of(journal: Journal, lesson_id: int) -> Lesson:
     lesson = db.session.get(Lesson, lesson_id)
     if lesson is None or lesson.journal_id != journal.id:
-        raise NotFound("Занятие не найдено.")
+        raise NotFound(_("Занятие не найдено."))
     return lesson
 
 
 def update_lesson(user, journal: Journal, lesson: Lesson, data: dict, today: date) -> Lesson:
     if not can_write_lesson(user, journal, lesson):
-        raise Forbidden("Изменять это занятие может преподаватель журнала или заменявший.")
+        raise Forbidden(_("Изменять это занятие может преподаватель журнала или заменявший."))
     # 4.7, 7.3: a lesson of a closed period is read-only, whatever is sent
     ensure_open(user, journal.academic_year_id, day=lesson.lesson_date, reason=data.get("reason"))
     values = _clean(journal, data, today, lesson)
@@ -189,7 +191,7 @@ def update_lesson(user, journal: Journal, lesson: Lesson, data: dict, today: dat
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise Conflict("На эту дату и пару занятие уже записано.") from None
+        raise Conflict(_("На эту дату и пару занятие уже записано.")) from None
     changed = {k: [old[k], v] for k, v in values.items() if old[k] != v}
     audit.record("lesson_update", "lesson", lesson.id,
                  details={"journal": journal.id, "changes": changed})
@@ -234,10 +236,10 @@ def deletion_rule(user, journal: Journal, lesson: Lesson, today: date,
         return "deputy"
     if is_journal_teacher(user, journal):
         raise Forbidden(
-            "Занятие с отметками и пропусками преподаватель может удалить только в день "
-            f"занятия ({lesson.lesson_date:%d.%m.%Y}); позже его удаляет заместитель директора "
-            "по учебной работе с указанием причины.")
-    raise Forbidden("Удалить занятие может только преподаватель журнала.")
+            _("Занятие с отметками и пропусками преподаватель может удалить только в день занятия "
+              "(%(lesson_date)s); позже его удаляет заместитель директора по учебной работе с "
+              "указанием причины.", lesson_date=lesson.lesson_date.strftime("%d.%m.%Y")))
+    raise Forbidden(_("Удалить занятие может только преподаватель журнала."))
 
 
 def delete_lesson(user, journal: Journal, lesson: Lesson, today: date,
@@ -251,9 +253,9 @@ def delete_lesson(user, journal: Journal, lesson: Lesson, today: date,
     ensure_open(user, journal.academic_year_id, day=lesson.lesson_date, reason=reason)
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if who == "deputy" and not reason:
-        raise BadInput("Укажите причину удаления занятия: она сохраняется в журнале аудита.")
+        raise BadInput(_("Укажите причину удаления занятия: она сохраняется в журнале аудита."))
     if len(reason) > 1000:
-        raise BadInput("Причина удаления: не более 1000 символов.")
+        raise BadInput(_("Причина удаления: не более 1000 символов."))
     held = {str(c.student_id): cell_text(c.absent, c.marks) for c in contents["cells"]}
     late = lesson.lesson_date < today
     for cell in contents["cells"]:

@@ -7,6 +7,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..extensions import db
 
@@ -41,24 +42,26 @@ def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None
             smtp.send_message(message)
     except smtplib.SMTPRecipientsRefused as exc:
         code, answer = next(iter(exc.recipients.values()))
-        raise MailError(f"адрес отклонён сервером: {code} {_text(answer)}") from None
+        raise MailError(_("адрес отклонён сервером: %(code)s %(answer)s", code=code,
+                          answer=_text(answer))) from None
     except smtplib.SMTPResponseException as exc:
-        raise MailError(f"сервер отказал: {exc.smtp_code} {_text(exc.smtp_error)}") from None
+        raise MailError(_("сервер отказал: %(code)s %(error)s", code=exc.smtp_code,
+                          error=_text(exc.smtp_error))) from None
     except (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, OSError) as exc:
         raise MailServerDown(_unreachable(exc)) from None
     except smtplib.SMTPException as exc:
-        raise MailError(f"почтовый сервер недоступен: {exc}") from None
+        raise MailError(_("почтовый сервер недоступен: %(exc)s", exc=exc)) from None
 
 
 def _unreachable(exc: Exception) -> str:
     """Why the server could not be reached, in words a curator reads (no «[Errno 111]»)."""
     if isinstance(exc, ConnectionRefusedError):
-        return "почтовый сервер недоступен: соединение отклонено"
+        return _("почтовый сервер недоступен: соединение отклонено")
     if isinstance(exc, TimeoutError):
-        return "почтовый сервер не ответил вовремя"
+        return _("почтовый сервер не ответил вовремя")
     if isinstance(exc, socket.gaierror):
-        return "почтовый сервер не найден: проверьте MAIL_SERVER"
-    return "почтовый сервер недоступен: соединение прервано"
+        return _("почтовый сервер не найден: проверьте MAIL_SERVER")
+    return _("почтовый сервер недоступен: соединение прервано")
 
 
 def _text(answer) -> str:

@@ -2,6 +2,7 @@
 history, concurrent edits detected through JournalCell.version."""
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -29,27 +30,27 @@ def mark_values(journal: Journal, kinds: dict | None = None) -> list[str]:
 
 def _parse_change(raw, allowed: list[str]) -> dict:
     if not isinstance(raw, dict):
-        raise BadInput("Изменение ячейки должно быть объектом.")
+        raise BadInput(_("Изменение ячейки должно быть объектом."))
     lesson_id, student_id = _row_id(raw, "lesson_id"), _row_id(raw, "student_id")
     if lesson_id is None or student_id is None:
-        raise BadInput("У изменения не указаны занятие и студент.")
+        raise BadInput(_("У изменения не указаны занятие и студент."))
     version = raw.get("version") or 0
     if not isinstance(version, int) or version < 0:
-        raise BadInput("Версия ячейки указана неверно.")
+        raise BadInput(_("Версия ячейки указана неверно."))
     marks = raw.get("marks") or []
     if not isinstance(marks, list) or len(marks) > MAX_MARKS_PER_CELL:
-        raise BadInput(f"В ячейке не более {MAX_MARKS_PER_CELL} отметок.")
+        raise BadInput(_("В ячейке не более %(limit)s отметок.", limit=MAX_MARKS_PER_CELL))
     clean = []
     for mark in marks:
         if not isinstance(mark, (str, dict, type(None))):
-            raise BadInput("Отметка указана неверно.")
+            raise BadInput(_("Отметка указана неверно."))
         value, kind = (mark, "current") if isinstance(mark, str) else (
             (mark or {}).get("value"), (mark or {}).get("kind") or "current")
         if value not in allowed:
-            raise DomainError(f"Недопустимая отметка «{value}»: в этом журнале "
-                              f"ставятся {', '.join(allowed)}.")
+            raise DomainError(_("Недопустимая отметка «%(value)s»: в этом журнале "
+                                "ставятся %(allowed)s.", value=value, allowed=", ".join(allowed)))
         if kind not in WORK_KINDS:
-            raise BadInput("Неизвестный вид работы.")
+            raise BadInput(_("Неизвестный вид работы."))
         clean.append((value, kind))
     return {"lesson_id": lesson_id, "student_id": student_id, "version": version,
             "absent": bool(raw.get("absent")), "marks": clean}
@@ -73,15 +74,15 @@ def save_cells(user, journal: Journal, changes, today: date, reason=None) -> lis
     written and Conflict carries the current values of the conflicting cells.
     """
     if not isinstance(changes, list) or not changes:
-        raise BadInput("Нет изменений для сохранения.")
+        raise BadInput(_("Нет изменений для сохранения."))
     if len(changes) > MAX_BATCH:
-        raise BadInput(f"Не более {MAX_BATCH} ячеек за раз.")
+        raise BadInput(_("Не более %(limit)s ячеек за раз.", limit=MAX_BATCH))
     periods, archived = year_periods(journal.academic_year_id)
     allowed = mark_values(journal, kinds_by_period(journal, periods))
     parsed = [_parse_change(raw, allowed) for raw in changes]
     keys = {(c["lesson_id"], c["student_id"]) for c in parsed}
     if len(keys) != len(parsed):
-        raise BadInput("Ячейка указана в пакете дважды.")
+        raise BadInput(_("Ячейка указана в пакете дважды."))
     lessons = {l.id: l for l in db.session.scalars(select(Lesson).where(
         Lesson.id.in_({c["lesson_id"] for c in parsed})))}
     students = {s["id"]: s for s in roster(journal)}
@@ -89,29 +90,29 @@ def save_cells(user, journal: Journal, changes, today: date, reason=None) -> lis
     for change in parsed:
         lesson = lessons.get(change["lesson_id"])
         if lesson is None or lesson.journal_id != journal.id:
-            raise BadInput("Занятие не из этого журнала.")
+            raise BadInput(_("Занятие не из этого журнала."))
         if lesson.id not in corrections:
             corrections[lesson.id] = ensure_open(
                 user, journal.academic_year_id, period=period_of(periods, lesson.lesson_date),
                 reason=reason, archived=archived)
         change["reason"] = corrections[lesson.id]
         if not (change["reason"] or can_write_lesson(user, journal, lesson)):
-            raise Forbidden("Нет права писать в это занятие.")
+            raise Forbidden(_("Нет права писать в это занятие."))
         student = students.get(change["student_id"])
         if student is None or not enrolled_on(student, lesson.lesson_date):
-            raise DomainError("Студент не числился в группе на дату занятия.")
+            raise DomainError(_("Студент не числился в группе на дату занятия."))
     cells = _load_cells(keys)
     conflicts = [_public(cells[k]) if k in cells else _empty(k)
                  for k, version in ((_key(c), c["version"]) for c in parsed)
                  if (cells[k]["version"] if k in cells else 0) != version]
     if conflicts:
-        raise Conflict("Ячейку уже изменил другой пользователь: показано текущее значение.",
+        raise Conflict(_("Ячейку уже изменил другой пользователь: показано текущее значение."),
                        payload={"conflicts": conflicts})
     try:
         saved = _write(user, lessons, cells, parsed, today)
     except (_Stale, IntegrityError):
         db.session.rollback()
-        raise Conflict("Ячейку одновременно изменил другой пользователь: обновите журнал.",
+        raise Conflict(_("Ячейку одновременно изменил другой пользователь: обновите журнал."),
                        payload={"conflicts": current_cells(list(keys))}) from None
     return saved
 

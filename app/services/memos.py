@@ -2,6 +2,7 @@
 from collections import OrderedDict
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -45,13 +46,13 @@ def send_memo(user, group_id: int, day: date) -> tuple[Memo, bool]:
     constraint decides, the loser reads the winner's memo)."""
     group = group_for(user, group_id)
     if group.curator_id != user.id:
-        raise Forbidden("Служебную записку составляет куратор группы.")
+        raise Forbidden(_("Служебную записку составляет куратор группы."))
     check = week_check(group, day)
     existing = week_memo(group.id, check["start"])
     if existing is not None:
         return existing, False
     if not check["issues"]:
-        raise Refused("За эту неделю нарушений нет: служебная записка не нужна.")
+        raise Refused(_("За эту неделю нарушений нет: служебная записка не нужна."))
     memo = Memo(group_id=group.id, curator_id=user.id, week_start=check["start"],
                 body=memo_body(check), status="sent")
     try:
@@ -88,22 +89,22 @@ def memos_for(user, status: str | None = None) -> list[Memo]:
 def memo_for(user, memo_id: int) -> Memo:
     memo = db.session.get(Memo, memo_id)
     if memo is None:
-        raise NotFound("Служебная записка не найдена.")
+        raise NotFound(_("Служебная записка не найдена."))
     if db.session.scalar(select(Memo.id).where(Memo.id == memo_id, memo_filter(user))) is None:
-        raise Forbidden("Эта служебная записка вам недоступна.")
+        raise Forbidden(_("Эта служебная записка вам недоступна."))
     return memo
 
 
 def set_status(user, memo_id: int, status: str, note: str = "") -> Memo:
     """The deputy's answer: sent → received → acted (taking action implies receipt)."""
     if not role_names(user) & DEPUTY_ROLES:
-        raise Forbidden("Статус записки меняет заместитель директора.")
+        raise Forbidden(_("Статус записки меняет заместитель директора."))
     memo = memo_for(user, memo_id)
     order = list(STATUSES)
     if status not in ("received", "acted"):
-        raise Refused("Неизвестный статус записки.")
+        raise Refused(_("Неизвестный статус записки."))
     if order.index(status) <= order.index(memo.status):
-        raise Refused("Записка уже в этом или более позднем статусе.")
+        raise Refused(_("Записка уже в этом или более позднем статусе."))
     now = utcnow()
     memo.received_at = memo.received_at or now
     if status == "acted":

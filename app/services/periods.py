@@ -7,6 +7,7 @@ draft) the whole year is read-only for everyone.
 """
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
@@ -79,19 +80,22 @@ def ensure_open(user, academic_year_id: int, period: Period | None = None,
     """
     if year_archived(academic_year_id) if archived is None else archived:
         year = db.session.get(AcademicYear, academic_year_id)
-        raise Forbidden(f"Учебный год {year.name} архивирован: записи журнала доступны только "
-                        "для чтения.")
+        raise Forbidden(_("Учебный год %(year)s архивирован: записи журнала доступны только "
+                          "для чтения.", year=year.name))
     if period is None and day is not None:
         period = period_on(academic_year_id, day)
     if period is None or period.closed_at is None:
         return None
     if not role_names(user) & OVERRIDE_ROLES:
-        raise Forbidden(f"Период «{period.name}» закрыт приказом № {period.close_order_number} "
-                        f"от {period.close_order_date:%d.%m.%Y}: изменить записи может только "
-                        "заместитель директора по УР с указанием основания.")
+        raise Forbidden(_("Период «%(period)s» закрыт приказом № %(order_number)s от "
+                          "%(order_date)s: изменить записи может только заместитель "
+                          "директора по УР с указанием основания.", period=period.name,
+                          order_number=period.close_order_number,
+                          order_date=period.close_order_date.strftime("%d.%m.%Y")))
     reason = reason.strip() if isinstance(reason, str) else ""
     if not reason:
-        raise DomainError(f"Период «{period.name}» закрыт: укажите основание исправления.")
+        raise DomainError(_("Период «%(period)s» закрыт: укажите основание исправления.",
+                            period=period.name))
     return reason[:1000]
 
 
@@ -105,19 +109,20 @@ def close_period(user, period_id: int, order_number: str, order_date: date | Non
     """4.7, 7.3: the deputy closes a period after its final-grade deadline, by an order."""
     period = db.session.get(Period, period_id)
     if period is None:
-        raise NotFound("Семестр не найден.")
+        raise NotFound(_("Семестр не найден."))
     if period.closed_at is not None:
-        raise BadInput(f"Период «{period}» уже закрыт.")
+        raise BadInput(_("Период «%(period)s» уже закрыт.", period=period))
     order_number = (order_number or "").strip() if isinstance(order_number, str) else ""
     if not order_number or order_date is None:
-        raise BadInput("Укажите номер и дату приказа о закрытии периода.")
+        raise BadInput(_("Укажите номер и дату приказа о закрытии периода."))
     if order_date > today:
-        raise BadInput("Дата приказа не может быть в будущем.")
+        raise BadInput(_("Дата приказа не может быть в будущем."))
     if period.final_grade_deadline is None:
-        raise BadInput("Сначала установите приказом срок выставления итоговых оценок.")
+        raise BadInput(_("Сначала установите приказом срок выставления итоговых оценок."))
     if today <= period.final_grade_deadline:
-        raise BadInput("Период закрывается после срока выставления итоговых оценок "
-                       f"({period.final_grade_deadline:%d.%m.%Y}).")
+        raise BadInput(_("Период закрывается после срока выставления итоговых оценок "
+                         "(%(deadline)s).",
+                         deadline=period.final_grade_deadline.strftime("%d.%m.%Y")))
     period.closed_at, period.closed_by_id = utcnow(), user.id
     period.close_order_number, period.close_order_date = order_number[:32], order_date
     audit.record("period_close", "period", period.id, user=user, details={

@@ -12,6 +12,7 @@ from datetime import date
 
 from flask import current_app
 from flask_appbuilder.security.sqla.models import Role
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import joinedload
 
@@ -53,7 +54,7 @@ def _ids(values) -> list[int]:
         try:
             out.append(int(value))
         except (TypeError, ValueError):
-            raise BadInput("Неверный номер задолженности.") from None
+            raise BadInput(_("Неверный номер задолженности.")) from None
     return list(dict.fromkeys(out))
 
 
@@ -63,7 +64,7 @@ def _examiner(user_id, what: str) -> User:
     except (TypeError, ValueError):
         user = None
     if user is None or not user.active or not {r.name for r in user.roles} & EXAMINER_ROLES:
-        raise BadInput(f"Выберите {what} из преподавателей техникума.")
+        raise BadInput(_("Выберите %(what)s из преподавателей техникума.", what=what))
     return user
 
 
@@ -73,52 +74,52 @@ def schedule_retake(user, debt_ids, retake_date: date | None, place: str, examin
     before one examiner, the second before a commission (chairman + two members)."""
     today = today or clock_today()
     if not role_names(user) & SCHEDULERS:
-        raise Forbidden("Пересдачу назначает заместитель директора по УР или администрация.")
+        raise Forbidden(_("Пересдачу назначает заместитель директора по УР или администрация."))
     ids = _ids(debt_ids)
     if not ids:
-        raise BadInput("Выберите задолженности для пересдачи.")
+        raise BadInput(_("Выберите задолженности для пересдачи."))
     debts = db.session.scalars(select(AcademicDebt).where(AcademicDebt.id.in_(ids)).options(
         joinedload(AcademicDebt.journal), joinedload(AcademicDebt.student))).unique().all()
     if len(debts) != len(ids):
-        raise NotFound("Задолженность не найдена.")
+        raise NotFound(_("Задолженность не найдена."))
     if any(d.status != "open" for d in debts):
-        raise Conflict("Задолженность уже закрыта: пересдача не нужна.")
+        raise Conflict(_("Задолженность уже закрыта: пересдача не нужна."))
     if len({(d.journal.discipline_id, d.journal.group_id) for d in debts}) > 1:
-        raise DomainError("В одну пересдачу включаются задолженности одной дисциплины "
-                          "одной группы.")
+        raise DomainError(_("В одну пересдачу включаются задолженности одной дисциплины "
+                            "одной группы."))
     pending = db.session.scalar(select(func.count(RetakeEntry.id)).where(
         RetakeEntry.debt_id.in_(ids), RetakeEntry.result.is_(None)))
     if pending:
-        raise Conflict("Пересдача по этой задолженности уже назначена, результат ещё не "
-                       "внесён.")
+        raise Conflict(_("Пересдача по этой задолженности уже назначена, результат ещё не "
+                         "внесён."))
     attempts = {d.failed_retakes for d in debts}
     if len(attempts) > 1:
-        raise DomainError("Первая и повторная пересдачи назначаются отдельно.")
+        raise DomainError(_("Первая и повторная пересдачи назначаются отдельно."))
     attempt = attempts.pop() + 1
     if attempt > 2:
-        raise DomainError("Обе пересдачи не сданы: это основание для отчисления, третья "
-                          "пересдача не назначается.")
+        raise DomainError(_("Обе пересдачи не сданы: это основание для отчисления, третья "
+                            "пересдача не назначается."))
     if retake_date is None:
-        raise BadInput("Укажите дату пересдачи.")
+        raise BadInput(_("Укажите дату пересдачи."))
     if retake_date < today:
-        raise BadInput("Дата пересдачи не может быть в прошлом.")
+        raise BadInput(_("Дата пересдачи не может быть в прошлом."))
     place = (place or "").strip() if isinstance(place, str) else ""
     if not place or len(place) > 128:
-        raise BadInput("Укажите место пересдачи (не длиннее 128 знаков).")
+        raise BadInput(_("Укажите место пересдачи (не длиннее 128 знаков)."))
     if attempt == 1:
         if member_ids and any(m for m in member_ids):
-            raise DomainError("Первую пересдачу принимает один преподаватель; комиссия — "
-                              "на второй пересдаче.")
-        people = [(_examiner(examiner_id, "экзаменатора"), "examiner")]
+            raise DomainError(_("Первую пересдачу принимает один преподаватель; комиссия — "
+                                "на второй пересдаче."))
+        people = [(_examiner(examiner_id, _("экзаменатора")), "examiner")]
     else:
         members = [m for m in (member_ids or []) if m not in (None, "")]
         if chairman_id in (None, "") or len(members) != 2:
-            raise DomainError("Вторая пересдача принимается комиссией из трёх человек: "
-                              "председатель и два члена комиссии.")
-        people = [(_examiner(chairman_id, "председателя комиссии"), "chairman")] + \
-            [(_examiner(m, "члена комиссии"), "member") for m in members]
+            raise DomainError(_("Вторая пересдача принимается комиссией из трёх человек: "
+                                "председатель и два члена комиссии."))
+        people = [(_examiner(chairman_id, _("председателя комиссии")), "chairman")] + \
+            [(_examiner(m, _("члена комиссии")), "member") for m in members]
         if len({p.id for p, _r in people}) != 3:
-            raise DomainError("В комиссии должны быть три разных человека.")
+            raise DomainError(_("В комиссии должны быть три разных человека."))
     first = debts[0].journal
     retake = Retake(discipline_id=first.discipline_id, group_id=first.group_id,
                     attempt=attempt, retake_date=retake_date, place=place,
@@ -157,7 +158,7 @@ def retake_for_read(user, retake_id) -> Retake:
             AcademicDebt.period).joinedload(Period.academic_year),
         joinedload(Retake.entries).joinedload(RetakeEntry.debt).joinedload(
             AcademicDebt.journal).joinedload(Journal.teacher)),
-        Retake, retake_id, "Пересдача не найдена.", "Нет доступа к этой пересдаче.")
+        Retake, retake_id, _("Пересдача не найдена."), _("Нет доступа к этой пересдаче."))
 
 
 def responsible(retake: Retake) -> User | None:
@@ -180,11 +181,12 @@ def enter_results(user, retake_id, results: dict, today: date | None = None) -> 
     today = today or clock_today()
     retake = retake_for_read(user, retake_id)
     if not may_enter_results(user, retake):
-        raise Forbidden("Результат пересдачи вносит экзаменатор (председатель комиссии) или "
-                        "заместитель директора по УР.")
+        raise Forbidden(_("Результат пересдачи вносит экзаменатор (председатель комиссии) или "
+                          "заместитель директора по УР."))
     if today < retake.retake_date:
-        raise DomainError(f"Пересдача назначена на {retake.retake_date:%d.%m.%Y}: результат "
-                          "вносится в день пересдачи или позже.")
+        raise DomainError(_("Пересдача назначена на %(retake_date)s: результат вносится в день "
+                            "пересдачи или позже.",
+                            retake_date=retake.retake_date.strftime("%d.%m.%Y")))
     entries = {e.id: e for e in retake.entries}
     chosen = {}
     for key, value in (results or {}).items():
@@ -193,19 +195,20 @@ def enter_results(user, retake_id, results: dict, today: date | None = None) -> 
             continue
         entry = entries.get(_int(key))
         if entry is None:
-            raise NotFound("Студент не числится в этой пересдаче.")
+            raise NotFound(_("Студент не числится в этой пересдаче."))
         if entry.result is not None:
-            raise Conflict(f"Результат студента {entry.debt.student.full_name} уже внесён.")
+            raise Conflict(_("Результат студента %(student)s уже внесён.",
+                             student=entry.debt.student.full_name))
         allowed = ("зач", "незач", "н/а") if entry.debt.kind == "credit" else \
             ("2", "3", "4", "5", "н/а")
         if value not in allowed:
-            raise BadInput(f"Недопустимая оценка: {', '.join(allowed)}.")
+            raise BadInput(_("Недопустимая оценка: %(allowed)s.", allowed=", ".join(allowed)))
         chosen[entry.id] = (entry, value)
     if not chosen:
-        raise BadInput("Укажите результат хотя бы одного студента.")
+        raise BadInput(_("Укажите результат хотя бы одного студента."))
     academic_years = {e.debt.journal.academic_year_id for e, _v in chosen.values()}
     if any(year_archived(y) for y in academic_years):
-        raise Forbidden("Учебный год архивирован: записи журнала доступны только для чтения.")
+        raise Forbidden(_("Учебный год архивирован: записи журнала доступны только для чтения."))
     now = utcnow()
     for entry, value in chosen.values():
         debt = entry.debt

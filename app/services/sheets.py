@@ -20,6 +20,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from flask_appbuilder.security.sqla.models import Role, User
+from flask_babel import gettext as _
 
 from ..errors import BadInput, Conflict, DomainError, Forbidden, NotFound
 from ..extensions import db
@@ -106,25 +107,26 @@ def _sheet_query():
 
 def sheet_for_read(user, sheet_id: int) -> ExamSheet:
     return row_for_read(_sheet_query().where(ExamSheet.id == sheet_id, sheet_filter(user)),
-                        ExamSheet, sheet_id, "Ведомость не найдена.",
-                        "Нет доступа к этой ведомости.")
+                        ExamSheet, sheet_id, _("Ведомость не найдена."),
+                        _("Нет доступа к этой ведомости."))
 
 
 def sheet_for_write(user, sheet_id: int) -> ExamSheet:
     sheet = sheet_for_read(user, sheet_id)
     if not may_keep(user, sheet.journal):
-        raise Forbidden("Ведомость ведёт преподаватель журнала или заместитель директора.")
+        raise Forbidden(_("Ведомость ведёт преподаватель журнала или заместитель директора."))
     return sheet
 
 
 def _guard(user, journal: Journal, period: Period) -> None:
     """7.3: an archived year is read-only; 4.7: a closed period only for the deputy."""
     if year_archived(journal.academic_year_id):
-        raise Forbidden(f"Учебный год {journal.academic_year.name} архивирован: ведомости "
-                        "доступны только для чтения.")
+        raise Forbidden(_("Учебный год %(year)s архивирован: ведомости "
+                          "доступны только для чтения.", year=journal.academic_year.name))
     if period.closed_at is not None and not role_names(user) & OVERRIDE_ROLES:
-        raise Forbidden(f"Период «{period.name}» закрыт приказом № {period.close_order_number}:"
-                        " ведомость изменяет только заместитель директора по УР.")
+        raise Forbidden(_("Период «%(period)s» закрыт приказом № %(order_number)s: ведомость "
+                          "изменяет только заместитель директора по УР.", period=period.name,
+                          order_number=period.close_order_number))
 
 
 # --- creating and generating ---------------------------------------------------------------------
@@ -175,16 +177,17 @@ def _examiners(journal: Journal, examiner_ids) -> list[int]:
         try:
             uid = int(raw)
         except (TypeError, ValueError):
-            raise BadInput("Экзаменатор указан неверно.") from None
+            raise BadInput(_("Экзаменатор указан неверно.")) from None
         if uid not in ids:
             ids.append(uid)
     if len(ids) > MAX_EXAMINERS + 1:
-        raise BadInput(f"Не больше {MAX_EXAMINERS} экзаменаторов кроме преподавателя журнала.")
+        raise BadInput(_("Не больше %(limit)s экзаменаторов кроме преподавателя журнала.",
+                         limit=MAX_EXAMINERS))
     allowed = set(db.session.scalars(select(User.id).where(
         User.id.in_(ids), User.active.is_(True),
         User.roles.any(Role.name.in_(("Teacher", "Curator"))))))
     if set(ids) - allowed - {journal.teacher_id}:
-        raise BadInput("Экзаменатором может быть только преподаватель колледжа.")
+        raise BadInput(_("Экзаменатором может быть только преподаватель колледжа."))
     return ids
 
 
@@ -203,38 +206,38 @@ def create_sheet(user, journal_id, period_id, kind, exam_date: date | None, plac
     try:
         journal_id, period_id = int(journal_id), int(period_id)
     except (TypeError, ValueError):
-        raise BadInput("Выберите журнал и период.") from None
+        raise BadInput(_("Выберите журнал и период.")) from None
     journal = db.session.scalar(select(Journal).where(Journal.id == journal_id).options(
         joinedload(Journal.group), joinedload(Journal.academic_year)))
     if journal is None:
-        raise NotFound("Журнал не найден.")
+        raise NotFound(_("Журнал не найден."))
     if not may_keep(user, journal):
-        raise Forbidden("Ведомость создаёт преподаватель журнала или заместитель директора.")
+        raise Forbidden(_("Ведомость создаёт преподаватель журнала или заместитель директора."))
     period = db.session.get(Period, period_id)
     if period is None or period.academic_year_id != journal.academic_year_id:
-        raise NotFound("Период не найден.")
+        raise NotFound(_("Период не найден."))
     if kind not in SHEET_KINDS or kind not in kinds_by_period(journal).get(period.id, []):
         form = f"«{KIND_LABELS[kind]}»" if kind in KIND_LABELS else "такой формы аттестации"
-        raise DomainError(f"Учебный план не предусматривает {form} по этой дисциплине "
-                          f"в периоде «{period.name}».")
+        raise DomainError(_("Учебный план не предусматривает %(form)s по этой дисциплине "
+                            "в периоде «%(period)s».", form=form, period=period.name))
     if exam_date is None:
-        raise BadInput("Укажите дату в формате ДД.ММ.ГГГГ.")
+        raise BadInput(_("Укажите дату в формате ДД.ММ.ГГГГ."))
     if exam_date < period.start_date:
-        raise DomainError(f"Дата аттестации не может быть раньше начала периода "
-                          f"({period.start_date:%d.%m.%Y}).")
+        raise DomainError(_("Дата аттестации не может быть раньше начала периода "
+                            "(%(start_date)s).", start_date=period.start_date.strftime("%d.%m.%Y")))
     if exam_date > period.end_date + LATEST_AFTER_PERIOD:
-        raise DomainError("Дата аттестации слишком далеко после окончания периода "
-                          f"({period.end_date:%d.%m.%Y}).")
+        raise DomainError(_("Дата аттестации слишком далеко после окончания периода "
+                            "(%(end_date)s).", end_date=period.end_date.strftime("%d.%m.%Y")))
     _guard(user, journal, period)
     place = (place or "").strip() if isinstance(place, str) else ""
     if len(place) > 128:
-        raise BadInput("Место проведения длиннее 128 символов.")
+        raise BadInput(_("Место проведения длиннее 128 символов."))
     examiners = _examiners(journal, examiner_ids)
     existing = db.session.scalar(select(ExamSheet).where(
         ExamSheet.journal_id == journal.id, ExamSheet.period_id == period.id,
         ExamSheet.kind == kind))
     if existing is not None:
-        raise Conflict(f"Ведомость уже создана: № {existing.number}.",
+        raise Conflict(_("Ведомость уже создана: № %(number)s.", number=existing.number),
                        payload={"sheet_id": existing.id})
     sheet = ExamSheet(number=_next_number(journal, kind), journal_id=journal.id,
                       period_id=period.id, kind=kind, exam_date=exam_date, place=place or None,
@@ -247,8 +250,8 @@ def create_sheet(user, journal_id, period_id, kind, exam_date: date | None, plac
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("Ведомость с этим номером или на этот журнал, период и форму "
-                       "только что создана: обновите страницу.") from None
+        raise Conflict(_("Ведомость с этим номером или на этот журнал, период и форму "
+                         "только что создана: обновите страницу.")) from None
     audit.record("exam_sheet_create", "exam_sheet", sheet.id, user=user, details={
         "number": sheet.number, "journal": journal.id, "period": period.id,
         "kind": KIND_LABELS[kind],
@@ -320,18 +323,18 @@ def decide(user, sheet_id: int, student_id, action: str, reason: str = "") -> Ex
     try:
         student_id = int(student_id)
     except (TypeError, ValueError):
-        raise BadInput("Не указан студент.") from None
+        raise BadInput(_("Не указан студент.")) from None
     row = db.session.scalar(select(ExamSheetRow).where(ExamSheetRow.sheet_id == sheet.id,
                                                        ExamSheetRow.student_id == student_id))
     if row is None:
-        raise NotFound("Студента нет в этой ведомости.")
+        raise NotFound(_("Студента нет в этой ведомости."))
     reason = reason.strip() if isinstance(reason, str) else ""
     before = (row.decision, row.admitted, row.admission_reason)
     if action == "refuse":
         if not reason:
-            raise BadInput("Укажите причину недопуска.")
+            raise BadInput(_("Укажите причину недопуска."))
         if len(reason) > MAX_REASON:
-            raise BadInput(f"Причина недопуска длиннее {MAX_REASON} символов.")
+            raise BadInput(_("Причина недопуска длиннее %(limit)s символов.", limit=MAX_REASON))
         row.decision, row.admitted, row.admission_reason = "refused", False, reason
     elif action == "admit":
         row.decision, row.admitted, row.admission_reason = "admitted", True, None
@@ -339,7 +342,7 @@ def decide(user, sheet_id: int, student_id, action: str, reason: str = "") -> Ex
         row.decision, row.admitted = "auto", not row.auto_reason
         row.admission_reason = row.auto_reason
     else:
-        raise BadInput("Неизвестное решение о допуске.")
+        raise BadInput(_("Неизвестное решение о допуске."))
     row.decided_by_id, row.decided_at = user.id, utcnow()
     db.session.flush()
     audit.record("exam_sheet_admission", "exam_sheet", sheet.id, user=user, details={
@@ -368,13 +371,15 @@ def save_grades(user, sheet_id: int, values: dict, reason: str = "",
         value = raw.strip() if isinstance(raw, str) else ""
         if not row.admitted:
             if value and value != NOT_ATTESTED:
-                raise DomainError(f"{student.full_name} не допущен(а) к аттестации "
-                                  f"({row.admission_reason or 'решение о недопуске'}): "
-                                  "оценка — только «н/а».")
+                raise DomainError(_("%(student)s не допущен(а) к аттестации "
+                                    "(%(reason)s): оценка — только «н/а».",
+                                    student=student.full_name,
+                                    reason=row.admission_reason or _("решение о недопуске")))
             value = NOT_ATTESTED
         elif value and value not in values_for(sheet.kind):
-            raise DomainError(f"Недопустимая оценка для {student.full_name}: "
-                              f"{', '.join(values_for(sheet.kind))}.")
+            raise DomainError(_("Недопустимая оценка для %(student)s: %(allowed)s.",
+                                student=student.full_name,
+                                allowed=", ".join(values_for(sheet.kind))))
         if value and current.get(student.id, (None,))[0] != value:
             wanted.append((student.id, value))
     for student_id, value in wanted:

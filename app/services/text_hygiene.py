@@ -11,6 +11,7 @@ written out.
 """
 import re
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import String, event, inspect
 from sqlalchemy.orm import Session
@@ -39,8 +40,8 @@ def normalised(text: str) -> str:
 
 
 def control_message(field: str, code: str) -> str:
-    return (f"Поле «{field}» содержит недопустимый управляющий символ ({code}). "
-            "Уберите его и повторите: ничего не сохранено.")
+    return (_("Поле «%(field)s» содержит недопустимый управляющий символ (%(code)s). "
+              "Уберите его и повторите: ничего не сохранено.", field=field, code=code))
 
 
 def check_text(field: str, text: str) -> None:
@@ -72,12 +73,14 @@ def find_control(value, path: str = "") -> tuple[str, str] | None:
 
 # --- lengths on every database ----------------------------------------------------------------
 # What the college calls the columns people type into (others are named by their code).
-FIELD_LABELS = {"last_name": "Фамилия", "first_name": "Имя", "middle_name": "Отчество",
-                "email": "Эл. почта", "phone": "Телефон", "username": "Логин",
-                "name": "Название", "topic": "Тема", "homework": "Домашнее задание",
-                "record_book_number": "№ зачётной книжки", "relation": "Кем приходится",
-                "order_number": "№ приказа", "position": "Должность", "code": "Код",
-                "qualification": "Квалификация", "subject": "Тема сообщения"}
+FIELD_LABELS = {"last_name": _l("Фамилия"), "first_name": _l("Имя"),
+                "middle_name": _l("Отчество"), "email": _l("Эл. почта"),
+                "phone": _l("Телефон"), "username": _l("Логин"), "name": _l("Название"),
+                "topic": _l("Тема"), "homework": _l("Домашнее задание"),
+                "record_book_number": _l("№ зачётной книжки"),
+                "relation": _l("Кем приходится"), "order_number": _l("№ приказа"),
+                "position": _l("Должность"), "code": _l("Код"),
+                "qualification": _l("Квалификация"), "subject": _l("Тема сообщения")}
 
 
 def too_long(obj) -> tuple[str, int, int] | None:
@@ -95,8 +98,9 @@ def too_long(obj) -> tuple[str, int, int] | None:
 
 
 def length_message(table: str, column: str, limit: int, length: int) -> str:
-    return (f"Значение поля «{FIELD_LABELS.get(column, column)}» ({table}) слишком длинное: "
-            f"{length} символов при допустимых {limit}. Ничего не сохранено.")
+    return (_("Значение поля «%(field)s» (%(table)s) слишком длинное: %(length)s символов при "
+              "допустимых %(limit)s. Ничего не сохранено.", field=FIELD_LABELS.get(column, column),
+              table=table, length=length, limit=limit))
 
 
 def _check_lengths(session, _flush_context, _instances) -> None:

@@ -6,6 +6,7 @@ lesson entry with the date's pair (suggested_pair).
 from datetime import date, timedelta
 from io import BytesIO
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -197,29 +198,29 @@ def add_change(group: StudentGroup, change_date: date, pair_number: int,
     journal of the same group, possibly with a substitute teacher who then records that lesson
     themselves, and only it (4.4, 5.3)."""
     if not 1 <= int(pair_number) <= 8:
-        raise Refused("Номер пары должен быть от 1 до 8.")
+        raise Refused(_("Номер пары должен быть от 1 до 8."))
     if journal is not None and journal.group_id != group.id:
-        raise Refused("Журнал относится к другой группе.")
+        raise Refused(_("Журнал относится к другой группе."))
     if not cancelled and journal is None:
-        raise Refused("Укажите журнал или отметьте, что пара отменена.")
+        raise Refused(_("Укажите журнал или отметьте, что пара отменена."))
     if substitute is not None:
         if cancelled:
-            raise Refused("У отменённой пары нет заменяющего преподавателя.")
+            raise Refused(_("У отменённой пары нет заменяющего преподавателя."))
         if "Teacher" not in {r.name for r in substitute.roles} or not substitute.active:
-            raise Refused("Заменяющим может быть только действующий преподаватель.")
+            raise Refused(_("Заменяющим может быть только действующий преподаватель."))
         if substitute.id == journal.teacher_id:
-            raise Refused("Это преподаватель самого журнала: замена не нужна.")
+            raise Refused(_("Это преподаватель самого журнала: замена не нужна."))
     period = db.session.scalar(select(Period).where(
         Period.start_date <= change_date, Period.end_date >= change_date))
     if period is None:
-        raise Refused("Дата не попадает ни в один семестр.")
+        raise Refused(_("Дата не попадает ни в один семестр."))
     exists = db.session.scalar(select(TimetableChange.id).where(
         TimetableChange.group_id == group.id, TimetableChange.change_date == change_date,
         TimetableChange.pair_number == pair_number,
         TimetableChange.journal_id.is_(None) if journal is None
         else TimetableChange.journal_id == journal.id))
     if exists:
-        raise Refused("Такое изменение на эту дату и пару уже внесено.")
+        raise Refused(_("Такое изменение на эту дату и пару уже внесено."))
     change = TimetableChange(group_id=group.id, change_date=change_date,
                              pair_number=int(pair_number),
                              journal_id=journal.id if journal else None,
@@ -257,9 +258,9 @@ def import_xlsx(period: Period, data: bytes) -> int:
         sheet = load_workbook(BytesIO(data), read_only=True, data_only=True).active
         rows = list(sheet.iter_rows(values_only=True))
     except Exception:
-        raise Refused("Файл не читается как книга XLSX.") from None
+        raise Refused(_("Файл не читается как книга XLSX.")) from None
     if len(rows) < 2:
-        raise Refused("В файле нет строк расписания (первая строка — заголовки).")
+        raise Refused(_("В файле нет строк расписания (первая строка — заголовки)."))
     groups = {g.name: g for g in db.session.scalars(select(StudentGroup))}
     journals = db.session.scalars(select(Journal).where(
         Journal.academic_year_id == period.academic_year_id).options(
@@ -275,13 +276,13 @@ def import_xlsx(period: Period, data: bytes) -> int:
         problems = []
         group = groups.get(group_name)
         if group is None:
-            problems.append(f"группа «{group_name}» не найдена")
+            problems.append(_("группа «%(group_name)s» не найдена", group_name=group_name))
         weekday = _weekday(day_raw)
         if weekday is None:
-            problems.append(f"день недели «{day_raw}» не распознан")
+            problems.append(_("день недели «%(day_raw)s» не распознан", day_raw=day_raw))
         pair = int(pair_raw) if pair_raw.isdigit() else None
         if pair is None or not 1 <= pair <= 8:
-            problems.append("номер пары должен быть числом от 1 до 8")
+            problems.append(_("номер пары должен быть числом от 1 до 8"))
         journal = None
         if group is not None:
             journal = by_key.get((group.id, code.lower(), sub_name.lower()))
@@ -293,21 +294,22 @@ def import_xlsx(period: Period, data: bytes) -> int:
             other = seen.get(slot)
             if other and (other.subgroup_id is None or journal.subgroup_id is None
                           or other.id == journal.id):
-                problems.append("у группы уже стоит другая пара в это время")
+                problems.append(_("у группы уже стоит другая пара в это время"))
             teacher_slot = ("t", journal.teacher_id, weekday, pair)
             if teacher_slot in seen and seen[teacher_slot].id != journal.id:
-                problems.append("преподаватель в это время уже ведёт другую пару")
+                problems.append(_("преподаватель в это время уже ведёт другую пару"))
             seen.setdefault(slot, journal)
             seen.setdefault(teacher_slot, journal)
         if problems:
-            errors.append(f"Строка {number}: " + "; ".join(problems) + ".")
+            errors.append(_("Строка %(number)s: %(problems)s.", number=number,
+                             problems="; ".join(problems)))
         else:
             parsed.append(dict(period_id=period.id, group_id=group.id, weekday=weekday,
                                pair_number=pair, journal_id=journal.id, room=room[:32] or None))
     if errors:
-        raise Refused("Расписание не загружено. " + " ".join(errors))
+        raise Refused(_("Расписание не загружено. %(errors)s", errors=" ".join(errors)))
     if not parsed:
-        raise Refused("В файле нет строк расписания.")
+        raise Refused(_("В файле нет строк расписания."))
     group_ids = {r["group_id"] for r in parsed}
     db.session.execute(delete(TimetableEntry).where(
         TimetableEntry.period_id == period.id, TimetableEntry.group_id.in_(group_ids)))

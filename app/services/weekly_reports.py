@@ -294,7 +294,7 @@ def deliver(ids=None) -> dict:
             if down is not None:  # the server did not answer: the rest waits for a retry
                 raise MailError(down)
             if report is None:
-                raise MailError("обучающийся больше не числится в группе")
+                raise MailError(_("обучающийся больше не числится в группе"))
             send_mail(delivery.recipient_email, subject(report, group), text_body(report, group))
             delivery.status, delivery.error = "sent", None
             result["sent"].append((name, delivery.recipient_email))

@@ -118,7 +118,7 @@ class DebtsView(BaseView):
         retake = retakes.retake_for_read(current_user, retake_id)
         entry = next((e for e in retake.entries if e.id == entry_id), None)
         if entry is None:
-            raise NotFound("Студент не числится в этой пересдаче.")
+            raise NotFound(_("Студент не числится в этой пересдаче."))
         audit.record("export", "retake", retake.id,
                      details={"format": "print", "student": entry.debt.student_id})
         audit.commit_read()

@@ -95,7 +95,7 @@ class AbsenceDocumentView(BaseView):
         try:
             data = docs.read_file(document)
         except FileNotFoundError:
-            raise docs.DocumentNotFound("Файл документа не найден.") from None
+            raise docs.DocumentNotFound(_("Файл документа не найден.")) from None
         disposition = "attachment" if request.args.get("download") else "inline"
         return Response(data, mimetype=document.content_type, headers={
             "Content-Disposition": f'{disposition}; filename="{_attachment_name(document)}"',

@@ -18,8 +18,8 @@ def _policy(account_of):
         user = account_of()
         problems = account_problems(field.data or "", user) if user else []
         if problems:
-            raise ValidationError(str(_("Пароль слишком простой: ")) + ", ".join(problems)
-                                  + ".")
+            raise ValidationError(str(_("Пароль слишком простой: %(problems)s.",
+                                        problems=", ".join(problems))))
     return check
 
 

@@ -66,7 +66,7 @@ def _practice_of(placement_id) -> int:
     found = db.session.scalar(select(PracticePlacement.practice_id).where(
         PracticePlacement.id == placement_id))
     if found is None:
-        raise practice.PracticeNotFound("Место практики не найдено.")
+        raise practice.PracticeNotFound(_("Место практики не найдено."))
     return found
 
 
@@ -74,7 +74,7 @@ def _placement_of(entry_id) -> int:
     found = db.session.scalar(select(PracticeDiaryEntry.placement_id).where(
         PracticeDiaryEntry.id == entry_id))
     if found is None:
-        raise practice.PracticeNotFound("Запись дневника не найдена.")
+        raise practice.PracticeNotFound(_("Запись дневника не найдена."))
     return found
 
 
@@ -316,7 +316,8 @@ class PracticeView(PracticeDocuments, BaseView):
     def _attestation_page(self, placement_id, error=None, form=None, status=200):
         data, item = placement_data(placement_id)
         if placement_id not in {p.id for p in practice.mentor_students(current_user)}:
-            raise practice.PracticeDenied("Аттестационный лист заполняет наставник студента.")
+            raise practice.PracticeDenied(
+                str(_("Аттестационный лист заполняет наставник студента.")))
         return self.render_template(
             "practice/attestation.html", student=data["student"], p=item, error=error,
             competencies=_sheet_lines(item),

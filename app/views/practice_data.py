@@ -3,6 +3,7 @@ the clear refusal of a mentor outside their window, and the few lists a page sho
 The rows are those of app/services/practice.py (student_practice, placement_filter)."""
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -93,7 +94,7 @@ def placement_data(placement_id) -> tuple[dict, dict]:
     student_id = db.session.scalar(select(PracticePlacement.student_id).where(
         PracticePlacement.id == (to_int(placement_id) or 0)))
     if student_id is None:
-        raise practice.PracticeNotFound("Место практики не найдено.")
+        raise practice.PracticeNotFound(_("Место практики не найдено."))
     data = student_data(student_id)
     for item in data["placements"]:
         if item["placement_id"] == placement_id:
@@ -104,7 +105,7 @@ def placement_data(placement_id) -> tuple[dict, dict]:
         denial = mentor_denial(mentor_practices().where(PracticePlacement.id == placement_id))
         if denial is not None:
             raise denial
-    raise practice.PracticeDenied("Нет доступа к этой практике.")
+    raise practice.PracticeDenied(_("Нет доступа к этой практике."))
 
 
 def diary_counts(item: dict) -> dict:

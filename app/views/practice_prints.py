@@ -3,6 +3,7 @@ and the характеристика (A4 print with the organisation's and the c
 group's attestation (XLSX). Endpoints of PracticeView; rows through app/services/practice.py."""
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..services import audit, practice
@@ -73,7 +74,7 @@ class PracticeDocuments:
     def attestation_print(self, placement_id):
         data, item = placement_data(placement_id)
         if item["attestation"] is None:
-            raise practice.PracticeNotFound("Аттестационный лист наставник ещё не заполнил.")
+            raise practice.PracticeNotFound(_("Аттестационный лист наставник ещё не заполнил."))
         return self.render_template("practice/attestation_print.html", student=data["student"],
                                     p=item, kinds=KIND_LABELS)
 
@@ -83,7 +84,7 @@ class PracticeDocuments:
     def characteristic_print(self, placement_id):
         data, item = placement_data(placement_id)
         if item["attestation"] is None or not stripped(item["attestation"]["characteristic"]):
-            raise practice.PracticeNotFound("Характеристику наставник ещё не написал.")
+            raise practice.PracticeNotFound(_("Характеристику наставник ещё не написал."))
         return self.render_template("practice/characteristic_print.html",
                                     student=data["student"], p=item, kinds=KIND_LABELS)
 

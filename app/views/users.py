@@ -78,7 +78,8 @@ def _strong_password(form, field) -> None:
                                  names=(entered("first_name"), entered("last_name"),
                                         entered("email").split("@")[0]))
     if problems:
-        raise ValidationError(str(_("Пароль слишком простой: ")) + ", ".join(problems) + ".")
+        raise ValidationError(str(_("Пароль слишком простой: %(problems)s.",
+                                    problems=", ".join(problems))))
 
 
 PASSWORD_FIELDS = {

@@ -2,6 +2,7 @@
 характеристика) and the practice grade — the final grade (differentiated credit) of the
 practice's journal for its period, through final_grades.set_final_grade, so the 4.7 deadlines,
 closed periods and debts apply to it like to any other final grade."""
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -25,13 +26,13 @@ from .scopes import check_mentor
 
 def _placement_full(placement_id) -> PracticePlacement:
     placement = db.session.scalar(select(PracticePlacement).where(
-        PracticePlacement.id == _id(placement_id, "Место практики")).options(
+        PracticePlacement.id == _id(placement_id, _("Место практики"))).options(
         joinedload(PracticePlacement.practice).selectinload(Practice.competencies),
         joinedload(PracticePlacement.practice).joinedload(Practice.journal),
         joinedload(PracticePlacement.practice).joinedload(Practice.period),
         selectinload(PracticePlacement.attestation).selectinload(PracticeAttestation.items)))
     if placement is None:
-        raise PracticeNotFound("Место практики не найдено.")
+        raise PracticeNotFound(_("Место практики не найдено."))
     return placement
 
 
@@ -59,7 +60,7 @@ def save_attestation(user, placement_id, items: dict, characteristic: str
     check_mentor(user, placement)
     practice = placement.practice
     if not isinstance(items, dict):
-        raise PracticeError("Отметьте каждую компетенцию.", status=400)
+        raise PracticeError(_("Отметьте каждую компетенцию."), status=400)
     competencies = {c.id: c for c in practice.competencies}
     marks = {}
     for key, value in items.items():
@@ -67,23 +68,24 @@ def save_attestation(user, placement_id, items: dict, characteristic: str
             competency_id = int(key)
             mastered, note = value
         except (TypeError, ValueError):
-            raise PracticeError("Отметьте каждую компетенцию: освоена или не освоена.",
+            raise PracticeError(_("Отметьте каждую компетенцию: освоена или не освоена."),
                                 status=400) from None
         if competency_id not in competencies:
-            raise PracticeError("Такой компетенции нет в программе практики.")
+            raise PracticeError(_("Такой компетенции нет в программе практики."))
         if not isinstance(mastered, bool):
-            raise PracticeError(f"{competencies[competency_id].code}: укажите «освоена» или "
-                                "«не освоена».", status=400)
-        note = _text(f"Примечание к {competencies[competency_id].code}", note, NOTE_MAX,
+            raise PracticeError(_("%(code)s: укажите «освоена» или «не освоена».",
+                                  code=competencies[competency_id].code), status=400)
+        note = _text(_("Примечание к %(code)s",
+                       code=competencies[competency_id].code), note, NOTE_MAX,
                      required=False) or None
         marks[competency_id] = (mastered, note)
     missing = [c.code for c in practice.competencies if c.id not in marks]
     if missing:
-        raise PracticeError("Не отмечены компетенции: " + ", ".join(missing) + ".")
-    characteristic = _text("Характеристика", characteristic, CHARACTERISTIC_MAX)
+        raise PracticeError(_("Не отмечены компетенции: %(missing)s.", missing=", ".join(missing)))
+    characteristic = _text(_("Характеристика"), characteristic, CHARACTERISTIC_MAX)
     if _grade_of(placement) is not None:
-        raise PracticeConflict("Оценка за практику уже выставлена: лист аттестации изменить "
-                               "нельзя.")
+        raise PracticeConflict(_("Оценка за практику уже выставлена: лист аттестации изменить "
+                                 "нельзя."))
     sheet = placement.attestation
     created = sheet is None
     if created:
@@ -104,8 +106,8 @@ def save_attestation(user, placement_id, items: dict, characteristic: str
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise PracticeConflict("Лист аттестации одновременно сохранил другой пользователь: "
-                               "обновите страницу.") from None
+        raise PracticeConflict(_("Лист аттестации одновременно сохранил другой пользователь: "
+                                 "обновите страницу.")) from None
     audit.record("create" if created else "update", "practice_attestation", sheet.id, details={
         "placement": placement.id, "student": placement.student_id,
         "mastered": sorted(competencies[c].code for c, (m, _n) in marks.items() if m),
@@ -122,17 +124,17 @@ def set_practice_grade(user, placement_id, value: str, reason: str = "") -> Fina
     practice = placement.practice
     if not (practice.supervisor_id == user.id or user.id == practice.journal.teacher_id
             or "Deputy" in role_names(user)):
-        raise PracticeDenied("Оценку за практику выставляет руководитель практики от колледжа "
-                             "или заместитель директора по УР.")
+        raise PracticeDenied(_("Оценку за практику выставляет руководитель практики от колледжа "
+                               "или заместитель директора по УР."))
     if value not in GRADE_VALUES:
-        raise PracticeError("Оценка за практику — от 2 до 5 (дифференцированный зачёт).",
+        raise PracticeError(_("Оценка за практику — от 2 до 5 (дифференцированный зачёт)."),
                             status=400)
     if not attestation_complete(practice, placement.attestation):
-        raise PracticeError("Оценку за практику выставляют после того, как наставник заполнит "
-                            "лист аттестации: все компетенции и характеристику.")
+        raise PracticeError(_("Оценку за практику выставляют после того, как наставник заполнит "
+                              "лист аттестации: все компетенции и характеристику."))
     if "diff_credit" not in kinds_by_period(practice.journal).get(practice.period_id, []):
-        raise PracticeError(f"Учебный план не предусматривает дифференцированный зачёт по "
-                            f"практике в периоде «{practice.period.name}».")
+        raise PracticeError(_("Учебный план не предусматривает дифференцированный зачёт по "
+                              "практике в периоде «%(period)s».", period=practice.period.name))
     reason = reason if isinstance(reason, str) else ""
     try:
         return set_final_grade(user, practice.journal, {

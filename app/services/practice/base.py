@@ -2,6 +2,7 @@
 from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from ...errors import Refused
 from ...extensions import db
@@ -43,8 +44,8 @@ class PracticeImportRefused(PracticeError):
     def __init__(self, problems: list[str]):
         self.problems = problems[:MAX_PROBLEMS]
         if len(problems) > MAX_PROBLEMS:
-            self.problems.append(f"… и ещё {len(problems) - MAX_PROBLEMS} ошибок.")
-        super().__init__("Файл не загружен: " + "; ".join(self.problems[:3]))
+            self.problems.append(_("… и ещё %(count)s ошибок.", count=len(problems) - MAX_PROBLEMS))
+        super().__init__(_("Файл не загружен: %(problems)s", problems="; ".join(self.problems[:3])))
 
 
 def closing_days() -> int:
@@ -79,23 +80,25 @@ def _text(field: str, value, limit: int, required: bool = True) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise PracticeError(f"Поле «{field}» должно быть текстом.", status=400)
+        raise PracticeError(_("Поле «%(field)s» должно быть текстом.", field=field), status=400)
     code = control_character(value)
     if code is not None:
-        raise PracticeError(f"Поле «{field}» содержит недопустимый управляющий символ ({code}).",
+        raise PracticeError(_("Поле «%(field)s» содержит недопустимый управляющий символ "
+                              "(%(code)s).", field=field, code=code),
                             status=400)
     value = normalised(value).strip()
     if required and not value:
-        raise PracticeError(f"Заполните поле «{field}».")
+        raise PracticeError(_("Заполните поле «%(field)s».", field=field))
     if len(value) > limit:
-        raise PracticeError(f"Поле «{field}» длиннее {limit} символов ({len(value)}).")
+        raise PracticeError(_("Поле «%(field)s» длиннее %(limit)s символов (%(count)s).",
+                              field=field, limit=limit, count=len(value)))
     return value
 
 
 def _date(field: str, value, required: bool = True) -> date | None:
     if value in (None, ""):
         if required:
-            raise PracticeError(f"Укажите {field}.")
+            raise PracticeError(_("Укажите %(field)s.", field=field))
         return None
     if isinstance(value, datetime):
         return value.date()
@@ -107,19 +110,20 @@ def _date(field: str, value, required: bool = True) -> date | None:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise PracticeError(f"{field[:1].upper()}{field[1:]}: «{text[:20]}» — не дата "
-                        "в формате ДД.ММ.ГГГГ.", status=400)
+    raise PracticeError(_("%(field)s: «%(value)s» — не дата в формате ДД.ММ.ГГГГ.",
+                          field=field[:1].upper() + field[1:], value=text[:20]), status=400)
 
 
 def _int(field: str, value, low: int, high: int) -> int:
     if isinstance(value, bool):
-        raise PracticeError(f"{field}: нужно целое число.", status=400)
+        raise PracticeError(_("%(field)s: нужно целое число.", field=field), status=400)
     try:
         number = int(str(value).strip()) if not isinstance(value, int) else value
     except (TypeError, ValueError):
-        raise PracticeError(f"{field}: нужно целое число.", status=400) from None
+        raise PracticeError(_("%(field)s: нужно целое число.", field=field), status=400) from None
     if not low <= number <= high:
-        raise PracticeError(f"{field}: допустимо от {low} до {high}.")
+        raise PracticeError(_("%(field)s: допустимо от %(low)s до %(high)s.", field=field, low=low,
+                              high=high))
     return number
 
 
@@ -127,19 +131,19 @@ def _id(value, what: str) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise PracticeNotFound(f"{what} не найден(а).") from None
+        raise PracticeNotFound(_("%(what)s не найден(а).", what=what)) from None
     if number <= 0 or number > 2**31 - 1:
-        raise PracticeNotFound(f"{what} не найден(а).")
+        raise PracticeNotFound(_("%(what)s не найден(а).", what=what))
     return number
 
 
 def _order(number, order_date, required: bool) -> tuple[str | None, date | None]:
-    number = _text("№ приказа", number, ORDER_MAX, required=required) or None
-    order_date = _date("дату приказа", order_date, required=required or bool(number))
+    number = _text(_("№ приказа"), number, ORDER_MAX, required=required) or None
+    order_date = _date(_("дату приказа"), order_date, required=required or bool(number))
     if order_date and not number:
-        raise PracticeError("Укажите номер приказа.")
+        raise PracticeError(_("Укажите номер приказа."))
     if order_date and order_date > clock_today():
-        raise PracticeError("Дата приказа не может быть в будущем.")
+        raise PracticeError(_("Дата приказа не может быть в будущем."))
     return number, order_date
 
 

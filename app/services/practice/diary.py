@@ -1,6 +1,7 @@
 """Practice: the student's diary — an entry per working day of the practice, corrections
 kept in the history until the mentor confirms it (then it is locked) or returns it with a
 comment."""
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -20,12 +21,12 @@ from .scopes import check_mentor
 
 def _placement_for_student(user, placement_id) -> PracticePlacement:
     placement = db.session.scalar(select(PracticePlacement).where(
-        PracticePlacement.id == _id(placement_id, "Место практики")).options(
+        PracticePlacement.id == _id(placement_id, _("Место практики"))).options(
         joinedload(PracticePlacement.practice), joinedload(PracticePlacement.student)))
     if placement is None:
-        raise PracticeNotFound("Место практики не найдено.")
+        raise PracticeNotFound(_("Место практики не найдено."))
     if placement.student.user_id is None or placement.student.user_id != user.id:
-        raise PracticeDenied("Дневник практики ведёт сам студент.")
+        raise PracticeDenied(_("Дневник практики ведёт сам студент."))
     return placement
 
 
@@ -35,17 +36,18 @@ def write_entry(user, placement_id, day, text, hours) -> PracticeDiaryEntry:
     to the mentor). A confirmed entry is locked."""
     placement = _placement_for_student(user, placement_id)
     practice = placement.practice
-    day = _date("дату записи", day)
+    day = _date(_("дату записи"), day)
     now = clock_today()
     if day > now:
-        raise PracticeError("Запись о будущем дне сделать нельзя.")
+        raise PracticeError(_("Запись о будущем дне сделать нельзя."))
     if not practice.start_date <= day <= practice.end_date:
-        raise PracticeError(f"Дата вне сроков практики ({practice.start_date:%d.%m.%Y} — "
-                            f"{practice.end_date:%d.%m.%Y}).")
+        raise PracticeError(_("Дата вне сроков практики (%(start_date)s — %(end_date)s).",
+                              start_date=practice.start_date.strftime("%d.%m.%Y"),
+                              end_date=practice.end_date.strftime("%d.%m.%Y")))
     if day.weekday() not in working_weekdays():
-        raise PracticeError(f"{day:%d.%m.%Y} — не рабочий день практики.")
-    text = _text("Что сделано", text, DIARY_TEXT_MAX)
-    hours = _int("Часы", hours, 1, day_hours_limit())
+        raise PracticeError(_("%(day)s — не рабочий день практики.", day=day.strftime("%d.%m.%Y")))
+    text = _text(_("Что сделано"), text, DIARY_TEXT_MAX)
+    hours = _int(_("Часы"), hours, 1, day_hours_limit())
     entry = db.session.scalar(select(PracticeDiaryEntry).where(
         PracticeDiaryEntry.placement_id == placement.id,
         PracticeDiaryEntry.entry_date == day).with_for_update())
@@ -57,13 +59,13 @@ def write_entry(user, placement_id, day, text, hours) -> PracticeDiaryEntry:
             db.session.flush()
         except IntegrityError:
             db.session.rollback()
-            raise PracticeConflict("Запись за этот день уже сделана: обновите страницу.") \
+            raise PracticeConflict(_("Запись за этот день уже сделана: обновите страницу.")) \
                 from None
         audit.record("create", "practice_diary_entry", entry.id, details={
             "placement": placement.id, "date": day.isoformat(), "hours": hours}, user=user)
         return entry
     if entry.status == "confirmed":
-        raise PracticeConflict("Запись подтверждена наставником: изменить её нельзя.")
+        raise PracticeConflict(_("Запись подтверждена наставником: изменить её нельзя."))
     if entry.text == text and entry.hours == hours and entry.status == "written":
         return entry
     db.session.add(PracticeDiaryChange(
@@ -82,19 +84,19 @@ def write_entry(user, placement_id, day, text, hours) -> PracticeDiaryEntry:
 def review_entry(user, entry_id, action: str, comment: str = "") -> PracticeDiaryEntry:
     """The mentor confirms an entry (it is locked) or returns it with a comment."""
     entry = db.session.scalar(select(PracticeDiaryEntry).where(
-        PracticeDiaryEntry.id == _id(entry_id, "Запись дневника")).options(
+        PracticeDiaryEntry.id == _id(entry_id, _("Запись дневника"))).options(
         joinedload(PracticeDiaryEntry.placement).joinedload(PracticePlacement.practice))
         .with_for_update(of=PracticeDiaryEntry))
     if entry is None:
-        raise PracticeNotFound("Запись дневника не найдена.")
+        raise PracticeNotFound(_("Запись дневника не найдена."))
     check_mentor(user, entry.placement)
     if action not in ("confirm", "return"):
-        raise PracticeError("Неизвестное действие: подтвердите или верните запись.", status=400)
+        raise PracticeError(_("Неизвестное действие: подтвердите или верните запись."), status=400)
     if entry.status == "confirmed":
-        raise PracticeConflict("Запись уже подтверждена.")
+        raise PracticeConflict(_("Запись уже подтверждена."))
     if entry.status == "returned":
-        raise PracticeConflict("Запись возвращена студенту и ещё не исправлена.")
-    comment = _text("Комментарий", comment, COMMENT_MAX, required=(action == "return"))
+        raise PracticeConflict(_("Запись возвращена студенту и ещё не исправлена."))
+    comment = _text(_("Комментарий"), comment, COMMENT_MAX, required=(action == "return"))
     new_status = "confirmed" if action == "confirm" else "returned"
     db.session.add(PracticeDiaryChange(
         entry=entry, old_status=entry.status, new_status=new_status, comment=comment or None,

@@ -4,6 +4,7 @@ file with «Строка N: причина»."""
 import re
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import select
@@ -51,17 +52,18 @@ def _import_rows(filename: str, data: bytes) -> list[tuple[int, dict]]:
         elif name.endswith(".csv"):
             rows = csv_rows(data)
         else:
-            raise PracticeImportRefused(["Поддерживаются только файлы XLSX и CSV."])
+            raise PracticeImportRefused([_("Поддерживаются только файлы XLSX и CSV.")])
     except ReadRefused as exc:
         raise PracticeImportRefused([str(exc)]) from None
     if not rows or not any(rows[0]):
-        raise PracticeImportRefused(["Файл пуст: нет строки заголовков."])
+        raise PracticeImportRefused([_("Файл пуст: нет строки заголовков.")])
     by_header = {_norm(label): key for key, label in IMPORT_COLUMNS}
     header = [by_header.get(_norm(h)) for h in rows[0]]
     labels = dict(IMPORT_COLUMNS)
     missing = [labels[k] for k in IMPORT_REQUIRED if k not in header]
     if missing:
-        raise PracticeImportRefused([f"Строка 1: нет столбца «{label}»" for label in missing])
+        raise PracticeImportRefused([_("Строка 1: нет столбца «%(label)s»", label=label)
+                                     for label in missing])
     table, problems = [], []
     for number, row in enumerate(rows[1:], start=2):
         if not any(v not in ("", None) for v in row):
@@ -69,22 +71,24 @@ def _import_rows(filename: str, data: bytes) -> list[tuple[int, dict]]:
         values = {key: row[i] if i < len(row) else "" for i, key in enumerate(header) if key}
         for key, value in values.items():
             if isinstance(value, Formula):
-                problems.append(f"Строка {number}: «{labels[key]}» — в ячейке формула, "
-                                "нужно значение")
+                problems.append(_("Строка %(number)s: «%(label)s» — в ячейке формула, "
+                                  "нужно значение", number=number, label=labels[key]))
             elif isinstance(value, str):
                 code = control_character(value)
                 limit = IMPORT_LIMITS.get(key)
                 if code is not None:
-                    problems.append(f"Строка {number}: «{labels[key]}» содержит недопустимый "
-                                    f"управляющий символ ({code})")
+                    problems.append(_("Строка %(number)s: «%(label)s» содержит недопустимый "
+                                      "управляющий символ (%(code)s)", number=number,
+                                      label=labels[key], code=code))
                 elif limit and len(value.strip()) > limit:
-                    problems.append(f"Строка {number}: «{labels[key]}» длиннее {limit} "
-                                    f"символов ({len(value.strip())})")
+                    problems.append(_("Строка %(number)s: «%(label)s» длиннее %(limit)s символов "
+                                      "(%(count)s)", number=number, label=labels[key], limit=limit,
+                                      count=len(value.strip())))
         table.append((number, values))
     if problems:
         raise PracticeImportRefused(problems)
     if not table:
-        raise PracticeImportRefused(["В файле нет ни одной строки данных."])
+        raise PracticeImportRefused([_("В файле нет ни одной строки данных.")])
     return table
 
 
@@ -152,42 +156,46 @@ def import_placements(user, file_storage) -> dict:
     for number, row in texts:
         empty = [labels[k] for k in IMPORT_REQUIRED if not row.get(k)]
         for label in empty:
-            problems.append(f"Строка {number}: не заполнено «{label}»")
+            problems.append(_("Строка %(number)s: не заполнено «%(label)s»", number=number,
+                              label=label))
         if empty:
             continue
         practice = practices.get((_norm(row["group"]), _norm(row["discipline"])))
         if practice is None:
-            problems.append(f"Строка {number}: практика «{row['discipline']}» группы "
-                            f"«{row['group']}» не найдена")
+            problems.append(_("Строка %(number)s: практика «%(discipline)s» группы «%(group)s» не "
+                              "найдена", number=number, discipline=row["discipline"],
+                              group=row["group"]))
             continue
         if not _manages(user, practice):
-            problems.append(f"Строка {number}: вы не руководитель практики «{practice.title}»")
+            problems.append(_("Строка %(number)s: вы не руководитель практики «%(practice_title)s»",
+                              number=number, practice_title=practice.title))
             continue
         student = students.get(row["record_book_number"])
         if practice.id not in rosters:
             rosters[practice.id] = {s["id"] for s in roster(
                 practice.journal, practice.start_date, practice.end_date)}
         if student is None or student.id not in rosters[practice.id]:
-            problems.append(f"Строка {number}: студента с зачётной книжкой "
-                            f"«{row['record_book_number']}» нет в группе практики")
+            problems.append(_("Строка %(number)s: студента с зачётной книжкой «%(book)s» нет в "
+                              "группе практики", number=number, book=row["record_book_number"]))
             continue
         if (practice.id, student.id) in seen:
-            problems.append(f"Строка {number}: студент уже распределён в строке "
-                            f"{seen[(practice.id, student.id)]}")
+            problems.append(_("Строка %(number)s: студент уже распределён в строке "
+                              "%(line)s", number=number,
+                              line=seen[(practice.id, student.id)]))
             continue
         seen[(practice.id, student.id)] = number
         mentor = None
         if row.get("mentor"):
             mentor = accounts.get(row["mentor"])
             if mentor is None or not mentor.active or not _has_role(mentor, MENTOR_ROLE):
-                problems.append(f"Строка {number}: «{row['mentor']}» — не учётная запись "
-                                "наставника от организации")
+                problems.append(_("Строка %(number)s: «%(mentor)s» — не учётная запись "
+                                  "наставника от организации", number=number, mentor=row["mentor"]))
                 continue
         try:
             order_number, order_date = _order(row["order_number"], row["order_date"], True)
-            contract_date = _date("дату договора", row.get("contract_date"), required=False)
+            contract_date = _date(_("дату договора"), row.get("contract_date"), required=False)
         except PracticeError as exc:
-            problems.append(f"Строка {number}: {exc.message}")
+            problems.append(_("Строка %(number)s: %(message)s", number=number, message=exc.message))
             continue
         org_key = _norm(row["organisation"])
         if org_key not in known_orgs and org_key not in new_orgs:
@@ -217,6 +225,6 @@ def import_placements(user, file_storage) -> dict:
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
-        raise PracticeImportRefused(["Файл не загружен: данные изменились во время загрузки, "
-                             "повторите попытку."]) from None
+        raise PracticeImportRefused([_("Файл не загружен: данные изменились во время загрузки, "
+                                       "повторите попытку.")]) from None
     return summary

@@ -4,6 +4,7 @@ import re
 
 from flask import current_app
 from flask_appbuilder.security.sqla.models import Role
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -31,54 +32,55 @@ def create_practice(user, journal_id, start_date, end_date, hours, supervisor_id
     """A practice of a group's curriculum on the journal of its practice discipline (УП/ПП):
     by the deputy, the administration or the journal's teacher."""
     journal = db.session.scalar(select(Journal).where(
-        Journal.id == _id(journal_id, "Журнал")).options(
+        Journal.id == _id(journal_id, _("Журнал"))).options(
         joinedload(Journal.discipline), joinedload(Journal.academic_year)))
     if journal is None:
-        raise PracticeNotFound("Журнал не найден.")
+        raise PracticeNotFound(_("Журнал не найден."))
     if not (role_names(user) & ALL_PRACTICE_ROLES or journal.teacher_id == user.id):
-        raise PracticeDenied("Практику создаёт заместитель директора, администрация или "
-                             "преподаватель журнала практики.")
+        raise PracticeDenied(_("Практику создаёт заместитель директора, администрация или "
+                               "преподаватель журнала практики."))
     if journal.discipline.kind not in PRACTICE_KINDS:
-        raise PracticeError("Практика создаётся по журналу учебной (УП) или производственной "
-                            "(ПП) практики.")
-    start = _date("дату начала практики", start_date)
-    end = _date("дату окончания практики", end_date)
+        raise PracticeError(_("Практика создаётся по журналу учебной (УП) или производственной "
+                              "(ПП) практики."))
+    start = _date(_("дату начала практики"), start_date)
+    end = _date(_("дату окончания практики"), end_date)
     if end < start:
-        raise PracticeError("Практика не может закончиться раньше, чем начнётся.")
+        raise PracticeError(_("Практика не может закончиться раньше, чем начнётся."))
     year = journal.academic_year
     if start < year.start_date or end > year.end_date:
-        raise PracticeError(f"Даты практики должны лежать в учебном году {year.name}.")
-    hours = _int("Часы практики", hours, 1, 2000)
+        raise PracticeError(_("Даты практики должны лежать в учебном году %(year)s.",
+                              year=year.name))
+    hours = _int(_("Часы практики"), hours, 1, 2000)
     supervisor_id = journal.teacher_id if supervisor_id in (None, "") else \
-        _id(supervisor_id, "Руководитель")
+        _id(supervisor_id, _("Руководитель"))
     supervisor = _user(supervisor_id)
     if supervisor is None or not supervisor.active or not (
             {r.name for r in supervisor.roles} & {"Teacher", "Curator", "Deputy"}):
-        raise PracticeError("Руководитель практики от колледжа — действующий преподаватель.")
+        raise PracticeError(_("Руководитель практики от колледжа — действующий преподаватель."))
     number, when = _order(order_number, order_date, required=False)
     items, seen = [], set()
     for position, pair in enumerate(competencies or [], start=1):
         try:
             code, title = pair
         except (TypeError, ValueError):
-            raise PracticeError("Компетенция задаётся кодом и названием.") from None
-        code = _text("Код компетенции", code, 16)
-        title = _text("Название компетенции", title, 500)
+            raise PracticeError(_("Компетенция задаётся кодом и названием.")) from None
+        code = _text(_("Код компетенции"), code, 16)
+        title = _text(_("Название компетенции"), title, 500)
         if code.lower() in seen:
-            raise PracticeError(f"Компетенция «{code}» указана дважды.")
+            raise PracticeError(_("Компетенция «%(code)s» указана дважды.", code=code))
         seen.add(code.lower())
         items.append(PracticeCompetency(code=code, title=title, position=position))
     if not items:
-        raise PracticeError("Укажите компетенции (ПК, ОК), которые оценивает практика.")
+        raise PracticeError(_("Укажите компетенции (ПК, ОК), которые оценивает практика."))
     period = period_on(journal.academic_year_id, end)
     if period is None:
-        raise PracticeError("Нет семестра, к которому относится окончание практики.")
+        raise PracticeError(_("Нет семестра, к которому относится окончание практики."))
     if "diff_credit" not in kinds_by_period(journal).get(period.id, []):
-        raise PracticeError(f"Учебный план не предусматривает дифференцированный зачёт по "
-                            f"«{journal.discipline.name}» в периоде «{period.name}»: оценку за "
-                            "практику некуда выставить.")
+        raise PracticeError(_("Учебный план не предусматривает дифференцированный зачёт по "
+                              "«%(discipline)s» в периоде «%(period)s»: оценку за практику некуда "
+                              "выставить.", discipline=journal.discipline.name, period=period.name))
     if db.session.scalar(select(Practice.id).where(Practice.journal_id == journal.id)):
-        raise PracticeConflict("Практика по этому журналу уже создана.")
+        raise PracticeConflict(_("Практика по этому журналу уже создана."))
     practice = Practice(journal_id=journal.id, period_id=period.id, start_date=start,
                         end_date=end, hours=hours, supervisor_id=supervisor.id,
                         order_number=number, order_date=when, competencies=items)
@@ -87,7 +89,7 @@ def create_practice(user, journal_id, start_date, end_date, hours, supervisor_id
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise PracticeConflict("Практика по этому журналу уже создана.") from None
+        raise PracticeConflict(_("Практика по этому журналу уже создана.")) from None
     audit.record("create", "practice", practice.id, details={
         "journal": journal.id, "start": start.isoformat(), "end": end.isoformat(),
         "hours": hours, "supervisor": supervisor.id,
@@ -98,13 +100,13 @@ def create_practice(user, journal_id, start_date, end_date, hours, supervisor_id
 def add_organisation(user, name, address=None, contact=None) -> PracticeOrganisation:
     """An organisation where students do practice: by a practice supervisor or the managers."""
     if not (role_names(user) & ALL_PRACTICE_ROLES or is_supervisor(user)):
-        raise PracticeDenied("Организации добавляет руководитель практики или администрация.")
-    name = _text("Название организации", name, 255)
-    address = _text("Адрес", address, 500, required=False) or None
-    contact = _text("Контакты", contact, 255, required=False) or None
+        raise PracticeDenied(_("Организации добавляет руководитель практики или администрация."))
+    name = _text(_("Название организации"), name, 255)
+    address = _text(_("Адрес"), address, 500, required=False) or None
+    contact = _text(_("Контакты"), contact, 255, required=False) or None
     if db.session.scalar(select(PracticeOrganisation.id).where(
             func.lower(PracticeOrganisation.name) == name.lower())):
-        raise PracticeConflict(f"Организация «{name}» уже есть в списке.")
+        raise PracticeConflict(_("Организация «%(name)s» уже есть в списке.", name=name))
     organisation = PracticeOrganisation(name=name, address=address, contact=contact)
     db.session.add(organisation)
     db.session.flush()
@@ -131,17 +133,17 @@ def _placement_problems(practice: Practice, student_id: int, organisation_id,
     problems = []
     students = roster(practice.journal, practice.start_date, practice.end_date)
     if student_id not in {s["id"] for s in students}:
-        problems.append("студент не учится в группе практики в её сроки")
+        problems.append(_("студент не учится в группе практики в её сроки"))
     organisation = db.session.get(PracticeOrganisation, organisation_id) \
         if organisation_id else None
     if organisation is None:
-        problems.append("организация не найдена")
+        problems.append(_("организация не найдена"))
     mentor = None
     if mentor_id not in (None, ""):
         mentor = _user(mentor_id)
         if not _has_role(mentor, MENTOR_ROLE) or not mentor.active:
-            problems.append("наставник — не действующая учётная запись с ролью «Наставник от "
-                            "организации»")
+            problems.append(_("наставник — не действующая учётная запись с ролью «Наставник от "
+                              "организации»"))
     return problems, organisation, mentor
 
 
@@ -179,33 +181,34 @@ def assign_placement(user, practice_id, student_id, organisation_id, mentor_id,
     """Place a student of the practice's group at an organisation with a mentor, by order. One
     placement per student and practice: placing again (a new order) replaces the old one."""
     practice = db.session.scalar(select(Practice).where(
-        Practice.id == _id(practice_id, "Практика")).options(
+        Practice.id == _id(practice_id, _("Практика"))).options(
         joinedload(Practice.journal).joinedload(Journal.academic_year)))
     if practice is None:
-        raise PracticeNotFound("Практика не найдена.")
+        raise PracticeNotFound(_("Практика не найдена."))
     if not _manages(user, practice):
-        raise PracticeDenied("Распределяет на практику её руководитель от колледжа, заместитель "
-                             "директора или администрация.")
+        raise PracticeDenied(_("Распределяет на практику её руководитель от колледжа, заместитель "
+                               "директора или администрация."))
     number, when = _order(order_number, order_date, required=True)
-    contract_number = _text("№ договора", contract_number, ORDER_MAX, required=False) or None
-    contract_date = _date("дату договора", contract_date, required=False)
-    student_id = _id(student_id, "Студент")
+    contract_number = _text(_("№ договора"), contract_number, ORDER_MAX, required=False) or None
+    contract_date = _date(_("дату договора"), contract_date, required=False)
+    student_id = _id(student_id, _("Студент"))
     try:
         organisation_id = int(organisation_id) if organisation_id not in (None, "") else None
         mentor_id = int(mentor_id) if mentor_id not in (None, "") else None
     except (TypeError, ValueError):
-        raise PracticeError("Выберите организацию и наставника из списка.", status=400) from None
+        raise PracticeError(_("Выберите организацию и наставника из списка."), status=400) from None
     problems, organisation, mentor = _placement_problems(practice, student_id, organisation_id,
                                                          mentor_id)
     if problems:
-        raise PracticeError("Распределение не сохранено: " + "; ".join(problems) + ".")
+        raise PracticeError(_("Распределение не сохранено: %(problems)s.",
+                               problems="; ".join(problems)))
     try:
         return _write_placement(user, practice, student_id, organisation, mentor,
                                 contract_number, contract_date, number, when)
     except IntegrityError:
         db.session.rollback()
-        raise PracticeConflict("Студента одновременно распределил другой пользователь: "
-                               "обновите страницу.") from None
+        raise PracticeConflict(_("Студента одновременно распределил другой пользователь: "
+                                 "обновите страницу.")) from None
 
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -219,16 +222,16 @@ def issue_mentor_account(user, last_name, first_name, email) -> tuple:
     """A new account with the Mentor role and its one-time password (shown once, on the
     credential slip; changed at first login) — by IT or a practice supervisor."""
     if not may_issue_mentor_accounts(user):
-        raise PracticeDenied("Учётную запись наставника выдаёт руководитель практики или "
-                             "отдел ИТ.")
-    last_name = _text("Фамилия", last_name, 64)
-    first_name = _text("Имя", first_name, 64)
-    email = _text("Эл. почта", email, 255, required=False) or None
+        raise PracticeDenied(_("Учётную запись наставника выдаёт руководитель практики или "
+                               "отдел ИТ."))
+    last_name = _text(_("Фамилия"), last_name, 64)
+    first_name = _text(_("Имя"), first_name, 64)
+    email = _text(_("Эл. почта"), email, 255, required=False) or None
     if email and not EMAIL_RE.match(email):
-        raise PracticeError("Адрес эл. почты указан неверно.", status=400)
+        raise PracticeError(_("Адрес эл. почты указан неверно."), status=400)
     if current_app.appbuilder.sm.find_role(MENTOR_ROLE) is None:
-        raise PracticeError("Роль «Наставник от организации» ещё не создана: выполните "
-                            "flask journal init.")
+        raise PracticeError(_("Роль «Наставник от организации» ещё не создана: выполните "
+                              "flask journal init."))
     account = credentials._create_user("m.", last_name, first_name, email, MENTOR_ROLE)
     password = credentials._issue(user, account, True, "mentor")
     audit.record("create", "user", account.id, details={"role": MENTOR_ROLE,

@@ -3,6 +3,7 @@ overview of progress (a constant number of queries), the mentor's students and s
 a student's practices as plain data (name and group only; a mentor's read is audited)."""
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -40,11 +41,11 @@ def practices_for(user, day: date | None = None) -> list[Practice]:
 
 
 def practice_for_read(user, practice_id, day: date | None = None) -> Practice:
-    practice_id = _id(practice_id, "Практика")
+    practice_id = _id(practice_id, _("Практика"))
     return row_for_read(
         select(Practice).where(Practice.id == practice_id, practice_filter(user, day))
         .options(*_practice_options(), selectinload(Practice.competencies)),
-        Practice, practice_id, "Практика не найдена.", "Нет доступа к этой практике.",
+        Practice, practice_id, _("Практика не найдена."), _("Нет доступа к этой практике."),
         not_found=PracticeNotFound, forbidden=PracticeDenied)
 
 
@@ -222,16 +223,16 @@ def student_practice(user, student_id, day: date | None = None) -> dict:
     page): placement, organisation, mentor, diary, attestation sheet and grade; the student as
     name and group only. A mentor's or staff member's read is written to the audit log."""
     day = _day(day)
-    student_id = _id(student_id, "Студент")
+    student_id = _id(student_id, _("Студент"))
     student = db.session.scalar(select(Student).where(Student.id == student_id).options(
         joinedload(Student.group)))
     if student is None:
-        raise PracticeNotFound("Студент не найден.")
+        raise PracticeNotFound(_("Студент не найден."))
     if not may_see_student(user, student.id, day):
         audit.record("access_denied", "student", student.id, details={"practice": True},
                      user=user)
         db.session.commit()
-        raise PracticeDenied("Нет доступа к практике этого студента.")
+        raise PracticeDenied(_("Нет доступа к практике этого студента."))
     placements = db.session.scalars(
         select(PracticePlacement).where(PracticePlacement.student_id == student.id,
                                         placement_filter(user, day))

@@ -7,6 +7,7 @@ sees only the placements where they are the mentor, from the practice's first da
 day plus MENTOR_CLOSING_DAYS: their access ends by itself."""
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, false, or_, select, true
 
 from ...extensions import db
@@ -108,8 +109,9 @@ def may_see_student(user, student_id: int, day: date | None = None) -> bool:
 def check_mentor(user, placement: PracticePlacement, day: date | None = None) -> None:
     """Refuse unless the user is this placement's mentor and the mentors' window is open."""
     if not _is_mentor(user) or placement.mentor_id != user.id:
-        raise PracticeDenied("Это может сделать только наставник студента от организации.")
+        raise PracticeDenied(_("Это может сделать только наставник студента от организации."))
     if not in_mentor_window(placement.practice, day):
         last = placement.practice.end_date + timedelta(days=closing_days())
-        raise PracticeDenied(f"Доступ наставника к практике открыт с "
-                             f"{placement.practice.start_date:%d.%m.%Y} по {last:%d.%m.%Y}.")
+        raise PracticeDenied(_("Доступ наставника к практике открыт с %(start_date)s по %(last)s.",
+                               start_date=placement.practice.start_date.strftime("%d.%m.%Y"),
+                               last=last.strftime("%d.%m.%Y")))

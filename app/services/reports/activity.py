@@ -3,6 +3,7 @@ entered on the lesson day, corrections made afterwards; per teacher and departme
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 
@@ -19,9 +20,9 @@ HEADERS = ["Сотрудник", "Отделение", "Входов", "Заня
 
 def _bounds(start: date, end: date):
     if start is None or end is None:
-        raise Refused("Укажите период: дату начала и окончания.")
+        raise Refused(_("Укажите период: дату начала и окончания."))
     if end < start:
-        raise Refused("Дата окончания раньше даты начала.")
+        raise Refused(_("Дата окончания раньше даты начала."))
     # the college's days, not UTC days (COLLEGE_TIMEZONE)
     return clock.day_start(start), clock.day_start(end + timedelta(days=1))
 

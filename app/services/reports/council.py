@@ -22,6 +22,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 
 from ...errors import Refused
@@ -50,14 +51,14 @@ def scope(period_id: int | None, year_id: int | None) -> tuple[str, list[Period]
         periods = db.session.scalars(select(Period).where(
             Period.academic_year_id == year_id).order_by(Period.start_date)).all() if year else []
         if not periods:
-            raise Refused("Учебный год не найден или в нём нет семестров.")
+            raise Refused(_("Учебный год не найден или в нём нет семестров."))
         return f"{year.name} учебный год", periods
     if period_id:
         period = db.session.get(Period, period_id)
         if period is None:
-            raise Refused("Семестр не найден.")
+            raise Refused(_("Семестр не найден."))
         return str(period), [period]
-    raise Refused("Выберите семестр или учебный год.")
+    raise Refused(_("Выберите семестр или учебный год."))
 
 
 def default_period(periods: list[Period], today: date) -> Period | None:

@@ -13,6 +13,7 @@ excused share = hours with reason уважительная or болезнь / h
 """
 from collections import defaultdict
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -39,14 +40,14 @@ def scope_periods(period_id: int | None, year_id: int | None) -> list[Period]:
     if period_id:
         period = db.session.get(Period, period_id)
         if period is None:
-            raise Refused("Семестр не найден.")
+            raise Refused(_("Семестр не найден."))
         return [period]
     if year_id:
         found = db.session.scalars(select(Period).where(Period.academic_year_id == year_id)
                                    .order_by(Period.number)).all()
         if found:
             return found
-    raise Refused("Выберите семестр или учебный год.")
+    raise Refused(_("Выберите семестр или учебный год."))
 
 
 def _key(level: str, j: Journal):
@@ -63,7 +64,7 @@ def _key(level: str, j: Journal):
 def results(user, periods: list[Period], level: str = "journal",
             group_id: int | None = None) -> list[dict]:
     if level not in LEVELS:
-        raise Refused("Неизвестный разрез отчёта.")
+        raise Refused(_("Неизвестный разрез отчёта."))
     period_ids = [p.id for p in periods]
     years = {p.academic_year_id for p in periods}
     query = select(Journal).where(journal_filter(user), Journal.academic_year_id.in_(years))\
