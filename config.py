@@ -71,7 +71,7 @@ class Config:
     # Schema comes from migrations only; workers never sync permissions (flask journal init does).
     FAB_CREATE_DB = False
     FAB_UPDATE_PERMS = False
-    FAB_SECURITY_MANAGER_CLASS = "app.security.JournalSecurityManager"
+    FAB_SECURITY_MANAGER_CLASS = "app.security.manager.JournalSecurityManager"
     FAB_INDEX_VIEW = "app.views.home.HomeView"
     FAB_BASE_TEMPLATE = "journal_base.html"
     FAB_API_SWAGGER_UI = True
@@ -81,7 +81,7 @@ class Config:
         "SAFE_REDIRECT_HOSTS", "127.0.0.1,127.0.0.1:*,localhost,localhost:*").split(",")
         if h.strip()]
     FAB_PASSWORD_COMPLEXITY_ENABLED = True
-    FAB_PASSWORD_COMPLEXITY_VALIDATOR = "app.security_policy.password_validator"
+    FAB_PASSWORD_COMPLEXITY_VALIDATOR = "app.security.passwords.password_validator"
 
     AUTH_TYPE = AUTH_DB
     AUTH_ROLE_ADMIN = "Admin"
@@ -95,13 +95,13 @@ class Config:
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "journal")
     # Behind a reverse proxy: the number of proxies whose X-Forwarded-For is trusted (0 = none).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
-    # Temporary lockout after repeated failed logins (see app/security.py).
+    # Temporary lockout after repeated failed logins (see app/security/manager.py).
     LOGIN_LOCKOUT_FAILURES = int(os.environ.get("LOGIN_LOCKOUT_FAILURES", "5"))
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 
     BABEL_DEFAULT_LOCALE = "ru"
     # The college clock: "today", late entries, deadlines, weeks and every time shown
-    # (app/services/clock.py); stored times stay UTC, whatever the server's own zone.
+    # (app/infra/clock.py); stored times stay UTC, whatever the server's own zone.
     COLLEGE_TIMEZONE = os.environ.get("COLLEGE_TIMEZONE", "Asia/Irkutsk")
     BABEL_DEFAULT_TIMEZONE = COLLEGE_TIMEZONE
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
@@ -157,7 +157,7 @@ class Config:
     PRACTICE_SILENCE_DAYS = int(os.environ.get("PRACTICE_SILENCE_DAYS", "3"))
     PRACTICE_DAY_HOURS = int(os.environ.get("PRACTICE_DAY_HOURS", "8"))
     # 4.7: an academic debt is to be closed within this many days of the order closing its
-    # period; an open debt past it is flagged «просрочена» (app/services/debts.py).
+    # period; an open debt past it is flagged «просрочена» (app/services/assessment/debts.py).
     DEBT_DEADLINE_DAYS = int(os.environ.get("DEBT_DEADLINE_DAYS", "60"))
     # 2.2, 4.7: the weight of each kind of work in the current average (app/services/
     # progress.py), e.g. WORK_KIND_WEIGHTS="control=2,test=2"; kinds not named weigh 1.
@@ -166,7 +166,7 @@ class Config:
     # unexcused missed hours only, and the lowest weighted average.
     ADMISSION_MIN_ATTENDANCE = float(os.environ.get("ADMISSION_MIN_ATTENDANCE", "50"))
     ADMISSION_MIN_AVERAGE = float(os.environ.get("ADMISSION_MIN_AVERAGE", "2.5"))
-    # The college's full name heading printed sheets (ведомости, app/services/sheets.py).
+    # The college's full name heading printed sheets (ведомости, app/services/assessment/sheets.py).
     COLLEGE_NAME = os.environ.get("COLLEGE_NAME", "ГБПОУ ИО «Ангарский политехнический техникум»")
 
 

@@ -16,7 +16,7 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 def create_app(config: object | str = "config.Config") -> Flask:
     app = Flask(__name__)
-    from .json_provider import FastJSONProvider
+    from .infra.json_provider import FastJSONProvider
     app.json = FastJSONProvider(app)
     app.config.from_object(config)
     Path(app.config.get("BACKUP_DIR", "instance")).parent.mkdir(parents=True, exist_ok=True)
@@ -29,8 +29,8 @@ def create_app(config: object | str = "config.Config") -> Flask:
 
     with app.app_context():
         appbuilder.init_app(app, db.session)
-        from .views import register_views
         from .api import register_apis
+        from .views import register_views
 
         register_views(appbuilder)
         register_apis(appbuilder)
@@ -40,7 +40,7 @@ def create_app(config: object | str = "config.Config") -> Flask:
     init_web(app)
     from .web_errors import init_errors
     init_errors(app)
-    from .input_guard import init_input_guard
+    from .security.input_guard import init_input_guard
     init_input_guard(app)
 
     from .cli import journal_cli

@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .services.text_hygiene import TextRefused, check_text
+from .infra.text_hygiene import TextRefused, check_text
 
 journal_cli = AppGroup("journal", help="Электронный журнал: служебные команды.")
 
@@ -30,7 +30,7 @@ def init_command(no_upgrade: bool) -> None:
     counts = current_app.appbuilder.sm.sync_journal_roles()
     for role, n in counts.items():
         click.echo(f"{role}: {n} прав")
-    from .services.audit import install_guard
+    from .services.records.audit import install_guard
     if install_guard():  # PostgreSQL: UPDATE/DELETE of audit_log refused by a trigger (4.1)
         click.echo("Журнал аудита защищён триггером от изменения и удаления.")
     click.echo("Роли и права синхронизированы.")
@@ -43,7 +43,7 @@ def init_command(no_upgrade: bool) -> None:
               callback=_plain_text)
 def create_admin_command(username: str, password: str, email: str) -> None:
     """Create the system administrator account (no default admin/admin exists)."""
-    from .security_policy import password_problems
+    from .security.passwords import password_problems
     sm = current_app.appbuilder.sm
     problems = password_problems(password, username=username,
                                  names=("Администратор", "системы", email.split("@")[0]))
@@ -66,7 +66,7 @@ def demo_command(password: str, seed: int, if_empty: bool) -> None:
 
     With --if-empty the database itself answers whether a college is there (scripts/start.sh
     asks it on every start, so a new database gets its demo and an old one keeps its data)."""
-    from .services.demo import DemoError, build_demo, holds_college
+    from .demo.college import DemoError, build_demo, holds_college
     if if_empty and holds_college():
         click.echo("В базе уже есть колледж: демо-колледж не строится.")
         return
@@ -84,7 +84,7 @@ def demo_command(password: str, seed: int, if_empty: bool) -> None:
 def audit_verify_command() -> None:
     """Check the audit log's keyed hash chain; names the first bad entry and prints the head,
     to compare with the head written down earlier or recorded in a backup (4.1)."""
-    from .services.audit import head, verify_chain
+    from .services.records.audit import head, verify_chain
     ok, entry, reason = verify_chain()
     last_id, last_hash = head()
     click.echo(f"Конец цепочки: запись №{last_id}, хеш {last_hash}")
@@ -101,7 +101,9 @@ def audit_verify_command() -> None:
 def import_command(kind: str, path: str) -> None:
     """Import students, curricula or teaching load from XLSX/CSV (all or nothing, 4.2)."""
     from pathlib import Path
-    from .services.imports import ImportRefused, import_file
+
+    from .services.college.import_tables import ImportRefused
+    from .services.college.imports import import_file
     try:
         summary = import_file(kind, Path(path).name, Path(path).read_bytes())
     except ImportRefused as refused:
@@ -115,7 +117,7 @@ def import_command(kind: str, path: str) -> None:
 @journal_cli.command("backup")
 def backup_command() -> None:
     """Make a verified backup (7.1): copy, SHA-256, test restore, keep the last BACKUP_KEEP."""
-    from .services.backup import BackupError, make_backup
+    from .services.records.backup import BackupError, make_backup
     try:
         record = make_backup()
     except BackupError as exc:
@@ -139,7 +141,8 @@ def backup_command() -> None:
 def restore_command(path: str, yes: bool) -> None:
     """Replace the database with a backup (refuses corrupt files; asks unless --yes)."""
     from pathlib import Path
-    from .services.backup import BackupError, check_backup, restore
+
+    from .services.records.backup import BackupError, check_backup, restore
     file = Path(path)
     try:
         check_backup(file)
@@ -162,7 +165,7 @@ def restore_command(path: str, yes: bool) -> None:
 def archive_command(year_name: str, draft: bool) -> None:
     """Archive every group's journals of the year (7.3): XLSX, HTML, JSON, manifest; a draft
     before the year's last period is closed."""
-    from .services.archive import ArchiveError, archive_year
+    from .services.records.archive import ArchiveError, archive_year
     try:
         made, refused = archive_year(year_name, draft=draft)
     except ArchiveError as exc:
@@ -181,7 +184,7 @@ def archive_command(year_name: str, draft: bool) -> None:
                                          "(по умолчанию прошлая неделя).")
 def weekly_reports_command(group_name: str, week: str) -> None:
     """E-mail the weekly reports of a group to parents (3.3, 5.2); safe to repeat."""
-    from .services import weekly_reports
+    from .services.portal import weekly_reports
     try:
         group = weekly_reports.group_for(None, name=group_name)
         week_start = weekly_reports.parse_week(week)
@@ -207,10 +210,21 @@ def weekly_reports_command(group_name: str, week: str) -> None:
 def deliver_mail_command() -> None:
     """Send the queued weekly report e-mails (3.3): run by cron every few minutes, it takes
     what a page queued and a stopped worker did not finish; safe to run in parallel."""
-    from .services import weekly_reports
+    from .services.portal import weekly_reports
     result = weekly_reports.deliver()
     for name, email, error in result["failed"]:
         click.echo(f"ОШИБКА: {name} → {email}: {error}", err=True)
     click.echo(f"Отправлено писем: {len(result['sent'])}, ошибок: {len(result['failed'])}.")
     if result["failed"]:
         sys.exit(1)
+
+
+@journal_cli.command("debts-sync")
+def debts_sync_command() -> None:
+    """Recompute the academic debts of every closed period (safe to repeat; for cron)."""
+    from .extensions import db
+    from .services.assessment import debts
+    counts = debts.sync_debts()
+    db.session.commit()
+    click.echo(f"Задолженности: создано {counts['created']}, закрыто исправлением оценки "
+               f"{counts['closed']}, уточнено {counts['updated']}.")

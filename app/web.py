@@ -2,13 +2,20 @@
 from urllib.parse import unquote, urlencode, urlsplit
 
 from flask import Flask, current_app, g, jsonify, redirect, request, session, url_for
+from flask_appbuilder.api import BaseApi
 from flask_babel import gettext, lazy_gettext as _l
 from flask_jwt_extended import verify_jwt_in_request
-from flask_login import current_user
+from flask_login import AnonymousUserMixin, current_user
 from sqlalchemy.exc import DataError, OperationalError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.utils import import_string
 
-from .services import clock, labels
+from . import labels
+from .extensions import csrf, db
+from .infra import clock
+from .models import AccountState
+from .security.login_limit import allow_login_attempt
+from .security.sessions import REQUEST_ACCOUNT
 from .web_errors import answer, wants_json
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -83,8 +90,6 @@ def require_csrf_on_session_apis(app: Flask) -> list[str]:
     since no other site can make a browser send that header. Flask-WTF's global check cannot
     tell the two apart, so these APIs leave it and `api_authentication` checks instead.
     Returns the names of the APIs checked that way."""
-    from flask_appbuilder.api import BaseApi
-    from .extensions import csrf
     checked = app.extensions.setdefault("journal_cookie_csrf_blueprints", set())
     names = []
     for view in app.appbuilder.baseviews:
@@ -134,7 +139,6 @@ def init_web(app: Flask) -> None:
     require_csrf_on_session_apis(app)
     hops = app.config.get("PROXY_FIX_HOPS", 0)
     if hops:  # behind nginx: the client's address (rate limits, audit) from X-Forwarded-For
-        from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
     validator = app.config.get("FAB_PASSWORD_COMPLEXITY_VALIDATOR")
     if isinstance(validator, str):  # FAB calls it: a dotted name in config.py is resolved here
@@ -154,11 +158,9 @@ def init_web(app: Flask) -> None:
             return None
         if _token_request():
             verify_jwt_in_request()
-            from flask_login import AnonymousUserMixin
             g._login_user = AnonymousUserMixin()
             return None
         if app.config.get("WTF_CSRF_ENABLED", True):
-            from .extensions import csrf
             csrf.protect()
         return None
 
@@ -170,7 +172,6 @@ def init_web(app: Flask) -> None:
                 or not app.config.get("AUTH_RATE_LIMITED")
                 or not app.config.get("RATELIMIT_ENABLED", True)):
             return None
-        from .services.login_limit import allow_login_attempt
         if allow_login_attempt(request.remote_addr or "-", app.config["AUTH_RATE_LIMIT"]):
             return None
         return answer(429, gettext("Слишком много попыток. Повторите позже."))
@@ -197,13 +198,10 @@ def init_web(app: Flask) -> None:
             return None
         if request.endpoint in _PASSWORD_CHANGE_ALLOWED or request.path.startswith("/static"):
             return None
-        from .security import REQUEST_ACCOUNT
         found = g.get(REQUEST_ACCOUNT)  # read with the account (security.load_user)
         if found is not None and found.user.id == user.id:
             must_change = found.must_change_password
         else:
-            from .extensions import db
-            from .models import AccountState
             state = db.session.get(AccountState, user.id)
             must_change = state is not None and state.must_change_password
         if must_change:
@@ -264,14 +262,12 @@ def init_web(app: Flask) -> None:
     @app.errorhandler(DataError)
     def out_of_range(_e):
         # e.g. an id beyond PostgreSQL's integer range in a URL or a body: bad input, not a 500
-        from .extensions import db
         db.session.rollback()
         return answer(400, gettext("Неверный запрос: значение вне допустимого диапазона."))
 
     @app.errorhandler(OverflowError)
     def beyond_sqlite_integers(_e):
         # the same on SQLite: an id beyond its 64-bit integers fails in the driver
-        from .extensions import db
         db.session.rollback()
         return answer(400, gettext("Неверный запрос: значение вне допустимого диапазона."))
 
@@ -287,7 +283,6 @@ def init_web(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(_e):
         # the database is down or restarting: a clear answer, never its error text
-        from .extensions import db
         db.session.rollback()
         return answer(503, gettext("База данных временно недоступна. Повторите попытку через "
                                    "минуту."))

@@ -119,11 +119,12 @@ def college_year_app(prefix: str, keep: bool = False, **settings):
     url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("SECRET_KEY", "bench-secret")
+    from flask_migrate import upgrade
+
     import config
     from app import create_app
     from app.extensions import db
     from app.models import AcademicYear, Period
-    from flask_migrate import upgrade
 
     app = create_app(type("Cfg", (config.TestConfig,),
                           dict(SQLALCHEMY_DATABASE_URI=url, **settings)))
@@ -177,7 +178,7 @@ def main():
     with college_year_app("bench_council", args.keep) as (app, year_id, autumn_id, spring_id):
         from app.extensions import db
         from app.models import Period
-        from app.services.reports import council as cr
+        from app.services.control.reports import council as cr
         with app.app_context():
             params = {"year": year_id, "groups": args.groups, "teachers": args.teachers}
             started = time.perf_counter()

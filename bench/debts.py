@@ -65,7 +65,8 @@ def main():
         from app.extensions import db
         from app.models import Student
         from app.models.debts import AcademicDebt, RetakeEntry
-        from app.services import periods, retakes
+        from app.services.assessment import retakes
+        from app.services.journal import periods
         with app.app_context():
             sm = app.appbuilder.sm
             deputy = sm.add_user("bench_deputy", "Марина", "Завуч", "deputy@bench.local",

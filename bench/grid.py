@@ -101,11 +101,12 @@ def main():
     url, drop = database(args.db)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("SECRET_KEY", "bench-secret")
+    from flask_migrate import upgrade
+    from sqlalchemy import event, select
+
     import config
     from app import create_app
     from app.extensions import db
-    from flask_migrate import upgrade
-    from sqlalchemy import event, select
     from tests.factories import IsolatedClient, build_college, login_client
 
     class Cfg(config.TestConfig):

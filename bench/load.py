@@ -22,7 +22,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import (  # noqa: E402
-    ROOT, AppServer, Browser, PrivatePostgres, create_database, drop_database, flask_journal,
+    ROOT,
+    AppServer,
+    Browser,
+    PrivatePostgres,
+    create_database,
+    drop_database,
+    flask_journal,
     lost_writes,
 )
 

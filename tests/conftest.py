@@ -78,10 +78,11 @@ def database_url():
 
 @pytest.fixture(scope="session")
 def app(database_url):
+    from flask_migrate import upgrade
+
     import config
     from app import create_app
     from app.extensions import db
-    from flask_migrate import upgrade
     from tests.factories import IsolatedClient
 
     class Cfg(config.TestConfig):
@@ -194,8 +195,9 @@ def restore_demo_college(database, seed: int = 2025) -> None:
     """The demo college of `seed` as built on the app clock's day (build_demo is tested by
     tests/test_demo.py; here it is the data that page walks read)."""
     from flask import current_app
-    from app.services import clock
-    from app.services.demo import build_demo
+
+    from app.demo.college import build_demo
+    from app.infra import clock
     from tests.factories import PASSWORD
     key = (f"demo:{seed}:{clock.today().isoformat()}:"
            f"{current_app.config.get('FAB_PASSWORD_HASH_METHOD')}")

@@ -8,8 +8,8 @@ from sqlalchemy.orm.exc import UnmappedInstanceError
 
 from app.models import (
     AcademicYear, Curriculum, CurriculumItem, Department, Discipline, GroupMembership, Parent,
-    Period, Specialty, StaffProfile, Student, StudentGroup, StudentParent, Subgroup,
-    SubgroupMember, TeachingLoad, WorkProgram, WorkProgramTopic,
+    Period, Specialty, StaffProfile, Student, StudentGroup, StudentParent, Subgroup, SubgroupMember,
+    TeachingLoad, WorkProgram, WorkProgramTopic,
 )
 
 PASSWORD = "Test-Passw0rd"
@@ -40,7 +40,8 @@ def make_user(sm, username, roles, last_name, first_name, password=PASSWORD):
 
 def build_college(db):
     from flask import current_app
-    from app.services.journals import generate_journals
+
+    from app.services.journal.generation import generate_journals
 
     sm = current_app.appbuilder.sm
     c = SimpleNamespace()

@@ -31,7 +31,7 @@ def add_pp_journal(db, c, form="diff_credit"):
     """ПП.01 in the curriculum of semester 3 (autumn 2025) and its journal of group A,
     taught by teacher1 (the practice's supervisor by default)."""
     from app.models import CurriculumItem, Discipline, Journal, TeachingLoad
-    from app.services.journals import generate_journals
+    from app.services.journal.generation import generate_journals
     c.pp01 = Discipline(code="ПП.01", name="Производственная практика", kind="pp")
     db.session.add(c.pp01)
     db.session.flush()

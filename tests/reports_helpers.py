@@ -3,9 +3,7 @@ report tests (a small fixed data set; numbers in the tests are computed by hand)
 from datetime import date, datetime, timezone
 
 from app.extensions import db
-from app.models import (
-    CellChange, FinalGrade, JournalCell, Lesson, Mark, TimetableEntry,
-)
+from app.models import CellChange, FinalGrade, JournalCell, Lesson, Mark, TimetableEntry
 
 
 def lesson(journal, day: date, pair: int, topic="Тема", late=False, attendance=True,

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from app.models import AuditLog, CellChange, JournalCell, Lesson, Message, Period, User
 from app.models.documents import AbsenceDocument
-from app.services import absence_documents as docs
+from app.services.control import absence_documents as docs, document_decisions
 from tests.journal_helpers import count_queries
 from tests.portal_helpers import add_cell, add_lesson
 
@@ -276,7 +276,8 @@ def test_accept_recodes_only_the_students_absences_in_the_range(term, db):
     document = _upload(c, c.users["parent1"], c.student1)  # medical, 13–15 October
     db.session.commit()
     versions = {k: cell.version for k, cell in cells.items()}
-    recoding = docs.decide(c.curator1, document.id, "accept", "Справка из поликлиники")
+    recoding = document_decisions.decide(c.curator1, document.id, "accept",
+                                         "Справка из поликлиники")
     db.session.commit()
     assert recoding.changed == 2 and not recoding.refused
     db.session.expire_all()
@@ -302,7 +303,7 @@ def test_summons_gives_excused_and_the_deputy_may_decide(term, db):
     cells = _absences(db, c)
     document = _upload(c, c.users["student1"], c.student1, kind="summons")
     db.session.commit()
-    docs.decide(c.deputy, document.id, "accept")
+    document_decisions.decide(c.deputy, document.id, "accept")
     db.session.commit()
     assert db.session.get(JournalCell, cells["in1"].id).absence_reason == "excused"
 
@@ -314,7 +315,7 @@ def test_others_do_not_decide(term, db, user):
     document = _upload(c, c.users["student1"], c.student1)
     db.session.commit()
     with pytest.raises(docs.DocumentError) as refused:
-        docs.decide(c.users[user], document.id, "accept")
+        document_decisions.decide(c.users[user], document.id, "accept")
     assert refused.value.status in (403, 404)
     db.session.rollback()
     assert db.session.get(AbsenceDocument, document.id).status == "pending"
@@ -359,8 +360,8 @@ def test_reject_needs_a_comment_and_changes_no_cell(term, db):
     document = _upload(c, c.users["student1"], c.student1)
     db.session.commit()
     with pytest.raises(docs.DocumentError, match="почему"):
-        docs.decide(c.curator1, document.id, "reject", "   ")
-    assert docs.decide(c.curator1, document.id, "reject", "Нет печати") is None
+        document_decisions.decide(c.curator1, document.id, "reject", "   ")
+    assert document_decisions.decide(c.curator1, document.id, "reject", "Нет печати") is None
     db.session.commit()
     assert db.session.get(AbsenceDocument, document.id).status == "rejected"
     assert db.session.get(JournalCell, cells["in1"].id).absence_reason == ""
@@ -384,7 +385,7 @@ def test_closed_period_cells_stay_and_are_reported(app, college, db, monkeypatch
     document = docs.upload(c.users["student1"], c.student1.id, "medical", date(2025, 12, 29),
                            date(2026, 1, 14), "справка.pdf", "application/pdf", PDF)
     db.session.commit()
-    recoding = docs.decide(c.curator1, document.id, "accept")
+    recoding = document_decisions.decide(c.curator1, document.id, "accept")
     db.session.commit()
     assert recoding.changed == 1 and recoding.refused_total == 1
     assert "Не изменено «Н»: 1 — Период «1 семестр» закрыт" in recoding.summary()
@@ -396,7 +397,7 @@ def test_reapply_recodes_absences_marked_later(term, db, login):
     c = term
     document = _upload(c, c.users["student1"], c.student1)
     db.session.commit()
-    docs.decide(c.curator1, document.id, "accept")
+    document_decisions.decide(c.curator1, document.id, "accept")
     db.session.commit()
     late = add_cell(db, add_lesson(db, c.journal_a_op, date(2025, 10, 14), pair=4),
                     c.student1, absent=True)
@@ -425,6 +426,7 @@ def test_curator_start_page_lists_pending_documents(term, db, login):
 def test_migration_matches_the_model(app, db):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
+
     from app.models import Model
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True,
@@ -436,7 +438,7 @@ def test_migration_matches_the_model(app, db):
 def test_demo_has_pending_and_accepted_documents(app, db, monkeypatch, tmp_path):
     """The demo college: documents pending in curator1's group; the accepted ones really set
     the reason of every «Н» of their range, with the history rows."""
-    from app.services.demo import build_demo
+    from app.demo.college import build_demo
     from tests.factories import PASSWORD
     monkeypatch.setitem(app.config, "JOURNAL_TODAY", "2025-11-20")
     monkeypatch.setitem(app.config, "DOCUMENTS_DIR", str(tmp_path / "documents"))

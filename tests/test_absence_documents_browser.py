@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services import absence_documents as docs
+from app.services.control import absence_documents as docs
 from tests.factories import PASSWORD
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.live_server import browser_login

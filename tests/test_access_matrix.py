@@ -2,13 +2,13 @@
 
 Walks the whole `app.url_map` (pages and API) for a user of every role of the test college
 and for an anonymous visitor, and checks each endpoint against the declared table
-(app/access.py via app/access_matrix.py). An endpoint or view missing from the table fails.
-"""
+(app/security/access.py via app/security/matrix.py). An endpoint or view missing from the table
+fails."""
 import re
 
 import pytest
 
-from app.access_matrix import endpoint_rules, expected_allowed, problems
+from app.security.matrix import endpoint_rules, expected_allowed, problems
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 
 # One account per role of SPEC §1 (deputy also has Administration, curators also teach).
@@ -106,7 +106,7 @@ def test_role_matrix_writes_refused(app, college, login, username):
 @pytest.mark.parametrize("username", ["it", "director", "teacher1", "student1", "parent1"])
 def test_inline_actions_need_their_permission(app, college, login, username):
     """Model-view actions (FAB checks the action's own permission) refuse other roles."""
-    from app.access_matrix import granted
+    from app.security.matrix import granted
     client = login(username)
     roles = _roles(college, username)
     wrong = []

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.models import ArchiveRecord, AuditLog, DestructionAct, Mark
-from app.services import archive
+from app.services.records import archive
 from tests.archive_helpers import fill_college
 
 

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.models import GroupMembership, JournalCell, Lesson, Student
-from app.services import attendance
+from app.services.control import attendance
 from tests.factories import login_client
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.journal_helpers import count_queries

@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from app import labels
 from app.models import AuditLog
-from app.services import audit, labels
+from app.services.records import audit
 from tests.factories import PASSWORD
 
 NEW_PASSWORD = "Nov-Parol-2025!x"

@@ -8,7 +8,7 @@ from flask import g
 from sqlalchemy import func, select
 
 from app.models import BackupRecord, FinalGrade, JournalCell, Lesson, Mark, Student
-from app.services import audit, backup
+from app.services.records import audit, backup
 from tests.archive_helpers import fill_college
 from tests.conftest import _wipe
 
@@ -122,7 +122,7 @@ def test_it_page_lists_backups_and_runs_one(app, college, db, login):
 
 def test_rotation_keeps_the_newest_verified_copy(app, db):
     """7.1: a run of copies that failed verification never pushes out the last good one."""
-    from app.services import backup
+    from app.services.records import backup
     runner = app.test_cli_runner()
     assert runner.invoke(args=["journal", "backup"]).exit_code == 0
     good = db.session.scalars(select(BackupRecord)).one()

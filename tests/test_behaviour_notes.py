@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from app.models import AuditLog, BehaviourNote
-from app.services import behaviour
+from app.services.portal import behaviour
 
 TODAY = date(2025, 10, 17)
 
@@ -84,7 +84,7 @@ def test_week_notes(term, db):
 
 
 def test_weekly_report_carries_the_week_notes(term, db):
-    from app.services import weekly_reports as wr
+    from app.services.portal import weekly_reports as wr
     c = term
     behaviour.add_note(c.teacher1, c.student1.id, date(2025, 10, 14), "Опоздал на пару")
     behaviour.add_note(c.teacher1, c.student2.id, date(2025, 10, 6), "Прошлая неделя")

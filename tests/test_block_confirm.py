@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.models import BlockRequest
-from app.services import contingent
+from app.services.college import contingent
 from tests.factories import PASSWORD
 from tests.live_server import browser_login
 

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from app.models import AuditLog, BlockRequest, Student, StudentStatusChange
-from app.services import completeness as cc
-from app.services import contingent
+from app.services.college import contingent
+from app.services.control import completeness as cc
 from tests.factories import PASSWORD, login_client
 
 
@@ -72,8 +72,9 @@ def test_order_entered_on_the_administration_screen_is_applied(college, db, logi
     """5.2: an order entered on the contingent screen has the same effect as the curator's
     form — new status, membership closed, a blocking request for IT; an order that does not
     fit the student's status is refused and changes nothing."""
-    from app.models import BlockRequest, GroupMembership, Student, StudentStatusChange
     from sqlalchemy import func, select
+
+    from app.models import BlockRequest, GroupMembership, Student, StudentStatusChange
     director = login("director")
     refused = director.post("/studentstatuschangeview/add", data={
         "student": college.student2.id, "kind": "restoration", "order_number": "7-к",

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app import labels
+from app.infra import clock
 from app.models import AuditLog, Lesson
-from app.services import clock, labels
 from bench._common import free_port, wait_http
 from tests.factories import PASSWORD
 

@@ -4,7 +4,7 @@ change moves what is expected."""
 from datetime import date
 
 from app.models import TimetableChange
-from app.services import completeness as cc
+from app.services.control import completeness as cc
 from tests.reports_helpers import entry, lesson
 
 MON = date(2025, 10, 13)

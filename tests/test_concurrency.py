@@ -181,7 +181,7 @@ def test_mixed_readers_and_writers_get_no_server_error(mixed_server, college, db
     SQLite the chain's head used to be read before the file's write lock was taken, so
     parallel requests numbered two entries alike (UNIQUE constraint failed: audit_log.id)."""
     from app.models import AuditLog
-    from app.services import audit
+    from app.services.records import audit
     journal = college.journal_a_op.id
     writers = 8
     lesson_ids = _lessons(college, db, writers)

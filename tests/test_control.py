@@ -4,8 +4,7 @@ from datetime import date
 import pytest
 
 from app.models import ControlCheck, Period
-from app.services import completeness as cc
-from app.services import control
+from app.services.control import checks as control, completeness as cc
 from app.views import deputy as view
 
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from app.models import AuditLog, CellChange, JournalCell
-from app.services import completeness as cc
+from app.services.control import completeness as cc
 from tests.factories import PASSWORD
 from tests.live_server import browser_login
 from tests.reports_helpers import cell, entry, lesson

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.models import (
     AcademicYear, GroupMembership, StudentParent, StudentStatusChange, TeachingLoad,
 )
-from app.services.journals import generate_journals
+from app.services.journal.generation import generate_journals
 
 
 def _teach_group_b(db, college, year, teacher):

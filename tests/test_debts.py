@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from app.models import AuditLog, FinalGrade, Student
 from app.models.debts import AcademicDebt
 from app.models.sheets import ExamSheet, ExamSheetRow
-from app.services import debts, periods, retakes
-from app.services.final_grades import set_final_grade
+from app.services.assessment import debt_register, debts, retakes
+from app.services.journal import periods
+from app.services.journal.final_grades import set_final_grade
 from tests.journal_helpers import count_queries
 
 CLOSED_ON = date(2026, 1, 16)
@@ -119,7 +120,7 @@ def test_register_lists_counts_and_filters(closed, login):
         assert student.last_name in page
     assert "Соколов" not in page
     assert 'data-group="%d"><td><a' % c.group_a.id in page
-    data = debts.register(c.deputy, debts.clean_filters({}), date(2026, 1, 20))
+    data = debt_register.register(c.deputy, debt_register.clean_filters({}), date(2026, 1, 20))
     assert [(g["name"], g["count"]) for g in data["by_group"]] == [("ИС-24-1", 5)]
     assert {d["code"]: d["count"] for d in data["by_discipline"]} == {"ОП.01": 4, "УП.01": 1}
     only = deputy.get("/debts/?origin=missing").get_data(as_text=True)
@@ -138,7 +139,7 @@ def test_overdue_debts_are_flagged(closed, login, app, monkeypatch, db):
         deadline.toordinal() + 1).isoformat())
     page = login("deputy").get("/debts/?status=overdue").get_data(as_text=True)
     assert page.count("просрочена</b>") == 5
-    data = debts.register(closed.deputy, debts.clean_filters({}),
+    data = debt_register.register(closed.deputy, debt_register.clean_filters({}),
                           date.fromordinal(deadline.toordinal() + 1))
     assert data["summary"]["overdue"] == 5 and all(r["overdue"] for r in data["rows"])
 
@@ -164,7 +165,8 @@ def test_register_rows_follow_the_users_scope(closed, login):
     for username in ("teacher2", "curator2"):
         page = login(username).get("/debts/").get_data(as_text=True)
         assert "Смирнов" not in page and 'id="debts-none"' in page
-    assert debts.register(c.teacher2, debts.clean_filters({}))["summary"]["all"] == 0
+    found = debt_register.register(c.teacher2, debt_register.clean_filters({}))
+    assert found["summary"]["all"] == 0
 
 
 def test_row_filter_gives_families_their_own_debts_only(closed, db):
@@ -242,9 +244,9 @@ def test_demo_college_has_closed_semesters_with_debts_and_retakes(app, db, monke
     """Issue 14.8: the previous year's closed semesters hold debts; student1 failed a retake
     and has a second one before a commission scheduled; a classmate passed theirs (the grade
     changed with its history)."""
+    from app.demo.college import build_demo
     from app.models import FinalGradeChange, Period, User
     from app.models.debts import Retake, RetakeEntry
-    from app.services.demo import build_demo
     from tests.factories import PASSWORD
     monkeypatch.setitem(app.config, "JOURNAL_TODAY", "2025-11-20")
     build_demo(PASSWORD)

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.models import AuditLog
-from app.services import retakes
+from app.services.assessment import retakes
 from tests.test_debts import closed, debt_of  # noqa: F401
 
 

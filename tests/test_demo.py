@@ -146,7 +146,7 @@ def test_demo_college_is_built_and_refused_the_second_time(app, db, fixed_today)
 
 
 def test_demo_refuses_a_database_with_a_college(app, college, fixed_today):
-    from app.services.demo import DemoError, build_demo
+    from app.demo.college import DemoError, build_demo
     with pytest.raises(DemoError, match="База данных не пуста"):
         build_demo(PASSWORD, 1)
 

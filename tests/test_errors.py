@@ -13,13 +13,14 @@ from sqlalchemy import func, select
 import app as app_package
 from app.errors import BadInput, Conflict, DomainError, Forbidden, NotFound, Refused
 from app.models import Department
-from app.services import control, sheets
+from app.services.assessment import sheet_reading
+from app.services.control import checks as control
 from app.web_errors import answer_refusal
 
 APP_DIR = Path(app_package.__file__).parent
 # Not about the user's input: a mail server that does not answer, a cell version that moved
 # under a concurrent writer (caught inside marks.py). No other exception may stand apart.
-INFRASTRUCTURE_ROOTS = {"app.services.mailer.MailError", "app.services.marks._Stale"}
+INFRASTRUCTURE_ROOTS = {"app.infra.mailer.MailError", "app.services.journal.marks._Stale"}
 MAX_VIEW_EXCEPTS = 15
 
 
@@ -59,7 +60,9 @@ def test_every_service_error_is_a_domain_error():
 
 
 def test_the_families_keep_their_statuses():
-    from app.services import absence_documents, completeness, record, timetable
+    from app.services.control import absence_documents, completeness
+    from app.services.journal import timetable
+    from app.services.portal import record
     from app.services.practice import PracticeDenied, PracticeError
     assert completeness.BadInput.status == timetable.BadInput.status == 422
     assert (record.RecordError.status, record.RecordDenied.status) == (400, 403)
@@ -118,7 +121,7 @@ def test_a_page_gets_the_error_page(college, login, monkeypatch):
 
     def refuse(user, sheet_id):
         raise Refused("Ведомость не читается.")
-    monkeypatch.setattr(sheets, "sheet_data", refuse)
+    monkeypatch.setattr(sheet_reading, "sheet_data", refuse)
     r = deputy.get("/sheets/1/")
     body = r.get_data(as_text=True)
     assert r.status_code == 422 and "Ведомость не читается." in body and "<h2>422</h2>" in body

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 import pytest
 
 from app.models import GroupMembership, JournalCell, Lesson, Mark, Student
-from app.services import progress, weekly_reports
+from app.services.journal import forecast
+from app.services.portal import weekly_reports
 from tests.factories import login_client
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.journal_helpers import count_queries
@@ -72,7 +73,7 @@ def _ids(rows):
 
 def test_at_risk_lists_students_below_the_thresholds(risky, db):
     c = risky
-    rows = progress.at_risk(c.teacher1, TODAY, scope="teacher")
+    rows = forecast.at_risk(c.teacher1, TODAY, scope="teacher")
     j = c.journal_a_op.id
     assert _ids(rows) == {(c.student1.id, j), (c.a_students[3].id, j)}
     by_student = {r["student_id"]: r for r in rows}
@@ -82,34 +83,34 @@ def test_at_risk_lists_students_below_the_thresholds(risky, db):
     assert by_student[c.student1.id]["group"] == "ИС-24-1"
     assert by_student[c.student1.id]["discipline"] == "ОП.01 Операционные системы"
     # a teacher of other journals has nobody at risk from this one
-    assert progress.at_risk(c.teacher2, TODAY, scope="teacher") == []
+    assert forecast.at_risk(c.teacher2, TODAY, scope="teacher") == []
     # the curator of group A sees them, the curator of group B does not
-    assert _ids(progress.at_risk(c.curator1, TODAY, scope="curator")) == _ids(rows)
-    assert progress.at_risk(c.curator2, TODAY, scope="curator") == []
+    assert _ids(forecast.at_risk(c.curator1, TODAY, scope="curator")) == _ids(rows)
+    assert forecast.at_risk(c.curator2, TODAY, scope="curator") == []
     # students and parents have no forecast of their own here
-    assert progress.at_risk(c.users["student1"], TODAY) == []
+    assert forecast.at_risk(c.users["student1"], TODAY) == []
 
 
 def test_thresholds_clear_the_risk(risky, app):
     c = risky
     app.config["ADMISSION_MIN_ATTENDANCE"] = 40
     app.config["ADMISSION_MIN_AVERAGE"] = 2.3
-    assert progress.at_risk(c.teacher1, TODAY, scope="teacher") == []
+    assert forecast.at_risk(c.teacher1, TODAY, scope="teacher") == []
     app.config["ADMISSION_MIN_ATTENDANCE"] = 41
-    assert {r["student_id"] for r in progress.at_risk(c.teacher1, TODAY, scope="teacher")} == {
+    assert {r["student_id"] for r in forecast.at_risk(c.teacher1, TODAY, scope="teacher")} == {
         c.student1.id}
 
 
 def test_only_the_period_so_far_counts(risky, db):
     c = risky
     # the first semester has not begun on 31.08: nothing is forecast
-    assert progress.at_risk(c.teacher1, date(2025, 8, 31), scope="teacher") == []
+    assert forecast.at_risk(c.teacher1, date(2025, 8, 31), scope="teacher") == []
     # on 03.09 only the lessons of 01–03.09 count (three of the six absences of student1 and
     # the 2, 2, 3 of Васильева): both are still at risk; the spring starts afresh
-    early = progress.at_risk(c.teacher1, date(2025, 9, 3), scope="teacher")
+    early = forecast.at_risk(c.teacher1, date(2025, 9, 3), scope="teacher")
     assert {r["student_id"] for r in early} == {c.student1.id, c.a_students[3].id}
     assert early[0]["progress"].hours == 6
-    assert progress.at_risk(c.teacher1, date(2026, 2, 2), scope="teacher") == []
+    assert forecast.at_risk(c.teacher1, date(2026, 2, 2), scope="teacher") == []
 
 
 def test_who_left_is_not_listed(risky, db):
@@ -118,7 +119,7 @@ def test_who_left_is_not_listed(risky, db):
         {"end_date": date(2025, 10, 1)})
     db.session.query(Student).filter_by(id=c.a_students[3].id).update({"status": "expelled"})
     db.session.commit()
-    assert progress.at_risk(c.teacher1, TODAY, scope="teacher") == []
+    assert forecast.at_risk(c.teacher1, TODAY, scope="teacher") == []
 
 
 def _risk_rows(html: str, section: str) -> set[tuple[int, int]]:
@@ -170,7 +171,7 @@ def test_weekly_report_page_shows_the_risk(risky, app):
 def test_at_risk_reads_with_a_fixed_number_of_queries(risky, db):
     c = risky
     db.session.expire_all()
-    small = count_queries(db, lambda: progress.at_risk(c.deputy, TODAY))
+    small = count_queries(db, lambda: forecast.at_risk(c.deputy, TODAY))
     more = [Student(last_name=f"Новиков{i}", first_name="Иван", birth_date=date(2008, 1, 1),
                     record_book_number=f"N{i}", group_id=c.group_b.id, status="studying")
             for i in range(12)]
@@ -185,7 +186,7 @@ def test_at_risk_reads_with_a_fixed_number_of_queries(risky, db):
                 _cell(db, lesson, s, absent=True)
     db.session.commit()
     db.session.expire_all()
-    big = count_queries(db, lambda: progress.at_risk(c.deputy, TODAY))
+    big = count_queries(db, lambda: forecast.at_risk(c.deputy, TODAY))
     assert small == big <= 3 + 1  # the roster, the lessons with cells (+ the user's roles)
-    rows = progress.at_risk(c.deputy, TODAY)
+    rows = forecast.at_risk(c.deputy, TODAY)
     assert {r["student_id"] for r in rows} >= {s.id for s in more}

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import inspect
 
-from app.access import ROLES
+from app.security.access import ROLES
 
 
 def test_migrations_create_every_model_table(app, db):
@@ -34,6 +34,7 @@ def test_migrations_match_the_models(app, db):
     types, nullability, indexes and constraints (alembic's comparison finds nothing)."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
+
     from app.models import Model
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={
@@ -127,6 +128,7 @@ def test_json_responses_match_flasks_own_encoding(app):
     import json
     from datetime import date
     from decimal import Decimal
+
     from flask.json.provider import DefaultJSONProvider
     payload = {"b": 1, "a": [date(2025, 9, 1), Decimal("4.50"), "Иванов <b>"], "n": None,
                "c": {"z": True, "y": 2.5}}

@@ -13,9 +13,9 @@ from app.models import (
 from app.services.dashboards.curator import curator_week
 from tests.conftest import restore_demo_college
 from tests.factories import PASSWORD, login_client
+from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.journal_helpers import count_queries
 from tests.live_server import browser_login
-from tests.fast_hashing import fast_password_hashing  # noqa: F401
 
 TODAY = date(2025, 11, 20)  # a Thursday of the first semester
 
@@ -209,6 +209,7 @@ def test_the_teachers_start_page_holds_only_their_own_journals_and_lessons(app, 
     teacher's own — another teacher's pair (unless given to them as a substitute) or unfinished
     lesson of the same days never shows."""
     from flask_appbuilder.security.sqla.models import User
+
     from app.services.dashboards.teacher import teacher_day
     teacher1 = db.session.scalar(select(User).where(User.username == "teacher1"))
     others = db.session.scalars(select(Lesson).where(

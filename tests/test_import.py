@@ -9,7 +9,8 @@ from app.models import (
     AuditLog, Curriculum, CurriculumItem, Discipline, GroupMembership, Journal, Parent, Student,
     StudentParent, Subgroup, TeachingLoad,
 )
-from app.services.imports import COLUMNS, ImportRefused, import_file
+from app.services.college.import_tables import COLUMNS, ImportRefused
+from app.services.college.imports import import_file
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 
 STUDENT_HEADER = [label for _k, label in COLUMNS["students"]]
@@ -215,7 +216,7 @@ def test_load_xlsx_generates_journals(college, db, login):
 
 
 def test_reassigned_load_moves_the_journal_to_the_new_teacher(college, db):
-    from app.services.journals import generate_journals
+    from app.services.journal.generation import generate_journals
     journal = college.journal_a_op
     load = db.session.get(TeachingLoad, journal.teaching_load_id)
     load.teacher_id, load.hours = college.teacher2.id, 120

@@ -8,9 +8,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
+from app.infra.text_hygiene import TextRefused, control_character
 from app.models import AuditLog, Lesson, Parent, Student
-from app.services import audit, imports
-from app.services.text_hygiene import TextRefused, control_character
+from app.services.college import import_tables, imports
+from app.services.records import audit
 from tests.journal_helpers import TODAY, add_lesson, today  # noqa: F401
 
 
@@ -83,21 +84,21 @@ def test_over_long_value_in_the_api_answers_422(college, login, db, today):
 
 
 def _students_csv(**cell):
-    header = [label for _key, label in imports.COLUMNS["students"]]
+    header = [label for _key, label in import_tables.COLUMNS["students"]]
     row = dict(group="ИС-24-1", last_name="Новиков", first_name="Илья", middle_name="",
                birth_date="01.02.2008", record_book_number="N-1", email="")
     row.update(cell)
-    values = [row.get(key, "") for key, _label in imports.COLUMNS["students"]]
+    values = [row.get(key, "") for key, _label in import_tables.COLUMNS["students"]]
     return (";".join(header) + "\n" + ";".join(values) + "\n").encode("utf-8")
 
 
 def test_import_refuses_control_characters_and_long_values_with_the_row(college, db):
     before = _count(db, Student)
-    with pytest.raises(imports.ImportRefused) as refused:
+    with pytest.raises(import_tables.ImportRefused) as refused:
         imports.import_file("students", "s.csv", _students_csv(last_name="Нов\x01иков"))
     assert "Строка 2" in refused.value.problems[0]
     assert "управляющий символ" in refused.value.problems[0]
-    with pytest.raises(imports.ImportRefused) as refused:
+    with pytest.raises(import_tables.ImportRefused) as refused:
         imports.import_file("students", "s.csv", _students_csv(last_name="Я" * 100_000))
     assert refused.value.problems == ["Строка 2: «Фамилия» длиннее 64 символов (100000)"]
     assert _count(db, Student) == before

@@ -4,9 +4,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.journal_helpers import (  # noqa: F401
-    TODAY, add_lesson, change, count_queries, today,
-)
+from tests.journal_helpers import TODAY, add_lesson, change, count_queries, today  # noqa: F401
 
 
 def test_list_is_scoped(college, login, today):

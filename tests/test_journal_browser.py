@@ -16,7 +16,7 @@ ARTIFACTS = Path(os.environ.get("JOURNAL_TEST_ARTIFACTS", "var/test-artifacts"))
 
 def test_keyboard_entry_persists_and_conflict_is_shown(college, db, live_server, browser,
                                                        today):
-    from app.services.marks import save_cells
+    from app.services.journal.marks import save_cells
     lesson = add_lesson(db, college.journal_a_op, TODAY, topic="Процессы")
     jid = college.journal_a_op.id
     page = browser_login(browser, live_server, "teacher1", PASSWORD)
@@ -52,6 +52,7 @@ def test_lesson_form_refuses_tomorrow(college, db, live_server, browser, today):
     """4.6: the date picker offers no future day (max = the college's today); the server
     refuses one too (tests/test_journal_pages.py)."""
     from sqlalchemy import func, select
+
     from app.models import Lesson
     page = browser_login(browser, live_server, "teacher1", PASSWORD)
     page.goto(f"{live_server}/journal/{college.journal_a_op.id}/lesson/")
@@ -106,6 +107,7 @@ def test_grid_opens_on_todays_lesson(college, db, live_server, playwright_browse
 def test_grid_focuses_the_lesson_just_recorded(college, db, live_server, playwright_browser,
                                                today):
     from sqlalchemy import select
+
     from app.models import Lesson
     _autumn_lessons(db, college.journal_a_op)
     context = playwright_browser.new_context(viewport={"width": 1366, "height": 900},
@@ -164,7 +166,7 @@ def test_read_only_view_has_no_write_buttons(college, db, live_server, browser, 
 
 def test_deleting_a_lesson_asks_first_and_says_what_is_lost(college, db, live_server, browser,
                                                             today):
-    from app.services.marks import save_cells
+    from app.services.journal.marks import save_cells
     lesson = add_lesson(db, college.journal_a_op, TODAY, topic="Ошибочная запись")
     save_cells(college.teacher1, college.journal_a_op,
                [{"lesson_id": lesson.id, "student_id": college.student1.id, "version": 0,

@@ -5,11 +5,8 @@ from io import BytesIO
 from sqlalchemy import func, select
 
 from app.models import AcademicYear, Journal, TeachingLoad
-from app.services.journals import generate_journals
-
-from tests.journal_helpers import (  # noqa: F401
-    TODAY, add_lesson, change, today,
-)
+from app.services.journal.generation import generate_journals
+from tests.journal_helpers import TODAY, add_lesson, change, today  # noqa: F401
 
 
 def test_grid_page_has_csrf_meta_and_local_script(college, login, db, today):
@@ -84,6 +81,7 @@ def test_lesson_form_forbidden_for_other_teacher(college, login, today):
 
 def test_print_and_xlsx_export(college, login, db, today):
     from openpyxl import load_workbook
+
     from app.models import AuditLog
     lesson = add_lesson(db, college.journal_a_op, TODAY, topic="Файловые системы")
     lesson.lesson_type, lesson.homework, lesson.homework_kind = (
@@ -115,7 +113,7 @@ def test_hours_report_counts_substitutions(college, login, db, today):
     add_lesson(db, college.journal_b_op, date(2025, 10, 11), teacher=college.teacher1,
                substitution=True)
     add_lesson(db, college.journal_b_op, date(2025, 10, 12))
-    from app.services.hours import hours_report
+    from app.services.journal.hours import hours_report
     rows = {r["teacher_id"]: r for r in hours_report(college.deputy, college.autumn.academic_year)}
     t1 = rows[college.teacher1.id]
     assert (t1["lessons"], t1["hours"], t1["substitution_hours"]) == (3, 6, 2)
@@ -149,6 +147,7 @@ def test_journal_list_page_scoped(college, login, today):
 def test_deleting_a_lesson_keeps_its_cells_in_the_audit_log(college, login, db, today):
     """1.6: a deleted lesson takes its cells along, but what they held stays on record."""
     import json
+
     from app.models import AuditLog, JournalCell, Lesson, Mark
     lesson = add_lesson(db, college.journal_a_op, TODAY, topic="Ошибочная запись")
     c = login("teacher1")
@@ -170,7 +169,8 @@ def test_xlsx_exports_never_hold_formulas(college, login, db, today):
     """Text a teacher typed (a topic, homework) that starts with = stays text in the XLSX
     journal and in the year archive: opening the file runs nothing."""
     from openpyxl import load_workbook
-    from app.services import archive
+
+    from app.services.records import archive
     payload = '=HYPERLINK("http://evil.test","Открыть")'
     lesson = add_lesson(db, college.journal_a_op, TODAY, topic=payload)
     lesson.homework = "=1+2"

@@ -7,11 +7,9 @@ from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import event, func, select
 
 from app.errors import Conflict
-from app.models import (
-    AuditLog, CellChange, GroupMembership, Journal, JournalCell, Student,
-)
-from app.services import audit
-from app.services.marks import save_cells
+from app.models import AuditLog, CellChange, GroupMembership, Journal, JournalCell, Student
+from app.services.journal.marks import save_cells
+from app.services.records import audit
 from tests.journal_helpers import TODAY, add_lesson, change, today  # noqa: F401
 
 MAX_STATEMENTS = 12  # the batch's own statements

@@ -5,8 +5,7 @@ from datetime import date
 import pytest
 
 from app.models import Memo
-from app.services import completeness as cc
-from app.services import memos
+from app.services.control import completeness as cc, memos
 from tests.reports_helpers import entry
 
 

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CYRILLIC = re.compile("[А-Яа-яЁё]")
 GETTEXT = {"_", "gettext", "lazy_gettext", "_l", "ngettext"}
 # Command-line only: their texts go to the operator's terminal, never to a web request.
-CLI_ONLY = {"app/cli.py", "app/services/demo.py"}
+CLI_ONLY = {"app/cli.py", "app/demo/college.py"}
 
 
 def _name(func: ast.expr) -> str | None:

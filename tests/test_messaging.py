@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditLog, Message
-from app.services import messaging
+from app.services.portal import messaging
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.portal_helpers import fixed_today  # noqa: F401
 

@@ -10,8 +10,9 @@ from app.errors import DomainError
 from app.models import (
     AuditLog, CellChange, CurriculumItem, FinalGrade, JournalCell, Lesson, Mark, Period,
 )
-from app.services import completeness, control, periods
-from app.services.final_grades import kinds_by_period, missing_final_grades
+from app.services.control import checks as control, completeness
+from app.services.journal import periods
+from app.services.journal.final_grades import kinds_by_period, missing_final_grades
 from tests.journal_helpers import add_lesson, change, today  # noqa: F401
 from tests.reports_helpers import cell
 

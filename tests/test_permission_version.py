@@ -1,4 +1,4 @@
-"""The roles' permissions each worker keeps in memory (app/security.py, SECURITY.md "Access
+"""The roles' permissions each worker keeps in memory (app/security/manager.py, SECURITY.md "Access
 control"): read once per version, not on every request; a role edited anywhere — another
 worker, another host, the command line — is obeyed by every worker from its next request,
 because the version (access_stamp) is read with the account on each request."""
@@ -114,6 +114,7 @@ def test_giving_a_role_to_an_account_keeps_the_version(app, college, db):
     """An account's roles are read with the account on every request: giving one (issuing
     credentials, imports) changes no role's permissions, so no worker reads them again."""
     from flask_appbuilder.security.sqla.models import Role, User
+
     from app.models import AccessStamp
     before = db.session.scalar(select(AccessStamp.version))
     user = db.session.scalar(select(User).where(User.username == "teacher1"))

@@ -19,7 +19,15 @@ from tests.factories import make_user
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.journal_helpers import count_queries
 from tests.practice_helpers import (  # noqa: F401
-    COMPETENCIES, END, START, TODAY, add_pp_journal, pc, practice_day, set_today, working_days,
+    COMPETENCIES,
+    END,
+    START,
+    TODAY,
+    add_pp_journal,
+    pc,
+    practice_day,
+    set_today,
+    working_days,
 )
 
 DAYS = list(working_days(START, TODAY - timedelta(days=1)))  # 06.10 … 14.10

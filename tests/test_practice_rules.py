@@ -10,9 +10,7 @@ from app.models import AccountState, AuditLog, FinalGrade, Period, Student, User
 from app.models.practice import PracticeDiaryChange, PracticeDiaryEntry, PracticePlacement
 from app.services import practice as svc
 from tests.journal_helpers import count_queries
-from tests.practice_helpers import (  # noqa: F401
-    END, START, TODAY, pc, practice_day, set_today, working_days,
-)
+from tests.practice_helpers import END, START, TODAY, pc, practice_day, set_today, working_days  # noqa: F401
 
 
 def _visible(user, day=None):
@@ -484,7 +482,7 @@ def test_mentor_accounts_are_issued_by_it_or_a_supervisor(pc, db, app):
         assert {r.name for r in account.roles} == {"Mentor"}
         assert len(password) >= 10 and account.password != password
         assert db.session.get(AccountState, account.id).must_change_password is True
-    from app.services.credentials import issue_for_staff
+    from app.services.college.credentials import issue_for_staff
     slip = issue_for_staff(pc.it, pc.mentor1.id)             # IT re-issues a password
     assert slip.username == "mentor1" and "Наставник" in slip.role
 
@@ -580,8 +578,8 @@ def test_overview_in_a_constant_number_of_queries(pc, db):
 # --- the demo college -----------------------------------------------------------------------
 @pytest.mark.parametrize("day", [date(2025, 11, 20), date(2026, 3, 18)])
 def test_demo_has_a_running_and_a_finished_practice(app, db, day):
-    from app.services.demo import build_demo
-    from app.services.final_grades import kinds_by_period
+    from app.demo.college import build_demo
+    from app.services.journal.final_grades import kinds_by_period
     from tests.factories import PASSWORD
     previous = app.config.get("JOURNAL_TODAY")
     set_today(app, day)

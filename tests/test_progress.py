@@ -1,11 +1,11 @@
-"""Progress (services/progress.py): the weighted average, hours missed by reason, the
+"""Progress (services/journal/progress.py): the weighted average, hours missed by reason, the
 enrolment limits, admission by the thresholds and the constant number of queries."""
 from datetime import date, timedelta
 
 import pytest
 
 from app.models import GroupMembership, JournalCell, Lesson, Mark
-from app.services import progress as P
+from app.services.journal import forecast, progress as P
 from tests.factories import login_client
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.journal_helpers import count_queries, today  # noqa: F401
@@ -140,28 +140,28 @@ def test_subgroup_journal_counts_its_members_only(college, db):
 def test_thresholds_give_and_clear_the_risk(app, settings):
     with app.app_context():
         low = P.make_progress([("2", "control"), ("3", "current")], 10, {"unexcused": 6})
-        reasons = P.admission_reasons(low)
+        reasons = forecast.admission_reasons(low)
         assert reasons == ["посещаемость 40,0 % ниже 50 % (пропуски без уважительной причины)",
                            "средний балл 2,33 ниже 2,5"]
         settings(ADMISSION_MIN_ATTENDANCE=40, ADMISSION_MIN_AVERAGE=2.3)
-        assert P.admission_reasons(low) == []
+        assert forecast.admission_reasons(low) == []
         settings(ADMISSION_MIN_ATTENDANCE=41)
-        assert len(P.admission_reasons(low)) == 1
+        assert len(forecast.admission_reasons(low)) == 1
 
 
 def test_excused_hours_do_not_bar_admission(app):
     with app.app_context():
         ill = P.make_progress([("4", "current")], 10, {"illness": 6, "excused": 2})
         assert ill.attendance_pct == 20.0  # shown: all missed hours count
-        assert P.admission_attendance(ill) == 100.0
-        assert P.admission_reasons(ill) == []
+        assert forecast.admission_attendance(ill) == 100.0
+        assert forecast.admission_reasons(ill) == []
         truant = P.make_progress([("4", "current")], 10, {"unexcused": 6})
-        assert P.admission_reasons(truant)
+        assert forecast.admission_reasons(truant)
 
 
 def test_no_hours_or_no_marks_give_no_reason(app):
     with app.app_context():
-        assert P.admission_reasons(P.Progress()) == []
+        assert forecast.admission_reasons(P.Progress()) == []
 
 
 # --- queries -------------------------------------------------------------------------------
@@ -228,7 +228,7 @@ def test_grid_and_diary_show_the_weighted_average(college, db, app, today, setti
 
 def test_objectivity_uses_the_weighted_average(college, db, today):
     from app.models import FinalGrade
-    from app.services.reports.objectivity import objectivity
+    from app.services.control.reports.objectivity import objectivity
     j, s = _weighted_marks(db, college)
     db.session.add(FinalGrade(journal_id=j.id, student_id=s.id, period_id=college.autumn.id,
                               kind="exam", value="4"))

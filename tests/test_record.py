@@ -9,9 +9,7 @@ from sqlalchemy import select
 
 from app.models import AuditLog
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
-from tests.portal_helpers import (  # noqa: F401
-    fixed_today, previous_year, seed_record,
-)
+from tests.portal_helpers import fixed_today, previous_year, seed_record  # noqa: F401
 
 
 @pytest.fixture()
@@ -166,6 +164,7 @@ def test_export_is_own_data_and_audited(c, login, db):
 
 def test_record_query_count_does_not_grow_with_lessons(c, login, db):
     from sqlalchemy import event
+
     from tests.portal_helpers import add_cell, add_lesson
 
     client = login("student1")

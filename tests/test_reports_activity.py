@@ -4,7 +4,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from app.services.reports import activity as act
+from app.services.control.reports import activity as act
 from tests.reports_helpers import change, lesson
 
 

@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from sqlalchemy import event
 
 from app.models import AcademicYear, FinalGrade, FinalGradeChange, Period, TimetableChange
-from app.services import audit
-from app.services.reports import council as cr
+from app.services.control.reports import council as cr
+from app.services.records import audit
 from tests.reports_helpers import change, entry, lesson
 
 UTC = timezone.utc

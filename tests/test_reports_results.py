@@ -7,8 +7,7 @@ from openpyxl import load_workbook
 
 from app.extensions import db as _db
 from app.models import AuditLog
-from app.services.reports import objectivity as obj
-from app.services.reports import results as res
+from app.services.control.reports import objectivity as obj, results as res
 from tests.reports_helpers import cell, final, lesson
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from app.errors import DomainError
 from app.models import AuditLog, FinalGrade, FinalGradeChange
 from app.models.debts import AcademicDebt, Retake, RetakeEntry
-from app.services import retakes
-from app.services.final_grades import set_final_grade
+from app.services.assessment import retakes
+from app.services.journal.final_grades import set_final_grade
 from tests.test_debts import closed, debt_of  # noqa: F401
 
 RETAKE_DAY = date(2026, 2, 2)

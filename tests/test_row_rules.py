@@ -1,6 +1,6 @@
 """Row-level rules on every admin model view, for every role of the test college (SPEC §1).
 
-Expected rights come from app/access.py; expected rows from a hand-written table of who
+Expected rights come from app/security/access.py; expected rows from a hand-written table of who
 teaches or curates what in tests/factories.py (not from app/services/scopes.py), so the test
 checks the scopes themselves and their wiring into list, show, edit and delete.
 """
@@ -10,12 +10,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.access import ACCESS, ROLES
 from app.models import (
     AcademicYear, Curriculum, CurriculumItem, Department, Discipline, GroupMembership, Parent,
     Period, Specialty, StaffProfile, Student, StudentGroup, StudentParent, StudentStatusChange,
     Subgroup, SubgroupMember, TeachingLoad, User, WorkProgram, WorkProgramTopic,
 )
+from app.security.access import ACCESS, ROLES
 from tests.factories import STAFF
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 

@@ -17,7 +17,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.extensions import db
-from app.services import audit
+from app.services.records import audit
 from tests.conftest import restore_demo_college
 from tests.factories import login_client
 from tests.fast_hashing import fast_password_hashing  # noqa: F401

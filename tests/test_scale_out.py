@@ -79,6 +79,7 @@ def test_login_rate_limit_counts_across_servers(two_servers):
 def test_lockout_holds_across_servers(two_servers, db):
     """The temporary lock lives in the database, so every app server honours it."""
     from datetime import datetime, timedelta, timezone
+
     from app.models import AccountState, User
     first, second = two_servers
     teacher2 = db.session.query(User).filter_by(username="teacher2").one()

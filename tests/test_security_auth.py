@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from app.models import AccountState
-from app.security_policy import password_problems, password_validator
+from app.security.passwords import password_problems, password_validator
 from tests.factories import PASSWORD
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 

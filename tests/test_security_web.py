@@ -175,8 +175,8 @@ def test_session_api_write_without_token_refused(app, college, login):
                             ("POST", "/api/v1/security/roles/")):
             r = client.open(url, method=method, json={"username": "intruder", "roles": [1]})
             assert r.status_code in (400, 403), (method, url, r.status_code)
-    from app.models import User
     from app.extensions import db
+    from app.models import User
     assert db.session.query(User).filter_by(username="intruder").count() == 0
 
 

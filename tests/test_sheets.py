@@ -12,7 +12,8 @@ from app.models import (
     AuditLog, FinalGrade, FinalGradeChange, GroupMembership, JournalCell, Lesson, Mark, Student,
 )
 from app.models.sheets import ExamSheet, ExamSheetExaminer, ExamSheetRow
-from app.services import progress, sheets
+from app.services.assessment import sheets
+from app.services.journal import forecast, progress
 from tests.journal_helpers import count_queries, today  # noqa: F401
 
 EXAM_DAY = "2025-12-25"
@@ -100,7 +101,7 @@ def test_teacher_makes_a_sheet_from_the_journal(taught, login, db):
         assert (None if row.average is None else float(row.average)) == figure.average
         assert (None if row.attendance_pct is None else float(row.attendance_pct)) == \
             figure.attendance_pct
-        assert row.admitted == (progress.admission_reasons(figure) == [])
+        assert row.admitted == (forecast.admission_reasons(figure) == [])
     # the weighted average: 5 and a control work 4 (weight 2) → 4.33
     assert float(rows[c.student1.id].average) == 4.33
     assert rows[c.student1.id].admitted and rows[c.student2.id].admitted

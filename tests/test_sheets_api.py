@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditLog
-from app.services import sheets
+from app.services.assessment import sheets
 from tests.factories import PASSWORD
 from tests.journal_helpers import today  # noqa: F401
 from tests.test_sheets import taught  # noqa: F401

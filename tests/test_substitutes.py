@@ -7,9 +7,8 @@ import pytest
 
 from app.errors import Forbidden
 from app.models import Journal, Lesson
-from app.services import lessons
-from app.services import timetable as tt
-from app.services.reports import council as cr
+from app.services.control.reports import council as cr
+from app.services.journal import lessons, timetable as tt
 from app.services.scopes import journal_filter
 from tests.reports_helpers import entry
 

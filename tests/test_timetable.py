@@ -7,7 +7,7 @@ import pytest
 from openpyxl import Workbook
 
 from app.models import TimetableEntry
-from app.services import timetable as tt
+from app.services.journal import timetable as tt
 from tests.reports_helpers import entry, lesson
 
 MON = date(2025, 10, 13)

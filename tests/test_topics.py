@@ -7,8 +7,8 @@ import pytest
 
 from app.errors import BadInput
 from app.models import Lesson
-from app.services import completeness as cc
-from app.services import lessons
+from app.services.control import completeness as cc
+from app.services.journal import lessons
 
 TODAY = date(2025, 10, 17)
 

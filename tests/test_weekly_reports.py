@@ -12,8 +12,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from app.infra import mailer
 from app.models import Parent, StudentParent, WeeklyReportDelivery
-from app.services import mailer, weekly_reports
+from app.services.portal import weekly_reports
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.portal_helpers import fixed_today, seed_record  # noqa: F401
 

@@ -1,12 +1,12 @@
 """`GET /api/v1/students/<id>/debts` (4.7): the student's academic debts with their retakes,
 for the student, their parents (while allowed, 5.2), their curator, their teachers (their
 disciplines only) and the administration; 403 for everyone else. The same service as the
-page (services/debts.py student_debts)."""
+page (services/assessment/debts.py student_debts)."""
 from flask_appbuilder.api import expose
 from flask_appbuilder.security.decorators import permission_name, protect
 
+from ..services.assessment import debts
 from . import StudentApi
-from ..services import debts
 
 
 class StudentDebtsApi(StudentApi):

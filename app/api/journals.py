@@ -4,19 +4,22 @@ from flask_appbuilder.api import expose
 from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from . import DocumentedApi
 from ..errors import BadInput
 from ..extensions import db
+from ..infra import clock
 from ..models import Journal
-from ..services import audit, clock
-from ..services.final_grades import grade_dict, set_final_grade
-from ..services.journal import grid_data, journal_for_read
-from ..services.lessons import (
+from ..services.journal.access import journal_for_read
+from ..services.journal.final_grades import grade_dict, set_final_grade
+from ..services.journal.grid import grid_data
+from ..services.journal.lessons import (
     create_lesson, delete_lesson, lesson_dict, lesson_of, topics_for, update_lesson,
 )
-from ..services.marks import cell_history, save_cells
+from ..services.journal.marks import cell_history, save_cells
+from ..services.records import audit
 from ..services.scopes import journal_filter
+from . import DocumentedApi
 
 
 def _user():
@@ -78,7 +81,6 @@ class JournalApi(DocumentedApi):
             403:
               $ref: '#/components/responses/403'
         """
-        from sqlalchemy.orm import joinedload
         journals = db.session.scalars(
             select(Journal).where(journal_filter(_user()))
             .options(joinedload(Journal.group), joinedload(Journal.subgroup),
@@ -169,7 +171,9 @@ class JournalApi(DocumentedApi):
                     - $ref: '#/components/schemas/LessonFields'
                     - type: object
                       properties:
-                        reason: {type: string, description: основание изменения после закрытия периода}
+                        reason:
+                          type: string
+                          description: основание изменения после закрытия периода
           responses:
             200:
               description: Занятие изменено

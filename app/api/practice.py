@@ -9,8 +9,8 @@ from datetime import date, datetime
 from flask_appbuilder.api import expose
 from flask_appbuilder.security.decorators import permission_name, protect
 
-from . import StudentApi
 from ..services import practice
+from . import StudentApi
 
 
 def _jsonable(value):
@@ -41,7 +41,9 @@ class StudentPracticeApi(StudentApi):
             name: student_id
             schema: {type: integer}
           responses:
-            200: {description: "Практики: организация, наставник, приказ, дневник, аттестационный лист, оценка"}
+            200:
+              description: "Практики: организация, наставник, приказ, дневник,
+                аттестационный лист, оценка"
             403: {description: "Нет доступа"}
             404: {description: "Обучающийся не найден"}
         """

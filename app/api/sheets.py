@@ -6,8 +6,9 @@ from flask import current_app
 from flask_appbuilder.api import expose
 from flask_appbuilder.security.decorators import permission_name, protect
 
+from ..services.assessment import sheet_reading
+from ..services.records import audit
 from . import DocumentedApi
-from ..services import audit, sheets
 
 
 class SheetApi(DocumentedApi):
@@ -31,10 +32,10 @@ class SheetApi(DocumentedApi):
             403: {description: "Нет доступа"}
             404: {description: "Ведомость не найдена"}
         """
-        data = sheets.sheet_data(current_app.appbuilder.sm.current_user, sheet_id)
+        data = sheet_reading.sheet_data(current_app.appbuilder.sm.current_user, sheet_id)
         audit.record("view", "exam_sheet", sheet_id, details={"api": True})
         audit.commit_read()
-        return self.response(200, result=sheets.sheet_json(data))
+        return self.response(200, result=sheet_reading.sheet_json(data))
 
 
 def register(appbuilder) -> None:

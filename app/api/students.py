@@ -5,8 +5,8 @@ from flask import current_app
 from flask_appbuilder.api import expose
 from flask_appbuilder.security.decorators import permission_name, protect
 
+from ..services.portal import record as records
 from . import StudentApi
-from ..services import record as records
 
 
 class StudentRecordApi(StudentApi):

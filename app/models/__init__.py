@@ -1,22 +1,37 @@
 """All models, imported once so that Alembic and the app see the whole schema."""
 from flask_appbuilder.security.sqla.models import User  # noqa: F401
 
+from . import debts, documents, practice, sheets  # noqa: F401,E402
+from .archive import ArchiveRecord, BackupRecord, DestructionAct  # noqa: F401
+from .audit import AuditHead, AuditLog  # noqa: F401
 from .base import Model  # noqa: F401  (sets the naming convention first)
 from .college import (  # noqa: F401
-    AcademicYear, AccountState, Department, StudentGroup, GroupMembership, Parent, Period, Specialty,
-    StaffProfile, Student, StudentParent, StudentStatusChange, Subgroup, SubgroupMember,
+    AcademicYear,
+    AccountState,
+    Department,
+    GroupMembership,
+    Parent,
+    Period,
+    Specialty,
+    StaffProfile,
+    Student,
+    StudentGroup,
+    StudentParent,
+    StudentStatusChange,
+    Subgroup,
+    SubgroupMember,
 )
-from .curriculum import (  # noqa: F401
-    Curriculum, CurriculumItem, Discipline, TeachingLoad, WorkProgram, WorkProgramTopic,
-)
-from .journal import (  # noqa: F401
-    CellChange, FinalGrade, FinalGradeChange, Journal, JournalCell, Lesson, Mark,
-)
-from .timetable import TimetableChange, TimetableEntry  # noqa: F401
-from .messaging import IssueReport, Message, WeeklyReportDelivery  # noqa: F401
-from .control import BlockRequest, ControlCheck, Memo  # noqa: F401
 from .conduct import BehaviourNote  # noqa: F401
-from .audit import AuditHead, AuditLog  # noqa: F401
-from .archive import ArchiveRecord, BackupRecord, DestructionAct  # noqa: F401
+from .control import BlockRequest, ControlCheck, Memo  # noqa: F401
+from .curriculum import (  # noqa: F401
+    Curriculum,
+    CurriculumItem,
+    Discipline,
+    TeachingLoad,
+    WorkProgram,
+    WorkProgramTopic,
+)
+from .journal import CellChange, FinalGrade, FinalGradeChange, Journal, JournalCell, Lesson, Mark  # noqa: F401
+from .messaging import IssueReport, Message, WeeklyReportDelivery  # noqa: F401
 from .security import AccessStamp, AccountSession, LoginAttempt  # noqa: F401
-from . import debts, documents, practice, sheets  # noqa: F401,E402
+from .timetable import TimetableChange, TimetableEntry  # noqa: F401

@@ -4,7 +4,7 @@ from datetime import datetime
 from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, ForeignKey, Integer
 
-from ..services import clock
+from ..infra import clock
 
 # Deterministic constraint names: migrations stay identical on SQLite and PostgreSQL.
 Model.metadata.naming_convention = {
@@ -17,7 +17,7 @@ Model.metadata.naming_convention = {
 
 
 def utcnow() -> datetime:
-    """Stored times are UTC; the college clock may be fixed in tests (services/clock.py)."""
+    """Stored times are UTC; the college clock may be fixed in tests (infra/clock.py)."""
     return clock.now()
 
 

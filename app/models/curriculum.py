@@ -1,7 +1,7 @@
 """Curricula, work programs and teaching load (4.2, 4.6)."""
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, ForeignKey, Integer, Numeric, String, Text,
-    UniqueConstraint, false,
+    Boolean, CheckConstraint, Column, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import relationship
 

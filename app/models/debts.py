@@ -1,8 +1,7 @@
 """Academic debts and retakes (4.7): an unsatisfactory, missing or «н/а» final grade of a
 closed attestation is a debt of the student until a retake closes it."""
 from sqlalchemy import (
-    CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, String,
-    UniqueConstraint,
+    CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint,
 )
 from sqlalchemy.orm import relationship
 

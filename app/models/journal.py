@@ -2,8 +2,8 @@
 import weakref
 
 from sqlalchemy import (
-    Boolean, Index, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Text,
-    UniqueConstraint, event, text,
+    Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String,
+    Text, UniqueConstraint, event, text,
 )
 from sqlalchemy.orm import Session, relationship, with_loader_criteria
 

@@ -7,11 +7,11 @@ from datetime import date
 
 from sqlalchemy import and_, false, or_, select, true
 
+from ..extensions import db
+from ..infra.clock import add_years, today
 from ..models import (
-    AcademicYear, Journal, Lesson, Parent, Student, StudentGroup, StudentParent,
-    TimetableChange,
+    AcademicYear, Journal, Lesson, Parent, Student, StudentGroup, StudentParent, TimetableChange,
 )
-from .clock import add_years, today
 
 ALL_JOURNALS_ROLES = {"Admin", "Administration", "Deputy", "IT"}
 ALL_STUDENTS_ROLES = {"Admin", "Administration", "Deputy", "IT"}
@@ -157,7 +157,6 @@ def parent_link_filter(user):
 
 def student_of_user(user):
     """The Student row of a student account, or None."""
-    from ..extensions import db
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return db.session.scalar(select(Student).where(Student.user_id == user.id))

@@ -5,20 +5,20 @@ import json
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
+from ..infra.clock import today
 from ..models import AcademicYear, ArchiveRecord, DestructionAct
-from ..services import archive
-from ..services.clock import today
+from ..services.records import archive
 from ..web_errors import refusal_back, refusal_form
 
 
 def _names(user_ids) -> dict:
     """Account id → full name, in one query."""
-    from flask_appbuilder.security.sqla.models import User
     users = db.session.scalars(select(User).where(User.id.in_(user_ids))) if user_ids else []
     return {u.id: f"{u.get_full_name()} ({u.username})" for u in users}
 

@@ -1,5 +1,5 @@
 """The attendance report of a group (3.3, 6.1): hours missed by reason per month, semester and
-year, attendance percentage; XLSX. Rows in services/attendance.py."""
+year, attendance percentage; XLSX. Rows in services/control/attendance.py."""
 from flask import redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..services import attendance, audit
+from ..services.control import attendance
+from ..services.records import audit
 from .base import xlsx_response
 
 

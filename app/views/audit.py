@@ -13,8 +13,10 @@ from markupsafe import Markup
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
+from .. import labels
+from ..infra import clock
 from ..models import AuditLog
-from ..services import audit, audit_export, clock, labels
+from ..services.records import audit, audit_export
 from .base import XLSX
 
 

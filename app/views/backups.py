@@ -7,7 +7,7 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
-from ..services import backup
+from ..services.records import backup
 from ..web_errors import refusal_back
 
 

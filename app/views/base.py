@@ -1,6 +1,5 @@
 """Building blocks of the portal's model views: row scopes, eager loading, Russian choices,
 validation with Russian messages and database integrity errors turned into flash messages."""
-import re
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
@@ -11,6 +10,7 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla import filters as sqla_filters
 from flask_appbuilder.models.sqla.filters import get_field_setup_query
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.sqla.models import Role, User
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy import exists, inspect, select
@@ -21,13 +21,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from ..errors import DomainError, Refused
-from ..services import audit
-from ..services.labels import STATUSES, yes_no
-from ..services.text_hygiene import TextRefused
+from ..infra.text_hygiene import TextRefused
+from ..labels import STATUSES, yes_no
+from ..models import Model
+from ..services.records import audit
+from ..services.scopes import ALL_JOURNALS_ROLES, role_names
 from ..web import ru_date
 
 # Stored codes → what the college reads (SPEC: the UI speaks Russian).
-GROUP_STATUSES = STATUSES["group"]  # statuses: one table, services/labels.py
+GROUP_STATUSES = STATUSES["group"]  # statuses: one table, labels.py
 STUDENT_STATUSES = STATUSES["student"]
 STATUS_CHANGE_KINDS = STATUSES["status_change"]
 DISCIPLINE_KINDS = {"general": _("общеобразовательная дисциплина"),
@@ -216,7 +218,6 @@ def changes(item) -> dict:
 def referenced_elsewhere(session, item, skip_prefix: str | None = None) -> bool:
     """True when another row points at `item` through a foreign key (checked on every
     database, SQLite included, so a delete never leaves orphans)."""
-    from ..models import Model
     table = type(item).__table__
     for other in Model.metadata.sorted_tables:
         if skip_prefix and other.name.startswith(skip_prefix):
@@ -346,7 +347,6 @@ class UsersWithRole(BaseFilter):
     arg_name = None
 
     def apply(self, query, value):
-        from flask_appbuilder.security.sqla.models import Role, User
         return query.filter(User.active.is_(True), User.roles.any(Role.name.in_(value)))
 
 
@@ -356,63 +356,4 @@ def users_with_role(*roles):
 
 def sees_everything(user) -> bool:
     """Administration, Deputy, IT and Admin read every row of the reference data."""
-    from ..services.scopes import ALL_JOURNALS_ROLES, role_names
     return bool(role_names(user) & ALL_JOURNALS_ROLES)
-
-
-# --- list arguments (finding 9) ---------------------------------------------------------------
-MAX_PAGE_SIZE = 2000  # the largest list the college prints on one page
-MAX_PAGE = 100_000
-_ORDER_RE = re.compile(r"_oc_(.+)")
-_DIRECTION_RE = re.compile(r"_od_(.+)")
-_FILTER_RE = re.compile(r"_flt_(\d+)_(.*)")
-
-
-def _whole(value: str, low: int, high: int) -> bool:
-    return value.strip().isdigit() and low <= int(value) <= high
-
-
-def list_argument_problem(args, views: dict, current) -> str | None:
-    """A Russian reason when the sort, filter or paging arguments of a list name a column the
-    list does not have or a page it cannot show (FAB would answer 500); else None.
-    `views`: the registered views by class name; `current`: the view answering."""
-    for key in args:
-        value = args.get(key, "")
-        if (match := _ORDER_RE.fullmatch(key)) and match.group(1) in views:
-            if value not in (getattr(views[match.group(1)], "order_columns", None) or ()):
-                return str(_("Неизвестный столбец для сортировки: «%(name)s».", name=value))
-        elif _DIRECTION_RE.fullmatch(key) and value not in ("asc", "desc"):
-            return str(_("Порядок сортировки: asc или desc."))
-        elif "psize_" in key and not _whole(value, 1, MAX_PAGE_SIZE):
-            return str(_("Число строк на странице: от 1 до %(n)s.", n=MAX_PAGE_SIZE))
-        elif "page_" in key and "psize_" not in key and not _whole(value, 0, MAX_PAGE):
-            return str(_("Неверный номер страницы."))
-        elif match := _FILTER_RE.search(key):
-            filters = getattr(current, "_filters", None)
-            known = filters._all_filters if filters is not None else {}
-            index, column = int(match.group(1)), match.group(2)
-            if column not in known or index >= len(known[column]):
-                return str(_("Неизвестный фильтр: «%(name)s».", name=column))
-            model = current.datamodel
-            if model.is_integer(column) and not all(_integer(v) for v in args.getlist(key)):
-                return str(_("Фильтр «%(name)s»: нужно целое число.", name=column))
-            if (model.is_numeric(column) or model.is_float(column)) and not all(
-                    _number(v) for v in args.getlist(key)):
-                return str(_("Фильтр «%(name)s»: нужно число.", name=column))
-    return None
-
-
-def _number(value: str) -> bool:
-    try:
-        number = Decimal(value.strip().replace(",", "."))
-    except InvalidOperation:
-        return False
-    return number.is_finite() and abs(number) < 10**12
-
-
-def _integer(value: str) -> bool:
-    """What an integer column can be compared with on every database (32-bit signed)."""
-    try:
-        return -2**31 <= int(value) < 2**31
-    except ValueError:
-        return False

@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
 from ..extensions import db
+from ..infra.clock import today
 from ..models.conduct import NOTE_MAX_LENGTH
-from ..services import behaviour
-from ..services.clock import today
+from ..services.portal import behaviour
 from ..web_errors import refusal_form
 from .timetable import parse_day
 

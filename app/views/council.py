@@ -6,10 +6,9 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..infra.clock import today
 from ..models import AcademicYear, Period
-from ..services.clock import today
-from ..services.reports import activity as act
-from ..services.reports import council as cr
+from ..services.control.reports import activity as act, council as cr
 from .reports import _xlsx
 
 

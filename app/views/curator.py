@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from ..errors import Forbidden, Refused
 from ..extensions import db
+from ..infra.clock import today
 from ..models import StudentGroup
-from ..services import completeness as cc
-from ..services import contingent, credentials, memos
-from ..services.clock import today
+from ..services.college import contingent, credentials
+from ..services.control import completeness as cc, memos
+from ..services.journal.timetable import week_start
 from ..services.scopes import ALL_JOURNALS_ROLES, role_names
-from ..services.timetable import week_start
 from ..web_errors import refusal_back, refusal_form, refusal_page
 from .timetable import parse_day
 

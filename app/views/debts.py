@@ -1,21 +1,21 @@
 """Academic debts and retakes (4.7): the register (the college for the administration, the
 current groups for a curator, their disciplines for a teacher), a student's debts, XLSX,
 scheduling a retake, its results and its printed sheet and directions."""
-import click
 from flask import current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
-from ..cli import journal_cli
 from ..errors import NotFound
 from ..extensions import db
-from ..services import audit, clock, debts, retakes
+from ..infra import clock
+from ..services.assessment import debt_register, debts, retakes
+from ..services.records import audit
 from ..services.scopes import role_names
 from ..web_errors import refusal_form
-from .timetable import parse_day
 from .base import xlsx_response
+from .timetable import parse_day
 
 ROLE_LABELS = {"examiner": "экзаменатор", "chairman": "председатель комиссии",
                "member": "член комиссии"}
@@ -27,13 +27,13 @@ class DebtsView(BaseView):
 
     def _register_page(self, error=None, form=None, status=200):
         day = clock.today()
-        filters = debts.clean_filters(request.args)
-        data = debts.register(current_user, filters, day)
+        filters = debt_register.clean_filters(request.args)
+        data = debt_register.register(current_user, filters, day)
         may_schedule = bool(role_names(current_user) & retakes.SCHEDULERS)
         query = {k: v for k, v in request.args.items() if k != "page"}
         return self.render_template(
             "debts/register.html", data=data, filters=filters, query=query,
-            choices=debts.filter_choices(current_user, day), origins=debts.ORIGIN_LABELS,
+            choices=debt_register.filter_choices(current_user, day), origins=debts.ORIGIN_LABELS,
             may_schedule=may_schedule, error=error, form=form or {},
             examiners=retakes.examiner_choices() if may_schedule else [],
             title=_("Академические задолженности")), status
@@ -49,13 +49,13 @@ class DebtsView(BaseView):
     @has_access
     def xlsx(self):
         day = clock.today()
-        filters = debts.clean_filters(request.args)
-        data = debts.register(current_user, filters, day)
-        table = debts.register_table(current_user, filters, day)
+        filters = debt_register.clean_filters(request.args)
+        data = debt_register.register(current_user, filters, day)
+        table = debt_register.register_table(current_user, filters, day)
         audit.record("export", "academic_debt", None,
                      details={"format": "xlsx", "rows": len(table[0])})
         audit.commit_read()
-        return xlsx_response(debts.register_xlsx(data, table), "debts.xlsx")
+        return xlsx_response(debt_register.register_xlsx(data, table), "debts.xlsx")
 
     @expose("/student/<int:student_id>")
     @has_access
@@ -125,15 +125,6 @@ class DebtsView(BaseView):
         return self.render_template("debts/referral_print.html",
                                     sheet=retakes.retake_sheet(retake), entry=entry,
                                     roles=ROLE_LABELS, today=clock.today())
-
-
-@journal_cli.command("debts-sync")
-def debts_sync_command() -> None:
-    """Recompute the academic debts of every closed period (safe to repeat; for cron)."""
-    counts = debts.sync_debts()
-    db.session.commit()
-    click.echo(f"Задолженности: создано {counts['created']}, закрыто исправлением оценки "
-               f"{counts['closed']}, уточнено {counts['updated']}.")
 
 
 def register(appbuilder) -> None:

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..infra.clock import today
 from ..models import Journal
-from ..services import control, memos
-from ..services.clock import today
+from ..services.control import checks as control, memos
 from ..web_errors import refusal_back
 from .timetable import parse_day
 

@@ -1,5 +1,6 @@
 """Absence documents (справки; issue 14.5): students and parents upload, the curator decides;
-the file is served only to those who may read the student. Rules: services/absence_documents.py."""
+the file is served only to those who may read the student. Rules:
+services/control/absence_documents.py."""
 from flask import Response, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
@@ -8,12 +9,10 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..extensions import db
-from ..models.documents import (
-    COMMENT_MAX_LENGTH, DOCUMENT_KIND_LABELS, NOTE_MAX_LENGTH,
-)
+from ..infra.clock import today
+from ..models.documents import COMMENT_MAX_LENGTH, DOCUMENT_KIND_LABELS, NOTE_MAX_LENGTH
 from ..models.journal import ABSENCE_REASON_LABELS
-from ..services import absence_documents as docs
-from ..services.clock import today
+from ..services.control import absence_documents as docs, document_decisions
 from ..web_errors import refusal_form
 from .timetable import parse_day
 
@@ -113,11 +112,12 @@ class AbsenceDocumentView(BaseView):
     @refusal_form(lambda view, exc, document_id: view._show(document_id, str(exc), exc.status,
                                                              request.form))
     def decide(self, document_id):
-        recoding = docs.decide(current_user, document_id, request.form.get("action", ""),
-                               request.form.get("comment", ""))
+        recoding = document_decisions.decide(current_user, document_id,
+                                             request.form.get("action", ""),
+                                             request.form.get("comment", ""))
         db.session.commit()
         document = docs.document_for_read(current_user, document_id)
-        docs.notify_uploader(current_user, document)
+        document_decisions.notify_uploader(current_user, document)
         if recoding is None:
             flash(str(_("Документ отклонён; загрузивший увидит комментарий.")), "info")
         else:
@@ -130,7 +130,7 @@ class AbsenceDocumentView(BaseView):
     @permission_name("decide")
     @refusal_form(lambda view, exc, document_id: view._show(document_id, str(exc), exc.status))
     def reapply(self, document_id):
-        recoding = docs.reapply(current_user, document_id)
+        recoding = document_decisions.reapply(current_user, document_id)
         db.session.commit()
         flash(recoding.summary(), "warning" if recoding.refused else "success")
         return redirect(url_for("AbsenceDocumentView.show", document_id=document_id))

@@ -7,9 +7,10 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..services import clock, periods
-from ..services.final_grades import missing_final_grades
-from ..services.record import FINAL_KINDS
+from ..infra import clock
+from ..services.journal import periods
+from ..services.journal.final_grades import missing_final_grades
+from ..services.portal.record import FINAL_KINDS
 from ..web_errors import refusal_back
 from .timetable import parse_day
 

@@ -4,7 +4,7 @@ from flask_appbuilder import IndexView, expose
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
-from ..services import clock
+from ..infra import clock
 from ..services.dashboards import sections_for
 from ..services.scopes import role_names
 from .messages import unread_on_page

@@ -7,9 +7,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
+from ..infra import clock
 from ..models import AcademicYear
-from ..services import audit, clock
-from ..services.hours import MONTHS, hours_report, hours_xlsx, year_months
+from ..services.journal.hours import MONTHS, hours_report, hours_xlsx, year_months
+from ..services.records import audit
 from .base import xlsx_response
 
 

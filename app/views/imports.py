@@ -5,7 +5,7 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..services import imports
+from ..services.college import import_tables, imports
 from ..web_errors import refusal_form
 from .base import xlsx_response
 
@@ -17,8 +17,8 @@ class ImportView(BaseView):
     def _page(self, status=200, **context):
         limit_mb = current_app.config.get("MAX_CONTENT_LENGTH", 0) / (1024 * 1024)
         return self.render_template(
-            "imports/index.html", kinds=imports.TITLES, columns=imports.COLUMNS,
-            required=imports.REQUIRED, limit_mb=f"{limit_mb:g}", **context), status
+            "imports/index.html", kinds=import_tables.TITLES, columns=import_tables.COLUMNS,
+            required=import_tables.REQUIRED, limit_mb=f"{limit_mb:g}", **context), status
 
     @expose("/")
     @has_access
@@ -29,9 +29,9 @@ class ImportView(BaseView):
     @has_access
     @permission_name("index")
     def template(self, kind):
-        if kind not in imports.COLUMNS:
+        if kind not in import_tables.COLUMNS:
             abort(404)
-        return xlsx_response(imports.template_xlsx(kind), f"import-{kind}.xlsx")
+        return xlsx_response(import_tables.template_xlsx(kind), f"import-{kind}.xlsx")
 
     @expose("/upload", methods=["POST"])
     @has_access
@@ -46,7 +46,7 @@ class ImportView(BaseView):
             limit_mb = current_app.config.get("MAX_CONTENT_LENGTH", 0) / (1024 * 1024)
             return self._page(413, kind="", problems=[str(_(
                 "Файл слишком большой: допускается не более %(mb)s МБ.", mb=f"{limit_mb:g}"))])
-        if kind not in imports.COLUMNS:
+        if kind not in import_tables.COLUMNS:
             return self._page(400, kind="", problems=[str(_("Выберите, что загружается."))])
         if upload is None or not upload.filename:
             return self._page(400, kind=kind, problems=[str(_("Выберите файл XLSX или CSV."))])

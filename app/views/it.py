@@ -6,8 +6,9 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
+from .. import labels
 from ..extensions import db
-from ..services import contingent, credentials, labels
+from ..services.college import contingent, credentials
 from ..web_errors import refusal_page
 from .curator import chosen_ids
 

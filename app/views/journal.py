@@ -1,5 +1,7 @@
 """Journal pages: the list, the grid (filled through the JSON API), lesson entry, print,
-XLSX (1.6, 4.4-4.8). The rules live in app/services/journal.py and its sibling modules."""
+XLSX (1.6, 4.4-4.8). The rules live in app/services/journal/access.py and its sibling modules."""
+from datetime import date
+
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
@@ -10,18 +12,22 @@ from sqlalchemy.orm import joinedload
 
 from ..errors import DomainError
 from ..extensions import db
+from ..infra import clock
 from ..models import AcademicYear, Journal
-from ..services import audit, clock
-from ..services.timetable import active_teachers
-from ..services.journal import (
-    OVERRIDE_ROLES, grid_data, is_journal_teacher, journal_for_read,
+from ..services.journal.access import (
+    OVERRIDE_ROLES, cell_text, is_journal_teacher, journal_for_read,
 )
-from ..services.lessons import (
+from ..services.journal.grid import grid_data
+from ..services.journal.lessons import (
     create_lesson, delete_lesson, deletion_rule, lesson_contents, lesson_of, may_write_cells,
     topics_for, update_lesson,
 )
+from ..services.journal.timetable import active_teachers
+from ..services.records import audit
 from ..services.scopes import journal_filter, role_names
 from .base import LESSON_TYPES as LESSON_TYPE_LABELS
+from .hours import HoursView
+from .journal_export import journal_xlsx_response
 
 HOMEWORK_LABELS = {"none": _("без вида"), "practical": _("практическая работа"),
                    "laboratory": _("лабораторная работа"), "control": _("контрольная работа"),
@@ -160,7 +166,6 @@ class JournalView(BaseView):
     @expose("/<int:pk>/xlsx/")
     @has_access
     def xlsx(self, pk):
-        from .journal_export import journal_xlsx_response
         journal, data = self._export(pk, "xlsx")
         return journal_xlsx_response(journal, data, paper_table(data), LESSON_TYPE_LABELS,
                                      HOMEWORK_LABELS)
@@ -168,8 +173,6 @@ class JournalView(BaseView):
 
 def paper_table(data: dict) -> list[dict]:
     """Rows of the paper journal: each student's cell texts in lesson order and finals."""
-    from datetime import date
-    from ..services.journal import cell_text
     cells = {(c["lesson_id"], c["student_id"]): c for c in data["cells"]}
     rows = []
     for student in data["students"]:
@@ -189,9 +192,8 @@ def paper_table(data: dict) -> list[dict]:
 
 
 def register(appbuilder) -> None:
-    from .hours import HoursView
-    # The menu item's name is the permission FAB checks (menu_access): app/access.py grants it
-    # on "JournalView" and "HoursView", so the items carry those names.
+    # The menu item's name is the permission FAB checks (menu_access): app/security/access.py grants
+    # it on "JournalView" and "HoursView", so the items carry those names.
     appbuilder.add_view(JournalView, "JournalView", label=_("Журналы"), category="Journal",
                         category_label=_("Журнал"), icon="fa-book")
     appbuilder.add_view(HoursView, "HoursView", label=_("Вычитанные часы"), category="Journal",

@@ -2,15 +2,16 @@
 lessons with dates, topics and homework (4.8)."""
 
 
-from ..services.reports import book_bytes
-from ..services.text_hygiene import printable_row
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from ..infra.text_hygiene import printable_row
+from ..services.control.reports import book_bytes
 from .base import xlsx_response
 
 
 def journal_xlsx_response(journal, data: dict, table: list[dict], lesson_types: dict,
                           homework_kinds: dict):
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
     book = Workbook()
     grid = book.active
     grid.title = "Отметки"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import StudentGroup
-from ..services import messaging
+from ..services.portal import messaging
 from ..services.scopes import role_names
 from ..web_errors import error_page, refusal_form
 

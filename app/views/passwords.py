@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
-from ..security_policy import account_problems
+from ..security.passwords import account_problems
 
 
 def _policy(account_of):

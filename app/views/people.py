@@ -6,12 +6,13 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 from wtforms.validators import Optional, Regexp
 
+from ..infra.clock import add_years, today
 from ..models import (
     GroupMembership, Parent, StaffProfile, Student, StudentGroup, StudentParent,
     StudentStatusChange, Subgroup, SubgroupMember,
 )
-from ..services import audit, contingent
-from ..services.clock import add_years, today
+from ..services.college import contingent
+from ..services.records import audit
 from ..services.scopes import (
     STAFF_ROLES, group_filter, parent_filter, parent_link_filter, people_student_filter,
 )
@@ -111,7 +112,7 @@ class StudentStatusChangeView(PeopleModelView):
     search_columns = ["student", "kind", "order_number", "order_date", "effective_date"]
     # The statuses follow from the order (5.2): they are shown, never typed in. Once applied,
     # an order's student and kind stay; only its particulars can be corrected (system
-    # administrator; the administration enters orders, app/access.py).
+    # administrator; the administration enters orders, app/security/access.py).
     add_columns = ["student", "kind", "order_number", "order_date", "effective_date",
                    "to_group", "note"]
     edit_columns = ["order_number", "order_date", "effective_date", "to_group", "note"]

@@ -6,18 +6,17 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
+from openpyxl import Workbook
 from sqlalchemy import select
 
 from ..extensions import db
+from ..infra import mailer
+from ..infra.clock import format_date
+from ..infra.text_hygiene import printable_row
 from ..models import StudentGroup
-from ..services import mailer
-from ..services import diary
-from ..services.clock import format_date
-from ..services import record as records
-from ..services import weekly_reports as weekly
-from ..services.reports import book_bytes
-from ..services.text_hygiene import printable_row
-from ..services.scopes import ALL_STUDENTS_ROLES, role_names
+from ..services.control.reports import book_bytes
+from ..services.portal import diary, issue_reports, record as records, weekly_reports as weekly
+from ..services.scopes import ALL_STUDENTS_ROLES, role_names, student_of_user
 from ..web_errors import refusal_page
 from .base import xlsx_response
 
@@ -37,7 +36,7 @@ class PortalView(BaseView):
                 return redirect(url_for("PortalView.student", student_id=ids[0]))
         children = records.visible_children(current_user)
         return self.render_template("portal/children.html", children=children,
-                                    reports=records.reports_of_reporter(current_user))
+                                    reports=issue_reports.reports_of_reporter(current_user))
 
     @expose("/student/<int:student_id>")
     @has_access
@@ -53,7 +52,7 @@ class PortalView(BaseView):
             grid=diary.grid(data["disciplines"]),
             report_entry=diary.entry_to_report(data, request.args.get("report")) if reporter
             else None, title=data["student"]["full_name"],
-            reports=[r for r in records.reports_of_reporter(current_user)
+            reports=[r for r in issue_reports.reports_of_reporter(current_user)
                      if r.student_id == student_id] if reporter else [])
 
     @expose("/student/<int:student_id>/record.xlsx")
@@ -70,7 +69,7 @@ class PortalView(BaseView):
     @refusal_page
     def report_mark(self):
         form = request.form
-        records.report_wrong_mark(current_user, form.get("student_id"), form.get("lesson_id"),
+        issue_reports.report_wrong_mark(current_user, form.get("student_id"), form.get("lesson_id"),
                                   form.get("text"))
         flash(str(_("Сообщение об ошибке в оценке отправлено преподавателю.")), "info")
         return redirect(url_for("PortalView.student", student_id=form.get("student_id", type=int)))
@@ -80,7 +79,7 @@ class PortalView(BaseView):
     @permission_name("report")
     @refusal_page
     def report_access(self):
-        records.report_access_problem(current_user, request.form.get("student_id"),
+        issue_reports.report_access_problem(current_user, request.form.get("student_id"),
                                       request.form.get("text"))
         flash(str(_("Сообщение о проблеме доступа отправлено куратору.")), "info")
         return redirect(url_for("PortalView.reports"))
@@ -90,8 +89,8 @@ class PortalView(BaseView):
     @permission_name("reports")
     def reports(self):
         return self.render_template(
-            "portal/reports.html", assigned=records.reports_assigned(current_user),
-            mine=records.reports_of_reporter(current_user),
+            "portal/reports.html", assigned=issue_reports.reports_assigned(current_user),
+            mine=issue_reports.reports_of_reporter(current_user),
             own=records.visible_children(current_user)
             + [(s, None) for s in _own_student(current_user)])
 
@@ -101,23 +100,21 @@ class PortalView(BaseView):
     @refusal_page
     def report(self, report_id):
         if request.method == "POST":
-            records.answer_report(current_user, report_id, request.form.get("outcome"),
+            issue_reports.answer_report(current_user, report_id, request.form.get("outcome"),
                                   request.form.get("answer"))
             flash(str(_("Ответ отправлен.")), "info")
             return redirect(url_for("PortalView.report", report_id=report_id))
-        item, history, current = records.report_for_assignee(current_user, report_id)
+        item, history, current = issue_reports.report_for_assignee(current_user, report_id)
         return self.render_template("portal/report.html", report=item, history=history,
                                     current=current)
 
 
 def _own_student(user):
-    from ..services.scopes import student_of_user
     student = student_of_user(user)
     return [student] if student else []
 
 
 def _xlsx(data: dict) -> bytes:
-    from openpyxl import Workbook
     book = Workbook()
     sheet = book.active
     sheet.title = "Текущий период"

@@ -15,19 +15,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..infra.clock import today
 from ..models import Discipline, Journal
 from ..models.practice import (
-    CHARACTERISTIC_MAX, DIARY_TEXT_MAX, NOTE_MAX, Practice, PracticeCompetency,
-    PracticeDiaryEntry, PracticePlacement,
+    CHARACTERISTIC_MAX, DIARY_TEXT_MAX, NOTE_MAX, Practice, PracticeCompetency, PracticeDiaryEntry,
+    PracticePlacement,
 )
-from ..services import audit, practice
-from ..services.clock import today
-from ..services.imports import ImportRefused
-from ..services.journal import roster
-from ..services.record import visible_children
+from ..services import practice
+from ..services.college.import_tables import ImportRefused
+from ..services.journal.access import roster
+from ..services.portal.record import visible_children
+from ..services.records import audit
 from ..services.scopes import journal_filter, role_names, student_of_user
-from .base import xlsx_response
 from ..web_errors import refusal_form
+from .base import xlsx_response
 from .practice_data import (
     KIND_LABELS, STATUS_LABELS, diary_counts, mentor_denial, mentor_practices, placement_data,
     practice_placement_id, stripped, to_int,

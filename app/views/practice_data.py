@@ -8,12 +8,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
+from ..infra.clock import format_date, today
 from ..models.practice import (
-    Practice, PracticeAttestation, PracticeAttestationItem, PracticeCompetency,
-    PracticePlacement,
+    Practice, PracticeAttestation, PracticeAttestationItem, PracticeCompetency, PracticePlacement,
 )
 from ..services import practice
-from ..services.clock import format_date, today
 from ..services.scopes import role_names
 
 KIND_LABELS = {"up": "учебная", "pp": "производственная"}

@@ -6,9 +6,10 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..services import audit, practice
-from ..services.clock import format_date
-from ..services.reports import workbook_bytes
+from ..infra.clock import format_date
+from ..services import practice
+from ..services.control.reports import workbook_bytes
+from ..services.records import audit
 from .base import xlsx_response
 from .practice_data import KIND_LABELS, attestation_marks, person_name, placement_data, stripped
 

@@ -10,15 +10,13 @@ from sqlalchemy import select
 
 from ..errors import Forbidden
 from ..extensions import db
+from ..infra.clock import today
 from ..models import AcademicYear, Period, StudentGroup
-from ..services import audit
-from ..services.clock import today
-from ..services.reports import activity as act
-from ..services.reports import objectivity as obj
-from ..services.reports import results as res
+from ..services.control.reports import activity as act, objectivity as obj, results as res
+from ..services.records import audit
 from ..services.scopes import group_filter
-from .timetable import parse_day
 from .base import xlsx_response
+from .timetable import parse_day
 
 
 def _xlsx(data: bytes, name: str, report: str, params: dict) -> Response:

@@ -6,8 +6,8 @@ from flask_appbuilder.security import views as fab_views
 from flask_appbuilder.security.sqla.models import Role
 from flask_babel import lazy_gettext as _
 
+from .. import labels
 from ..extensions import db
-from ..services import labels
 
 
 def _roles_field() -> QuerySelectMultipleField:

@@ -1,5 +1,5 @@
 """Exam and credit sheets (2.2, 4.7): the list, making a sheet, admission, grades, print, XLSX.
-The rules are in services/sheets.py; this module parses forms and renders."""
+The rules are in services/assessment/sheets.py; this module parses forms and renders."""
 
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
@@ -10,12 +10,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from ..extensions import db
-from ..services import audit, clock, sheets
-from ..services.reports import book_bytes
-from ..services.text_hygiene import printable_row
+from ..infra import clock
+from ..infra.text_hygiene import printable_row
+from ..services.assessment import sheet_reading, sheets
+from ..services.control.reports import book_bytes
+from ..services.records import audit
 from ..web_errors import refusal_back, refusal_form
-from .timetable import parse_day
 from .base import xlsx_response
+from .timetable import parse_day
 
 
 def _int(value) -> int | None:
@@ -36,9 +38,9 @@ class SheetView(BaseView):
     def _index(self, form=None, error=None, status=200):
         group_id, period_id = _int(request.args.get("group")), _int(request.args.get("period"))
         day = clock.today()
-        groups, periods = sheets.filter_choices(current_user)
+        groups, periods = sheet_reading.filter_choices(current_user)
         return self.render_template(
-            "sheets/index.html", rows=sheets.list_sheets(current_user, group_id, period_id),
+            "sheets/index.html", rows=sheet_reading.list_sheets(current_user, group_id, period_id),
             groups=groups, periods=periods, group_id=group_id, period_id=period_id,
             creatable=sheets.creatable_journals(current_user, day, group_id),
             teachers=sheets.examiner_choices(), kinds=sheets.KIND_LABELS, today=day,
@@ -66,7 +68,7 @@ class SheetView(BaseView):
     @expose("/<int:sheet_id>/")
     @has_access
     def show(self, sheet_id):
-        data = sheets.sheet_data(current_user, sheet_id)
+        data = sheet_reading.sheet_data(current_user, sheet_id)
         audit.record("view", "exam_sheet", sheet_id)
         audit.commit_read()
         return self.render_template("sheets/show.html", d=data, today=clock.today(),
@@ -111,7 +113,7 @@ class SheetView(BaseView):
         return redirect(_sheet_page(sheet_id))
 
     def _export(self, sheet_id, fmt):
-        data = sheets.sheet_data(current_user, sheet_id)
+        data = sheet_reading.sheet_data(current_user, sheet_id)
         audit.record("export", "exam_sheet", sheet_id, details={"format": fmt})
         audit.commit_read()
         return data

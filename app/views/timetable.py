@@ -1,6 +1,6 @@
 """Timetable screens (расписание): weekly entries, single-date changes, XLSX import; a
 teacher's pairs of the day on the start page."""
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
@@ -12,9 +12,9 @@ from wtforms.validators import NumberRange
 
 from ..errors import Forbidden, Refused
 from ..extensions import db
+from ..infra.clock import today
 from ..models import Journal, Period, StudentGroup, TimetableChange, TimetableEntry
-from ..services import timetable as tt
-from ..services.clock import today
+from ..services.journal import timetable as tt
 from ..services.scopes import group_filter
 from ..web_errors import refusal_back, refusal_form
 from .base import EagerInterface, JournalModelView, RecordRefused, xlsx_response
@@ -29,7 +29,6 @@ def parse_day(value, default: date | None = None) -> date | None:
     value = (value or "").strip()
     for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
         try:
-            from datetime import datetime
             return datetime.strptime(value, fmt).date()
         except ValueError:
             continue

@@ -4,18 +4,20 @@ Students' and parents' accounts are the curator's (credentials, block requests):
 lists them nor grants their roles, and grants staff roles only."""
 from flask_appbuilder.fields import QuerySelectMultipleField
 from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget, Select2ManyWidget
-from flask_appbuilder.security.sqla.models import Role, User
 from flask_appbuilder.security import views as fab_views
+from flask_appbuilder.security.sqla.models import Role, User
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy import and_, inspect, or_, true
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
-from ..access import ROLES
-from ..security_policy import password_problems
-from ..services import clock, labels
-from ..services.credentials import IT_ISSUED_ROLES  # staff and practice mentors (issue 15)
+from .. import labels
+from ..extensions import db
+from ..infra import clock
+from ..security.access import ROLES
+from ..security.passwords import password_problems
+from ..services.college.credentials import IT_ISSUED_ROLES  # staff and practice mentors (issue 15)
 from ..services.scopes import role_names
 from .base import EagerInterface, RecordRefused, referenced_elsewhere, scoped
 
@@ -45,7 +47,6 @@ def assignable_role_names(user) -> set[str]:
 
 
 def _assignable_roles():
-    from ..extensions import db
     allowed = assignable_role_names(current_user)
     names = [n for n in ROLES if n in allowed]
     roles = db.session.query(Role).filter(Role.name.in_(names)).all()
@@ -92,7 +93,7 @@ PASSWORD_FIELDS = {
 
 
 class UserDBModelView(fab_views.UserDBModelView):
-    """Keeps FAB's name, so its endpoints and the grants of app/access.py stay the same."""
+    """Keeps FAB's name, so its endpoints and the grants of app/security/access.py stay the same."""
     base_filters = [scoped(_manageable_accounts)]
     list_title = _("Учётные записи")
     show_title = _("Учётная запись")

@@ -7,8 +7,8 @@ A person with several roles sees the sections of each, once, in the order below.
 """
 from datetime import date
 
-from ..scopes import role_names
 from .. import practice
+from ..scopes import role_names
 from . import college, curator, deputy, family, issues, it, teacher
 
 # (section, roles that see it, builder(user, day) → data or None); order = order on the page.

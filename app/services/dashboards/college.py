@@ -13,8 +13,8 @@ from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...models import FinalGrade, Journal, JournalCell, Lesson, Period, StudentGroup
-from ..reports import percent
-from ..reports.results import FAILING, QUALITY
+from ..control.reports import percent
+from ..control.reports.results import FAILING, QUALITY
 
 RECENT_DAYS = 28  # four weeks: long enough to be fair, short enough to be news
 

@@ -6,15 +6,13 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from ...extensions import db
-from ...models import (
-    Journal, JournalCell, Lesson, Student, StudentGroup, WeeklyReportDelivery,
-)
-from .. import progress
-from ..absence_documents import pending_for_curator
-from ..completeness import PROBLEMS, week_check
-from ..debts import group_debt_counts
-from ..messaging import unread_count
-from ..timetable import week_start
+from ...models import Journal, JournalCell, Lesson, Student, StudentGroup, WeeklyReportDelivery
+from ..assessment.debts import group_debt_counts
+from ..control.absence_documents import pending_for_curator
+from ..control.completeness import PROBLEMS, week_check
+from ..journal import forecast
+from ..journal.timetable import week_start
+from ..portal.messaging import unread_count
 
 
 def _curated_groups(user) -> list[StudentGroup]:
@@ -68,4 +66,4 @@ def curator_week(user, day: date) -> dict | None:
                 last_week_end=last_week + timedelta(days=6), groups=rows, problems=PROBLEMS,
                 unread=unread_count(user), documents=pending_for_curator(user),
                 debts=group_debt_counts(ids, day),
-                at_risk=progress.at_risk(user, day, scope="curator"))
+                at_risk=forecast.at_risk(user, day, scope="curator"))

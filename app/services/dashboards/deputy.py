@@ -7,8 +7,8 @@ from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...models import ControlCheck, Journal, Period
-from ..control import CHECK_INTERVAL_DAYS, unchecked_journals
-from ..memos import memos_for
+from ..control.checks import CHECK_INTERVAL_DAYS, unchecked_journals
+from ..control.memos import memos_for
 
 SHOWN = 8  # the start page lists the first few; the control page has them all
 DEADLINE_HORIZON_DAYS = 45

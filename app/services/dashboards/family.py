@@ -1,7 +1,7 @@
 """The student's and the parent's start page (5.2-5.4): the week — timetable, marks, absences
-and homework with the day it is due (the diary's week, app/services/diary.py:week); for a parent
-one block per child, and for a child the parent no longer sees (18 years, left the college) the
-reason instead, with no link.
+and homework with the day it is due (the diary's week, app/services/portal/diary.py:week); for a
+parent one block per child, and for a child the parent no longer sees (18 years, left the college)
+the reason instead, with no link.
 
 Per student a fixed set of queries: the student's journals and the diary's week (timetable,
 lessons, cells, marks).
@@ -13,8 +13,8 @@ from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...models import Journal, Student
-from ..diary import week
-from ..record import _journal_ids, visible_children
+from ..portal.diary import week
+from ..portal.record import _journal_ids, visible_children
 from ..scopes import student_of_user
 
 

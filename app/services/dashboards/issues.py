@@ -3,7 +3,7 @@ wrong mark goes to the teacher, an access problem to the curator; the open ones 
 answer, so they stand on the start page until answered. One query whatever their number."""
 from datetime import date
 
-from ..record import reports_assigned
+from ..portal.issue_reports import reports_assigned
 
 SHOWN = 10  # the newest open reports; the full list is one click away
 

@@ -11,9 +11,9 @@ from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import func, select
 
 from ...extensions import db
+from ...infra import clock
 from ...models import AccountState, AuditHead, AuditLog, BackupRecord, BlockRequest
-from .. import clock
-from ..audit import entry_hash
+from ..records.audit import entry_hash
 
 BACKUP_STALE_HOURS = 26  # a daily backup that is more than a day old is late (7.1)
 

@@ -11,10 +11,10 @@ from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...models import FinalGrade, Journal, Lesson, Period, Student, SubgroupMember
-from .. import progress
-from .. import sheets as exam_sheets
-from ..journals import period_forms, plan_forms
-from ..timetable import teacher_pairs
+from ..assessment import sheet_reading
+from ..journal import forecast
+from ..journal.generation import period_forms, plan_forms
+from ..journal.timetable import teacher_pairs
 
 # 4.6: a lesson is entered on its day; the start page reminds of those of the last two weeks.
 UNFINISHED_DAYS = 14
@@ -123,5 +123,5 @@ def teacher_day(user, day: date) -> dict:
     return dict(day=day, pairs=today_pairs(user, day), missing=missing_pairs(user, day),
                 unfinished=unfinished_lessons(user, day),
                 due=final_grades_due(journals, day), journals=len(journals),
-                at_risk=progress.at_risk(user, day, scope="teacher"),
-                sheets=exam_sheets.sheets_to_fill(user, day))
+                at_risk=forecast.at_risk(user, day, scope="teacher"),
+                sheets=sheet_reading.sheets_to_fill(user, day))

@@ -19,30 +19,59 @@ One module per concept: `base` (roles, settings, errors, input), `scopes` (who s
 `attestation` (the sheet and the grade), `reading` (overview, the mentor's students, a student's
 practices for the pages and the API), `placement_import` (XLSX/CSV).
 """
+from .attestation import attestation_complete, save_attestation, set_practice_grade  # noqa: F401
 from .base import (  # noqa: F401
-    MENTOR_ROLE, ALL_PRACTICE_ROLES, PRACTICE_KINDS, GRADE_VALUES, COMMENT_MAX,
-    WORKING_WEEKDAYS, ORDER_MAX, PracticeError, PracticeDenied, PracticeNotFound,
-    PracticeConflict, PracticeImportRefused, closing_days, silence_days, day_hours_limit,
+    ALL_PRACTICE_ROLES,
+    COMMENT_MAX,
+    GRADE_VALUES,
+    MENTOR_ROLE,
+    ORDER_MAX,
+    PRACTICE_KINDS,
+    WORKING_WEEKDAYS,
+    PracticeConflict,
+    PracticeDenied,
+    PracticeError,
+    PracticeImportRefused,
+    PracticeNotFound,
+    closing_days,
+    day_hours_limit,
+    silence_days,
     working_weekdays,
 )
-from .scopes import (  # noqa: F401
-    mentor_window_condition, in_mentor_window, placement_filter, practice_filter, is_supervisor,
-    may_see_student, check_mentor,
-)
-from .attestation import (  # noqa: F401
-    attestation_complete, save_attestation, set_practice_grade,
-)
-from .reading import (  # noqa: F401
-    practices_for, practice_for_read, is_silent, overview, mentor_students, mentor_home,
-    student_practice,
+from .diary import review_entry, write_entry  # noqa: F401
+from .placement_import import (  # noqa: F401
+    IMPORT_COLUMNS,
+    IMPORT_LIMITS,
+    IMPORT_REQUIRED,
+    import_placements,
+    import_template_xlsx,
 )
 from .placements import (  # noqa: F401
-    create_practice, add_organisation, organisations, mentors, assign_placement, EMAIL_RE,
-    may_issue_mentor_accounts, issue_mentor_account, mentor_slip,
+    EMAIL_RE,
+    add_organisation,
+    assign_placement,
+    create_practice,
+    issue_mentor_account,
+    may_issue_mentor_accounts,
+    mentor_slip,
+    mentors,
+    organisations,
 )
-from .diary import (  # noqa: F401
-    write_entry, review_entry,
+from .reading import (  # noqa: F401
+    is_silent,
+    mentor_home,
+    mentor_students,
+    overview,
+    practice_for_read,
+    practices_for,
+    student_practice,
 )
-from .placement_import import (  # noqa: F401
-    IMPORT_COLUMNS, IMPORT_REQUIRED, IMPORT_LIMITS, import_template_xlsx, import_placements,
+from .scopes import (  # noqa: F401
+    check_mentor,
+    in_mentor_window,
+    is_supervisor,
+    may_see_student,
+    mentor_window_condition,
+    placement_filter,
+    practice_filter,
 )

@@ -9,20 +9,21 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ...errors import DomainError
 from ...extensions import db
+from ...infra.clock import today as clock_today
 from ...models import FinalGrade
 from ...models.base import utcnow
 from ...models.practice import (
     CHARACTERISTIC_MAX, NOTE_MAX, Practice, PracticeAttestation, PracticeAttestationItem,
     PracticePlacement,
 )
-from .. import audit
-from ..clock import today as clock_today
-from ..final_grades import kinds_by_period, set_final_grade
+from ..journal.final_grades import kinds_by_period, set_final_grade
+from ..records import audit
 from ..scopes import role_names
 from .base import (
     GRADE_VALUES, PracticeConflict, PracticeDenied, PracticeError, PracticeNotFound, _id, _text,
 )
 from .scopes import check_mentor
+
 
 def _placement_full(placement_id) -> PracticePlacement:
     placement = db.session.scalar(select(PracticePlacement).where(

@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 
 from ...errors import Refused
 from ...extensions import db
+from ...infra.clock import today as clock_today
+from ...infra.text_hygiene import control_character, normalised
 from ...models import User
-from ..clock import today as clock_today
-from ..imports import MAX_PROBLEMS
+from ..college.import_tables import MAX_PROBLEMS
 from ..scopes import role_names
-from ..text_hygiene import control_character, normalised
 
 MENTOR_ROLE = "Mentor"
 # Who sees every practice and assigns placements in any of them.

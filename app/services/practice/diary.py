@@ -7,17 +7,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ...extensions import db
+from ...infra.clock import today as clock_today
 from ...models.base import utcnow
 from ...models.practice import (
     DIARY_TEXT_MAX, PracticeDiaryChange, PracticeDiaryEntry, PracticePlacement,
 )
-from .. import audit
-from ..clock import today as clock_today
+from ..records import audit
 from .base import (
-    COMMENT_MAX, PracticeConflict, PracticeDenied, PracticeError, PracticeNotFound, _date,
-    _id, _int, _text, day_hours_limit, working_weekdays,
+    COMMENT_MAX, PracticeConflict, PracticeDenied, PracticeError, PracticeNotFound, _date, _id,
+    _int, _text, day_hours_limit, working_weekdays,
 )
 from .scopes import check_mentor
+
 
 def _placement_for_student(user, placement_id) -> PracticePlacement:
     placement = db.session.scalar(select(PracticePlacement).where(

@@ -1,6 +1,6 @@
 """Practice: import of organisations and placements from XLSX/CSV, all or nothing (like the
-other imports, services/imports.py): every row is checked first, one bad row refuses the whole
-file with «Строка N: причина»."""
+other imports, services/college/imports.py): every row is checked first, one bad row refuses the
+whole file with «Строка N: причина»."""
 import re
 from datetime import date, datetime
 
@@ -12,13 +12,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ...extensions import db
+from ...infra.spreadsheets import Formula, ReadRefused, csv_rows, xlsx_rows
+from ...infra.text_hygiene import control_character
 from ...models import Journal, Student, StudentGroup, User
 from ...models.practice import Practice, PracticeOrganisation
-from ..reports import book_bytes
-from .. import audit
-from ..import_reading import Formula, ReadRefused, csv_rows, xlsx_rows
-from ..journal import roster
-from ..text_hygiene import control_character
+from ..control.reports import book_bytes
+from ..journal.access import roster
+from ..records import audit
 from .base import (
     MENTOR_ROLE, ORDER_MAX, PracticeError, PracticeImportRefused, _date, _has_role, _order,
 )

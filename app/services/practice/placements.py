@@ -11,20 +11,20 @@ from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...models import Journal, User
-from ...models.practice import (
-    Practice, PracticeCompetency, PracticeOrganisation, PracticePlacement,
-)
-from .. import audit, credentials
-from ..final_grades import kinds_by_period
-from ..journal import roster
-from ..periods import period_on
+from ...models.practice import Practice, PracticeCompetency, PracticeOrganisation, PracticePlacement
+from ..college import credentials
+from ..journal.access import roster
+from ..journal.final_grades import kinds_by_period
+from ..journal.periods import period_on
+from ..records import audit
 from ..scopes import role_names
 from .base import (
-    ALL_PRACTICE_ROLES, MENTOR_ROLE, ORDER_MAX, PRACTICE_KINDS, PracticeConflict,
-    PracticeDenied, PracticeError, PracticeNotFound, _date, _has_role, _id, _int, _order,
-    _person_name, _text, _user,
+    ALL_PRACTICE_ROLES, MENTOR_ROLE, ORDER_MAX, PRACTICE_KINDS, PracticeConflict, PracticeDenied,
+    PracticeError, PracticeNotFound, _date, _has_role, _id, _int, _order, _person_name, _text,
+    _user,
 )
 from .scopes import _manages, is_supervisor
+
 
 def create_practice(user, journal_id, start_date, end_date, hours, supervisor_id,
                     competencies: list[tuple[str, str]], order_number=None,

@@ -10,11 +10,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from ...extensions import db
 from ...models import FinalGrade, Journal, Student
 from ...models.practice import (
-    Practice, PracticeAttestation, PracticeAttestationItem, PracticeCompetency,
-    PracticeDiaryEntry, PracticePlacement,
+    Practice, PracticeAttestation, PracticeAttestationItem, PracticeCompetency, PracticeDiaryEntry,
+    PracticePlacement,
 )
-from .. import audit
-from ..journal import row_for_read
+from ..journal.access import row_for_read
+from ..records import audit
 from ..scopes import role_names
 from .attestation import attestation_complete
 from .base import (
@@ -22,9 +22,9 @@ from .base import (
     closing_days, silence_days, working_weekdays,
 )
 from .scopes import (
-    in_mentor_window, may_see_student, mentor_window_condition, placement_filter,
-    practice_filter,
+    in_mentor_window, may_see_student, mentor_window_condition, placement_filter, practice_filter,
 )
+
 
 def _practice_options():
     return (joinedload(Practice.journal).joinedload(Journal.group),

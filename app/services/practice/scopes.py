@@ -16,6 +16,7 @@ from ...models.practice import Practice, PracticePlacement
 from ..scopes import current_curated_group_ids, family_student_ids, role_names
 from .base import ALL_PRACTICE_ROLES, MENTOR_ROLE, PracticeDenied, _day, _is_mentor, closing_days
 
+
 def mentor_window_condition(day: date | None = None):
     """SQL condition on Practice: the mentors' window is open on `day`."""
     day = _day(day)

@@ -1,0 +1,157 @@
+"""What exam and credit sheets read as (4.7): one sheet for the page, the print-out, the XLSX
+and the API; the list of sheets with its filters; the sheets a teacher still has to fill."""
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import joinedload
+
+from ...extensions import db
+from ...infra import clock
+from ...models import FinalGrade, Journal, Period, Student, StudentGroup
+from ...models.sheets import ExamSheet, ExamSheetExaminer, ExamSheetRow
+from ..journal.final_grades import is_locked
+from .sheets import (
+    ABSENT_WORDS, KIND_LABELS, NOT_ADMITTED_WORDS, NOT_ATTESTED, SHEET_TITLES, _grades,
+    _sheet_query, figures_end, grade_words, may_grade, may_keep, sheet_filter, sheet_for_read,
+    values_for,
+)
+
+
+# --- reading -------------------------------------------------------------------------------------
+def ru_number(value, digits: int) -> str:
+    """4,33 / 87,5 as a Russian page writes them; «—» for nothing."""
+    return "—" if value is None else f"{float(value):.{digits}f}".replace(".", ",")
+
+
+def _figure(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def sheet_data(user, sheet_id: int) -> dict:
+    """The sheet as the page, the print-out, the XLSX and the API show it: header, examiners,
+    rows (student, record book, admission, reasons, average, attendance, grade) and totals.
+    Four queries whatever the roster."""
+    sheet = sheet_for_read(user, sheet_id)
+    journal, period = sheet.journal, sheet.period
+    examiners = db.session.scalars(select(ExamSheetExaminer).where(
+        ExamSheetExaminer.sheet_id == sheet.id).options(joinedload(ExamSheetExaminer.user))
+        .order_by(ExamSheetExaminer.position)).all()
+    rows = db.session.execute(select(ExamSheetRow, Student).join(
+        Student, Student.id == ExamSheetRow.student_id).where(
+        ExamSheetRow.sheet_id == sheet.id).order_by(
+        Student.last_name, Student.first_name, Student.id)).all()
+    grades = _grades(sheet)
+    out_rows = []
+    for number, (row, student) in enumerate(rows, start=1):
+        value, version = grades.get(student.id, (None, 0))
+        out_rows.append(dict(
+            number=number, student_id=student.id, full_name=student.full_name,
+            record_book=student.record_book_number, admitted=row.admitted,
+            reason=row.admission_reason, auto_reason=row.auto_reason, decision=row.decision,
+            average=_figure(row.average), attendance_pct=_figure(row.attendance_pct),
+            average_text=ru_number(row.average, 2), attendance_text=ru_number(
+                row.attendance_pct, 1),
+            grade=value, grade_words=grade_words(value, row.admitted), version=version))
+    counts = Counter((r["grade"], r["grade_words"]) for r in out_rows if r["grade"])
+    numeric = [int(r["grade"]) for r in out_rows if r["grade"] in ("2", "3", "4", "5")]
+    totals = dict(
+        students=len(out_rows), admitted=sum(1 for r in out_rows if r["admitted"]),
+        not_admitted=sum(1 for r in out_rows if not r["admitted"]),
+        by_grade=[(v, words, counts.get((v, words), 0))
+                  for v, words in _grade_columns(sheet.kind)],
+        graded=sum(counts.values()),
+        average=round(sum(numeric) / len(numeric), 2) if numeric else None)
+    totals["average_text"] = ru_number(totals["average"], 2)
+    names = [dict(id=e.user_id, name=_person(e.user)) for e in examiners]
+    return dict(
+        sheet=sheet, journal=journal, period=period, id=sheet.id, number=sheet.number,
+        kind=sheet.kind, kind_label=KIND_LABELS[sheet.kind], title=SHEET_TITLES[sheet.kind],
+        exam_date=sheet.exam_date, place=sheet.place, group=journal.group.name,
+        subgroup=journal.subgroup.name if journal.subgroup else None,
+        discipline=str(journal.discipline), teacher=_person(journal.teacher),
+        academic_year=journal.academic_year.name, examiners=names, rows=out_rows,
+        totals=totals, values=values_for(sheet.kind), editable=may_keep(user, journal),
+        gradable=may_grade(user, journal), locked=is_locked(period, clock.today()),
+        closed=period.closed_at is not None, generated_at=sheet.generated_at,
+        figures_end=figures_end(sheet))
+
+
+def _grade_columns(kind: str) -> list[tuple[str, str]]:
+    """The totals' columns: each grade in words, then «н/а» of those not admitted and of
+    those admitted who did not come."""
+    return [(v, grade_words(v)) for v in values_for(kind) if v != NOT_ATTESTED] + [
+        (NOT_ATTESTED, NOT_ADMITTED_WORDS), (NOT_ATTESTED, ABSENT_WORDS)]
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    return f"{user.last_name} {user.first_name}".strip()
+
+
+def sheet_json(data: dict) -> dict:
+    """The API's view of sheet_data (dates as ISO strings)."""
+    return dict(
+        id=data["id"], number=data["number"], kind=data["kind"], kind_label=data["kind_label"],
+        title=data["title"], exam_date=data["exam_date"].isoformat(), place=data["place"],
+        journal_id=data["journal"].id, group=data["group"], subgroup=data["subgroup"],
+        discipline=data["discipline"], academic_year=data["academic_year"],
+        period=dict(id=data["period"].id, name=data["period"].name),
+        teacher=data["teacher"], examiners=data["examiners"],
+        rows=[{k: r[k] for k in ("number", "student_id", "full_name", "record_book",
+                                 "admitted", "reason", "auto_reason", "decision", "average",
+                                 "attendance_pct", "grade", "grade_words")}
+              for r in data["rows"]],
+        totals={**{k: data["totals"][k] for k in ("students", "admitted", "not_admitted",
+                                                  "graded", "average")},
+                "by_grade": [dict(value=v, words=words, count=n)
+                             for v, words, n in data["totals"]["by_grade"]]})
+
+
+def list_sheets(user, group_id: int | None = None, period_id: int | None = None) -> list[dict]:
+    """The sheets in the user's scope, filtered by group and period, with their counts
+    (students, admitted, graded): three queries whatever the number of sheets."""
+    query = _sheet_query().where(sheet_filter(user))
+    if group_id:
+        query = query.where(ExamSheet.journal_id.in_(select(Journal.id).where(
+            Journal.group_id == group_id)))
+    if period_id:
+        query = query.where(ExamSheet.period_id == period_id)
+    sheets = db.session.scalars(query.order_by(ExamSheet.exam_date.desc(),
+                                               ExamSheet.id.desc())).unique().all()
+    if not sheets:
+        return []
+    counts = {sid: (total, admitted or 0, graded or 0) for sid, total, admitted, graded in
+              db.session.execute(
+                  select(ExamSheetRow.sheet_id, func.count(ExamSheetRow.id),
+                         func.sum(case((ExamSheetRow.admitted, 1), else_=0)),
+                         func.count(FinalGrade.id))
+                  .join(ExamSheet, ExamSheet.id == ExamSheetRow.sheet_id)
+                  .outerjoin(FinalGrade, and_(
+                      FinalGrade.journal_id == ExamSheet.journal_id,
+                      FinalGrade.period_id == ExamSheet.period_id,
+                      FinalGrade.kind == ExamSheet.kind,
+                      FinalGrade.student_id == ExamSheetRow.student_id))
+                  .where(ExamSheetRow.sheet_id.in_([s.id for s in sheets]))
+                  .group_by(ExamSheetRow.sheet_id))}
+    return [dict(sheet=s, kind_label=KIND_LABELS[s.kind], students=counts.get(s.id, (0,))[0],
+                 admitted=counts.get(s.id, (0, 0))[1], graded=counts.get(s.id, (0, 0, 0))[2],
+                 editable=may_keep(user, s.journal)) for s in sheets]
+
+
+def filter_choices(user) -> tuple[list[StudentGroup], list[Period]]:
+    """Groups and periods for the list's filter (the groups of the sheets in scope)."""
+    groups = db.session.scalars(select(StudentGroup).where(StudentGroup.id.in_(
+        select(Journal.group_id).join(ExamSheet, ExamSheet.journal_id == Journal.id)
+        .where(sheet_filter(user)))).order_by(StudentGroup.name)).all()
+    periods = db.session.scalars(select(Period).options(joinedload(Period.academic_year))
+                                 .order_by(Period.start_date.desc())).all()
+    return groups, periods
+
+
+def sheets_to_fill(user, day: date) -> list[dict]:
+    """The teacher's start page: sheets of their journals in open periods, grades missing."""
+    return sorted((r for r in list_sheets(user) if r["sheet"].journal.teacher_id == user.id
+                   and r["sheet"].period.closed_at is None and r["graded"] < r["students"]),
+                  key=lambda r: r["sheet"].exam_date)

@@ -1,0 +1,145 @@
+"""The deputy's control of journals (3.5, 7.2): check records, journals not checked for a
+month, final-grade deadlines of the periods by order (4.7)."""
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ...errors import NotFound, Refused
+from ...extensions import db
+from ...infra.clock import today
+from ...models import AcademicYear, ControlCheck, Journal, Period
+from ..records import audit
+
+CHECK_INTERVAL_DAYS = 30  # 3.5: every journal is checked at least monthly
+
+
+def check_findings(findings: str) -> str:
+    """3.5: a control check records its result — an empty check is no check (write
+    «замечаний нет» when the journal is in order)."""
+    text = (findings or "").strip()
+    if not text:
+        raise Refused(_("Запишите результат проверки: замечания или «замечаний нет»."))
+    return text
+
+
+def add_check(inspector, journal_id: int, check_date: date | None, findings: str,
+              fix_deadline: date | None, fixed: bool = False) -> ControlCheck:
+    journal = db.session.get(Journal, journal_id)
+    if journal is None:
+        raise NotFound(_("Журнал не найден."))
+    check_date = check_date or today()
+    if check_date > today():
+        raise Refused(_("Дата проверки не может быть в будущем."))
+    if fix_deadline is not None and fix_deadline < check_date:
+        raise Refused(_("Срок устранения не может быть раньше даты проверки."))
+    findings = check_findings(findings)
+    check = ControlCheck(journal_id=journal.id, inspector_id=inspector.id,
+                         check_date=check_date, findings=(findings or "").strip(),
+                         fix_deadline=fix_deadline, fixed=bool(fixed))
+    db.session.add(check)
+    db.session.flush()
+    audit.record("control_check", "control_check", check.id,
+                 details={"journal": journal.id, "date": check_date.isoformat()})
+    return check
+
+
+def update_check(check_id: int, findings: str, fix_deadline: date | None,
+                 fixed: bool) -> ControlCheck:
+    check = db.session.get(ControlCheck, check_id)
+    if check is None:
+        raise NotFound(_("Запись проверки не найдена."))
+    if fix_deadline is not None and fix_deadline < check.check_date:
+        raise Refused(_("Срок устранения не может быть раньше даты проверки."))
+    findings = check_findings(findings)
+    before = dict(findings=check.findings, fixed=check.fixed)
+    check.findings, check.fix_deadline, check.fixed = (findings or "").strip(), fix_deadline, \
+        bool(fixed)
+    audit.record("control_check_update", "control_check", check.id,
+                 details={"before": before, "fixed": bool(fixed)})
+    return check
+
+
+def delete_check(check_id: int) -> None:
+    check = db.session.get(ControlCheck, check_id)
+    if check is None:
+        raise NotFound(_("Запись проверки не найдена."))
+    audit.record("control_check_delete", "control_check", check.id,
+                 details={"journal": check.journal_id, "date": check.check_date.isoformat()})
+    db.session.delete(check)
+
+
+def checks(journal_id: int | None = None, limit: int | None = None,
+           offset: int = 0) -> list[ControlCheck]:
+    query = select(ControlCheck).options(
+        joinedload(ControlCheck.journal).joinedload(Journal.group),
+        joinedload(ControlCheck.journal).joinedload(Journal.discipline),
+        joinedload(ControlCheck.journal).joinedload(Journal.subgroup),
+        joinedload(ControlCheck.inspector)).order_by(ControlCheck.check_date.desc(),
+                                                     ControlCheck.id.desc())
+    if journal_id:
+        query = query.where(ControlCheck.journal_id == journal_id)
+    if limit is not None:
+        query = query.limit(limit).offset(max(offset, 0))
+    return db.session.scalars(query).all()
+
+
+def checks_count() -> int:
+    return db.session.scalar(select(func.count(ControlCheck.id))) or 0
+
+
+def current_year(day: date | None = None) -> AcademicYear | None:
+    day = day or today()
+    return db.session.scalar(select(AcademicYear).where(
+        AcademicYear.start_date <= day, AcademicYear.end_date >= day)) or db.session.scalar(
+        select(AcademicYear).order_by(AcademicYear.start_date.desc()).limit(1))
+
+
+def unchecked_journals(day: date | None = None) -> list[dict]:
+    """Journals of the current year with no check in the last month, with their last check."""
+    day = day or today()
+    year = current_year(day)
+    if year is None:
+        return []
+    last = dict(db.session.execute(select(ControlCheck.journal_id, func.max(
+        ControlCheck.check_date)).group_by(ControlCheck.journal_id)).all())
+    since = day - timedelta(days=CHECK_INTERVAL_DAYS)
+    journals = db.session.scalars(select(Journal).where(
+        Journal.academic_year_id == year.id).options(
+        joinedload(Journal.group), joinedload(Journal.discipline), joinedload(Journal.subgroup),
+        joinedload(Journal.teacher))).all()
+    rows = [dict(journal=j, last_check=last.get(j.id)) for j in journals
+            if last.get(j.id) is None or last[j.id] < since]
+    return sorted(rows, key=lambda r: (r["last_check"] or date.min, r["journal"].title))
+
+
+def set_deadline(period_id: int, deadline: date | None, order_number: str,
+                 order_date: date | None) -> Period:
+    """4.7: the final-grade deadline of a period is set by an order (number and date)."""
+    period = db.session.get(Period, period_id)
+    if period is None:
+        raise NotFound(_("Семестр не найден."))
+    order_number = (order_number or "").strip()
+    if deadline is None or not order_number or order_date is None:
+        raise Refused(_("Укажите срок, номер и дату приказа."))
+    if period.closed_at is not None:
+        raise Refused(_("Период «%(period)s» закрыт приказом: срок уже не меняется.",
+                         period=period.name))
+    if deadline <= period.end_date:  # the period's end date is its last lesson day
+        raise Refused(_("Срок выставления итоговых оценок должен быть позже последнего учебного "
+                         "дня периода (%(end_date)s).",
+                         end_date=period.end_date.strftime("%d.%m.%Y")))
+    before = dict(deadline=str(period.final_grade_deadline), order=period.deadline_order_number)
+    period.final_grade_deadline, period.deadline_order_number = deadline, order_number[:32]
+    period.deadline_order_date = order_date
+    audit.record("period_deadline", "period", period.id,
+                 details={"before": before, "deadline": deadline.isoformat(),
+                          "order": order_number})
+    return period
+
+
+def periods() -> list[Period]:
+    """The deputy's deadline form: periods as the calendar runs (the first semester first)."""
+    return db.session.scalars(select(Period).options(joinedload(Period.academic_year)).order_by(
+        Period.start_date, Period.number)).all()

@@ -1,0 +1,286 @@
+"""Lesson entry (4.4, 4.6): no lessons in advance, late entries flagged, topics from the work
+program, substitutions, attendance."""
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from ...errors import BadInput, Conflict, DomainError, Forbidden, NotFound
+from ...extensions import appbuilder, db
+from ...infra import clock
+from ...models import (
+    CellChange, Journal, JournalCell, Lesson, Mark, StudentGroup, WorkProgram, WorkProgramTopic,
+)
+from ...models.curriculum import LESSON_TYPES
+from ...models.journal import HOMEWORK_KINDS
+from ..records import audit
+from ..scopes import role_names
+from .access import can_manage_lessons, can_write_lesson, cell_text, is_journal_teacher
+from .periods import ensure_open
+from .timetable import substitution_for, substitution_in
+
+
+def parse_date(value) -> date:
+    if isinstance(value, date):
+        return value
+    text = (value or "").strip() if isinstance(value, str) else ""
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise BadInput(_("Дата занятия указана неверно: ожидается дд.мм.гггг."))
+
+
+def _int(value, name: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise BadInput(_("%(name)s: ожидается целое число.", name=name)) from None
+    if not low <= number <= high:
+        raise DomainError(_("%(name)s: допустимо от %(low)s до %(high)s.", name=name, low=low,
+                            high=high))
+    return number
+
+
+def topics_for(journal: Journal) -> list[WorkProgramTopic]:
+    """4.6: the work program's topics, the next untaught topic first, then the rest in order."""
+    specialty_id = db.session.scalar(select(StudentGroup.specialty_id)
+                                     .where(StudentGroup.id == journal.group_id))
+    topics = list(db.session.scalars(
+        select(WorkProgramTopic).join(WorkProgram)
+        .where(WorkProgram.discipline_id == journal.discipline_id,
+               or_(WorkProgram.specialty_id == specialty_id, WorkProgram.specialty_id.is_(None)))
+        .order_by(WorkProgram.specialty_id.is_(None), WorkProgramTopic.position)))
+    taught = set(db.session.scalars(select(Lesson.topic_id).where(
+        Lesson.journal_id == journal.id, Lesson.topic_id.is_not(None))))
+    untaught = [t for t in topics if t.id not in taught]
+    return untaught + [t for t in topics if t.id in taught]
+
+
+def _clean(journal: Journal, data: dict, today: date, current: Lesson | None) -> dict:
+    values = {}
+    if current is None or "lesson_date" in data:
+        day = parse_date(data.get("lesson_date") or today.isoformat())
+        if day > today:  # 4.6: no lessons in advance
+            raise DomainError(_("Нельзя записать занятие с будущей датой: "
+                                "занятие вносится в день его проведения или позже."))
+        year = journal.academic_year
+        if not year.start_date <= day <= year.end_date:
+            raise DomainError(_("Дата занятия вне учебного года журнала."))
+        values["lesson_date"] = day
+    if current is None or "pair_number" in data:
+        values["pair_number"] = _int(data.get("pair_number", 1), _("Номер пары"), 1, 8)
+    if current is None or "hours" in data:
+        values["hours"] = _int(data.get("hours", 2), _("Часы"), 1, 8)
+    if current is None or "lesson_type" in data:
+        kind = data.get("lesson_type") or "theory"
+        if kind not in LESSON_TYPES:
+            raise BadInput(_("Неизвестный вид занятия."))
+        values["lesson_type"] = kind
+    if current is None or "homework_kind" in data:
+        kind = data.get("homework_kind") or "none"
+        if kind not in HOMEWORK_KINDS:
+            raise BadInput(_("Неизвестный вид домашнего задания."))
+        values["homework_kind"] = kind
+    if current is None or "homework" in data:
+        text = data.get("homework") or ""
+        if not isinstance(text, str) or len(text) > 4000:
+            raise BadInput(_("Домашнее задание: не более 4000 символов."))
+        values["homework"] = text.strip() or None
+    # 4.5: attendance is taken on every lesson; with nobody absent the teacher says so here
+    # (saving the lesson's column in the grid marks it too). It is never "untaken".
+    if data.get("attendance_taken") in (True, 1, "1", "on", "true"):
+        values["attendance_taken"] = True
+    if current is None or "topic_id" in data or "topic" in data:
+        values.update(_topic(journal, data))
+    return values
+
+
+def _topic(journal: Journal, data: dict) -> dict:
+    """4.6: the topic is one of the work program's; a topic outside the program is accepted only
+    with its reason, and is marked so in the checks. No topic at all leaves the lesson
+    incomplete (it shows in the curator's check)."""
+    topic_id = data.get("topic_id")
+    text = data.get("topic") or ""
+    reason = data.get("off_program_reason") or ""
+    if not isinstance(text, str) or len(text) > 500:
+        raise BadInput(_("Тема: не более 500 символов."))
+    if not isinstance(reason, str) or len(reason) > 500:
+        raise BadInput(_("Причина занятия вне рабочей программы: не более 500 символов."))
+    if topic_id not in (None, "", 0, "0"):
+        topic_id = _int(topic_id, _("Тема"), 1, 2**31 - 1)
+        topic = next((t for t in topics_for(journal) if t.id == topic_id), None)
+        if topic is None:
+            raise DomainError(_("Тема не из рабочей программы этой дисциплины."))
+        return {"topic_id": topic.id, "topic": topic.title, "off_program_reason": None}
+    text, reason = text.strip(), reason.strip()
+    if text and not reason:
+        raise BadInput(_("Выберите тему из рабочей программы. Занятие вне программы записывается "
+                         "только с причиной (например, замена темы по распоряжению)."))
+    return {"topic_id": None, "topic": text or None,
+            "off_program_reason": reason if text else None}
+
+
+def create_lesson(user, journal: Journal, data: dict, today: date) -> Lesson:
+    """Record a lesson; a past date is stored as late (4.6); a substitute is named (4.4). The
+    substitute a timetable change names records that pair themselves — and only it."""
+    manager = can_manage_lessons(user, journal)
+    if not manager and not substitution_in(user, journal):
+        raise Forbidden(_("Записывать занятия в этот журнал может только его преподаватель."))
+    values = _clean(journal, data, today, None)
+    named = not manager and substitution_for(user, journal.id, values["lesson_date"],
+                                             values["pair_number"])
+    if not manager and not named:
+        raise Forbidden(_("Вы заменяете в этом журнале другую пару: записать можно только "
+                          "ту пару, которую называет изменение расписания."))
+    ensure_open(user, journal.academic_year_id, day=values["lesson_date"],
+                reason=data.get("reason"))  # 4.7, 7.3: a closed period is read-only
+    teacher_id = journal.teacher_id
+    substitute = data.get("substitute_teacher_id")
+    if named:
+        teacher_id = user.id
+    elif substitute not in (None, "", 0, "0"):
+        teacher_id = _int(substitute, _("Заменяющий преподаватель"), 1, 2**31 - 1)
+        sub_user = appbuilder.sm.get_user_by_id(teacher_id)
+        if sub_user is None or "Teacher" not in {r.name for r in sub_user.roles}:
+            raise DomainError(_("Заменяющий преподаватель не найден."))
+    elif user.id != journal.teacher_id:
+        raise Forbidden(_("Без замены занятие записывает преподаватель журнала."))
+    lesson = Lesson(journal_id=journal.id, subgroup_id=journal.subgroup_id, teacher_id=teacher_id,
+                    is_substitution=teacher_id != journal.teacher_id,
+                    is_late=values["lesson_date"] < today, created_by_id=user.id, **values)
+    db.session.add(lesson)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_("На эту дату и пару занятие уже записано.")) from None
+    audit.record("lesson_create", "lesson", lesson.id, details={
+        "journal": journal.id, "date": lesson.lesson_date, "pair": lesson.pair_number,
+        "late": lesson.is_late, "substitute": teacher_id if lesson.is_substitution else None})
+    return lesson
+
+
+def lesson_of(journal: Journal, lesson_id: int) -> Lesson:
+    lesson = db.session.get(Lesson, lesson_id)
+    if lesson is None or lesson.journal_id != journal.id:
+        raise NotFound(_("Занятие не найдено."))
+    return lesson
+
+
+def update_lesson(user, journal: Journal, lesson: Lesson, data: dict, today: date) -> Lesson:
+    if not can_write_lesson(user, journal, lesson):
+        raise Forbidden(_("Изменять это занятие может преподаватель журнала или заменявший."))
+    # 4.7, 7.3: a lesson of a closed period is read-only, whatever is sent
+    ensure_open(user, journal.academic_year_id, day=lesson.lesson_date, reason=data.get("reason"))
+    values = _clean(journal, data, today, lesson)
+    if values.get("lesson_date", lesson.lesson_date) != lesson.lesson_date:
+        ensure_open(user, journal.academic_year_id, day=values["lesson_date"],
+                    reason=data.get("reason"))
+    old = {k: getattr(lesson, k) for k in values}
+    for key, value in values.items():
+        setattr(lesson, key, value)
+    if "lesson_date" in values and lesson.lesson_date < today and lesson.created_at and \
+            clock.local_date(lesson.created_at) > lesson.lesson_date:
+        lesson.is_late = True
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_("На эту дату и пару занятие уже записано.")) from None
+    changed = {k: [old[k], v] for k, v in values.items() if old[k] != v}
+    audit.record("lesson_update", "lesson", lesson.id,
+                 details={"journal": journal.id, "changes": changed})
+    return lesson
+
+
+def may_write_cells(user, journal: Journal) -> bool:
+    """4.4: marks are written by the journal's teacher and by a substitute in the lessons they
+    gave; everybody else reads the grid only."""
+    if is_journal_teacher(user, journal):
+        return True
+    return db.session.scalar(select(Lesson.id).where(
+        Lesson.journal_id == journal.id, Lesson.is_substitution.is_(True),
+        Lesson.teacher_id == getattr(user, "id", None)).limit(1)) is not None
+
+
+DELETE_REASON_ROLES = {"Deputy"}  # 1.6: after the lesson's day only the deputy deletes
+
+
+def lesson_contents(lesson: Lesson) -> dict:
+    """What deleting the lesson would take away: its filled cells, marks and absences (1.6)."""
+    cells = db.session.scalars(select(JournalCell).where(JournalCell.lesson_id == lesson.id)
+                               .options(selectinload(JournalCell.marks),
+                                        joinedload(JournalCell.student))).all()
+    filled = [c for c in cells if c.absent or c.marks]
+    return {"cells": filled,
+            "marks": sum(len(c.marks) for c in filled),
+            "absences": sum(1 for c in filled if c.absent)}
+
+
+def deletion_rule(user, journal: Journal, lesson: Lesson, today: date,
+                  contents: dict | None = None) -> str:
+    """Who may delete this lesson (1.6, issue-13 clause 1.6): its journal's teacher an empty
+    lesson any day and a lesson holding marks or absences on the lesson's day only; after that
+    only the deputy, with a reason. Returns "teacher" or "deputy" (reason required); raises
+    Forbidden otherwise."""
+    contents = contents if contents is not None else lesson_contents(lesson)
+    empty = not contents["cells"]
+    if is_journal_teacher(user, journal) and (empty or lesson.lesson_date == today):
+        return "teacher"
+    if role_names(user) & DELETE_REASON_ROLES:
+        return "deputy"
+    if is_journal_teacher(user, journal):
+        raise Forbidden(
+            _("Занятие с отметками и пропусками преподаватель может удалить только в день занятия "
+              "(%(lesson_date)s); позже его удаляет заместитель директора по учебной работе с "
+              "указанием причины.", lesson_date=lesson.lesson_date.strftime("%d.%m.%Y")))
+    raise Forbidden(_("Удалить занятие может только преподаватель журнала."))
+
+
+def delete_lesson(user, journal: Journal, lesson: Lesson, today: date,
+                  reason: str | None = None) -> dict:
+    """Delete a lesson (1.6): the lesson is hidden from the journal, its marks and absences are
+    removed from the grid, but the lesson row and every history row of its cells stay; the
+    clearing of each cell is added to that history and the audit entry keeps what the cells
+    held, who deleted the lesson and why."""
+    contents = lesson_contents(lesson)
+    who = deletion_rule(user, journal, lesson, today, contents)
+    ensure_open(user, journal.academic_year_id, day=lesson.lesson_date, reason=reason)
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if who == "deputy" and not reason:
+        raise BadInput(_("Укажите причину удаления занятия: она сохраняется в журнале аудита."))
+    if len(reason) > 1000:
+        raise BadInput(_("Причина удаления: не более 1000 символов."))
+    held = {str(c.student_id): cell_text(c.absent, c.marks) for c in contents["cells"]}
+    late = lesson.lesson_date < today
+    for cell in contents["cells"]:
+        db.session.add(CellChange(lesson_id=lesson.id, student_id=cell.student_id,
+                                  old_value=held[str(cell.student_id)], new_value="",
+                                  changed_by_id=user.id, is_correction=late))
+    audit.record("lesson_delete", "lesson", lesson.id, details={
+        "journal": journal.id, "date": lesson.lesson_date, "pair": lesson.pair_number,
+        "topic": lesson.topic, "cells": held, "marks": contents["marks"],
+        "absences": contents["absences"], "reason": reason or None, "by": who})
+    cell_ids = select(JournalCell.id).where(JournalCell.lesson_id == lesson.id)
+    db.session.execute(delete(Mark).where(Mark.cell_id.in_(cell_ids)))
+    db.session.execute(delete(JournalCell).where(JournalCell.lesson_id == lesson.id))
+    lesson.deleted_at = clock.now()
+    lesson.deleted_by_id = user.id
+    lesson.delete_reason = reason or None
+    db.session.flush()
+    db.session.expire_all()  # the session holds no deleted cells or a "live" deleted lesson
+    return {"marks": contents["marks"], "absences": contents["absences"]}
+
+
+def lesson_dict(lesson: Lesson) -> dict:
+    return {"id": lesson.id, "date": lesson.lesson_date.isoformat(), "pair": lesson.pair_number,
+            "topic": lesson.topic or "", "topic_id": lesson.topic_id,
+            "lesson_type": lesson.lesson_type, "hours": lesson.hours,
+            "homework": lesson.homework or "", "homework_kind": lesson.homework_kind,
+            "teacher_id": lesson.teacher_id, "substitution": lesson.is_substitution,
+            "late": lesson.is_late, "attendance_taken": lesson.attendance_taken,
+            "complete": lesson.is_complete}
