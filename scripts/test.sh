@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --dev || exit 1
 scripts/services.sh || exit 1
 export PYTHONDONTWRITEBYTECODE=1
+echo "=== ruff ==="
+.venv/bin/ruff check . || exit 1
 # Test files are spread over the cores (a file's tests stay together, so a module's fixture is
 # built once); TEST_WORKERS=0 runs in one process.
 workers=(-n "${TEST_WORKERS:-auto}" --dist loadfile)
