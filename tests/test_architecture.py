@@ -40,7 +40,8 @@ def test_no_import_loops_even_through_imports_inside_functions():
 def test_imports_inside_functions_only_in_the_factory_and_the_cli():
     late = [f"{m.name}:{line} → {target}" for m in MODULES.values()
             if m.name not in LATE_ALLOWED_IN for line, target in m.late_imports]
-    assert len(late) <= MAX_LATE_IMPORTS, "\n".join(late)
+    others = sum(m.late_other for m in MODULES.values() if m.name not in LATE_ALLOWED_IN)
+    assert len(late) + others <= MAX_LATE_IMPORTS, "\n".join(late)
 
 
 def test_no_module_over_400_lines():
