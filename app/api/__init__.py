@@ -64,13 +64,13 @@ def complete_operations(api_spec) -> None:
 
 class DocumentedApi(BaseApi):
     """The portal's APIs: their operations in the OpenAPI document are completed; the
-    request bodies they share are components (`openapi_schemas`), written once.
+    request bodies are the marshmallow schemas the services load them with, registered as
+    components through FAB's `openapi_spec_component_schemas`.
 
     The pages' own scripts call them with the session cookie (which needs the CSRF token);
     other clients with a Bearer token alone."""
     allow_browser_login = True
     csrf_exempt = False
-    openapi_schemas: dict[str, dict] = {}
 
     def serve(self, read, *args, present=None):
         """200 with what the service `read(user, *args)` returns (shaped by `present`); its
@@ -79,9 +79,6 @@ class DocumentedApi(BaseApi):
         return self.response(200, result=present(data) if present else data)
 
     def add_api_spec(self, api_spec) -> None:
-        for name, schema in self.openapi_schemas.items():
-            if name not in api_spec.components.schemas:
-                api_spec.components.schema(name, schema)
         super().add_api_spec(api_spec)
         complete_operations(api_spec)
 

@@ -17,6 +17,9 @@ from ..services.journal.lessons import (
     create_lesson, delete_lesson, lesson_dict, lesson_of, topics_for, update_lesson,
 )
 from ..services.journal.marks import cell_history, save_cells
+from ..services.journal.schemas import (
+    FinalGradeSchema, LessonDeletionSchema, LessonSchema, MarksBatchSchema,
+)
 from ..services.records import audit
 from ..services.scopes import journal_filter
 from . import DocumentedApi
@@ -26,27 +29,12 @@ def _user():
     return current_app.appbuilder.sm.current_user
 
 
-LESSON_FIELDS = {
-    "type": "object",
-    "properties": {
-        "lesson_date": {"type": "string", "format": "date"},
-        "pair_number": {"type": "integer"},
-        "topic_id": {"type": "integer", "description": "тема рабочей программы (4.6)"},
-        "topic": {"type": "string", "description": "тема вне программы — только с причиной"},
-        "off_program_reason": {"type": "string",
-                               "description": "почему занятие вне рабочей программы"},
-        "lesson_type": {"type": "string"},
-        "hours": {"type": "integer"},
-        "homework": {"type": "string"},
-        "homework_kind": {"type": "string"},
-        "substitute_teacher_id": {"type": "integer"},
-    },
-}
-
-
 class JournalApi(DocumentedApi):
+    """The bodies are read by the services through the journal's schemas, which the operations
+    below reference as components of the OpenAPI document."""
     resource_name = "journals"
-    openapi_schemas = {"LessonFields": LESSON_FIELDS}
+    openapi_spec_component_schemas = (LessonSchema, MarksBatchSchema, FinalGradeSchema,
+                                      LessonDeletionSchema)
     openapi_spec_tag = "Журналы"
     base_permissions = ["can_read", "can_write"]
 
@@ -167,13 +155,7 @@ class JournalApi(DocumentedApi):
             content:
               application/json:
                 schema:
-                  allOf:
-                    - $ref: '#/components/schemas/LessonFields'
-                    - type: object
-                      properties:
-                        reason:
-                          type: string
-                          description: основание изменения после закрытия периода
+                  $ref: '#/components/schemas/LessonFields'
           responses:
             200:
               description: Занятие изменено
@@ -188,9 +170,7 @@ class JournalApi(DocumentedApi):
             content:
               application/json:
                 schema:
-                  type: object
-                  properties:
-                    reason: {type: string, description: основание удаления}
+                  $ref: '#/components/schemas/LessonDeletion'
           responses:
             200:
               description: Занятие удалено
@@ -222,24 +202,7 @@ class JournalApi(DocumentedApi):
             content:
               application/json:
                 schema:
-                  type: object
-                  properties:
-                    changes:
-                      type: array
-                      items:
-                        type: object
-                        properties:
-                          lesson_id: {type: integer}
-                          student_id: {type: integer}
-                          version: {type: integer, description: версия ячейки; 0 — новая}
-                          absent: {type: boolean}
-                          marks:
-                            type: array
-                            items:
-                              type: object
-                              properties:
-                                value: {type: string}
-                                kind: {type: string}
+                  $ref: '#/components/schemas/MarksBatch'
           responses:
             200:
               description: Сохранённые ячейки с новыми версиями
@@ -269,15 +232,7 @@ class JournalApi(DocumentedApi):
             content:
               application/json:
                 schema:
-                  type: object
-                  required: [student_id, period_id]
-                  properties:
-                    student_id: {type: integer}
-                    period_id: {type: integer}
-                    kind: {type: string}
-                    value: {type: string}
-                    version: {type: integer, description: версия оценки; 0 — новая}
-                    reason: {type: string, description: основание изменения после срока}
+                  $ref: '#/components/schemas/FinalGradeFields'
           responses:
             400:
               $ref: '#/components/responses/400'

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ...errors import BadInput, Conflict, DomainError, Forbidden, NotFound
+from ...errors import Conflict, DomainError, Forbidden, NotFound
 from ...extensions import db
+from ...infra.schemas import load
 from ...models import FinalGrade, FinalGradeChange, Journal, Period
 from ...models.base import utcnow
 from ..records import audit
@@ -18,6 +19,7 @@ from ..scopes import journal_filter, role_names
 from .access import OVERRIDE_ROLES, enrolled_on, roster
 from .generation import period_forms, plan_forms
 from .periods import ensure_open
+from .schemas import FinalGradeSchema
 
 # The final kinds a semester's assessment form asks for: a semester grade wherever marks are
 # numeric, the intermediate attestation itself for an exam, a credit or a differentiated one.
@@ -71,12 +73,9 @@ def set_final_grade(user, journal: Journal, data: dict, today: date,
 
     `graders`: accounts that grade in this journal besides its teacher, with the teacher's
     rights and limits (the practice's supervisor for the practice grade)."""
-    try:
-        student_id, period_id = int(data["student_id"]), int(data["period_id"])
-    except (KeyError, TypeError, ValueError):
-        raise BadInput(_("Не указаны студент и период.")) from None
-    kind, value = data.get("kind"), data.get("value")
-    reason = (data.get("reason") or "").strip() if isinstance(data.get("reason"), str) else ""
+    data = load(FinalGradeSchema(), data)
+    student_id, period_id, kind, value, reason = (
+        data[key] for key in ("student_id", "period_id", "kind", "value", "reason"))
     period = db.session.get(Period, period_id)
     if period is None or period.academic_year_id != journal.academic_year_id:
         raise NotFound(_("Период не найден."))
@@ -109,7 +108,7 @@ def set_final_grade(user, journal: Journal, data: dict, today: date,
     grade = db.session.scalar(select(FinalGrade).where(
         FinalGrade.journal_id == journal.id, FinalGrade.student_id == student_id,
         FinalGrade.period_id == period_id, FinalGrade.kind == kind))
-    expected = data.get("version")
+    expected = data["version"]
     if expected is not None and (grade.version if grade else 0) != expected:
         raise Conflict(_("Итоговую оценку уже изменил другой пользователь."),
                        payload={"current": grade_dict(grade) if grade else None})

@@ -1,6 +1,6 @@
 """Lesson entry (4.4, 4.6): no lessons in advance, late entries flagged, topics from the work
 program, substitutions, attendance."""
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
@@ -10,39 +10,16 @@ from sqlalchemy.orm import joinedload, selectinload
 from ...errors import BadInput, Conflict, DomainError, Forbidden, NotFound
 from ...extensions import appbuilder, db
 from ...infra import clock
+from ...infra.schemas import load
 from ...models import (
     CellChange, Journal, JournalCell, Lesson, Mark, StudentGroup, WorkProgram, WorkProgramTopic,
 )
-from ...models.curriculum import LESSON_TYPES
-from ...models.journal import HOMEWORK_KINDS
 from ..records import audit
 from ..scopes import role_names
 from .access import can_manage_lessons, can_write_lesson, cell_text, is_journal_teacher
 from .periods import ensure_open
+from .schemas import LessonDeletionSchema, LessonSchema
 from .timetable import substitution_for, substitution_in
-
-
-def parse_date(value) -> date:
-    if isinstance(value, date):
-        return value
-    text = (value or "").strip() if isinstance(value, str) else ""
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise BadInput(_("Дата занятия указана неверно: ожидается дд.мм.гггг."))
-
-
-def _int(value, name: str, low: int, high: int) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise BadInput(_("%(name)s: ожидается целое число.", name=name)) from None
-    if not low <= number <= high:
-        raise DomainError(_("%(name)s: допустимо от %(low)s до %(high)s.", name=name, low=low,
-                            high=high))
-    return number
 
 
 def topics_for(journal: Journal) -> list[WorkProgramTopic]:
@@ -60,10 +37,13 @@ def topics_for(journal: Journal) -> list[WorkProgramTopic]:
     return untaught + [t for t in topics if t.id in taught]
 
 
-def _clean(journal: Journal, data: dict, today: date, current: Lesson | None) -> dict:
-    values = {}
-    if current is None or "lesson_date" in data:
-        day = parse_date(data.get("lesson_date") or today.isoformat())
+def _values(journal: Journal, data: dict, today: date) -> dict:
+    """The lesson's columns from its loaded fields (LessonSchema: types, ranges, lengths), under
+    the rules of 4.5 and 4.6; a change sets only the fields it sent."""
+    values = {key: data[key] for key in ("pair_number", "hours", "lesson_type", "homework_kind")
+              if key in data}
+    if "lesson_date" in data:
+        day = data["lesson_date"] or today
         if day > today:  # 4.6: no lessons in advance
             raise DomainError(_("Нельзя записать занятие с будущей датой: "
                                 "занятие вносится в день его проведения или позже."))
@@ -71,30 +51,13 @@ def _clean(journal: Journal, data: dict, today: date, current: Lesson | None) ->
         if not year.start_date <= day <= year.end_date:
             raise DomainError(_("Дата занятия вне учебного года журнала."))
         values["lesson_date"] = day
-    if current is None or "pair_number" in data:
-        values["pair_number"] = _int(data.get("pair_number", 1), _("Номер пары"), 1, 8)
-    if current is None or "hours" in data:
-        values["hours"] = _int(data.get("hours", 2), _("Часы"), 1, 8)
-    if current is None or "lesson_type" in data:
-        kind = data.get("lesson_type") or "theory"
-        if kind not in LESSON_TYPES:
-            raise BadInput(_("Неизвестный вид занятия."))
-        values["lesson_type"] = kind
-    if current is None or "homework_kind" in data:
-        kind = data.get("homework_kind") or "none"
-        if kind not in HOMEWORK_KINDS:
-            raise BadInput(_("Неизвестный вид домашнего задания."))
-        values["homework_kind"] = kind
-    if current is None or "homework" in data:
-        text = data.get("homework") or ""
-        if not isinstance(text, str) or len(text) > 4000:
-            raise BadInput(_("Домашнее задание: не более 4000 символов."))
-        values["homework"] = text.strip() or None
+    if "homework" in data:
+        values["homework"] = data["homework"] or None
     # 4.5: attendance is taken on every lesson; with nobody absent the teacher says so here
     # (saving the lesson's column in the grid marks it too). It is never "untaken".
-    if data.get("attendance_taken") in (True, 1, "1", "on", "true"):
+    if data.get("attendance_taken"):
         values["attendance_taken"] = True
-    if current is None or "topic_id" in data or "topic" in data:
+    if "topic_id" in data or "topic" in data:
         values.update(_topic(journal, data))
     return values
 
@@ -104,19 +67,12 @@ def _topic(journal: Journal, data: dict) -> dict:
     with its reason, and is marked so in the checks. No topic at all leaves the lesson
     incomplete (it shows in the curator's check)."""
     topic_id = data.get("topic_id")
-    text = data.get("topic") or ""
-    reason = data.get("off_program_reason") or ""
-    if not isinstance(text, str) or len(text) > 500:
-        raise BadInput(_("Тема: не более 500 символов."))
-    if not isinstance(reason, str) or len(reason) > 500:
-        raise BadInput(_("Причина занятия вне рабочей программы: не более 500 символов."))
-    if topic_id not in (None, "", 0, "0"):
-        topic_id = _int(topic_id, _("Тема"), 1, 2**31 - 1)
+    text, reason = data.get("topic") or "", data.get("off_program_reason") or ""
+    if topic_id is not None:
         topic = next((t for t in topics_for(journal) if t.id == topic_id), None)
         if topic is None:
             raise DomainError(_("Тема не из рабочей программы этой дисциплины."))
         return {"topic_id": topic.id, "topic": topic.title, "off_program_reason": None}
-    text, reason = text.strip(), reason.strip()
     if text and not reason:
         raise BadInput(_("Выберите тему из рабочей программы. Занятие вне программы записывается "
                          "только с причиной (например, замена темы по распоряжению)."))
@@ -126,24 +82,26 @@ def _topic(journal: Journal, data: dict) -> dict:
 
 def create_lesson(user, journal: Journal, data: dict, today: date) -> Lesson:
     """Record a lesson; a past date is stored as late (4.6); a substitute is named (4.4). The
-    substitute a timetable change names records that pair themselves — and only it."""
+    substitute a timetable change names records that pair themselves — and only it. `data` is
+    the body as either door sent it (JSON or the lesson form), read through LessonSchema."""
     manager = can_manage_lessons(user, journal)
     if not manager and not substitution_in(user, journal):
         raise Forbidden(_("Записывать занятия в этот журнал может только его преподаватель."))
-    values = _clean(journal, data, today, None)
+    data = load(LessonSchema(), data)
+    values = _values(journal, data, today)
     named = not manager and substitution_for(user, journal.id, values["lesson_date"],
                                              values["pair_number"])
     if not manager and not named:
         raise Forbidden(_("Вы заменяете в этом журнале другую пару: записать можно только "
                           "ту пару, которую называет изменение расписания."))
     ensure_open(user, journal.academic_year_id, day=values["lesson_date"],
-                reason=data.get("reason"))  # 4.7, 7.3: a closed period is read-only
+                reason=data["reason"])  # 4.7, 7.3: a closed period is read-only
     teacher_id = journal.teacher_id
-    substitute = data.get("substitute_teacher_id")
+    substitute = data["substitute_teacher_id"]
     if named:
         teacher_id = user.id
-    elif substitute not in (None, "", 0, "0"):
-        teacher_id = _int(substitute, _("Заменяющий преподаватель"), 1, 2**31 - 1)
+    elif substitute is not None:
+        teacher_id = substitute
         sub_user = appbuilder.sm.get_user_by_id(teacher_id)
         if sub_user is None or "Teacher" not in {r.name for r in sub_user.roles}:
             raise DomainError(_("Заменяющий преподаватель не найден."))
@@ -172,11 +130,14 @@ def lesson_of(journal: Journal, lesson_id: int) -> Lesson:
 
 
 def update_lesson(user, journal: Journal, lesson: Lesson, data: dict, today: date) -> Lesson:
+    """Change a lesson: only the fields `data` sends (read through LessonSchema), under the
+    same rules as a new one."""
     if not can_write_lesson(user, journal, lesson):
         raise Forbidden(_("Изменять это занятие может преподаватель журнала или заменявший."))
+    data = load(LessonSchema(), data, partial=True)  # a change: only the fields it sends
     # 4.7, 7.3: a lesson of a closed period is read-only, whatever is sent
     ensure_open(user, journal.academic_year_id, day=lesson.lesson_date, reason=data.get("reason"))
-    values = _clean(journal, data, today, lesson)
+    values = _values(journal, data, today)
     if values.get("lesson_date", lesson.lesson_date) != lesson.lesson_date:
         ensure_open(user, journal.academic_year_id, day=values["lesson_date"],
                     reason=data.get("reason"))
@@ -249,12 +210,10 @@ def delete_lesson(user, journal: Journal, lesson: Lesson, today: date,
     held, who deleted the lesson and why."""
     contents = lesson_contents(lesson)
     who = deletion_rule(user, journal, lesson, today, contents)
+    reason = load(LessonDeletionSchema(), {"reason": reason})["reason"]
     ensure_open(user, journal.academic_year_id, day=lesson.lesson_date, reason=reason)
-    reason = (reason or "").strip() if isinstance(reason, str) else ""
     if who == "deputy" and not reason:
         raise BadInput(_("Укажите причину удаления занятия: она сохраняется в журнале аудита."))
-    if len(reason) > 1000:
-        raise BadInput(_("Причина удаления: не более 1000 символов."))
     held = {str(c.student_id): cell_text(c.absent, c.marks) for c in contents["cells"]}
     late = lesson.lesson_date < today
     for cell in contents["cells"]:

@@ -11,16 +11,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ...errors import BadInput, Conflict, DomainError, Forbidden
 from ...extensions import db
 from ...infra import bulk
+from ...infra.schemas import load
 from ...models import CellChange, Journal, JournalCell, Lesson, Mark
 from ...models.base import utcnow
-from ...models.journal import WORK_KINDS
 from ..records import audit
 from .access import can_write_lesson, cell_text, enrolled_on, roster
 from .final_grades import has_credit, kinds_by_period
 from .periods import ensure_open, period_of, year_periods
-
-MAX_BATCH = 500
-MAX_MARKS_PER_CELL = 4
+from .schemas import MarksBatchSchema
 
 
 def mark_values(journal: Journal, kinds: dict | None = None) -> list[str]:
@@ -30,61 +28,24 @@ def mark_values(journal: Journal, kinds: dict | None = None) -> list[str]:
     return marks + ["зач", "незач"] if has_credit(journal, kinds) else marks
 
 
-def _parse_change(raw, allowed: list[str]) -> dict:
-    if not isinstance(raw, dict):
-        raise BadInput(_("Изменение ячейки должно быть объектом."))
-    lesson_id, student_id = _row_id(raw, "lesson_id"), _row_id(raw, "student_id")
-    if lesson_id is None or student_id is None:
-        raise BadInput(_("У изменения не указаны занятие и студент."))
-    version = raw.get("version") or 0
-    if not isinstance(version, int) or version < 0:
-        raise BadInput(_("Версия ячейки указана неверно."))
-    marks = raw.get("marks") or []
-    if not isinstance(marks, list) or len(marks) > MAX_MARKS_PER_CELL:
-        raise BadInput(_("В ячейке не более %(limit)s отметок.", limit=MAX_MARKS_PER_CELL))
-    clean = []
-    for mark in marks:
-        if not isinstance(mark, (str, dict, type(None))):
-            raise BadInput(_("Отметка указана неверно."))
-        value, kind = (mark, "current") if isinstance(mark, str) else (
-            (mark or {}).get("value"), (mark or {}).get("kind") or "current")
-        if value not in allowed:
-            raise DomainError(_("Недопустимая отметка «%(value)s»: в этом журнале "
-                                "ставятся %(allowed)s.", value=value, allowed=", ".join(allowed)))
-        if kind not in WORK_KINDS:
-            raise BadInput(_("Неизвестный вид работы."))
-        clean.append((value, kind))
-    return {"lesson_id": lesson_id, "student_id": student_id, "version": version,
-            "absent": bool(raw.get("absent")), "marks": clean}
-
-
-def _row_id(raw, key):
-    """A database id from JSON: a positive integer or its digits; anything else is None."""
-    value = raw.get(key) if isinstance(raw, dict) else None
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
-        return None
-    return value
-
-
 def save_cells(user, journal: Journal, changes, today: date, reason=None) -> list[dict]:
     """Apply a batch of cell changes, all or nothing (4.5); in a closed period only the
     deputy's correction with a reason (4.7, 7.3).
 
     Each change names the cell version the writer saw; if the cell changed since, nothing is
-    written and Conflict carries the current values of the conflicting cells.
+    written and Conflict carries the current values of the conflicting cells. The batch's
+    shape is MarksBatchSchema's (a list of 1-500 distinct cells, each with its ids, version,
+    «Н» and up to 4 marks); the marks' values are checked against this journal's scale here.
     """
-    if not isinstance(changes, list) or not changes:
-        raise BadInput(_("Нет изменений для сохранения."))
-    if len(changes) > MAX_BATCH:
-        raise BadInput(_("Не более %(limit)s ячеек за раз.", limit=MAX_BATCH))
+    batch = load(MarksBatchSchema(), {"changes": changes, "reason": reason})
+    parsed = batch["changes"]
     periods, archived = year_periods(journal.academic_year_id)
     allowed = mark_values(journal, kinds_by_period(journal, periods))
-    parsed = [_parse_change(raw, allowed) for raw in changes]
-    keys = {(c["lesson_id"], c["student_id"]) for c in parsed}
-    if len(keys) != len(parsed):
-        raise BadInput(_("Ячейка указана в пакете дважды."))
+    for value in (value for change in parsed for value, _kind in change["marks"]):
+        if value not in allowed:
+            raise DomainError(_("Недопустимая отметка «%(value)s»: в этом журнале "
+                                "ставятся %(allowed)s.", value=value, allowed=", ".join(allowed)))
+    keys = {_key(c) for c in parsed}
     lessons = {l.id: l for l in db.session.scalars(select(Lesson).where(
         Lesson.id.in_({c["lesson_id"] for c in parsed})))}
     students = {s["id"]: s for s in roster(journal)}
@@ -96,7 +57,7 @@ def save_cells(user, journal: Journal, changes, today: date, reason=None) -> lis
         if lesson.id not in corrections:
             corrections[lesson.id] = ensure_open(
                 user, journal.academic_year_id, period=period_of(periods, lesson.lesson_date),
-                reason=reason, archived=archived)
+                reason=batch["reason"], archived=archived)
         change["reason"] = corrections[lesson.id]
         if not (change["reason"] or can_write_lesson(user, journal, lesson)):
             raise Forbidden(_("Нет права писать в это занятие."))
