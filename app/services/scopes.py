@@ -12,10 +12,7 @@ from ..infra.clock import add_years, today
 from ..models import (
     AcademicYear, Journal, Lesson, Parent, Student, StudentGroup, StudentParent, TimetableChange,
 )
-
-ALL_JOURNALS_ROLES = {"Admin", "Administration", "Deputy", "IT"}
-ALL_STUDENTS_ROLES = {"Admin", "Administration", "Deputy", "IT"}
-STAFF_ROLES = {"Admin", "IT", "Administration", "Deputy", "Teacher", "Curator"}
+from ..security.access import SEES_ALL_JOURNALS, TEACHES
 
 
 def role_names(user) -> set[str]:
@@ -46,9 +43,9 @@ def taught_journal_ids(user, user_id=None):
 def journal_scope(user) -> tuple:
     """What journal_filter's condition depends on besides the user's id: their roles."""
     roles = role_names(user)
-    if roles & ALL_JOURNALS_ROLES:
+    if roles & SEES_ALL_JOURNALS:
         return ("all",)
-    return bool(roles & {"Teacher", "Curator"}), "Curator" in roles
+    return bool(roles & TEACHES), "Curator" in roles
 
 
 def journal_filter(user, user_id=None):
@@ -69,12 +66,12 @@ def journal_filter(user, user_id=None):
 def group_filter(user):
     """SQL condition on StudentGroup: groups visible to this user."""
     roles = role_names(user)
-    if roles & ALL_STUDENTS_ROLES:
+    if roles & SEES_ALL_JOURNALS:
         return true()
     conditions = []
     if "Curator" in roles:
         conditions.append(StudentGroup.id.in_(curated_group_ids(user)))
-    if roles & {"Teacher", "Curator"}:
+    if roles & TEACHES:
         conditions.append(StudentGroup.id.in_(
             select(Journal.group_id).where(Journal.id.in_(taught_journal_ids(user)))))
     if "Student" in roles:
@@ -113,12 +110,12 @@ def people_student_filter(user, day: date | None = None):
     their CURRENT groups only — the groups they curate now and the groups they teach this
     academic year; last year's groups are closed to them."""
     roles = role_names(user)
-    if roles & ALL_STUDENTS_ROLES:
+    if roles & SEES_ALL_JOURNALS:
         return true()
     conditions = []
     if "Curator" in roles:
         conditions.append(Student.group_id.in_(current_curated_group_ids(user)))
-    if roles & {"Teacher", "Curator"}:
+    if roles & TEACHES:
         conditions.append(Student.group_id.in_(select(Journal.group_id).where(
             Journal.id.in_(taught_journal_ids(user)),
             Journal.academic_year_id == current_year_id(day))))
@@ -132,7 +129,7 @@ def parent_filter(user):
     parents of the groups the curator curates now (3.3; contacts are the curator's, not
     every teacher's); a parent: their own record."""
     roles = role_names(user)
-    if roles & ALL_STUDENTS_ROLES:
+    if roles & SEES_ALL_JOURNALS:
         return true()
     conditions = []
     if "Curator" in roles:
@@ -148,7 +145,7 @@ def parent_link_filter(user):
     """SQL condition on StudentParent: links a user may read — a pupil of a current group
     and a parent whose contacts the user may read."""
     roles = role_names(user)
-    if roles & ALL_STUDENTS_ROLES:
+    if roles & SEES_ALL_JOURNALS:
         return true()
     return and_(StudentParent.student_id.in_(select(Student.id).where(
         people_student_filter(user))), StudentParent.parent_id.in_(

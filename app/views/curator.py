@@ -13,10 +13,11 @@ from ..errors import Forbidden, Refused
 from ..extensions import db
 from ..infra.clock import today
 from ..models import StudentGroup
+from ..security.access import SEES_ALL_JOURNALS
 from ..services.college import contingent, credentials
 from ..services.control import completeness as cc, memos
 from ..services.journal.timetable import week_start
-from ..services.scopes import ALL_JOURNALS_ROLES, role_names
+from ..services.scopes import role_names
 from ..web_errors import refusal_back, refusal_form, refusal_page
 from .timetable import parse_day
 
@@ -38,7 +39,7 @@ def _group_week(monday=False) -> str:
 
 def my_groups(user):
     query = select(StudentGroup).order_by(StudentGroup.name)
-    if not role_names(user) & ALL_JOURNALS_ROLES:
+    if not role_names(user) & SEES_ALL_JOURNALS:
         query = query.where(StudentGroup.curator_id == user.id)
     return db.session.scalars(query).all()
 

@@ -11,11 +11,10 @@ from ..models import (
     GroupMembership, Parent, StaffProfile, Student, StudentGroup, StudentParent,
     StudentStatusChange, Subgroup, SubgroupMember,
 )
+from ..security.access import STAFF
 from ..services.college import contingent
 from ..services.records import audit
-from ..services.scopes import (
-    STAFF_ROLES, group_filter, parent_filter, parent_link_filter, people_student_filter,
-)
+from ..services.scopes import group_filter, parent_filter, parent_link_filter, people_student_filter
 from .base import (
     STATUS_CHANGE_KINDS, STUDENT_STATUSES, EagerInterface, JournalModelView, RecordRefused,
     date_order, scoped, scoped_choices, users_with_role,
@@ -225,8 +224,8 @@ class StaffProfileView(PeopleModelView):
     search_columns = ["user", "middle_name", "position", "department"]
     add_columns = edit_columns = ["user", "middle_name", "position", "department"]
     add_form_query_rel_fields = edit_form_query_rel_fields = {
-        "user": users_with_role(*sorted(STAFF_ROLES))}
-    search_form_query_rel_fields = {"user": users_with_role(*sorted(STAFF_ROLES))}
+        "user": users_with_role(*sorted(STAFF))}
+    search_form_query_rel_fields = {"user": users_with_role(*sorted(STAFF))}
 
 
 def register(appbuilder) -> None:

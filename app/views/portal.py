@@ -14,9 +14,10 @@ from ..infra import mailer
 from ..infra.clock import format_date
 from ..infra.text_hygiene import printable_row
 from ..models import StudentGroup
+from ..security.access import SEES_ALL_JOURNALS
 from ..services.control.reports import book_bytes
 from ..services.portal import diary, issue_reports, record as records, weekly_reports as weekly
-from ..services.scopes import ALL_STUDENTS_ROLES, role_names, student_of_user
+from ..services.scopes import role_names, student_of_user
 from ..web_errors import refusal_page
 from .base import xlsx_response
 
@@ -156,7 +157,7 @@ class WeeklyReportView(BaseView):
     @permission_name("list")
     def index(self):
         q = select(StudentGroup).where(StudentGroup.status == "active").order_by(StudentGroup.name)
-        if not role_names(current_user) & ALL_STUDENTS_ROLES:
+        if not role_names(current_user) & SEES_ALL_JOURNALS:
             q = q.where(StudentGroup.curator_id == current_user.id)
         return self.render_template("portal/weekly_index.html",
                                     groups=db.session.scalars(q).all())

@@ -7,6 +7,7 @@ from ..models import (
     AcademicYear, Curriculum, CurriculumItem, Department, Discipline, Journal, Period, Specialty,
     StudentGroup, Subgroup, TeachingLoad, WorkProgram, WorkProgramTopic,
 )
+from ..security.access import TEACHES
 from ..services.scopes import group_filter, journal_filter
 from .base import (
     ASSESSMENT_FORMS, DISCIPLINE_KINDS, GROUP_STATUSES, LESSON_TYPES, EagerInterface,
@@ -29,7 +30,6 @@ LABELS = {
     "note": _("Примечание"), "items": _("Дисциплины плана"), "topics": _("Темы"),
 }
 POSITIVE = NumberRange(min=1, message=_("Значение должно быть больше нуля."))
-TEACHERS = ("Teacher", "Curator")
 
 
 # --- row scopes of the reference data (Teacher/Curator read only what they teach) -----------
@@ -250,8 +250,8 @@ class TeachingLoadView(JournalModelView):
     add_columns = edit_columns = ["academic_year", "group", "discipline", "subgroup", "teacher",
                                   "hours", "note"]
     add_form_query_rel_fields = edit_form_query_rel_fields = {
-        "teacher": users_with_role(*TEACHERS)}
-    search_form_query_rel_fields = {"teacher": users_with_role(*TEACHERS),
+        "teacher": users_with_role(*TEACHES)}
+    search_form_query_rel_fields = {"teacher": users_with_role(*TEACHES),
                                     "group": scoped_choices(_groups_scope),
                                     "discipline": scoped_choices(_disciplines_scope)}
     validators_columns = {"hours": [NumberRange(min=0.5, message=_(

@@ -14,11 +14,11 @@ from ...errors import BadInput
 from ...extensions import db
 from ...infra.clock import today
 from ...models import AcademicYear, Journal, Period, Student, StudentGroup
+from ...security.access import SEES_COLLEGE
 from ..journal import progress
 from ..scopes import current_curated_group_ids, role_names
 from .reports import workbook_bytes
 
-REPORT_ALL_ROLES = {"Admin", "Administration", "Deputy"}
 MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
           "октябрь", "ноябрь", "декабрь")
 
@@ -38,7 +38,7 @@ class AttendanceNotFound(AttendanceError):
 def group_condition(user):
     """SQL condition on StudentGroup: the groups whose attendance report the user opens."""
     roles = role_names(user)
-    if roles & REPORT_ALL_ROLES:
+    if roles & SEES_COLLEGE:
         return true()
     if "Curator" in roles:
         return StudentGroup.id.in_(current_curated_group_ids(user))

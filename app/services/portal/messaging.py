@@ -10,12 +10,10 @@ from ...extensions import db
 from ...infra import clock
 from ...models import Journal, Message, Parent, Student, StudentGroup, StudentParent, SubgroupMember
 from ...security.access import ROLES as ROLE_NAMES
+from ...security.access import STAFF, WRITES_TO_ADMINISTRATION
 from ..records import audit
-from ..scopes import (
-    STAFF_ROLES, curated_group_ids, parent_child_condition, parent_children, role_names,
-)
+from ..scopes import curated_group_ids, parent_child_condition, parent_children, role_names
 
-ADMINISTRATION_ROLES = ("Administration", "Deputy")
 MAX_BODY = 10000
 MAX_SUBJECT = 255
 ROLE_ORDER = ("Administration", "Deputy", "IT", "Teacher", "Admin")  # how a staff role reads
@@ -59,8 +57,8 @@ def recipient_condition(sender):
     their groups and those students' parents."""
     roles = role_names(sender)
     allowed = []
-    if roles & STAFF_ROLES:
-        allowed.append(User.roles.any(Role.name.in_(STAFF_ROLES)))
+    if roles & STAFF:
+        allowed.append(User.roles.any(Role.name.in_(STAFF)))
     if "Curator" in roles:
         pupils = select(Student.id).where(Student.group_id.in_(curated_group_ids(sender)),
                                           Student.status.in_(("studying", "academic_leave")))
@@ -75,7 +73,7 @@ def recipient_condition(sender):
                                             parent_child_condition())
         allowed.append(User.id.in_(_curators_of(children)))
         allowed.append(User.id.in_(_teachers_of(children)))
-        allowed.append(User.roles.any(Role.name.in_(ADMINISTRATION_ROLES)))
+        allowed.append(User.roles.any(Role.name.in_(WRITES_TO_ADMINISTRATION)))
     if not allowed:
         return False
     return and_(or_(*allowed), User.id != sender.id, User.active.is_(True))

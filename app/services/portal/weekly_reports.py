@@ -17,9 +17,10 @@ from ...models import (
     WeeklyReportDelivery,
 )
 from ...models.journal import ABSENCE_REASON_LABELS, HOMEWORK_KIND_LABELS, UNEXCUSED_REASONS
+from ...security.access import SEES_ALL_JOURNALS
 from ..journal import forecast, progress
 from ..records import audit
-from ..scopes import ALL_STUDENTS_ROLES, parent_child_denial, role_names
+from ..scopes import parent_child_denial, role_names
 from . import behaviour
 
 
@@ -59,7 +60,7 @@ def group_for(user, group_id=None, name=None) -> StudentGroup:
             group = None
     if group is None:
         raise WeeklyReportError(_("Группа не найдена."))
-    if user is not None and not (role_names(user) & ALL_STUDENTS_ROLES
+    if user is not None and not (role_names(user) & SEES_ALL_JOURNALS
                                  or group.curator_id == user.id):
         raise WeeklyReportDenied(_("Еженедельные отчёты группы доступны её куратору "
                                    "и администрации."))
