@@ -152,7 +152,7 @@ for _item in ("Timetable",):
 grant("Entries", MANAGERS, ("menu_access",))
 grant("Changes", MANAGERS, ("menu_access",))
 grant("TimetableImport", MANAGERS, ("menu_access",))
-# Rows: a curator only their groups (services/control/completeness.py group_for)
+# Rows: a curator only the groups they curate now (services/scopes.py curates_now)
 grant("CuratorView", ("Curator", "Deputy", "Administration"), ("can_group", "can_memo"))
 grant("CuratorView", "Curator", ("can_credentials", "can_status"))
 grant("Curator", "Curator", ("menu_access",))

@@ -100,9 +100,18 @@ def current_year_id(day: date | None = None):
 
 
 def current_curated_group_ids(user):
-    """The groups this user curates now: a group still studying, with this curator."""
+    """The groups this user curates now (3.3): a group still studying, with this curator —
+    a graduated or disbanded group is no longer anybody's to curate. `curates_now` answers
+    the same for one group."""
     return select(StudentGroup.id).where(StudentGroup.curator_id == user.id,
                                          StudentGroup.status == "active")
+
+
+def curates_now(user, group: StudentGroup) -> bool:
+    """May this user act as the curator of this group today (3.3): the group's curator while
+    the group still studies — the rule of current_curated_group_ids for one group."""
+    return (user is not None and group.curator_id == getattr(user, "id", None)
+            and group.status == "active")
 
 
 def people_student_filter(user, day: date | None = None):

@@ -7,13 +7,10 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..errors import Forbidden, Refused
 from ..extensions import db
 from ..infra.clock import today
-from ..models import StudentGroup
-from ..security.access import SEES_ALL_JOURNALS
 from ..services.college import contingent, credentials
 from ..services.control import completeness as cc, memos
 from ..services.journal.timetable import week_start
@@ -37,13 +34,6 @@ def _group_week(monday=False) -> str:
                    week=(week_start(day) if monday else day).isoformat())
 
 
-def my_groups(user):
-    query = select(StudentGroup).order_by(StudentGroup.name)
-    if not role_names(user) & SEES_ALL_JOURNALS:
-        query = query.where(StudentGroup.curator_id == user.id)
-    return db.session.scalars(query).all()
-
-
 class CuratorView(BaseView):
     route_base = "/curator"
     default_view = "index"
@@ -52,7 +42,7 @@ class CuratorView(BaseView):
     @has_access
     @permission_name("group")
     def index(self):
-        groups = my_groups(current_user)
+        groups = cc.groups_for(current_user)
         if len(groups) == 1:
             return redirect(url_for("CuratorView.group", group_id=groups[0].id))
         return self.render_template("curator/index.html", groups=groups,

@@ -20,7 +20,7 @@ from ...models.journal import ABSENCE_REASON_LABELS, HOMEWORK_KIND_LABELS, UNEXC
 from ...security.access import SEES_ALL_JOURNALS
 from ..journal import forecast, progress
 from ..records import audit
-from ..scopes import parent_child_denial, role_names
+from ..scopes import curates_now, parent_child_denial, role_names
 from . import behaviour
 
 
@@ -48,8 +48,8 @@ def parse_week(text) -> date:
 
 
 def group_for(user, group_id=None, name=None) -> StudentGroup:
-    """The group whose reports `user` may see: its curator or the administration
-    (user None = the scheduler's command)."""
+    """The group whose reports `user` may see: its curator now (scopes.curates_now) or the
+    administration (user None = the scheduler's command)."""
     group = None
     if name is not None:
         group = db.session.scalar(select(StudentGroup).where(StudentGroup.name == name.strip()))
@@ -61,7 +61,7 @@ def group_for(user, group_id=None, name=None) -> StudentGroup:
     if group is None:
         raise WeeklyReportError(_("Группа не найдена."))
     if user is not None and not (role_names(user) & SEES_ALL_JOURNALS
-                                 or group.curator_id == user.id):
+                                 or curates_now(user, group)):
         raise WeeklyReportDenied(_("Еженедельные отчёты группы доступны её куратору "
                                    "и администрации."))
     return group
