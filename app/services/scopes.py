@@ -10,7 +10,9 @@ from sqlalchemy import and_, false, or_, select, true
 from ..extensions import db
 from ..infra.clock import add_years, today
 from ..models import (
-    AcademicYear, Journal, Lesson, Parent, Student, StudentGroup, StudentParent, TimetableChange,
+    AcademicYear, Discipline, GroupMembership, Journal, Lesson, Parent, Student, StudentGroup,
+    StudentParent, StudentStatusChange, Subgroup, SubgroupMember, TeachingLoad, TimetableChange,
+    WorkProgram, WorkProgramTopic,
 )
 from ..security.access import SEES_ALL_JOURNALS, TEACHES
 
@@ -159,6 +161,74 @@ def parent_link_filter(user):
     return and_(StudentParent.student_id.in_(select(Student.id).where(
         people_student_filter(user))), StudentParent.parent_id.in_(
         select(Parent.id).where(parent_filter(user))))
+
+
+# --- the people and reference screens: one condition per model (SPEC §1, 3.3) --------------
+# The people screens show a staff member's current groups only (people_student_filter): last
+# year's groups are closed, whatever the journals of that year still show. The reference data
+# shows a teacher or curator only what they teach (journal_filter).
+def students_visible_to(user):
+    """SQL condition on Student: the people screens' students."""
+    return Student.id.in_(select(Student.id).where(people_student_filter(user)))
+
+
+def parents_visible_to(user):
+    """SQL condition on Parent: the parents whose contacts the user reads."""
+    return Parent.id.in_(select(Parent.id).where(parent_filter(user)))
+
+
+def parent_links_visible_to(user):
+    """SQL condition on StudentParent."""
+    return StudentParent.id.in_(select(StudentParent.id).where(parent_link_filter(user)))
+
+
+def status_changes_visible_to(user):
+    """SQL condition on StudentStatusChange: the orders on the students the user sees."""
+    return StudentStatusChange.student_id.in_(
+        select(Student.id).where(people_student_filter(user)))
+
+
+def memberships_visible_to(user):
+    """SQL condition on GroupMembership: the group history of the students the user sees."""
+    return GroupMembership.student_id.in_(select(Student.id).where(people_student_filter(user)))
+
+
+def subgroups_visible_to(user):
+    """SQL condition on Subgroup: the subgroups of the groups the user sees (group_filter)."""
+    return Subgroup.group_id.in_(select(StudentGroup.id).where(group_filter(user)))
+
+
+def subgroup_members_visible_to(user):
+    """SQL condition on SubgroupMember."""
+    return SubgroupMember.subgroup_id.in_(select(Subgroup.id).where(subgroups_visible_to(user)))
+
+
+def disciplines_visible_to(user):
+    """SQL condition on Discipline: every one for those who read every journal, else the
+    disciplines of the journals the user reads."""
+    if role_names(user) & SEES_ALL_JOURNALS:
+        return true()
+    return Discipline.id.in_(select(Journal.discipline_id).where(journal_filter(user)))
+
+
+def work_programs_visible_to(user):
+    """SQL condition on WorkProgram: the programs of the disciplines the user sees."""
+    return WorkProgram.discipline_id.in_(
+        select(Discipline.id).where(disciplines_visible_to(user)))
+
+
+def work_program_topics_visible_to(user):
+    """SQL condition on WorkProgramTopic."""
+    return WorkProgramTopic.work_program_id.in_(
+        select(WorkProgram.id).where(work_programs_visible_to(user)))
+
+
+def teaching_load_visible_to(user):
+    """SQL condition on TeachingLoad: all of it for those who read every journal — load rows
+    without a journal yet are still managed (4.2) — else the load of the user's journals."""
+    if role_names(user) & SEES_ALL_JOURNALS:
+        return true()
+    return TeachingLoad.id.in_(select(Journal.teaching_load_id).where(journal_filter(user)))
 
 
 def student_of_user(user):
