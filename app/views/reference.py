@@ -7,6 +7,7 @@ from ..models import (
     StudentGroup, Subgroup, TeachingLoad, WorkProgram, WorkProgramTopic,
 )
 from ..security.access import TEACHES
+from ..services.control import checks
 from ..services.scopes import (
     disciplines_visible_to, group_filter, subgroups_visible_to, teaching_load_visible_to,
     work_program_topics_visible_to, work_programs_visible_to,
@@ -75,11 +76,9 @@ class PeriodView(JournalModelView):
         if year and item.start_date and item.end_date and not (
                 year.start_date <= item.start_date and item.end_date <= year.end_date):
             raise RecordRefused(str(_("Период должен лежать внутри учебного года.")))
-        date_order(item, "start_date", "final_grade_deadline",
-                   _("Срок итоговых оценок не может быть раньше начала периода."))
-        # 4.7: the deadline is set by an order — its number and date go together
-        if bool(item.deadline_order_number) != bool(item.deadline_order_date):
-            raise RecordRefused(str(_("Укажите и номер, и дату приказа о сроке.")))
+        # 4.7: the rule of the deputy's deadline form; its refusal is flashed like any other
+        checks.check_deadline(item, item.final_grade_deadline, item.deadline_order_number,
+                              item.deadline_order_date, unset_allowed=True)
 
 
 class SpecialtyView(JournalModelView):
