@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from app.errors import DomainError
 from app.models import StudentGroup
+from app.services.college import credentials
 from app.services.control import attendance, completeness
-from app.services.portal import weekly_reports
+from app.services.portal import messaging, weekly_reports
 from app.services.scopes import current_curated_group_ids, curates_now
 
 CALLERS = {
@@ -35,15 +36,27 @@ def _curated_now(db, user) -> set[int]:
     return set(db.session.scalars(current_curated_group_ids(user)))
 
 
+def _offered(user) -> dict[str, list[int]]:
+    """The groups each page offers the user: the curator's pages, the weekly reports, a letter
+    to all parents of a group."""
+    return {"curator": [g.id for g in completeness.groups_for(user)],
+            "weekly": [g.id for g in weekly_reports.groups_for(user)],
+            "letters": [g.id for g in messaging.broadcast_groups(user)]}
+
+
 def test_the_curator_acts_for_their_group_in_all_three(db, college):
     assert curates_now(college.curator1, college.group_a)
     assert _curated_now(db, college.curator1) == {college.group_a.id}
     assert _answers(college.curator1, college.group_a) == dict.fromkeys(CALLERS)
+    assert _offered(college.curator1) == dict.fromkeys(("curator", "weekly", "letters"),
+                                                       [college.group_a.id])
+    assert credentials.issues_for_group(college.curator1, college.group_a)
 
 
 def test_another_curators_group_is_refused_by_all_three(db, college):
     assert not curates_now(college.curator1, college.group_b)
     assert _answers(college.curator1, college.group_b) == dict.fromkeys(CALLERS, 403)
+    assert not credentials.issues_for_group(college.curator1, college.group_b)
 
 
 def test_a_graduated_group_is_closed_to_its_former_curator_in_all_three(db, college):
@@ -52,7 +65,8 @@ def test_a_graduated_group_is_closed_to_its_former_curator_in_all_three(db, coll
     assert not curates_now(college.curator1, college.group_a)
     assert _curated_now(db, college.curator1) == set()
     assert _answers(college.curator1, college.group_a) == dict.fromkeys(CALLERS, 403)
-    assert completeness.groups_for(college.curator1) == []
+    assert _offered(college.curator1) == dict.fromkeys(("curator", "weekly", "letters"), [])
+    assert not credentials.issues_for_group(college.curator1, college.group_a)
 
 
 def test_a_group_handed_to_another_curator_moves_with_it(db, college):

@@ -14,7 +14,6 @@ from ..infra.clock import today
 from ..services.college import contingent, credentials
 from ..services.control import completeness as cc, memos
 from ..services.journal.timetable import week_start
-from ..services.scopes import role_names
 from ..web_errors import refusal_back, refusal_form, refusal_page
 from .timetable import parse_day
 
@@ -122,7 +121,7 @@ class CuratorView(BaseView):
     @refusal_page
     def credentials(self, group_id):
         group = cc.group_for(current_user, group_id)
-        if group.curator_id != current_user.id and "Admin" not in role_names(current_user):
+        if not credentials.issues_for_group(current_user, group):
             raise Forbidden(str(_("Учётные данные выдаёт куратор группы.")))
         if request.method == "POST":
             students = chosen_ids(request.form.getlist("student"))

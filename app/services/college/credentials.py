@@ -20,7 +20,7 @@ from ...infra.clock import today
 from ...models import AccountState, Parent, Student, StudentGroup, StudentParent
 from ...security.access import ISSUED_BY_IT, IT_STAFF, ROLES
 from ..records import audit
-from ..scopes import role_names
+from ..scopes import curates_now, role_names
 
 _ALPHABET_UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 _ALPHABET_LOWER = "abcdefghijkmnpqrstuvwxyz"
@@ -99,9 +99,14 @@ def _issue(actor, user, must_change: bool, kind: str) -> str:
     return password
 
 
+def issues_for_group(actor, group: StudentGroup | None) -> bool:
+    """3.1: a student's or a parent's credentials are issued by the curator of the group
+    (scopes.curates_now) or the system administrator."""
+    return group is not None and (curates_now(actor, group) or "Admin" in role_names(actor))
+
+
 def _curated(actor, group_id: int) -> bool:
-    group = db.session.get(StudentGroup, group_id)
-    return group is not None and (group.curator_id == actor.id or "Admin" in role_names(actor))
+    return issues_for_group(actor, db.session.get(StudentGroup, group_id))
 
 
 def issue_for_student(actor, student_id: int) -> Slip:

@@ -12,7 +12,10 @@ from ...models import Journal, Message, Parent, Student, StudentGroup, StudentPa
 from ...security.access import ROLES as ROLE_NAMES
 from ...security.access import STAFF, WRITES_TO_ADMINISTRATION
 from ..records import audit
-from ..scopes import curated_group_ids, parent_child_condition, parent_children, role_names
+from ..scopes import (
+    curated_group_ids, current_curated_group_ids, parent_child_condition, parent_children,
+    role_names,
+)
 
 MAX_BODY = 10000
 MAX_SUBJECT = 255
@@ -188,13 +191,22 @@ def send(sender, recipient_id, subject, body, reply_to=None) -> Message:
     return message
 
 
+def broadcast_groups(user) -> list[StudentGroup]:
+    """The groups whose parents a curator may write to at once: those they curate now."""
+    if "Curator" not in role_names(user):
+        return []
+    return db.session.scalars(select(StudentGroup).where(
+        StudentGroup.id.in_(current_curated_group_ids(user))).order_by(StudentGroup.name)).all()
+
+
 def broadcast_group_parents(sender, group_id, subject, body) -> list[Message]:
     """A curator writes to every parent of the group at once (each gets their own copy)."""
     subject, body = _clean(subject, body)
     group_id = _to_int(group_id, _("Выберите группу."))
     roles = role_names(sender)
     if "Curator" not in roles or db.session.scalar(select(StudentGroup.id).where(
-            StudentGroup.id == group_id, StudentGroup.id.in_(curated_group_ids(sender)))) is None:
+            StudentGroup.id == group_id,
+            StudentGroup.id.in_(current_curated_group_ids(sender)))) is None:
         raise MessageDenied(_("Рассылка родителям доступна куратору только по своим группам."))
     pupils = select(Student.id).where(Student.group_id == group_id,
                                       Student.status.in_(("studying", "academic_leave")))

@@ -20,7 +20,7 @@ from ...models.journal import ABSENCE_REASON_LABELS, HOMEWORK_KIND_LABELS, UNEXC
 from ...security.access import SEES_ALL_JOURNALS
 from ..journal import forecast, progress
 from ..records import audit
-from ..scopes import curates_now, parent_child_denial, role_names
+from ..scopes import current_curated_group_ids, curates_now, parent_child_denial, role_names
 from . import behaviour
 
 
@@ -45,6 +45,15 @@ def parse_week(text) -> date:
             raise WeeklyReportError(
                 _("Неверная дата недели: укажите ДД.ММ.ГГГГ (например, 13.10.2025).")) from None
     return day - timedelta(days=day.weekday())
+
+
+def groups_for(user) -> list[StudentGroup]:
+    """The groups of the weekly reports' page: those the curator curates now; every active
+    group for the administration."""
+    condition = (StudentGroup.status == "active" if role_names(user) & SEES_ALL_JOURNALS
+                 else StudentGroup.id.in_(current_curated_group_ids(user)))
+    return db.session.scalars(select(StudentGroup).where(condition)
+                              .order_by(StudentGroup.name)).all()
 
 
 def group_for(user, group_id=None, name=None) -> StudentGroup:
