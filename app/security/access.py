@@ -18,17 +18,43 @@ ROLES = {
     "Mentor": "Наставник от организации",
 }
 
+# --- Capabilities: the role sets the rules check, named once as the regulation reads them ----
+# Services, views and the grants below import these; no other module spells out role names.
+STAFF = frozenset({"Admin", "IT", "Administration", "Deputy", "Teacher", "Curator"})  # SPEC §1
+MANAGERS = frozenset({"Administration", "Deputy"})  # SPEC §1: the director's office and deputy
+TEACHES = frozenset({"Teacher", "Curator"})  # SPEC §1: a curator teaches too
+# 2.2, 3.3, 4.7, 5.2: every student's record, debts, attendance, documents and practice
+SEES_COLLEGE = MANAGERS | {"Admin"}
+# SPEC §1: every journal, group, student and hours report; IT reads them to support users
+SEES_ALL_JOURNALS = SEES_COLLEGE | {"IT"}
+OVERRIDES_DEADLINE = frozenset({"Deputy"})  # 4.7: final grades after the deadline, closed periods
+DELETES_PAST_LESSONS = frozenset({"Deputy"})  # 1.6: after the lesson's day only the deputy
+MANAGES_LESSONS = MANAGERS  # 4.4: a lesson or a substitution in any journal
+KEEPS_SHEETS = MANAGERS  # 4.7: makes and edits any exam or credit sheet
+SCHEDULES_RETAKES = SEES_COLLEGE  # 4.7: the deputy or the administration schedules a retake
+ENTERS_ANY_RETAKE = frozenset({"Deputy"})  # 4.7: a retake's result without being its examiner
+EXAMINES = TEACHES | MANAGERS  # 4.7: who may examine a retake or sit on its commission
+# 3.3, 5.2: accepts or rejects an absence document (a curator only their current groups')
+DECIDES_ABSENCE_DOCUMENTS = SEES_COLLEGE | {"Curator"}
+CREATES_ANY_PRACTICE = SEES_COLLEGE  # 2.2: any practice; a teacher their practice journal's
+SUPERVISES_PRACTICE = TEACHES | {"Deputy"}  # 2.2: the practice's supervisor from the college
+GRADES_ANY_PRACTICE = frozenset({"Deputy"})  # 2.2, 4.7: the practice grade besides its supervisor
+ANSWERS_MEMOS = frozenset({"Deputy", "Admin"})  # 3.4: the deputy receives the curators' memos
+READS_ALL_MEMOS = ANSWERS_MEMOS | {"Administration"}  # 3.4: and the administration reads them
+WRITES_TO_ADMINISTRATION = MANAGERS  # 2.2, 3.6: the administration a family may write to
+IT_STAFF = frozenset({"IT", "Admin"})  # 3.1, 5.2: accounts, credentials, blocking
+ISSUED_BY_IT = STAFF | {"Mentor"}  # 3.1, issue 15: IT issues credentials to staff and mentors
+
 READ = ("can_list", "can_show", "menu_access")
 WRITE = READ + ("can_add", "can_edit", "can_delete")
-STAFF = ("Admin", "IT", "Administration", "Deputy", "Teacher", "Curator")
-MANAGERS = ("Administration", "Deputy")
 
 # {view permission name: {role: permissions}}
 ACCESS: dict[str, dict[str, tuple[str, ...]]] = {}
 
 
 def grant(view: str, roles, perms) -> None:
-    for role in (roles,) if isinstance(roles, str) else roles:
+    # in the order of ROLES, so that the table reads the same in every process
+    for role in (roles,) if isinstance(roles, str) else sorted(roles, key=list(ROLES).index):
         current = ACCESS.setdefault(view, {}).get(role, ())
         ACCESS[view][role] = tuple(dict.fromkeys(current + tuple(perms)))
 
@@ -120,13 +146,13 @@ grant("TimetableView", MANAGERS, ("can_week", "can_change", "can_upload", "can_t
 grant("TimetableView", ("IT", "Teacher", "Curator"), ("can_week",))
 grant("TimetableEntryView", MANAGERS, WRITE)
 grant("TimetableChangeView", MANAGERS, READ + ("can_delete",))
-grant("Week", MANAGERS + ("IT", "Teacher", "Curator"), ("menu_access",))
+grant("Week", MANAGERS | {"IT"} | TEACHES, ("menu_access",))
 for _item in ("Timetable",):
-    grant(_item, MANAGERS + ("IT", "Teacher", "Curator"), ("menu_access",))
+    grant(_item, MANAGERS | {"IT"} | TEACHES, ("menu_access",))
 grant("Entries", MANAGERS, ("menu_access",))
 grant("Changes", MANAGERS, ("menu_access",))
 grant("TimetableImport", MANAGERS, ("menu_access",))
-# Rows: a curator only their groups (services/control/completeness.py group_for)
+# Rows: a curator only the groups they curate now (services/scopes.py curates_now)
 grant("CuratorView", ("Curator", "Deputy", "Administration"), ("can_group", "can_memo"))
 grant("CuratorView", "Curator", ("can_credentials", "can_status"))
 grant("Curator", "Curator", ("menu_access",))
@@ -152,7 +178,7 @@ grant("ReportsView", ("IT", "Administration", "Deputy"), ("can_activity", "can_r
 # services/portal/behaviour.py), read by the administration
 grant("BehaviourNoteView", ("Teacher", "Curator"), ("can_index", "can_add"))
 grant("BehaviourNoteView", MANAGERS, ("can_index",))
-grant("BehaviourNotes", ("Teacher", "Curator") + MANAGERS, ("menu_access",))
+grant("BehaviourNotes", TEACHES | MANAGERS, ("menu_access",))
 # 6.2: the council's report on users' work; IT presents it, teachers and curators do not see it
 grant("CouncilReportView", ("IT", "Administration", "Deputy"), ("can_council",))
 for _item in ("Reports", "Activity", "Results", "Objectivity", "Council"):
@@ -164,18 +190,18 @@ for _item in ("Reports", "Activity", "Results", "Objectivity", "Council"):
 # administration read and decide; teachers and IT see none.
 grant("AbsenceDocumentView", ("Student", "Parent"), ("can_index", "can_upload", "can_show",
                                                      "can_file"))
-grant("AbsenceDocumentView", ("Curator",) + MANAGERS, ("can_index", "can_show", "can_file",
+grant("AbsenceDocumentView", MANAGERS | {"Curator"}, ("can_index", "can_show", "can_file",
                                                       "can_decide"))
-grant("AbsenceDocuments", ("Student", "Parent", "Curator") + MANAGERS, ("menu_access",))
+grant("AbsenceDocuments", MANAGERS | {"Student", "Parent", "Curator"}, ("menu_access",))
 
 # --- Exam and credit sheets (issue 14.1, 2.2, 4.7) -------------------------------------------
 # Rows in services/assessment/sheets.py (sheet_filter — the journals' scope): the teacher their
 # journals, the curator their groups' (read only), the deputy and the administration all. The
 # journal's teacher, the deputy and the administration make sheets and enter grades (through
 # final_grades.set_final_grade). Students and parents have none: their grades are in the diary.
-SHEET_READERS = ("Teacher", "Curator") + MANAGERS
+SHEET_READERS = TEACHES | MANAGERS
 grant("SheetView", SHEET_READERS, ("can_index", "can_show", "can_print", "can_xlsx"))
-grant("SheetView", ("Teacher",) + MANAGERS, ("can_create", "can_edit"))
+grant("SheetView", MANAGERS | {"Teacher"}, ("can_create", "can_edit"))
 grant("Sheets", SHEET_READERS, ("menu_access",))
 grant("SheetApi", SHEET_READERS, ("can_get",))
 
@@ -183,8 +209,8 @@ grant("SheetApi", SHEET_READERS, ("can_get",))
 # Rows in services/control/attendance.py: the curator the groups they curate now, the deputy and the
 # administration any group; teachers, students and parents do not open it (a student sees
 # their own attendance in the diary).
-grant("AttendanceView", ("Curator",) + MANAGERS, ("can_index", "can_group", "can_xlsx"))
-grant("Attendance", ("Curator",) + MANAGERS, ("menu_access",))
+grant("AttendanceView", MANAGERS | {"Curator"}, ("can_index", "can_group", "can_xlsx"))
+grant("Attendance", MANAGERS | {"Curator"}, ("menu_access",))
 grant("Reports", "Curator", ("menu_access",))
 
 # --- Academic debts and retakes (issue 14.2-14.3, 4.7) ---------------------------------------
@@ -193,14 +219,14 @@ grant("Reports", "Curator", ("menu_access",))
 # parent their minor child's while allowed. Retakes are scheduled by the deputy or the
 # administration; the result is entered by the examiner (the commission's chairman) or the deputy
 # (services/assessment/debts.py may_enter_results).
-DEBT_READERS = ("Teacher", "Curator") + MANAGERS
+DEBT_READERS = TEACHES | MANAGERS
 grant("DebtsView", DEBT_READERS, ("can_register", "can_xlsx", "can_retake", "can_sheet",
                                   "can_referral"))
-grant("DebtsView", DEBT_READERS + ("Student", "Parent"), ("can_student",))
+grant("DebtsView", DEBT_READERS | {"Student", "Parent"}, ("can_student",))
 grant("DebtsView", MANAGERS, ("can_schedule",))
 grant("DebtsView", ("Teacher", "Curator", "Deputy"), ("can_result",))
 grant("AcademicDebts", DEBT_READERS, ("menu_access",))
-grant("StudentDebtsApi", DEBT_READERS + ("Student", "Parent"), ("can_get",))
+grant("StudentDebtsApi", DEBT_READERS | {"Student", "Parent"}, ("can_get",))
 
 # --- Practice (issue 15, 2.2) ------------------------------------------------------------------
 # Rows in services/practice/scopes.py (practice_filter, placement_filter): the supervisor
@@ -208,10 +234,10 @@ grant("StudentDebtsApi", DEBT_READERS + ("Student", "Parent"), ("can_get",))
 # other teachers none; a student their own, a parent their minor child's while allowed. A
 # Mentor (an employee of the organisation) has nothing but their own account and these pages,
 # and only their placements from the practice's first day to its end + MENTOR_CLOSING_DAYS.
-PRACTICE_STAFF = ("Teacher", "Curator") + MANAGERS
+PRACTICE_STAFF = TEACHES | MANAGERS
 grant("PracticeView", PRACTICE_STAFF, ("can_index", "can_show", "can_order", "can_xlsx",
                                        "can_print", "can_diary"))
-grant("PracticeView", ("Teacher",) + MANAGERS, ("can_create", "can_placement", "can_import"))
+grant("PracticeView", MANAGERS | {"Teacher"}, ("can_create", "can_placement", "can_import"))
 grant("PracticeView", ("Teacher", "Deputy"), ("can_grade",))  # final_grades.set_final_grade
 grant("PracticeView", ("Teacher", "IT"), ("can_accounts",))  # a supervisor or IT issues them
 grant("PracticeView", ("Student", "Parent"), ("can_my", "can_diary", "can_print"))
@@ -222,7 +248,7 @@ grant("Practice", PRACTICE_STAFF, ("menu_access",))
 grant("MyPractice", ("Student", "Parent"), ("menu_access",))
 grant("MentorStudents", "Mentor", ("menu_access",))
 grant("MentorAccounts", ("Teacher", "IT"), ("menu_access",))
-grant("StudentPracticeApi", PRACTICE_STAFF + ("Student", "Parent", "Mentor"), ("can_get",))
+grant("StudentPracticeApi", PRACTICE_STAFF | {"Student", "Parent", "Mentor"}, ("can_get",))
 # The mentor's own account: the first-login password change (3.1, 5.4) and help.
 grant("UserInfoEditView", "Mentor", ("can_this_form_get", "can_this_form_post"))
 grant("ResetMyPasswordView", "Mentor", ("can_this_form_get", "can_this_form_post"))

@@ -10,12 +10,11 @@ from sqlalchemy import and_, false, or_, select, true
 from ..extensions import db
 from ..infra.clock import add_years, today
 from ..models import (
-    AcademicYear, Journal, Lesson, Parent, Student, StudentGroup, StudentParent, TimetableChange,
+    AcademicYear, Discipline, GroupMembership, Journal, Lesson, Parent, Student, StudentGroup,
+    StudentParent, StudentStatusChange, Subgroup, SubgroupMember, TeachingLoad, TimetableChange,
+    WorkProgram, WorkProgramTopic,
 )
-
-ALL_JOURNALS_ROLES = {"Admin", "Administration", "Deputy", "IT"}
-ALL_STUDENTS_ROLES = {"Admin", "Administration", "Deputy", "IT"}
-STAFF_ROLES = {"Admin", "IT", "Administration", "Deputy", "Teacher", "Curator"}
+from ..security.access import SEES_ALL_JOURNALS, TEACHES
 
 
 def role_names(user) -> set[str]:
@@ -46,9 +45,9 @@ def taught_journal_ids(user, user_id=None):
 def journal_scope(user) -> tuple:
     """What journal_filter's condition depends on besides the user's id: their roles."""
     roles = role_names(user)
-    if roles & ALL_JOURNALS_ROLES:
+    if roles & SEES_ALL_JOURNALS:
         return ("all",)
-    return bool(roles & {"Teacher", "Curator"}), "Curator" in roles
+    return bool(roles & TEACHES), "Curator" in roles
 
 
 def journal_filter(user, user_id=None):
@@ -69,12 +68,12 @@ def journal_filter(user, user_id=None):
 def group_filter(user):
     """SQL condition on StudentGroup: groups visible to this user."""
     roles = role_names(user)
-    if roles & ALL_STUDENTS_ROLES:
+    if roles & SEES_ALL_JOURNALS:
         return true()
     conditions = []
     if "Curator" in roles:
         conditions.append(StudentGroup.id.in_(curated_group_ids(user)))
-    if roles & {"Teacher", "Curator"}:
+    if roles & TEACHES:
         conditions.append(StudentGroup.id.in_(
             select(Journal.group_id).where(Journal.id.in_(taught_journal_ids(user)))))
     if "Student" in roles:
@@ -103,9 +102,18 @@ def current_year_id(day: date | None = None):
 
 
 def current_curated_group_ids(user):
-    """The groups this user curates now: a group still studying, with this curator."""
+    """The groups this user curates now (3.3): a group still studying, with this curator —
+    a graduated or disbanded group is no longer anybody's to curate. `curates_now` answers
+    the same for one group."""
     return select(StudentGroup.id).where(StudentGroup.curator_id == user.id,
                                          StudentGroup.status == "active")
+
+
+def curates_now(user, group: StudentGroup) -> bool:
+    """May this user act as the curator of this group today (3.3): the group's curator while
+    the group still studies — the rule of current_curated_group_ids for one group."""
+    return (user is not None and group.curator_id == getattr(user, "id", None)
+            and group.status == "active")
 
 
 def people_student_filter(user, day: date | None = None):
@@ -113,12 +121,12 @@ def people_student_filter(user, day: date | None = None):
     their CURRENT groups only — the groups they curate now and the groups they teach this
     academic year; last year's groups are closed to them."""
     roles = role_names(user)
-    if roles & ALL_STUDENTS_ROLES:
+    if roles & SEES_ALL_JOURNALS:
         return true()
     conditions = []
     if "Curator" in roles:
         conditions.append(Student.group_id.in_(current_curated_group_ids(user)))
-    if roles & {"Teacher", "Curator"}:
+    if roles & TEACHES:
         conditions.append(Student.group_id.in_(select(Journal.group_id).where(
             Journal.id.in_(taught_journal_ids(user)),
             Journal.academic_year_id == current_year_id(day))))
@@ -132,7 +140,7 @@ def parent_filter(user):
     parents of the groups the curator curates now (3.3; contacts are the curator's, not
     every teacher's); a parent: their own record."""
     roles = role_names(user)
-    if roles & ALL_STUDENTS_ROLES:
+    if roles & SEES_ALL_JOURNALS:
         return true()
     conditions = []
     if "Curator" in roles:
@@ -148,11 +156,79 @@ def parent_link_filter(user):
     """SQL condition on StudentParent: links a user may read — a pupil of a current group
     and a parent whose contacts the user may read."""
     roles = role_names(user)
-    if roles & ALL_STUDENTS_ROLES:
+    if roles & SEES_ALL_JOURNALS:
         return true()
     return and_(StudentParent.student_id.in_(select(Student.id).where(
         people_student_filter(user))), StudentParent.parent_id.in_(
         select(Parent.id).where(parent_filter(user))))
+
+
+# --- the people and reference screens: one condition per model (SPEC §1, 3.3) --------------
+# The people screens show a staff member's current groups only (people_student_filter): last
+# year's groups are closed, whatever the journals of that year still show. The reference data
+# shows a teacher or curator only what they teach (journal_filter).
+def students_visible_to(user):
+    """SQL condition on Student: the people screens' students."""
+    return Student.id.in_(select(Student.id).where(people_student_filter(user)))
+
+
+def parents_visible_to(user):
+    """SQL condition on Parent: the parents whose contacts the user reads."""
+    return Parent.id.in_(select(Parent.id).where(parent_filter(user)))
+
+
+def parent_links_visible_to(user):
+    """SQL condition on StudentParent."""
+    return StudentParent.id.in_(select(StudentParent.id).where(parent_link_filter(user)))
+
+
+def status_changes_visible_to(user):
+    """SQL condition on StudentStatusChange: the orders on the students the user sees."""
+    return StudentStatusChange.student_id.in_(
+        select(Student.id).where(people_student_filter(user)))
+
+
+def memberships_visible_to(user):
+    """SQL condition on GroupMembership: the group history of the students the user sees."""
+    return GroupMembership.student_id.in_(select(Student.id).where(people_student_filter(user)))
+
+
+def subgroups_visible_to(user):
+    """SQL condition on Subgroup: the subgroups of the groups the user sees (group_filter)."""
+    return Subgroup.group_id.in_(select(StudentGroup.id).where(group_filter(user)))
+
+
+def subgroup_members_visible_to(user):
+    """SQL condition on SubgroupMember."""
+    return SubgroupMember.subgroup_id.in_(select(Subgroup.id).where(subgroups_visible_to(user)))
+
+
+def disciplines_visible_to(user):
+    """SQL condition on Discipline: every one for those who read every journal, else the
+    disciplines of the journals the user reads."""
+    if role_names(user) & SEES_ALL_JOURNALS:
+        return true()
+    return Discipline.id.in_(select(Journal.discipline_id).where(journal_filter(user)))
+
+
+def work_programs_visible_to(user):
+    """SQL condition on WorkProgram: the programs of the disciplines the user sees."""
+    return WorkProgram.discipline_id.in_(
+        select(Discipline.id).where(disciplines_visible_to(user)))
+
+
+def work_program_topics_visible_to(user):
+    """SQL condition on WorkProgramTopic."""
+    return WorkProgramTopic.work_program_id.in_(
+        select(WorkProgram.id).where(work_programs_visible_to(user)))
+
+
+def teaching_load_visible_to(user):
+    """SQL condition on TeachingLoad: all of it for those who read every journal — load rows
+    without a journal yet are still managed (4.2) — else the load of the user's journals."""
+    if role_names(user) & SEES_ALL_JOURNALS:
+        return true()
+    return TeachingLoad.id.in_(select(Journal.teaching_load_id).where(journal_filter(user)))
 
 
 def student_of_user(user):

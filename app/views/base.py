@@ -25,7 +25,6 @@ from ..infra.text_hygiene import TextRefused
 from ..labels import STATUSES, yes_no
 from ..models import Model
 from ..services.records import audit
-from ..services.scopes import ALL_JOURNALS_ROLES, role_names
 from ..web import ru_date
 
 # Stored codes → what the college reads (SPEC: the UI speaks Russian).
@@ -352,8 +351,3 @@ class UsersWithRole(BaseFilter):
 
 def users_with_role(*roles):
     return [["id", UsersWithRole, roles]]
-
-
-def sees_everything(user) -> bool:
-    """Administration, Deputy, IT and Admin read every row of the reference data."""
-    return bool(role_names(user) & ALL_JOURNALS_ROLES)

@@ -7,16 +7,13 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..errors import Forbidden, Refused
 from ..extensions import db
 from ..infra.clock import today
-from ..models import StudentGroup
 from ..services.college import contingent, credentials
 from ..services.control import completeness as cc, memos
 from ..services.journal.timetable import week_start
-from ..services.scopes import ALL_JOURNALS_ROLES, role_names
 from ..web_errors import refusal_back, refusal_form, refusal_page
 from .timetable import parse_day
 
@@ -36,13 +33,6 @@ def _group_week(monday=False) -> str:
                    week=(week_start(day) if monday else day).isoformat())
 
 
-def my_groups(user):
-    query = select(StudentGroup).order_by(StudentGroup.name)
-    if not role_names(user) & ALL_JOURNALS_ROLES:
-        query = query.where(StudentGroup.curator_id == user.id)
-    return db.session.scalars(query).all()
-
-
 class CuratorView(BaseView):
     route_base = "/curator"
     default_view = "index"
@@ -51,7 +41,7 @@ class CuratorView(BaseView):
     @has_access
     @permission_name("group")
     def index(self):
-        groups = my_groups(current_user)
+        groups = cc.groups_for(current_user)
         if len(groups) == 1:
             return redirect(url_for("CuratorView.group", group_id=groups[0].id))
         return self.render_template("curator/index.html", groups=groups,
@@ -131,7 +121,7 @@ class CuratorView(BaseView):
     @refusal_page
     def credentials(self, group_id):
         group = cc.group_for(current_user, group_id)
-        if group.curator_id != current_user.id and "Admin" not in role_names(current_user):
+        if not credentials.issues_for_group(current_user, group):
             raise Forbidden(str(_("Учётные данные выдаёт куратор группы.")))
         if request.method == "POST":
             students = chosen_ids(request.form.getlist("student"))

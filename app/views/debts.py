@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..errors import NotFound
 from ..extensions import db
 from ..infra import clock
+from ..security.access import SCHEDULES_RETAKES
 from ..services.assessment import debt_register, debts, retakes
 from ..services.records import audit
 from ..services.scopes import role_names
@@ -29,7 +30,7 @@ class DebtsView(BaseView):
         day = clock.today()
         filters = debt_register.clean_filters(request.args)
         data = debt_register.register(current_user, filters, day)
-        may_schedule = bool(role_names(current_user) & retakes.SCHEDULERS)
+        may_schedule = bool(role_names(current_user) & SCHEDULES_RETAKES)
         query = {k: v for k, v in request.args.items() if k != "page"}
         return self.render_template(
             "debts/register.html", data=data, filters=filters, query=query,

@@ -14,9 +14,8 @@ from ..errors import DomainError
 from ..extensions import db
 from ..infra import clock
 from ..models import AcademicYear, Journal
-from ..services.journal.access import (
-    OVERRIDE_ROLES, cell_text, is_journal_teacher, journal_for_read,
-)
+from ..security.access import OVERRIDES_DEADLINE
+from ..services.journal.access import cell_text, is_journal_teacher, journal_for_read
 from ..services.journal.grid import grid_data
 from ..services.journal.lessons import (
     create_lesson, delete_lesson, deletion_rule, lesson_contents, lesson_of, may_write_cells,
@@ -76,7 +75,7 @@ class JournalView(BaseView):
             both=request.args.get("subgroups") == "all",
             can_lesson=is_journal_teacher(current_user, journal),
             writer=may_write_cells(current_user, journal),
-            overrider=bool(role_names(current_user) & OVERRIDE_ROLES),
+            overrider=bool(role_names(current_user) & OVERRIDES_DEADLINE),
             today=clock.today(), focus_lesson=request.args.get("lesson", type=int))
 
     def _lesson_form(self, journal, lesson=None, data=None, error=None):

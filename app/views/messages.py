@@ -6,20 +6,9 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
-from sqlalchemy import select
 
-from ..extensions import db
-from ..models import StudentGroup
 from ..services.portal import messaging
-from ..services.scopes import role_names
 from ..web_errors import error_page, refusal_form
-
-
-def _curated_groups(user):
-    if "Curator" not in role_names(user):
-        return []
-    return db.session.scalars(select(StudentGroup).where(StudentGroup.curator_id == user.id)
-                              .order_by(StudentGroup.name)).all()
 
 
 class MessagesView(BaseView):
@@ -79,7 +68,7 @@ class MessagesView(BaseView):
         return self.render_template(
             "messages/compose.html", recipients=recipients, who=who,
             recipient_groups=messaging.grouped(recipients, who),
-            groups=_curated_groups(current_user), form=request.form,
+            groups=messaging.broadcast_groups(current_user), form=request.form,
             to=request.args.get("to", type=int)), status
 
     def _compose_again(self, exc):

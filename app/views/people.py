@@ -3,18 +3,20 @@ from flask import g
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _
-from sqlalchemy import select
 from wtforms.validators import Optional, Regexp
 
 from ..infra.clock import add_years, today
 from ..models import (
-    GroupMembership, Parent, StaffProfile, Student, StudentGroup, StudentParent,
-    StudentStatusChange, Subgroup, SubgroupMember,
+    GroupMembership, Parent, StaffProfile, Student, StudentParent,
+    StudentStatusChange, SubgroupMember,
 )
+from ..security.access import STAFF
 from ..services.college import contingent
 from ..services.records import audit
 from ..services.scopes import (
-    STAFF_ROLES, group_filter, parent_filter, parent_link_filter, people_student_filter,
+    group_filter, memberships_visible_to, parent_links_visible_to, parents_visible_to,
+    status_changes_visible_to, students_visible_to, subgroup_members_visible_to,
+    subgroups_visible_to,
 )
 from .base import (
     STATUS_CHANGE_KINDS, STUDENT_STATUSES, EagerInterface, JournalModelView, RecordRefused,
@@ -46,49 +48,14 @@ class PeopleModelView(JournalModelView):
     label_columns = PEOPLE_LABELS
 
 
-# --- row scopes (scopes.py decides; these only phrase them for each model) ------------------
-# People screens show the staff member's current groups only (finding 8): last year's groups
-# are closed, whatever the journals of that year still show.
-def _students_scope(user):
-    return Student.id.in_(select(Student.id).where(people_student_filter(user)))
-
-
-def _parents_scope(user):
-    return Parent.id.in_(select(Parent.id).where(parent_filter(user)))
-
-
-def _groups_scope(user):
-    return group_filter(user)
-
-
-def _links_scope(user):
-    return StudentParent.id.in_(select(StudentParent.id).where(parent_link_filter(user)))
-
-
-def _status_scope(user):
-    return StudentStatusChange.student_id.in_(
-        select(Student.id).where(people_student_filter(user)))
-
-
-def _membership_scope(user):
-    return GroupMembership.student_id.in_(select(Student.id).where(people_student_filter(user)))
-
-
-def _subgroups_scope(user):
-    return Subgroup.group_id.in_(select(StudentGroup.id).where(group_filter(user)))
-
-
-def _subgroup_member_scope(user):
-    return SubgroupMember.subgroup_id.in_(select(Subgroup.id).where(_subgroups_scope(user)))
-
-
-STUDENT_CHOICES = scoped_choices(_students_scope)
-GROUP_CHOICES = scoped_choices(_groups_scope)
+# Row scopes: services/scopes.py (the staff member's current groups only, finding 8).
+STUDENT_CHOICES = scoped_choices(students_visible_to)
+GROUP_CHOICES = scoped_choices(group_filter)
 
 
 class StudentParentView(PeopleModelView):
     datamodel = EagerInterface(StudentParent, eager=("student", "parent"))
-    base_filters = [scoped(_links_scope)]
+    base_filters = [scoped(parent_links_visible_to)]
     list_title = show_title = _("Родители студентов")
     add_title = edit_title = _("Связь студент — родитель")
     list_columns = ["student", "parent", "relation"]
@@ -97,13 +64,13 @@ class StudentParentView(PeopleModelView):
     formatters_columns = {"relation": lambda v: RELATIONS.get(v, v)}
     description_columns = {"relation": _("мать, отец, опекун, попечитель")}
     search_form_query_rel_fields = {"student": STUDENT_CHOICES,
-                                    "parent": scoped_choices(_parents_scope)}
+                                    "parent": scoped_choices(parents_visible_to)}
 
 
 class StudentStatusChangeView(PeopleModelView):
     datamodel = EagerInterface(StudentStatusChange,
                                eager=("student", "from_group", "to_group", "created_by"))
-    base_filters = [scoped(_status_scope)]
+    base_filters = [scoped(status_changes_visible_to)]
     choices = {"kind": STATUS_CHANGE_KINDS, "new_status": STUDENT_STATUSES}
     list_title = show_title = _("Движение контингента")
     add_title = edit_title = _("Изменение статуса")
@@ -138,7 +105,7 @@ class StudentStatusChangeView(PeopleModelView):
 
 class GroupMembershipView(PeopleModelView):
     datamodel = EagerInterface(GroupMembership, eager=("student", "group"))
-    base_filters = [scoped(_membership_scope)]
+    base_filters = [scoped(memberships_visible_to)]
     list_title = show_title = _("Пребывание в группах")
     add_title = edit_title = _("Пребывание в группе")
     list_columns = ["student", "group", "start_date", "end_date"]
@@ -153,13 +120,13 @@ class GroupMembershipView(PeopleModelView):
 
 class SubgroupMemberView(PeopleModelView):
     datamodel = EagerInterface(SubgroupMember, eager=("subgroup.group", "student"))
-    base_filters = [scoped(_subgroup_member_scope)]
+    base_filters = [scoped(subgroup_members_visible_to)]
     list_title = show_title = _("Состав подгрупп")
     add_title = edit_title = _("Студент подгруппы")
     list_columns = ["subgroup", "student"]
     search_columns = ["subgroup", "student"]
     add_columns = edit_columns = ["subgroup", "student"]
-    search_form_query_rel_fields = {"subgroup": scoped_choices(_subgroups_scope),
+    search_form_query_rel_fields = {"subgroup": scoped_choices(subgroups_visible_to),
                                     "student": STUDENT_CHOICES}
 
     def validate(self, item):
@@ -170,7 +137,7 @@ class SubgroupMemberView(PeopleModelView):
 
 class StudentView(PeopleModelView):
     datamodel = EagerInterface(Student, eager=("group", "user"))
-    base_filters = [scoped(_students_scope)]
+    base_filters = [scoped(students_visible_to)]
     related_views = [StudentParentView, StudentStatusChangeView]
     choices = {"status": STUDENT_STATUSES}
     list_title = show_title = _("Студенты")
@@ -204,7 +171,7 @@ class StudentView(PeopleModelView):
 
 class ParentView(PeopleModelView):
     datamodel = EagerInterface(Parent, eager=("user",))
-    base_filters = [scoped(_parents_scope)]
+    base_filters = [scoped(parents_visible_to)]
     related_views = [StudentParentView]
     list_title = show_title = _("Родители (законные представители)")
     add_title = edit_title = _("Родитель")
@@ -225,8 +192,8 @@ class StaffProfileView(PeopleModelView):
     search_columns = ["user", "middle_name", "position", "department"]
     add_columns = edit_columns = ["user", "middle_name", "position", "department"]
     add_form_query_rel_fields = edit_form_query_rel_fields = {
-        "user": users_with_role(*sorted(STAFF_ROLES))}
-    search_form_query_rel_fields = {"user": users_with_role(*sorted(STAFF_ROLES))}
+        "user": users_with_role(*sorted(STAFF))}
+    search_form_query_rel_fields = {"user": users_with_role(*sorted(STAFF))}
 
 
 def register(appbuilder) -> None:

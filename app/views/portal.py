@@ -7,16 +7,14 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from openpyxl import Workbook
-from sqlalchemy import select
 
 from ..extensions import db
 from ..infra import mailer
 from ..infra.clock import format_date
 from ..infra.text_hygiene import printable_row
-from ..models import StudentGroup
 from ..services.control.reports import book_bytes
 from ..services.portal import diary, issue_reports, record as records, weekly_reports as weekly
-from ..services.scopes import ALL_STUDENTS_ROLES, role_names, student_of_user
+from ..services.scopes import role_names, student_of_user
 from ..web_errors import refusal_page
 from .base import xlsx_response
 
@@ -155,11 +153,8 @@ class WeeklyReportView(BaseView):
     @has_access
     @permission_name("list")
     def index(self):
-        q = select(StudentGroup).where(StudentGroup.status == "active").order_by(StudentGroup.name)
-        if not role_names(current_user) & ALL_STUDENTS_ROLES:
-            q = q.where(StudentGroup.curator_id == current_user.id)
         return self.render_template("portal/weekly_index.html",
-                                    groups=db.session.scalars(q).all())
+                                    groups=weekly.groups_for(current_user))
 
     def _context(self, group_id):
         group = weekly.group_for(current_user, group_id)

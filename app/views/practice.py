@@ -12,21 +12,20 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..infra.clock import today
-from ..models import Discipline, Journal
 from ..models.practice import (
-    CHARACTERISTIC_MAX, DIARY_TEXT_MAX, NOTE_MAX, Practice, PracticeCompetency, PracticeDiaryEntry,
+    CHARACTERISTIC_MAX, DIARY_TEXT_MAX, NOTE_MAX, PracticeCompetency, PracticeDiaryEntry,
     PracticePlacement,
 )
+from ..security.access import TEACHES
 from ..services import practice
 from ..services.college.import_tables import ImportRefused
 from ..services.journal.access import roster
 from ..services.portal.record import visible_children
 from ..services.records import audit
-from ..services.scopes import journal_filter, role_names, student_of_user
+from ..services.scopes import role_names, student_of_user
 from ..web_errors import refusal_form
 from .base import xlsx_response
 from .practice_data import (
@@ -35,31 +34,14 @@ from .practice_data import (
 )
 from .practice_prints import PracticeDocuments
 
-# Which forms a page shows; the service decides again on every change.
-CREATORS = {"Deputy", "Administration", "Admin"}  # any practice; a teacher their journal's
-GRADERS = {"Deputy"}
-
 
 # --- what a page lists besides the service's data ------------------------------------------
-def _practice_journals():
-    """Journals of УП/ПП disciplines without a practice yet that the user may make one of:
-    any for the managers, their own for a teacher (as create_practice allows)."""
-    own = (journal_filter(current_user) if role_names(current_user) & CREATORS
-           else Journal.teacher_id == current_user.id)
-    return db.session.scalars(select(Journal).join(Discipline).where(
-        Discipline.kind.in_(practice.PRACTICE_KINDS), own,
-        ~Journal.id.in_(select(Practice.journal_id))).options(
-        joinedload(Journal.group), joinedload(Journal.discipline),
-        joinedload(Journal.subgroup), joinedload(Journal.academic_year)).order_by(
-        Journal.academic_year_id.desc(), Journal.group_id, Journal.id)).all()
-
-
 def _supervisors():
     """Active teachers: whom the practice may name its supervisor."""
     sm = current_app.appbuilder.sm
     return db.session.scalars(select(sm.user_model).where(
         sm.user_model.active.is_(True),
-        sm.user_model.roles.any(sm.role_model.name.in_(("Teacher", "Curator")))).order_by(
+        sm.user_model.roles.any(sm.role_model.name.in_(TEACHES))).order_by(
         sm.user_model.last_name, sm.user_model.first_name)).all()
 
 
@@ -98,7 +80,8 @@ class PracticeView(PracticeDocuments, BaseView):
 
     # --- the overview and the practice page ---------------------------------------------
     def _index_page(self, error=None, form=None, status=200):
-        journals = _practice_journals() if self._may("can_create") else []
+        journals = (practice.journals_for_new_practice(current_user)
+                    if self._may("can_create") else [])
         return self.render_template(
             "practice/index.html", practices=practice.overview(current_user), day=today(),
             kinds=KIND_LABELS, creator=bool(journals), error=error, form=form or {},
@@ -129,10 +112,9 @@ class PracticeView(PracticeDocuments, BaseView):
     def _practice_page(self, practice_id, error=None, form=None, status=200):
         found = practice.overview(current_user, practice_id=practice_id)
         item, rows = found[0]["practice"], found[0]["rows"]
-        roles = role_names(current_user)
-        manager = item.supervisor_id == current_user.id or bool(roles & CREATORS)
-        grader = (item.supervisor_id == current_user.id
-                  or item.journal.teacher_id == current_user.id or bool(roles & GRADERS))
+        # which forms the page shows; the service decides again on every change
+        manager = practice.manages_practice(current_user, item)
+        grader = practice.grades_practice(current_user, item)
         placed = {r["student"].id for r in rows}
         return self.render_template(
             "practice/show.html", item=item, rows=rows, kinds=KIND_LABELS, manager=manager,

@@ -1,17 +1,20 @@
 """Reference data screens: years, periods, specialties, groups, disciplines, curricula, load."""
 from flask_babel import lazy_gettext as _
-from sqlalchemy import select, true
 from wtforms.validators import NumberRange, Optional, Regexp
 
 from ..models import (
-    AcademicYear, Curriculum, CurriculumItem, Department, Discipline, Journal, Period, Specialty,
+    AcademicYear, Curriculum, CurriculumItem, Department, Discipline, Period, Specialty,
     StudentGroup, Subgroup, TeachingLoad, WorkProgram, WorkProgramTopic,
 )
-from ..services.scopes import group_filter, journal_filter
+from ..security.access import TEACHES
+from ..services.control import checks
+from ..services.scopes import (
+    disciplines_visible_to, group_filter, subgroups_visible_to, teaching_load_visible_to,
+    work_program_topics_visible_to, work_programs_visible_to,
+)
 from .base import (
     ASSESSMENT_FORMS, DISCIPLINE_KINDS, GROUP_STATUSES, LESSON_TYPES, EagerInterface,
-    JournalModelView, RecordRefused, date_order, scoped, scoped_choices, sees_everything,
-    users_with_role,
+    JournalModelView, RecordRefused, date_order, scoped, scoped_choices, users_with_role,
 )
 
 LABELS = {
@@ -29,37 +32,6 @@ LABELS = {
     "note": _("Примечание"), "items": _("Дисциплины плана"), "topics": _("Темы"),
 }
 POSITIVE = NumberRange(min=1, message=_("Значение должно быть больше нуля."))
-TEACHERS = ("Teacher", "Curator")
-
-
-# --- row scopes of the reference data (Teacher/Curator read only what they teach) -----------
-def _groups_scope(user):
-    return group_filter(user)
-
-
-def _subgroups_scope(user):
-    return Subgroup.group_id.in_(select(StudentGroup.id).where(group_filter(user)))
-
-
-def _disciplines_scope(user):
-    if sees_everything(user):
-        return true()
-    return Discipline.id.in_(select(Journal.discipline_id).where(journal_filter(user)))
-
-
-def _programs_scope(user):
-    return WorkProgram.discipline_id.in_(select(Discipline.id).where(_disciplines_scope(user)))
-
-
-def _topics_scope(user):
-    return WorkProgramTopic.work_program_id.in_(
-        select(WorkProgram.id).where(_programs_scope(user)))
-
-
-def _load_scope(user):
-    if sees_everything(user):
-        return true()  # load rows without a journal yet are still managed (4.2)
-    return TeachingLoad.id.in_(select(Journal.teaching_load_id).where(journal_filter(user)))
 
 
 class AcademicYearView(JournalModelView):
@@ -104,11 +76,9 @@ class PeriodView(JournalModelView):
         if year and item.start_date and item.end_date and not (
                 year.start_date <= item.start_date and item.end_date <= year.end_date):
             raise RecordRefused(str(_("Период должен лежать внутри учебного года.")))
-        date_order(item, "start_date", "final_grade_deadline",
-                   _("Срок итоговых оценок не может быть раньше начала периода."))
-        # 4.7: the deadline is set by an order — its number and date go together
-        if bool(item.deadline_order_number) != bool(item.deadline_order_date):
-            raise RecordRefused(str(_("Укажите и номер, и дату приказа о сроке.")))
+        # 4.7: the rule of the deputy's deadline form; its refusal is flashed like any other
+        checks.check_deadline(item, item.final_grade_deadline, item.deadline_order_number,
+                              item.deadline_order_date, unset_allowed=True)
 
 
 class SpecialtyView(JournalModelView):
@@ -134,7 +104,7 @@ class DepartmentView(JournalModelView):
 
 class GroupView(JournalModelView):
     datamodel = EagerInterface(StudentGroup, eager=("specialty", "curator"))
-    base_filters = [scoped(_groups_scope)]
+    base_filters = [scoped(group_filter)]
     label_columns = LABELS
     choices = {"status": GROUP_STATUSES}
     list_title = show_title = _("Группы")
@@ -158,20 +128,20 @@ class GroupView(JournalModelView):
 
 class SubgroupView(JournalModelView):
     datamodel = EagerInterface(Subgroup, eager=("group", "discipline"))
-    base_filters = [scoped(_subgroups_scope)]
+    base_filters = [scoped(subgroups_visible_to)]
     label_columns = LABELS
     list_title = show_title = _("Подгруппы")
     add_title = edit_title = _("Подгруппа")
     list_columns = ["group", "discipline", "name"]
     search_columns = ["group", "discipline", "name"]
     add_columns = edit_columns = ["group", "discipline", "name"]
-    search_form_query_rel_fields = {"group": scoped_choices(_groups_scope),
-                                    "discipline": scoped_choices(_disciplines_scope)}
+    search_form_query_rel_fields = {"group": scoped_choices(group_filter),
+                                    "discipline": scoped_choices(disciplines_visible_to)}
 
 
 class DisciplineView(JournalModelView):
     datamodel = EagerInterface(Discipline)
-    base_filters = [scoped(_disciplines_scope)]
+    base_filters = [scoped(disciplines_visible_to)]
     label_columns = LABELS
     choices = {"kind": DISCIPLINE_KINDS}
     list_title = show_title = _("Дисциплины, МДК, практики")
@@ -212,7 +182,7 @@ class CurriculumView(JournalModelView):
 
 class WorkProgramTopicView(JournalModelView):
     datamodel = EagerInterface(WorkProgramTopic, eager=("work_program",))
-    base_filters = [scoped(_topics_scope)]
+    base_filters = [scoped(work_program_topics_visible_to)]
     label_columns = LABELS
     choices = {"lesson_type": LESSON_TYPES}
     list_title = show_title = _("Темы рабочих программ")
@@ -221,13 +191,13 @@ class WorkProgramTopicView(JournalModelView):
     search_columns = ["work_program", "title", "lesson_type"]
     add_columns = edit_columns = ["work_program", "position", "title", "hours", "lesson_type"]
     base_order = ("position", "asc")
-    search_form_query_rel_fields = {"work_program": scoped_choices(_programs_scope)}
+    search_form_query_rel_fields = {"work_program": scoped_choices(work_programs_visible_to)}
     validators_columns = {"position": [POSITIVE], "hours": [POSITIVE]}
 
 
 class WorkProgramView(JournalModelView):
     datamodel = EagerInterface(WorkProgram, eager=("discipline", "specialty"))
-    base_filters = [scoped(_programs_scope)]
+    base_filters = [scoped(work_programs_visible_to)]
     related_views = [WorkProgramTopicView]
     label_columns = LABELS
     list_title = show_title = _("Рабочие программы")
@@ -235,13 +205,13 @@ class WorkProgramView(JournalModelView):
     list_columns = ["name", "discipline", "specialty"]
     search_columns = ["name", "discipline", "specialty"]
     add_columns = edit_columns = ["name", "discipline", "specialty"]
-    search_form_query_rel_fields = {"discipline": scoped_choices(_disciplines_scope)}
+    search_form_query_rel_fields = {"discipline": scoped_choices(disciplines_visible_to)}
 
 
 class TeachingLoadView(JournalModelView):
     datamodel = EagerInterface(TeachingLoad, eager=("academic_year", "group", "discipline",
                                                     "subgroup.group", "teacher"))
-    base_filters = [scoped(_load_scope)]
+    base_filters = [scoped(teaching_load_visible_to)]
     label_columns = LABELS
     list_title = show_title = _("Педагогическая нагрузка")
     add_title = edit_title = _("Строка нагрузки")
@@ -250,10 +220,10 @@ class TeachingLoadView(JournalModelView):
     add_columns = edit_columns = ["academic_year", "group", "discipline", "subgroup", "teacher",
                                   "hours", "note"]
     add_form_query_rel_fields = edit_form_query_rel_fields = {
-        "teacher": users_with_role(*TEACHERS)}
-    search_form_query_rel_fields = {"teacher": users_with_role(*TEACHERS),
-                                    "group": scoped_choices(_groups_scope),
-                                    "discipline": scoped_choices(_disciplines_scope)}
+        "teacher": users_with_role(*TEACHES)}
+    search_form_query_rel_fields = {"teacher": users_with_role(*TEACHES),
+                                    "group": scoped_choices(group_filter),
+                                    "discipline": scoped_choices(disciplines_visible_to)}
     validators_columns = {"hours": [NumberRange(min=0.5, message=_(
         "Часы должны быть больше нуля."))], "note": [Optional()]}
 

@@ -15,9 +15,8 @@ from wtforms.validators import DataRequired, EqualTo, ValidationError
 from .. import labels
 from ..extensions import db
 from ..infra import clock
-from ..security.access import ROLES
+from ..security.access import ISSUED_BY_IT, ROLES
 from ..security.passwords import password_problems
-from ..services.college.credentials import IT_ISSUED_ROLES  # staff and practice mentors (issue 15)
 from ..services.scopes import role_names
 from .base import EagerInterface, RecordRefused, referenced_elsewhere, scoped
 
@@ -35,7 +34,7 @@ def _manageable_accounts(user):
     if _is_superuser(user):
         return true()
     return and_(~User.roles.any(Role.name == SUPERUSER),
-                or_(User.roles.any(Role.name.in_(IT_ISSUED_ROLES)), ~User.roles.any()))
+                or_(User.roles.any(Role.name.in_(ISSUED_BY_IT)), ~User.roles.any()))
 
 
 def assignable_role_names(user) -> set[str]:
@@ -43,7 +42,7 @@ def assignable_role_names(user) -> set[str]:
     system administrator grants any."""
     if _is_superuser(user):
         return set(ROLES)
-    return set(IT_ISSUED_ROLES) - {SUPERUSER}
+    return set(ISSUED_BY_IT) - {SUPERUSER}
 
 
 def _assignable_roles():

@@ -25,6 +25,7 @@ from ...models import (
 from ...models.base import utcnow
 from ...models.debts import AcademicDebt, Retake, RetakeEntry, RetakeExaminer
 from ...models.sheets import ExamSheet, ExamSheetRow
+from ...security.access import SEES_COLLEGE, TEACHES
 from ..journal.generation import period_forms, plan_forms
 from ..portal.record import FINAL_KINDS, RecordDenied, record_scope
 from ..records import audit
@@ -39,7 +40,6 @@ ORIGIN_LABELS = {"unsatisfactory": "неудовлетворительная о�
                  "not_admitted": "не допущен", "not_attested": "не аттестован",
                  "missing": "оценка не выставлена"}
 STATUS_FILTERS = ("open", "overdue", "expulsion", "closed", "all")
-REGISTER_ALL_ROLES = {"Admin", "Administration", "Deputy"}
 LEFT_STATUSES = ("expelled", "transferred", "graduated")
 PAGE_SIZE = 100
 
@@ -158,13 +158,13 @@ def debt_filter(user, day: date | None = None):
     a curator their current groups'; a teacher their journals' and the retakes they examine;
     a student their own; a parent their children's while allowed (5.2)."""
     roles = role_names(user)
-    if roles & REGISTER_ALL_ROLES:
+    if roles & SEES_COLLEGE:
         return true()
     conditions = []
     if "Curator" in roles:
         conditions.append(AcademicDebt.student_id.in_(select(Student.id).where(
             Student.group_id.in_(current_curated_group_ids(user)))))
-    if roles & {"Teacher", "Curator"}:
+    if roles & TEACHES:
         conditions.append(AcademicDebt.journal_id.in_(taught_journal_ids(user)))
         conditions.append(AcademicDebt.id.in_(
             select(RetakeEntry.debt_id).join(RetakeExaminer, RetakeExaminer.retake_id

@@ -22,16 +22,13 @@ from ...infra.clock import today as clock_today
 from ...models import FinalGrade, Journal, Period, User
 from ...models.base import utcnow
 from ...models.debts import AcademicDebt, Retake, RetakeEntry, RetakeExaminer
+from ...security.access import ENTERS_ANY_RETAKE, EXAMINES, SCHEDULES_RETAKES, SEES_COLLEGE
 from ..journal.access import row_for_read
 from ..journal.final_grades import write_grade
 from ..journal.periods import year_archived
 from ..records import audit
 from ..scopes import role_names
-from .debts import POSITIVE, REGISTER_ALL_ROLES, debt_filter, kind_label
-
-SCHEDULERS = {"Admin", "Administration", "Deputy"}
-RESULT_OVERRIDE = {"Deputy"}
-EXAMINER_ROLES = {"Teacher", "Curator", "Deputy", "Administration"}
+from .debts import POSITIVE, debt_filter, kind_label
 
 
 def _int(value):
@@ -44,7 +41,7 @@ def _int(value):
 def examiner_choices() -> list[User]:
     """Staff who may examine a retake: active accounts of teachers, curators, the deputy."""
     return db.session.scalars(select(User).where(
-        User.active.is_(True), User.roles.any(Role.name.in_(EXAMINER_ROLES)))
+        User.active.is_(True), User.roles.any(Role.name.in_(EXAMINES)))
         .order_by(User.last_name, User.first_name)).all()
 
 
@@ -63,7 +60,7 @@ def _examiner(user_id, what: str) -> User:
         user = db.session.get(User, int(user_id))
     except (TypeError, ValueError):
         user = None
-    if user is None or not user.active or not {r.name for r in user.roles} & EXAMINER_ROLES:
+    if user is None or not user.active or not {r.name for r in user.roles} & EXAMINES:
         raise BadInput(_("Выберите %(what)s из преподавателей техникума.", what=what))
     return user
 
@@ -73,7 +70,7 @@ def schedule_retake(user, debt_ids, retake_date: date | None, place: str, examin
     """4.7: a retake for one or more open debts of one discipline of one group: the first
     before one examiner, the second before a commission (chairman + two members)."""
     today = today or clock_today()
-    if not role_names(user) & SCHEDULERS:
+    if not role_names(user) & SCHEDULES_RETAKES:
         raise Forbidden(_("Пересдачу назначает заместитель директора по УР или администрация."))
     ids = _ids(debt_ids)
     if not ids:
@@ -139,7 +136,7 @@ def retake_filter(user):
     """SQL condition on Retake: the administration all; an examiner their own; a teacher or
     curator a retake of a debt they may read."""
     roles = role_names(user)
-    if roles & REGISTER_ALL_ROLES:
+    if roles & SEES_COLLEGE:
         return true()
     return or_(Retake.id.in_(select(RetakeExaminer.retake_id).where(
         RetakeExaminer.user_id == user.id)), Retake.id.in_(
@@ -171,7 +168,7 @@ def responsible(retake: Retake) -> User | None:
 
 def may_enter_results(user, retake: Retake) -> bool:
     lead = responsible(retake)
-    return bool(role_names(user) & RESULT_OVERRIDE) or (lead is not None
+    return bool(role_names(user) & ENTERS_ANY_RETAKE) or (lead is not None
                                                         and lead.id == user.id)
 
 

@@ -27,8 +27,9 @@ from ...infra import clock
 from ...models import FinalGrade, Journal, Period, Student
 from ...models.base import utcnow
 from ...models.sheets import SHEET_KINDS, ExamSheet, ExamSheetExaminer, ExamSheetRow
+from ...security.access import KEEPS_SHEETS, OVERRIDES_DEADLINE, TEACHES
 from ..journal import forecast, progress
-from ..journal.access import OVERRIDE_ROLES, enrolled_on, roster, row_for_read
+from ..journal.access import enrolled_on, roster, row_for_read
 from ..journal.final_grades import kinds_by_period, set_final_grade
 from ..journal.generation import plan_forms
 from ..journal.periods import year_archived
@@ -45,7 +46,6 @@ GRADE_WORDS = {"5": "отлично", "4": "хорошо", "3": "удовлет�
 NOT_ADMITTED_WORDS, ABSENT_WORDS = "не допущен", "не явился"
 NOT_ATTESTED = "н/а"
 # Who makes and keeps sheets besides the journal's teacher (the deputy and the administration).
-SHEET_MANAGERS = {"Deputy", "Administration"}
 MAX_EXAMINERS = 3
 MAX_REASON = 500
 # An exam date is inside the period or after it, within the session that follows.
@@ -86,14 +86,14 @@ def may_keep(user, journal: Journal) -> bool:
     """The journal's teacher, the deputy and the administration make and fill its sheets; a
     curator reads their groups' sheets."""
     return getattr(user, "id", None) == journal.teacher_id or \
-        bool(role_names(user) & SHEET_MANAGERS)
+        bool(role_names(user) & KEEPS_SHEETS)
 
 
 def may_grade(user, journal: Journal) -> bool:
     """Who enters the grades (final grades, 4.7): the journal's teacher and the deputy — the
     administration makes sheets and decides admission, the grades are the examiners'."""
     return getattr(user, "id", None) == journal.teacher_id or \
-        bool(role_names(user) & OVERRIDE_ROLES)
+        bool(role_names(user) & OVERRIDES_DEADLINE)
 
 
 def _sheet_query():
@@ -124,7 +124,7 @@ def _guard(user, journal: Journal, period: Period) -> None:
     if year_archived(journal.academic_year_id):
         raise Forbidden(_("Учебный год %(year)s архивирован: ведомости "
                           "доступны только для чтения.", year=journal.academic_year.name))
-    if period.closed_at is not None and not role_names(user) & OVERRIDE_ROLES:
+    if period.closed_at is not None and not role_names(user) & OVERRIDES_DEADLINE:
         raise Forbidden(_("Период «%(period)s» закрыт приказом № %(order_number)s: ведомость "
                           "изменяет только заместитель директора по УР.", period=period.name,
                           order_number=period.close_order_number))
@@ -137,7 +137,7 @@ def creatable_journals(user, day: date, group_id: int | None = None) -> list[dic
     query = select(Journal).where(Journal.academic_year_id == current_year_id(day)).options(
         joinedload(Journal.group), joinedload(Journal.subgroup),
         joinedload(Journal.discipline), joinedload(Journal.academic_year))
-    if not role_names(user) & SHEET_MANAGERS:
+    if not role_names(user) & KEEPS_SHEETS:
         query = query.where(Journal.teacher_id == user.id)
     if group_id:
         query = query.where(Journal.group_id == group_id)
@@ -149,7 +149,7 @@ def creatable_journals(user, day: date, group_id: int | None = None) -> list[dic
         Period.start_date <= day).options(joinedload(Period.academic_year))
         .order_by(Period.number)).all()
     plan = plan_forms()
-    deputy = bool(role_names(user) & OVERRIDE_ROLES)  # 4.7: a closed period is the deputy's
+    deputy = bool(role_names(user) & OVERRIDES_DEADLINE)  # 4.7: a closed period is the deputy's
     existing = set(db.session.execute(select(ExamSheet.journal_id, ExamSheet.period_id,
                                              ExamSheet.kind).where(
         ExamSheet.journal_id.in_([j.id for j in journals]))).all())
@@ -168,7 +168,7 @@ def creatable_journals(user, day: date, group_id: int | None = None) -> list[dic
 def examiner_choices() -> list[User]:
     """Accounts that may be named examiners: active teachers (curators teach too)."""
     return db.session.scalars(select(User).where(
-        User.active.is_(True), User.roles.any(Role.name.in_(("Teacher", "Curator"))))
+        User.active.is_(True), User.roles.any(Role.name.in_(TEACHES)))
         .order_by(User.last_name, User.first_name)).all()
 
 
@@ -186,7 +186,7 @@ def _examiners(journal: Journal, examiner_ids) -> list[int]:
                          limit=MAX_EXAMINERS))
     allowed = set(db.session.scalars(select(User.id).where(
         User.id.in_(ids), User.active.is_(True),
-        User.roles.any(Role.name.in_(("Teacher", "Curator"))))))
+        User.roles.any(Role.name.in_(TEACHES)))))
     if set(ids) - allowed - {journal.teacher_id}:
         raise BadInput(_("Экзаменатором может быть только преподаватель колледжа."))
     return ids

@@ -14,6 +14,7 @@ from ...errors import Forbidden, NotFound, Refused
 from ...extensions import db
 from ...models import BlockRequest, GroupMembership, Student, StudentStatusChange
 from ...models.base import utcnow
+from ...security.access import IT_STAFF
 from ..records import audit
 from ..scopes import curated_group_ids, parent_child_denial, role_names
 
@@ -28,7 +29,6 @@ RULES = {
     "restoration": ("studying", "unblock", ("academic_leave", "expelled", "transferred")),
     "graduation": ("graduated", "block", ("studying",)),
 }
-IT_ROLES = {"IT", "Admin"}
 
 
 def record_status_change(actor, student_id: int, kind: str, order_number: str,
@@ -94,7 +94,7 @@ def apply_status_change(actor, student: Student, change: StudentStatusChange) ->
 
 
 def request_filter(user):
-    if role_names(user) & IT_ROLES:
+    if role_names(user) & IT_STAFF:
         return BlockRequest.id.isnot(None)
     return BlockRequest.student_id.in_(select(Student.id).where(
         Student.group_id.in_(curated_group_ids(user))))
@@ -112,7 +112,7 @@ def requests_for(user, pending_only: bool = False) -> list[BlockRequest]:
 def pending_request(actor, request_id: int) -> BlockRequest:
     """The pending request IT is about to decide (5.2); refused for anyone but IT, for an
     unknown request and for one already decided."""
-    if not role_names(actor) & IT_ROLES:
+    if not role_names(actor) & IT_STAFF:
         raise Forbidden(_("Заявки на блокировку подтверждает отдел ИТ."))
     req = db.session.get(BlockRequest, request_id)
     if req is None:

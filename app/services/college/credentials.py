@@ -18,15 +18,14 @@ from ...errors import Forbidden, NotFound, Refused
 from ...extensions import db
 from ...infra.clock import today
 from ...models import AccountState, Parent, Student, StudentGroup, StudentParent
-from ...security.access import ROLES
+from ...security.access import ISSUED_BY_IT, IT_STAFF, ROLES
 from ..records import audit
-from ..scopes import STAFF_ROLES, role_names
+from ..scopes import curates_now, role_names
 
 _ALPHABET_UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 _ALPHABET_LOWER = "abcdefghijkmnpqrstuvwxyz"
 _DIGITS = "23456789"
 # IT issues credentials to staff and to the organisations' practice mentors (issue 15).
-IT_ISSUED_ROLES = STAFF_ROLES | {"Mentor"}
 _TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                      ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n",
                       "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "sch", "", "y",
@@ -100,9 +99,14 @@ def _issue(actor, user, must_change: bool, kind: str) -> str:
     return password
 
 
+def issues_for_group(actor, group: StudentGroup | None) -> bool:
+    """3.1: a student's or a parent's credentials are issued by the curator of the group
+    (scopes.curates_now) or the system administrator."""
+    return group is not None and (curates_now(actor, group) or "Admin" in role_names(actor))
+
+
 def _curated(actor, group_id: int) -> bool:
-    group = db.session.get(StudentGroup, group_id)
-    return group is not None and (group.curator_id == actor.id or "Admin" in role_names(actor))
+    return issues_for_group(actor, db.session.get(StudentGroup, group_id))
 
 
 def issue_for_student(actor, student_id: int) -> Slip:
@@ -141,14 +145,14 @@ def issue_for_parent(actor, parent_id: int) -> Slip:
 
 
 def issue_for_staff(actor, user_id: int) -> Slip:
-    if not role_names(actor) & {"IT", "Admin"}:
+    if not role_names(actor) & IT_STAFF:
         raise Forbidden(_("Учётные данные сотрудникам выдаёт отдел ИТ."))
     sm = current_app.appbuilder.sm
     user = db.session.get(sm.user_model, user_id)
     if user is None:
         raise NotFound(_("Учётная запись не найдена."))
     names = {r.name for r in user.roles}
-    if not names & IT_ISSUED_ROLES or "Admin" in names and "Admin" not in role_names(actor):
+    if not names & ISSUED_BY_IT or "Admin" in names and "Admin" not in role_names(actor):
         raise Forbidden(_("Отдел ИТ выдаёт учётные данные только сотрудникам."))
     password = _issue(actor, user, True, "staff")
     return Slip(f"{user.last_name} {user.first_name}", user.username, password,
@@ -158,7 +162,6 @@ def issue_for_staff(actor, user_id: int) -> Slip:
 def role_labels(names) -> str:
     """Roles as the slip prints them: in Russian, in the order of the role table."""
     return ", ".join(label for code, label in ROLES.items() if code in names)
-
 
 
 def curator_people(actor, group_id: int) -> list[dict]:
@@ -176,4 +179,4 @@ def curator_people(actor, group_id: int) -> list[dict]:
 def staff_users() -> list:
     sm = current_app.appbuilder.sm
     users = db.session.query(sm.user_model).order_by(sm.user_model.last_name).all()
-    return [u for u in users if {r.name for r in u.roles} & IT_ISSUED_ROLES]
+    return [u for u in users if {r.name for r in u.roles} & ISSUED_BY_IT]

@@ -34,6 +34,7 @@ from ...extensions import db
 from ...infra.clock import today as clock_today
 from ...models import GroupMembership, JournalCell, Lesson, Student
 from ...models.documents import DOCUMENT_KIND_LABELS, NOTE_MAX_LENGTH, AbsenceDocument
+from ...security.access import DECIDES_ABSENCE_DOCUMENTS, SEES_COLLEGE
 from ..records import audit
 from ..scopes import (
     current_curated_group_ids, family_student_ids, parent_child_condition, parent_child_denial,
@@ -41,7 +42,6 @@ from ..scopes import (
 )
 
 # The administration reads and decides every document; IT keeps accounts, not medical papers.
-ALL_DOCUMENTS_ROLES = {"Admin", "Administration", "Deputy"}
 MAX_RANGE_DAYS = 60  # one document covers at most this many calendar days
 RECENT_DAYS = 30  # the start page reminds of accepted documents this many days after them
 # What an accepted document makes of the «Н» in its range (the «Н» stays).
@@ -206,7 +206,7 @@ def readable_filter(user, day: date | None = None):
     the curator's current groups', every one for the administration; teachers read none."""
     day = day or clock_today()
     roles = role_names(user)
-    if roles & ALL_DOCUMENTS_ROLES:
+    if roles & SEES_COLLEGE:
         return true()
     conditions = []
     if roles & {"Student", "Parent"}:
@@ -220,7 +220,7 @@ def decidable_filter(user):
     """SQL condition on AbsenceDocument: the curator of the student's current group, or the
     deputy and the administration."""
     roles = role_names(user)
-    if roles & ALL_DOCUMENTS_ROLES:
+    if roles & SEES_COLLEGE:
         return true()
     return _curated(user) if "Curator" in roles else false()
 
@@ -231,7 +231,7 @@ def _curated(user):
 
 
 def may_decide(user) -> bool:
-    return bool(role_names(user) & (ALL_DOCUMENTS_ROLES | {"Curator"}))
+    return bool(role_names(user) & DECIDES_ABSENCE_DOCUMENTS)
 
 
 # --- upload ------------------------------------------------------------------------------

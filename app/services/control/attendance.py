@@ -14,11 +14,11 @@ from ...errors import BadInput
 from ...extensions import db
 from ...infra.clock import today
 from ...models import AcademicYear, Journal, Period, Student, StudentGroup
+from ...security.access import SEES_COLLEGE
 from ..journal import progress
-from ..scopes import current_curated_group_ids, role_names
+from ..scopes import current_curated_group_ids, curates_now, role_names
 from .reports import workbook_bytes
 
-REPORT_ALL_ROLES = {"Admin", "Administration", "Deputy"}
 MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
           "октябрь", "ноябрь", "декабрь")
 
@@ -38,7 +38,7 @@ class AttendanceNotFound(AttendanceError):
 def group_condition(user):
     """SQL condition on StudentGroup: the groups whose attendance report the user opens."""
     roles = role_names(user)
-    if roles & REPORT_ALL_ROLES:
+    if roles & SEES_COLLEGE:
         return true()
     if "Curator" in roles:
         return StudentGroup.id.in_(current_curated_group_ids(user))
@@ -57,11 +57,12 @@ def group_for(user, group_id) -> StudentGroup:
         group_id = int(group_id)
     except (TypeError, ValueError):
         raise AttendanceNotFound(_("Группа не найдена.")) from None
-    group = db.session.scalar(select(StudentGroup).where(StudentGroup.id == group_id,
-                                                         group_condition(user)))
+    group = db.session.get(StudentGroup, group_id)
     if group is None:
-        if db.session.get(StudentGroup, group_id) is None:
-            raise AttendanceNotFound(_("Группа не найдена."))
+        raise AttendanceNotFound(_("Группа не найдена."))
+    roles = role_names(user)
+    # group_condition for one group: the administration, or its curator now (scopes.curates_now)
+    if not (roles & SEES_COLLEGE or "Curator" in roles and curates_now(user, group)):
         raise AttendanceDenied(_("Отчёт о посещаемости этой группы доступен её куратору "
                                  "и администрации."))
     return group

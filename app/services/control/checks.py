@@ -114,22 +114,40 @@ def unchecked_journals(day: date | None = None) -> list[dict]:
     return sorted(rows, key=lambda r: (r["last_check"] or date.min, r["journal"].title))
 
 
+def check_deadline(period: Period, deadline: date | None, order_number: str | None,
+                   order_date: date | None, unset_allowed: bool = False) -> str:
+    """4.7: a period's final-grade deadline is set by an order — the deadline, the order's
+    number and its date go together — and falls after the period's last lesson day. Returns
+    the order number as stored. The deputy's deadline form and the period screen both ask
+    this; only the period screen may leave all three empty (`unset_allowed`: a period is
+    entered before its order)."""
+    number = (order_number or "").strip()
+    if unset_allowed and deadline is None and not number and order_date is None:
+        return ""
+    if deadline is not None and (not number or order_date is None):
+        raise Refused(_("Укажите срок, номер и дату приказа."))
+    if bool(number) != (order_date is not None):
+        raise Refused(_("Укажите и номер, и дату приказа о сроке."))
+    if deadline is None:
+        raise Refused(_("Укажите срок, номер и дату приказа."))
+    end = period.end_date  # the period's end date is its last lesson day
+    if end is not None and deadline <= end:
+        raise Refused(_("Срок выставления итоговых оценок должен быть позже последнего учебного "
+                        "дня периода (%(end_date)s).", end_date=end.strftime("%d.%m.%Y")))
+    return number
+
+
 def set_deadline(period_id: int, deadline: date | None, order_number: str,
                  order_date: date | None) -> Period:
-    """4.7: the final-grade deadline of a period is set by an order (number and date)."""
+    """4.7: the deputy sets the final-grade deadline of a period by an order (check_deadline);
+    a period closed by order keeps its deadline."""
     period = db.session.get(Period, period_id)
     if period is None:
         raise NotFound(_("Семестр не найден."))
-    order_number = (order_number or "").strip()
-    if deadline is None or not order_number or order_date is None:
-        raise Refused(_("Укажите срок, номер и дату приказа."))
+    order_number = check_deadline(period, deadline, order_number, order_date)
     if period.closed_at is not None:
         raise Refused(_("Период «%(period)s» закрыт приказом: срок уже не меняется.",
                          period=period.name))
-    if deadline <= period.end_date:  # the period's end date is its last lesson day
-        raise Refused(_("Срок выставления итоговых оценок должен быть позже последнего учебного "
-                         "дня периода (%(end_date)s).",
-                         end_date=period.end_date.strftime("%d.%m.%Y")))
     before = dict(deadline=str(period.final_grade_deadline), order=period.deadline_order_number)
     period.final_grade_deadline, period.deadline_order_number = deadline, order_number[:32]
     period.deadline_order_date = order_date

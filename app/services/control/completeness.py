@@ -12,11 +12,12 @@ from ...infra.clock import today as clock_today
 from ...models import AcademicYear, CellChange, Journal, JournalCell, Lesson, Student, StudentGroup
 from ...models.base import utcnow
 from ...models.journal import ABSENCE_REASON_LABELS
+from ...security.access import SEES_ALL_JOURNALS
 from ..journal.access import cell_text
 from ..journal.periods import ensure_open
 from ..journal.timetable import timetabled_pairs, week_start
 from ..records import audit
-from ..scopes import ALL_JOURNALS_ROLES, role_names
+from ..scopes import current_curated_group_ids, curates_now, role_names
 
 REASONS = ABSENCE_REASON_LABELS  # the reasons a curator chooses from (the «Н» stays)
 PROBLEMS = {"missing": "пара по расписанию не записана", "late": "занятие внесено с опозданием",
@@ -29,8 +30,18 @@ BadInput = Refused
 
 
 def may_manage_group(user, group: StudentGroup) -> bool:
-    """The group's curator, or the administration (rows of 3.3: a curator sees only own)."""
-    return group.curator_id == user.id or bool(role_names(user) & ALL_JOURNALS_ROLES)
+    """The group's curator now (scopes.curates_now), or the administration, who read every
+    journal (rows of 3.3: a curator sees only their own)."""
+    return curates_now(user, group) or bool(role_names(user) & SEES_ALL_JOURNALS)
+
+
+def groups_for(user) -> list[StudentGroup]:
+    """The groups of the curator's pages: the ones the user curates now; every group for
+    the administration."""
+    query = select(StudentGroup).order_by(StudentGroup.name)
+    if not role_names(user) & SEES_ALL_JOURNALS:
+        query = query.where(StudentGroup.id.in_(current_curated_group_ids(user)))
+    return db.session.scalars(query).all()
 
 
 def group_for(user, group_id: int) -> StudentGroup:

@@ -12,13 +12,13 @@ from ...errors import Forbidden, NotFound, Refused
 from ...extensions import db
 from ...models import Memo
 from ...models.base import utcnow
+from ...security.access import ANSWERS_MEMOS, READS_ALL_MEMOS
 from ..journal.timetable import ru
 from ..records import audit
 from ..scopes import role_names
 from .completeness import PROBLEMS, group_for, week_check
 
 STATUSES = labels.STATUSES["memo"]  # the labels of labels.py
-DEPUTY_ROLES = {"Deputy", "Admin"}
 
 
 def memo_body(check: dict) -> str:
@@ -74,7 +74,7 @@ def create_memo(user, group_id: int, day: date) -> Memo:
 
 def memo_filter(user):
     """Memos visible to the user: the deputy sees all, a curator their own."""
-    if role_names(user) & (DEPUTY_ROLES | {"Administration"}):
+    if role_names(user) & READS_ALL_MEMOS:
         return Memo.id.isnot(None)
     return Memo.curator_id == user.id
 
@@ -98,7 +98,7 @@ def memo_for(user, memo_id: int) -> Memo:
 
 def set_status(user, memo_id: int, status: str, note: str = "") -> Memo:
     """The deputy's answer: sent → received → acted (taking action implies receipt)."""
-    if not role_names(user) & DEPUTY_ROLES:
+    if not role_names(user) & ANSWERS_MEMOS:
         raise Forbidden(_("Статус записки меняет заместитель директора."))
     memo = memo_for(user, memo_id)
     order = list(STATUSES)

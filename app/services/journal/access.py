@@ -14,10 +14,8 @@ from ...errors import Forbidden, NotFound
 from ...extensions import db
 from ...infra.bulk import plain_rows, statement
 from ...models import GroupMembership, Journal, Lesson, Student, SubgroupMember
+from ...security.access import MANAGES_LESSONS
 from ..scopes import journal_filter, journal_scope, role_names
-
-OVERRIDE_ROLES = {"Deputy"}          # 4.7: final grades after the deadline
-LESSON_MANAGERS = {"Deputy", "Administration"}  # record a substitution in any journal (4.4)
 
 
 def row_for_read(query, model, row_id: int, missing: str, denied: str,
@@ -58,7 +56,7 @@ def can_write_lesson(user, journal: Journal, lesson: Lesson) -> bool:
 
 
 def can_manage_lessons(user, journal: Journal) -> bool:
-    return is_journal_teacher(user, journal) or bool(role_names(user) & LESSON_MANAGERS)
+    return is_journal_teacher(user, journal) or bool(role_names(user) & MANAGES_LESSONS)
 
 
 def _roster_condition(group_id, subgroup_id):

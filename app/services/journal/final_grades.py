@@ -14,9 +14,10 @@ from ...extensions import db
 from ...infra.schemas import load
 from ...models import FinalGrade, FinalGradeChange, Journal, Period
 from ...models.base import utcnow
+from ...security.access import OVERRIDES_DEADLINE
 from ..records import audit
 from ..scopes import journal_filter, role_names
-from .access import OVERRIDE_ROLES, enrolled_on, roster
+from .access import enrolled_on, roster
 from .generation import period_forms, plan_forms
 from .periods import ensure_open
 from .schemas import FinalGradeSchema
@@ -91,7 +92,7 @@ def set_final_grade(user, journal: Journal, data: dict, today: date,
                             start_date=period.start_date.strftime("%d.%m.%Y")))
     if student_id not in {s["id"] for s in roster(journal)}:
         raise DomainError(_("Студент не относится к этому журналу."))
-    deputy = bool(role_names(user) & OVERRIDE_ROLES)
+    deputy = bool(role_names(user) & OVERRIDES_DEADLINE)
     teacher = user.id == journal.teacher_id or user.id in graders
     locked = is_locked(period, today)
     if not teacher and not deputy:

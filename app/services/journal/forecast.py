@@ -10,7 +10,8 @@ from ...extensions import db
 from ...models import (
     Discipline, GroupMembership, Journal, Period, Student, StudentGroup, SubgroupMember,
 )
-from ..scopes import ALL_JOURNALS_ROLES, current_curated_group_ids, role_names
+from ...security.access import SEES_ALL_JOURNALS
+from ..scopes import current_curated_group_ids, role_names
 from .progress import (
     DEFAULT_MIN_ATTENDANCE, DEFAULT_MIN_AVERAGE, Progress, _enrolled, _number, _progress_of,
     attendance_events,
@@ -127,7 +128,7 @@ def at_risk(user, day: date, scope: str | None = None) -> list[dict]:
     administration and the deputy: every journal. Computed once per request for both
     start-page sections of a teacher who is also a curator."""
     roles = role_names(user)
-    everything = bool(roles & ALL_JOURNALS_ROLES)
+    everything = bool(roles & SEES_ALL_JOURNALS)
     key = ("at_risk", getattr(user, "id", None), day, everything)
     memo = g.setdefault("_progress_memo", {}) if has_request_context() else {}
     if key not in memo:

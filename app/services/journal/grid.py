@@ -7,8 +7,9 @@ from sqlalchemy import and_, select
 
 from ...extensions import db
 from ...models import FinalGrade, Journal, JournalCell, Lesson, Mark, Period
+from ...security.access import OVERRIDES_DEADLINE
 from ..scopes import role_names
-from .access import OVERRIDE_ROLES, roster, sibling_journal_ids
+from .access import roster, sibling_journal_ids
 from .final_grades import KIND_ORDER, is_locked, kinds_by_period
 from .marks import mark_values
 from .periods import closed_days
@@ -98,7 +99,7 @@ def grid_data(user, journal: Journal, today: date, both_subgroups: bool = False)
             "spans": [[a.isoformat(), b.isoformat() if b else None] for a, b in s["spans"]],
             "left_on": None if still or last_until is None else last_until.isoformat(),
             "average": weighted_average(values_by_student.get(s["id"], []), weights)})
-    override = bool(role_names(user) & OVERRIDE_ROLES)
+    override = bool(role_names(user) & OVERRIDES_DEADLINE)
     return {
         "journal": {
             "id": journal.id, "title": journal.title, "group": journal.group.name,

@@ -9,17 +9,17 @@ from sqlalchemy import func, select
 
 from ...extensions import db
 from ...models import AcademicYear, Journal, Lesson, TeachingLoad
+from ...security.access import SEES_ALL_JOURNALS
 from ..control.reports import book_bytes
 from ..scopes import role_names
 
-ALL_HOURS_ROLES = {"Admin", "Administration", "Deputy", "IT"}
 MONTHS = ("", "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
           "сентябрь", "октябрь", "ноябрь", "декабрь")
 
 
 def hours_report(user, year: AcademicYear) -> list[dict]:
     """Rows per teacher: load, per-month lessons/hours/substitution hours, totals."""
-    everyone = bool(role_names(user) & ALL_HOURS_ROLES)
+    everyone = bool(role_names(user) & SEES_ALL_JOURNALS)
     month = func.extract("month", Lesson.lesson_date)
     query = (select(Lesson.teacher_id, month.label("m"), func.count(Lesson.id),
                     func.sum(Lesson.hours), func.sum(Lesson.hours * Lesson.is_substitution.cast(

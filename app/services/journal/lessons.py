@@ -14,6 +14,7 @@ from ...infra.schemas import load
 from ...models import (
     CellChange, Journal, JournalCell, Lesson, Mark, StudentGroup, WorkProgram, WorkProgramTopic,
 )
+from ...security.access import DELETES_PAST_LESSONS
 from ..records import audit
 from ..scopes import role_names
 from .access import can_manage_lessons, can_write_lesson, cell_text, is_journal_teacher
@@ -168,9 +169,6 @@ def may_write_cells(user, journal: Journal) -> bool:
         Lesson.teacher_id == getattr(user, "id", None)).limit(1)) is not None
 
 
-DELETE_REASON_ROLES = {"Deputy"}  # 1.6: after the lesson's day only the deputy deletes
-
-
 def lesson_contents(lesson: Lesson) -> dict:
     """What deleting the lesson would take away: its filled cells, marks and absences (1.6)."""
     cells = db.session.scalars(select(JournalCell).where(JournalCell.lesson_id == lesson.id)
@@ -192,7 +190,7 @@ def deletion_rule(user, journal: Journal, lesson: Lesson, today: date,
     empty = not contents["cells"]
     if is_journal_teacher(user, journal) and (empty or lesson.lesson_date == today):
         return "teacher"
-    if role_names(user) & DELETE_REASON_ROLES:
+    if role_names(user) & DELETES_PAST_LESSONS:
         return "deputy"
     if is_journal_teacher(user, journal):
         raise Forbidden(

@@ -15,10 +15,10 @@ from ...errors import BadInput, DomainError, Forbidden, NotFound
 from ...extensions import db
 from ...models import AcademicYear, ArchiveRecord, Period
 from ...models.base import utcnow
+from ...security.access import OVERRIDES_DEADLINE
 from ..assessment.debts import sync_debts
 from ..records import audit
 from ..scopes import role_names
-from .access import OVERRIDE_ROLES
 
 
 def period_on(academic_year_id: int, day: date) -> Period | None:
@@ -87,7 +87,7 @@ def ensure_open(user, academic_year_id: int, period: Period | None = None,
         period = period_on(academic_year_id, day)
     if period is None or period.closed_at is None:
         return None
-    if not role_names(user) & OVERRIDE_ROLES:
+    if not role_names(user) & OVERRIDES_DEADLINE:
         raise Forbidden(_("Период «%(period)s» закрыт приказом № %(order_number)s от "
                           "%(order_date)s: изменить записи может только заместитель "
                           "директора по УР с указанием основания.", period=period.name,

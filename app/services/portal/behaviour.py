@@ -11,8 +11,9 @@ from ...extensions import db
 from ...infra.clock import today as clock_today
 from ...models import AcademicYear, BehaviourNote, Journal, Student, StudentGroup
 from ...models.conduct import NOTE_MAX_LENGTH
+from ...security.access import SEES_ALL_JOURNALS, TEACHES
 from ..records import audit
-from ..scopes import ALL_STUDENTS_ROLES, role_names
+from ..scopes import role_names
 
 # A note is about recent behaviour: it is written within this many days.
 NOTE_WINDOW_DAYS = 30
@@ -36,7 +37,7 @@ def writable_students_filter(user, day: date | None = None):
     groups they curate or teach in the current academic year."""
     day = day or clock_today()
     roles = role_names(user)
-    if not roles & {"Teacher", "Curator"}:
+    if not roles & TEACHES:
         return Student.id.is_(None)
     taught = select(Journal.group_id).where(Journal.teacher_id == user.id,
                                             Journal.academic_year_id.in_(_year_ids(day)))
@@ -86,7 +87,7 @@ def visible_notes_filter(user):
     """SQL condition on BehaviourNote: the author's own, the curator's groups', or all for the
     administration."""
     roles = role_names(user)
-    if roles & ALL_STUDENTS_ROLES:
+    if roles & SEES_ALL_JOURNALS:
         return BehaviourNote.id.isnot(None)
     curated = select(Student.id).join(StudentGroup, StudentGroup.id == Student.group_id).where(
         StudentGroup.curator_id == user.id)

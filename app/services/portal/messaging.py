@@ -10,12 +10,13 @@ from ...extensions import db
 from ...infra import clock
 from ...models import Journal, Message, Parent, Student, StudentGroup, StudentParent, SubgroupMember
 from ...security.access import ROLES as ROLE_NAMES
+from ...security.access import STAFF, WRITES_TO_ADMINISTRATION
 from ..records import audit
 from ..scopes import (
-    STAFF_ROLES, curated_group_ids, parent_child_condition, parent_children, role_names,
+    curated_group_ids, current_curated_group_ids, parent_child_condition, parent_children,
+    role_names,
 )
 
-ADMINISTRATION_ROLES = ("Administration", "Deputy")
 MAX_BODY = 10000
 MAX_SUBJECT = 255
 ROLE_ORDER = ("Administration", "Deputy", "IT", "Teacher", "Admin")  # how a staff role reads
@@ -59,8 +60,8 @@ def recipient_condition(sender):
     their groups and those students' parents."""
     roles = role_names(sender)
     allowed = []
-    if roles & STAFF_ROLES:
-        allowed.append(User.roles.any(Role.name.in_(STAFF_ROLES)))
+    if roles & STAFF:
+        allowed.append(User.roles.any(Role.name.in_(STAFF)))
     if "Curator" in roles:
         pupils = select(Student.id).where(Student.group_id.in_(curated_group_ids(sender)),
                                           Student.status.in_(("studying", "academic_leave")))
@@ -75,7 +76,7 @@ def recipient_condition(sender):
                                             parent_child_condition())
         allowed.append(User.id.in_(_curators_of(children)))
         allowed.append(User.id.in_(_teachers_of(children)))
-        allowed.append(User.roles.any(Role.name.in_(ADMINISTRATION_ROLES)))
+        allowed.append(User.roles.any(Role.name.in_(WRITES_TO_ADMINISTRATION)))
     if not allowed:
         return False
     return and_(or_(*allowed), User.id != sender.id, User.active.is_(True))
@@ -190,13 +191,22 @@ def send(sender, recipient_id, subject, body, reply_to=None) -> Message:
     return message
 
 
+def broadcast_groups(user) -> list[StudentGroup]:
+    """The groups whose parents a curator may write to at once: those they curate now."""
+    if "Curator" not in role_names(user):
+        return []
+    return db.session.scalars(select(StudentGroup).where(
+        StudentGroup.id.in_(current_curated_group_ids(user))).order_by(StudentGroup.name)).all()
+
+
 def broadcast_group_parents(sender, group_id, subject, body) -> list[Message]:
     """A curator writes to every parent of the group at once (each gets their own copy)."""
     subject, body = _clean(subject, body)
     group_id = _to_int(group_id, _("Выберите группу."))
     roles = role_names(sender)
     if "Curator" not in roles or db.session.scalar(select(StudentGroup.id).where(
-            StudentGroup.id == group_id, StudentGroup.id.in_(curated_group_ids(sender)))) is None:
+            StudentGroup.id == group_id,
+            StudentGroup.id.in_(current_curated_group_ids(sender)))) is None:
         raise MessageDenied(_("Рассылка родителям доступна куратору только по своим группам."))
     pupils = select(Student.id).where(Student.group_id == group_id,
                                       Student.status.in_(("studying", "academic_leave")))

@@ -17,6 +17,7 @@ from ...models import (
     StudentGroup, SubgroupMember, User,
 )
 from ...models.journal import ABSENCE_REASON_LABELS, HOMEWORK_KIND_LABELS
+from ...security.access import SEES_COLLEGE, TEACHES
 from ..journal import progress
 from ..journal.access import cell_text
 from ..journal.progress import weighted_average, work_kind_weights
@@ -28,7 +29,6 @@ from . import diary
 
 HOMEWORK_DAYS = 7
 # The administration reads every record; IT keeps accounts, not personal records (4.1).
-RECORD_ALL_ROLES = {"Admin", "Administration", "Deputy"}
 FINAL_KINDS = {"semester": "семестровая", "year": "годовая", "credit": "зачёт",
                "diff_credit": "дифференцированный зачёт", "exam": "экзамен"}
 
@@ -72,7 +72,7 @@ def record_scope(user, student: Student):
     """Which journals of this student's record the user may read: None = all of them,
     a select of journal ids = only those (a teacher: their disciplines). Raises RecordDenied."""
     roles = role_names(user)
-    if roles & RECORD_ALL_ROLES or (student.user_id is not None
+    if roles & SEES_COLLEGE or (student.user_id is not None
                                       and student.user_id == user.id):
         return None
     if "Parent" in roles and db.session.scalar(
@@ -86,7 +86,7 @@ def record_scope(user, student: Student):
             select(StudentGroup.id).where(StudentGroup.id == student.group_id,
                                           StudentGroup.id.in_(curated_group_ids(user)))):
         return None
-    if roles & {"Teacher", "Curator"}:
+    if roles & TEACHES:
         own = taught_journal_ids(user)
         if db.session.scalar(select(Journal.id).where(
                 Journal.id.in_(own), Journal.id.in_(_journal_ids(student)))) is not None:

@@ -17,9 +17,10 @@ from ...models import (
     WeeklyReportDelivery,
 )
 from ...models.journal import ABSENCE_REASON_LABELS, HOMEWORK_KIND_LABELS, UNEXCUSED_REASONS
+from ...security.access import SEES_ALL_JOURNALS
 from ..journal import forecast, progress
 from ..records import audit
-from ..scopes import ALL_STUDENTS_ROLES, parent_child_denial, role_names
+from ..scopes import current_curated_group_ids, curates_now, parent_child_denial, role_names
 from . import behaviour
 
 
@@ -46,9 +47,18 @@ def parse_week(text) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def groups_for(user) -> list[StudentGroup]:
+    """The groups of the weekly reports' page: those the curator curates now; every active
+    group for the administration."""
+    condition = (StudentGroup.status == "active" if role_names(user) & SEES_ALL_JOURNALS
+                 else StudentGroup.id.in_(current_curated_group_ids(user)))
+    return db.session.scalars(select(StudentGroup).where(condition)
+                              .order_by(StudentGroup.name)).all()
+
+
 def group_for(user, group_id=None, name=None) -> StudentGroup:
-    """The group whose reports `user` may see: its curator or the administration
-    (user None = the scheduler's command)."""
+    """The group whose reports `user` may see: its curator now (scopes.curates_now) or the
+    administration (user None = the scheduler's command)."""
     group = None
     if name is not None:
         group = db.session.scalar(select(StudentGroup).where(StudentGroup.name == name.strip()))
@@ -59,8 +69,8 @@ def group_for(user, group_id=None, name=None) -> StudentGroup:
             group = None
     if group is None:
         raise WeeklyReportError(_("Группа не найдена."))
-    if user is not None and not (role_names(user) & ALL_STUDENTS_ROLES
-                                 or group.curator_id == user.id):
+    if user is not None and not (role_names(user) & SEES_ALL_JOURNALS
+                                 or curates_now(user, group)):
         raise WeeklyReportDenied(_("Еженедельные отчёты группы доступны её куратору "
                                    "и администрации."))
     return group

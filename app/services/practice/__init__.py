@@ -21,7 +21,6 @@ practices for the pages and the API), `placement_import` (XLSX/CSV).
 """
 from .attestation import attestation_complete, save_attestation, set_practice_grade  # noqa: F401
 from .base import (  # noqa: F401
-    ALL_PRACTICE_ROLES,
     COMMENT_MAX,
     GRADE_VALUES,
     MENTOR_ROLE,
@@ -51,6 +50,7 @@ from .placements import (  # noqa: F401
     add_organisation,
     assign_placement,
     create_practice,
+    journals_for_new_practice,
     issue_mentor_account,
     may_issue_mentor_accounts,
     mentor_slip,
@@ -69,7 +69,9 @@ from .reading import (  # noqa: F401
 from .scopes import (  # noqa: F401
     check_mentor,
     in_mentor_window,
+    grades_practice,
     is_supervisor,
+    manages_practice,
     may_see_student,
     mentor_window_condition,
     placement_filter,

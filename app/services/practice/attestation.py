@@ -18,11 +18,10 @@ from ...models.practice import (
 )
 from ..journal.final_grades import kinds_by_period, set_final_grade
 from ..records import audit
-from ..scopes import role_names
 from .base import (
     GRADE_VALUES, PracticeConflict, PracticeDenied, PracticeError, PracticeNotFound, _id, _text,
 )
-from .scopes import check_mentor
+from .scopes import check_mentor, grades_practice
 
 
 def _placement_full(placement_id) -> PracticePlacement:
@@ -123,8 +122,7 @@ def set_practice_grade(user, placement_id, value: str, reason: str = "") -> Fina
     attestation sheet; the journal's rules (4.7 deadlines, closed periods) apply."""
     placement = _placement_full(placement_id)
     practice = placement.practice
-    if not (practice.supervisor_id == user.id or user.id == practice.journal.teacher_id
-            or "Deputy" in role_names(user)):
+    if not grades_practice(user, practice):
         raise PracticeDenied(_("Оценку за практику выставляет руководитель практики от колледжа "
                                "или заместитель директора по УР."))
     if value not in GRADE_VALUES:

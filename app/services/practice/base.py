@@ -13,8 +13,6 @@ from ..college.import_tables import MAX_PROBLEMS
 from ..scopes import role_names
 
 MENTOR_ROLE = "Mentor"
-# Who sees every practice and assigns placements in any of them.
-ALL_PRACTICE_ROLES = {"Admin", "Administration", "Deputy"}
 PRACTICE_KINDS = ("up", "pp")
 GRADE_VALUES = ("2", "3", "4", "5")
 COMMENT_MAX = 2000

@@ -23,7 +23,7 @@ from .base import (
     MENTOR_ROLE, ORDER_MAX, PracticeError, PracticeImportRefused, _date, _has_role, _order,
 )
 from .placements import _write_placement
-from .scopes import _manages
+from .scopes import manages_practice
 
 IMPORT_COLUMNS = [
     ("group", "Группа"), ("discipline", "Код практики"),
@@ -166,7 +166,7 @@ def import_placements(user, file_storage) -> dict:
                               "найдена", number=number, discipline=row["discipline"],
                               group=row["group"]))
             continue
-        if not _manages(user, practice):
+        if not manages_practice(user, practice):
             problems.append(_("Строка %(number)s: вы не руководитель практики «%(practice_title)s»",
                               number=number, practice_title=practice.title))
             continue

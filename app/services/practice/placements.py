@@ -10,20 +10,34 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ...extensions import db
-from ...models import Journal, User
+from ...models import Discipline, Journal, User
 from ...models.practice import Practice, PracticeCompetency, PracticeOrganisation, PracticePlacement
+from ...security.access import CREATES_ANY_PRACTICE, IT_STAFF, SEES_COLLEGE, SUPERVISES_PRACTICE
 from ..college import credentials
 from ..journal.access import roster
 from ..journal.final_grades import kinds_by_period
 from ..journal.periods import period_on
 from ..records import audit
-from ..scopes import role_names
+from ..scopes import journal_filter, role_names
 from .base import (
-    ALL_PRACTICE_ROLES, MENTOR_ROLE, ORDER_MAX, PRACTICE_KINDS, PracticeConflict, PracticeDenied,
-    PracticeError, PracticeNotFound, _date, _has_role, _id, _int, _order, _person_name, _text,
-    _user,
+    MENTOR_ROLE, ORDER_MAX, PRACTICE_KINDS, PracticeConflict, PracticeDenied, PracticeError,
+    PracticeNotFound, _date, _has_role, _id, _int, _order, _person_name, _text, _user,
 )
-from .scopes import _manages, is_supervisor
+from .scopes import is_supervisor, manages_practice
+
+
+def journals_for_new_practice(user) -> list[Journal]:
+    """Journals of УП/ПП disciplines without a practice yet that the user may make one of
+    (2.2): any visible one for the deputy and the administration, their own for a teacher —
+    as create_practice allows."""
+    own = (journal_filter(user) if role_names(user) & CREATES_ANY_PRACTICE
+           else Journal.teacher_id == user.id)
+    return db.session.scalars(select(Journal).join(Discipline).where(
+        Discipline.kind.in_(PRACTICE_KINDS), own,
+        ~Journal.id.in_(select(Practice.journal_id))).options(
+        joinedload(Journal.group), joinedload(Journal.discipline),
+        joinedload(Journal.subgroup), joinedload(Journal.academic_year)).order_by(
+        Journal.academic_year_id.desc(), Journal.group_id, Journal.id)).all()
 
 
 def create_practice(user, journal_id, start_date, end_date, hours, supervisor_id,
@@ -36,7 +50,7 @@ def create_practice(user, journal_id, start_date, end_date, hours, supervisor_id
         joinedload(Journal.discipline), joinedload(Journal.academic_year)))
     if journal is None:
         raise PracticeNotFound(_("Журнал не найден."))
-    if not (role_names(user) & ALL_PRACTICE_ROLES or journal.teacher_id == user.id):
+    if not (role_names(user) & CREATES_ANY_PRACTICE or journal.teacher_id == user.id):
         raise PracticeDenied(_("Практику создаёт заместитель директора, администрация или "
                                "преподаватель журнала практики."))
     if journal.discipline.kind not in PRACTICE_KINDS:
@@ -55,7 +69,7 @@ def create_practice(user, journal_id, start_date, end_date, hours, supervisor_id
         _id(supervisor_id, _("Руководитель"))
     supervisor = _user(supervisor_id)
     if supervisor is None or not supervisor.active or not (
-            {r.name for r in supervisor.roles} & {"Teacher", "Curator", "Deputy"}):
+            {r.name for r in supervisor.roles} & SUPERVISES_PRACTICE):
         raise PracticeError(_("Руководитель практики от колледжа — действующий преподаватель."))
     number, when = _order(order_number, order_date, required=False)
     items, seen = [], set()
@@ -99,7 +113,7 @@ def create_practice(user, journal_id, start_date, end_date, hours, supervisor_id
 
 def add_organisation(user, name, address=None, contact=None) -> PracticeOrganisation:
     """An organisation where students do practice: by a practice supervisor or the managers."""
-    if not (role_names(user) & ALL_PRACTICE_ROLES or is_supervisor(user)):
+    if not (role_names(user) & SEES_COLLEGE or is_supervisor(user)):
         raise PracticeDenied(_("Организации добавляет руководитель практики или администрация."))
     name = _text(_("Название организации"), name, 255)
     address = _text(_("Адрес"), address, 500, required=False) or None
@@ -185,7 +199,7 @@ def assign_placement(user, practice_id, student_id, organisation_id, mentor_id,
         joinedload(Practice.journal).joinedload(Journal.academic_year)))
     if practice is None:
         raise PracticeNotFound(_("Практика не найдена."))
-    if not _manages(user, practice):
+    if not manages_practice(user, practice):
         raise PracticeDenied(_("Распределяет на практику её руководитель от колледжа, заместитель "
                                "директора или администрация."))
     number, when = _order(order_number, order_date, required=True)
@@ -215,7 +229,7 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def may_issue_mentor_accounts(user) -> bool:
-    return bool(role_names(user) & {"IT", "Admin"}) or is_supervisor(user)
+    return bool(role_names(user) & IT_STAFF) or is_supervisor(user)
 
 
 def issue_mentor_account(user, last_name, first_name, email) -> tuple:

@@ -13,8 +13,9 @@ from sqlalchemy import and_, false, or_, select, true
 from ...extensions import db
 from ...models import Journal, Student
 from ...models.practice import Practice, PracticePlacement
+from ...security.access import GRADES_ANY_PRACTICE, SEES_COLLEGE
 from ..scopes import current_curated_group_ids, family_student_ids, role_names
-from .base import ALL_PRACTICE_ROLES, MENTOR_ROLE, PracticeDenied, _day, _is_mentor, closing_days
+from .base import MENTOR_ROLE, PracticeDenied, _day, _is_mentor, closing_days
 
 
 def mentor_window_condition(day: date | None = None):
@@ -38,7 +39,7 @@ def placement_filter(user, day: date | None = None):
     roles = role_names(user)
     if not roles:
         return false()
-    if roles & ALL_PRACTICE_ROLES:
+    if roles & SEES_COLLEGE:
         return true()
     day = _day(day)
     conditions = [PracticePlacement.practice_id.in_(
@@ -62,7 +63,7 @@ def practice_filter(user, day: date | None = None):
     roles = role_names(user)
     if not roles:
         return false()
-    if roles & ALL_PRACTICE_ROLES:
+    if roles & SEES_COLLEGE:
         return true()
     day = _day(day)
     conditions = [Practice.supervisor_id == user.id]
@@ -74,9 +75,16 @@ def practice_filter(user, day: date | None = None):
     return or_(*conditions)
 
 
-def _manages(user, practice: Practice) -> bool:
-    """The practice's supervisor, the deputy or the administration."""
-    return practice.supervisor_id == user.id or bool(role_names(user) & ALL_PRACTICE_ROLES)
+def manages_practice(user, practice: Practice) -> bool:
+    """2.2: the practice's supervisor, the deputy or the administration assign its placements."""
+    return practice.supervisor_id == user.id or bool(role_names(user) & SEES_COLLEGE)
+
+
+def grades_practice(user, practice: Practice) -> bool:
+    """2.2, 4.7: the practice grade is the supervisor's, the practice journal's teacher's or
+    the deputy's."""
+    return (practice.supervisor_id == user.id or user.id == practice.journal.teacher_id
+            or bool(role_names(user) & GRADES_ANY_PRACTICE))
 
 
 def is_supervisor(user) -> bool:
@@ -89,7 +97,7 @@ def may_see_student(user, student_id: int, day: date | None = None) -> bool:
     """The user may open this student's practice page: a visible placement, or the student's
     own page, a parent's child while allowed, a curator's current group, the administration."""
     roles = role_names(user)
-    if roles & ALL_PRACTICE_ROLES:
+    if roles & SEES_COLLEGE:
         return True
     day = _day(day)
     if db.session.scalar(select(PracticePlacement.id).where(

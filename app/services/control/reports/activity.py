@@ -11,7 +11,7 @@ from ....errors import Refused
 from ....extensions import db
 from ....infra import clock
 from ....models import AuditLog, CellChange, Department, Lesson, StaffProfile
-from ...scopes import STAFF_ROLES
+from ....security.access import STAFF
 from . import percent, workbook_bytes
 
 HEADERS = ["Сотрудник", "Отделение", "Входов", "Занятий внесено", "из них в день занятия",
@@ -49,7 +49,7 @@ def activity(start: date, end: date, department_id: int | None = None) -> dict:
     role = current_app.appbuilder.sm.role_model
     # staff only, chosen in SQL: students' and parents' accounts are never loaded
     users = db.session.scalars(select(user).where(
-        user.roles.any(role.name.in_(STAFF_ROLES))).order_by(user.last_name, user.first_name))
+        user.roles.any(role.name.in_(STAFF))).order_by(user.last_name, user.first_name))
     rows = []
     for u in users:
         dept = departments.get(u.id)

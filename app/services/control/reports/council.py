@@ -32,8 +32,9 @@ from ....models import (
     AcademicYear, AuditLog, CellChange, Department, FinalGrade, FinalGradeChange, Journal, Lesson,
     Period, StaffProfile,
 )
+from ....security.access import STAFF, TEACHES
 from ...journal.timetable import timetabled_pairs_by_group
-from ...scopes import STAFF_ROLES
+
 from . import percent, workbook_bytes
 
 COUNTS = ("lessons", "on_day", "late", "missing", "no_topic", "no_attendance",
@@ -213,8 +214,8 @@ def _teachers(with_work: set[int]) -> list:
     user = current_app.appbuilder.sm.user_model
     role = current_app.appbuilder.sm.role_model
     return db.session.scalars(select(user).where(or_(
-        user.roles.any(role.name.in_(("Teacher", "Curator"))),
-        and_(user.id.in_(with_work or {0}), user.roles.any(role.name.in_(STAFF_ROLES)))))
+        user.roles.any(role.name.in_(TEACHES)),
+        and_(user.id.in_(with_work or {0}), user.roles.any(role.name.in_(STAFF)))))
         .order_by(user.last_name, user.first_name)).all()
 
 
