@@ -205,9 +205,14 @@ def test_archived_year_is_read_only_for_everyone(app, college, db, login):
     the deputy's correction with a reason."""
     from tests.journal_helpers import change
     _archive(app, college, db)
-    lesson_id = db.session.scalars(select(Mark.cell_id)).first()
-    from app.models import JournalCell
-    cell = db.session.get(JournalCell, lesson_id)
+    from app.models import JournalCell, Lesson
+    # a marked cell of the journal the requests name (PostgreSQL returns rows in no set order)
+    cell_id = db.session.scalars(
+        select(Mark.cell_id).join(JournalCell, JournalCell.id == Mark.cell_id)
+        .join(Lesson, Lesson.id == JournalCell.lesson_id)
+        .where(Lesson.journal_id == college.journal_a_op.id).order_by(Mark.cell_id)).first()
+    assert cell_id is not None
+    cell = db.session.get(JournalCell, cell_id)
     before = sorted(db.session.scalars(select(Mark.value)))
     app.config["JOURNAL_TODAY"] = "2026-07-10"
     try:
