@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
 from ..errors import NotFound
+from ..exports.debt_register import register_xlsx
 from ..extensions import db
 from ..infra import clock
 from ..services.assessment import debt_register, debts, retakes
@@ -55,7 +56,7 @@ class DebtsView(BaseView):
         audit.record("export", "academic_debt", None,
                      details={"format": "xlsx", "rows": len(table[0])})
         audit.commit_read()
-        return xlsx_response(debt_register.register_xlsx(data, table), "debts.xlsx")
+        return xlsx_response(register_xlsx(data, table), "debts.xlsx")
 
     @expose("/student/<int:student_id>")
     @has_access

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..errors import DomainError
+from ..exports.journal import journal_xlsx
 from ..extensions import db
 from ..infra import clock
 from ..models import AcademicYear, Journal
@@ -25,9 +26,8 @@ from ..services.journal.lessons import (
 from ..services.journal.timetable import active_teachers
 from ..services.records import audit
 from ..services.scopes import journal_filter, role_names
-from .base import LESSON_TYPES as LESSON_TYPE_LABELS
+from .base import LESSON_TYPES as LESSON_TYPE_LABELS, xlsx_response
 from .hours import HoursView
-from .journal_export import journal_xlsx_response
 
 HOMEWORK_LABELS = {"none": _("без вида"), "practical": _("практическая работа"),
                    "laboratory": _("лабораторная работа"), "control": _("контрольная работа"),
@@ -167,8 +167,9 @@ class JournalView(BaseView):
     @has_access
     def xlsx(self, pk):
         journal, data = self._export(pk, "xlsx")
-        return journal_xlsx_response(journal, data, paper_table(data), LESSON_TYPE_LABELS,
-                                     HOMEWORK_LABELS)
+        body = journal_xlsx(journal, data, paper_table(data), LESSON_TYPE_LABELS,
+                            HOMEWORK_LABELS)
+        return xlsx_response(body, f"journal-{journal.id}.xlsx")
 
 
 def paper_table(data: dict) -> list[dict]:

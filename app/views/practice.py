@@ -14,6 +14,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..exports.import_templates import placements_template
 from ..extensions import db
 from ..infra.clock import today
 from ..models import Discipline, Journal
@@ -235,7 +236,7 @@ class PracticeView(PracticeDocuments, BaseView):
     @has_access
     @permission_name("import")
     def template(self):
-        return xlsx_response(practice.import_template_xlsx(), "practice-placements.xlsx")
+        return xlsx_response(placements_template(), "practice-placements.xlsx")
 
     # --- the diary: the student writes, the mentor reviews, the others read -------------
     @expose("/my")

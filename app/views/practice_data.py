@@ -20,10 +20,6 @@ STATUS_LABELS = {"written": "ждёт подтверждения", "confirmed": 
                  "returned": "возвращена наставником"}
 
 
-def person_name(user) -> str:
-    return f"{user.last_name} {user.first_name}" if user is not None else ""
-
-
 def to_int(value):
     try:
         return int(value)

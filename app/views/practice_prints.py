@@ -6,12 +6,11 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..infra.clock import format_date
+from ..exports import practice as exports
 from ..services import practice
-from ..services.control.reports import workbook_bytes
 from ..services.records import audit
 from .base import xlsx_response
-from .practice_data import KIND_LABELS, attestation_marks, person_name, placement_data, stripped
+from .practice_data import KIND_LABELS, attestation_marks, placement_data, stripped
 
 
 class PracticeDocuments:
@@ -31,16 +30,8 @@ class PracticeDocuments:
     @permission_name("order")
     def order_xlsx(self, practice_id):
         found = practice.overview(current_user, practice_id=practice_id)
-        item = found[0]["practice"]
-        rows = [[n, r["student"].full_name, r["organisation"].name,
-                 r["organisation"].address or "", person_name(r["mentor"]),
-                 r["placement"].contract_number or "", format_date(r["placement"].contract_date),
-                 r["placement"].order_number, format_date(r["placement"].order_date)]
-                for n, r in enumerate(found[0]["rows"], start=1)]
-        body = workbook_bytes(
-            f"Приказ {item.journal.group.name}",
-            ["№", "Студент", "Организация", "Адрес", "Наставник", "Договор №",
-             "Дата договора", "Приказ №", "Дата приказа"], rows)
+        item, rows = found[0]["practice"], found[0]["rows"]
+        body = exports.order_xlsx(item, rows)
         _exported(item, "order", rows)
         return xlsx_response(body, f"practice-{item.id}-order.xlsx")
 
@@ -52,20 +43,7 @@ class PracticeDocuments:
         found = practice.overview(current_user, practice_id=practice_id)
         item, rows = found[0]["practice"], found[0]["rows"]
         marks = attestation_marks([r["placement"].id for r in rows])
-        codes = [c.code for c in item.competencies]
-        table = [[n, r["student"].full_name, r["organisation"].name, person_name(r["mentor"]),
-                  r["days_written"], r["days_confirmed"], r["hours_confirmed"],
-                  r["hours_planned"]]
-                 + [marks.get(r["placement"].id, {}).get(code, "") for code in codes]
-                 + ["заполнен" if r["attestation"] else "нет", r["grade"] or ""]
-                 for n, r in enumerate(rows, start=1)]
-        body = workbook_bytes(
-            f"Аттестация {item.journal.group.name}",
-            ["№", "Студент", "Организация", "Наставник", "Дней записано", "Дней подтверждено",
-             "Часов подтверждено", "Часов по плану"] + codes
-            + ["Аттестационный лист", "Оценка"], table,
-            sheets=[("Компетенции", ["Код", "Компетенция"],
-                     [[c.code, c.title] for c in item.competencies])])
+        body = exports.attestation_xlsx(item, rows, marks)
         _exported(item, "attestation", rows)
         return xlsx_response(body, f"practice-{item.id}-attestation.xlsx")
 
