@@ -4,8 +4,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from .. import labels
 from ..infra.text_hygiene import printable_row
-from ..services.assessment.debts import ORIGIN_LABELS, kind_label
+from ..services.assessment.debts import kind_label
 from .book import book_bytes
 
 
@@ -28,7 +29,8 @@ def register_xlsx(data: dict, table) -> bytes:
             "основание для отчисления" if failed >= 2 else
             "просрочена" if deadline < day else "открыта")
         _append(sheet, [n, " ".join(p for p in (last, first, middle) if p), group,
-                        f"{code} {name}", year, period, kind_label(kind), ORIGIN_LABELS[origin],
+                        f"{code} {name}", year, period, kind_label(kind),
+                        labels.text(labels.DEBT_ORIGINS, origin),
                         value or "", f"{deadline:%d.%m.%Y}", state,
                         "; ".join(retakes.get(debt_id, [])), failed, "да" if left else ""])
     groups = book.create_sheet("По группам")

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import labels
 from ..exports.record import record_xlsx
 from ..extensions import db
 from ..infra import mailer
@@ -140,7 +141,7 @@ class WeeklyReportView(BaseView):
         return self.render_template("portal/weekly.html", group=group, week=week,
                                     reports=reports, deliveries=found,
                                     mailing=weekly.delivery_state(found),
-                                    states=weekly.DELIVERY_STATES)
+                                    states=labels.WEEKLY_REPORT_STATES)
 
     @expose("/<int:group_id>/print")
     @has_access

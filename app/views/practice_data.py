@@ -15,9 +15,6 @@ from ..models.practice import (
 from ..services import practice
 from ..services.scopes import role_names
 
-KIND_LABELS = {"up": "учебная", "pp": "производственная"}
-STATUS_LABELS = {"written": "ждёт подтверждения", "confirmed": "подтверждена",
-                 "returned": "возвращена наставником"}
 
 
 def to_int(value):

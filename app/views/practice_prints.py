@@ -6,11 +6,12 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import labels
 from ..exports import practice as exports
 from ..services import practice
 from ..services.records import audit
 from .base import xlsx_response
-from .practice_data import KIND_LABELS, attestation_marks, placement_data, stripped
+from .practice_data import attestation_marks, placement_data, stripped
 
 
 class PracticeDocuments:
@@ -23,7 +24,7 @@ class PracticeDocuments:
     def order(self, practice_id):
         found = practice.overview(current_user, practice_id=practice_id)
         return self.render_template("practice/order_print.html", item=found[0]["practice"],
-                                    rows=found[0]["rows"], kinds=KIND_LABELS)
+                                    rows=found[0]["rows"], kinds=labels.PRACTICE_KINDS)
 
     @expose("/<int:practice_id>/order.xlsx")
     @has_access
@@ -55,7 +56,7 @@ class PracticeDocuments:
         if item["attestation"] is None:
             raise practice.PracticeNotFound(_("Аттестационный лист наставник ещё не заполнил."))
         return self.render_template("practice/attestation_print.html", student=data["student"],
-                                    p=item, kinds=KIND_LABELS)
+                                    p=item, kinds=labels.PRACTICE_KINDS)
 
     @expose("/placement/<int:placement_id>/characteristic/print")
     @has_access
@@ -65,7 +66,7 @@ class PracticeDocuments:
         if item["attestation"] is None or not stripped(item["attestation"]["characteristic"]):
             raise practice.PracticeNotFound(_("Характеристику наставник ещё не написал."))
         return self.render_template("practice/characteristic_print.html",
-                                    student=data["student"], p=item, kinds=KIND_LABELS)
+                                    student=data["student"], p=item, kinds=labels.PRACTICE_KINDS)
 
 
 def _exported(item, what: str, rows) -> None:

@@ -3,13 +3,14 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import select, true
 from wtforms.validators import NumberRange, Optional, Regexp
 
+from ..labels import ASSESSMENT_FORMS, DISCIPLINE_KINDS, LESSON_TYPES
 from ..models import (
     AcademicYear, Curriculum, CurriculumItem, Department, Discipline, Journal, Period, Specialty,
     StudentGroup, Subgroup, TeachingLoad, WorkProgram, WorkProgramTopic,
 )
 from ..services.scopes import group_filter, journal_filter
 from .base import (
-    ASSESSMENT_FORMS, DISCIPLINE_KINDS, GROUP_STATUSES, LESSON_TYPES, EagerInterface,
+    GROUP_STATUSES, EagerInterface,
     JournalModelView, RecordRefused, date_order, scoped, scoped_choices, sees_everything,
     users_with_role,
 )

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import labels
 from ..errors import Forbidden
 from ..exports import reports as books
 from ..extensions import db
@@ -82,7 +83,7 @@ class ReportsView(BaseView):
             "reports/results.html"
         return self.render_template(template, rows=rows, periods=periods, years=years,
                                     groups=groups, period_id=period_id, year_id=year_id,
-                                    group_id=group_id, level=level, levels=res.LEVELS,
+                                    group_id=group_id, level=level, levels=labels.REPORT_LEVELS,
                                     scope_title=title,
                                     chart=res.chart_data(rows),
                                     title=_("Итоги успеваемости"))

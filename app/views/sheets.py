@@ -7,6 +7,7 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
+from .. import labels
 from ..exports.exam_sheet import sheet_xlsx
 from ..extensions import db
 from ..infra import clock
@@ -40,7 +41,7 @@ class SheetView(BaseView):
             "sheets/index.html", rows=sheet_reading.list_sheets(current_user, group_id, period_id),
             groups=groups, periods=periods, group_id=group_id, period_id=period_id,
             creatable=sheets.creatable_journals(current_user, day, group_id),
-            teachers=sheets.examiner_choices(), kinds=sheets.KIND_LABELS, today=day,
+            teachers=sheets.examiner_choices(), kinds=labels.SHEET_KINDS, today=day,
             form=form or {}, error=error, title=_("Ведомости")), status
 
     @expose("/")

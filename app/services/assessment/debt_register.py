@@ -5,12 +5,13 @@ from datetime import date
 
 from sqlalchemy import and_, case, func, select
 
+from ... import labels
 from ...extensions import db
 from ...infra.clock import today as clock_today
 from ...models import AcademicYear, Discipline, Journal, Period, Student, StudentGroup
 from ...models.debts import AcademicDebt, Retake, RetakeEntry
 from .debts import (
-    LEFT_STATUSES, ORIGIN_LABELS, PAGE_SIZE, STATUS_FILTERS, _rows, _status_condition, debt_filter,
+    LEFT_STATUSES, PAGE_SIZE, STATUS_FILTERS, _rows, _status_condition, debt_filter,
     expulsion_condition, overdue_condition,
 )
 
@@ -30,7 +31,7 @@ def clean_filters(args) -> dict:
     origin = args.get("origin") or None
     return {"group": _int(args.get("group")), "discipline": _int(args.get("discipline")),
             "period": _int(args.get("period")),
-            "origin": origin if origin in ORIGIN_LABELS else None,
+            "origin": origin if origin in labels.DEBT_ORIGINS else None,
             "status": status if status in STATUS_FILTERS else "open",
             "left": args.get("left") in ("1", "true", "on"),
             "page": min(_int(args.get("page")) or 1, 100000)}

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from .... import labels
 from ....errors import Refused
 from ....extensions import db
 from ....models import FinalGrade, Journal, JournalCell, Lesson, Period
@@ -29,8 +30,7 @@ from . import percent
 NOT_ATTESTED = "не аттестован"  # no final grade where the curriculum requires one
 FAILING = {"2", "незач", "н/а", NOT_ATTESTED}
 QUALITY = {"4", "5", "зач"}
-LEVELS = {"journal": "группа · дисциплина · преподаватель", "group": "группа",
-          "discipline": "дисциплина", "teacher": "преподаватель"}
+LEVELS = labels.REPORT_LEVELS
 
 
 def scope_periods(period_id: int | None, year_id: int | None) -> list[Period]:
