@@ -17,6 +17,7 @@ FORBIDDEN = {
     "app.models": ("app.services", "app.views", "app.api", "app.demo", "app.web", "app.cli",
                    "app.security"),
     "app.labels": ("app.services", "app.views", "app.api", "app.demo", "app.web"),
+    "app.exports": ("app.views", "app.api", "app.web", "app.demo", "app.cli"),
     "app.services": ("app.views", "app.api", "app.web", "app.demo", "app.cli"),
     "app.security": ("app.api", "app.demo", "app.cli"),
     "app.views": ("app.api", "app.demo", "app.cli"),
@@ -73,3 +74,13 @@ def test_the_rules_are_where_the_layout_says():
         assert package in MODULES
         assert any(name.startswith(package + ".") for name in MODULES), package
     assert not any(name.startswith("app.services.demo") for name in MODULES)
+
+
+def test_services_use_only_the_shared_book_of_exports():
+    """A document's book is built from what a service returns, so a service never imports one;
+    the two books still written inside a service (audit log, archive) use exports.book."""
+    wrong = [f"{m.name} → {t}" for m in MODULES.values() if _in(m.name, "app.services")
+             for t in m.imports | {t for _, t in m.late_imports}
+             # importing exports.book runs the package's __init__ (a docstring) first
+             if _in(t, "app.exports") and t not in ("app.exports", "app.exports.book")]
+    assert wrong == []

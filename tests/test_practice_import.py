@@ -7,6 +7,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from app.exports.import_templates import placements_template
 from app.models import AuditLog
 from app.models.practice import PracticeOrganisation, PracticePlacement
 from app.services import practice as svc
@@ -124,7 +125,7 @@ def test_missing_columns_formulas_and_control_characters(bare, db):
 def test_template_has_the_header_row(app):
     from openpyxl import load_workbook
     with app.app_context():
-        book = load_workbook(io.BytesIO(svc.import_template_xlsx()))
+        book = load_workbook(io.BytesIO(placements_template()))
     assert [c.value for c in book.active[1]] == HEADER
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta, timezone
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import func, select
 
+from .. import labels
 from ..extensions import db
 from ..models import GroupMembership, JournalCell, Lesson, Student
 from ..models.documents import AbsenceDocument
@@ -108,7 +109,8 @@ def build_documents(b) -> None:
         end = min(end, start + timedelta(days=docs.MAX_RANGE_DAYS - 1))
         uploader = _uploader(person, b.today)
         image = kind != "medical" and Image is not None
-        title = f"{docs.DOCUMENT_KIND_LABELS[kind]} {start:%d.%m.%Y}-{end:%d.%m.%Y}"
+        name = labels.russian(labels.ABSENCE_DOCUMENT_KINDS, kind)
+        title = f"{name} {start:%d.%m.%Y}-{end:%d.%m.%Y}"
         data = _png(f"Document {start:%d.%m.%Y} - {end:%d.%m.%Y}") if image else _pdf(
             f"Certificate of absence {start:%d.%m.%Y} - {end:%d.%m.%Y}")
         content_type = "image/png" if image else "application/pdf"

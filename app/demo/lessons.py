@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import insert
 
+from .. import labels
 from ..extensions import db
 from ..infra import clock
 from ..models import CellChange, FinalGrade, FinalGradeChange, JournalCell, Lesson, Mark
@@ -20,8 +21,6 @@ MARK_CHANCE = {"control": 0.85, "practical": 0.5, "laboratory": 0.5, "practice":
                "theory": 0.3, "seminar": 0.45}
 WORK_KIND = {"control": "control", "practical": "practical", "laboratory": "laboratory",
              "practice": "practical"}
-# The curator's reason labels as the cell history shows them (services/control/completeness.py).
-REASON_LABELS = {"excused": "уважительная", "illness": "болезнь", "unexcused": "неуважительная"}
 FORM_KINDS = {"grade": ["semester"], "exam": ["exam"], "diff_credit": ["diff_credit"],
               "credit": ["credit"]}
 
@@ -195,7 +194,8 @@ def _cells(b, lessons: list, ids: list, meta: list, days: list) -> None:
         if cell["absence_reason"]:  # the curator attached a reason later; the «Н» stays (4.5)
             when = min(row["lesson_date"] + timedelta(days=rng.randint(1, 6)), b.today)
             changes.append(dict(change, old_value="Н", is_correction=True,
-                                new_value=f"Н ({REASON_LABELS[cell['absence_reason']]})",
+                                new_value="Н ({})".format(labels.russian(
+                                    labels.ABSENCE_REASONS, cell["absence_reason"])),
                                 changed_by_id=b.users[b.groups[gi].curator],
                                 changed_at=_at(when, time(16, rng.randint(0, 59)))))
     if mark_rows:

@@ -10,6 +10,7 @@ both practices in that semester (demo_data.THIRD_COURSE).
 """
 from datetime import date, datetime, time, timedelta, timezone
 
+from .. import labels
 from ..extensions import db
 from ..infra import clock
 from ..models import FinalGrade, FinalGradeChange
@@ -73,7 +74,6 @@ CHARACTERISTICS = [
     "инструменты команды. Поставленные задачи решал(а) в основном без помощи наставника, "
     "работал(а) в коллективе доброжелательно. Рекомендуемая оценка — «{grade}».",
 ]
-GRADE_WORDS = {"5": "отлично", "4": "хорошо", "3": "удовлетворительно", "2": "неудовлетворительно"}
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -204,7 +204,7 @@ def _finished(b, journal, period, organisations, mentors, before: date) -> int:
                 reviewed_at=_at(day + timedelta(days=1), 10)))
         person = by_id[placement.student_id]
         value = existing.get(placement.student_id)
-        if value not in GRADE_WORDS:
+        if value not in ("2", "3", "4", "5"):
             value = str(min(5, max(3, round(rng.gauss(person.ability, 0.5)))))
         weak = {c.id for c in rng.sample(practice.competencies, 1)} if value in ("2", "3") \
             else set()
@@ -212,7 +212,8 @@ def _finished(b, journal, period, organisations, mentors, before: date) -> int:
             placement_id=placement.id, filled_by_id=placement.mentor_id,
             filled_at=_at(end, 16), updated_at=_at(end, 16),
             characteristic=rng.choice(CHARACTERISTICS).format(
-                name=f"{person.last} {person.first}", grade=GRADE_WORDS[value]))
+                name=f"{person.last} {person.first}",
+                grade=labels.russian(labels.GRADE_WORDS, value)))
         sheet.items = [PracticeAttestationItem(
             competency_id=c.id, mastered=c.id not in weak,
             note="требуется дополнительная практика" if c.id in weak else None)

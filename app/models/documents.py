@@ -4,14 +4,11 @@ range, the curator accepts or rejects it; an accepted one sets the reason of the
 from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import relationship
 
+from .. import labels
 from .base import Model, created_at_column, user_fk
 
 DOCUMENT_KINDS = ("medical", "summons", "college_order", "other")
-DOCUMENT_KIND_LABELS = {"medical": "медицинская справка", "summons": "повестка",
-                        "college_order": "приказ техникума", "other": "другое"}
 DOCUMENT_STATUSES = ("pending", "accepted", "rejected")
-DOCUMENT_STATUS_LABELS = {"pending": "на рассмотрении", "accepted": "принят",
-                          "rejected": "отклонён"}
 DOCUMENT_CONTENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
 NOTE_MAX_LENGTH = 500
 COMMENT_MAX_LENGTH = 1000
@@ -54,8 +51,8 @@ class AbsenceDocument(Model):
 
     @property
     def kind_label(self) -> str:
-        return DOCUMENT_KIND_LABELS.get(self.kind, self.kind)
+        return labels.text(labels.ABSENCE_DOCUMENT_KINDS, self.kind, self.kind)
 
     @property
     def status_label(self) -> str:
-        return DOCUMENT_STATUS_LABELS.get(self.status, self.status)
+        return labels.status("absence_document", self.status)

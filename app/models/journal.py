@@ -14,12 +14,7 @@ WORK_KINDS = ("current", "oral", "written", "practical", "laboratory", "control"
               "test")
 HOMEWORK_KINDS = ("none", "practical", "laboratory", "control", "independent")
 ABSENCE_REASONS = ("", "excused", "illness", "unexcused")
-# How the codes read in reports, records and letters (the pages' own labels are translated).
-ABSENCE_REASON_LABELS = {"excused": "уважительная", "illness": "болезнь",
-                         "unexcused": "неуважительная"}
 UNEXCUSED_REASONS = ("", "unexcused")  # no reason given counts as unexcused (3.3)
-HOMEWORK_KIND_LABELS = {"practical": "практическая работа", "laboratory": "лабораторная работа",
-                        "control": "контрольная работа", "independent": "самостоятельная работа"}
 FINAL_GRADE_KINDS = ("semester", "year", "credit", "diff_credit", "exam")
 FINAL_GRADE_VALUES = ("2", "3", "4", "5", "зач", "незач", "н/а")
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
 from ..extensions import db
+from ..exports.attendance import attendance_xlsx
 from ..services.control import attendance
 from ..services.records import audit
 from .base import xlsx_response
@@ -41,7 +42,7 @@ class AttendanceView(BaseView):
                      details={"report": "attendance", "period": data["period"].id,
                               "format": "xlsx"})
         db.session.commit()
-        return xlsx_response(attendance.xlsx(data),
+        return xlsx_response(attendance_xlsx(data),
                              f'attendance-{data["group"].id}-{data["period"].id}.xlsx')
 
 

@@ -28,18 +28,9 @@ from ..services.records import audit
 from ..web import ru_date
 
 # Stored codes → what the college reads (SPEC: the UI speaks Russian).
-GROUP_STATUSES = STATUSES["group"]  # statuses: one table, labels.py
+GROUP_STATUSES = STATUSES["group"]  # statuses: one table, app/labels
 STUDENT_STATUSES = STATUSES["student"]
 STATUS_CHANGE_KINDS = STATUSES["status_change"]
-DISCIPLINE_KINDS = {"general": _("общеобразовательная дисциплина"),
-                    "op": _("общепрофессиональная дисциплина"),
-                    "mdk": _("междисциплинарный курс"), "up": _("учебная практика"),
-                    "pp": _("производственная практика"), "pm": _("профессиональный модуль")}
-ASSESSMENT_FORMS = {"exam": _("экзамен"), "diff_credit": _("дифференцированный зачёт"),
-                    "credit": _("зачёт"), "grade": _("оценка"), "none": _("без аттестации")}
-LESSON_TYPES = {"theory": _("теоретическое занятие"), "practical": _("практическое занятие"),
-                "laboratory": _("лабораторная работа"), "control": _("контрольная работа"),
-                "seminar": _("семинар"), "practice": _("практика")}
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -5,6 +5,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 
+from ..exports.reports import council_xlsx
 from ..extensions import db
 from ..infra.clock import today
 from ..models import AcademicYear, Period
@@ -33,7 +34,7 @@ class CouncilReportView(BaseView):
         report = cr.council(scope, department_id)
         params = {"periods": [p.id for p in scope], "department": department_id}
         if request.args.get("format") == "xlsx":
-            return _xlsx(cr.council_xlsx(report), "council", "council", params)
+            return _xlsx(council_xlsx(report), "council", "council", params)
         template = "reports/council_print.html" if request.args.get("print") else \
             "reports/council.html"
         return self.render_template(

@@ -8,6 +8,7 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
+from .. import labels
 from ..errors import Forbidden, Refused
 from ..extensions import db
 from ..infra.clock import today
@@ -162,7 +163,7 @@ class CuratorView(BaseView):
             flash(str(refused), "danger")
         return self.render_template(
             "curator/status.html", students=contingent.curated_students(current_user),
-            kinds=contingent.KINDS, requests=contingent.requests_for(current_user),
+            kinds=labels.STATUS_CHANGE_REQUESTS, requests=contingent.requests_for(current_user),
             title=_("Движение контингента"))
 
 

@@ -7,7 +7,9 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
+from .. import labels
 from ..errors import NotFound
+from ..exports.debt_register import register_xlsx
 from ..extensions import db
 from ..infra import clock
 from ..security.access import SCHEDULES_RETAKES
@@ -18,8 +20,6 @@ from ..web_errors import refusal_form
 from .base import xlsx_response
 from .timetable import parse_day
 
-ROLE_LABELS = {"examiner": "экзаменатор", "chairman": "председатель комиссии",
-               "member": "член комиссии"}
 
 
 class DebtsView(BaseView):
@@ -34,7 +34,7 @@ class DebtsView(BaseView):
         query = {k: v for k, v in request.args.items() if k != "page"}
         return self.render_template(
             "debts/register.html", data=data, filters=filters, query=query,
-            choices=debt_register.filter_choices(current_user, day), origins=debts.ORIGIN_LABELS,
+            choices=debt_register.filter_choices(current_user, day), origins=labels.DEBT_ORIGINS,
             may_schedule=may_schedule, error=error, form=form or {},
             examiners=retakes.examiner_choices() if may_schedule else [],
             title=_("Академические задолженности")), status
@@ -56,13 +56,13 @@ class DebtsView(BaseView):
         audit.record("export", "academic_debt", None,
                      details={"format": "xlsx", "rows": len(table[0])})
         audit.commit_read()
-        return xlsx_response(debt_register.register_xlsx(data, table), "debts.xlsx")
+        return xlsx_response(register_xlsx(data, table), "debts.xlsx")
 
     @expose("/student/<int:student_id>")
     @has_access
     def student(self, student_id):
         data = debts.student_debts(current_user, student_id)
-        return self.render_template("debts/student.html", data=data, roles=ROLE_LABELS,
+        return self.render_template("debts/student.html", data=data, roles=labels.RETAKE_ROLES,
                                     title=_("Академические задолженности"))
 
     @expose("/schedule", methods=["POST"])
@@ -86,7 +86,7 @@ class DebtsView(BaseView):
 
     def _retake_page(self, retake, error=None, status=200):
         return self.render_template(
-            "debts/retake.html", sheet=retakes.retake_sheet(retake), roles=ROLE_LABELS,
+            "debts/retake.html", sheet=retakes.retake_sheet(retake), roles=labels.RETAKE_ROLES,
             may_enter=retakes.may_enter_results(current_user, retake), error=error,
             today=clock.today(), title=_("Пересдача")), status
 
@@ -110,7 +110,7 @@ class DebtsView(BaseView):
         audit.record("export", "retake", retake.id, details={"format": "print"})
         audit.commit_read()
         return self.render_template("debts/sheet_print.html", sheet=retakes.retake_sheet(retake),
-                                    roles=ROLE_LABELS, today=clock.today())
+                                    roles=labels.RETAKE_ROLES, today=clock.today())
 
     @expose("/retake/<int:retake_id>/referral/<int:entry_id>")
     @has_access
@@ -125,7 +125,7 @@ class DebtsView(BaseView):
         audit.commit_read()
         return self.render_template("debts/referral_print.html",
                                     sheet=retakes.retake_sheet(retake), entry=entry,
-                                    roles=ROLE_LABELS, today=clock.today())
+                                    roles=labels.RETAKE_ROLES, today=clock.today())
 
 
 def register(appbuilder) -> None:

@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from .. import labels
 from ..extensions import db
 from ..infra.clock import today
-from ..models.documents import COMMENT_MAX_LENGTH, DOCUMENT_KIND_LABELS, NOTE_MAX_LENGTH
-from ..models.journal import ABSENCE_REASON_LABELS
+from ..models.documents import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH
 from ..services.control import absence_documents as docs, document_decisions
 from ..web_errors import refusal_form
 from .timetable import parse_day
@@ -31,8 +31,8 @@ class AbsenceDocumentView(BaseView):
         return self.render_template(
             "documents/index.html", documents=documents,
             students=docs.uploadable_students(current_user),
-            deciding=docs.may_decide(current_user), kinds=DOCUMENT_KIND_LABELS,
-            reasons=ABSENCE_REASON_LABELS, reason_by_kind=docs.REASON_BY_KIND,
+            deciding=docs.may_decide(current_user), kinds=labels.ABSENCE_DOCUMENT_KINDS,
+            reasons=labels.ABSENCE_REASONS, reason_by_kind=docs.REASON_BY_KIND,
             counts=docs.absences_in_range(documents) if docs.may_decide(current_user)
             else {}, today=today(), error=error,
             form=form or {"student": request.args.get("student", "")},
@@ -77,7 +77,7 @@ class AbsenceDocumentView(BaseView):
             "documents/show.html", document=document,
             deciding=docs.can_decide_document(current_user, document),
             counts=docs.absences_in_range([document]).get(document.id, (0, 0)),
-            reason=ABSENCE_REASON_LABELS[docs.REASON_BY_KIND[document.kind]],
+            reason=labels.ABSENCE_REASONS[docs.REASON_BY_KIND[document.kind]],
             comment_max=COMMENT_MAX_LENGTH, error=error, form=form or {},
             title=_("Документ о пропусках")), status
 

@@ -6,11 +6,11 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
+from .. import labels
 from ..extensions import db
 from ..infra import clock
 from ..services.journal import periods
 from ..services.journal.final_grades import missing_final_grades
-from ..services.portal.record import FINAL_KINDS
 from ..web_errors import refusal_back
 from .timetable import parse_day
 
@@ -25,7 +25,7 @@ class FinalGradesView(BaseView):
         day = clock.today()
         rows = missing_final_grades(current_user, day)
         return self.render_template(
-            "final_grades/missing.html", rows=rows, kinds=FINAL_KINDS, today=day,
+            "final_grades/missing.html", rows=rows, kinds=labels.FINAL_GRADE_KINDS, today=day,
             title=_("Итоговые оценки не выставлены"))
 
     @expose("/periods")

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from ..extensions import db
 from ..infra import clock
 from ..models import AcademicYear
-from ..services.journal.hours import MONTHS, hours_report, hours_xlsx, year_months
+from ..exports.hours import hours_xlsx
+from ..services.journal.hours import MONTHS, hours_report, year_months
 from ..services.records import audit
 from .base import xlsx_response
 

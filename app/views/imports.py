@@ -5,6 +5,7 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..exports.import_templates import college_template
 from ..services.college import import_tables, imports
 from ..web_errors import refusal_form
 from .base import xlsx_response
@@ -31,7 +32,7 @@ class ImportView(BaseView):
     def template(self, kind):
         if kind not in import_tables.COLUMNS:
             abort(404)
-        return xlsx_response(import_tables.template_xlsx(kind), f"import-{kind}.xlsx")
+        return xlsx_response(college_template(kind), f"import-{kind}.xlsx")
 
     @expose("/upload", methods=["POST"])
     @has_access

@@ -10,7 +10,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from .. import labels
 from ..errors import DomainError
+from ..exports.journal import journal_xlsx
 from ..extensions import db
 from ..infra import clock
 from ..models import AcademicYear, Journal
@@ -24,13 +26,9 @@ from ..services.journal.lessons import (
 from ..services.journal.timetable import active_teachers
 from ..services.records import audit
 from ..services.scopes import journal_filter, role_names
-from .base import LESSON_TYPES as LESSON_TYPE_LABELS
+from .base import xlsx_response
 from .hours import HoursView
-from .journal_export import journal_xlsx_response
 
-HOMEWORK_LABELS = {"none": _("без вида"), "practical": _("практическая работа"),
-                   "laboratory": _("лабораторная работа"), "control": _("контрольная работа"),
-                   "independent": _("самостоятельная работа")}
 
 
 def readable_journals(user):
@@ -82,7 +80,7 @@ class JournalView(BaseView):
         return self.render_template(
             "journal/lesson_form.html", journal=journal, lesson=lesson, data=data or {},
             error=error, topics=topics_for(journal), today=clock.today(),
-            lesson_types=LESSON_TYPE_LABELS, homework_kinds=HOMEWORK_LABELS,
+            lesson_types=labels.LESSON_TYPES, homework_kinds=labels.HOMEWORK_KINDS,
             substitutes=active_teachers(), title=_("Занятие")), 400 if error else 200
 
     @expose("/<int:pk>/lesson/", methods=["GET", "POST"])
@@ -159,15 +157,16 @@ class JournalView(BaseView):
     def print(self, pk):
         journal, data = self._export(pk, "print")
         return self.render_template("journal/print.html", journal=journal, data=data,
-                                    table=paper_table(data), lesson_types=LESSON_TYPE_LABELS,
-                                    homework_kinds=HOMEWORK_LABELS, title=journal.title)
+                                    table=paper_table(data), lesson_types=labels.LESSON_TYPES,
+                                    homework_kinds=labels.HOMEWORK_KINDS, title=journal.title)
 
     @expose("/<int:pk>/xlsx/")
     @has_access
     def xlsx(self, pk):
         journal, data = self._export(pk, "xlsx")
-        return journal_xlsx_response(journal, data, paper_table(data), LESSON_TYPE_LABELS,
-                                     HOMEWORK_LABELS)
+        body = journal_xlsx(journal, data, paper_table(data), labels.LESSON_TYPES,
+                            labels.HOMEWORK_KINDS)
+        return xlsx_response(body, f"journal-{journal.id}.xlsx")
 
 
 def paper_table(data: dict) -> list[dict]:

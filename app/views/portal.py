@@ -6,13 +6,11 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
-from openpyxl import Workbook
 
+from .. import labels
+from ..exports.record import record_xlsx
 from ..extensions import db
 from ..infra import mailer
-from ..infra.clock import format_date
-from ..infra.text_hygiene import printable_row
-from ..services.control.reports import book_bytes
 from ..services.portal import diary, issue_reports, record as records, weekly_reports as weekly
 from ..services.scopes import role_names, student_of_user
 from ..web_errors import refusal_page
@@ -59,7 +57,7 @@ class PortalView(BaseView):
     def export(self, student_id):
         data = records.student_record(current_user, student_id, audit_action="export",
                                       period_id=request.args.get("period"))
-        return xlsx_response(_xlsx(data), f"record-{student_id}.xlsx")
+        return xlsx_response(record_xlsx(data), f"record-{student_id}.xlsx")
 
     @expose("/report/mark", methods=["POST"])
     @has_access
@@ -112,38 +110,6 @@ def _own_student(user):
     return [student] if student else []
 
 
-def _xlsx(data: dict) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Текущий период"
-    # stored names are written as they are, less what a spreadsheet cannot hold (\x01…)
-    sheet.append(printable_row([data["student"]["full_name"], data["student"]["group"]]))
-    sheet.append(["Дисциплина", "Дата", "Отметки", "Причина пропуска"])
-    for row in data["disciplines"]:
-        for entry in row["entries"]:
-            sheet.append(printable_row([f"{row['code']} {row['name']}", format_date(entry["date"]),
-                                        entry["text"], entry["absence_reason"]]))
-        sheet.append(printable_row([f"{row['code']} {row['name']}", "средний балл",
-                                    row["average"] or "", ""]))
-    attendance = data.get("attendance")
-    if attendance and attendance["hours"]:
-        sheet.append([])
-        sheet.append(["Посещаемость за период, %", attendance["attendance_pct"]])
-        sheet.append(["Часов занятий", attendance["hours"]])
-        for label, hours in (("Пропущено часов, всего", attendance["missed_total"]),
-                             ("по уважительной причине", attendance["missed"]["excused"]),
-                             ("по болезни", attendance["missed"]["illness"]),
-                             ("без уважительной причины", attendance["missed"]["unexcused"])):
-            sheet.append([label, hours])
-    history = book.create_sheet("История")
-    history.append(["Учебный год", "Период", "Дисциплина", "Вид", "Оценка"])
-    for item in data["history"]:
-        history.append(printable_row([item["academic_year"], item["period"],
-                                      f"{item['code']} {item['name']}", item["kind_label"],
-                                      item["value"]]))
-    return book_bytes(book)
-
-
 class WeeklyReportView(BaseView):
     """The curator's weekly report to parents: page, printable page, sending by e-mail."""
     route_base = "/weekly"
@@ -170,7 +136,7 @@ class WeeklyReportView(BaseView):
         return self.render_template("portal/weekly.html", group=group, week=week,
                                     reports=reports, deliveries=found,
                                     mailing=weekly.delivery_state(found),
-                                    states=weekly.DELIVERY_STATES)
+                                    states=labels.WEEKLY_REPORT_STATES)
 
     @expose("/<int:group_id>/print")
     @has_access

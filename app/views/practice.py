@@ -13,6 +13,8 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import labels
+from ..exports.import_templates import placements_template
 from ..extensions import db
 from ..infra.clock import today
 from ..models.practice import (
@@ -29,7 +31,7 @@ from ..services.scopes import role_names, student_of_user
 from ..web_errors import refusal_form
 from .base import xlsx_response
 from .practice_data import (
-    KIND_LABELS, STATUS_LABELS, diary_counts, mentor_denial, mentor_practices, placement_data,
+    diary_counts, mentor_denial, mentor_practices, placement_data,
     practice_placement_id, stripped, to_int,
 )
 from .practice_prints import PracticeDocuments
@@ -84,7 +86,7 @@ class PracticeView(PracticeDocuments, BaseView):
                     if self._may("can_create") else [])
         return self.render_template(
             "practice/index.html", practices=practice.overview(current_user), day=today(),
-            kinds=KIND_LABELS, creator=bool(journals), error=error, form=form or {},
+            kinds=labels.PRACTICE_KINDS, creator=bool(journals), error=error, form=form or {},
             journals=journals, supervisors=_supervisors() if journals else [],
             may_import=self._may("can_import"), title=_("Практика")), status
 
@@ -117,7 +119,8 @@ class PracticeView(PracticeDocuments, BaseView):
         grader = practice.grades_practice(current_user, item)
         placed = {r["student"].id for r in rows}
         return self.render_template(
-            "practice/show.html", item=item, rows=rows, kinds=KIND_LABELS, manager=manager,
+            "practice/show.html", item=item, rows=rows, kinds=labels.PRACTICE_KINDS,
+            manager=manager,
             grader=grader, grade_values=practice.GRADE_VALUES, error=error, form=form or {},
             students=[s for s in roster(item.journal, item.start_date, item.end_date)
                       if s["id"] not in placed] if manager else [],
@@ -217,7 +220,7 @@ class PracticeView(PracticeDocuments, BaseView):
     @has_access
     @permission_name("import")
     def template(self):
-        return xlsx_response(practice.import_template_xlsx(), "practice-placements.xlsx")
+        return xlsx_response(placements_template(), "practice-placements.xlsx")
 
     # --- the diary: the student writes, the mentor reviews, the others read -------------
     @expose("/my")
@@ -235,7 +238,7 @@ class PracticeView(PracticeDocuments, BaseView):
         if len(found) == 1 and len(placements) == 1:
             return redirect(url_for("PracticeView.diary",
                                     placement_id=placements[0]["placement_id"]))
-        return self.render_template("practice/my.html", found=found, kinds=KIND_LABELS,
+        return self.render_template("practice/my.html", found=found, kinds=labels.PRACTICE_KINDS,
                                     title=_("Практика"))
 
     def _diary_page(self, placement_id, error=None, form=None, status=200):
@@ -249,7 +252,8 @@ class PracticeView(PracticeDocuments, BaseView):
             others=[o for o in data["placements"] if o is not item],
             writer=own is not None and own.id == data["student"]["id"],
             reviewer=placement_id in {m.id for m in practice.mentor_students(current_user)},
-            kinds=KIND_LABELS, statuses=STATUS_LABELS, error=error, form=form or {}, day=day,
+            kinds=labels.PRACTICE_KINDS, statuses=labels.STATUSES["practice_diary"], error=error,
+            form=form or {}, day=day,
             text_max=DIARY_TEXT_MAX, hours_max=practice.day_hours_limit(),
             title=f"{data['student']['full_name']}: {_('дневник практики')}"), status
 
@@ -293,7 +297,7 @@ class PracticeView(PracticeDocuments, BaseView):
             audit.commit_read()
         return self.render_template(
             "practice/mentor.html", placements=placements, waiting=home["waiting"],
-            message=str(denial) if denial else None, kinds=KIND_LABELS,
+            message=str(denial) if denial else None, kinds=labels.PRACTICE_KINDS,
             title=_("Мои практиканты"))
 
     def _attestation_page(self, placement_id, error=None, form=None, status=200):
@@ -305,7 +309,7 @@ class PracticeView(PracticeDocuments, BaseView):
             "practice/attestation.html", student=data["student"], p=item, error=error,
             competencies=_sheet_lines(item),
             form=form, note_max=NOTE_MAX, characteristic_max=CHARACTERISTIC_MAX,
-            kinds=KIND_LABELS, title=f"{data['student']['full_name']}: "
+            kinds=labels.PRACTICE_KINDS, title=f"{data['student']['full_name']}: "
                                      f"{_('аттестационный лист')}"), status
 
     @expose("/placement/<int:placement_id>/attestation", methods=["GET", "POST"])

@@ -15,13 +15,6 @@ from ..models.practice import (
 from ..services import practice
 from ..services.scopes import role_names
 
-KIND_LABELS = {"up": "учебная", "pp": "производственная"}
-STATUS_LABELS = {"written": "ждёт подтверждения", "confirmed": "подтверждена",
-                 "returned": "возвращена наставником"}
-
-
-def person_name(user) -> str:
-    return f"{user.last_name} {user.first_name}" if user is not None else ""
 
 
 def to_int(value):

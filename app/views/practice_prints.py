@@ -6,12 +6,12 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..infra.clock import format_date
+from .. import labels
+from ..exports import practice as exports
 from ..services import practice
-from ..services.control.reports import workbook_bytes
 from ..services.records import audit
 from .base import xlsx_response
-from .practice_data import KIND_LABELS, attestation_marks, person_name, placement_data, stripped
+from .practice_data import attestation_marks, placement_data, stripped
 
 
 class PracticeDocuments:
@@ -24,23 +24,15 @@ class PracticeDocuments:
     def order(self, practice_id):
         found = practice.overview(current_user, practice_id=practice_id)
         return self.render_template("practice/order_print.html", item=found[0]["practice"],
-                                    rows=found[0]["rows"], kinds=KIND_LABELS)
+                                    rows=found[0]["rows"], kinds=labels.PRACTICE_KINDS)
 
     @expose("/<int:practice_id>/order.xlsx")
     @has_access
     @permission_name("order")
     def order_xlsx(self, practice_id):
         found = practice.overview(current_user, practice_id=practice_id)
-        item = found[0]["practice"]
-        rows = [[n, r["student"].full_name, r["organisation"].name,
-                 r["organisation"].address or "", person_name(r["mentor"]),
-                 r["placement"].contract_number or "", format_date(r["placement"].contract_date),
-                 r["placement"].order_number, format_date(r["placement"].order_date)]
-                for n, r in enumerate(found[0]["rows"], start=1)]
-        body = workbook_bytes(
-            f"Приказ {item.journal.group.name}",
-            ["№", "Студент", "Организация", "Адрес", "Наставник", "Договор №",
-             "Дата договора", "Приказ №", "Дата приказа"], rows)
+        item, rows = found[0]["practice"], found[0]["rows"]
+        body = exports.order_xlsx(item, rows)
         _exported(item, "order", rows)
         return xlsx_response(body, f"practice-{item.id}-order.xlsx")
 
@@ -52,20 +44,7 @@ class PracticeDocuments:
         found = practice.overview(current_user, practice_id=practice_id)
         item, rows = found[0]["practice"], found[0]["rows"]
         marks = attestation_marks([r["placement"].id for r in rows])
-        codes = [c.code for c in item.competencies]
-        table = [[n, r["student"].full_name, r["organisation"].name, person_name(r["mentor"]),
-                  r["days_written"], r["days_confirmed"], r["hours_confirmed"],
-                  r["hours_planned"]]
-                 + [marks.get(r["placement"].id, {}).get(code, "") for code in codes]
-                 + ["заполнен" if r["attestation"] else "нет", r["grade"] or ""]
-                 for n, r in enumerate(rows, start=1)]
-        body = workbook_bytes(
-            f"Аттестация {item.journal.group.name}",
-            ["№", "Студент", "Организация", "Наставник", "Дней записано", "Дней подтверждено",
-             "Часов подтверждено", "Часов по плану"] + codes
-            + ["Аттестационный лист", "Оценка"], table,
-            sheets=[("Компетенции", ["Код", "Компетенция"],
-                     [[c.code, c.title] for c in item.competencies])])
+        body = exports.attestation_xlsx(item, rows, marks)
         _exported(item, "attestation", rows)
         return xlsx_response(body, f"practice-{item.id}-attestation.xlsx")
 
@@ -77,7 +56,7 @@ class PracticeDocuments:
         if item["attestation"] is None:
             raise practice.PracticeNotFound(_("Аттестационный лист наставник ещё не заполнил."))
         return self.render_template("practice/attestation_print.html", student=data["student"],
-                                    p=item, kinds=KIND_LABELS)
+                                    p=item, kinds=labels.PRACTICE_KINDS)
 
     @expose("/placement/<int:placement_id>/characteristic/print")
     @has_access
@@ -87,7 +66,7 @@ class PracticeDocuments:
         if item["attestation"] is None or not stripped(item["attestation"]["characteristic"]):
             raise practice.PracticeNotFound(_("Характеристику наставник ещё не написал."))
         return self.render_template("practice/characteristic_print.html",
-                                    student=data["student"], p=item, kinds=KIND_LABELS)
+                                    student=data["student"], p=item, kinds=labels.PRACTICE_KINDS)
 
 
 def _exported(item, what: str, rows) -> None:

@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _
 from wtforms.validators import NumberRange, Optional, Regexp
 
+from ..labels import ASSESSMENT_FORMS, DISCIPLINE_KINDS, LESSON_TYPES
 from ..models import (
     AcademicYear, Curriculum, CurriculumItem, Department, Discipline, Period, Specialty,
     StudentGroup, Subgroup, TeachingLoad, WorkProgram, WorkProgramTopic,
@@ -13,8 +14,8 @@ from ..services.scopes import (
     work_program_topics_visible_to, work_programs_visible_to,
 )
 from .base import (
-    ASSESSMENT_FORMS, DISCIPLINE_KINDS, GROUP_STATUSES, LESSON_TYPES, EagerInterface,
-    JournalModelView, RecordRefused, date_order, scoped, scoped_choices, users_with_role,
+    GROUP_STATUSES, EagerInterface, JournalModelView, RecordRefused, date_order, scoped,
+    scoped_choices, users_with_role,
 )
 
 LABELS = {

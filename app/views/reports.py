@@ -8,7 +8,9 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import labels
 from ..errors import Forbidden
+from ..exports import reports as books
 from ..extensions import db
 from ..infra.clock import today
 from ..models import AcademicYear, Period, StudentGroup
@@ -49,7 +51,7 @@ class ReportsView(BaseView):
         dept = request.args.get("department", type=int)
         report = act.activity(start, end, dept)
         if request.args.get("format") == "xlsx":
-            return _xlsx(act.activity_xlsx(report), f"activity-{start}-{end}", "activity",
+            return _xlsx(books.activity_xlsx(report), f"activity-{start}-{end}", "activity",
                          {"start": str(start), "end": str(end), "department": dept})
         return self.render_template("reports/activity.html", report=report, department=dept,
                                     departments=act.departments(),
@@ -75,13 +77,13 @@ class ReportsView(BaseView):
         rows = res.results(current_user, scope, level, group_id)
         title = ", ".join(str(p) for p in scope)
         if request.args.get("format") == "xlsx":
-            return _xlsx(res.results_xlsx(rows, title), "results", "results",
+            return _xlsx(books.results_xlsx(rows, title), "results", "results",
                          {"periods": [p.id for p in scope], "level": level, "group": group_id})
         template = "reports/results_print.html" if request.args.get("print") else \
             "reports/results.html"
         return self.render_template(template, rows=rows, periods=periods, years=years,
                                     groups=groups, period_id=period_id, year_id=year_id,
-                                    group_id=group_id, level=level, levels=res.LEVELS,
+                                    group_id=group_id, level=level, levels=labels.REPORT_LEVELS,
                                     scope_title=title,
                                     chart=res.chart_data(rows),
                                     title=_("Итоги успеваемости"))
@@ -94,7 +96,7 @@ class ReportsView(BaseView):
                       last_completed(periods) if periods else None)
         rows = obj.objectivity(current_user, period) if period else []
         if request.args.get("format") == "xlsx" and period:
-            return _xlsx(obj.objectivity_xlsx(rows), "objectivity", "objectivity",
+            return _xlsx(books.objectivity_xlsx(rows), "objectivity", "objectivity",
                          {"period": period.id})
         template = "reports/objectivity_print.html" if request.args.get("print") else \
             "reports/objectivity.html"

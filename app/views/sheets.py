@@ -6,14 +6,12 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
+from .. import labels
+from ..exports.exam_sheet import sheet_xlsx
 from ..extensions import db
 from ..infra import clock
-from ..infra.text_hygiene import printable_row
 from ..services.assessment import sheet_reading, sheets
-from ..services.control.reports import book_bytes
 from ..services.records import audit
 from ..web_errors import refusal_back, refusal_form
 from .base import xlsx_response
@@ -43,7 +41,7 @@ class SheetView(BaseView):
             "sheets/index.html", rows=sheet_reading.list_sheets(current_user, group_id, period_id),
             groups=groups, periods=periods, group_id=group_id, period_id=period_id,
             creatable=sheets.creatable_journals(current_user, day, group_id),
-            teachers=sheets.examiner_choices(), kinds=sheets.KIND_LABELS, today=day,
+            teachers=sheets.examiner_choices(), kinds=labels.SHEET_KINDS, today=day,
             form=form or {}, error=error, title=_("Ведомости")), status
 
     @expose("/")
@@ -127,53 +125,8 @@ class SheetView(BaseView):
     @expose("/<int:sheet_id>/xlsx/")
     @has_access
     def xlsx(self, sheet_id):
-        return sheet_xlsx_response(self._export(sheet_id, "xlsx"), sheets.college_name())
-
-
-def sheet_xlsx_response(d: dict, college: str):
-    """The sheet as an XLSX workbook with the print-out's content: header, table, totals,
-    signature lines."""
-    book = Workbook()
-    ws = book.active
-    ws.title = "Ведомость"
-    period = d["period"]
-    header = [
-        [college],
-        [f"{d['title']} № {d['number']}"],
-        [f"Группа: {d['group']}" + (f", {d['subgroup']}" if d["subgroup"] else "")],
-        [f"Дисциплина: {d['discipline']}"],
-        [f"Форма аттестации: {d['kind_label']}; {period.name} {d['academic_year']} "
-         "учебного года"],
-        [f"Дата: {d['exam_date']:%d.%m.%Y}" + (f"; место: {d['place']}" if d["place"] else "")],
-        ["Экзаменаторы: " + ", ".join(e["name"] for e in d["examiners"])],
-        [],
-        ["№", "Фамилия, имя, отчество", "№ зачётной книжки", "Допуск", "Средний балл",
-         "Посещаемость, %", "Оценка", "Оценка прописью", "Подпись экзаменатора"],
-    ]
-    for line in header:
-        ws.append(printable_row(line))
-    ws["A1"].font = ws["A2"].font = Font(bold=True)
-    for r in d["rows"]:
-        admission = "допущен" if r["admitted"] else f"не допущен: {r['reason'] or ''}"
-        ws.append(printable_row([r["number"], r["full_name"], r["record_book"], admission,
-                                 r["average"], r["attendance_pct"], r["grade"] or "",
-                                 r["grade_words"], ""]))
-    t = d["totals"]
-    ws.append([])
-    ws.append([f"Допущено: {t['admitted']}; не допущено: {t['not_admitted']}"])
-    ws.append(["Оценки: " + "; ".join(f"«{words or value}» — {n}"
-                                      for value, words, n in t["by_grade"])])
-    ws.append([f"Средний балл: {t['average_text']}"])
-    ws.append([])
-    for e in d["examiners"]:
-        ws.append([f"Экзаменатор ____________________ / {e['name']} /"])
-    ws.append(["Заместитель директора по УР ____________________ / ____________________ /"])
-    ws.column_dimensions["B"].width = 36
-    ws.column_dimensions["D"].width = 30
-    ws.column_dimensions["H"].width = 22
-    for cell in ws["D"]:
-        cell.alignment = Alignment(wrap_text=True)
-    return xlsx_response(book_bytes(book), f'sheet-{d["id"]}.xlsx')
+        d = self._export(sheet_id, "xlsx")
+        return xlsx_response(sheet_xlsx(d, sheets.college_name()), f'sheet-{d["id"]}.xlsx')
 
 
 def register(appbuilder) -> None:

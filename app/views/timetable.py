@@ -11,6 +11,7 @@ from sqlalchemy import select
 from wtforms.validators import NumberRange
 
 from ..errors import Forbidden, Refused
+from ..exports.import_templates import timetable_template
 from ..extensions import db
 from ..infra.clock import today
 from ..models import Journal, Period, StudentGroup, TimetableChange, TimetableEntry
@@ -158,7 +159,7 @@ class TimetableView(BaseView):
     @expose("/template.xlsx")
     @has_access
     def template(self):
-        return xlsx_response(tt.template_xlsx(), "timetable-template.xlsx")
+        return xlsx_response(timetable_template(), "timetable-template.xlsx")
 
 
 def register(appbuilder) -> None:

@@ -3,20 +3,16 @@ the page and its XLSX, within the user's scope (the college, a curator's groups,
 disciplines)."""
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy import and_, case, func, select
 
+from ... import labels
 from ...extensions import db
 from ...infra.clock import today as clock_today
-from ...infra.text_hygiene import printable_row
 from ...models import AcademicYear, Discipline, Journal, Period, Student, StudentGroup
 from ...models.debts import AcademicDebt, Retake, RetakeEntry
-from ..control.reports import book_bytes
 from .debts import (
-    LEFT_STATUSES, ORIGIN_LABELS, PAGE_SIZE, STATUS_FILTERS, _rows, _status_condition, debt_filter,
-    expulsion_condition, kind_label, overdue_condition,
+    LEFT_STATUSES, PAGE_SIZE, STATUS_FILTERS, _rows, _status_condition, debt_filter,
+    expulsion_condition, overdue_condition,
 )
 
 
@@ -35,7 +31,7 @@ def clean_filters(args) -> dict:
     origin = args.get("origin") or None
     return {"group": _int(args.get("group")), "discipline": _int(args.get("discipline")),
             "period": _int(args.get("period")),
-            "origin": origin if origin in ORIGIN_LABELS else None,
+            "origin": origin if origin in labels.DEBT_ORIGINS else None,
             "status": status if status in STATUS_FILTERS else "open",
             "left": args.get("left") in ("1", "true", "on"),
             "page": min(_int(args.get("page")) or 1, 100000)}
@@ -163,49 +159,3 @@ def register_table(user, filters: dict, day: date | None = None):
         left, StudentGroup.name, Student.last_name, Student.first_name, Student.id,
         Period.start_date, Discipline.code, AcademicDebt.id)).all()
     return rows, retakes
-
-
-def _append(sheet, values, bold: bool = False) -> None:
-    """A row of data: text starting with «=» stays text, never a formula."""
-    cells = []
-    for value in printable_row(values):
-        if bold or (isinstance(value, str) and value.startswith("=")):
-            value = WriteOnlyCell(sheet, value=value)
-            value.data_type = "n" if isinstance(value.value, (int, float)) else "s"
-            if bold:
-                value.font = Font(bold=True)
-        cells.append(value)
-    sheet.append(cells)
-
-
-def register_xlsx(data: dict, table) -> bytes:
-    """The register as a workbook: every debt, then the counts by group and by discipline
-    (streamed: a college's year of debts is written in a few seconds)."""
-    rows, retakes = table
-    day = data["today"]
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Задолженности")
-    sheet.column_dimensions["B"].width = 34
-    sheet.column_dimensions["D"].width = 40
-    _append(sheet, [f"Реестр академических задолженностей на {day:%d.%m.%Y}"], bold=True)
-    _append(sheet, ["№", "Студент", "Группа", "Дисциплина", "Учебный год", "Период",
-                    "Вид аттестации", "Основание", "Оценка", "Срок", "Состояние",
-                    "Пересдачи", "Не сдано пересдач", "Выбыл"])
-    for n, (debt_id, last, first, middle, left, group, code, name, year, period, kind, origin,
-            value, deadline, status, failed) in enumerate(rows, start=1):
-        state = "закрыта" if status == "closed" else (
-            "основание для отчисления" if failed >= 2 else
-            "просрочена" if deadline < day else "открыта")
-        _append(sheet, [n, " ".join(p for p in (last, first, middle) if p), group,
-                        f"{code} {name}", year, period, kind_label(kind), ORIGIN_LABELS[origin],
-                        value or "", f"{deadline:%d.%m.%Y}", state,
-                        "; ".join(retakes.get(debt_id, [])), failed, "да" if left else ""])
-    groups = book.create_sheet("По группам")
-    _append(groups, ["Группа", "Задолженностей", "Из них просрочено"], bold=True)
-    for g in data["by_group"]:
-        _append(groups, [g["name"], g["count"], g["overdue"]])
-    disciplines = book.create_sheet("По дисциплинам")
-    _append(disciplines, ["Дисциплина", "Задолженностей"], bold=True)
-    for d in data["by_discipline"]:
-        _append(disciplines, [f"{d['code']} {d['name']}", d["count"]])
-    return book_bytes(book)

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
+from ... import labels
 from ...errors import DomainError, Forbidden, NotFound
 from ...extensions import db
 from ...infra.clock import today as clock_today
@@ -27,7 +28,7 @@ from ...models.debts import AcademicDebt, Retake, RetakeEntry, RetakeExaminer
 from ...models.sheets import ExamSheet, ExamSheetRow
 from ...security.access import SEES_COLLEGE, TEACHES
 from ..journal.generation import period_forms, plan_forms
-from ..portal.record import FINAL_KINDS, RecordDenied, record_scope
+from ..portal.record import RecordDenied, record_scope
 from ..records import audit
 from ..scopes import current_curated_group_ids, family_student_ids, role_names, taught_journal_ids
 
@@ -36,16 +37,13 @@ ATTESTATION_KIND = {"exam": "exam", "diff_credit": "diff_credit", "credit": "cre
                     "grade": "semester"}
 UNSATISFACTORY = ("2", "незач")
 POSITIVE = ("3", "4", "5", "зач")
-ORIGIN_LABELS = {"unsatisfactory": "неудовлетворительная оценка",
-                 "not_admitted": "не допущен", "not_attested": "не аттестован",
-                 "missing": "оценка не выставлена"}
 STATUS_FILTERS = ("open", "overdue", "expulsion", "closed", "all")
 LEFT_STATUSES = ("expelled", "transferred", "graduated")
 PAGE_SIZE = 100
 
 
 def kind_label(kind: str) -> str:
-    return FINAL_KINDS.get(kind, kind)
+    return labels.text(labels.FINAL_GRADE_KINDS, kind, kind)
 
 
 def deadline_days() -> int:
@@ -240,7 +238,7 @@ def debt_row(debt: AcademicDebt, retakes: list[dict], day: date) -> dict:
         "period": {"id": period.id, "name": period.name,
                    "academic_year": period.academic_year.name},
         "kind": debt.kind, "kind_label": kind_label(debt.kind),
-        "origin": debt.origin, "origin_label": ORIGIN_LABELS[debt.origin],
+        "origin": debt.origin, "origin_label": labels.text(labels.DEBT_ORIGINS, debt.origin),
         "grade_value": debt.grade_value, "deadline": debt.deadline.isoformat(),
         "status": debt.status, "overdue": debt.status == "open" and debt.deadline < day,
         "failed_retakes": debt.failed_retakes,
@@ -309,7 +307,8 @@ def open_debts_brief(user, student_id, day: date | None = None) -> list[dict]:
     if scope is not None:
         query = query.where(AcademicDebt.journal_id.in_(scope))
     return [{"id": i, "discipline": f"{code} {name}", "period": f"{year} {period}",
-             "kind_label": kind_label(kind), "origin_label": ORIGIN_LABELS[origin],
+             "kind_label": kind_label(kind),
+             "origin_label": labels.text(labels.DEBT_ORIGINS, origin),
              "deadline": deadline, "overdue": deadline < day, "expulsion_grounds": failed >= 2}
             for i, code, name, period, year, kind, origin, deadline, failed
             in db.session.execute(query)]

@@ -6,13 +6,14 @@ from datetime import date
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 
+from ... import labels
 from ...extensions import db
 from ...infra import clock
 from ...models import FinalGrade, Journal, Period, Student, StudentGroup
 from ...models.sheets import ExamSheet, ExamSheetExaminer, ExamSheetRow
 from ..journal.final_grades import is_locked
 from .sheets import (
-    ABSENT_WORDS, KIND_LABELS, NOT_ADMITTED_WORDS, NOT_ATTESTED, SHEET_TITLES, _grades,
+    ABSENT_WORDS, NOT_ADMITTED_WORDS, NOT_ATTESTED, _grades,
     _sheet_query, figures_end, grade_words, may_grade, may_keep, sheet_filter, sheet_for_read,
     values_for,
 )
@@ -66,7 +67,8 @@ def sheet_data(user, sheet_id: int) -> dict:
     names = [dict(id=e.user_id, name=_person(e.user)) for e in examiners]
     return dict(
         sheet=sheet, journal=journal, period=period, id=sheet.id, number=sheet.number,
-        kind=sheet.kind, kind_label=KIND_LABELS[sheet.kind], title=SHEET_TITLES[sheet.kind],
+        kind=sheet.kind, kind_label=labels.text(labels.SHEET_KINDS, sheet.kind),
+        title=labels.text(labels.SHEET_TITLES, sheet.kind),
         exam_date=sheet.exam_date, place=sheet.place, group=journal.group.name,
         subgroup=journal.subgroup.name if journal.subgroup else None,
         discipline=str(journal.discipline), teacher=_person(journal.teacher),
@@ -135,7 +137,8 @@ def list_sheets(user, group_id: int | None = None, period_id: int | None = None)
                       FinalGrade.student_id == ExamSheetRow.student_id))
                   .where(ExamSheetRow.sheet_id.in_([s.id for s in sheets]))
                   .group_by(ExamSheetRow.sheet_id))}
-    return [dict(sheet=s, kind_label=KIND_LABELS[s.kind], students=counts.get(s.id, (0,))[0],
+    return [dict(sheet=s, kind_label=labels.text(labels.SHEET_KINDS, s.kind),
+                 students=counts.get(s.id, (0,))[0],
                  admitted=counts.get(s.id, (0, 0))[1], graded=counts.get(s.id, (0, 0, 0))[2],
                  editable=may_keep(user, s.journal)) for s in sheets]
 

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from ... import labels
 from ...errors import BadInput, Conflict, DomainError, Forbidden, NotFound
 from ...extensions import db
 from ...infra import clock
@@ -36,13 +37,7 @@ from ..journal.periods import year_archived
 from ..records import audit
 from ..scopes import current_year_id, journal_filter, role_names
 
-KIND_LABELS = {"exam": "экзамен", "diff_credit": "дифференцированный зачёт", "credit": "зачёт"}
-SHEET_TITLES = {"exam": "Экзаменационная ведомость",
-                "diff_credit": "Ведомость дифференцированного зачёта",
-                "credit": "Зачётная ведомость"}
 NUMBER_SUFFIX = {"exam": "Э", "diff_credit": "ДЗ", "credit": "З"}
-GRADE_WORDS = {"5": "отлично", "4": "хорошо", "3": "удовлетворительно",
-               "2": "неудовлетворительно", "зач": "зачтено", "незач": "не зачтено"}
 NOT_ADMITTED_WORDS, ABSENT_WORDS = "не допущен", "не явился"
 NOT_ATTESTED = "н/а"
 # Who makes and keeps sheets besides the journal's teacher (the deputy and the administration).
@@ -66,7 +61,7 @@ def grade_words(value: str | None, admitted: bool = True) -> str:
         return ""
     if value == NOT_ATTESTED:
         return ABSENT_WORDS if admitted else NOT_ADMITTED_WORDS
-    return GRADE_WORDS.get(value, value)
+    return labels.text(labels.GRADE_WORDS, value, value)
 
 
 def values_for(kind: str) -> tuple[str, ...]:
@@ -218,7 +213,8 @@ def create_sheet(user, journal_id, period_id, kind, exam_date: date | None, plac
     if period is None or period.academic_year_id != journal.academic_year_id:
         raise NotFound(_("Период не найден."))
     if kind not in SHEET_KINDS or kind not in kinds_by_period(journal).get(period.id, []):
-        form = f"«{KIND_LABELS[kind]}»" if kind in KIND_LABELS else "такой формы аттестации"
+        form = (f"«{labels.SHEET_KINDS[kind]}»" if kind in labels.SHEET_KINDS
+                else "такой формы аттестации")
         raise DomainError(_("Учебный план не предусматривает %(form)s по этой дисциплине "
                             "в периоде «%(period)s».", form=form, period=period.name))
     if exam_date is None:
@@ -255,7 +251,7 @@ def create_sheet(user, journal_id, period_id, kind, exam_date: date | None, plac
                          "только что создана: обновите страницу.")) from None
     audit.record("exam_sheet_create", "exam_sheet", sheet.id, user=user, details={
         "number": sheet.number, "journal": journal.id, "period": period.id,
-        "kind": KIND_LABELS[kind],
+        "kind": labels.russian(labels.SHEET_KINDS, kind),
         "date": exam_date.isoformat(), "examiners": examiners})
     _generate(sheet)
     return sheet

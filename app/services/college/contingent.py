@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ... import labels
 from ...errors import Forbidden, NotFound, Refused
 from ...extensions import db
 from ...models import BlockRequest, GroupMembership, Student, StudentStatusChange
@@ -18,9 +19,7 @@ from ...security.access import IT_STAFF
 from ..records import audit
 from ..scopes import curated_group_ids, parent_child_denial, role_names
 
-KINDS = {"transfer": "перевод в другую организацию", "expulsion": "отчисление",
-         "academic_leave": "академический отпуск", "restoration": "восстановление",
-         "graduation": "выпуск"}
+KINDS = labels.STATUS_CHANGE_REQUESTS
 # kind → (new status, account action, statuses it may follow)
 RULES = {
     "transfer": ("transferred", "block", ("studying", "academic_leave")),
@@ -87,7 +86,7 @@ def apply_status_change(actor, student: Student, change: StudentStatusChange) ->
         db.session.add(BlockRequest(
             user_id=student.user_id, student_id=student.id, status_change=change,
             action=action, status="pending", requested_by_id=actor.id,
-            reason=f"{KINDS[kind]}, приказ № {change.order_number} от "
+            reason=f"{labels.russian(KINDS, kind)}, приказ № {change.order_number} от "
                    f"{change.order_date:%d.%m.%Y}"))
     audit.record("status_change", "student", student.id, user=actor, details={
         "kind": kind, "order": change.order_number, "new_status": new_status})

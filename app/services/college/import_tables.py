@@ -5,8 +5,6 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from ...errors import Refused
 from ...infra.spreadsheets import Formula, ReadRefused, csv_rows, xlsx_rows
@@ -15,7 +13,6 @@ from ...models import (
     AcademicYear, Discipline, Parent, Specialty, Student, StudentGroup, StudentParent, Subgroup,
     User,
 )
-from ..control.reports import book_bytes
 
 MAX_PROBLEMS = 200
 
@@ -182,15 +179,3 @@ def _hours(value) -> Decimal:
     if not hours.is_finite() or hours <= 0 or hours > 10000:
         raise ValueError(_("часы должны быть больше нуля"))
     return hours
-
-
-def template_xlsx(kind: str) -> bytes:
-    """An empty XLSX with the header row of `kind` (what the college fills in)."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = TITLES[kind][:31]
-    sheet.append([label for _key, label in COLUMNS[kind]])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        sheet.column_dimensions[cell.column_letter].width = max(14, len(cell.value) + 2)
-    return book_bytes(book)

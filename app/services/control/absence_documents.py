@@ -33,7 +33,7 @@ from ...errors import Refused
 from ...extensions import db
 from ...infra.clock import today as clock_today
 from ...models import GroupMembership, JournalCell, Lesson, Student
-from ...models.documents import DOCUMENT_KIND_LABELS, NOTE_MAX_LENGTH, AbsenceDocument
+from ...models.documents import DOCUMENT_KINDS, NOTE_MAX_LENGTH, AbsenceDocument
 from ...security.access import DECIDES_ABSENCE_DOCUMENTS, SEES_COLLEGE
 from ..records import audit
 from ..scopes import (
@@ -263,7 +263,7 @@ def upload(user, student_id, kind: str, date_from: date | None, date_to: date | 
         Student.id == student_id, uploadable_students_filter(user, today)))
     if student is None:
         raise DocumentDenied(_upload_refusal(user, student_id, today))
-    if kind not in DOCUMENT_KIND_LABELS:
+    if kind not in DOCUMENT_KINDS:
         raise DocumentError(_("Выберите вид документа."))
     date_from, date_to = _parse_dates(date_from, date_to, today)
     first_day = db.session.scalar(select(func.min(GroupMembership.start_date)).where(

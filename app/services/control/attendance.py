@@ -17,7 +17,6 @@ from ...models import AcademicYear, Journal, Period, Student, StudentGroup
 from ...security.access import SEES_COLLEGE
 from ..journal import progress
 from ..scopes import current_curated_group_ids, curates_now, role_names
-from .reports import workbook_bytes
 
 MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
           "октябрь", "ноябрь", "декабрь")
@@ -152,27 +151,3 @@ def report(user, group_id, day: date | None = None, period_id=None) -> dict:
             "all_periods": periods, "day": day,
             "months": [f"{MONTHS[m - 1]} {y}" for y, m in months], "rows": rows,
             "total": total}
-
-
-REASON_HEADS = ("уваж.", "болезнь", "неуваж.")
-
-
-def xlsx(data: dict) -> bytes:
-    """The report as an XLSX sheet: the same figures as the page."""
-    heads = ["№", "Обучающийся"]
-    for label in data["months"]:
-        heads += [f"{label}: {r}" for r in REASON_HEADS] + [f"{label}: всего"]
-    for label in (f"{data['period'].name}", f"{data['year'].name} учебный год"):
-        heads += [f"{label}: часов", *[f"{label}: {r}" for r in REASON_HEADS],
-                  f"{label}: пропущено", f"{label}: посещаемость, %"]
-    body = []
-    for n, row in enumerate(data["rows"], start=1):
-        line = [n, row["name"]]
-        for month in row["months"]:
-            line += [month[r] for r in progress.MISSED_REASONS] + [month["missed"]]
-        for key in ("period", "year"):
-            t = row[key]
-            line += [t["hours"], *[t[r] for r in progress.MISSED_REASONS], t["missed"], t["pct"]]
-        body.append(line)
-    title = f"Посещаемость {data['group'].name}"
-    return workbook_bytes(title, heads, body)

@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ... import labels
 from ...errors import DomainError, Forbidden, NotFound, Refused
 from ...extensions import db
 from ...infra.clock import today as clock_today
 from ...models import AcademicYear, CellChange, Journal, JournalCell, Lesson, Student, StudentGroup
 from ...models.base import utcnow
-from ...models.journal import ABSENCE_REASON_LABELS
 from ...security.access import SEES_ALL_JOURNALS
 from ..journal.access import cell_text
 from ..journal.periods import ensure_open
@@ -19,10 +19,8 @@ from ..journal.timetable import timetabled_pairs, week_start
 from ..records import audit
 from ..scopes import current_curated_group_ids, curates_now, role_names
 
-REASONS = ABSENCE_REASON_LABELS  # the reasons a curator chooses from (the «Н» stays)
-PROBLEMS = {"missing": "пара по расписанию не записана", "late": "занятие внесено с опозданием",
-            "no_topic": "не указана тема занятия", "no_attendance": "не отмечена посещаемость",
-            "no_homework": "нет домашнего задания, предусмотренного программой"}
+REASONS = labels.ABSENCE_REASONS  # the reasons a curator chooses from (the «Н» stays)
+PROBLEMS = labels.WEEK_CHECK_PROBLEMS
 
 
 # The name its callers and tests know; a refusal of 3.3's rules answers 422.
@@ -81,7 +79,7 @@ def week_check(group: StudentGroup, day: date, now: date | None = None) -> dict:
     issues = []
 
     def issue(kind, journal, lesson_date, pair, teacher, lesson_id=None):
-        issues.append(dict(kind=kind, label=PROBLEMS[kind], journal=journal,
+        issues.append(dict(kind=kind, label=labels.text(PROBLEMS, kind), journal=journal,
                            journal_id=journal.id, date=lesson_date, pair_number=pair,
                            teacher=(f"{teacher.last_name} {teacher.first_name}"
                                     if teacher else ""),
@@ -139,7 +137,7 @@ def week_absences(group: StudentGroup, day: date) -> list[JournalCell]:
 
 def _reason_text(cell: JournalCell) -> str:
     text = cell_text(cell.absent, cell.marks)
-    label = REASONS.get(cell.absence_reason)
+    label = labels.text(REASONS, cell.absence_reason)
     return f"{text} ({label})" if label else text
 
 

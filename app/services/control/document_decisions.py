@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from ... import labels
 from ...extensions import db
 from ...models import Journal, JournalCell, Lesson
 from ...models.base import utcnow
 from ...models.documents import COMMENT_MAX_LENGTH, AbsenceDocument
-from ...models.journal import ABSENCE_REASON_LABELS
 from ..portal import messaging
 from ..records import audit
 from . import completeness
@@ -36,7 +36,7 @@ class Recoding:
         return sum(self.refused.values())
 
     def summary(self) -> str:
-        label = ABSENCE_REASON_LABELS[self.reason]
+        label = labels.text(labels.ABSENCE_REASONS, self.reason)
         text = _("Причина «%(label)s» указана для «Н»: %(changed)s", label=label,
                  changed=self.changed)
         if self.unchanged:

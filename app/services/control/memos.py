@@ -31,7 +31,8 @@ def memo_body(check: dict) -> str:
     for (teacher, title), items in by_teacher.items():
         lines.append(f"{teacher} — {title}:")
         for i in items:
-            lines.append(f"  • {ru(i['date'])}, {i['pair_number']} пара: {PROBLEMS[i['kind']]}")
+            problem = labels.russian(PROBLEMS, i["kind"])
+            lines.append(f"  • {ru(i['date'])}, {i['pair_number']} пара: {problem}")
     return "\n".join(lines)
 
 

@@ -3,14 +3,11 @@ substitutions a teacher gave included) against the teacher's teaching load."""
 from collections import defaultdict
 
 from flask_appbuilder.security.sqla.models import User
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import func, select
 
 from ...extensions import db
 from ...models import AcademicYear, Journal, Lesson, TeachingLoad
 from ...security.access import SEES_ALL_JOURNALS
-from ..control.reports import book_bytes
 from ..scopes import role_names
 
 MONTHS = ("", "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
@@ -59,20 +56,3 @@ def year_months(year: AcademicYear) -> list[int]:
         months.append(m)
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return months
-
-
-def hours_xlsx(rows: list[dict], year: AcademicYear) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Вычитанные часы"
-    months = year_months(year)
-    sheet.append([f"Вычитанные часы, {year.name} учебный год"])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(["Преподаватель", "Нагрузка, ч"] + [MONTHS[m] for m in months]
-                 + ["Занятий", "Всего часов", "из них замены", "% нагрузки"])
-    for row in rows:
-        sheet.append([row["teacher"], row["load"]]
-                     + [row["months"].get(m, {}).get("hours", 0) for m in months]
-                     + [row["lessons"], row["hours"], row["substitution_hours"], row["percent"]])
-    sheet.column_dimensions["A"].width = 32
-    return book_bytes(book)

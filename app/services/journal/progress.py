@@ -26,6 +26,7 @@ from typing import Iterable
 from flask import current_app
 from sqlalchemy import and_, bindparam, or_, select
 
+from ... import labels
 from ...extensions import db
 from ...infra.bulk import plain_rows, statement
 from ...models import (
@@ -37,11 +38,6 @@ WorkKindWeights = dict[str, float]
 
 NUMERIC_MARKS = ("2", "3", "4", "5")
 MISSED_REASONS = ("excused", "illness", "unexcused")
-WORK_KIND_LABELS = {
-    "current": "текущая", "oral": "устный ответ", "written": "письменная работа",
-    "practical": "практическая", "laboratory": "лабораторная", "control": "контрольная",
-    "independent": "самостоятельная", "test": "тест",
-}
 DEFAULT_WORK_KIND_WEIGHTS: WorkKindWeights = {kind: 1.0 for kind in WORK_KINDS} | {
     "control": 2.0, "test": 2.0}
 DEFAULT_MIN_ATTENDANCE = 50.0
@@ -75,7 +71,7 @@ def weights_hint(weights: WorkKindWeights | None = None) -> str:
     """The Russian hint shown beside an average, built from the settings, e.g. «средний балл с
     учётом веса работ: контрольная ×2, тест ×2, остальные ×1»."""
     weights = work_kind_weights() if weights is None else weights
-    heavy = [f"{WORK_KIND_LABELS.get(kind, kind)} ×{_number(weight)}"
+    heavy = [f"{labels.text(labels.WORK_KINDS, kind, kind)} ×{_number(weight)}"
              for kind, weight in weights.items() if weight != 1.0]
     if not heavy:
         return "средний балл: все виды работ с весом ×1"

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from io import BytesIO
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -17,7 +17,6 @@ from ...infra.bulk import plain_rows, statement
 from ...models import (
     Discipline, Journal, Lesson, Period, StudentGroup, Subgroup, TimetableChange, TimetableEntry,
 )
-from ..control.reports import book_bytes
 from ..records import audit
 
 WEEKDAYS = ("Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье")
@@ -318,16 +317,6 @@ def import_xlsx(period: Period, data: bytes) -> int:
     audit.record("timetable_import", "period", period.id,
                  details={"rows": len(parsed), "groups": len(group_ids)})
     return len(parsed)
-
-
-def template_xlsx() -> bytes:
-    """An empty import file with the expected headers."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Расписание"
-    ws.append(IMPORT_COLUMNS)
-    ws.append(("ИС-24-1", "Понедельник", 1, "ОП.01", "", "каб. 101"))
-    return book_bytes(wb)
 
 
 def week_grid(group_id: int, monday: date) -> list[dict]:

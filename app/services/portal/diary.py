@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, bindparam, select
 
+from ... import labels
 from ...infra.bulk import plain_rows
 from ...models import AcademicYear, JournalCell, Lesson, Mark, Period, Student
-from ...models.journal import HOMEWORK_KIND_LABELS
 from ..journal.access import cell_text
 from ..journal.timetable import timetabled_pairs, week_start
 
@@ -215,7 +215,7 @@ def week(student: Student, journals: dict[int, "Journal | RecordJournal"], day: 
                          "past": due is not None and due < day,
                          "discipline": str(journals[lesson.journal_id].discipline),
                          "text": lesson.homework, "kind": lesson.homework_kind,
-                         "kind_label": HOMEWORK_KIND_LABELS.get(lesson.homework_kind, "")})
+                         "kind_label": labels.homework_kind(lesson.homework_kind)})
     homework.sort(key=lambda h: (h["past"], h["due"] is None, h["due"] or "", h["discipline"]))
     return {"monday": monday.isoformat(), "saturday": saturday.isoformat(), "days": days,
             "homework": homework}

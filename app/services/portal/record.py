@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
+from ... import labels
 from ...errors import BadInput
 from ...extensions import db
 from ...infra.bulk import plain_rows
@@ -16,7 +17,6 @@ from ...models import (
     AcademicYear, Discipline, FinalGrade, GroupMembership, Journal, Lesson, Period, Student,
     StudentGroup, SubgroupMember, User,
 )
-from ...models.journal import ABSENCE_REASON_LABELS, HOMEWORK_KIND_LABELS
 from ...security.access import SEES_COLLEGE, TEACHES
 from ..journal import progress
 from ..journal.access import cell_text
@@ -29,8 +29,6 @@ from . import diary
 
 HOMEWORK_DAYS = 7
 # The administration reads every record; IT keeps accounts, not personal records (4.1).
-FINAL_KINDS = {"semester": "семестровая", "year": "годовая", "credit": "зачёт",
-               "diff_credit": "дифференцированный зачёт", "exam": "экзамен"}
 
 
 class RecordError(BadInput):
@@ -204,7 +202,7 @@ def student_record(user, student_id, audit_action: str = "record_view",
         row["entries"].append({
             "lesson_id": lesson.id, "date": lesson.lesson_date.isoformat(),
             "pair": lesson.pair_number, "marks": values, "absent": lesson.absent,
-            "absence_reason": ABSENCE_REASON_LABELS.get(lesson.absence_reason, ""),
+            "absence_reason": labels.text(labels.ABSENCE_REASONS, lesson.absence_reason),
             "text": cell_text(lesson.absent, values)})
         row["absences"] += 1 if lesson.absent else 0
         row["_marks"] += lesson.marks
@@ -217,7 +215,8 @@ def student_record(user, student_id, audit_action: str = "record_view",
         item = {"academic_year": grade.year_name, "period": grade.period_name,
                 "code": journal.discipline.code, "name": journal.discipline.name,
                 "discipline_kind": journal.discipline.kind, "kind": grade.kind,
-                "kind_label": FINAL_KINDS.get(grade.kind, grade.kind), "value": grade.value}
+                "kind_label": labels.text(labels.FINAL_GRADE_KINDS, grade.kind, grade.kind),
+                "value": grade.value}
         history.append(item)
         if period is not None and grade.period_id == period.id and grade.journal_id in disciplines:
             disciplines[grade.journal_id]["final_grades"].append(item)
@@ -267,7 +266,7 @@ def _homework(journals: dict[int, RecordJournal], day, lessons=None) -> list[dic
     return [{"date": ls.lesson_date.isoformat(),
              "discipline": str(journals[ls.journal_id].discipline),
              "text": ls.homework, "kind": ls.homework_kind,
-             "kind_label": HOMEWORK_KIND_LABELS.get(ls.homework_kind, "")} for ls in found]
+             "kind_label": labels.homework_kind(ls.homework_kind)} for ls in found]
 
 
 def _person(person) -> str:

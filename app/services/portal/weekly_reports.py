@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from ... import labels
 from ...errors import BadInput
 from ...extensions import db
 from ...infra.clock import now, today
@@ -16,7 +17,7 @@ from ...models import (
     Journal, JournalCell, Lesson, Parent, Student, StudentGroup, StudentParent, SubgroupMember,
     WeeklyReportDelivery,
 )
-from ...models.journal import ABSENCE_REASON_LABELS, HOMEWORK_KIND_LABELS, UNEXCUSED_REASONS
+from ...models.journal import UNEXCUSED_REASONS
 from ...security.access import SEES_ALL_JOURNALS
 from ..journal import forecast, progress
 from ..records import audit
@@ -111,7 +112,7 @@ def build(group: StudentGroup, week_start: date) -> list[dict]:
             if lesson.homework and lesson.homework.strip():
                 homework.append({"date": lesson.lesson_date, "discipline": discipline,
                                  "text": lesson.homework,
-                                 "kind": HOMEWORK_KIND_LABELS.get(lesson.homework_kind, "")})
+                                 "kind": labels.homework_kind(lesson.homework_kind)})
             cell = cells.get((lesson.id, student.id))
             if cell is None:
                 continue
@@ -121,7 +122,7 @@ def build(group: StudentGroup, week_start: date) -> list[dict]:
                               "kinds": [m.work_kind for m in cell.marks]})
             if cell.absent:
                 absences.append({"date": lesson.lesson_date, "discipline": discipline,
-                                 "reason": ABSENCE_REASON_LABELS.get(cell.absence_reason, "")
+                                 "reason": labels.text(labels.ABSENCE_REASONS, cell.absence_reason)
                                  or "причина не указана",
                                  "unexcused": (cell.absence_reason or "") in UNEXCUSED_REASONS})
         risk = [forecast.risk_sentence(r["discipline"], r["reasons"])
@@ -209,8 +210,6 @@ def recipients(report: dict) -> tuple[list[tuple[Parent, str]], str | None]:
     return found, None if found else "нет адреса эл. почты родителя"
 
 
-DELIVERY_STATES = {"waiting": "ожидает отправки", "sending": "ожидает отправки",
-                   "sent": "отправлено", "failed": "не доставлено"}
 STALE_CLAIM = timedelta(minutes=15)  # a deliverer that died mid-way: its rows are taken again
 
 

@@ -43,7 +43,6 @@ from .placement_import import (  # noqa: F401
     IMPORT_LIMITS,
     IMPORT_REQUIRED,
     import_placements,
-    import_template_xlsx,
 )
 from .placements import (  # noqa: F401
     EMAIL_RE,

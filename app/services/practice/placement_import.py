@@ -5,8 +5,6 @@ import re
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload, selectinload
@@ -16,7 +14,6 @@ from ...infra.spreadsheets import Formula, ReadRefused, csv_rows, xlsx_rows
 from ...infra.text_hygiene import control_character
 from ...models import Journal, Student, StudentGroup, User
 from ...models.practice import Practice, PracticeOrganisation
-from ..control.reports import book_bytes
 from ..journal.access import roster
 from ..records import audit
 from .base import (
@@ -98,18 +95,6 @@ def _cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return re.sub(r"\s+", " ", str(value)).strip()
-
-
-def import_template_xlsx() -> bytes:
-    """An empty XLSX with the header row of the placements import."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Распределение на практику"
-    sheet.append([label for _key, label in IMPORT_COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        sheet.column_dimensions[cell.column_letter].width = max(14, len(cell.value) + 2)
-    return book_bytes(book)
 
 
 def import_placements(user, file_storage) -> dict:

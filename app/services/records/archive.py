@@ -29,7 +29,7 @@ from ...models import (
     AcademicYear, ArchiveRecord, DestructionAct, FinalGrade, Journal, JournalCell, Lesson, Student,
     StudentGroup, SubgroupMember,
 )
-from ..control.reports import book_bytes
+from ...exports.book import book_bytes
 from . import audit
 
 RETENTION_YEARS = 3  # 7.4

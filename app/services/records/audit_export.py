@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from ... import labels
 from ...infra import clock
 from ...infra.text_hygiene import printable
-from ..control.reports import book_bytes
+from ...exports.book import book_bytes
 
 COLUMNS = [("id", "№"), ("created_at", "Когда"), ("username", "Пользователь"),
            ("user_id", "Код пользователя"), ("action", "Действие"), ("object_type", "Объект"),

@@ -12,10 +12,7 @@ from ....extensions import db
 from ....infra import clock
 from ....models import AuditLog, CellChange, Department, Lesson, StaffProfile
 from ....security.access import STAFF
-from . import percent, workbook_bytes
-
-HEADERS = ["Сотрудник", "Отделение", "Входов", "Занятий внесено", "из них в день занятия",
-           "Доля в день занятия, %", "Отметок внесено", "Исправлений после дня занятия"]
+from . import percent
 
 
 def _bounds(start: date, end: date):
@@ -78,13 +75,3 @@ def activity(start: date, end: date, department_id: int | None = None) -> dict:
 
 def departments() -> list[Department]:
     return db.session.scalars(select(Department).order_by(Department.name)).all()
-
-
-def activity_xlsx(report: dict) -> bytes:
-    rows = [[r["name"], r["department"], r["logins"], r["lessons"], r["in_time"],
-             r["in_time_share"], r["marks"], r["corrections"]] for r in report["rows"]]
-    dept_rows = [[d["department"], d["users"], d["logins"], d["lessons"], d["in_time"],
-                  d["in_time_share"], d["marks"], d["corrections"]]
-                 for d in report["departments"]]
-    return workbook_bytes("Активность", HEADERS, rows, sheets=[(
-        "По отделениям", ["Отделение", "Сотрудников"] + HEADERS[2:], dept_rows)])

@@ -35,13 +35,10 @@ from ....models import (
 from ....security.access import STAFF, TEACHES
 from ...journal.timetable import timetabled_pairs_by_group
 
-from . import percent, workbook_bytes
+from . import percent
 
 COUNTS = ("lessons", "on_day", "late", "missing", "no_topic", "no_attendance",
           "grades", "grades_on_time", "grades_late", "corrections", "logins")
-HEADERS = ["Преподаватель", "Отделение", "Занятий записано", "в день занятия", "с опозданием",
-           "Не записано по расписанию", "Без темы", "Без посещаемости", "Доля в срок, %",
-           "Итоговых оценок", "в срок", "после срока", "Исправлений после срока", "Входов"]
 NO_DEPARTMENT = "без отделения"
 
 
@@ -225,18 +222,3 @@ def chart_data(report: dict) -> dict:
     return dict(labels=[d["department"] for d in depts],
                 on_day=[d["on_day"] for d in depts], late=[d["late"] for d in depts],
                 missing=[d["missing"] for d in depts])
-
-
-def _line(r: dict, name: str, department: str) -> list:
-    return [name, department, r["lessons"], r["on_day"], r["late"], r["missing"], r["no_topic"],
-            r["no_attendance"], r["on_time_share"], r["grades"], r["grades_on_time"],
-            r["grades_late"], r["corrections"], r["logins"]]
-
-
-def council_xlsx(report: dict) -> bytes:
-    rows = [_line(r, r["name"], r["department"]) for r in report["rows"]]
-    rows.append(_line(report["total"], "Итого по колледжу", ""))
-    dept_rows = [_line(d, d["department"], f"{d['teachers']} преп.")
-                 for d in report["departments"]]
-    return workbook_bytes("По преподавателям", HEADERS, rows, sheets=[(
-        "По отделениям", ["Отделение", "Преподавателей"] + HEADERS[2:], dept_rows)])

@@ -11,14 +11,12 @@ from ....extensions import db
 from ....models import FinalGrade, Journal, JournalCell, Lesson, Mark, Period
 from ...journal.progress import weighted_average, work_kind_weights
 from ...scopes import journal_filter
-from . import percent, workbook_bytes
+from . import percent
 
 NUMERIC = ("2", "3", "4", "5")
 EXAM_KINDS = ("exam", "diff_credit")
 OUTLIER_SHARE = 25.0  # % of students differing by 2+
 OUTLIER_GAP = 1.0  # |average exam − average current| in points
-HEADERS = ["Преподаватель", "Дисциплина", "Группа", "Студентов сопоставлено",
-           "Средняя текущая", "Средняя итоговая", "Разница", "Расходятся на 2+, %", "Выброс"]
 
 
 def objectivity(user, period: Period) -> list[dict]:
@@ -61,9 +59,3 @@ def objectivity(user, period: Period) -> list[dict]:
                          final=round(avg_fin, 2), gap=gap, far_share=share,
                          outlier=share >= OUTLIER_SHARE or abs(gap) >= OUTLIER_GAP))
     return sorted(rows, key=lambda r: (r["teacher"], r["discipline"], r["group"]))
-
-
-def objectivity_xlsx(rows: list[dict]) -> bytes:
-    return workbook_bytes("Объективность", HEADERS, [
-        [r["teacher"], r["discipline"], r["group"], r["students"], r["current"], r["final"],
-         r["gap"], r["far_share"], "да" if r["outlier"] else ""] for r in rows])

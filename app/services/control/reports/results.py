@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from .... import labels
 from ....errors import Refused
 from ....extensions import db
 from ....models import FinalGrade, Journal, JournalCell, Lesson, Period
@@ -24,16 +25,12 @@ from ...journal.access import enrolled_on, roster
 from ...journal.final_grades import kinds_by_period
 from ...journal.generation import plan_forms
 from ...scopes import journal_filter
-from . import percent, workbook_bytes
+from . import percent
 
 NOT_ATTESTED = "не аттестован"  # no final grade where the curriculum requires one
 FAILING = {"2", "незач", "н/а", NOT_ATTESTED}
 QUALITY = {"4", "5", "зач"}
-HEADERS = ["Группа", "Дисциплина", "Преподаватель", "Студентов", "Не аттестованы",
-           "Успеваемость, %", "Качество знаний, %", "Средний балл", "Пропущено часов",
-           "Уважительных, %"]
-LEVELS = {"journal": "группа · дисциплина · преподаватель", "group": "группа",
-          "discipline": "дисциплина", "teacher": "преподаватель"}
+LEVELS = labels.REPORT_LEVELS
 
 
 def scope_periods(period_id: int | None, year_id: int | None) -> list[Period]:
@@ -134,14 +131,6 @@ def _attestation(journals, periods: list[Period], grades: dict) -> dict:
                     values = grades.get((journal.id, student["id"], period.id))
                     out[(journal.id, student["id"])].extend(values or [NOT_ATTESTED])
     return out
-
-
-def results_xlsx(rows: list[dict], title: str) -> bytes:
-    return workbook_bytes("Итоги", HEADERS, [
-        [r["group"], r["discipline"], r["teacher"], r["count"], r["unattested"], r["success"],
-         r["quality"],
-         r["average"], r["hours"], r["excused_share"]] for r in rows],
-        sheets=[("Параметры", ["Отчёт"], [[title]])])
 
 
 def chart_data(rows: list[dict]) -> dict:

@@ -1,17 +1,15 @@
 """The journal as an XLSX workbook laid out like the paper journal: the marks grid, then the
 lessons with dates, topics and homework (4.8)."""
-
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from ..infra.text_hygiene import printable_row
-from ..services.control.reports import book_bytes
-from .base import xlsx_response
+from .book import book_bytes
 
 
-def journal_xlsx_response(journal, data: dict, table: list[dict], lesson_types: dict,
-                          homework_kinds: dict):
+def journal_xlsx(journal, data: dict, table: list[dict], lesson_types: dict,
+                 homework_kinds: dict) -> bytes:
+    """`data`: services/journal/grid.py's journal data; `table`: the paper journal's rows."""
     book = Workbook()
     grid = book.active
     grid.title = "Отметки"
@@ -41,7 +39,7 @@ def journal_xlsx_response(journal, data: dict, table: list[dict], lesson_types: 
     sheet.column_dimensions["F"].width = 40
     for cell in sheet["D"]:
         cell.alignment = Alignment(wrap_text=True)
-    return xlsx_response(book_bytes(book), f"journal-{journal.id}.xlsx")
+    return book_bytes(book)
 
 
 def _ru(iso: str) -> str:

@@ -1,25 +1,6 @@
-"""What people read instead of stored codes: statuses, audit actions and objects, roles,
-audit details. One place used by pages, exports and e-mails alike (SPEC: the UI speaks
-Russian; no `None`, `True`, `False`, ISO time or internal code reaches a reader).
-"""
-import json
-
+"""The audit log's words (4.1): its actions, the objects they touch, the keys of its details
+and which of those keys hold a code of another table."""
 from flask_babel import lazy_gettext as _l
-
-from .infra import clock
-
-ROLES = {
-    "Admin": _l("Администратор системы"),
-    "IT": _l("Отдел ИТ"),
-    "Administration": _l("Администрация"),
-    "Deputy": _l("Зам. директора по УР"),
-    "Teacher": _l("Преподаватель"),
-    "Curator": _l("Куратор"),
-    "Student": _l("Студент"),
-    "Parent": _l("Родитель (законный представитель)"),
-    "Mentor": _l("Наставник от организации"),
-    "Public": _l("Гость"),
-}
 
 # One name per kind of audited action (4.1).
 ACTIONS = {
@@ -121,33 +102,6 @@ OBJECTS = {
     "exam_sheet": _l("ведомость"), "absence_document": _l("оправдательный документ"),
 }
 
-STATUSES = {
-    "memo": {"sent": _l("отправлена"), "received": _l("получена"),
-             "acted": _l("приняты меры")},
-    "issue": {"open": _l("на рассмотрении"), "corrected": _l("оценка исправлена"),
-              "confirmed": _l("оценка подтверждена"), "resolved": _l("решено")},
-    "issue_kind": {"wrong_mark": _l("ошибка в оценке"), "access": _l("проблема доступа")},
-    "block": {"pending": _l("ожидает решения"), "confirmed": _l("выполнена"),
-              "rejected": _l("отклонена")},
-    "block_action": {"block": _l("блокировка"), "unblock": _l("разблокировка")},
-    "delivery": {"waiting": _l("ожидает отправки"), "sending": _l("отправляется"),
-                 "sent": _l("отправлен"), "failed": _l("не доставлен")},
-    "student": {"studying": _l("обучается"), "academic_leave": _l("академический отпуск"),
-                "expelled": _l("отчислен"), "transferred": _l("переведён"),
-                "graduated": _l("выпускник")},
-    "group": {"active": _l("обучается"), "graduated": _l("выпущена"),
-              "disbanded": _l("расформирована")},
-    "status_change": {"enrollment": _l("зачисление"), "transfer": _l("перевод"),
-                      "expulsion": _l("отчисление"), "academic_leave": _l("академический отпуск"),
-                      "restoration": _l("восстановление"), "graduation": _l("выпуск")},
-    "format": {"csv": "CSV", "xlsx": "XLSX", "pdf": "PDF", "html": _l("страница для печати")},
-    "login_failed": {"unknown_user": _l("нет такой учётной записи")},
-    "absence_document_kind": {"medical": _l("медицинская справка"), "summons": _l("повестка"),
-                              "college_order": _l("приказ техникума"), "other": _l("другое")},
-    "absence_reason": {"excused": _l("уважительная"), "illness": _l("болезнь"),
-                       "unexcused": _l("неуважительная")},
-}
-
 # Which codes a detail holds, by action and key: {action: {key: kind of STATUSES}}; a key
 # alone (None) applies to every action.
 DETAIL_CODES = {
@@ -212,112 +166,3 @@ DETAIL_KEYS = {
     "changed": _l("изменено отметок"), "unchanged": _l("без изменений"),
     "refused": _l("не изменено (период закрыт)"), "comment": _l("комментарий"),
 }
-
-YES, NO, EMPTY = _l("да"), _l("нет"), "—"
-
-
-def role(name: str | None) -> str:
-    return str(ROLES.get(name, name or ""))
-
-
-def roles(names) -> str:
-    return ", ".join(role(n) for n in names)
-
-
-def action(code: str | None) -> str:
-    return str(ACTIONS.get(code, code or ""))
-
-
-def object_type(code: str | None) -> str:
-    return str(OBJECTS.get(code, code or ""))
-
-
-def status(kind: str, code: str | None) -> str:
-    return str(STATUSES.get(kind, {}).get(code, code or ""))
-
-
-def label(code, kind: str) -> str:
-    """Jinja `{{ code|label("memo") }}`: the label of a code of one kind."""
-    if kind == "role":
-        return role(code)
-    if kind == "action":
-        return action(code)
-    if kind == "object":
-        return object_type(code)
-    return status(kind, code)
-
-
-def yes_no(value) -> str:
-    return str(EMPTY if value is None else YES if value else NO)
-
-
-def value_text(value) -> str:
-    """A detail value as words: да/нет, «—» for nothing, dates dd.mm.yyyy, lists joined."""
-    if value is None or value == "":
-        return EMPTY
-    if isinstance(value, bool):
-        return yes_no(value)
-    if isinstance(value, (list, tuple)):
-        return ", ".join(value_text(v) for v in value) or EMPTY
-    if isinstance(value, dict):
-        return "; ".join(f"{detail_key(k)}: {value_text(v)}" for k, v in value.items())
-    if isinstance(value, str):
-        if value in ("True", "False", "None"):
-            return value_text({"True": True, "False": False, "None": None}[value])
-        if ROLES.get(value) is not None:
-            return role(value)
-        if len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
-            return clock.format_moment(value)
-    return str(value)
-
-
-def detail_key(key: str) -> str:
-    return str(DETAIL_KEYS.get(key, key))
-
-
-def _code_word(action_code, key, value):
-    """A coded detail value (a status, a kind) in words; anything else unchanged."""
-    kind = (DETAIL_CODES.get(action_code, {}).get(key) or DETAIL_CODES[None].get(key))
-    if kind and isinstance(value, str) and value in STATUSES[kind]:
-        return str(STATUSES[kind][value])
-    return value
-
-
-def details(text_or_dict, action_code: str | None = None) -> list[tuple[str, str]]:
-    """Audit details (JSON text) as Russian «key: value» pairs; a changed field [before,
-    after] (the «changes» of an entry, or every field of an «update») reads «было → стало»."""
-    if not text_or_dict:
-        return []
-    data = text_or_dict
-    if isinstance(text_or_dict, str):
-        try:
-            data = json.loads(text_or_dict)
-        except ValueError:
-            return [("", text_or_dict)]
-    if not isinstance(data, dict):
-        return [("", value_text(data))]
-    pairs = []
-    for key, value in data.items():
-        if key == "changes" and isinstance(value, dict):
-            pairs.extend(_change(k, v) for k, v in value.items())
-        elif action_code == "update" or (action_code is None and _all_changes(data)):
-            pairs.append(_change(key, value))
-        else:
-            pairs.append((detail_key(key), value_text(_code_word(action_code, key, value))))
-    return pairs
-
-
-def _all_changes(data: dict) -> bool:
-    """{field: [before, after], ...}: what an edit on a reference screen records."""
-    return bool(data) and all(isinstance(v, list) and len(v) == 2 for v in data.values())
-
-
-def _change(key, value) -> tuple[str, str]:
-    if isinstance(value, list) and len(value) == 2:
-        return detail_key(key), f"{value_text(value[0])} → {value_text(value[1])}"
-    return detail_key(key), value_text(value)
-
-
-def details_text(text_or_dict, action_code: str | None = None) -> str:
-    """The same pairs on one line (exports, e-mails)."""
-    return "; ".join(f"{k}: {v}" if k else v for k, v in details(text_or_dict, action_code))

@@ -1,0 +1,31 @@
+"""The journal's and the curriculum's codes (1.6, 3.3, 4.2-4.8): kinds of disciplines, forms
+of attestation, types of lessons, kinds of work and homework, reasons of absence, kinds of
+final grades."""
+from flask_babel import lazy_gettext as _l
+
+DISCIPLINE_KINDS = {"general": _l("общеобразовательная дисциплина"),
+                    "op": _l("общепрофессиональная дисциплина"),
+                    "mdk": _l("междисциплинарный курс"), "up": _l("учебная практика"),
+                    "pp": _l("производственная практика"), "pm": _l("профессиональный модуль")}
+ASSESSMENT_FORMS = {"exam": _l("экзамен"), "diff_credit": _l("дифференцированный зачёт"),
+                    "credit": _l("зачёт"), "grade": _l("оценка"), "none": _l("без аттестации")}
+LESSON_TYPES = {"theory": _l("теоретическое занятие"), "practical": _l("практическое занятие"),
+                "laboratory": _l("лабораторная работа"), "control": _l("контрольная работа"),
+                "seminar": _l("семинар"), "practice": _l("практика")}
+# The kind of work a mark is for (its weight in the average, 2.2)
+WORK_KINDS = {
+    "current": _l("текущая"), "oral": _l("устный ответ"), "written": _l("письменная работа"),
+    "practical": _l("практическая"), "laboratory": _l("лабораторная"),
+    "control": _l("контрольная"), "independent": _l("самостоятельная"), "test": _l("тест"),
+}
+# 4.8: homework of one of four kinds, or of none; «none» reads as nothing outside the form
+HOMEWORK_KINDS = {"none": _l("без вида"), "practical": _l("практическая работа"),
+                  "laboratory": LESSON_TYPES["laboratory"], "control": LESSON_TYPES["control"],
+                  "independent": _l("самостоятельная работа")}
+ABSENCE_REASONS = {"excused": _l("уважительная"), "illness": _l("болезнь"),
+                   "unexcused": _l("неуважительная")}
+# The kinds of a final grade: a semester's or a year's grade, or the attestation's form
+FINAL_GRADE_KINDS = {"semester": _l("семестровая"), "year": _l("годовая"),
+                     "credit": ASSESSMENT_FORMS["credit"],
+                     "diff_credit": ASSESSMENT_FORMS["diff_credit"],
+                     "exam": ASSESSMENT_FORMS["exam"]}
