@@ -4,6 +4,7 @@ measured before it is opened (a small file may expand to gigabytes), a CSV must 
 formula rather than as an empty cell."""
 import csv
 import io
+import re
 import zipfile
 from datetime import date, datetime
 
@@ -122,3 +123,50 @@ def csv_rows(data: bytes) -> list[list]:
                 for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error:
         raise ReadRefused(_("Файл CSV повреждён: проверьте кавычки и разделители.")) from None
+
+
+def normalized(text) -> str:
+    """Text as an import compares it (column titles, names, codes): case, runs of spaces and
+    «ё» do not matter."""
+    return re.sub(r"\s+", " ", str(text or "")).strip().lower().replace("ё", "е")
+
+
+def file_rows(filename: str, data: bytes, refused) -> list[list]:
+    """The rows of an uploaded XLSX or CSV file (by its name); what cannot be read is raised
+    as `refused([reason])`, the import's own all-or-nothing refusal."""
+    name = (filename or "").lower()
+    try:
+        if name.endswith(".xlsx"):
+            return xlsx_rows(data)
+        if name.endswith(".csv"):
+            return csv_rows(data)
+    except ReadRefused as exc:
+        raise refused([str(exc)]) from None
+    raise refused([_("Поддерживаются только файлы XLSX и CSV.")])
+
+
+def keyed_table(rows: list[list], columns, required, cell_problems,
+                refused) -> list[tuple[int, dict]]:
+    """(row number as the spreadsheet shows it, {column key: value}) for each non-empty row;
+    the first row names the columns ((key, title) pairs in `columns`, those in `required`
+    must be there). Every row's `cell_problems(number, values)` is collected first and all of
+    them are raised together as `refused(problems)`: one bad row refuses the whole file."""
+    if not rows or not any(rows[0]):
+        raise refused([_("Файл пуст: нет строки заголовков.")])
+    by_header = {normalized(label): key for key, label in columns}
+    header = [by_header.get(normalized(h)) for h in rows[0]]
+    missing = [label for key, label in columns if key in required and key not in header]
+    if missing:
+        raise refused([_("Строка 1: нет столбца «%(label)s»", label=label) for label in missing])
+    table, problems = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(v not in ("", None) for v in row):
+            continue
+        values = {key: row[i] if i < len(row) else "" for i, key in enumerate(header) if key}
+        problems += cell_problems(number, values)
+        table.append((number, values))
+    if problems:
+        raise refused(problems)
+    if not table:
+        raise refused([_("В файле нет ни одной строки данных.")])
+    return table

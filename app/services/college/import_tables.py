@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 
 from ...errors import Refused
-from ...infra.spreadsheets import Formula, ReadRefused, csv_rows, xlsx_rows
+from ...infra.spreadsheets import Formula, file_rows, keyed_table
 from ...infra.text_hygiene import control_character
 from ...models import (
     AcademicYear, Discipline, Parent, Specialty, Student, StudentGroup, StudentParent, Subgroup,
@@ -84,21 +84,10 @@ class ImportRefused(Refused):
         super().__init__(_("Файл не загружен: %(problems)s", problems="; ".join(self.problems[:3])))
 
 
-def _norm(text) -> str:
-    return re.sub(r"\s+", " ", str(text or "")).strip().lower().replace("ё", "е")
-
 
 # --- reading -----------------------------------------------------------------------------------
 def _read_rows(filename: str, data: bytes) -> list[list]:
-    name = (filename or "").lower()
-    try:
-        if name.endswith(".xlsx"):
-            return xlsx_rows(data)
-        if name.endswith(".csv"):
-            return csv_rows(data)
-    except ReadRefused as exc:
-        raise ImportRefused([str(exc)]) from None
-    raise ImportRefused([_("Поддерживаются только файлы XLSX и CSV.")])
+    return file_rows(filename, data, ImportRefused)
 
 
 def _cell_problems(kind: str, number: int, row: dict) -> list[str]:
@@ -125,28 +114,9 @@ def _cell_problems(kind: str, number: int, row: dict) -> list[str]:
 
 def read_table(kind: str, filename: str, data: bytes) -> list[tuple[int, dict]]:
     """(row number as the spreadsheet shows it, {column key: value}) for each non-empty row."""
-    rows = _read_rows(filename, data)
-    if not rows or not any(rows[0]):
-        raise ImportRefused([_("Файл пуст: нет строки заголовков.")])
-    by_header = {_norm(label): key for key, label in COLUMNS[kind]}
-    header = [by_header.get(_norm(h)) for h in rows[0]]
-    missing = [label for key, label in COLUMNS[kind]
-               if key in REQUIRED[kind] and key not in header]
-    if missing:
-        raise ImportRefused([_("Строка 1: нет столбца «%(label)s»", label=label)
-                             for label in missing])
-    table, problems = [], []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(v not in ("", None) for v in row):
-            continue
-        values = {key: row[i] if i < len(row) else "" for i, key in enumerate(header) if key}
-        problems += _cell_problems(kind, number, values)
-        table.append((number, values))
-    if problems:
-        raise ImportRefused(problems)
-    if not table:
-        raise ImportRefused([_("В файле нет ни одной строки данных.")])
-    return table
+    return keyed_table(_read_rows(filename, data), COLUMNS[kind], REQUIRED[kind],
+                       lambda number, values: _cell_problems(kind, number, values),
+                       ImportRefused)
 
 
 # --- value parsers: return the value or raise ValueError(Russian reason) ----------------------

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...infra.clock import add_years, today
+from ...infra.spreadsheets import normalized
 from ...models import (
     AcademicYear, Curriculum, CurriculumItem, Discipline, GroupMembership, Parent, Specialty,
     Student, StudentGroup, StudentParent, Subgroup, TeachingLoad, User,
@@ -19,7 +20,7 @@ from ...models import (
 from ..journal.generation import generate_journals
 from ..records import audit
 from .import_tables import (
-    COLUMNS, EMAIL_RE, PARENT_FIELDS, PHONE_RE, REQUIRED, ImportRefused, _date, _hours, _int, _norm,
+    COLUMNS, EMAIL_RE, PARENT_FIELDS, PHONE_RE, REQUIRED, ImportRefused, _date, _hours, _int,
     read_table,
 )
 
@@ -112,14 +113,14 @@ def _plan_students(table, check):
 
 def _find_parent(cache, data):
     """Brothers and sisters share a parent: same full name and the same phone or e-mail."""
-    key = (_norm(data["last_name"]), _norm(data["first_name"]), _norm(data["middle_name"]),
-           _norm(data["phone"]) or _norm(data["email"]))
+    key = (normalized(data["last_name"]), normalized(data["first_name"]),
+           normalized(data["middle_name"]), normalized(data["phone"]) or normalized(data["email"]))
     if key not in cache:
         query = select(Parent).where(Parent.last_name == data["last_name"],
                                      Parent.first_name == data["first_name"])
         found = [p for p in db.session.scalars(query)
-                 if _norm(p.middle_name) == key[2] and key[3]
-                 and key[3] in (_norm(p.phone), _norm(p.email))]
+                 if normalized(p.middle_name) == key[2] and key[3]
+                 and key[3] in (normalized(p.phone), normalized(p.email))]
         cache[key] = found[0] if found else Parent(
             last_name=data["last_name"], first_name=data["first_name"],
             middle_name=data["middle_name"] or None, phone=data["phone"] or None,
@@ -149,11 +150,11 @@ def _write_students(plan) -> dict:
 # --- curricula ---------------------------------------------------------------------------------
 def _kind_of(code: str, given) -> str:
     if given:
-        kind = KINDS.get(_norm(given))
+        kind = KINDS.get(normalized(given))
         if kind is None:
             raise ValueError(_("вид дисциплины «%(given)s» не распознан", given=given))
         return kind
-    prefix = _norm(code).split(".", 1)[0]
+    prefix = normalized(code).split(".", 1)[0]
     return KINDS.get(prefix, "general")
 
 
@@ -171,7 +172,7 @@ def _plan_curricula(table, check):
         year = check.parse(number, _int, row["admission_year"], _("год набора"), 1990, 2100)
         semester = check.parse(number, _int, row["semester"], _("семестр"), 1, 10)
         hours = check.parse(number, _int, row["hours"], _("часы"), 1, 10000)
-        form = FORMS.get(_norm(row["assessment_form"]).replace("ё", "е"))
+        form = FORMS.get(normalized(row["assessment_form"]).replace("ё", "е"))
         if form is None:
             check.bad(number, _("форма аттестации «%(form)s» не распознана (экзамен, "
                                 "дифференцированный зачёт, зачёт, оценка)",
@@ -232,7 +233,7 @@ def _plan_load(table, check):
     disciplines = _lookup(Discipline, "code", [r.get("code") for _, r in table])
     teachers = _lookup(User, "username", [r.get("teacher") for _, r in table])
     existing = {(l.academic_year_id, l.group_id, l.discipline_id,
-                 _norm(l.subgroup.name) if l.subgroup else "")
+                 normalized(l.subgroup.name) if l.subgroup else "")
                 for l in db.session.scalars(select(TeachingLoad).options(
                     selectinload(TeachingLoad.subgroup)).where(
                     TeachingLoad.group_id.in_([g.id for g in groups.values()])))}
@@ -253,12 +254,12 @@ def _plan_load(table, check):
                                 login=row["teacher"]))
         hours = check.parse(number, _hours, row["hours"])
         sub_name = str(row.get("subgroup") or "").strip()
-        key = (row["year"], row["group"], row["code"], _norm(sub_name))
+        key = (row["year"], row["group"], row["code"], normalized(sub_name))
         if key in seen:
             check.bad(number, _("нагрузка повторяет строку %(line)s", line=seen[key]))
         seen.setdefault(key, number)
         if year and group and discipline and (year.id, group.id, discipline.id,
-                                              _norm(sub_name)) in existing:
+                                              normalized(sub_name)) in existing:
             check.bad(number, _("такая строка нагрузки уже есть в базе"))
         plan.append((year, group, discipline, sub_name, teacher, hours))
     return plan
@@ -269,7 +270,7 @@ def _write_load(plan) -> dict:
     for year, group, discipline, sub_name, teacher, hours in plan:
         subgroup = None
         if sub_name:  # 5.3: a subgroup of the group for this discipline; created if new
-            key = (group.id, discipline.id, _norm(sub_name))
+            key = (group.id, discipline.id, normalized(sub_name))
             if key not in subgroups:
                 subgroups[key] = db.session.scalar(select(Subgroup).where(
                     Subgroup.group_id == group.id, Subgroup.name == sub_name,

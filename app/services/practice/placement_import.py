@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ...extensions import db
-from ...infra.spreadsheets import Formula, ReadRefused, csv_rows, xlsx_rows
+from ...infra.spreadsheets import Formula, file_rows, keyed_table, normalized
 from ...infra.text_hygiene import control_character
 from ...models import Journal, Student, StudentGroup, User
 from ...models.practice import Practice, PracticeOrganisation
@@ -37,56 +37,33 @@ IMPORT_LIMITS = {"group": 32, "discipline": 16, "record_book_number": 32, "stude
                  "contract_number": ORDER_MAX, "order_number": ORDER_MAX}
 
 
-def _norm(text) -> str:
-    return re.sub(r"\s+", " ", str(text or "")).strip().lower().replace("ё", "е")
+def _cell_problems(labels: dict, number: int, values: dict) -> list[str]:
+    """Formulas, control characters and over-long text in one row (finding 6, 13)."""
+    problems = []
+    for key, value in values.items():
+        if isinstance(value, Formula):
+            problems.append(_("Строка %(number)s: «%(label)s» — в ячейке формула, "
+                              "нужно значение", number=number, label=labels[key]))
+        elif isinstance(value, str):
+            code = control_character(value)
+            limit = IMPORT_LIMITS.get(key)
+            if code is not None:
+                problems.append(_("Строка %(number)s: «%(label)s» содержит недопустимый "
+                                  "управляющий символ (%(code)s)", number=number,
+                                  label=labels[key], code=code))
+            elif limit and len(value.strip()) > limit:
+                problems.append(_("Строка %(number)s: «%(label)s» длиннее %(limit)s символов "
+                                  "(%(count)s)", number=number, label=labels[key], limit=limit,
+                                  count=len(value.strip())))
+    return problems
 
 
 def _import_rows(filename: str, data: bytes) -> list[tuple[int, dict]]:
-    name = (filename or "").lower()
-    try:
-        if name.endswith(".xlsx"):
-            rows = xlsx_rows(data)
-        elif name.endswith(".csv"):
-            rows = csv_rows(data)
-        else:
-            raise PracticeImportRefused([_("Поддерживаются только файлы XLSX и CSV.")])
-    except ReadRefused as exc:
-        raise PracticeImportRefused([str(exc)]) from None
-    if not rows or not any(rows[0]):
-        raise PracticeImportRefused([_("Файл пуст: нет строки заголовков.")])
-    by_header = {_norm(label): key for key, label in IMPORT_COLUMNS}
-    header = [by_header.get(_norm(h)) for h in rows[0]]
     labels = dict(IMPORT_COLUMNS)
-    missing = [labels[k] for k in IMPORT_REQUIRED if k not in header]
-    if missing:
-        raise PracticeImportRefused([_("Строка 1: нет столбца «%(label)s»", label=label)
-                                     for label in missing])
-    table, problems = [], []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(v not in ("", None) for v in row):
-            continue
-        values = {key: row[i] if i < len(row) else "" for i, key in enumerate(header) if key}
-        for key, value in values.items():
-            if isinstance(value, Formula):
-                problems.append(_("Строка %(number)s: «%(label)s» — в ячейке формула, "
-                                  "нужно значение", number=number, label=labels[key]))
-            elif isinstance(value, str):
-                code = control_character(value)
-                limit = IMPORT_LIMITS.get(key)
-                if code is not None:
-                    problems.append(_("Строка %(number)s: «%(label)s» содержит недопустимый "
-                                      "управляющий символ (%(code)s)", number=number,
-                                      label=labels[key], code=code))
-                elif limit and len(value.strip()) > limit:
-                    problems.append(_("Строка %(number)s: «%(label)s» длиннее %(limit)s символов "
-                                      "(%(count)s)", number=number, label=labels[key], limit=limit,
-                                      count=len(value.strip())))
-        table.append((number, values))
-    if problems:
-        raise PracticeImportRefused(problems)
-    if not table:
-        raise PracticeImportRefused([_("В файле нет ни одной строки данных.")])
-    return table
+    return keyed_table(file_rows(filename, data, PracticeImportRefused), IMPORT_COLUMNS,
+                       IMPORT_REQUIRED,
+                       lambda number, values: _cell_problems(labels, number, values),
+                       PracticeImportRefused)
 
 
 def _cell_text(value) -> str:
@@ -122,15 +99,16 @@ def import_placements(user, file_storage) -> dict:
                 joinedload(Practice.journal).joinedload(Journal.discipline),
                 joinedload(Practice.journal).joinedload(Journal.academic_year))
             .order_by(Practice.start_date)).unique():
-        key = (_norm(practice.journal.group.name), _norm(practice.journal.discipline.code))
-        if _norm(practice.journal.discipline.code) in {_norm(c) for c in codes}:
+        key = (normalized(practice.journal.group.name),
+               normalized(practice.journal.discipline.code))
+        if normalized(practice.journal.discipline.code) in {normalized(c) for c in codes}:
             practices[key] = practice  # the latest practice of the group and code
     books = {r.get("record_book_number", "") for _n, r in texts}
     students = {s.record_book_number: s for s in db.session.scalars(
         select(Student).where(Student.record_book_number.in_(books)))}
-    names = {_norm(r.get("organisation")) for _n, r in texts}
-    known_orgs = {_norm(o.name): o for o in db.session.scalars(select(PracticeOrganisation))
-                  if _norm(o.name) in names}
+    names = {normalized(r.get("organisation")) for _n, r in texts}
+    known_orgs = {normalized(o.name): o for o in db.session.scalars(select(PracticeOrganisation))
+                  if normalized(o.name) in names}
     logins = {r.get("mentor") for _n, r in texts if r.get("mentor")}
     accounts = {u.username: u for u in db.session.scalars(select(User).where(
         User.username.in_(logins)).options(selectinload(User.roles)))} if logins else {}
@@ -145,7 +123,7 @@ def import_placements(user, file_storage) -> dict:
                               label=label))
         if empty:
             continue
-        practice = practices.get((_norm(row["group"]), _norm(row["discipline"])))
+        practice = practices.get((normalized(row["group"]), normalized(row["discipline"])))
         if practice is None:
             problems.append(_("Строка %(number)s: практика «%(discipline)s» группы «%(group)s» не "
                               "найдена", number=number, discipline=row["discipline"],
@@ -182,7 +160,7 @@ def import_placements(user, file_storage) -> dict:
         except PracticeError as exc:
             problems.append(_("Строка %(number)s: %(message)s", number=number, message=exc.message))
             continue
-        org_key = _norm(row["organisation"])
+        org_key = normalized(row["organisation"])
         if org_key not in known_orgs and org_key not in new_orgs:
             new_orgs[org_key] = {"name": row["organisation"],
                                  "address": row.get("address") or None,
