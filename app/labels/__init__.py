@@ -31,6 +31,12 @@ def text(table: dict, code, default: str = "") -> str:
     return str(table[code]) if code in table else default
 
 
+def names(table: dict) -> dict[str, str]:
+    """The whole table as text in the reader's language, translated once: for a loop that
+    names many rows (a student's record names every absence)."""
+    return {code: str(name) for code, name in table.items()}
+
+
 def russian(table: dict, code, default: str = "") -> str:
     """The Russian name whatever the reader's language: for text that is stored and read later
     by anyone (a memo, a request's reason)."""

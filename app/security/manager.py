@@ -186,7 +186,6 @@ class JournalSecurityManager(SecurityManager):
         self.session.commit()
 
     def get_all_permissions_views_objects(self):
-        from flask_appbuilder.security.sqla.models import PermissionView
         return self.session.query(PermissionView).all()
 
     # --- login lockout and audit --------------------------------------------------------------

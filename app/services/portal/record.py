@@ -194,6 +194,7 @@ def student_record(user, student_id, audit_action: str = "record_view",
             "journal_id": jid, "code": journal.discipline.code, "name": journal.discipline.name,
             "kind": journal.discipline.kind, "teacher": journal.teacher,
             "entries": [], "absences": 0, "average": None, "final_grades": [], "_marks": []}
+    reasons = labels.names(labels.ABSENCE_REASONS)
     for lesson in in_period:
         row = disciplines.get(lesson.journal_id)
         if row is None or not (lesson.absent or lesson.marks):
@@ -202,7 +203,7 @@ def student_record(user, student_id, audit_action: str = "record_view",
         row["entries"].append({
             "lesson_id": lesson.id, "date": lesson.lesson_date.isoformat(),
             "pair": lesson.pair_number, "marks": values, "absent": lesson.absent,
-            "absence_reason": labels.text(labels.ABSENCE_REASONS, lesson.absence_reason),
+            "absence_reason": reasons.get(lesson.absence_reason, ""),
             "text": cell_text(lesson.absent, values)})
         row["absences"] += 1 if lesson.absent else 0
         row["_marks"] += lesson.marks
@@ -210,12 +211,13 @@ def student_record(user, student_id, audit_action: str = "record_view",
     for row in disciplines.values():
         row["average"] = weighted_average(row.pop("_marks"), weights)
     history = []
+    final_kinds = labels.names(labels.FINAL_GRADE_KINDS)
     for grade in sorted(finals, key=lambda g: (g.start_date, g.journal_id)):
         journal = journals[grade.journal_id]
         item = {"academic_year": grade.year_name, "period": grade.period_name,
                 "code": journal.discipline.code, "name": journal.discipline.name,
                 "discipline_kind": journal.discipline.kind, "kind": grade.kind,
-                "kind_label": labels.text(labels.FINAL_GRADE_KINDS, grade.kind, grade.kind),
+                "kind_label": final_kinds.get(grade.kind, grade.kind),
                 "value": grade.value}
         history.append(item)
         if period is not None and grade.period_id == period.id and grade.journal_id in disciplines:
