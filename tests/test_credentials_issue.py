@@ -3,7 +3,7 @@ password works; staff/parents must change it, students are not asked."""
 import re
 
 from app.models import AccountState, AuditLog
-from tests.factories import login_client
+from tests.factories import PASSWORD, login_client
 
 
 def _slip(html):
@@ -16,7 +16,8 @@ def test_curator_issues_for_student_and_parent(app, college, db, login):
     no_account = college.a_students[2]
     c1 = login("curator1")
     resp = c1.post(f"/curator/credentials/{college.group_a.id}", data={
-        "student": [college.student1.id, no_account.id], "parent": [college.parent1_profile.id]})
+        "student": [college.student1.id, no_account.id], "parent": [college.parent1_profile.id],
+        "confirm": "1"})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
     slips = _slip(html)
@@ -78,7 +79,7 @@ def test_slip_carries_portal_address_and_russian_role(app, college, db, login, m
     assert "Преподаватель" in role and "Teacher" not in html.split('class="slips"')[1]
     monkeypatch.setitem(app.config, "PORTAL_URL", "https://journal.example.ru")
     html = login("curator1").post(f"/curator/credentials/{college.group_a.id}", data={
-        "student": [college.student1.id]}).get_data(as_text=True)
+        "student": [college.student1.id], "confirm": "1"}).get_data(as_text=True)
     assert 'class="portal">https://journal.example.ru<' in html
     assert re.search(r'class="role">Студент, ИС-24-1<', html)
 
@@ -98,3 +99,59 @@ def test_empty_staff_credentials_form_gives_a_message(college, db, login):
     answer = login("it").post("/it/credentials", data={}, follow_redirects=True)
     assert answer.status_code == 200 and "Никто не отмечен" in answer.get_data(as_text=True)
     assert db.session.query(AuditLog).filter_by(action="credentials_issue").count() == 0
+
+
+def test_reissue_asks_first_and_changes_nothing_until_confirmed(college, db, login):
+    """27: a new password for someone who has a login ends the old one, so the curator is asked
+    first; the question names whom it concerns, and nothing is issued until confirmed."""
+    c1 = login("curator1")
+    html = c1.post(f"/curator/credentials/{college.group_a.id}", data={
+        "student": [college.student1.id, college.a_students[2].id]}).get_data(as_text=True)
+    assert 'id="reissue-warning"' in html and "старый перестанет действовать" in html
+    names = html.split('id="reissue-names"')[1].split("</ul>")[0]
+    assert "Смирнов Артём Игоревич" in names and "Попов" not in names
+    assert 'name="confirm"' in html
+    assert db.session.query(AuditLog).filter_by(action="credentials_issue").count() == 0
+    db.session.expire_all()
+    assert db.session.get(type(college.a_students[2]), college.a_students[2].id).user is None
+    login_client(c1.application, "student1", PASSWORD)  # the old password still works
+
+
+def test_issue_to_everyone_without_a_login_in_one_go(college, db, login):
+    """The whole group's missing logins on one print: students without one, and parents of
+    minors; nobody who already has a login is reset."""
+    html = login("curator1").post(f"/curator/credentials/{college.group_a.id}",
+                                  data={"missing": "1"}).get_data(as_text=True)
+    slips = _slip(html)
+    assert len(slips) == 3  # Попов, Васильева, Соколов; student1, student2, parents have logins
+    assert "student1" not in [u for u, _ in slips]
+    assert db.session.query(AuditLog).filter_by(action="credentials_issue").count() == 3
+
+
+def test_no_login_for_the_parent_of_an_adult(college, db, login):
+    """1.4, 5.2: a parent reads the journal only while the child is a minor; the curator
+    cannot issue a login to the parent of an adult student (student2 is 20)."""
+    c1 = login("curator1")
+    answer = c1.post(f"/curator/credentials/{college.group_a.id}", data={
+        "parent": [college.parent2_profile.id], "confirm": "1"}, follow_redirects=True)
+    assert answer.status_code == 422
+    assert "совершеннолетний" in answer.get_data(as_text=True)
+    assert db.session.query(AuditLog).filter_by(action="credentials_issue").count() == 0
+    page = c1.get(f"/curator/credentials/{college.group_a.id}").get_data(as_text=True)
+    assert f'name="parent" value="{college.parent2_profile.id}"' not in page
+    assert f'name="parent" value="{college.parent1_profile.id}"' in page
+
+
+def test_the_curator_finds_credentials_from_the_group_and_the_menu(college, db, login):
+    """27: the group page shows who has no login and links to issuing; the menu and the help
+    lead there without typing an address."""
+    c1 = login("curator1")
+    group = c1.get(f"/curator/group/{college.group_a.id}").get_data(as_text=True)
+    box = group.split('id="accounts-box"')[1].split("</div>")[0]
+    assert f"/curator/credentials/{college.group_a.id}" in box
+    assert "<b>3</b>" in box  # Попов, Васильева, Соколов have none
+    assert "/curator/credentials/" in c1.get("/help/").get_data(as_text=True)
+    assert c1.get("/curator/credentials/").headers["Location"].endswith(
+        f"/curator/credentials/{college.group_a.id}")
+    home = c1.get("/").get_data(as_text=True)
+    assert f"/curator/credentials/{college.group_a.id}" in home

@@ -158,6 +158,7 @@ grant("CuratorView", "Curator", ("can_credentials", "can_status"))
 grant("Curator", "Curator", ("menu_access",))
 grant("MyGroups", "Curator", ("menu_access",))
 grant("Contingent", "Curator", ("menu_access",))
+grant("Credentials", "Curator", ("menu_access",))
 grant("DeputyView", "Deputy", ("can_control", "can_check", "can_check_edit", "can_deadline",
                                "can_inbox", "can_memo_status"))
 grant("Control", "Deputy", ("menu_access",))

@@ -61,6 +61,8 @@ class CuratorView(BaseView):
             prev_week=check["start"] - timedelta(days=7),
             next_week=check["start"] + timedelta(days=7),
             week_memo=memos.week_memo(group.id, check["start"]), statuses=memos.STATUSES,
+            accounts=credentials.account_summary(
+                credentials.curator_people(current_user, group.id)),
             memos=[m for m in memos.memos_for(current_user) if m.group_id == group.id],
             title=_("Группа %(name)s", name=group.name))
 
@@ -116,6 +118,18 @@ class CuratorView(BaseView):
         return self.render_template("curator/memo.html", memo=memo, statuses=memos.STATUSES,
                                     title=_("Служебная записка"))
 
+    @expose("/credentials/")
+    @has_access
+    @permission_name("credentials")
+    def credentials_groups(self):
+        """The help's and the menu's way in: the one curated group, or a choice of them."""
+        groups = cc.groups_for(current_user)
+        if len(groups) == 1:
+            return redirect(url_for("CuratorView.credentials", group_id=groups[0].id))
+        return self.render_template("curator/index.html", groups=groups,
+                                    endpoint="CuratorView.credentials",
+                                    title=_("Учётные записи студентов и родителей"))
+
     @expose("/credentials/<int:group_id>", methods=["GET", "POST"])
     @has_access
     @permission_name("credentials")
@@ -124,20 +138,29 @@ class CuratorView(BaseView):
         group = cc.group_for(current_user, group_id)
         if not credentials.issues_for_group(current_user, group):
             raise Forbidden(str(_("Учётные данные выдаёт куратор группы.")))
+        people = credentials.curator_people(current_user, group.id)
         if request.method == "POST":
-            students = chosen_ids(request.form.getlist("student"))
-            parents = chosen_ids(request.form.getlist("parent"))
-            slips = [credentials.issue_for_student(current_user, sid) for sid in students]
-            slips += [credentials.issue_for_parent(current_user, pid) for pid in parents]
-            if not slips:
+            if request.form.get("missing"):
+                students, parents = credentials.missing_logins(people)
+            else:
+                students = chosen_ids(request.form.getlist("student"))
+                parents = chosen_ids(request.form.getlist("parent"))
+            if not students and not parents:
                 flash(str(_("Никто не отмечен: отметьте студентов или родителей, "
                             "которым выдать учётные данные.")), "warning")
                 return redirect(url_for("CuratorView.credentials", group_id=group.id))
+            again = credentials.reissues(people, students, parents)
+            if again and not request.form.get("confirm"):
+                return self.render_template(
+                    "curator/credentials_confirm.html", group=group, again=again,
+                    students=students, parents=parents, title=_("Выдача учётных данных"))
+            slips = [credentials.issue_for_student(current_user, sid) for sid in students]
+            slips += [credentials.issue_for_parent(current_user, pid) for pid in parents]
             db.session.commit()
             return self.render_template("it/slips.html", slips=slips,
                                         title=_("Учётные данные"))
-        return self.render_template("curator/credentials.html", group=group,
-                                    people=credentials.curator_people(current_user, group.id),
+        return self.render_template("curator/credentials.html", group=group, people=people,
+                                    summary=credentials.account_summary(people),
                                     title=_("Выдача учётных данных"))
 
     @expose("/status", methods=["GET", "POST"])
@@ -172,3 +195,5 @@ def register(appbuilder) -> None:
                         href="/curator/", category="Curator", category_label=_("Куратор"))
     appbuilder.add_link("Contingent", label=_("Движение контингента"), href="/curator/status",
                         icon="fa-exchange", category="Curator")
+    appbuilder.add_link("Credentials", label=_("Учётные записи студентов и родителей"),
+                        href="/curator/credentials/", icon="fa-key", category="Curator")

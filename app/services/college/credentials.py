@@ -20,7 +20,7 @@ from ...infra.clock import today
 from ...models import AccountState, Parent, Student, StudentGroup, StudentParent
 from ...security.access import ISSUED_BY_IT, IT_STAFF, ROLES
 from ..records import audit
-from ..scopes import curates_now, role_names
+from ..scopes import curates_now, parent_child_denial, role_names
 
 _ALPHABET_UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 _ALPHABET_LOWER = "abcdefghijkmnpqrstuvwxyz"
@@ -134,6 +134,10 @@ def issue_for_parent(actor, parent_id: int) -> Slip:
     groups = [link.student.group_id for link in parent.student_links]
     if not any(_curated(actor, g) for g in groups):
         raise Forbidden(_("Учётные данные родителю выдаёт куратор группы ребёнка."))
+    if not any(parent_child_denial(link.student) is None for link in parent.student_links):
+        # 1.4, 5.2: a parent reads the journal only while the child is a minor at the college
+        raise Refused(_("%(parent)s: ребёнок совершеннолетний или не обучается — родителю "
+                        "учётные данные не выдаются.", parent=parent.full_name))
     if parent.user is None:
         parent.user = _create_user("p.", parent.last_name, parent.first_name, parent.email,
                                    "Parent")
@@ -164,8 +168,26 @@ def role_labels(names) -> str:
     return ", ".join(label for code, label in ROLES.items() if code in names)
 
 
+@dataclass
+class Account:
+    """A person's login as the curator sees it: none yet, issued but never used, or used."""
+    username: str | None = None
+    last_login: object = None
+
+    @property
+    def state(self) -> str:
+        if self.username is None:
+            return "none"
+        return "used" if self.last_login else "never"
+
+
+def _account(user) -> Account:
+    return Account() if user is None else Account(user.username, user.last_login)
+
+
 def curator_people(actor, group_id: int) -> list[dict]:
-    """Students and parents of a curated group with their account state, for the issue form."""
+    """Students and parents of a curated group with their account state, for the issue form:
+    a parent of an adult (or departed) child is shown but cannot be issued a login (5.2)."""
     students = db.session.scalars(select(Student).where(Student.group_id == group_id).order_by(
         Student.last_name, Student.first_name)).all()
     links = db.session.scalars(select(StudentParent).where(StudentParent.student_id.in_(
@@ -173,7 +195,35 @@ def curator_people(actor, group_id: int) -> list[dict]:
     parents = {}
     for link in links:
         parents.setdefault(link.student_id, []).append(link.parent)
-    return [dict(student=s, parents=parents.get(s.id, [])) for s in students]
+    return [dict(student=s, account=_account(s.user), parent_allowed=parent_child_denial(s) is None,
+                 parents=[dict(parent=p, account=_account(p.user)) for p in parents.get(s.id, [])])
+            for s in students]
+
+
+def account_summary(people: list[dict]) -> dict:
+    """The counts the group page shows: logins not issued and issued but never used."""
+    accounts = [row["account"] for row in people if row["student"].status in
+                ("studying", "academic_leave")]
+    accounts += [p["account"] for row in people if row["parent_allowed"] for p in row["parents"]]
+    return {state: sum(1 for a in accounts if a.state == state) for state in ("none", "never")}
+
+
+def missing_logins(people: list[dict]) -> tuple[list[int], list[int]]:
+    """Ids of the studying students and the allowed parents who have no login yet."""
+    students = [row["student"].id for row in people if row["account"].state == "none"
+                and row["student"].status in ("studying", "academic_leave")]
+    parents = [p["parent"].id for row in people if row["parent_allowed"] for p in row["parents"]
+               if p["account"].state == "none"]
+    return students, list(dict.fromkeys(parents))
+
+
+def reissues(people: list[dict], students: list[int], parents: list[int]) -> list[str]:
+    """Names of the chosen people who already have a login: reissuing ends their password."""
+    names = [row["student"].full_name for row in people
+             if row["student"].id in students and row["account"].state != "none"]
+    names += [p["parent"].full_name for row in people for p in row["parents"]
+              if p["parent"].id in parents and p["account"].state != "none"]
+    return list(dict.fromkeys(names))
 
 
 def staff_users() -> list:
