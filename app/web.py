@@ -117,6 +117,12 @@ def register_filters(app: Flask) -> None:
     app.context_processor(lambda: {"menu_title": menu_title})
 
 
+def serve_favicon(app: Flask) -> None:
+    """Browsers ask for /favicon.ico on every page: the portal's icon, not a 404 in the log."""
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file(
+        "img/favicon.ico"))
+
+
 def menu_title() -> str:
     """The menu item the current page belongs to (the longest matching address): the
     page's name when its view passes no `title`."""
@@ -144,6 +150,7 @@ def init_web(app: Flask) -> None:
     if isinstance(validator, str):  # FAB calls it: a dotted name in config.py is resolved here
         app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = import_string(validator)
     register_filters(app)
+    serve_favicon(app)
 
     @app.before_request
     def keep_session_alive():

@@ -140,3 +140,13 @@ def test_json_responses_match_flasks_own_encoding(app):
         assert fast.mimetype == "application/json"
         huge = app.json.response({"id": 10 ** 30})  # beyond orjson's integers: Flask's encoder
         assert json.loads(huge.get_data()) == {"id": 10 ** 30}
+
+
+def test_every_page_names_an_icon_that_exists(client):
+    """27: browsers ask for /favicon.ico on every page; it answers with the icon, and the
+    pages' own link points at a file that is served."""
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.data[:4] == b"\x00\x00\x01\x00"  # an .ico file
+    page = client.get("/login/").get_data(as_text=True)
+    href = page.split('rel="icon" href="')[1].split('"')[0]
+    assert client.get(href).status_code == 200

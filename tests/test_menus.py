@@ -87,6 +87,10 @@ def _walk(client) -> tuple[list, list[str]]:
     assert home.status_code == 200
     menu = navbar(home.get_data(as_text=True))
     problems = []
+    labels = [item for _label, target in menu
+              for item, _href in ([(_label, target)] if isinstance(target, str) else target)]
+    problems += [f"{item} twice in the menu" for item in sorted(set(labels))
+                 if labels.count(item) > 1]
     for entry in menu:
         label, target = entry
         if not CYRILLIC.search(label):

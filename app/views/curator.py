@@ -187,13 +187,13 @@ class CuratorView(BaseView):
         return self.render_template(
             "curator/status.html", students=contingent.curated_students(current_user),
             kinds=labels.STATUS_CHANGE_REQUESTS, requests=contingent.requests_for(current_user),
-            title=_("Движение контингента"))
+            title=_("Заявки на движение контингента"))
 
 
 def register(appbuilder) -> None:
     appbuilder.add_view(CuratorView, "MyGroups", label=_("Моя группа"), icon="fa-users",
                         href="/curator/", category="Curator", category_label=_("Куратор"))
-    appbuilder.add_link("Contingent", label=_("Движение контингента"), href="/curator/status",
-                        icon="fa-exchange", category="Curator")
+    appbuilder.add_link("Contingent", label=_("Заявки на движение контингента"),
+                        href="/curator/status", icon="fa-exchange", category="Curator")
     appbuilder.add_link("Credentials", label=_("Учётные записи студентов и родителей"),
                         href="/curator/credentials/", icon="fa-key", category="Curator")

@@ -364,7 +364,7 @@ def _competencies(text: str) -> list[tuple[str, str]]:
 def register(appbuilder) -> None:
     appbuilder.add_view(PracticeView, "Practice", label=_("Практика"), icon="fa-briefcase",
                         href="/practice/", category="Journal", category_label=_("Журнал"))
-    appbuilder.add_link("MyPractice", label=_("Практика"), href="/practice/my",
+    appbuilder.add_link("MyPractice", label=_("Моя практика"), href="/practice/my",
                         icon="fa-briefcase")
     appbuilder.add_link("MentorStudents", label=_("Мои практиканты"), href="/practice/mentor",
                         icon="fa-briefcase")

@@ -66,4 +66,4 @@ def curator_week(user, day: date) -> dict | None:
                 last_week_end=last_week + timedelta(days=6), groups=rows, problems=PROBLEMS,
                 unread=unread_count(user), documents=pending_for_curator(user),
                 debts=group_debt_counts(ids, day),
-                at_risk=forecast.at_risk(user, day, scope="curator"))
+                at_risk=forecast.at_risk(user, day, scope="own"))

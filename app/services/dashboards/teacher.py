@@ -15,6 +15,7 @@ from ..assessment import sheet_reading
 from ..journal import forecast
 from ..journal.generation import period_forms, plan_forms
 from ..journal.timetable import teacher_pairs
+from ..scopes import role_names
 
 # 4.6: a lesson is entered on its day; the start page reminds of those of the last two weeks.
 UNFINISHED_DAYS = 14
@@ -123,5 +124,7 @@ def teacher_day(user, day: date) -> dict:
     return dict(day=day, pairs=today_pairs(user, day), missing=missing_pairs(user, day),
                 unfinished=unfinished_lessons(user, day),
                 due=final_grades_due(journals, day), journals=len(journals),
-                at_risk=forecast.at_risk(user, day, scope="teacher"),
+                # a teacher who also curates sees one block, in the curator's section
+                at_risk=None if "Curator" in role_names(user)
+                else forecast.at_risk(user, day, scope="teacher"),
                 sheets=sheet_reading.sheets_to_fill(user, day))

@@ -124,9 +124,9 @@ def risks(journal_condition, day: date) -> list[dict]:
 
 def at_risk(user, day: date, scope: str | None = None) -> list[dict]:
     """Students at risk in the user's scope: the teacher's own journals ("teacher"), the
-    journals of the groups the user curates now ("curator"), by default both by role; the
-    administration and the deputy: every journal. Computed once per request for both
-    start-page sections of a teacher who is also a curator."""
+    journals of the groups the user curates now ("curator"), both by role ("own"); by default
+    both, and for the administration and the deputy every journal. Computed once per
+    request."""
     roles = role_names(user)
     everything = bool(roles & SEES_ALL_JOURNALS)
     key = ("at_risk", getattr(user, "id", None), day, everything)
@@ -141,8 +141,8 @@ def at_risk(user, day: date, scope: str | None = None) -> list[dict]:
             conditions.append(Journal.group_id.in_(current_curated_group_ids(user)))
         memo[key] = risks(or_(*conditions), day) if conditions else []
     rows = memo[key]
-    teacher = "Teacher" in roles and scope in (None, "teacher")
-    curator = "Curator" in roles and scope in (None, "curator")
+    teacher = "Teacher" in roles and scope in (None, "teacher", "own")
+    curator = "Curator" in roles and scope in (None, "curator", "own")
     if everything and scope is None:
         return list(rows)
     return [r for r in rows if (teacher and r["teacher_id"] == user.id) or (
