@@ -103,6 +103,9 @@ class Config:
     # The college clock: "today", late entries, deadlines, weeks and every time shown
     # (app/infra/clock.py); stored times stay UTC, whatever the server's own zone.
     COLLEGE_TIMEZONE = os.environ.get("COLLEGE_TIMEZONE", "Asia/Irkutsk")
+    # The college's study week, the same on every page (the curator's check, the diary, the
+    # weekly report, the timetable): 6 = Monday to Saturday, 7 = Monday to Sunday.
+    STUDY_WEEK_DAYS = int(os.environ.get("STUDY_WEEK_DAYS", "6"))
     BABEL_DEFAULT_TIMEZONE = COLLEGE_TIMEZONE
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     LANGUAGES = {

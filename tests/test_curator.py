@@ -139,3 +139,18 @@ def test_browser_week_reasons_one_save(college, db, week, live_server, browser):
     assert {db.session.get(JournalCell, week.id).absence_reason,
             db.session.get(JournalCell, other.id).absence_reason} == {"illness", "unexcused"}
     assert db.session.query(CellChange).count() == 2
+
+
+@pytest.mark.parametrize("days, last", [(6, "18.10.2025"), (7, "19.10.2025")])
+def test_one_study_week_everywhere(app, college, db, week, login, monkeypatch, days, last):
+    """27: the curator's week, the student's diary week and the weekly report to parents end
+    on the same day, set once (STUDY_WEEK_DAYS: Monday–Saturday or Monday–Sunday)."""
+    monkeypatch.setitem(app.config, "STUDY_WEEK_DAYS", days)
+    page = login("curator1").get(f"/curator/group/{college.group_a.id}?week=2025-10-15")
+    assert f"13.10.2025 – {last}" in page.get_data(as_text=True)
+    diary = login("student1").get(f"/api/v1/students/{college.student1.id}/record")
+    week = diary.get_json()["result"]["week"]
+    assert len(week["days"]) == days
+    assert week["saturday"] == "2025-10-" + last[:2]
+    assert cc.week_check(college.group_a, date(2025, 10, 15))["end"] == date(2025, 10,
+                                                                             int(last[:2]))

@@ -92,7 +92,7 @@ def test_command_sends_through_smtp(app, c, smtp, db):
     assert set(mails) == {"parent1@mail.test", "v@mail.test"}  # parent2's child is adult
     first = mails["parent1@mail.test"]
     assert first["Subject"] == ("Еженедельный отчёт: Смирнов А.И., группа ИС-24-1, "
-                                "13.10.2025–19.10.2025")
+                                "13.10.2025–18.10.2025")
     body = first.get_content()
     assert "Смирнов Артём Игоревич" in body
     assert "13.10.2025 ОП.01 Операционные системы: 5, 4" in body

@@ -99,7 +99,7 @@ class TimetableView(BaseView):
             raise Forbidden(str(_("Эта группа вам недоступна.")))
         monday = tt.week_start(parse_day(request.args.get("week"), today()))
         pairs = tt.week_grid(group.id, monday) if group else []
-        days = [monday + timedelta(days=i) for i in range(6)]
+        days = [monday + timedelta(days=i) for i in range(tt.week_days())]
         journals = db.session.scalars(select(Journal).where(
             Journal.group_id == group.id)).all() if group else []
         periods = db.session.scalars(select(Period).order_by(Period.start_date.desc())).all()

@@ -1,6 +1,6 @@
 """The curator's weekly completeness check of a group's journals (3.3, 3.4) and the
 correction of absence reasons (the «Н» itself stays, 5.2)."""
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from ...models.base import utcnow
 from ...security.access import SEES_ALL_JOURNALS
 from ..journal.access import cell_text
 from ..journal.periods import ensure_open
-from ..journal.timetable import timetabled_pairs, week_start
+from ..journal.timetable import timetabled_pairs, week_end, week_start
 from ..records import audit
 from ..scopes import current_curated_group_ids, curates_now, role_names
 
@@ -69,7 +69,7 @@ def week_check(group: StudentGroup, day: date, now: date | None = None) -> dict:
     missing only once its day is over: 4.6 allows entry on the lesson day)."""
     now = now or clock_today()
     start = week_start(day)
-    end = start + timedelta(days=6)
+    end = week_end(start)
     journals = _journals(group.id, start)
     lessons = db.session.scalars(select(Lesson).where(
         Lesson.journal_id.in_(list(journals)), Lesson.lesson_date >= start,
@@ -124,7 +124,7 @@ def week_check(group: StudentGroup, day: date, now: date | None = None) -> dict:
 def week_absences(group: StudentGroup, day: date) -> list[JournalCell]:
     """The group's «Н» of the week, by date, pair and student."""
     start = week_start(day)
-    end = start + timedelta(days=6)
+    end = week_end(start)
     return db.session.scalars(select(JournalCell).join(Lesson).join(
         Journal, Journal.id == Lesson.journal_id).join(
         Student, Student.id == JournalCell.student_id).where(

@@ -11,7 +11,7 @@ from ..assessment.debts import group_debt_counts
 from ..control.absence_documents import pending_for_curator
 from ..control.completeness import PROBLEMS, week_check
 from ..journal import forecast
-from ..journal.timetable import week_start
+from ..journal.timetable import week_end, week_start
 from ..portal.messaging import unread_count
 
 
@@ -54,7 +54,7 @@ def curator_week(user, day: date) -> dict | None:
     shown = day - timedelta(days=7) if day.weekday() == 0 else day
     start = week_start(shown)
     ids = [g.id for g in groups]
-    reasons = absences_without_reason(ids, start, start + timedelta(days=6))
+    reasons = absences_without_reason(ids, start, week_end(start))
     last_week = start - timedelta(days=7) if shown == day else start
     reports = weekly_report_state(ids, last_week)
     rows = []
@@ -62,8 +62,8 @@ def curator_week(user, day: date) -> dict | None:
         check = week_check(group, shown, now=day)
         rows.append(dict(group=group, counts=check["counts"], issues=len(check["issues"]),
                          no_reason=reasons.get(group.id, 0), report=reports.get(group.id, {})))
-    return dict(start=start, end=start + timedelta(days=6), last_week=last_week,
-                last_week_end=last_week + timedelta(days=6), groups=rows, problems=PROBLEMS,
+    return dict(start=start, end=week_end(start), last_week=last_week,
+                last_week_end=week_end(last_week), groups=rows, problems=PROBLEMS,
                 unread=unread_count(user), documents=pending_for_curator(user),
                 debts=group_debt_counts(ids, day),
                 at_risk=forecast.at_risk(user, day, scope="own"))

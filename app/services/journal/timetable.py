@@ -6,6 +6,7 @@ lesson entry with the date's pair (suggested_pair).
 from datetime import date, timedelta
 from io import BytesIO
 
+from flask import current_app
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 from sqlalchemy import bindparam, delete, or_, select
@@ -37,6 +38,16 @@ def ru(day: date | None) -> str:
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def week_days() -> int:
+    """The study week's length (STUDY_WEEK_DAYS: 6, Monday to Saturday, or 7)."""
+    return 7 if current_app.config.get("STUDY_WEEK_DAYS", 6) == 7 else 6
+
+
+def week_end(start: date) -> date:
+    """The last day of the study week that begins on Monday `start`, the same everywhere."""
+    return start + timedelta(days=week_days() - 1)
 
 
 # --- what should happen ---------------------------------------------------------------------

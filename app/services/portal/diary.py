@@ -12,7 +12,7 @@ from ... import labels
 from ...infra.bulk import plain_rows
 from ...models import AcademicYear, JournalCell, Lesson, Mark, Period, Student
 from ..journal.access import cell_text
-from ..journal.timetable import timetabled_pairs, week_start
+from ..journal.timetable import timetabled_pairs, week_days, week_end, week_start
 
 if TYPE_CHECKING:
     from ...models import Journal
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
 HOMEWORK_LOOKBACK_DAYS = 14   # homework set in the last two weeks may still be due
 DUE_LOOKAHEAD_DAYS = 21       # how far the timetable is searched for the next pair
-SCHOOL_DAYS = 6               # Monday to Saturday
 
 
 @dataclass
@@ -170,7 +169,7 @@ def week(student: Student, journals: dict[int, "Journal | RecordJournal"], day: 
     `lessons` (covering week_range(day)) and `periods` (all_periods): when the caller has read
     them, as the record has; the start page's week has not."""
     monday = week_start(day)
-    saturday = monday + timedelta(days=SCHOOL_DAYS - 1)
+    saturday = week_end(monday)
     start, _ = week_range(day)
     end = max(saturday, day + timedelta(days=DUE_LOOKAHEAD_DAYS))
     ids = list(journals)
@@ -181,7 +180,7 @@ def week(student: Student, journals: dict[int, "Journal | RecordJournal"], day: 
     lessons = [ls for ls in lessons
                if start <= ls.lesson_date <= day and ls.journal_id in journals]
     days = []
-    for offset in range(SCHOOL_DAYS):
+    for offset in range(week_days()):
         current = monday + timedelta(days=offset)
         slots: dict[tuple[int, int], dict] = {}
         for pair in pairs:

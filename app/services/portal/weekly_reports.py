@@ -20,6 +20,7 @@ from ...models import (
 from ...models.journal import UNEXCUSED_REASONS
 from ...security.access import SEES_ALL_JOURNALS
 from ..journal import forecast, progress
+from ..journal.timetable import week_end as study_week_end
 from ..records import audit
 from ..scopes import current_curated_group_ids, curates_now, parent_child_denial, role_names
 from . import behaviour
@@ -79,7 +80,7 @@ def group_for(user, group_id=None, name=None) -> StudentGroup:
 
 def build(group: StudentGroup, week_start: date) -> list[dict]:
     """One report per student of the group (a fixed number of queries for the whole group)."""
-    week_end = week_start + timedelta(days=6)
+    week_end = study_week_end(week_start)
     students = db.session.scalars(
         select(Student).where(Student.group_id == group.id,
                               Student.status.in_(("studying", "academic_leave")))
