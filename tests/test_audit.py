@@ -342,3 +342,14 @@ def test_reads_do_not_hold_the_chain_during_the_request(app, college, db):
     assert [(e.id, e.action) for e in db.session.scalars(select(AuditLog).order_by(
         AuditLog.id))] == [(1, "record_view"), (2, "journal_view")]
     assert audit.verify_chain() == (True, None, "")
+
+
+def test_reports_are_named_in_words_on_the_list(app, college, db, login):
+    """27: an exported report reads by its name in the audit list, not by its code."""
+    for code in labels.REPORTS:
+        audit.record("export", "report", code, user=college.deputy)
+    db.session.commit()
+    page = login("it").get("/audit/list/?_flt_0_object_type=report").get_data(as_text=True)
+    assert "работа в журнале (педсовет)" in page and "объективность оценивания" in page
+    for code in labels.REPORTS:
+        assert f">{code}<" not in page.replace(" ", "").replace("\n", "")

@@ -48,3 +48,16 @@ def test_every_link_of_every_help_page_opens(college, login, app):
 def test_help_requires_login(app, db):
     answer = app.test_client().get("/help/")
     assert answer.status_code == 302 and "/login" in answer.location
+
+
+def test_help_states_rules_not_settings_or_commands(app, college, login, monkeypatch):
+    """27: the help says what the rule is, in the college's own figures, never a setting's
+    name or a server command."""
+    monkeypatch.setitem(app.config, "ADMISSION_MIN_ATTENDANCE", 60.0)
+    pages = {role: login(user).get(f"/help/{role}").get_data(as_text=True)
+             for role, user in (("Deputy", "deputy"), ("IT", "it"), ("Teacher", "teacher1"))}
+    text = " ".join(pages.values())
+    assert "не ниже 60 % и средний балл с учётом веса работ не ниже 2,5" in pages["Deputy"]
+    assert "контрольная ×2" in pages["Deputy"]
+    for technical in ("ADMISSION_MIN", "WORK_KIND_WEIGHTS", "flask journal", "%("):
+        assert technical not in text, technical

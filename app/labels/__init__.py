@@ -12,7 +12,7 @@ from ..infra import clock
 from .assessment import (  # noqa: F401
     DEBT_ORIGINS, GRADE_WORDS, RETAKE_ROLES, SHEET_KINDS, SHEET_TITLES,
 )
-from .audit import ACTIONS, DETAIL_CODES, DETAIL_KEYS, OBJECTS
+from .audit import ACTIONS, DETAIL_CODES, DETAIL_KEYS, OBJECTS, REPORTS
 from .control import (  # noqa: F401
     REPORT_LEVELS, STATUS_CHANGE_REQUESTS, WEEK_CHECK_PROBLEMS, WEEKLY_REPORT_STATES,
 )
@@ -63,6 +63,11 @@ def action(code: str | None) -> str:
 
 def object_type(code: str | None) -> str:
     return str(OBJECTS.get(code, code or ""))
+
+
+def object_id(value) -> str:
+    """An audit entry's object: a report by its name, any other object by its number."""
+    return str(REPORTS[value]) if value in REPORTS else value_text(value)
 
 
 def status(kind: str, code: str | None) -> str:

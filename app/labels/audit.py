@@ -102,6 +102,11 @@ OBJECTS = {
     "exam_sheet": _l("ведомость"), "absence_document": _l("оправдательный документ"),
 }
 
+# The reports an audit entry names by code (object "report", its id the report's code)
+REPORTS = {"objectivity": _l("объективность оценивания"), "results": _l("итоги успеваемости"),
+           "activity": _l("активность пользователей"),
+           "council": _l("работа в журнале (педсовет)")}
+
 # Which codes a detail holds, by action and key: {action: {key: kind of STATUSES}}; a key
 # alone (None) applies to every action.
 DETAIL_CODES = {

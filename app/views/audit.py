@@ -65,7 +65,7 @@ class AuditLogView(ModelView):
         "object_type": labels.object_type,
         "details": _details,
         # an entry without a user, object or address (a failed login) shows a dash
-        "username": labels.value_text, "object_id": labels.value_text,
+        "username": labels.value_text, "object_id": labels.object_id,
         "ip_address": labels.value_text, "user_id": labels.value_text,
         "user_agent": labels.value_text,
     }

@@ -31,6 +31,8 @@ def _row(entry) -> list:
             value = labels.action(value)
         elif key == "object_type":
             value = labels.object_type(value)
+        elif key == "object_id" and value in labels.REPORTS:
+            value = labels.object_id(value)
         elif key == "details":
             value = labels.details_text(value, entry.action)
         values.append("" if value is None else value)
