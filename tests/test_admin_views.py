@@ -448,3 +448,21 @@ def test_number_and_yes_no_filters_compare_as_values_on_every_database(app, coll
     assert blocked.username in page and ">teacher1<" not in page.replace(" ", "")
     page = client.get("/users/list/?_flt_0_active=y").get_data(as_text=True)
     assert ">teacher1<" in page.replace(" ", "").replace("\n", "")
+
+
+def test_roles_and_permissions_read_in_russian(college, login):
+    """27: the administrator's roles and permissions screens named permissions and screens by
+    their codes (`can_add`, `AbsenceDocumentView`); now by what people read in the menus."""
+    admin = login("admin")
+    pairs = admin.get("/permissionviews/list/?psize_PermissionViewModelView=500")
+    assert pairs.status_code == 200
+    text = pairs.get_data(as_text=True)
+    assert "Документы о пропусках" in text and "пункт меню" in text
+    for code in ("can_add", "menu_access", "AbsenceDocumentView", "CuratorView"):
+        assert f">{code}<" not in text.replace(" ", "").replace("\n", ""), code
+    names = admin.get("/permissions/list/?psize_PermissionModelView=200").get_data(as_text=True)
+    assert "выдача учётных данных" in names and ">can_credentials<" not in names.replace(
+        " ", "").replace("\n", "")
+    roles = admin.get("/roles/list/").get_data(as_text=True)
+    assert "Преподаватель" in roles and "сетка журнала — Журналы" in roles
+    assert "can_grid" not in roles and "menu access on" not in roles

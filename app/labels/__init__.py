@@ -20,6 +20,7 @@ from .journal import (  # noqa: F401
     ABSENCE_REASONS, ASSESSMENT_FORMS, DISCIPLINE_KINDS, FINAL_GRADE_KINDS, HOMEWORK_KINDS,
     LESSON_TYPES, WORK_KINDS,
 )
+from .security import PERMISSIONS  # noqa: F401
 from .statuses import ABSENCE_DOCUMENT_KINDS, PRACTICE_KINDS, ROLES, STATUSES  # noqa: F401
 
 YES, NO, EMPTY = _l("да"), _l("нет"), "—"

@@ -15,7 +15,10 @@ from werkzeug.local import LocalProxy
 from ..models import AccountState
 from ..services.records import audit
 from ..views.passwords import ResetMyPasswordView, ResetPasswordView
-from ..views.security_labels import JournalGroupView, JournalRoleView
+from ..views.security_labels import (
+    JournalGroupView, JournalPermissionScreenView, JournalPermissionView, JournalRoleView,
+    JournalScreenView,
+)
 from ..views.users import UserDBModelView
 from .access import ACCESS, ROLES
 from .sessions import REQUEST_ACCOUNT, access_version_query, account, end_sessions, generation_of
@@ -29,6 +32,9 @@ SESSION_GENERATION = "_generation"
 class JournalSecurityManager(SecurityManager):
     userdbmodelview = UserDBModelView  # IT's accounts screen: no Admin role for non-admins
     rolemodelview = JournalRoleView  # roles named in Russian
+    permissionmodelview = JournalPermissionView  # permissions and screens too
+    viewmenumodelview = JournalScreenView
+    permissionviewmodelview = JournalPermissionScreenView
     groupmodelview = JournalGroupView
     userstatschartview = None  # FAB's login statistics chart: unused, answers 500 on bad ids
     security_api = SecurityApi  # the JWT login whose answers match its schema

@@ -17,6 +17,7 @@ PERMISSION_PREFIX = "can_"
 PUBLIC_ENDPOINTS = {
     "static": "the portal's css/js",
     "appbuilder.static": "FAB's css/js",
+    "favicon": "the portal's icon, asked for by browsers on every page",
     "AuthDBView.login": "login form (rate limited, lockout in app/security/manager.py)",
     "AuthDBView.logout": "logout ends the caller's own session only",
     "SecurityApi.login": "API login (rate limited like the form)",
