@@ -1,4 +1,6 @@
 """Portal configuration. Every setting can be overridden from the environment."""
+import hashlib
+import hmac
 import os
 import secrets
 from datetime import timedelta
@@ -36,6 +38,19 @@ def _audit_key() -> str:
     return _instance_key("AUDIT_KEY", "audit_key")
 
 
+def _backup_key() -> str:
+    """7.1: the key signing the list of backup copies (BACKUP_DIR/manifest.json), kept outside
+    the database like AUDIT_KEY — BACKUP_KEY from the environment; else derived from AUDIT_KEY
+    when that is set in the environment; else one generated once and kept in instance/ (0600).
+    Keep it apart from the copies: without it the list cannot be checked and no copy restores."""
+    if os.environ.get("BACKUP_KEY"):
+        return os.environ["BACKUP_KEY"]
+    if os.environ.get("AUDIT_KEY"):
+        return hmac.new(os.environ["AUDIT_KEY"].encode(), b"journal backup manifest",
+                        hashlib.sha256).hexdigest()
+    return _instance_key("BACKUP_KEY", "backup_key")
+
+
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -70,6 +85,7 @@ class Config:
     # giving up; WAL lets readers go on meanwhile (app/extensions.py).
     SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "30"))
     AUDIT_KEY = _audit_key()
+    BACKUP_KEY = _backup_key()
     # The instance folder (SQLite file, keys, backups, documents): owner only (0700), set at
     # every start by the factory (app/infra/private_files.py).
     INSTANCE_FOLDER = str(INSTANCE_DIR)
