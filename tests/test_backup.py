@@ -109,11 +109,14 @@ def test_cli_backup_and_rotation(app, db):
             result = runner.invoke(args=["journal", "backup"])
             assert result.exit_code == 0, result.output
             assert "Проверена" in result.output
+            assert "Внесена в подписанный список копий manifest.json" in result.output
     finally:
         app.config["BACKUP_KEEP"] = 14
     db.session.expire_all()
     records = db.session.scalars(select(BackupRecord).order_by(BackupRecord.id)).all()
     assert [r.removed for r in records] == [True, False, False]
+    listed = backup_manifest.read()  # the signed list keeps the rotated copy, marked removed
+    assert [listed[r.file_name]["removed"] for r in records] == [True, False, False]
     folder = Path(app.config["BACKUP_DIR"])
     assert not (folder / records[0].file_name).exists()
     assert all((folder / r.file_name).exists() for r in records[1:])
