@@ -12,6 +12,7 @@ import pytest
 from flask import g
 from sqlalchemy import delete, select, update
 
+import config
 from app.models import BackupRecord, Mark, Student
 from app.services.records import audit, backup, backup_files, backup_manifest
 from tests.archive_helpers import fill_college
@@ -268,3 +269,41 @@ def test_a_copy_restored_on_its_side_file_is_listed_from_then_on(app, college, d
     result = _restore(app, other)
     assert result.exit_code != 0 and "нет в списке резервных копий" in result.output
     assert _restore(app, path).exit_code == 0
+
+
+def test_it_page_shows_what_the_signed_list_holds(app, college, db, login):
+    """Copies the signed list holds but the database's list has lost are shown, marked so;
+    a copy the database lists and the manifest does not is marked not restorable."""
+    made = {}
+    for _ in range(2):
+        record = backup.make_backup()
+        made[record.file_name] = record.sha256
+    db.session.execute(delete(BackupRecord))
+    db.session.add(BackupRecord(file_name="journal-elsewhere.sqlite3", size_bytes=1,
+                                sha256="0" * 64, engine="sqlite", verified=True))
+    db.session.commit()
+    g.pop("_login_user", None)
+    page = login("it").get("/backups/").get_data(as_text=True)
+    assert all(name in page for name in made)
+    assert page.count("да (только в списке)") == 2
+    assert "journal-elsewhere.sqlite3" in page and "нет — не восстанавливается" in page
+    assert backup_manifest.key_id() in page and app.config["BACKUP_KEY"] not in page
+
+
+def test_the_list_is_signed_with_a_key_kept_outside_the_database(monkeypatch, tmp_path):
+    """BACKUP_KEY from the environment; else derived from AUDIT_KEY (never AUDIT_KEY
+    itself); else a key file created 0600 in the instance folder at first use."""
+    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path / "instance")
+    monkeypatch.setenv("BACKUP_KEY", "from-the-environment")
+    assert config._backup_key() == "from-the-environment"
+    monkeypatch.delenv("BACKUP_KEY")
+    monkeypatch.setenv("AUDIT_KEY", "audit-secret")
+    derived = config._backup_key()
+    assert derived not in ("audit-secret", "") and derived == config._backup_key()
+    monkeypatch.delenv("AUDIT_KEY")
+    created = config._backup_key()
+    key_file = tmp_path / "instance" / "backup_key"
+    assert key_file.read_text() == created and len(created) == 64
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert config._backup_key() == created  # the same key at every start
+    assert derived != created  # AUDIT_KEY set in the environment decided the key above
