@@ -1,4 +1,6 @@
 """Portal configuration. Every setting can be overridden from the environment."""
+import hashlib
+import hmac
 import os
 import secrets
 from datetime import timedelta
@@ -14,11 +16,13 @@ def _instance_key(variable: str, file_name: str) -> str:
     """A key from the environment, or one generated once and kept in instance/ (0600)."""
     if os.environ.get(variable):
         return os.environ[variable]
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    INSTANCE_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     key_file = INSTANCE_DIR / file_name
     if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+        # created 0600 before the key is written: never readable by others, not for a moment
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
     return key_file.read_text().strip()
 
 
@@ -32,6 +36,19 @@ def _audit_key() -> str:
     environment, or one generated once and kept in instance/ (back it up apart from the
     database copies: without it the chain cannot be verified)."""
     return _instance_key("AUDIT_KEY", "audit_key")
+
+
+def _backup_key() -> str:
+    """7.1: the key signing the list of backup copies (BACKUP_DIR/manifest.json), kept outside
+    the database like AUDIT_KEY — BACKUP_KEY from the environment; else derived from AUDIT_KEY
+    when that is set in the environment; else one generated once and kept in instance/ (0600).
+    Keep it apart from the copies: without it the list cannot be checked and no copy restores."""
+    if os.environ.get("BACKUP_KEY"):
+        return os.environ["BACKUP_KEY"]
+    if os.environ.get("AUDIT_KEY"):
+        return hmac.new(os.environ["AUDIT_KEY"].encode(), b"journal backup manifest",
+                        hashlib.sha256).hexdigest()
+    return _instance_key("BACKUP_KEY", "backup_key")
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -68,6 +85,10 @@ class Config:
     # giving up; WAL lets readers go on meanwhile (app/extensions.py).
     SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "30"))
     AUDIT_KEY = _audit_key()
+    BACKUP_KEY = _backup_key()
+    # The instance folder (SQLite file, keys, backups, documents): owner only (0700), set at
+    # every start by the factory (app/infra/private_files.py).
+    INSTANCE_FOLDER = str(INSTANCE_DIR)
     # Schema comes from migrations only; workers never sync permissions (flask journal init does).
     FAB_CREATE_DB = False
     FAB_UPDATE_PERMS = False

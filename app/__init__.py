@@ -20,6 +20,8 @@ def create_app(config: object | str = "config.Config") -> Flask:
     app.json = FastJSONProvider(app)
     app.config.from_object(config)
     Path(app.config.get("BACKUP_DIR", "instance")).parent.mkdir(parents=True, exist_ok=True)
+    from .infra.private_files import init_private_files
+    init_private_files(app.config)  # umask 0o077, the instance and data folders 0700
 
     from . import models  # noqa: F401  (the whole schema, for Alembic and FAB)
 

@@ -116,8 +116,10 @@ def import_command(kind: str, path: str) -> None:
 
 @journal_cli.command("backup")
 def backup_command() -> None:
-    """Make a verified backup (7.1): copy, SHA-256, test restore, keep the last BACKUP_KEEP."""
+    """Make a verified backup (7.1): copy, SHA-256, test restore, an entry in the signed list
+    of copies (BACKUP_DIR/manifest.json), keep the last BACKUP_KEEP."""
     from .services.records.backup import BackupError, make_backup
+    from .services.records.backup_manifest import MANIFEST_NAME, key_id
     try:
         record = make_backup()
     except BackupError as exc:
@@ -125,6 +127,7 @@ def backup_command() -> None:
     import json
     result = json.loads(record.verification)
     click.echo(f"Копия {record.file_name}: {record.size_bytes} байт, SHA-256 {record.sha256}.")
+    click.echo(f"Внесена в подписанный список копий {MANIFEST_NAME} (ключ {key_id()}).")
     if not record.verified:
         click.echo("Проверка НЕ пройдена: " + json.dumps(result, ensure_ascii=False), err=True)
         sys.exit(1)
@@ -139,7 +142,9 @@ def backup_command() -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--yes", is_flag=True, help="Не спрашивать подтверждения.")
 def restore_command(path: str, yes: bool) -> None:
-    """Replace the database with a backup (refuses corrupt files; asks unless --yes)."""
+    """Replace the database with a backup (asks unless --yes). Refuses a file the signed list
+    of copies does not hold, or whose checksum or the list's signature fails; only a private
+    checked copy of the file is read."""
     from pathlib import Path
 
     from .services.records.backup import BackupError, check_backup, restore

@@ -9,6 +9,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from .infra.private_files import sqlite_files_private
+
 db = get_sqla_class()()
 appbuilder = AppBuilder(update_perms=False)
 migrate = Migrate()
@@ -35,6 +37,8 @@ def _sqlite_for_several_workers(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
     finally:
         cursor.close()
+    # the live database and its -wal/-shm: owner only, whatever umask made them (finding 7)
+    sqlite_files_private(dbapi_connection)
 
 
 # The journal's working set (a college's marks, a few GB at most) lives in the server's cache,

@@ -12,6 +12,10 @@ PORT=${PORT:-8080}
 echo "[1/4] Окружение Python и пакеты (при первом запуске — несколько минут)..."
 scripts/bootstrap.sh
 
+# Everything the portal creates from here on (the SQLite file, keys, backups, documents) is
+# readable by its own account only; the factory sets the same umask and makes the folders 0700.
+umask 077
+
 echo "[2/4] Миграции базы данных, роли и права..."
 .venv/bin/flask journal init
 

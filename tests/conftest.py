@@ -55,12 +55,12 @@ KEEP_TABLES = {"ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
 
 
 def pytest_collection_modifyitems(config, items):
-    """The SQLite pass leaves out the tests that need PostgreSQL itself (reported as
-    deselected, never skipped: in the PostgreSQL pass they run and must pass)."""
-    if BACKEND == "postgresql":
-        return
-    kept = [item for item in items if item.get_closest_marker("postgresql_only") is None]
-    left = [item for item in items if item.get_closest_marker("postgresql_only") is not None]
+    """The SQLite pass leaves out the tests that need PostgreSQL itself, the PostgreSQL pass
+    those about SQLite's own files (reported as deselected, never skipped: in the other pass
+    they run and must pass)."""
+    other = "sqlite_only" if BACKEND == "postgresql" else "postgresql_only"
+    kept = [item for item in items if item.get_closest_marker(other) is None]
+    left = [item for item in items if item.get_closest_marker(other) is not None]
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept

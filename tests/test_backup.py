@@ -1,16 +1,27 @@
 """Backups (7.1): verified copy, backup → wipe → restore round trip, corrupt file refused,
-rotation, IT's page; the database's checksum is the authority, files are private."""
+rotation, IT's page; the signed manifest's checksum is the authority, files are private.
+The attacks of findings 1-3 are in tests/test_backup_restore.py."""
+import shutil
 import stat
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from flask import g
 from sqlalchemy import func, select
 
 from app.models import BackupRecord, FinalGrade, JournalCell, Lesson, Mark, Student
-from app.services.records import audit, backup
+from app.services.records import audit, backup, backup_manifest
 from tests.archive_helpers import fill_college
 from tests.conftest import _wipe
+
+
+@pytest.fixture(autouse=True)
+def empty_backup_dir(app):
+    """Each test starts with no copies and no manifest (the folder outlives the tables)."""
+    shutil.rmtree(app.config["BACKUP_DIR"], ignore_errors=True)
+    yield
+    shutil.rmtree(app.config["BACKUP_DIR"], ignore_errors=True)
 
 
 def snapshot(db):
@@ -69,8 +80,11 @@ def test_corrupted_backup_is_refused(app, college, db):
     # a file that is not a backup at all, even with a matching recorded checksum
     junk = path.with_name("junk." + path.suffix.lstrip("."))
     junk.write_bytes(b"not a database" * 100)
-    db.session.add(BackupRecord(file_name=junk.name, size_bytes=1400, engine=record.engine,
-                                sha256=backup.sha256_file(junk), verified=False))
+    junk_record = BackupRecord(file_name=junk.name, size_bytes=1400, engine=record.engine,
+                               sha256=backup.sha256_file(junk), verified=False)
+    db.session.add(junk_record)
+    db.session.flush()
+    backup_manifest.add(junk_record)
     db.session.commit()
     result = runner.invoke(args=["journal", "restore", str(junk), "--yes"])
     assert result.exit_code != 0 and "не читается" in result.output
@@ -95,11 +109,14 @@ def test_cli_backup_and_rotation(app, db):
             result = runner.invoke(args=["journal", "backup"])
             assert result.exit_code == 0, result.output
             assert "Проверена" in result.output
+            assert "Внесена в подписанный список копий manifest.json" in result.output
     finally:
         app.config["BACKUP_KEEP"] = 14
     db.session.expire_all()
     records = db.session.scalars(select(BackupRecord).order_by(BackupRecord.id)).all()
     assert [r.removed for r in records] == [True, False, False]
+    listed = backup_manifest.read()  # the signed list keeps the rotated copy, marked removed
+    assert [listed[r.file_name]["removed"] for r in records] == [True, False, False]
     folder = Path(app.config["BACKUP_DIR"])
     assert not (folder / records[0].file_name).exists()
     assert all((folder / r.file_name).exists() for r in records[1:])
@@ -173,12 +190,13 @@ def test_unlisted_copy_with_side_file_is_refused_while_the_list_exists(app, coll
 
 
 def test_side_file_serves_only_a_database_without_a_list(app, college, db):
-    """A new server (no list of copies yet) checks a copy brought from elsewhere against the
-    .sha256 beside it; a mismatch is still refused."""
+    """A new server (no manifest, no list of copies in its database) checks a copy brought
+    from elsewhere against the .sha256 beside it; a mismatch is still refused."""
     record = backup.make_backup()
     path, digest = Path(app.config["BACKUP_DIR"]) / record.file_name, record.sha256
     db.session.execute(BackupRecord.__table__.delete())
     db.session.commit()
+    (path.parent / backup_manifest.MANIFEST_NAME).unlink()
     assert backup.expected_checksum(path) == digest  # read from the side file
     Path(f"{path}.sha256").write_text("0" * 64 + f"  {path.name}\n")
     result = _restore(app, path)
@@ -189,7 +207,8 @@ def test_backup_files_and_directory_are_private(app, db):
     record = backup.make_backup()
     folder = Path(app.config["BACKUP_DIR"])
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    for name in (record.file_name, f"{record.file_name}.sha256"):
+    for name in (record.file_name, f"{record.file_name}.sha256",
+                 backup_manifest.MANIFEST_NAME):
         assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600, name
 
 

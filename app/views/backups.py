@@ -1,5 +1,6 @@
 """IT's backups page (7.1): the list of backups with their verification, a button to make one."""
 import json
+from datetime import datetime
 
 from flask import flash, redirect, url_for
 from flask_appbuilder import BaseView, expose
@@ -20,7 +21,13 @@ class BackupView(BaseView):
     def index(self):
         records = backup.backups()
         details = {r.id: json.loads(r.verification) if r.verification else {} for r in records}
-        return self.render_template("backups/index.html", records=records, details=details)
+        listing = backup.listing()
+        known = {r.file_name for r in records}
+        only_listed = [dict(c, created=datetime.fromisoformat(c["created_at"]))
+                       for name, c in sorted((listing["copies"] or {}).items(), reverse=True)
+                       if name not in known]
+        return self.render_template("backups/index.html", records=records, details=details,
+                                    listing=listing, only_listed=only_listed)
 
     @expose("/run", methods=["POST"])
     @has_access

@@ -24,6 +24,7 @@ from ...errors import Refused
 from ...extensions import db
 from ...infra import clock
 from ...infra.clock import add_years, today
+from ...infra.private_files import private_folder, write_private
 from ...infra.text_hygiene import printable_row
 from ...models import (
     AcademicYear, ArchiveRecord, DestructionAct, FinalGrade, Journal, JournalCell, Lesson, Student,
@@ -210,20 +211,21 @@ def archive_group(group: StudentGroup, year: AcademicYear, user=None, draft: boo
     """Write one group's archive; a draft goes to its own folder and is marked as such, and
     `record` (a draft of the group) is replaced by the new files (7.3)."""
     data = collect(group, year)
-    folder = Path(current_app.config["ARCHIVE_DIR"]) / (
-        year.name.replace("/", "-") + ("-draft" if draft else "")) / _safe(group.name)
-    folder.mkdir(parents=True, exist_ok=True)
+    root = private_folder(Path(current_app.config["ARCHIVE_DIR"]))
+    year_folder = private_folder(root / (year.name.replace("/", "-") + ("-draft" if draft
+                                                                         else "")))
+    folder = private_folder(year_folder / _safe(group.name))
     files = {}
     for name, render in zip(FILES, (to_xlsx, to_html, to_json)):
         content = render(data)
-        (folder / name).write_bytes(content)
+        write_private(folder / name, content)  # people's marks: owner only (0600)
         files[name] = _sha(content)
     head = {"group": group.name, "academic_year": year.name, "algorithm": "SHA-256",
             "files": files}
     if draft:
         head["draft"] = "Черновик: последний период учебного года ещё не закрыт."
     manifest = json.dumps(head, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-    (folder / "manifest.json").write_bytes(manifest)
+    write_private(folder / "manifest.json", manifest)
     if record is None:
         record = ArchiveRecord(group_id=group.id, academic_year_id=year.id)
         db.session.add(record)

@@ -1,16 +1,14 @@
-"""Verified backups (7.1): a consistent copy while the portal runs, its SHA-256, a test restore
-into a scratch database with row counts compared per table, restore with refusal of corrupt
-files, and rotation (the last BACKUP_KEEP copies are kept).
+"""Verified backups (7.1): a consistent copy while the portal runs, its SHA-256 in a signed
+list of copies (backup_manifest), a test restore into a scratch database with row counts
+compared per table, restore with refusal of corrupt, unlisted or forged files, and rotation
+(the last BACKUP_KEEP copies are kept).
 
-SQLite: the online backup API (sqlite3.Connection.backup). PostgreSQL: `pg_dump -Fc` from an
-exported snapshot, so the counted rows are exactly the rows in the dump.
+Every copy is read through backup_files.private_copy: copied into a private folder while its
+SHA-256 is computed, and only that copy is opened (a `-wal` beside a copy is never applied).
 """
-import hashlib
 import json
-import os
+import shutil
 import sqlite3
-import subprocess
-import tempfile
 import time
 import uuid
 from datetime import datetime, timezone
@@ -18,191 +16,36 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import create_engine, inspect as sa_inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, select, text
 
-from ...errors import Refused
 from ...extensions import db
 from ...models import BackupRecord
-from . import audit
+from . import audit, backup_manifest as manifest
+from .backup_files import (
+    SUFFIXES, WORK_PREFIX, BackupError, backup_dir, counts_sqla, counts_sqlite, database_url,
+    dump_postgresql, dump_sqlite, engine_name, new_file, private_copy, restore_postgresql,
+    restore_sqlite, sha256_file, sqlite_path,
+)
 
-LATEST_MARK_SQL = "SELECT max(updated_at) FROM journal_cell"
-# 4.1: the audit chain's head as the copy holds it, to compare with `flask journal audit-verify`
-AUDIT_HEAD_SQL = "SELECT last_id, last_hash FROM audit_head WHERE id = 1"
-
-
-class BackupError(Refused):
-    """A backup or restore refused or failed; the message is Russian."""
-
-
-# --- helpers ----------------------------------------------------------------------------------
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+__all__ = ["BackupError", "sha256_file", "make_backup", "verify", "rotate", "expected_checksum",
+           "check_backup", "restore", "backups", "listing"]
+ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+STALE_WORK_SECONDS = 24 * 3600
 
 
-def backup_dir() -> Path:
-    """The copies hold every person's data (152-FZ): the directory is the portal's alone."""
-    path = Path(current_app.config["BACKUP_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    path.chmod(0o700)
-    return path
-
-
-def _private_file(path: Path) -> Path:
-    """Create `path` empty and readable by the portal's account only (0600), before any data
-    is written into it."""
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
-    path.chmod(0o600)
-    return path
-
-
-def _url():
-    return make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
-
-
-def _engine_name() -> str:
-    return "postgresql" if _url().get_backend_name() == "postgresql" else "sqlite"
-
-
-def _sqlite_path(url=None) -> str:
-    return (url or _url()).database
-
-
-def _pg_env(url) -> tuple[dict, list[str]]:
-    """libpq connection arguments of a SQLAlchemy URL (password through the environment)."""
-    env = dict(os.environ)
-    if url.password:
-        env["PGPASSWORD"] = str(url.password)
-    args = ["-h", url.host or "127.0.0.1", "-p", str(url.port or 5432)]
-    if url.username:
-        args += ["-U", url.username]
-    return env, args
-
-
-def _run(cmd: list[str], env: dict) -> None:
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise BackupError(_("%(command)s завершился с ошибкой: %(stderr)s", command=cmd[0],
-                            stderr=done.stderr.strip()[:500]))
-
-
-def _counts_sqlite(conn) -> dict:
-    names = [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name")]
-    counts = {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-              for name in names}
-    latest = conn.execute(LATEST_MARK_SQL).fetchone()[0] if "journal_cell" in names else None
-    head = conn.execute(AUDIT_HEAD_SQL).fetchone() if "audit_head" in names else None
-    return {"tables": counts, "latest_mark": None if latest is None else str(latest),
-            "audit_head": _head(head)}
-
-
-def _head(row) -> dict | None:
-    return None if row is None else {"last_id": row[0], "last_hash": row[1]}
-
-
-def _counts_sqla(conn) -> dict:
-    names = sorted(sa_inspect(conn).get_table_names())
-    counts = {name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar()
-              for name in names}
-    latest = conn.execute(text(LATEST_MARK_SQL)).scalar() if "journal_cell" in names else None
-    head = conn.execute(text(AUDIT_HEAD_SQL)).first() if "audit_head" in names else None
-    return {"tables": counts, "latest_mark": None if latest is None else latest.isoformat(),
-            "audit_head": _head(head)}
-
-
-# --- making a copy ----------------------------------------------------------------------------
-def _dump_sqlite(target: Path) -> dict:
-    source = sqlite3.connect(_sqlite_path())
-    try:
-        source.execute("BEGIN")  # one read transaction: the counts and the copy see the same data
-        counts = _counts_sqlite(source)
-        dest = sqlite3.connect(target)
+def _scratch_counts(copy: Path, engine: str) -> tuple[dict, float]:
+    """Restore the private copy into a scratch database; its counts and the seconds taken."""
+    if engine == "sqlite":
+        scratch = str(copy.parent / "scratch.db")
+        started = time.monotonic()
+        restore_sqlite(copy, scratch)
+        seconds = time.monotonic() - started
+        conn = sqlite3.connect(scratch)
         try:
-            source.backup(dest)
+            return counts_sqlite(conn), seconds
         finally:
-            dest.close()
-        source.rollback()
-    finally:
-        source.close()
-    return counts
-
-
-def _dump_postgresql(target: Path) -> dict:
-    url = _url()
-    engine = create_engine(url, isolation_level="REPEATABLE READ")
-    try:
-        with engine.connect() as conn:
-            snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar()
-            counts = _counts_sqla(conn)
-            env, args = _pg_env(url)
-            _run(["pg_dump", "-Fc", "--no-owner", f"--snapshot={snapshot}", *args,
-                  "-f", str(target), url.database], env)
-            conn.rollback()
-    finally:
-        engine.dispose()
-    return counts
-
-
-# --- restoring --------------------------------------------------------------------------------
-def _restore_sqlite(source: Path, database: str) -> None:
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dest = sqlite3.connect(database)
-    try:
-        src.backup(dest)
-    finally:
-        dest.close()
-        src.close()
-
-
-def _restore_postgresql(source: Path, url) -> None:
-    env, args = _pg_env(url)
-    _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-          *args, "-d", url.database, str(source)], env)
-
-
-def check_readable(path: Path, engine: str) -> None:
-    """Refuse a file that is not a readable backup of this kind."""
-    if engine == "sqlite":
-        try:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            try:
-                result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-            finally:
-                conn.close()
-        except sqlite3.DatabaseError as exc:
-            raise BackupError(_("Файл %(path)s не читается как копия SQLite: %(exc)s",
-                                path=path.name, exc=exc)) from None
-        if result != "ok":
-            raise BackupError(_("Файл %(path)s повреждён: %(result)s", path=path.name,
-                                result=result))
-        return
-    env, _args = _pg_env(_url())
-    done = subprocess.run(["pg_restore", "-l", str(path)], env=env, capture_output=True)
-    if done.returncode != 0:
-        raise BackupError(_("Файл %(path)s не читается как копия PostgreSQL (pg_restore -l).",
-                            path=path.name))
-
-
-def _scratch_counts(path: Path, engine: str) -> tuple[dict, float]:
-    """Restore into a scratch database; return its counts and the restore time in seconds."""
-    if engine == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="journal-verify-") as tmp:
-            scratch = str(Path(tmp) / "scratch.db")
-            started = time.monotonic()
-            _restore_sqlite(path, scratch)
-            seconds = time.monotonic() - started
-            conn = sqlite3.connect(scratch)
-            try:
-                return _counts_sqlite(conn), seconds
-            finally:
-                conn.close()
-    url = _url()
+            conn.close()
+    url = database_url()
     name = f"{url.database}_verify_{uuid.uuid4().hex[:8]}"[:63]
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
@@ -211,12 +54,12 @@ def _scratch_counts(path: Path, engine: str) -> tuple[dict, float]:
         try:
             scratch_url = url.set(database=name)
             started = time.monotonic()
-            _restore_postgresql(path, scratch_url)
+            restore_postgresql(copy, scratch_url)
             seconds = time.monotonic() - started
             scratch = create_engine(scratch_url)
             try:
                 with scratch.connect() as conn:
-                    return _counts_sqla(conn), seconds
+                    return counts_sqla(conn), seconds
             finally:
                 scratch.dispose()
         finally:
@@ -226,12 +69,13 @@ def _scratch_counts(path: Path, engine: str) -> tuple[dict, float]:
         admin.dispose()
 
 
-def verify(path: Path, engine: str, expected: dict) -> dict:
-    """7.1: restore into a scratch database and compare row counts and the latest mark."""
+def verify(path: Path, engine: str, expected: dict, sha256: str | None = None) -> dict:
+    """7.1: restore (a private copy of) the file into a scratch database and compare row counts
+    and the latest mark; `sha256`, when given, must be the file's checksum."""
     started = datetime.now(timezone.utc)
     try:
-        check_readable(path, engine)
-        got, seconds = _scratch_counts(path, engine)
+        with private_copy(path, engine, sha256) as (copy, _digest):
+            got, seconds = _scratch_counts(copy, engine)
     except BackupError as exc:
         return {"ok": False, "error": str(exc), "checked_at": started.isoformat()}
     differences = {name: [expected["tables"].get(name), got["tables"].get(name)]
@@ -245,24 +89,26 @@ def verify(path: Path, engine: str, expected: dict) -> dict:
             "audit_head": expected.get("audit_head")}
 
 
-# --- the commands -----------------------------------------------------------------------------
+# --- making copies ----------------------------------------------------------------------------
 def make_backup(user=None) -> BackupRecord:
-    """Make, checksum and verify a backup; keep the last BACKUP_KEEP (7.1)."""
-    engine = _engine_name()
+    """Make, checksum, verify and list a backup; keep the last BACKUP_KEEP (7.1)."""
+    manifest.copies()  # a manifest that fails its check stops here, before any copy is made
+    engine = engine_name()
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
-    target = backup_dir() / f"journal-{stamp}.{'sqlite3' if engine == 'sqlite' else 'dump'}"
+    target = backup_dir() / f"journal-{stamp}.{SUFFIXES[engine]}"
     db.session.remove()
-    _private_file(target)
-    counts = _dump_sqlite(target) if engine == "sqlite" else _dump_postgresql(target)
+    new_file(target)
+    counts = dump_sqlite(target) if engine == "sqlite" else dump_postgresql(target)
     digest = sha256_file(target)
-    # a convenience for copies kept off the server; the database's record is the authority
-    _private_file(Path(f"{target}.sha256")).write_text(f"{digest}  {target.name}\n")
-    result = verify(target, engine, counts)
+    # a convenience for copies kept off the server; the signed manifest is the authority
+    new_file(Path(f"{target}.sha256")).write_text(f"{digest}  {target.name}\n")
+    result = verify(target, engine, counts, sha256=digest)
     record = BackupRecord(file_name=target.name, size_bytes=target.stat().st_size,
                           sha256=digest, engine=engine, verified=bool(result["ok"]),
                           verification=json.dumps(result, ensure_ascii=False, sort_keys=True))
     db.session.add(record)
     db.session.flush()
+    manifest.add(record)
     audit.record("backup_create", "backup", record.id, user=user,
                  details={"file": target.name, "sha256": digest, "verified": result["ok"]})
     rotate()
@@ -270,9 +116,18 @@ def make_backup(user=None) -> BackupRecord:
     return record
 
 
+def _remove_stale_work() -> None:
+    """Private folders of a restore killed midway (kill -9) go after a day."""
+    limit = time.time() - STALE_WORK_SECONDS
+    for folder in backup_dir().glob(f"{WORK_PREFIX}*"):
+        if folder.is_dir() and folder.stat().st_mtime < limit:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def rotate() -> list[str]:
-    """Delete the files of all but the last BACKUP_KEEP backups (their records stay). The
-    newest verified copy is always kept, even behind a run of copies that failed (7.1)."""
+    """Delete the files of all but the last BACKUP_KEEP backups (their records and manifest
+    entries stay, marked removed). The newest verified copy is always kept, even behind a run
+    of copies that failed (7.1)."""
     keep = int(current_app.config.get("BACKUP_KEEP", 14))
     records = db.session.scalars(select(BackupRecord).where(BackupRecord.removed.is_(False))
                                  .order_by(BackupRecord.created_at.desc(),
@@ -287,67 +142,115 @@ def rotate() -> list[str]:
             path.unlink(missing_ok=True)
         record.removed = True
         removed.append(record.file_name)
+    manifest.mark_removed(removed)
+    _remove_stale_work()
     return removed
 
 
-def expected_checksum(path: Path) -> str | None:
-    """7.1: the SHA-256 recorded in the database's list of copies is the authority; a
-    `.sha256` file beside the copy never overrides it (anyone who can change the copy can
-    recompute that file). The side file is read only when the database keeps no list at all
-    (a new server, or the database itself being recovered). None: nothing to compare with."""
-    try:
-        recorded = db.session.scalar(select(BackupRecord.sha256)
-                                     .where(BackupRecord.file_name == path.name))
-        if recorded is not None:
-            return recorded
-        if db.session.scalar(select(BackupRecord.id).limit(1)) is not None:
-            return None  # the list exists and does not know this file
-    except Exception:  # the database itself may be the thing being recovered
-        db.session.rollback()
+# --- restoring --------------------------------------------------------------------------------
+def _side_file(path: Path) -> str | None:
     sidecar = Path(f"{path}.sha256")
-    if sidecar.is_file():
-        words = sidecar.read_text(errors="replace").split()
-        return words[0] if words else None
-    return None
+    if not sidecar.is_file():
+        return None
+    words = sidecar.read_text(errors="replace").split()
+    return words[0] if words else None
 
 
-def check_backup(path: Path) -> str:
-    """Refuse a missing, unreadable or checksum-mismatched file; return its engine."""
+def _expected(path: Path) -> tuple[str | None, bool]:
+    """(the SHA-256 the file must have, whether it comes from the `.sha256` side file).
+
+    The signed manifest decides; an install from before it gets one built from the
+    database's list. Only with no manifest and no list anywhere (a new server, the database
+    itself being recovered) is the side file read."""
+    listed = manifest.copies()
+    if listed is not None:
+        item = listed.get(path.name)
+        if item is not None and item.get("engine") not in (None, engine_name()):
+            raise BackupError(_("Копия %(path)s сделана из базы %(kind)s, а портал работает с "
+                                "%(current)s: восстановление отклонено.", path=path.name,
+                                kind=ENGINE_NAMES.get(item["engine"], item["engine"]),
+                                current=ENGINE_NAMES[engine_name()]))
+        return (item["sha256"] if item else None), False
+    return _side_file(path), True
+
+
+def expected_checksum(path: Path) -> str | None:
+    """The SHA-256 a copy must have, None when nothing vouches for it (it is refused)."""
+    return _expected(path)[0]
+
+
+def _checked(path: Path) -> tuple[str, str, bool]:
     if not path.is_file():
         raise BackupError(_("Файл %(path)s не найден.", path=path))
-    engine = _engine_name()
-    expected = expected_checksum(path)
+    expected, from_side_file = _expected(path)
     if expected is None:
         raise BackupError(_("Файла %(path)s нет в списке резервных копий этой базы, контрольная "
                             "сумма неизвестна: восстановление отклонено.", path=path.name))
-    actual = sha256_file(path)
-    if actual != expected:
-        raise BackupError(_("Контрольная сумма файла %(path)s не совпадает (ожидалась "
-                            "%(expected)s…, получена %(actual)s…): файл повреждён, восстановление "
-                            "отклонено.", path=path.name, expected=expected[:12],
-                            actual=actual[:12]))
-    check_readable(path, engine)
+    return engine_name(), expected, from_side_file
+
+
+def check_backup(path: Path) -> str:
+    """Refuse a missing, unlisted, checksum-mismatched or unreadable file; return its engine.
+    The file is checked through a private copy, as a restore reads it."""
+    engine, expected, _from_side_file = _checked(path)
+    with private_copy(path, engine, expected):
+        pass
     return engine
 
 
 def restore(path: Path) -> float:
-    """Replace the database with the backup (after check_backup); returns seconds taken."""
-    engine = check_backup(path)
-    db.session.remove()
-    db.engine.dispose()  # no open connection holds the tables being replaced
-    started = time.monotonic()
-    if engine == "sqlite":
-        _restore_sqlite(path, _sqlite_path())
-    else:
-        _restore_postgresql(path, _url())
-    seconds = time.monotonic() - started
+    """Replace the database with the backup, read only through its checked private copy, then
+    reconcile the restored database's list of copies with the manifest; returns seconds."""
+    engine, expected, from_side_file = _checked(path)
+    with private_copy(path, engine, expected) as (copy, _digest):
+        db.session.remove()
+        db.engine.dispose()  # no open connection holds the tables being replaced
+        started = time.monotonic()
+        if engine == "sqlite":
+            restore_sqlite(copy, sqlite_path())
+        else:
+            restore_postgresql(copy, database_url())
+        seconds = time.monotonic() - started
     db.engine.dispose()
+    if from_side_file:
+        _list_restored(path, engine, expected, seconds)
+    listed = manifest.copies() or {}
+    changed = manifest.reconcile(listed)
     audit.record("backup_restore", "backup", None,
-                 details={"file": path.name, "seconds": round(seconds, 3)})
+                 details={"file": path.name, "seconds": round(seconds, 3),
+                          "sha256": expected, "listed": len(listed), "reconciled": changed})
     db.session.commit()
     return seconds
 
 
+def _list_restored(path: Path, engine: str, digest: str, seconds: float) -> None:
+    """A copy brought to a server with no list, accepted on its side file, is listed from now
+    on (the manifest is built from the restored database's list plus this copy)."""
+    record = db.session.scalar(select(BackupRecord).where(BackupRecord.file_name == path.name))
+    if record is None:
+        record = BackupRecord(file_name=path.name)
+        db.session.add(record)
+    record.size_bytes, record.sha256, record.engine = path.stat().st_size, digest, engine
+    record.verified, record.removed = True, False
+    record.verification = json.dumps({"ok": True, "restore_seconds": round(seconds, 3),
+                                      "restored_at": datetime.now(timezone.utc).isoformat()},
+                                     sort_keys=True)
+    db.session.flush()
+    manifest.add(record)
+
+
+# --- IT's page ------------------------------------------------------------------------------
 def backups() -> list[BackupRecord]:
     return db.session.scalars(select(BackupRecord).order_by(BackupRecord.created_at.desc(),
                                                             BackupRecord.id.desc())).all()
+
+
+def listing() -> dict:
+    """What the signed manifest lists, for IT's page: {"copies": name → entry (None when there
+    is no manifest), "error": the refusal if it fails its check, "key_id": the key's name}."""
+    try:
+        listed, error = manifest.copies(), None
+    except BackupError as exc:
+        listed, error = None, str(exc)
+    return {"copies": listed, "error": error, "key_id": manifest.key_id(),
+            "file": manifest.MANIFEST_NAME}
