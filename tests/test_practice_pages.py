@@ -554,3 +554,30 @@ def test_bad_input_on_the_forms_never_answers_500_and_writes_nothing(pc, db, log
     before[PracticeDiaryEntry] += 1
     after = {model: db.session.scalar(select(func.count(model.id))) for model in before}
     assert after == before
+
+
+def test_diary_form_opens_on_a_day_still_to_write(pc, db, login, app):
+    """27: on a Saturday the form defaulted to today, which the server refuses («не рабочий
+    день практики»); it opens on the latest working day still to write, lists the others,
+    and the default is accepted as it stands."""
+    saturday = date(2025, 10, 18)
+    set_today(app, saturday)
+    days = list(working_days(START, saturday))  # 06.10 … 17.10, ten working days
+    for day in days:
+        if day not in (date(2025, 10, 8), date(2025, 10, 17)):
+            _write(db, pc, "student1", day.isoformat())
+    client = login("student1")
+    page = _html(client.get(_diary(pc)))
+    default = re.search(r'name="day" id="diary-day-\d+"[^>]*value="([^"]*)"', page).group(1)
+    assert default == "2025-10-17"
+    missing = page.split('id="diary-missing-')[1].split("</p>")[0]
+    assert "08.10.2025" in missing and "17.10.2025" in missing and "09.10.2025" not in missing
+    chosen = _html(client.get(_diary(pc) + "?day=2025-10-08"))
+    assert re.search(r'name="day" id="diary-day-\d+"[^>]*value="2025-10-08"', chosen)
+    answer = client.post(f"/practice/placement/{pc.placements['student1'].id}/write",
+                         data={"day": default, "hours": "6", "text": "Тестировал модуль"})
+    assert answer.status_code == 302
+    _write(db, pc, "student1", "2025-10-08")
+    done = _html(client.get(_diary(pc)))
+    assert "Все рабочие дни по сегодняшний записаны" in done
+    assert re.search(r'name="day" id="diary-day-\d+"[^>]*value=""', done)

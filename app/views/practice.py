@@ -30,6 +30,7 @@ from ..services.records import audit
 from ..services.scopes import role_names, student_of_user
 from ..web_errors import refusal_form
 from .base import xlsx_response
+from .timetable import parse_day
 from .practice_data import (
     diary_counts, mentor_denial, mentor_practices, placement_data,
     practice_placement_id, stripped, to_int,
@@ -246,7 +247,12 @@ class PracticeView(PracticeDocuments, BaseView):
         own = student_of_user(current_user) if "Student" in role_names(current_user) else None
         day = today()
         item["counts"] = diary_counts(item)
-        item["default_day"] = min(max(day, item["start_date"]), item["end_date"])  # in its dates
+        written = [e["date"] for e in item["entries"]]
+        item["missing"] = practice.days_to_write(item["start_date"], item["end_date"], written,
+                                                 day)
+        chosen = parse_day(request.args.get("day"), None) if request.method == "GET" else None
+        item["default_day"] = chosen if chosen in item["missing"] or chosen in written else (
+            practice.default_diary_day(item["start_date"], item["end_date"], written, day))
         return self.render_template(
             "practice/diary.html", student=data["student"], p=item,
             others=[o for o in data["placements"] if o is not item],

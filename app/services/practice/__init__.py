@@ -35,6 +35,8 @@ from .base import (  # noqa: F401
     closing_days,
     day_hours_limit,
     silence_days,
+    days_to_write,
+    default_diary_day,
     working_weekdays,
 )
 from .diary import review_entry, write_entry  # noqa: F401

@@ -1,5 +1,5 @@
 """Practice: the roles, settings, errors and input rules shared by the practice's services."""
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -64,6 +64,23 @@ def day_hours_limit() -> int:
 def working_weekdays() -> tuple[int, ...]:
     """The working days of a practice (diary entries, "stopped writing"): Monday–Friday."""
     return WORKING_WEEKDAYS
+
+
+def days_to_write(start: date, end: date, written, day: date) -> list[date]:
+    """The practice's working days up to `day` that have no diary entry yet, oldest first."""
+    done = set(written)
+    last = min(end, day)
+    return [start + timedelta(days=n) for n in range((last - start).days + 1)
+            if (start + timedelta(days=n)).weekday() in working_weekdays()
+            and start + timedelta(days=n) not in done]
+
+
+def default_diary_day(start: date, end: date, written, day: date) -> date | None:
+    """The day the diary form opens on: today when it is a working day still to write, else
+    the latest working day still to write; None when every day so far is written (the form's
+    date must be one the server accepts)."""
+    missing = days_to_write(start, end, written, day)
+    return missing[-1] if missing else None
 
 
 def _day(day: date | None) -> date:
