@@ -115,6 +115,19 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["label"] = labels.label
     app.jinja_env.filters["yesno"] = labels.yes_no
     app.context_processor(lambda: {"menu_title": menu_title})
+    app.jinja_env.globals["diary_url"] = diary_url
+
+
+def diary_url(student_id) -> str | None:
+    """A student's diary, for a reader whose role opens diaries (staff lists of students link
+    their names; the diary page checks the row). Asked once per request."""
+    allowed = g.get("_opens_diaries")
+    if allowed is None:
+        allowed = g._opens_diaries = bool(
+            getattr(current_user, "is_authenticated", False)
+            and current_app.appbuilder.sm.has_access("can_record", "PortalView"))
+    return url_for("PortalView.student", student_id=student_id) if allowed and student_id \
+        else None
 
 
 def serve_favicon(app: Flask) -> None:

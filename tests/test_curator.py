@@ -154,3 +154,17 @@ def test_one_study_week_everywhere(app, college, db, week, login, monkeypatch, d
     assert week["saturday"] == "2025-10-" + last[:2]
     assert cc.week_check(college.group_a, date(2025, 10, 15))["end"] == date(2025, 10,
                                                                              int(last[:2]))
+
+
+def test_names_in_staff_lists_lead_to_the_diary(app, college, db, week, login):
+    """27: from a group's lists a name opens the student's diary for the roles that read
+    diaries; the diary itself still checks the row."""
+    diary = f"/portal/student/{college.student1.id}"
+    page = login("curator1").get(f"/curator/group/{college.group_a.id}?week=2025-10-13")
+    absences = page.get_data(as_text=True).split('id="week-absences"')[1]
+    assert f'href="{diary}"' in absences
+    for username in ("deputy", "director"):
+        client = login(username)
+        html = client.get(f"/attendance/{college.group_a.id}").get_data(as_text=True)
+        assert f'href="{diary}"' in html, username
+        assert client.get(diary).status_code == 200
