@@ -105,12 +105,18 @@ def test_council_year_and_logins(data, db):
     assert title == "2025/2026 учебный год" and c.autumn in periods and c.spring in periods
 
 
-def test_council_default_is_last_completed_period(data):
+def test_council_default_is_the_latest_period_with_data(data):
+    """27: a report opens on the latest begun period with lessons (the current one when it
+    has them); with none anywhere, on the last completed semester."""
     c = data
     periods = [c.autumn, c.spring]
     assert cr.default_period(periods, date(2026, 3, 1)) == c.autumn
     assert cr.default_period(periods, date(2026, 7, 1)) == c.spring
     assert cr.default_period(periods, date(2025, 10, 1)) == c.autumn
+    # spring under way with lessons: it; spring without lessons: autumn, the last with data
+    assert cr.default_period(periods, date(2026, 3, 1), {c.spring.id, c.autumn.id}) == c.spring
+    assert cr.default_period(periods, date(2026, 7, 1), {c.autumn.id}) == c.autumn
+    assert c.autumn.id in cr.periods_with_lessons()
 
 
 def test_council_page_xlsx_print_and_rights(data, login):

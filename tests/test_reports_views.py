@@ -72,3 +72,19 @@ def test_empty_reports_say_why_instead_of_showing_a_blank_table_and_chart(app, g
     objectivity = deputy.get(f"/reports/objectivity?period={graded.spring.id}").get_data(
         as_text=True)
     assert "сравнивать нечего" in objectivity and 'id="objectivity"' not in objectivity
+
+
+def test_reports_open_on_a_period_with_data_and_name_the_empty_ones(app, graded, login,
+                                                                     monkeypatch):
+    """27: in a college's first year the last semester may hold nothing: the reports open on
+    the latest period with data, and the choice names the periods without any."""
+    monkeypatch.setitem(app.config, "JOURNAL_TODAY", "2026-07-01")  # spring over, no grades
+    deputy = login("deputy")
+    results = deputy.get("/reports/results").get_data(as_text=True)
+    assert selected_period(results) == str(graded.autumn.id)
+    spring = re.search(rf'<option value="{graded.spring.id}"[^>]*>([^<]*)<', results).group(1)
+    assert "нет итоговых оценок" in spring
+    objectivity = deputy.get("/reports/objectivity").get_data(as_text=True)
+    assert selected_period(objectivity) == str(graded.autumn.id)
+    council = deputy.get("/reports/council/").get_data(as_text=True)
+    assert council.count('class="text-muted council-note"') == 4

@@ -26,8 +26,9 @@ class CouncilReportView(BaseView):
             AcademicYear.start_date.desc())).all()
         year_id = request.args.get("year", type=int)
         period_id = request.args.get("period", type=int)
+        taught = cr.periods_with_lessons()
         if not year_id and not period_id:
-            found = cr.default_period(periods, today())
+            found = cr.default_period(periods, today(), taught)
             period_id = found.id if found else None
         department_id = request.args.get("department", type=int)
         title, scope = cr.scope(None if year_id else period_id, year_id)
@@ -39,7 +40,7 @@ class CouncilReportView(BaseView):
             "reports/council.html"
         return self.render_template(
             template, report=report, scope_title=title, periods=periods, years=years,
-            period_id=None if year_id else period_id, year_id=year_id,
+            period_id=None if year_id else period_id, year_id=year_id, taught=taught,
             department=department_id, departments=act.departments(),
             chart=cr.chart_data(report), title=_("Работа пользователей в журнале"))
 

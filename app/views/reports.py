@@ -14,7 +14,9 @@ from ..exports import reports as books
 from ..extensions import db
 from ..infra.clock import today
 from ..models import AcademicYear, Period, StudentGroup
-from ..services.control.reports import activity as act, objectivity as obj, results as res
+from ..services.control.reports import (
+    activity as act, council as cr, objectivity as obj, results as res,
+)
 from ..services.records import audit
 from ..services.scopes import group_filter
 from .base import xlsx_response
@@ -27,16 +29,11 @@ def _xlsx(data: bytes, name: str, report: str, params: dict) -> Response:
     return xlsx_response(data, f"{name}.xlsx")
 
 
-def last_completed(periods: list[Period]) -> Period:
-    """The period a results report opens on: the last one already over (its final grades are
-    given); before the first one ends, the current one (6.2)."""
-    day = today()
-    done = [p for p in periods if p.end_date < day]
-    if done:
-        return max(done, key=lambda p: p.end_date)
-    begun = [p for p in periods if p.start_date <= day]
-    return max(begun, key=lambda p: p.start_date) if begun else min(
-        periods, key=lambda p: p.start_date)
+def graded_period(periods: list[Period]) -> Period | None:
+    """The period a results report opens on: the latest begun one with final grades (6.2);
+    without any, the last completed one, before the first ends the current or first one."""
+    return cr.default_period(periods, today(), cr.periods_with_final_grades()) or (
+        min(periods, key=lambda p: p.start_date) if periods else None)
 
 
 class ReportsView(BaseView):
@@ -68,7 +65,7 @@ class ReportsView(BaseView):
         period_id = request.args.get("period", type=int)
         year_id = request.args.get("year", type=int)
         if not period_id and not year_id and periods:
-            period_id = last_completed(periods).id
+            period_id = graded_period(periods).id
         level = request.args.get("level", "journal")
         group_id = request.args.get("group", type=int)
         if group_id and group_id not in {g.id for g in groups}:
@@ -84,7 +81,7 @@ class ReportsView(BaseView):
         return self.render_template(template, rows=rows, periods=periods, years=years,
                                     groups=groups, period_id=period_id, year_id=year_id,
                                     group_id=group_id, level=level, levels=labels.REPORT_LEVELS,
-                                    scope_title=title,
+                                    scope_title=title, graded=cr.periods_with_final_grades(),
                                     chart=res.chart_data(rows),
                                     title=_("Итоги успеваемости"))
 
@@ -93,7 +90,7 @@ class ReportsView(BaseView):
     def objectivity(self):
         periods = db.session.scalars(select(Period).order_by(Period.start_date.desc())).all()
         period = next((p for p in periods if p.id == request.args.get("period", type=int)),
-                      last_completed(periods) if periods else None)
+                      graded_period(periods))
         rows = obj.objectivity(current_user, period) if period else []
         if request.args.get("format") == "xlsx" and period:
             return _xlsx(books.objectivity_xlsx(rows), "objectivity", "objectivity",
@@ -102,6 +99,7 @@ class ReportsView(BaseView):
             "reports/objectivity.html"
         return self.render_template(template, rows=rows, periods=periods,
                                     period=period, share=obj.OUTLIER_SHARE, gap=obj.OUTLIER_GAP,
+                                    graded=cr.periods_with_final_grades(),
                                     title=_("Объективность оценивания"))
 
 

@@ -59,14 +59,30 @@ def scope(period_id: int | None, year_id: int | None) -> tuple[str, list[Period]
     raise Refused(_("Выберите семестр или учебный год."))
 
 
-def default_period(periods: list[Period], today: date) -> Period | None:
-    """The last completed semester (the council meets after it); before the first one ends,
-    the current one."""
+def default_period(periods: list[Period], today: date,
+                   with_data: set[int] | None = None) -> Period | None:
+    """The period a report opens on: the latest begun one that has data (`with_data`: the
+    ids of periods with lessons, or with final grades) — the current one when it has; when
+    none has, the last completed semester, before the first one ends the current one."""
+    started = sorted((p for p in periods if p.start_date <= today),
+                     key=lambda p: p.start_date, reverse=True)
+    found = next((p for p in started if p.id in (with_data or ())), None)
+    if found is not None:
+        return found
     done = [p for p in periods if p.end_date < today]
     if done:
         return max(done, key=lambda p: p.end_date)
-    started = [p for p in periods if p.start_date <= today]
-    return max(started, key=lambda p: p.start_date) if started else None
+    return started[0] if started else None
+
+
+def periods_with_lessons() -> set[int]:
+    """Ids of the periods in which at least one lesson was given."""
+    return set(db.session.scalars(select(Period.id).where(select(Lesson.id).where(
+        Lesson.lesson_date.between(Period.start_date, Period.end_date)).exists())))
+
+
+def periods_with_final_grades() -> set[int]:
+    return set(db.session.scalars(select(FinalGrade.period_id).distinct()))
 
 
 def _lesson_counts(start: date, end: date) -> dict[int, dict]:
