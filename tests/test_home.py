@@ -229,3 +229,19 @@ def test_the_teachers_start_page_holds_only_their_own_journals_and_lessons(app, 
                for p in day["pairs"])  # own journals, or a pair given as a substitute
     assert others.id not in {le.id for le in day["unfinished"]}
     assert {le.teacher_id for le in day["unfinished"]} <= {teacher1.id}
+
+
+def test_the_directors_chart_says_no_data_instead_of_empty_bars(college, db, today):
+    """27: a group with no lessons in the last weeks and no final grades showed empty bars;
+    its label now says «нет данных» in the chart it has nothing for."""
+    from app.models import StudentGroup
+    from app.services.dashboards.college import college_glance
+    from datetime import date
+    empty = StudentGroup(name="ИС-25-9", specialty_id=college.group_a.specialty_id,
+                         admission_year=2025, graduation_date=date(2029, 6, 30))
+    db.session.add(empty)
+    db.session.commit()
+    chart = college_glance(college.director, today)["chart"]
+    assert "ИС-25-9 — нет данных" in chart["recording_labels"]
+    assert "ИС-25-9 — нет данных" in chart["results_labels"]
+    assert all("нет данных" not in label for label in chart["labels"])

@@ -8,6 +8,7 @@ final grades — the same number for any size of the college.
 from collections import defaultdict
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
@@ -17,6 +18,13 @@ from ..control.reports import percent
 from ..control.reports.results import FAILING, QUALITY
 
 RECENT_DAYS = 28  # four weeks: long enough to be fair, short enough to be news
+
+
+def _named_if_empty(rows: list[dict], *keys: str) -> list[str]:
+    """A chart's group labels; a group with no figure for the chart says «нет данных» rather
+    than showing empty bars."""
+    return [r["group"] if any(r[k] is not None for k in keys)
+            else gettext("%(group)s — нет данных", group=r["group"]) for r in rows]
 
 
 def last_completed_period(day: date) -> Period | None:
@@ -95,6 +103,8 @@ def college_glance(user, day: date) -> dict:
         attendance=percent(total_present, total_cells), success=weighted("success"),
         quality=weighted("quality"),
         chart=dict(labels=[r["group"] for r in rows],
+                   recording_labels=_named_if_empty(rows, "on_time", "attendance"),
+                   results_labels=_named_if_empty(rows, "success", "quality"),
                    on_time=[r["on_time"] for r in rows],
                    attendance=[r["attendance"] for r in rows],
                    success=[r["success"] for r in rows],
