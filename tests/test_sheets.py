@@ -455,3 +455,21 @@ def test_the_form_offers_the_forms_the_curriculum_has(taught, login, db, app):
         login("deputy").get("/sheets/").get_data(as_text=True)
     _make(db, c)
     assert target not in login("teacher1").get("/sheets/").get_data(as_text=True)
+
+
+def test_the_family_sees_the_session_and_why_not_admitted(taught, login, db):
+    """27: a student «не допущен» on a sheet, and nobody in the family could see it; the diary
+    shows the session: date, place, admission with its reason, the grade once set."""
+    c = taught
+    sheet = _make(db, c)
+    row = _rows(db, sheet)[c.student1.id]
+    row.admitted, row.admission_reason = False, "посещаемость 40,0 % ниже 50 %"
+    db.session.commit()
+    for username in ("student1", "parent1"):
+        page = login(username).get(f"/portal/student/{c.student1.id}").get_data(as_text=True)
+        block = page.split('id="record-session"')[1].split("</table>")[0]
+        assert sheet.number in block and "25.12.2025" in block and "ауд. 214" in block
+        assert "не допущен(а)</b>: посещаемость 40,0 % ниже 50 %" in block, username
+    # a teacher of another discipline only: no sheet of theirs, no block
+    other = login("teacher2").get(f"/portal/student/{c.student1.id}").get_data(as_text=True)
+    assert 'id="record-session"' not in other
