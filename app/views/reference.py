@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _
 from wtforms.validators import NumberRange, Optional, Regexp
 
-from ..labels import ASSESSMENT_FORMS, DISCIPLINE_KINDS, LESSON_TYPES
+from ..labels import ASSESSMENT_FORMS, DISCIPLINE_KINDS, FORMS_OF_STUDY, LESSON_TYPES
 from ..models import (
     AcademicYear, Curriculum, CurriculumItem, Department, Discipline, Period, Specialty,
     StudentGroup, Subgroup, TeachingLoad, WorkProgram, WorkProgramTopic,
@@ -31,6 +31,8 @@ LABELS = {
     "work_program": _("Рабочая программа"), "position": _("№"), "title": _("Тема"),
     "lesson_type": _("Тип занятия"), "subgroup": _("Подгруппа"), "teacher": _("Преподаватель"),
     "note": _("Примечание"), "items": _("Дисциплины плана"), "topics": _("Темы"),
+    "form_of_study": _("Форма обучения"), "length_months": _("Срок обучения, мес."),
+    "source_file": _("Файл «Планов»"),
 }
 POSITIVE = NumberRange(min=1, message=_("Значение должно быть больше нуля."))
 
@@ -172,9 +174,14 @@ class CurriculumView(JournalModelView):
     datamodel = EagerInterface(Curriculum, eager=("specialty",))
     related_views = [CurriculumItemView]
     label_columns = LABELS
+    list_template = "plans/curricula_list.html"  # with the upload of a plan from «Планы»
     list_title = show_title = _("Учебные планы")
     add_title = edit_title = _("Учебный план")
-    list_columns = ["name", "specialty", "admission_year"]
+    choices = {"form_of_study": FORMS_OF_STUDY}
+    list_columns = ["name", "specialty", "admission_year", "qualification", "form_of_study",
+                    "source_file"]
+    show_columns = ["name", "specialty", "admission_year", "qualification", "form_of_study",
+                    "length_months", "source_file"]
     search_columns = ["name", "specialty", "admission_year"]
     add_columns = edit_columns = ["name", "specialty", "admission_year"]
     validators_columns = {"admission_year": [NumberRange(
