@@ -46,7 +46,7 @@ class Curriculum(Model):
     source_file = Column(String(255))
     specialty = relationship("Specialty")
     rows = relationship("CurriculumRow", back_populates="curriculum",
-                        order_by="CurriculumRow.position", passive_deletes=True)
+                        order_by="CurriculumRow.position", cascade="all, delete-orphan")
     items = relationship("CurriculumItem", back_populates="curriculum",
                          order_by="(CurriculumItem.semester, CurriculumItem.id)")
     __table_args__ = (UniqueConstraint("specialty_id", "admission_year"),)

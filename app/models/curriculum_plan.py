@@ -42,7 +42,7 @@ class CurriculumRow(Model):
     parent = relationship("CurriculumRow", remote_side=[id])
     discipline = relationship("Discipline")
     semesters = relationship("CurriculumRowSemester", back_populates="row",
-                             cascade="all, delete-orphan", passive_deletes=True,
+                             cascade="all, delete-orphan",
                              order_by="CurriculumRowSemester.semester")
     __table_args__ = (
         UniqueConstraint("curriculum_id", "index"),
