@@ -22,6 +22,11 @@ SPO = SAMPLES / "09.02.07-professionalitet-2024.plx"
 VO = SAMPLES / "09.03.01-bachelor-2024.plx"
 
 
+LAUGHS = ('<?xml version="1.0"?><!DOCTYPE Документ [<!ENTITY l0 "ха">'
+          + "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10))
+          + ']><Документ>&l9;</Документ>').encode("utf-8")  # a billion laughs
+
+
 def count(db, model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
@@ -86,6 +91,9 @@ def test_vo_plan_refused_with_level(app, db):
     ("\ufeff<?xml version='1.0'?><Документ><Планы".encode("utf-8"), "XML не читается"),
     (b"\xef\xbb\xbf<?xml version='1.0'?><html><body>hi</body></html>", "не учебный план"),
     (b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY b "bbbbbbbb">]><a>&b;</a>', "DTD"),
+    (LAUGHS, "DTD"),
+    (b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>',
+     "DTD"),
 ])
 def test_broken_or_foreign_file_refused(college, db, data, words):
     before = everything(db)
@@ -187,6 +195,9 @@ def test_sample_imports_into_the_college_leaving_marks_and_lessons(college, db):
     assert not look.diff.new  # the college keeps the 09.02.07 plan of 2024 (from XLSX)
     assert len(look.diff.added) == 58
     assert "УП.01, семестр 3" in look.diff.items_removed  # not in the .plx plan
+    assert look.diff.notes == [  # the college's ОП.01 is kept as it is named
+        "«ОП.01» в базе называется «Операционные системы», в плане — «Операционные системы и "
+        "среды»: журналы ведут её под названием из базы."]
     assert count(db, CurriculumRow) == 0  # a preview writes nothing
     _look, curriculum = import_plan(SPO.read_bytes(), SPO.name, seen_digest=look.diff.digest)
     assert curriculum.id == college.curriculum.id

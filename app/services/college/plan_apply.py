@@ -83,15 +83,33 @@ def preview(data: bytes) -> Preview:
     curriculum = find_curriculum(plan)
     diff = plan_diff(plan, curriculum)
     wanted = desired_items(plan)
+    diff.notes = _renamed(plan)
     diff.items_removed = [_("%(code)s, семестр %(n)s", code=code, n=n)
                           for (code, n) in sorted(_current_items(curriculum))
                           if (code, n) not in wanted]
     return Preview(plan, diff)
 
 
+def _own_rows(plan: Plan) -> dict:
+    """Index → row for the rows that are disciplines of the catalogue (a module exam is its
+    module's, ГИА none)."""
+    return {row.index: row for row in plan.rows if row.kind in TAUGHT | {"pm"}
+            and row.kind != "module_exam"}
+
+
+def _renamed(plan: Plan) -> list[str]:
+    """Disciplines the college keeps under the plan's index with another name: the plan's
+    rows use them as they are (a code is one discipline of the college)."""
+    rows = _own_rows(plan)
+    return [_("«%(code)s» в базе называется «%(name)s», в плане — «%(plan)s»: журналы ведут "
+              "её под названием из базы.", code=d.code, name=d.name, plan=rows[d.code].name)
+            for d in db.session.scalars(select(Discipline).where(
+                Discipline.code.in_(list(rows))).order_by(Discipline.code))
+            if d.name.casefold() != rows[d.code].name.casefold()]
+
+
 def _disciplines(plan: Plan) -> dict[str, Discipline]:
-    codes = {row.index: row for row in plan.rows if row.kind in TAUGHT | {"pm"}
-             and row.kind != "module_exam"}
+    codes = _own_rows(plan)
     found = {d.code: d for d in db.session.scalars(
         select(Discipline).where(Discipline.code.in_(list(codes))))}
     for code, row in codes.items():

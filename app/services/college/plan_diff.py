@@ -110,6 +110,7 @@ class PlanDiff:
     removed: list[str] = field(default_factory=list)
     changed: list[tuple[str, list[str]]] = field(default_factory=list)
     items_removed: list[str] = field(default_factory=list)  # disciplines not in the plan
+    notes: list[str] = field(default_factory=list)  # for the reader; nothing to apply
     digest: str = ""
 
     @property
@@ -126,7 +127,7 @@ class PlanDiff:
             out.append(_("~ %(row)s", row=row))
             out += [f"    {change}" for change in changes]
         out += [_("− из учебного плана: %(item)s", item=item) for item in self.items_removed]
-        return out
+        return out + [_("! %(note)s", note=note) for note in self.notes]
 
 
 def _term_text(term: TermState) -> str:
