@@ -125,7 +125,8 @@ def main():
                 lambda: import_plan(other, "bench.plx"), args.runs,
                 before=lambda: import_plan(data, "bench.plx"))))
             for what, (median, low, high) in results:
-                print(f"| {what} | {median * 1000:.0f} ms | {low * 1000:.0f}–{high * 1000:.0f} ms |")
+                print(f"| {what} | {median * 1000:.0f} ms "
+                      f"| {low * 1000:.0f}–{high * 1000:.0f} ms |")
     finally:
         drop()
 
