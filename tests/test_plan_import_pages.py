@@ -137,3 +137,18 @@ def test_api_lists_curricula_and_rows(college, db, login):
 def test_api_refused_to_who_does_not_read_curricula(college, db, login):
     for username in ("teacher1", "student1"):
         assert login(username).get("/api/v1/curricula/").status_code in (401, 403)
+
+
+def test_curriculum_page_shows_the_plans_rows(college, db, login):
+    _look, curriculum = import_plan(full_plan().utf16(), "plan.plx")
+    client = login("deputy")
+    page = client.get(f"/curriculumview/show/{curriculum.id}").get_data(as_text=True)
+    assert "Строки рабочих учебных планов" in page
+    assert "МДК.01.01" in page and "3: 90 ч, Эк; 4: 72 ч, ЗаО, КП" in page
+    assert "3: 108 ч, ЗаО, 3 нед." in page and "экзамен по модулю" in page
+    rows = client.get("/curriculumrowview/list/").get_data(as_text=True)
+    assert "ПК 1.1; ПК 1.2" in rows
+    assert login("teacher1").get("/curriculumrowview/list/").status_code in (302, 403)
+    assert client.post(f"/curriculumrowview/delete/{db.session.scalar(select(CurriculumRow.id))}"
+                       ).status_code in (302, 403, 404, 405)
+    assert count(db, CurriculumRow) == 12

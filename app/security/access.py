@@ -110,6 +110,7 @@ grant("ImportView", "Administration", ("can_index", "can_upload", "menu_access")
 # a plan of «Планы»: upload → the difference → confirm, from the curricula page and its menu
 grant("PlanImportView", IMPORTS_PLANS, ("can_index", "can_preview", "can_apply", "menu_access"))
 grant("CurriculaApi", READS_CURRICULA, ("can_get",))
+grant("CurriculumRowView", READS_CURRICULA, ("can_list", "can_show"))  # the plan's rows
 
 # --- Portal: record, reports, weekly reports; messages; help (2.2, 3.3, 3.6, 5.1, 5.2, 5.4) --
 EVERYONE = ("IT", "Administration", "Deputy", "Teacher", "Curator", "Student", "Parent")
