@@ -227,7 +227,7 @@ def test_changed_plan_shows_its_difference_and_applies_only_it(college, db):
     changed.row("ОП.03", "Информационные технологии", "discipline", cycle="ОПЦ",
                 hours={2: {"lectures": 20, "practical": 28}}, forms={2: ["ЗаО"]})
     look = preview(changed.utf16())
-    assert look.diff.added == ["ОП.03 Информационные технологии"]
+    assert look.diff.added == ["ОП.03 Информационные технологии (семестр 2: 48 ч, ЗаО)"]
     assert look.diff.removed == ["ОП.02 Архитектура"]
     [(row, changes)] = [c for c in look.diff.changed if c[0].startswith("МДК.01.01")]
     assert "семестр 3, лекции: 36 → 40 ч" in changes

@@ -192,6 +192,12 @@ def _row_changes(old: RowState, new: RowState) -> list[str]:
     return out
 
 
+def _added(index: str, row: RowState) -> str:
+    """"ОП.03 Информационные технологии (семестр 2: 48 ч, ЗаО)"."""
+    terms = "; ".join(_("семестр %(n)s: %(what)s", n=n, what=_term_text(t)) for n, t in row.terms)
+    return f"{index} {row.name}" + (f" ({terms})" if terms else "")
+
+
 def find_curriculum(plan: Plan) -> Curriculum | None:
     return db.session.scalar(select(Curriculum).join(Specialty).where(
         Specialty.code == plan.specialty_code,
@@ -218,7 +224,7 @@ def plan_diff(plan: Plan, curriculum: Curriculum | None = None,
                 diff.meta.append(_("%(label)s: %(old)s → %(new)s", label=label,
                                    old=old or "—", new=new or "—"))
     old, new = stored_state(rows), plan_state(plan)
-    diff.added = [f"{i} {new[i].name}" for i in new if i not in old]
+    diff.added = [_added(i, new[i]) for i in new if i not in old]
     diff.removed = [f"{i} {old[i].name}" for i in old if i not in new]
     for index in new:
         if index in old and old[index] != new[index]:
