@@ -114,6 +114,44 @@ def import_command(kind: str, path: str) -> None:
     click.echo("Загружено: " + "; ".join(f"{k}: {v}" for k, v in summary.items()) + ".")
 
 
+@journal_cli.command("import-plan")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True,
+              help="Применить изменения уже загруженного плана (без него — только показать).")
+def import_plan_command(path: str, yes: bool) -> None:
+    """Import a working curriculum from «Планы» (.plx): prints the difference; a new plan is
+    written at once, a change to a plan already kept only with --yes (4.2)."""
+    from pathlib import Path
+
+    from .errors import DomainError
+    from .services.college.plan_apply import import_plan, preview
+    from .services.college.plx import PlanRefused
+    data = Path(path).read_bytes()
+    try:
+        look = preview(data)
+        diff = look.diff
+        click.echo(f"Учебный план {diff.specialty}, набор {diff.admission_year}: "
+                   + ("новый." if diff.new else "уже загружен."))
+        if diff.empty:
+            click.echo("Изменений нет, ничего не записано.")
+            return
+        for line in diff.lines():
+            click.echo(line)
+        if not (diff.new or yes):
+            click.echo("Изменения не применены: повторите с --yes, чтобы применить их.")
+            sys.exit(2)
+        _look, curriculum = import_plan(data, Path(path).name, seen_digest=diff.digest)
+    except PlanRefused as refused:
+        click.echo("План не загружен, ничего не записано:", err=True)
+        for line in refused.problems:
+            click.echo(f"  {line}", err=True)
+        sys.exit(1)
+    except DomainError as refused:
+        click.echo(f"План не загружен: {refused.message}", err=True)
+        sys.exit(1)
+    click.echo(f"Загружено: учебный план «{curriculum.name}», строк плана {len(look.plan.rows)}.")
+
+
 @journal_cli.command("backup")
 def backup_command() -> None:
     """Make a verified backup (7.1): copy, SHA-256, test restore, an entry in the signed list

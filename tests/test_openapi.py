@@ -17,7 +17,7 @@ from tests.factories import PASSWORD
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.journal_helpers import today  # noqa: F401
 
-OWN = re.compile(r"^/api/v1/(journals|students|sheets|security/(login|refresh))")
+OWN = re.compile(r"^/api/v1/(journals|students|sheets|curricula|security/(login|refresh))")
 EXAMPLES = 20  # per operation: the 14 operations take 20-40 s
 
 

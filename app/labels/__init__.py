@@ -21,6 +21,7 @@ from .journal import (  # noqa: F401
     LESSON_TYPES, WORK_KINDS,
 )
 from .security import PERMISSIONS  # noqa: F401
+from .plans import FORMS_OF_STUDY, PLAN_CONTROL, PLAN_HOUR_KINDS, PLAN_ROW_KINDS  # noqa: F401
 from .statuses import ABSENCE_DOCUMENT_KINDS, PRACTICE_KINDS, ROLES, STATUSES  # noqa: F401
 
 YES, NO, EMPTY = _l("да"), _l("нет"), "—"

@@ -39,7 +39,14 @@ class Curriculum(Model):
     specialty_id = Column(Integer, ForeignKey("specialty.id"), nullable=False)
     admission_year = Column(Integer, nullable=False)
     name = Column(String(255), nullable=False)
+    # what a plan of «Планы» (.plx) says of itself; empty for a curriculum typed in or from XLSX
+    qualification = Column(String(128))
+    form_of_study = Column(String(16))  # full_time, part_time, mixed
+    length_months = Column(Integer)
+    source_file = Column(String(255))
     specialty = relationship("Specialty")
+    rows = relationship("CurriculumRow", back_populates="curriculum",
+                        order_by="CurriculumRow.position", cascade="all, delete-orphan")
     items = relationship("CurriculumItem", back_populates="curriculum",
                          order_by="(CurriculumItem.semester, CurriculumItem.id)")
     __table_args__ = (UniqueConstraint("specialty_id", "admission_year"),)

@@ -42,6 +42,8 @@ GRADES_ANY_PRACTICE = frozenset({"Deputy"})  # 2.2, 4.7: the practice grade besi
 ANSWERS_MEMOS = frozenset({"Deputy", "Admin"})  # 3.4: the deputy receives the curators' memos
 READS_ALL_MEMOS = ANSWERS_MEMOS | {"Administration"}  # 3.4: and the administration reads them
 WRITES_TO_ADMINISTRATION = MANAGERS  # 2.2, 3.6: the administration a family may write to
+READS_CURRICULA = MANAGERS | {"IT"}  # 4.2: the curricula page and its API
+IMPORTS_PLANS = MANAGERS  # 4.2: a working curriculum from «Планы» (.plx), after its difference
 IT_STAFF = frozenset({"IT", "Admin"})  # 3.1, 5.2: accounts, credentials, blocking
 ISSUED_BY_IT = STAFF | {"Mentor"}  # 3.1, issue 15: IT issues credentials to staff and mentors
 
@@ -105,6 +107,10 @@ grant("Curricula", "Curator", ("menu_access",))
 
 # --- Import (4.2) ---------------------------------------------------------------------------
 grant("ImportView", "Administration", ("can_index", "can_upload", "menu_access"))
+# a plan of «Планы»: upload → the difference → confirm, from the curricula page and its menu
+grant("PlanImportView", IMPORTS_PLANS, ("can_index", "can_preview", "can_apply", "menu_access"))
+grant("CurriculaApi", READS_CURRICULA, ("can_get",))
+grant("CurriculumRowView", READS_CURRICULA, ("can_list", "can_show"))  # the plan's rows
 
 # --- Portal: record, reports, weekly reports; messages; help (2.2, 3.3, 3.6, 5.1, 5.2, 5.4) --
 EVERYONE = ("IT", "Administration", "Deputy", "Teacher", "Curator", "Student", "Parent")

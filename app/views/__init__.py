@@ -25,6 +25,7 @@ VIEW_MODULES = [
     "app.views.documents",
     "app.views.practice",
     "app.views.reference",
+    "app.views.plans",
     "app.views.people",
     "app.views.imports",
     "app.views.messages",

@@ -1,11 +1,14 @@
 """Reference data screens: years, periods, specialties, groups, disciplines, curricula, load."""
-from flask_babel import lazy_gettext as _
+from flask_babel import gettext, lazy_gettext as _
+from sqlalchemy.orm import selectinload
 from wtforms.validators import NumberRange, Optional, Regexp
 
-from ..labels import ASSESSMENT_FORMS, DISCIPLINE_KINDS, LESSON_TYPES
+from ..labels import (
+    ASSESSMENT_FORMS, DISCIPLINE_KINDS, FORMS_OF_STUDY, LESSON_TYPES, PLAN_ROW_KINDS,
+)
 from ..models import (
-    AcademicYear, Curriculum, CurriculumItem, Department, Discipline, Period, Specialty,
-    StudentGroup, Subgroup, TeachingLoad, WorkProgram, WorkProgramTopic,
+    AcademicYear, Curriculum, CurriculumItem, CurriculumRow, Department, Discipline, Period,
+    Specialty, StudentGroup, Subgroup, TeachingLoad, WorkProgram, WorkProgramTopic,
 )
 from ..security.access import TEACHES
 from ..services.control import checks
@@ -31,6 +34,10 @@ LABELS = {
     "work_program": _("Рабочая программа"), "position": _("№"), "title": _("Тема"),
     "lesson_type": _("Тип занятия"), "subgroup": _("Подгруппа"), "teacher": _("Преподаватель"),
     "note": _("Примечание"), "items": _("Дисциплины плана"), "topics": _("Темы"),
+    "form_of_study": _("Форма обучения"), "length_months": _("Срок обучения, мес."),
+    "source_file": _("Файл «Планов»"), "index": _("Индекс"), "parent": _("Модуль"),
+    "cycle": _("Цикл"), "semesters": _("Семестры: часы, формы контроля"),
+    "competences": _("Компетенции"),
 }
 POSITIVE = NumberRange(min=1, message=_("Значение должно быть больше нуля."))
 
@@ -168,13 +175,51 @@ class CurriculumItemView(JournalModelView):
                           "hours": [POSITIVE]}
 
 
+class _RowsInterface(EagerInterface):
+    """A page of plan rows with their semesters in one more query (select-in), not one per row."""
+
+    def apply_all(self, query, *args, **kwargs):
+        return super().apply_all(query, *args, **kwargs).options(
+            selectinload(CurriculumRow.semesters))
+
+
+def _semesters(terms) -> str:
+    """"1: 44 ч, Др; 2: 38 ч, Эк" — each semester's hours and forms of control."""
+    return "; ".join(gettext("%(n)s: %(hours)s ч", n=t.semester, hours=f"{t.total.normalize():f}")
+                     + (f", {', '.join(t.control.split())}" if t.control else "")
+                     + (gettext(", %(weeks)s нед.", weeks=f"{t.weeks.normalize():f}")
+                        if t.weeks else "") for t in terms)
+
+
+class CurriculumRowView(JournalModelView):
+    """The rows of a plan imported from «Планы» (read only: the plan is changed by importing
+    its file again)."""
+    datamodel = _RowsInterface(CurriculumRow, eager=("curriculum", "parent"))
+    base_permissions = ["can_list", "can_show"]
+    label_columns = LABELS
+    choices = {"kind": PLAN_ROW_KINDS}
+    formatters_columns = {"semesters": _semesters}
+    list_title = show_title = _("Строки рабочих учебных планов")
+    list_columns = ["index", "name", "kind", "parent", "semesters", "competences"]
+    show_columns = ["curriculum", "index", "name", "cycle", "kind", "parent", "semesters",
+                    "competences"]
+    search_columns = ["curriculum", "index", "name", "kind"]
+    base_order = ("position", "asc")
+    page_size = 100
+
+
 class CurriculumView(JournalModelView):
     datamodel = EagerInterface(Curriculum, eager=("specialty",))
-    related_views = [CurriculumItemView]
+    related_views = [CurriculumRowView, CurriculumItemView]
     label_columns = LABELS
+    list_template = "plans/curricula_list.html"  # with the upload of a plan from «Планы»
     list_title = show_title = _("Учебные планы")
     add_title = edit_title = _("Учебный план")
-    list_columns = ["name", "specialty", "admission_year"]
+    choices = {"form_of_study": FORMS_OF_STUDY}
+    list_columns = ["name", "specialty", "admission_year", "qualification", "form_of_study",
+                    "source_file"]
+    show_columns = ["name", "specialty", "admission_year", "qualification", "form_of_study",
+                    "length_months", "source_file"]
     search_columns = ["name", "specialty", "admission_year"]
     add_columns = edit_columns = ["name", "specialty", "admission_year"]
     validators_columns = {"admission_year": [NumberRange(
@@ -256,6 +301,7 @@ def register(appbuilder) -> None:
                         icon="fa-book", **plans)
     appbuilder.add_view(CurriculumView, "CurriculumView", label=_("Учебные планы"),
                         icon="fa-list-alt", **plans)
+    appbuilder.add_view_no_menu(CurriculumRowView, "CurriculumRowView")
     appbuilder.add_view(CurriculumItemView, "CurriculumItemView",
                         label=_("Дисциплины планов"), icon="fa-list", **plans)
     appbuilder.add_view(WorkProgramView, "WorkProgramView", label=_("Рабочие программы"),
