@@ -161,6 +161,14 @@ class Config:
     DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR", str(INSTANCE_DIR / "documents"))
     ABSENCE_DOCUMENT_MAX_BYTES = int(os.environ.get("ABSENCE_DOCUMENT_MAX_BYTES",
                                                     5 * 1024 * 1024))
+    # Its upload request may be 1 MB larger (the form around the file), whatever
+    # MAX_UPLOAD_BYTES says, so the file's own limit and message come first.
+    # An image may have at most this many pixels (read from its header before decoding; 40 Mpx
+    # is an A4 page scanned at 600 dpi, twice over); it is then written again without metadata.
+    DOCUMENT_MAX_PIXELS = int(os.environ.get("DOCUMENT_MAX_PIXELS", "40000000"))
+    # Per account in any 24 hours: at most this many documents and this many megabytes.
+    DOCUMENT_DAILY_COUNT = int(os.environ.get("DOCUMENT_DAILY_COUNT", "20"))
+    DOCUMENT_DAILY_MB = int(os.environ.get("DOCUMENT_DAILY_MB", "50"))
     # Fixed "today" for reproducible runs (dd.mm.yyyy or ISO); empty means the real date.
     JOURNAL_TODAY = os.environ.get("JOURNAL_TODAY", "")
     # Practice (2.2): a mentor from the organisation keeps access to their students' practice
