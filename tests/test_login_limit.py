@@ -6,6 +6,7 @@ In-process with the limit switched on, its tries kept in the database or in Redi
 what workers share); the clock of the limit is moved by the test. Two gunicorn workers sharing
 the database: tests/test_security_ratelimit.py."""
 import os
+import re
 import uuid
 
 import pytest
@@ -239,3 +240,19 @@ def test_untrusted_proxy_warned_once_per_process(app, college, caplog, monkeypat
     warnings = [r for r in caplog.records if "PROXY_FIX_HOPS" in r.getMessage()]
     assert len(warnings) == 1 and warnings[0].levelno == logging.WARNING
     assert "192.0.2.0" in warnings[0].getMessage()
+
+
+@pytest.mark.browser
+def test_the_form_names_the_wait_in_the_browser(app, college, live_server, browser,
+                                                monkeypatch):
+    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", True)
+    page = browser.new_page()
+    for _ in range(app.config["LOGIN_FREE_FAILURES"] + 1):
+        page.goto(live_server + "/login/")
+        page.fill("input[name=username]", "teacher2")
+        page.fill("input[name=password]", WRONG)
+        page.click("input[type=submit], button[type=submit]")
+        page.wait_for_load_state()
+    text = page.inner_text("body")
+    assert "Слишком много неудачных попыток входа: повторите через" in text
+    assert re.search(r"повторите через (30|29) с", text), text
