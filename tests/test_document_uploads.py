@@ -240,3 +240,9 @@ def test_a_student_pages_through_their_own(term, db, login):
     page = login("student1").get("/documents/?page=2").get_data(as_text=True)
     assert len(re.findall(r'data-document="(\d+)"', page)) == 10
     assert "Страница 2 из 2" in page
+
+
+def test_the_form_names_the_quota(term, login, app, monkeypatch):
+    monkeypatch.setitem(app.config, "DOCUMENT_DAILY_COUNT", 7)
+    page = login("student1").get("/documents/").get_data(as_text=True)
+    assert "не более 7 документов и 50 МБ за сутки" in page
