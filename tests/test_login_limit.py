@@ -256,3 +256,19 @@ def test_the_form_names_the_wait_in_the_browser(app, college, live_server, brows
     text = page.inner_text("body")
     assert "Слишком много неудачных попыток входа: повторите через" in text
     assert re.search(r"повторите через (30|29) с", text), text
+
+
+def test_forgotten_failures_leave_the_table(app, college, db, monkeypatch):
+    """The database keeps only the failures still remembered, of every address."""
+    from sqlalchemy import func, select
+
+    from app.models import LoginAttempt
+    clock = Clock()
+    monkeypatch.setattr(login_limit, "now", clock)
+    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", True)
+    for n in range(5):
+        _api(_client(app, f"10.11.0.{n}"), "teacher1", WRONG)
+    assert db.session.scalar(select(func.count(LoginAttempt.id))) == 15
+    clock.forward(app.config["LOGIN_FAILURE_MEMORY_MINUTES"] * 60 + 1)
+    _api(_client(app, "10.11.1.1"), "teacher2", WRONG)
+    assert db.session.scalar(select(func.count(LoginAttempt.id))) == 3

@@ -56,8 +56,8 @@ class DatabaseTries:
 
     def add(self, keys: list[str], moment: float, keep: float) -> list[int]:
         stamp = datetime.fromtimestamp(moment, timezone.utc)
+        # every try forgotten by now, of any key: the table holds the last hour's failures only
         db.session.execute(delete(LoginAttempt).where(
-            LoginAttempt.client.in_(keys),
             LoginAttempt.attempted_at < datetime.fromtimestamp(moment - keep, timezone.utc)))
         rows = [LoginAttempt(client=key, attempted_at=stamp) for key in keys]
         db.session.add_all(rows)
