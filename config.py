@@ -108,17 +108,31 @@ class Config:
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
     AUTH_USER_REGISTRATION = False
+    # The login limit (app/security/login_limit.py): only failed logins count, a successful
+    # one never does. AUTH_RATE_LIMITED switches it on (with RATELIMIT_ENABLED).
     AUTH_RATE_LIMITED = True
-    AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 5 minutes")
+    # failures from one address across all accounts (a classroom behind one address passes)
+    AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "50 per 5 minutes")
+    # per (account, address): this many failures are free, then each next try waits
+    # LOGIN_DELAY_SECONDS after the last failure, doubled with each further failure, at most
+    # LOGIN_DELAY_MAX_SECONDS (30 s, 1 min, 2 min, 4 min, 8 min, 15 min)
+    LOGIN_FREE_FAILURES = int(os.environ.get("LOGIN_FREE_FAILURES", "5"))
+    LOGIN_DELAY_SECONDS = int(os.environ.get("LOGIN_DELAY_SECONDS", "30"))
+    LOGIN_DELAY_MAX_SECONDS = int(os.environ.get("LOGIN_DELAY_MAX_SECONDS", "900"))
+    # per account from every address: free failures, then the same growing wait capped short,
+    # so failures from elsewhere only delay the owner (the account's temporary lock)
+    LOGIN_ACCOUNT_FREE_FAILURES = int(os.environ.get("LOGIN_ACCOUNT_FREE_FAILURES", "10"))
+    LOGIN_ACCOUNT_DELAY_MAX_SECONDS = int(os.environ.get("LOGIN_ACCOUNT_DELAY_MAX_SECONDS",
+                                                         "60"))
+    # failures are forgotten this long after they happened
+    LOGIN_FAILURE_MEMORY_MINUTES = int(os.environ.get("LOGIN_FAILURE_MEMORY_MINUTES", "60"))
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     REDIS_URL = os.environ.get("REDIS_URL", "")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "journal")
-    # Behind a reverse proxy: the number of proxies whose X-Forwarded-For is trusted (0 = none).
+    # Behind a reverse proxy: the number of proxies whose X-Forwarded-For is trusted (0 = none;
+    # requests that bring X-Forwarded-For then get one warning in the log per process).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
-    # Temporary lockout after repeated failed logins (see app/security/manager.py).
-    LOGIN_LOCKOUT_FAILURES = int(os.environ.get("LOGIN_LOCKOUT_FAILURES", "5"))
-    LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 
     BABEL_DEFAULT_LOCALE = "ru"
     # The college clock: "today", late entries, deadlines, weeks and every time shown
@@ -171,6 +185,14 @@ class Config:
     DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR", str(INSTANCE_DIR / "documents"))
     ABSENCE_DOCUMENT_MAX_BYTES = int(os.environ.get("ABSENCE_DOCUMENT_MAX_BYTES",
                                                     5 * 1024 * 1024))
+    # Its upload request may be 1 MB larger (the form around the file), whatever
+    # MAX_UPLOAD_BYTES says, so the file's own limit and message come first.
+    # An image may have at most this many pixels (read from its header before decoding; 40 Mpx
+    # is an A4 page scanned at 600 dpi, twice over); it is then written again without metadata.
+    DOCUMENT_MAX_PIXELS = int(os.environ.get("DOCUMENT_MAX_PIXELS", "40000000"))
+    # Per account in any 24 hours: at most this many documents and this many megabytes.
+    DOCUMENT_DAILY_COUNT = int(os.environ.get("DOCUMENT_DAILY_COUNT", "20"))
+    DOCUMENT_DAILY_MB = int(os.environ.get("DOCUMENT_DAILY_MB", "50"))
     # Fixed "today" for reproducible runs (dd.mm.yyyy or ISO); empty means the real date.
     JOURNAL_TODAY = os.environ.get("JOURNAL_TODAY", "")
     # Practice (2.2): a mentor from the organisation keeps access to their students' practice

@@ -1,7 +1,11 @@
 """Request-wide behaviour: security headers, forced password change, friendly errors."""
+import logging
+import math
 from urllib.parse import unquote, urlencode, urlsplit
 
-from flask import Flask, current_app, g, jsonify, redirect, request, session, url_for
+from flask import (
+    Flask, current_app, g, jsonify, make_response, redirect, request, session, url_for,
+)
 from flask_appbuilder.api import BaseApi
 from flask_babel import gettext, lazy_gettext as _l
 from flask_jwt_extended import verify_jwt_in_request
@@ -14,10 +18,12 @@ from . import labels
 from .extensions import csrf, db
 from .infra import clock
 from .models import AccountState
-from .security.login_limit import allow_login_attempt
+from .security import login_limit
 from .security.sessions import REQUEST_ACCOUNT
-from .web_errors import answer, wants_json
+from .web_errors import TOO_LARGE_MESSAGE, answer, wants_json
 
+log = logging.getLogger(__name__)
+PROXY_WARNED = "journal_untrusted_proxy_warned"
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
        "script-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'")
@@ -105,6 +111,21 @@ def _login_endpoint() -> bool:
                                                               "SecurityApi.login")
 
 
+def warn_untrusted_proxy() -> None:
+    """A request through a proxy the portal does not trust (X-Forwarded-For with
+    PROXY_FIX_HOPS=0): every client then has the proxy's address, and the login limit counts
+    the whole college as one address. Said once per process in the log, not per request."""
+    if "X-Forwarded-For" not in request.headers or current_app.extensions.get(PROXY_WARNED):
+        return None
+    current_app.extensions[PROXY_WARNED] = True
+    log.warning("Requests arrive through a proxy (X-Forwarded-For: %s from %s) but "
+                "PROXY_FIX_HOPS is 0: every client has the proxy's address, so the login limit "
+                "and the audit log see one address for all. Set PROXY_FIX_HOPS to the number "
+                "of proxies in front of the portal (docs/DEPLOYMENT.md).",
+                request.headers.get("X-Forwarded-For", "")[:100], request.remote_addr)
+    return None
+
+
 def register_filters(app: Flask) -> None:
     """Jinja filters for times (college clock) and labels of codes, registered once:
     `|dt` a moment `30.11.2026 14:05`, `|d` a date `30.11.2026`, `|label(kind)` a code."""
@@ -159,6 +180,8 @@ def init_web(app: Flask) -> None:
     hops = app.config.get("PROXY_FIX_HOPS", 0)
     if hops:  # behind nginx: the client's address (rate limits, audit) from X-Forwarded-For
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
+    else:
+        app.before_request(warn_untrusted_proxy)
     validator = app.config.get("FAB_PASSWORD_COMPLEXITY_VALIDATOR")
     if isinstance(validator, str):  # FAB calls it: a dotted name in config.py is resolved here
         app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = import_string(validator)
@@ -186,15 +209,25 @@ def init_web(app: Flask) -> None:
 
     @app.before_request
     def shared_login_limit():
-        """Without Redis the login tries are counted in the database, so AUTH_RATE_LIMIT
-        holds over all workers (ASVS 2.2.1)."""
-        if (not _login_endpoint() or app.config.get("REDIS_URL")
-                or not app.config.get("AUTH_RATE_LIMITED")
-                or not app.config.get("RATELIMIT_ENABLED", True)):
+        """Failed logins are limited per account, per (account, address) and per address
+        before the password is checked (app/security/login_limit.py); the answer names the
+        wait, also in Retry-After."""
+        if not _login_endpoint() or not login_limit.enabled():
             return None
-        if allow_login_attempt(request.remote_addr or "-", app.config["AUTH_RATE_LIMIT"]):
+        name = login_limit.login_name()
+        if not name:
             return None
-        return answer(429, gettext("Слишком много попыток. Повторите позже."))
+        wait = login_limit.begin(name, request.remote_addr)
+        if not wait:
+            return None
+        response = make_response(answer(429, login_limit.refusal_message(wait)))
+        response.headers["Retry-After"] = str(math.ceil(wait))
+        return response
+
+    @app.after_request
+    def unchecked_login_try(response):
+        login_limit.abandon()  # a try that never reached the password check does not count
+        return response
 
     @app.before_request
     def drop_unsafe_next():
@@ -273,7 +306,7 @@ def init_web(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(_e):
-        return answer(413, gettext("Файл слишком большой."))
+        return answer(413, g.get(TOO_LARGE_MESSAGE) or gettext("Файл слишком большой."))
 
     @app.errorhandler(429)
     def too_many(_e):

@@ -24,6 +24,8 @@ from flask_login import current_user
 from .errors import DomainError
 from .extensions import db
 
+# flask.g: the message of a 413 for this request's upload (a view's own limit, named)
+TOO_LARGE_MESSAGE = "journal_too_large_message"
 PAGE_STATUSES = (403, 404)  # a missing or forbidden object: the error page after a form too
 _DECLARED = "refusal"  # the view function's attribute holding its Refusal
 

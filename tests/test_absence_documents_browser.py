@@ -74,3 +74,47 @@ def test_upload_page_fits_a_phone(term, db, live_server, playwright_browser):
         page.screenshot(path=str(ARTIFACTS / "documents-upload-phone.png"), full_page=True)
     finally:
         context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_curator_pages_through_a_flood_and_sees_every_student(
+        term, db, live_server, playwright_browser, width):
+    """Issue 23, finding 5: 120 documents of one student and one of another; the other's is on
+    page 1, the page links lead on, and the list fits a phone."""
+    from datetime import datetime, timedelta, timezone
+
+    from app.models.documents import AbsenceDocument
+    c = term
+    for n in range(120):
+        db.session.add(AbsenceDocument(
+            student_id=c.student1.id, kind="other", date_from=date(2025, 10, 1),
+            date_to=date(2025, 10, 1), original_name="a.pdf", stored_name=f"flood-{n}.pdf",
+            content_type="application/pdf", size=10, sha256="0" * 64,
+            uploaded_by_id=c.users["student1"].id, status="pending",
+            uploaded_at=datetime(2025, 10, 1, 8, tzinfo=timezone.utc) + timedelta(minutes=n)))
+    other = docs.upload(c.users["student2"], c.student2.id, "medical", date(2025, 10, 13),
+                        date(2025, 10, 13), "справка.pdf", "application/pdf", PDF)
+    db.session.commit()
+    context = playwright_browser.new_context(viewport={"width": width, "height": 900},
+                                             locale="ru-RU", is_mobile=width < 500)
+    context.set_default_timeout(10000)
+    try:
+        page = browser_login(context, live_server, "curator1", PASSWORD)
+        page.goto(f"{live_server}/documents/")
+        assert page.locator(f'tr[data-document="{other.id}"]').is_visible()
+        assert "ожидают решения: 121 (студентов: 2)" in page.inner_text("#documents-counts")
+        assert page.locator("tr[data-document]").count() == 50
+        page.locator("a[rel=next]").first.click()
+        page.wait_for_load_state()
+        assert "Страница 2 из 3" in page.inner_text("#documents-counts")
+        assert page.locator(f'tr[data-document="{other.id}"]').count() == 0
+        page.locator(".documents-pages a", has_text="3").first.click()
+        page.wait_for_load_state()
+        assert page.locator("tr[data-document]").count() == 21
+        if width < 500:
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"documents-pages-{width}.png"), full_page=True)
+    finally:
+        context.close()

@@ -1,8 +1,8 @@
 """The portal's security manager: roles from app/security/access.py, lockout, audit of logins."""
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-from flask import current_app, g, has_app_context, has_request_context, session
+from flask import g, has_app_context, has_request_context, session
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import (
     Permission, PermissionView, Role, ViewMenu, assoc_permissionview_role,
@@ -20,6 +20,7 @@ from ..views.security_labels import (
     JournalScreenView,
 )
 from ..views.users import UserDBModelView
+from . import login_limit
 from .access import ACCESS, ROLES
 from .sessions import REQUEST_ACCOUNT, access_version_query, account, end_sessions, generation_of
 from .tokens import GENERATION_CLAIM, SecurityApi, configure_jwt
@@ -83,10 +84,9 @@ class JournalSecurityManager(SecurityManager):
 
     @property
     def is_auth_limited(self) -> bool:
-        """Flask-Limiter counts login tries only when they are shared through Redis; without
-        it the database counts them (app/security/login_limit.py), see app/web.py."""
-        return current_app.config["AUTH_RATE_LIMITED"] and bool(
-            current_app.config.get("REDIS_URL"))
+        """FAB's Flask-Limiter would count every login try, successful ones too; the portal's
+        own limit counts failures only (app/security/login_limit.py, hooked in app/web.py)."""
+        return False
 
     # --- roles -------------------------------------------------------------------------------
     def sync_journal_roles(self) -> dict[str, int]:
@@ -211,31 +211,44 @@ class JournalSecurityManager(SecurityManager):
         state = self.session.get(AccountState, user.id)
         if state is None or not state.locked_until:
             return False
-        return datetime.fromisoformat(state.locked_until) > datetime.now(timezone.utc)
-
-    def register_views(self) -> None:
-        super().register_views()
-        # ASVS 2.2.1: the API login is throttled like the login form (FAB limits only the form)
-        if self.is_auth_limited and current_app.config.get("FAB_ADD_SECURITY_API"):
-            api = next((v for v in self.appbuilder.baseviews
-                        if v.__class__.__name__ == "SecurityApi"), None)
-            if api is not None:
-                self.limiter.limit(self.auth_rate_limit, methods=["POST"])(api.blueprint)
+        return datetime.fromisoformat(state.locked_until).timestamp() > login_limit.now()
 
     def auth_user_db(self, username, password):
         user = None
         if username:
             user = self.find_user(username=username) or self.find_user(email=username)
         if user is not None and self.is_locked(user):
+            self._count_failure()
             audit.record("login_locked", "user", user.id, user=user, username=username)
             self.session.commit()
             return None
         result = super().auth_user_db(username, password)
-        if result is None and user is None and username:
+        if result is not None:
+            login_limit.succeeded()
+            return result
+        if user is None and username:
+            self._count_failure()
             audit.record("login_failed", "user", None, details={"reason": "unknown_user"},
                          username=str(username)[:255])
             self.session.commit()
+        elif user is not None and not user.is_active:
+            self._count_failure()
         return result
+
+    def _count_failure(self) -> dict:
+        """The login limit counts the failure; once the account's failures from every address
+        make it wait, the wait is kept as its temporary lock (the IT start page counts such
+        accounts; a new password issued by the curator or IT lifts it)."""
+        user_id, wait = login_limit.failed()
+        if not (user_id and wait):
+            return {}
+        until = datetime.fromtimestamp(login_limit.now() + wait, timezone.utc).isoformat()
+        state = self.session.get(AccountState, user_id)
+        if state is None:
+            state = self._state(self.get_user_by_id(user_id))
+        state.locked_until = until
+        self.session.commit()
+        return {"locked_until": until}
 
     def on_user_login(self, user) -> None:
         state = self._state(user)
@@ -248,14 +261,8 @@ class JournalSecurityManager(SecurityManager):
         self.session.commit()
 
     def on_user_login_failed(self, user) -> None:
-        limit = current_app.config.get("LOGIN_LOCKOUT_FAILURES", 5)
-        details = {"fail_count": user.fail_login_count}
-        if limit and (user.fail_login_count or 0) >= limit:
-            minutes = current_app.config.get("LOGIN_LOCKOUT_MINUTES", 15)
-            until = datetime.now(timezone.utc) + timedelta(minutes=minutes)
-            self._state(user).locked_until = until.isoformat()
-            user.fail_login_count = 0
-            details["locked_until"] = until.isoformat()
+        """A wrong password, counted by the login limit (app/security/login_limit.py)."""
+        details = {"fail_count": user.fail_login_count, **self._count_failure()}
         audit.record("login_failed", "user", user.id, details=details, user=user)
         self.session.commit()
 

@@ -1,7 +1,7 @@
 """Absence documents (справки; issue 14.5): students and parents upload, the curator decides;
 the file is served only to those who may read the student. Rules:
 services/control/absence_documents.py."""
-from flask import Response, flash, redirect, request, url_for
+from flask import Response, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
@@ -13,7 +13,7 @@ from ..extensions import db
 from ..infra.clock import today
 from ..models.documents import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH
 from ..services.control import absence_documents as docs, document_decisions
-from ..web_errors import refusal_form
+from ..web_errors import TOO_LARGE_MESSAGE, refusal_form
 from .timetable import parse_day
 
 
@@ -27,9 +27,10 @@ class AbsenceDocumentView(BaseView):
     default_view = "index"
 
     def _page(self, error=None, form=None, status=200):
-        documents = docs.documents_for(current_user)
+        listing = docs.documents_page(current_user, request.args.get("page", 1))
+        documents = listing.documents
         return self.render_template(
-            "documents/index.html", documents=documents,
+            "documents/index.html", documents=documents, listing=listing,
             students=docs.uploadable_students(current_user),
             deciding=docs.may_decide(current_user), kinds=labels.ABSENCE_DOCUMENT_KINDS,
             reasons=labels.ABSENCE_REASONS, reason_by_kind=docs.REASON_BY_KIND,
@@ -52,8 +53,7 @@ class AbsenceDocumentView(BaseView):
             form = request.form
             upload = request.files.get("file")
         except RequestEntityTooLarge:
-            return self._page(str(_("Файл слишком большой: допускается не более %(mb)s МБ.",
-                                    mb=docs.max_megabytes())), status=413)
+            return self._page(docs.too_large_message(), status=413)
         stored = None
         try:
             document = docs.upload(
@@ -95,16 +95,16 @@ class AbsenceDocumentView(BaseView):
             data = docs.read_file(document)
         except FileNotFoundError:
             raise docs.DocumentNotFound(_("Файл документа не найден.")) from None
-        disposition = "attachment" if request.args.get("download") else "inline"
+        # A PDF is always downloaded, never shown inside the portal: it may carry scripts
+        # (/OpenAction) and the browser's PDF viewer refuses a sandboxed document. An image is
+        # shown, sandboxed. Nothing in either may run or load anything.
+        inline = document.content_type != "application/pdf" and not request.args.get("download")
+        disposition = "inline" if inline else "attachment"
         return Response(data, mimetype=document.content_type, headers={
             "Content-Disposition": f'{disposition}; filename="{_attachment_name(document)}"',
             "X-Content-Type-Options": "nosniff",
-            # nothing in the file may run or load anything; an image is also sandboxed
-            # (a PDF is not: the browser's own PDF viewer refuses a sandboxed document)
             "Content-Security-Policy": "default-src 'none'; img-src 'self'; "
-                                       "style-src 'unsafe-inline'; object-src 'self'"
-                                       + ("" if document.content_type == "application/pdf"
-                                          else "; sandbox"),
+                                       "style-src 'unsafe-inline'; sandbox",
             "Cache-Control": "no-store"})
 
     @expose("/<int:document_id>/decide", methods=["POST"])
@@ -136,7 +136,17 @@ class AbsenceDocumentView(BaseView):
         return redirect(url_for("AbsenceDocumentView.show", document_id=document_id))
 
 
+def upload_request_limit(endpoint, _values) -> None:
+    """The upload's request may hold the file's own limit plus the form around it, so a file
+    over its limit gets the file's message (from the view, or from the 413 handler when the
+    whole request is larger still), never a bare 413. Set before any hook reads the body."""
+    if endpoint == "AbsenceDocumentView.upload":
+        request.max_content_length = docs.request_limit()
+        g.setdefault(TOO_LARGE_MESSAGE, docs.too_large_message())
+
+
 def register(appbuilder) -> None:
     appbuilder.add_view(AbsenceDocumentView, "AbsenceDocuments",
                         label=_("Документы о пропусках"), icon="fa-file-text-o",
                         href="/documents/")
+    current_app.url_value_preprocessor(upload_request_limit)

@@ -18,24 +18,26 @@ An «Н» entered after the acceptance inside the range is recoded by applying t
 document again (`reapply`), from the document's page.
 """
 import hashlib
-import io
 import os
-import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
-from ...errors import Refused
 from ...extensions import db
 from ...infra.clock import today as clock_today
 from ...models import GroupMembership, JournalCell, Lesson, Student
 from ...models.documents import DOCUMENT_KINDS, NOTE_MAX_LENGTH, AbsenceDocument
 from ...security.access import DECIDES_ABSENCE_DOCUMENTS, SEES_COLLEGE
 from ..records import audit
+from .document_files import (  # noqa: F401 - the files' rules, read through this module too
+    EXTENSIONS, STORED_SUFFIX, DocumentConflict, DocumentDenied, DocumentError, DocumentNotFound,
+    DocumentQuota, DocumentTooLarge, check_file, check_quota, detect_type, discard_file,
+    documents_dir, file_path, max_bytes, max_megabytes, read_file, request_limit, store_file,
+    too_large_message,
+)
 from ..scopes import (
     current_curated_group_ids, family_student_ids, parent_child_condition, parent_child_denial,
     parent_children, role_names,
@@ -47,138 +49,8 @@ RECENT_DAYS = 30  # the start page reminds of accepted documents this many days 
 # What an accepted document makes of the «Н» in its range (the «Н» stays).
 REASON_BY_KIND = {"medical": "illness", "summons": "excused", "college_order": "excused",
                   "other": "excused"}
-# The names a file may bear and the content each name promises.
-EXTENSIONS = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-              ".png": "image/png"}
-STORED_SUFFIX = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
-TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 STUDYING = ("studying", "academic_leave")
-
-try:  # images are also decoded when Pillow is installed (requirements.txt pins it)
-    from PIL import Image, UnidentifiedImageError
-except ImportError:  # pragma: no cover - the magic bytes alone still decide the type
-    Image = None
-
-
-class DocumentError(Refused):
-    """An absence document refused: its file, dates or decision (14.5)."""
-
-
-class DocumentDenied(DocumentError):
-    status = 403
-
-
-class DocumentNotFound(DocumentError):
-    status = 404
-
-
-class DocumentConflict(DocumentError):
-    status = 409
-
-
-class DocumentTooLarge(DocumentError):
-    status = 413
-
-
-# --- settings and storage ------------------------------------------------------------------
-def max_bytes() -> int:
-    return int(current_app.config["ABSENCE_DOCUMENT_MAX_BYTES"])
-
-
-def max_megabytes() -> str:
-    return f"{max_bytes() / (1024 * 1024):g}"
-
-
-def documents_dir() -> Path:
-    """DOCUMENTS_DIR, outside the web root; created readable by the portal's user only."""
-    path = Path(current_app.config["DOCUMENTS_DIR"])
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.chmod(0o700)
-    return path
-
-
-def file_path(document: AbsenceDocument) -> Path:
-    return documents_dir() / document.stored_name
-
-
-def read_file(document: AbsenceDocument) -> bytes:
-    return file_path(document).read_bytes()
-
-
-# --- content ------------------------------------------------------------------------------
-def detect_type(data: bytes) -> str | None:
-    """The content type by the file's own bytes (its name and the browser's word aside):
-    a PDF header and end-of-file marker, the JPEG or PNG signature; an image must also
-    decode with Pillow."""
-    if data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]:
-        return "application/pdf"
-    if data.startswith(b"\xff\xd8\xff"):
-        kind = "image/jpeg"
-    elif data.startswith(b"\x89PNG\r\n\x1a\n"):
-        kind = "image/png"
-    else:
-        return None
-    if Image is not None:
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                image.verify()
-                if Image.MIME.get(image.format) != kind:
-                    return None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-                Image.DecompressionBombError):
-            return None
-    return kind
-
-
-def check_file(filename: str, claimed_type: str | None, data: bytes) -> str:
-    """The detected content type, or a refusal in Russian: unknown extension, empty, too
-    large, content unlike its name or its declared type."""
-    name = (filename or "").strip()
-    if not name:
-        raise DocumentError(_("Выберите файл документа: PDF, JPEG или PNG."))
-    promised = EXTENSIONS.get(os.path.splitext(name)[1].lower())
-    if promised is None:
-        raise DocumentError(_("Принимаются только файлы PDF, JPEG и PNG."))
-    if not data:
-        raise DocumentError(_("Файл пуст."))
-    if len(data) > max_bytes():
-        raise DocumentTooLarge(_("Файл слишком большой: допускается не более "
-                                 "%(limit)s МБ.", limit=max_megabytes()))
-    detected = detect_type(data)
-    if detected is None:
-        raise DocumentError(_("Файл «%(name)s» не является %(promised)s: по содержимому это не "
-                              "PDF, JPEG или PNG.", name=name[:100], promised=TYPE_NAMES[promised]))
-    claimed = (claimed_type or "").split(";")[0].strip().lower()
-    wrong = promised if detected != promised else (
-        claimed if claimed in STORED_SUFFIX and claimed != detected else None)
-    if wrong is not None:
-        raise DocumentError(_("Содержимое файла «%(name)s» — %(detected)s, а не %(wrong)s, как "
-                              "указано в его имени или типе. Загрузите файл с верным расширением.",
-                              name=name[:100], detected=TYPE_NAMES[detected],
-                              wrong=TYPE_NAMES[wrong]))
-    return detected
-
-
-def store_file(data: bytes, content_type: str) -> str:
-    """Write the file under a random name (no part of the uploader's name in the path)."""
-    folder = documents_dir()
-    while True:
-        name = secrets.token_hex(16) + STORED_SUFFIX[content_type]
-        try:
-            fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # pragma: no cover - 128 random bits
-            continue
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        return name
-
-
-def discard_file(stored_name: str) -> None:
-    """Remove a stored file whose row was not committed."""
-    try:
-        (documents_dir() / stored_name).unlink()
-    except FileNotFoundError:
-        pass
+PAGE_SIZE = 50  # documents on one page of the list
 
 
 # --- who may do what (SQL conditions) ----------------------------------------------------
@@ -274,7 +146,8 @@ def upload(user, student_id, kind: str, date_from: date | None, date_to: date | 
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise DocumentError(_("Пояснение длиннее %(limit)s символов.", limit=NOTE_MAX_LENGTH))
-    content_type = check_file(filename, claimed_type, data)
+    content_type, data = check_file(filename, claimed_type, data)
+    check_quota(user, len(data))
     stored = store_file(data, content_type)
     document = AbsenceDocument(
         student_id=student.id, kind=kind, date_from=date_from, date_to=date_to,
@@ -310,14 +183,61 @@ def _upload_refusal(user, student_id: int, day: date) -> str:
 
 
 # --- reading -----------------------------------------------------------------------------
-def documents_for(user, limit: int = 300) -> list[AbsenceDocument]:
-    """The documents this user may read: pending first, then the latest decided."""
-    return db.session.scalars(select(AbsenceDocument).where(readable_filter(user)).options(
+@dataclass
+class DocumentPage:
+    """One page of the documents a user may read, with the counts of the whole list."""
+    documents: list
+    number: int
+    pages: int
+    total: int
+    pending: int
+    pending_students: int
+
+
+def _list_order(readable):
+    """Pending documents first, taken in turns: every student's oldest pending one, then every
+    student's second, and so on (oldest first within a turn) — one student's flood never pushes
+    another student's document off the first pages. Then the decided ones, newest first."""
+    doc = AbsenceDocument
+    pending = doc.status == "pending"
+    turn = func.row_number().over(partition_by=(doc.student_id, doc.status),
+                                  order_by=(doc.uploaded_at, doc.id))
+    ranked = select(doc.id.label("id"), case((pending, turn), else_=0).label("turn"),
+                    case((pending, 0), else_=1).label("decided"),
+                    case((pending, doc.uploaded_at), else_=None).label("waiting_since"),
+                    doc.uploaded_at.label("uploaded_at")).where(readable).subquery()
+    return ranked, (ranked.c.decided, ranked.c.turn, ranked.c.waiting_since,
+                    ranked.c.uploaded_at.desc(), ranked.c.id.desc())
+
+
+def documents_page(user, page=1, size: int = PAGE_SIZE) -> DocumentPage:
+    """The page-th page (from 1; a bad or too large number gives the nearest page) of the
+    documents this user may read, in the order of `_list_order`."""
+    readable = readable_filter(user)
+    total, pending, students = db.session.execute(select(
+        func.count(AbsenceDocument.id),
+        func.coalesce(func.sum(case((AbsenceDocument.status == "pending", 1), else_=0)), 0),
+        func.count(func.distinct(case((AbsenceDocument.status == "pending",
+                                       AbsenceDocument.student_id), else_=None))))
+        .where(readable)).one()
+    pages = max(1, -(-total // size))
+    try:
+        number = min(max(int(page), 1), pages)
+    except (TypeError, ValueError, OverflowError):
+        number = 1
+    ranked, order = _list_order(readable)
+    ids = db.session.scalars(select(ranked.c.id).order_by(*order)
+                             .offset((number - 1) * size).limit(size)).all()
+    found = {d.id: d for d in db.session.scalars(select(AbsenceDocument).where(
+        AbsenceDocument.id.in_(ids)).options(
         joinedload(AbsenceDocument.student).joinedload(Student.group),
-        joinedload(AbsenceDocument.uploaded_by), joinedload(AbsenceDocument.decided_by))
-        .order_by(case((AbsenceDocument.status == "pending", 0), else_=1),
-                  AbsenceDocument.uploaded_at.desc(), AbsenceDocument.id.desc())
-        .limit(limit)).all()
+        joinedload(AbsenceDocument.uploaded_by), joinedload(AbsenceDocument.decided_by)))}
+    return DocumentPage([found[i] for i in ids], number, pages, total, int(pending), students)
+
+
+def documents_for(user, page=1) -> list[AbsenceDocument]:
+    """The documents of one page of the list (see documents_page)."""
+    return documents_page(user, page).documents
 
 
 def document_for_read(user, document_id) -> AbsenceDocument:
