@@ -85,7 +85,7 @@ def test_a_semester_asks_for_a_course_project_beside_its_exam(forms, db):
 
 
 # --- 1. course project -------------------------------------------------------------------------
-def test_course_project_has_its_own_sheet_and_grade(forms, db):
+def test_course_project_has_its_own_sheet_and_grade(forms, db, login):
     c = forms
     project = _sheet(c, c.teacher1, c.journal_a_op, "course_project")
     db.session.commit()
@@ -104,6 +104,11 @@ def test_course_project_has_its_own_sheet_and_grade(forms, db):
     assert _finals(db, c.journal_a_op, "course_project") == {
         c.student1.id: ("5", None, None), c.student2.id: ("2", None, None)}
     assert _finals(db, c.journal_a_op, "exam") == {}
+    # the journal's XLSX names the final kinds in Russian
+    book = load_workbook(io.BytesIO(login("teacher1").get(
+        f"/journal/{c.journal_a_op.id}/xlsx/").data))
+    header = next(r for r in book["Отметки"].iter_rows(values_only=True) if r[0] == "№")
+    assert "1 семестр: курсовой проект" in header and "1 семестр: экзамен" in header
 
 
 def test_a_failed_or_missing_course_project_is_a_debt(forms, db):

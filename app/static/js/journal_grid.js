@@ -91,7 +91,8 @@
         finalCols.push({period: p, kind: k});
         var th = el("th", "jg-final-head" + (p.locked ? " jg-locked" : ""),
                     p.name + " · " + ({semester: "сем.", year: "год", credit: "зачёт",
-                      diff_credit: "д/з", exam: "экз."}[k] || k));
+                      diff_credit: "д/з", exam: "экз.", course_project: "КП",
+                      course_work: "КР", module_exam: "экз. по модулю"}[k] || k));
         th.title = p.deadline ? "Срок: " + p.deadline.split("-").reverse().join(".") : "";
         hr.appendChild(th);
       });
