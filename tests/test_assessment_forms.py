@@ -291,3 +291,19 @@ def test_api_shows_results_basis_and_module_decision(forms, db, login, app):
     spec = login("admin").get("/api/v1/_openapi").get_json()
     fields = spec["components"]["schemas"]["FinalGradeFields"]["properties"]
     assert {"basis", "basis_date"} <= set(fields)
+
+
+# --- the results report ------------------------------------------------------------------------
+def test_results_report_fails_a_no_show_and_passes_exempt_and_transferred(forms, db):
+    """6.2 with 4.7's results: «неявка» is not a pass; «освобождён» and «перезачтено» are."""
+    from app.services.control.reports import results as res
+    c = forms
+    a = c.a_students
+    basis = {"basis": "академическая справка № 3", "basis_date": date(2025, 6, 1)}
+    for student, value in zip(a, ("неяв", "осв", "перезач", "5", "5")):
+        set_final_grade(c.teacher1, c.journal_a_pm, dict(
+            student_id=student.id, period_id=c.autumn.id, kind="module_exam", value=value,
+            **(basis if value == "перезач" else {})), TODAY)
+    db.session.commit()
+    row = next(r for r in res.results(c.deputy, [c.autumn]) if r["discipline"] == str(c.pm01))
+    assert (row["count"], row["success"], row["quality"]) == (5, 80.0, 80.0)
