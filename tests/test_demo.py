@@ -136,6 +136,13 @@ def test_demo_college_is_built_and_refused_the_second_time(app, db, fixed_today)
         login_client(app, username)
     assert login_client(app, "curator1").get("/").status_code == 200
 
+    # 4.7: a new user finds a course project's sheet and a module exam's among the sheets
+    from app.models.sheets import ExamSheet
+    kinds = set(db.session.scalars(select(ExamSheet.kind)))
+    assert {"exam", "credit", "course_project", "module_exam"} <= kinds
+    page = login_client(app, "deputy").get("/sheets/").get_data(as_text=True)
+    assert "курсовой проект" in page and "экзамен по модулю" in page
+
     # A second run is refused with a Russian message and changes nothing
     before = [_count(db, m) for m in (User, Student, Journal, Lesson, Mark)]
     db.session.remove()

@@ -114,11 +114,15 @@ def test_row_without_hours_refused_nothing_written(college, db):
 
 
 def test_form_mapping_to_assessment_forms():
-    assert item_form(("Эк", "КР")) == "exam"
-    assert item_form(("ЭМ",)) == "exam"
-    assert item_form(("ЗаО", "КП")) == "diff_credit"
+    """The plan's codes → the curriculum's forms of control, a course project or work beside
+    the semester's exam or credit joined to it (4.7)."""
+    assert item_form(("Эк", "КР")) == "exam+course_work"
+    assert item_form(("ЭМ",)) == "module_exam"
+    assert item_form(("ЗаО", "КП")) == "diff_credit+course_project"
+    assert item_form(("За", "КР")) == "credit+course_work"
     assert item_form(("За",)) == "credit"
-    assert item_form(("Др",)) == "grade" and item_form(("КР",)) == "grade"
+    assert item_form(("КП",)) == "course_project" and item_form(("КР",)) == "course_work"
+    assert item_form(("Др",)) == "grade"
     assert item_form(()) == "none"
     assert set(ITEM_FORMS) == {"Эк", "ЭМ", "ЗаО", "За", "КП", "КР", "Др"}
 
@@ -163,8 +167,9 @@ def test_built_plan_imports_every_kind_of_row_and_form(db, encoding):
         ("ОГСЭ.01", 2): (48, "diff_credit"), ("ОГСЭ.05", 1): (34, "credit"),
         ("ОГСЭ.05", 2): (48, "grade"), ("ОП.01", 1): (44, "grade"),
         ("ОП.01", 2): (38, "exam"), ("ОП.02", 3): (48, "diff_credit"),
-        ("ПМ.01", 4): (18, "exam"), ("МДК.01.01", 3): (90, "exam"),
-        ("МДК.01.01", 4): (72, "diff_credit"), ("МДК.01.02", 4): (40, "grade"),
+        ("ПМ.01", 4): (18, "module_exam"), ("МДК.01.01", 3): (90, "exam"),
+        ("МДК.01.01", 4): (72, "diff_credit+course_project"),
+        ("МДК.01.02", 4): (40, "grade+course_work"),
         ("УП.01.01", 3): (108, "diff_credit"), ("ПП.01.01", 4): (144, "diff_credit"),
         ("ПДП", 6): (144, "diff_credit")}
     kinds = {d.code: d.kind for d in db.session.scalars(select(Discipline))}
@@ -209,7 +214,7 @@ def test_sample_imports_into_the_college_leaving_marks_and_lessons(college, db):
     assert {j.id: j.assessment_form for j in db.session.scalars(select(Journal))} == journals
     items = {(i.discipline.code, i.semester): i.assessment_form for i in curriculum.items}
     assert items[("ОП.01", 2)] == "diff_credit" and ("УП.01", 3) not in items
-    assert items[("ПМ.01", 4)] == "exam"
+    assert items[("ПМ.01", 4)] == "module_exam"
 
 
 def test_changed_plan_shows_its_difference_and_applies_only_it(college, db):

@@ -28,7 +28,12 @@ class SheetApi(DocumentedApi):
             name: sheet_id
             schema: {type: integer}
           responses:
-            200: {description: "Шапка, экзаменаторы, строки: допуск, средний балл, оценка"}
+            200: {description: "Шапка, экзаменаторы, строки: допуск, средний балл, оценка
+                  (kind: exam, diff_credit, credit, course_project, course_work, module_exam;
+                  grade: 2–5, зач, незач, н/а, неяв — неявка, осв — освобождён, перезач —
+                  перезачтено с basis и basis_date; module_result — вид деятельности освоен /
+                  не освоен); комплексная ведомость (complex): disciplines и grades строки по
+                  каждой дисциплине"}
             403: {description: "Нет доступа"}
             404: {description: "Ведомость не найдена"}
         """

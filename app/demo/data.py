@@ -227,6 +227,9 @@ DISCIPLINES = {
               ["Инструктаж по охране труда", "Разработка консольного приложения",
                "Разработка приложения с графическим интерфейсом", "Тестирование приложения",
                "Оформление отчёта по практике"]),
+    # the professional module of МДК.02.01 and МДК.02.02: it ends in a module exam
+    "ПМ.02": ("Осуществление интеграции программных модулей", "pm", "it", "лаб. 316",
+              ["curator6"], ["Экзамен по модулю: защита комплексного задания"]),
     "УП.02": ("Учебная практика", "up", "it", "лаб. 314", ["curator6"],
               ["Инструктаж по охране труда", "Проектирование программного продукта",
                "Работа в команде с системой контроля версий", "Подготовка документации",
@@ -271,11 +274,15 @@ SECOND_COURSE = {
 THIRD_COURSE = {
     "ИС": [("ОГСЭ.03", 2, "grade", "diff_credit", True), ("ОГСЭ.04", 2, "credit", "credit", False),
            ("ОГСЭ.05", 1, "diff_credit", None, False), ("ОП.05", 2, "exam", None, False),
-           ("ОП.06", 2, "grade", "diff_credit", False), ("МДК.02.01", 2, "grade", "exam", True),
+           # a course project in the autumn beside the semester grade (4.7)
+           ("ОП.06", 2, "grade", "diff_credit", False),
+           ("МДК.02.01", 2, "grade+course_project", "exam", True),
            ("МДК.02.02", 2, "grade", "diff_credit", False),
            # practices end with a differentiated credit, their grade (issue 15)
            ("УП.02", 1, "diff_credit", "credit", False),
-           ("ПП.01", 0, "diff_credit", "diff_credit", False)],
+           ("ПП.01", 0, "diff_credit", "diff_credit", False),
+           # the module's exam at the end of its autumn («вид деятельности освоен»)
+           ("ПМ.02", 0, "module_exam", None, False)],
 }
 
 

@@ -22,7 +22,8 @@ MARK_CHANCE = {"control": 0.85, "practical": 0.5, "laboratory": 0.5, "practice":
 WORK_KIND = {"control": "control", "practical": "practical", "laboratory": "laboratory",
              "practice": "practical"}
 FORM_KINDS = {"grade": ["semester"], "exam": ["exam"], "diff_credit": ["diff_credit"],
-              "credit": ["credit"]}
+              "credit": ["credit"], "course_project": ["course_project"],
+              "course_work": ["course_work"], "module_exam": ["module_exam"]}
 
 
 def _at(day, at: time) -> datetime:
@@ -218,7 +219,7 @@ def build_final_grades(b) -> None:
             form = j.forms[number - 1] if j.year == year_key else None
             if not form:
                 continue
-            kinds = list(FORM_KINDS[form])
+            kinds = [kind for part in form.split("+") for kind in FORM_KINDS[part]]
             if number == 2 and D.DISCIPLINES[j.code][1] == "general" and form != "credit":
                 kinds.append("year")
             members = b.subgroup_of.get(j.subgroup_id) if j.subgroup_id else None

@@ -12,9 +12,13 @@ from ..services.assessment import debts, retakes, sheets
 from ..services.journal.final_grades import kinds_by_period
 
 
+PLACES = {"exam": "ауд. 214", "course_project": "лаб. 316", "module_exam": "лаб. 316"}
+
+
 def build_sheets(builder) -> None:
-    """Sheets of the period under way: an exam and a credit of the first journals that have
-    them, made by their teachers; one student not admitted by the teacher's decision."""
+    """Sheets of the period under way: an exam, a credit, a course project and a module exam
+    of the first journals that have them, made by their teachers; one student not admitted by
+    the teacher's decision."""
     b = builder
     period = b.lesson_period
     journals = db.session.scalars(select(Journal).where(
@@ -25,15 +29,16 @@ def build_sheets(builder) -> None:
     # 4.7: in a period already closed by order only the deputy keeps sheets
     deputy = db.session.get(User, b.users["deputy"]) if period.closed_at else None
     made = []
-    for kind in ("exam", "credit"):
-        journal = next((j for j in journals if j.subgroup_id is None
+    for kind in ("exam", "credit", "course_project", "module_exam"):
+        # a course project is defended by subgroups where the МДК is split
+        journal = next((j for j in journals
+                        if (j.subgroup_id is None or kind == "course_project")
                         and kind in kinds_by_period(j).get(period.id, [])), None)
         if journal is None:
             continue
         author = deputy or db.session.get(User, journal.teacher_id)
         made.append(sheets.create_sheet(author, journal.id, period.id, kind, exam_day,
-                                        "ауд. 214" if kind == "exam" else "ауд. 305", (),
-                                        b.today))
+                                        PLACES.get(kind, "ауд. 305"), (), b.today))
     if made and made[0].rows:
         sheet = made[0]
         admitted = sorted((r for r in sheet.rows if r.admitted), key=lambda r: r.student_id)

@@ -3,6 +3,7 @@ lessons with dates, topics and homework (4.8)."""
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from .. import labels
 from ..infra.text_hygiene import printable_row
 from .book import book_bytes
 
@@ -18,7 +19,8 @@ def journal_xlsx(journal, data: dict, table: list[dict], lesson_types: dict,
     lessons = data["lessons"]
     finals = [(p, k) for p in data["periods"] for k in p["kinds"]]
     grid.append(["№", "Студент"] + [_ru(l["date"]) for l in lessons]
-                + [f"{p['name']}: {k}" for p, k in finals] + ["Средний балл"])
+                + [f"{p['name']}: {labels.russian(labels.FINAL_GRADE_KINDS, k, k)}"
+                   for p, k in finals] + ["Средний балл"])
     for n, row in enumerate(table, start=1):
         grid.append(printable_row([n, row["student"]["full_name"]] + row["cells"]
                                   + [row["finals"].get((p["id"], k), "") for p, k in finals]

@@ -32,9 +32,13 @@ def record_xlsx(data: dict) -> bytes:
                              ("без уважительной причины", attendance["missed"]["unexcused"])):
             sheet.append([label, hours])
     history = book.create_sheet("История")
-    history.append(["Учебный год", "Период", "Дисциплина", "Вид", "Оценка"])
+    history.append(["Учебный год", "Период", "Дисциплина", "Вид", "Оценка",
+                    "Результат, основание"])
     for item in data["history"]:
+        # «неявка», «освобождён», «перезачтено (документ от дд.мм.гггг)», «вид деятельности
+        # освоен» in words beside the stored value
+        words = item["value_text"] if item["value_text"] != item["value"] else ""
         history.append(printable_row([item["academic_year"], item["period"],
                                       f"{item['code']} {item['name']}", item["kind_label"],
-                                      item["value"]]))
+                                      item["value"], words]))
     return book_bytes(book)

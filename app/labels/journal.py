@@ -8,7 +8,16 @@ DISCIPLINE_KINDS = {"general": _l("общеобразовательная дис
                     "mdk": _l("междисциплинарный курс"), "up": _l("учебная практика"),
                     "pp": _l("производственная практика"), "pm": _l("профессиональный модуль")}
 ASSESSMENT_FORMS = {"exam": _l("экзамен"), "diff_credit": _l("дифференцированный зачёт"),
-                    "credit": _l("зачёт"), "grade": _l("оценка"), "none": _l("без аттестации")}
+                    "credit": _l("зачёт"), "grade": _l("оценка"), "none": _l("без аттестации"),
+                    "course_project": _l("курсовой проект"),
+                    "course_work": _l("курсовая работа"),
+                    "module_exam": _l("экзамен по модулю")}
+# a semester with a course project or work beside its exam or credit: "exam+course_project"
+ASSESSMENT_FORMS.update({
+    f"{primary}+{course}": _l("%(primary)s и %(course)s", primary=ASSESSMENT_FORMS[primary],
+                               course=ASSESSMENT_FORMS[course])
+    for primary in ("exam", "diff_credit", "credit", "grade")
+    for course in ("course_project", "course_work")})
 LESSON_TYPES = {"theory": _l("теоретическое занятие"), "practical": _l("практическое занятие"),
                 "laboratory": _l("лабораторная работа"), "control": _l("контрольная работа"),
                 "seminar": _l("семинар"), "practice": _l("практика")}
@@ -28,4 +37,10 @@ ABSENCE_REASONS = {"excused": _l("уважительная"), "illness": _l("б�
 FINAL_GRADE_KINDS = {"semester": _l("семестровая"), "year": _l("годовая"),
                      "credit": ASSESSMENT_FORMS["credit"],
                      "diff_credit": ASSESSMENT_FORMS["diff_credit"],
-                     "exam": ASSESSMENT_FORMS["exam"]}
+                     "exam": ASSESSMENT_FORMS["exam"],
+                     "course_project": ASSESSMENT_FORMS["course_project"],
+                     "course_work": ASSESSMENT_FORMS["course_work"],
+                     "module_exam": ASSESSMENT_FORMS["module_exam"]}
+# Final results that are not grades (4.7): a no-show, an exemption, credits transferred
+FINAL_RESULTS = {"н/а": _l("не аттестован"), "неяв": _l("неявка"), "осв": _l("освобождён"),
+                 "перезач": _l("перезачтено")}

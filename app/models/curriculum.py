@@ -8,7 +8,16 @@ from sqlalchemy.orm import relationship
 from .base import Model, user_fk
 
 DISCIPLINE_KINDS = ("general", "op", "mdk", "up", "pp", "pm")
-ASSESSMENT_FORMS = ("exam", "diff_credit", "credit", "grade", "none")
+# A semester's form of control; a course project or work beside an exam or a credit of the same
+# semester is written "exam+course_project" (the intermediate attestation, then the course one).
+PRIMARY_FORMS = ("exam", "diff_credit", "credit", "grade", "none", "module_exam",
+                 "course_project", "course_work")
+COURSE_FORMS = ("course_project", "course_work")
+ASSESSMENT_FORMS = PRIMARY_FORMS + tuple(
+    f"{primary}+{course}" for primary in ("exam", "diff_credit", "credit", "grade")
+    for course in COURSE_FORMS)
+ASSESSMENT_FORM_CHECK = "assessment_form IN ({})".format(
+    ", ".join(f"'{form}'" for form in ASSESSMENT_FORMS))
 LESSON_TYPES = ("theory", "practical", "laboratory", "control", "seminar", "practice")
 
 
@@ -62,17 +71,14 @@ class CurriculumItem(Model):
     discipline_id = Column(Integer, ForeignKey("discipline.id"), nullable=False)
     semester = Column(Integer, nullable=False)  # 1..8 from admission
     hours = Column(Integer, nullable=False)
-    assessment_form = Column(String(16), nullable=False, default="grade")
+    assessment_form = Column(String(32), nullable=False, default="grade")
     curriculum = relationship("Curriculum", back_populates="items")
     discipline = relationship("Discipline")
     __table_args__ = (
         UniqueConstraint("curriculum_id", "discipline_id", "semester"),
         CheckConstraint("semester BETWEEN 1 AND 10", name="semester"),
         CheckConstraint("hours > 0", name="hours"),
-        CheckConstraint(
-            "assessment_form IN ('exam', 'diff_credit', 'credit', 'grade', 'none')",
-            name="assessment_form",
-        ),
+        CheckConstraint(ASSESSMENT_FORM_CHECK, name="assessment_form"),
     )
 
 

@@ -6,8 +6,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from .base import Model, created_at_column, user_fk
+from .journal import ATTESTATION_KINDS, in_check
 
-DEBT_ORIGINS = ("unsatisfactory", "not_admitted", "not_attested", "missing")
+# «absent»: a no-show (неявка) on the attestation, kept apart from not admitted
+DEBT_ORIGINS = ("unsatisfactory", "not_admitted", "not_attested", "missing", "absent")
+DEBT_KINDS = ("semester",) + ATTESTATION_KINDS
 DEBT_STATUSES = ("open", "closed")
 RETAKE_ROLES = ("examiner", "chairman", "member")
 
@@ -66,10 +69,9 @@ class AcademicDebt(Model):
     entries = relationship("RetakeEntry", back_populates="debt", order_by="RetakeEntry.id")
     __table_args__ = (
         UniqueConstraint("student_id", "journal_id", "period_id", "kind"),
-        CheckConstraint("origin IN ('unsatisfactory', 'not_admitted', 'not_attested', "
-                        "'missing')", name="origin"),
+        CheckConstraint(in_check("origin", DEBT_ORIGINS), name="origin"),
         CheckConstraint("status IN ('open', 'closed')", name="status"),
-        CheckConstraint("kind IN ('semester', 'credit', 'diff_credit', 'exam')", name="kind"),
+        CheckConstraint(in_check("kind", DEBT_KINDS), name="kind"),
         CheckConstraint("failed_retakes BETWEEN 0 AND 2", name="failed_retakes"),
     )
 

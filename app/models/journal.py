@@ -15,8 +15,18 @@ WORK_KINDS = ("current", "oral", "written", "practical", "laboratory", "control"
 HOMEWORK_KINDS = ("none", "practical", "laboratory", "control", "independent")
 ABSENCE_REASONS = ("", "excused", "illness", "unexcused")
 UNEXCUSED_REASONS = ("", "unexcused")  # no reason given counts as unexcused (3.3)
-FINAL_GRADE_KINDS = ("semester", "year", "credit", "diff_credit", "exam")
-FINAL_GRADE_VALUES = ("2", "3", "4", "5", "зач", "незач", "н/а")
+# The attestation kinds of a semester (the curriculum's forms) and the semester's and year's grades
+ATTESTATION_KINDS = ("credit", "diff_credit", "exam", "course_project", "course_work",
+                     "module_exam")
+FINAL_GRADE_KINDS = ("semester", "year") + ATTESTATION_KINDS
+# «н/а» not attested (or not admitted: the sheet says why), «неяв» a no-show, «осв» exempt,
+# «перезач» credits transferred from another programme (with the document and its date)
+FINAL_GRADE_VALUES = ("2", "3", "4", "5", "зач", "незач", "н/а", "неяв", "осв", "перезач")
+
+
+def in_check(column: str, values) -> str:
+    """The CHECK condition «column IN (…)» of a tuple of codes (models and migrations alike)."""
+    return "{} IN ({})".format(column, ", ".join(f"'{v}'" for v in values))
 
 
 class Journal(Model):
@@ -193,6 +203,10 @@ class FinalGrade(Model):
     period_id = Column(Integer, ForeignKey("period.id"), nullable=False)
     kind = Column(String(16), nullable=False)
     value = Column(String(8), nullable=False)
+    # «перезачтено» rests on a document (an academic transcript, a diploma) of a date; an
+    # exemption may name its order
+    basis = Column(String(255))
+    basis_date = Column(Date)
     version = Column(Integer, nullable=False, default=1)
     set_by_id = user_fk()
     set_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
@@ -202,12 +216,8 @@ class FinalGrade(Model):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         UniqueConstraint("journal_id", "student_id", "period_id", "kind"),
-        CheckConstraint(
-            "kind IN ('semester', 'year', 'credit', 'diff_credit', 'exam')", name="kind"
-        ),
-        CheckConstraint(
-            "value IN ('2', '3', '4', '5', 'зач', 'незач', 'н/а')", name="value"
-        ),
+        CheckConstraint(in_check("kind", FINAL_GRADE_KINDS), name="kind"),
+        CheckConstraint(in_check("value", FINAL_GRADE_VALUES), name="value"),
     )
 
 

@@ -2,7 +2,7 @@
 placements there with a mentor, the student's practice diary and the attestation sheet."""
 from sqlalchemy import (
     Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Text,
-    UniqueConstraint,
+    UniqueConstraint, false,
 )
 from sqlalchemy.orm import relationship
 
@@ -82,6 +82,8 @@ class PracticePlacement(Model):
     student_id = Column(Integer, ForeignKey("student.id"), nullable=False)
     organisation_id = Column(Integer, ForeignKey("practice_organisation.id"), nullable=False)
     mentor_id = user_fk()
+    # held in the college's own workshop: no mentor from outside, the supervisor attests
+    in_college = Column(Boolean, nullable=False, default=False, server_default=false())
     contract_number = Column(String(32))
     contract_date = Column(Date)
     order_number = Column(String(32), nullable=False)

@@ -11,8 +11,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from .base import Model, created_at_column, user_fk
+from .journal import ATTESTATION_KINDS, in_check
 
-SHEET_KINDS = ("exam", "diff_credit", "credit")
+SHEET_KINDS = ATTESTATION_KINDS
 # How the admission was decided: by the thresholds, or by the teacher/deputy (not admitted
 # with a reason of their own, or admitted despite the thresholds).
 ADMISSION_DECISIONS = ("auto", "refused", "admitted")
@@ -37,10 +38,30 @@ class ExamSheet(Model):
                              order_by="ExamSheetExaminer.position",
                              cascade="all, delete-orphan")
     rows = relationship("ExamSheetRow", back_populates="sheet", cascade="all, delete-orphan")
+    # a complex exam or credit: the other disciplines of the same group graded on this sheet
+    parts = relationship("ExamSheetJournal", back_populates="sheet",
+                         order_by="ExamSheetJournal.position", cascade="all, delete-orphan")
     __table_args__ = (
         UniqueConstraint("journal_id", "period_id", "kind"),
-        CheckConstraint("kind IN ('exam', 'diff_credit', 'credit')", name="kind"),
+        CheckConstraint(in_check("kind", SHEET_KINDS), name="kind"),
     )
+
+
+class ExamSheetJournal(Model):
+    """A further discipline of a complex exam or credit (комплексный экзамен / зачёт): one sheet,
+    one final grade per discipline in that discipline's journal. The sheet's own journal is the
+    first discipline; (journal, period, kind) stays on one sheet only."""
+    __tablename__ = "exam_sheet_journal"
+    id = Column(Integer, primary_key=True)
+    sheet_id = Column(Integer, ForeignKey("exam_sheet.id", ondelete="CASCADE"), nullable=False,
+                      index=True)
+    journal_id = Column(Integer, ForeignKey("journal.id"), nullable=False)
+    period_id = Column(Integer, ForeignKey("period.id"), nullable=False)
+    kind = Column(String(16), nullable=False)
+    position = Column(Integer, nullable=False, default=1)
+    sheet = relationship("ExamSheet", back_populates="parts")
+    journal = relationship("Journal")
+    __table_args__ = (UniqueConstraint("journal_id", "period_id", "kind"),)
 
 
 class ExamSheetExaminer(Model):

@@ -246,6 +246,8 @@ grant("PracticeView", PRACTICE_STAFF, ("can_index", "can_show", "can_order", "ca
                                        "can_print", "can_diary"))
 grant("PracticeView", MANAGERS | {"Teacher"}, ("can_create", "can_placement", "can_import"))
 grant("PracticeView", ("Teacher", "Deputy"), ("can_grade",))  # final_grades.set_final_grade
+# a practice in the college's own workshop: its supervisor (a teacher) reviews and attests
+grant("PracticeView", "Teacher", ("can_review", "can_attestation"))
 grant("PracticeView", ("Teacher", "IT"), ("can_accounts",))  # a supervisor or IT issues them
 grant("PracticeView", ("Student", "Parent"), ("can_my", "can_diary", "can_print"))
 grant("PracticeView", "Student", ("can_write",))

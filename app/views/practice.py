@@ -157,7 +157,7 @@ class PracticeView(PracticeDocuments, BaseView):
             current_user, practice_id, form.get("student"), organisation_id,
             form.get("mentor") or None, form.get("contract_number"),
             form.get("contract_date") or None, form.get("order_number"),
-            form.get("order_date") or None)
+            form.get("order_date") or None, in_college=form.get("in_college") == "1")
         return self._done(_("Место практики назначено."),
                           url_for("PracticeView.show", practice_id=practice_id))
 
@@ -257,7 +257,8 @@ class PracticeView(PracticeDocuments, BaseView):
             "practice/diary.html", student=data["student"], p=item,
             others=[o for o in data["placements"] if o is not item],
             writer=own is not None and own.id == data["student"]["id"],
-            reviewer=placement_id in {m.id for m in practice.mentor_students(current_user)},
+            reviewer=placement_id in {m.id for m in practice.mentor_students(current_user)} or (
+                item["in_college"] and item["supervisor_id"] == current_user.id),
             kinds=labels.PRACTICE_KINDS, statuses=labels.STATUSES["practice_diary"], error=error,
             form=form or {}, day=day,
             text_max=DIARY_TEXT_MAX, hours_max=practice.day_hours_limit(),
@@ -308,9 +309,12 @@ class PracticeView(PracticeDocuments, BaseView):
 
     def _attestation_page(self, placement_id, error=None, form=None, status=200):
         data, item = placement_data(placement_id)
-        if placement_id not in {p.id for p in practice.mentor_students(current_user)}:
-            raise practice.PracticeDenied(
-                str(_("Аттестационный лист заполняет наставник студента.")))
+        if placement_id not in {p.id for p in practice.mentor_students(current_user)} and not (
+                item["in_college"] and item["supervisor_id"] == current_user.id):
+            raise practice.PracticeDenied(str(
+                _("Аттестационный лист заполняет наставник студента; в мастерских колледжа — "
+                  "руководитель практики.") if item["in_college"] or not item["mentor"]
+                else _("Аттестационный лист заполняет наставник студента.")))
         return self.render_template(
             "practice/attestation.html", student=data["student"], p=item, error=error,
             competencies=_sheet_lines(item),

@@ -58,7 +58,8 @@ class SheetView(BaseView):
         period_id, _sep, kind = rest.partition(":")
         sheet = sheets.create_sheet(
             current_user, journal_id, period_id, kind, parse_day(f.get("exam_date")),
-            f.get("place", ""), f.getlist("examiners"), clock.today())
+            f.get("place", ""), f.getlist("examiners"), clock.today(),
+            part_ids=f.getlist("parts"))
         db.session.commit()
         flash(str(_("Ведомость № %(n)s создана по журналу.", n=sheet.number)), "success")
         return redirect(url_for("SheetView.show", sheet_id=sheet.id))
@@ -103,8 +104,10 @@ class SheetView(BaseView):
         f = request.form
         values = {key[len("grade-"):]: value for key, value in f.items()
                   if key.startswith("grade-")}
+        bases = {key: (f.get(f"basis-{key}", ""), parse_day(f.get(f"basis_date-{key}")))
+                 for key in values}
         changed = sheets.save_grades(current_user, sheet_id, values, f.get("reason", ""),
-                                     clock.today())
+                                     clock.today(), bases=bases)
         db.session.commit()
         flash(str(_("Оценки ведомости сохранены в журнал: изменено %(n)s.", n=changed)),
               "success")

@@ -25,16 +25,19 @@ from ...models import (
 )
 from ...models.base import utcnow
 from ...models.debts import AcademicDebt, Retake, RetakeEntry, RetakeExaminer
-from ...models.sheets import ExamSheet, ExamSheetRow
+from ...models.sheets import ExamSheet, ExamSheetJournal, ExamSheetRow
 from ...security.access import SEES_COLLEGE, TEACHES
+from ..journal.forms import ABSENT, NOT_ATTESTED, form_parts
 from ..journal.generation import period_forms, plan_forms
 from ..portal.record import RecordDenied, record_scope
 from ..records import audit
 from ..scopes import current_curated_group_ids, family_student_ids, role_names, taught_journal_ids
 
-# The final kind that is the intermediate attestation of a semester's form (4.7).
+# The final kind that is the intermediate attestation of a semester's form (4.7); a course
+# project or work beside an exam ("exam+course_project") is an attestation of its own.
 ATTESTATION_KIND = {"exam": "exam", "diff_credit": "diff_credit", "credit": "credit",
-                    "grade": "semester"}
+                    "grade": "semester", "course_project": "course_project",
+                    "course_work": "course_work", "module_exam": "module_exam"}
 UNSATISFACTORY = ("2", "незач")
 POSITIVE = ("3", "4", "5", "зач")
 STATUS_FILTERS = ("open", "overdue", "expulsion", "closed", "all")
@@ -83,31 +86,47 @@ def expected_debts(period: Period) -> dict[tuple, tuple[str, str | None]]:
     refused = set(db.session.execute(
         select(ExamSheet.journal_id, ExamSheetRow.student_id, ExamSheet.kind)
         .join(ExamSheetRow, ExamSheetRow.sheet_id == ExamSheet.id)
-        .where(ExamSheet.period_id == period.id, ExamSheetRow.admitted.is_(False))).all())
+        .where(ExamSheet.period_id == period.id, ExamSheetRow.admitted.is_(False))).all()) | set(
+        db.session.execute(  # the other disciplines of a complex sheet
+            select(ExamSheetJournal.journal_id, ExamSheetRow.student_id, ExamSheetJournal.kind)
+            .join(ExamSheetRow, ExamSheetRow.sheet_id == ExamSheetJournal.sheet_id)
+            .where(ExamSheetJournal.period_id == period.id,
+                   ExamSheetRow.admitted.is_(False))).all())
     resting = set(db.session.scalars(select(Student.id).where(
         Student.status == "academic_leave")))
     out = {}
     for journal in journals:
-        kind = ATTESTATION_KIND.get(period_forms(journal, [period], plan)[period.id])
-        if kind is None:
-            continue
+        kinds = [ATTESTATION_KIND[part] for part in form_parts(
+            period_forms(journal, [period], plan)[period.id]) if part in ATTESTATION_KIND]
         roster = rosters.get(journal.group_id, set())
         if journal.subgroup_id:
             roster = roster & members.get(journal.subgroup_id, set())
         given = grades.get(journal.id, {})
-        graded = {sid for (sid, k) in given if k == kind}
-        for sid in roster | graded:
-            value = given.get((sid, kind))
-            if value in UNSATISFACTORY:
-                origin = "unsatisfactory"
-            elif value == "н/а":
-                origin = "not_admitted" if (journal.id, sid, kind) in refused else "not_attested"
-            elif value is None and sid not in resting:
-                origin = "missing"
-            else:
-                continue
-            out[(sid, journal.id, period.id, kind)] = (origin, value)
+        for kind in kinds:
+            graded = {sid for (sid, k) in given if k == kind}
+            for sid in roster | graded:
+                origin = debt_origin(given.get((sid, kind)), (journal.id, sid, kind) in refused,
+                                     sid in resting)
+                if origin is not None:
+                    out[(sid, journal.id, period.id, kind)] = (origin, given.get((sid, kind)))
     return out
+
+
+def debt_origin(value: str | None, refused: bool, resting: bool) -> str | None:
+    """4.7: why a final grade of a closed attestation is a debt, or None when it is none.
+    A 2 or «не зачтено» (a module exam's «вид деятельности не освоен» too); «неявка» (a
+    no-show); «н/а» of a student not admitted (recorded with the reason on the sheet: not
+    passing the attestation is a debt, Federal Law 273-FZ art. 58 p. 2) or not attested; no
+    grade at all, unless on academic leave. «Освобождён» and «перезачтено» are no debt."""
+    if value in UNSATISFACTORY:
+        return "unsatisfactory"
+    if value == ABSENT:
+        return "absent"
+    if value == NOT_ATTESTED:
+        return "not_admitted" if refused else "not_attested"
+    if value is None and not resting:
+        return "missing"
+    return None
 
 
 def sync_debts(period_ids=None, user=None) -> dict[str, int]:

@@ -196,8 +196,8 @@ def enter_results(user, retake_id, results: dict, today: date | None = None) -> 
         if entry.result is not None:
             raise Conflict(_("Результат студента %(student)s уже внесён.",
                              student=entry.debt.student.full_name))
-        allowed = ("зач", "незач", "н/а") if entry.debt.kind == "credit" else \
-            ("2", "3", "4", "5", "н/а")
+        allowed = (("зач", "незач") if entry.debt.kind == "credit" else
+                   ("2", "3", "4", "5")) + ("н/а", "неяв")
         if value not in allowed:
             raise BadInput(_("Недопустимая оценка: %(allowed)s.", allowed=", ".join(allowed)))
         chosen[entry.id] = (entry, value)

@@ -12,10 +12,11 @@ from ...infra import clock
 from ...models import FinalGrade, Journal, Period, Student, StudentGroup
 from ...models.sheets import ExamSheet, ExamSheetExaminer, ExamSheetRow
 from ..journal.final_grades import is_locked
+from ..journal.forms import GRADES, NOT_ATTESTED
+from .sheet_access import NOT_ADMITTED_WORDS, module_result, sheet_journals
 from .sheets import (
-    ABSENT_WORDS, NOT_ADMITTED_WORDS, NOT_ATTESTED, _grades,
-    _sheet_query, figures_end, grade_words, may_grade, may_keep, sheet_filter, sheet_for_read,
-    values_for,
+    _sheet_query, figures_end, grade_words, grades_of, may_grade, may_keep, sheet_filter,
+    sheet_for_read, values_for,
 )
 
 
@@ -42,10 +43,21 @@ def sheet_data(user, sheet_id: int) -> dict:
         Student, Student.id == ExamSheetRow.student_id).where(
         ExamSheetRow.sheet_id == sheet.id).order_by(
         Student.last_name, Student.first_name, Student.id)).all()
-    grades = _grades(sheet)
+    grades = grades_of(sheet)
+    journals = sheet_journals(sheet)
+    complex_ = len(journals) > 1
     out_rows = []
     for number, (row, student) in enumerate(rows, start=1):
-        value, version = grades.get(student.id, (None, 0))
+        per = []
+        for j in journals:
+            g = grades.get((j.id, student.id)) or {"value": None, "version": 0, "basis": None,
+                                                   "basis_date": None}
+            per.append(dict(
+                journal_id=j.id, discipline=str(j.discipline), grade=g["value"],
+                grade_words=grade_words(g["value"], row.admitted),
+                module_result=module_result(sheet.kind, g["value"]), basis=g["basis"],
+                basis_date=g["basis_date"], version=g["version"]))
+        main = per[0]
         out_rows.append(dict(
             number=number, student_id=student.id, full_name=student.full_name,
             record_book=student.record_book_number, admitted=row.admitted,
@@ -53,25 +65,33 @@ def sheet_data(user, sheet_id: int) -> dict:
             average=_figure(row.average), attendance_pct=_figure(row.attendance_pct),
             average_text=ru_number(row.average, 2), attendance_text=ru_number(
                 row.attendance_pct, 1),
-            grade=value, grade_words=grade_words(value, row.admitted), version=version))
-    counts = Counter((r["grade"], r["grade_words"]) for r in out_rows if r["grade"])
-    numeric = [int(r["grade"]) for r in out_rows if r["grade"] in ("2", "3", "4", "5")]
+            grade=main["grade"], grade_words=main["grade_words"],
+            module_result=main["module_result"], basis=main["basis"],
+            basis_date=main["basis_date"], version=main["version"], grades=per))
+    all_grades = [g for r in out_rows for g in r["grades"] if g["grade"]]
+    counts = Counter((g["grade"], g["grade_words"]) for g in all_grades)
+    numeric = [int(g["grade"]) for g in all_grades if g["grade"] in GRADES]
     totals = dict(
         students=len(out_rows), admitted=sum(1 for r in out_rows if r["admitted"]),
         not_admitted=sum(1 for r in out_rows if not r["admitted"]),
         by_grade=[(v, words, counts.get((v, words), 0))
                   for v, words in _grade_columns(sheet.kind)],
-        graded=sum(counts.values()),
-        average=round(sum(numeric) / len(numeric), 2) if numeric else None)
+        graded=sum(1 for r in out_rows if all(g["grade"] for g in r["grades"])),
+        average=round(sum(numeric) / len(numeric), 2) if numeric else None,
+        mastered=sum(1 for g in all_grades if g["module_result"]
+                     and g["grade"] != "2") if sheet.kind == "module_exam" else None)
     totals["average_text"] = ru_number(totals["average"], 2)
     names = [dict(id=e.user_id, name=_person(e.user)) for e in examiners]
+    titles = labels.COMPLEX_TITLES if complex_ else labels.SHEET_TITLES
     return dict(
         sheet=sheet, journal=journal, period=period, id=sheet.id, number=sheet.number,
         kind=sheet.kind, kind_label=labels.text(labels.SHEET_KINDS, sheet.kind),
-        title=labels.text(labels.SHEET_TITLES, sheet.kind),
+        title=labels.text(titles, sheet.kind), complex=complex_,
+        disciplines=[dict(journal_id=j.id, name=str(j.discipline)) for j in journals],
         exam_date=sheet.exam_date, place=sheet.place, group=journal.group.name,
         subgroup=journal.subgroup.name if journal.subgroup else None,
-        discipline=str(journal.discipline), teacher=_person(journal.teacher),
+        discipline="; ".join(str(j.discipline) for j in journals),
+        teacher=_person(journal.teacher),
         academic_year=journal.academic_year.name, examiners=names, rows=out_rows,
         totals=totals, values=values_for(sheet.kind), editable=may_keep(user, journal),
         gradable=may_grade(user, journal), locked=is_locked(period, clock.today()),
@@ -80,10 +100,10 @@ def sheet_data(user, sheet_id: int) -> dict:
 
 
 def _grade_columns(kind: str) -> list[tuple[str, str]]:
-    """The totals' columns: each grade in words, then «н/а» of those not admitted and of
-    those admitted who did not come."""
+    """The totals' columns: each grade and result in words (a no-show, exempt, transferred),
+    then «н/а» of those not admitted and of those admitted but not attested."""
     return [(v, grade_words(v)) for v in values_for(kind) if v != NOT_ATTESTED] + [
-        (NOT_ATTESTED, NOT_ADMITTED_WORDS), (NOT_ATTESTED, ABSENT_WORDS)]
+        (NOT_ATTESTED, NOT_ADMITTED_WORDS), (NOT_ATTESTED, grade_words(NOT_ATTESTED))]
 
 
 def _person(user) -> str:
@@ -101,12 +121,19 @@ def sheet_json(data: dict) -> dict:
         discipline=data["discipline"], academic_year=data["academic_year"],
         period=dict(id=data["period"].id, name=data["period"].name),
         teacher=data["teacher"], examiners=data["examiners"],
-        rows=[{k: r[k] for k in ("number", "student_id", "full_name", "record_book",
-                                 "admitted", "reason", "auto_reason", "decision", "average",
-                                 "attendance_pct", "grade", "grade_words")}
+        complex=data["complex"], disciplines=data["disciplines"],
+        rows=[{**{k: r[k] for k in ("number", "student_id", "full_name", "record_book",
+                                    "admitted", "reason", "auto_reason", "decision", "average",
+                                    "attendance_pct", "grade", "grade_words", "module_result",
+                                    "basis")},
+               "basis_date": r["basis_date"].isoformat() if r["basis_date"] else None,
+               "grades": [{**{k: g[k] for k in ("journal_id", "discipline", "grade",
+                                                "grade_words", "module_result", "basis")},
+                           "basis_date": g["basis_date"].isoformat() if g["basis_date"]
+                           else None} for g in r["grades"]]}
               for r in data["rows"]],
         totals={**{k: data["totals"][k] for k in ("students", "admitted", "not_admitted",
-                                                  "graded", "average")},
+                                                  "graded", "average", "mastered")},
                 "by_grade": [dict(value=v, words=words, count=n)
                              for v, words, n in data["totals"]["by_grade"]]})
 

@@ -14,7 +14,6 @@ A student not admitted gets «н/а»; any other grade for them is refused.
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask import current_app
 from flask_appbuilder.security.sqla.models import Role, User
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -24,106 +23,34 @@ from sqlalchemy.orm import joinedload
 from ... import labels
 from ...errors import BadInput, Conflict, DomainError, Forbidden, NotFound
 from ...extensions import db
-from ...infra import clock
-from ...models import FinalGrade, Journal, Period, Student
+from ...models import Journal, Period
 from ...models.base import utcnow
-from ...models.sheets import SHEET_KINDS, ExamSheet, ExamSheetExaminer, ExamSheetRow
+from ...models.sheets import (
+    SHEET_KINDS, ExamSheet, ExamSheetExaminer, ExamSheetJournal, ExamSheetRow,
+)
 from ...security.access import KEEPS_SHEETS, OVERRIDES_DEADLINE, TEACHES
 from ..journal import forecast, progress
-from ..journal.access import enrolled_on, roster, row_for_read
-from ..journal.final_grades import kinds_by_period, set_final_grade
+from ..journal.access import enrolled_on, roster
+from ..journal.final_grades import kinds_by_period
 from ..journal.generation import plan_forms
-from ..journal.periods import year_archived
 from ..records import audit
-from ..scopes import current_year_id, journal_filter, role_names
+from ..scopes import current_year_id, role_names
+from .sheet_access import (  # noqa: F401  (the sheets' readers and views find them here)
+    MAX_REASON, _guard, _sheet_query, college_name, grade_words, may_grade, may_keep,
+    sheet_filter, sheet_for_read, sheet_for_write, sheet_journals, values_for,
+)
+from .sheet_grades import decide, grades_of, save_grades  # noqa: F401
 
-NUMBER_SUFFIX = {"exam": "Э", "diff_credit": "ДЗ", "credit": "З"}
-NOT_ADMITTED_WORDS, ABSENT_WORDS = "не допущен", "не явился"
-NOT_ATTESTED = "н/а"
+NUMBER_SUFFIX = {"exam": "Э", "diff_credit": "ДЗ", "credit": "З", "course_project": "КП",
+                 "course_work": "КР", "module_exam": "ЭМ"}
+# A complex exam or credit: one sheet over several disciplines of one group («К» before the
+# kind's suffix: "3/25-КЭ").
+COMPLEX_KINDS = ("exam", "diff_credit", "credit")
+MAX_PARTS = 5
 # Who makes and keeps sheets besides the journal's teacher (the deputy and the administration).
 MAX_EXAMINERS = 3
-MAX_REASON = 500
 # An exam date is inside the period or after it, within the session that follows.
 LATEST_AFTER_PERIOD = timedelta(days=120)
-
-DECISION_WORDS = {"refuse": "не допущен решением", "admit": "допущен решением",
-                  "auto": "по порогам допуска"}
-
-
-def college_name() -> str:
-    """The heading of the printed sheet (setting COLLEGE_NAME)."""
-    return current_app.config.get("COLLEGE_NAME") or "Колледж"
-
-
-def grade_words(value: str | None, admitted: bool = True) -> str:
-    """A grade in words as the sheet writes it: 5 «отлично» … н/а «не допущен»/«не явился»."""
-    if not value:
-        return ""
-    if value == NOT_ATTESTED:
-        return ABSENT_WORDS if admitted else NOT_ADMITTED_WORDS
-    return labels.text(labels.GRADE_WORDS, value, value)
-
-
-def values_for(kind: str) -> tuple[str, ...]:
-    return ("зач", "незач", NOT_ATTESTED) if kind == "credit" else ("5", "4", "3", "2",
-                                                                     NOT_ATTESTED)
-
-
-# --- rows the user may see and sheets the user may keep ----------------------------------------
-def sheet_filter(user):
-    """SQL condition on ExamSheet: the sheets of the journals the user may read (the teacher:
-    their journals; the curator: their groups'; the deputy and the administration: all).
-    Students and parents have no journals, so no sheets: their grades are in the diary."""
-    return ExamSheet.journal_id.in_(select(Journal.id).where(journal_filter(user)))
-
-
-def may_keep(user, journal: Journal) -> bool:
-    """The journal's teacher, the deputy and the administration make and fill its sheets; a
-    curator reads their groups' sheets."""
-    return getattr(user, "id", None) == journal.teacher_id or \
-        bool(role_names(user) & KEEPS_SHEETS)
-
-
-def may_grade(user, journal: Journal) -> bool:
-    """Who enters the grades (final grades, 4.7): the journal's teacher and the deputy — the
-    administration makes sheets and decides admission, the grades are the examiners'."""
-    return getattr(user, "id", None) == journal.teacher_id or \
-        bool(role_names(user) & OVERRIDES_DEADLINE)
-
-
-def _sheet_query():
-    return select(ExamSheet).options(
-        joinedload(ExamSheet.journal).joinedload(Journal.group),
-        joinedload(ExamSheet.journal).joinedload(Journal.subgroup),
-        joinedload(ExamSheet.journal).joinedload(Journal.discipline),
-        joinedload(ExamSheet.journal).joinedload(Journal.teacher),
-        joinedload(ExamSheet.journal).joinedload(Journal.academic_year),
-        joinedload(ExamSheet.period).joinedload(Period.academic_year))
-
-
-def sheet_for_read(user, sheet_id: int) -> ExamSheet:
-    return row_for_read(_sheet_query().where(ExamSheet.id == sheet_id, sheet_filter(user)),
-                        ExamSheet, sheet_id, _("Ведомость не найдена."),
-                        _("Нет доступа к этой ведомости."))
-
-
-def sheet_for_write(user, sheet_id: int) -> ExamSheet:
-    sheet = sheet_for_read(user, sheet_id)
-    if not may_keep(user, sheet.journal):
-        raise Forbidden(_("Ведомость ведёт преподаватель журнала или заместитель директора."))
-    return sheet
-
-
-def _guard(user, journal: Journal, period: Period) -> None:
-    """7.3: an archived year is read-only; 4.7: a closed period only for the deputy."""
-    if year_archived(journal.academic_year_id):
-        raise Forbidden(_("Учебный год %(year)s архивирован: ведомости "
-                          "доступны только для чтения.", year=journal.academic_year.name))
-    if period.closed_at is not None and not role_names(user) & OVERRIDES_DEADLINE:
-        raise Forbidden(_("Период «%(period)s» закрыт приказом № %(order_number)s: ведомость "
-                          "изменяет только заместитель директора по УР.", period=period.name,
-                          order_number=period.close_order_number))
-
 
 # --- creating and generating ---------------------------------------------------------------------
 def creatable_journals(user, day: date, group_id: int | None = None) -> list[dict]:
@@ -145,9 +72,12 @@ def creatable_journals(user, day: date, group_id: int | None = None) -> list[dic
         .order_by(Period.number)).all()
     plan = plan_forms()
     deputy = bool(role_names(user) & OVERRIDES_DEADLINE)  # 4.7: a closed period is the deputy's
+    ids = [j.id for j in journals]
     existing = set(db.session.execute(select(ExamSheet.journal_id, ExamSheet.period_id,
                                              ExamSheet.kind).where(
-        ExamSheet.journal_id.in_([j.id for j in journals]))).all())
+        ExamSheet.journal_id.in_(ids)))) | set(db.session.execute(select(
+            ExamSheetJournal.journal_id, ExamSheetJournal.period_id, ExamSheetJournal.kind)
+        .where(ExamSheetJournal.journal_id.in_(ids))))
     out = []
     for journal in sorted(journals, key=lambda j: j.title):
         own = [p for p in periods if p.academic_year_id == journal.academic_year_id
@@ -187,18 +117,72 @@ def _examiners(journal: Journal, examiner_ids) -> list[int]:
     return ids
 
 
-def _next_number(journal: Journal, kind: str) -> str:
-    """"12/25-Э": the sheet's number in its academic year, the year, the kind."""
+def _next_number(journal: Journal, kind: str, complex_: bool = False) -> str:
+    """"12/25-Э": the sheet's number in its academic year, the year, the kind ("КП" a course
+    project, "ЭМ" a module exam, "КЭ" a complex exam)."""
     count = db.session.scalar(select(func.count(ExamSheet.id)).join(
         Journal, Journal.id == ExamSheet.journal_id).where(
         Journal.academic_year_id == journal.academic_year_id)) or 0
-    return f"{count + 1}/{journal.academic_year.start_date.year % 100:02d}-{NUMBER_SUFFIX[kind]}"
+    suffix = ("К" if complex_ else "") + NUMBER_SUFFIX[kind]
+    return f"{count + 1}/{journal.academic_year.start_date.year % 100:02d}-{suffix}"
+
+
+def _on_a_sheet(journal_ids, period_id: int, kind: str) -> ExamSheet | None:
+    """The sheet already holding one of these journals for the period and kind, if any."""
+    return db.session.scalar(select(ExamSheet).where(
+        ExamSheet.period_id == period_id, ExamSheet.kind == kind,
+        (ExamSheet.journal_id.in_(journal_ids)) | ExamSheet.id.in_(
+            select(ExamSheetJournal.sheet_id).where(
+                ExamSheetJournal.journal_id.in_(journal_ids),
+                ExamSheetJournal.period_id == period_id, ExamSheetJournal.kind == kind)))
+        .limit(1))
+
+
+def _parts(user, journal: Journal, period: Period, kind: str, part_ids) -> list[Journal]:
+    """4.7: the other disciplines of a complex exam or credit — journals of the same group
+    (and subgroup) and year whose plan has the same form in the period, kept by this user."""
+    ids = []
+    for raw in part_ids or ():
+        if raw in (None, ""):
+            continue
+        try:
+            ids.append(int(raw))
+        except (TypeError, ValueError):
+            raise BadInput(_("Дисциплина комплексной аттестации указана неверно.")) from None
+    ids = [i for i in dict.fromkeys(ids) if i != journal.id]
+    if not ids:
+        return []
+    if kind not in COMPLEX_KINDS:
+        raise DomainError(_("Комплексными бывают экзамен, зачёт и дифференцированный зачёт."))
+    if len(ids) > MAX_PARTS:
+        raise BadInput(_("Не больше %(limit)s дисциплин в комплексной аттестации.",
+                         limit=MAX_PARTS + 1))
+    parts = db.session.scalars(select(Journal).where(Journal.id.in_(ids)).options(
+        joinedload(Journal.discipline))).unique().all()
+    if len(parts) != len(ids):
+        raise NotFound(_("Журнал не найден."))
+    for part in parts:
+        if (part.group_id, part.subgroup_id, part.academic_year_id) != (
+                journal.group_id, journal.subgroup_id, journal.academic_year_id):
+            raise DomainError(_("Комплексная аттестация объединяет дисциплины одной группы: "
+                                "«%(discipline)s» — журнал другой группы.",
+                                discipline=str(part.discipline)))
+        if kind not in kinds_by_period(part).get(period.id, []):
+            raise DomainError(_("Учебный план не предусматривает «%(form)s» по дисциплине "
+                                "«%(discipline)s» в периоде «%(period)s».",
+                                form=labels.text(labels.SHEET_KINDS, kind),
+                                discipline=str(part.discipline), period=period.name))
+        if not may_keep(user, part):
+            raise Forbidden(_("Комплексную ведомость по чужой дисциплине создаёт заместитель "
+                              "директора по УР."))
+    return sorted(parts, key=lambda j: ids.index(j.id))
 
 
 def create_sheet(user, journal_id, period_id, kind, exam_date: date | None, place: str,
-                 examiner_ids=(), today: date | None = None) -> ExamSheet:
+                 examiner_ids=(), today: date | None = None, part_ids=()) -> ExamSheet:
     """Make a sheet and generate its rows; refused for another teacher's journal, a kind the
-    curriculum does not ask for in that period, an exam date before the period."""
+    curriculum does not ask for in that period, an exam date before the period. `part_ids`:
+    the other disciplines of a complex exam or credit (one sheet, a grade per discipline)."""
     try:
         journal_id, period_id = int(journal_id), int(period_id)
     except (TypeError, ValueError):
@@ -230,19 +214,21 @@ def create_sheet(user, journal_id, period_id, kind, exam_date: date | None, plac
     if len(place) > 128:
         raise BadInput(_("Место проведения длиннее 128 символов."))
     examiners = _examiners(journal, examiner_ids)
-    existing = db.session.scalar(select(ExamSheet).where(
-        ExamSheet.journal_id == journal.id, ExamSheet.period_id == period.id,
-        ExamSheet.kind == kind))
+    parts = _parts(user, journal, period, kind, part_ids)
+    existing = _on_a_sheet([journal.id] + [p.id for p in parts], period.id, kind)
     if existing is not None:
         raise Conflict(_("Ведомость уже создана: № %(number)s.", number=existing.number),
                        payload={"sheet_id": existing.id})
-    sheet = ExamSheet(number=_next_number(journal, kind), journal_id=journal.id,
+    sheet = ExamSheet(number=_next_number(journal, kind, bool(parts)), journal_id=journal.id,
                       period_id=period.id, kind=kind, exam_date=exam_date, place=place or None,
                       created_by_id=user.id)
     sheet.journal, sheet.period = journal, period
     db.session.add(sheet)
     for position, uid in enumerate(examiners):
         sheet.examiners.append(ExamSheetExaminer(user_id=uid, position=position))
+    for position, part in enumerate(parts, start=1):
+        sheet.parts.append(ExamSheetJournal(journal_id=part.id, period_id=period.id, kind=kind,
+                                            position=position))
     try:
         db.session.flush()
     except IntegrityError:
@@ -252,7 +238,8 @@ def create_sheet(user, journal_id, period_id, kind, exam_date: date | None, plac
     audit.record("exam_sheet_create", "exam_sheet", sheet.id, user=user, details={
         "number": sheet.number, "journal": journal.id, "period": period.id,
         "kind": labels.russian(labels.SHEET_KINDS, kind),
-        "date": exam_date.isoformat(), "examiners": examiners})
+        "date": exam_date.isoformat(), "examiners": examiners,
+        **({"disciplines": [str(p.discipline) for p in parts]} if parts else {})})
     _generate(sheet)
     return sheet
 
@@ -276,11 +263,28 @@ def _decimal(value, places: str) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal(places))
 
 
+def _figure(journals: list[Journal], figures: dict, student_id: int):
+    """(average, attendance, reasons not to admit) of a student over the sheet's disciplines:
+    the mean of the averages, the lowest attendance, each discipline's reasons by its code."""
+    per = [(j, figures.get((j.id, student_id)) or progress.Progress()) for j in journals]
+    if len(per) == 1:
+        figure = per[0][1]
+        return figure.average, figure.attendance_pct, forecast.admission_reasons(figure)
+    averages = [f.average for _j, f in per if f.average is not None]
+    attendance = [f.attendance_pct for _j, f in per if f.attendance_pct is not None]
+    reasons = [f"{j.discipline.code}: {reason}" for j, f in per
+               for reason in forecast.admission_reasons(f)]
+    return (sum(averages) / len(averages) if averages else None,
+            min(attendance) if attendance else None, reasons)
+
+
 def _generate(sheet: ExamSheet) -> None:
     journal, period = sheet.journal, sheet.period
+    journals = sheet_journals(sheet)
     students = [s for s in roster(journal, period.start_date, sheet.exam_date)
                 if enrolled_on(s, sheet.exam_date)]
-    figures = progress.journal_progress([journal.id], period.start_date, figures_end(sheet),
+    figures = progress.journal_progress([j.id for j in journals], period.start_date,
+                                        figures_end(sheet),
                                         [s["id"] for s in students]) if students else {}
     rows = {r.student_id: r for r in db.session.scalars(select(ExamSheetRow).where(
         ExamSheetRow.sheet_id == sheet.id))}
@@ -289,15 +293,14 @@ def _generate(sheet: ExamSheet) -> None:
         if sid not in on_roster:
             db.session.delete(row)  # left the group (or the subgroup) before the exam date
     for student in students:
-        figure = figures.get((journal.id, student["id"])) or progress.Progress()
-        reasons = forecast.admission_reasons(figure)
+        average, attendance, reasons = _figure(journals, figures, student["id"])
         auto_reason = "; ".join(reasons)[:MAX_REASON] or None
         row = rows.get(student["id"])
         if row is None:
             row = ExamSheetRow(sheet_id=sheet.id, student_id=student["id"], decision="auto")
             db.session.add(row)
-        row.average = _decimal(figure.average, "0.01")
-        row.attendance_pct = _decimal(figure.attendance_pct, "0.1")
+        row.average = _decimal(average, "0.01")
+        row.attendance_pct = _decimal(attendance, "0.1")
         row.auto_reason = auto_reason
         if row.decision == "auto":
             row.admitted, row.admission_reason = not reasons, auto_reason
@@ -310,84 +313,3 @@ def _generate(sheet: ExamSheet) -> None:
     db.session.expire(sheet, ["rows"])
 
 
-# --- admission and grades ------------------------------------------------------------------------
-def decide(user, sheet_id: int, student_id, action: str, reason: str = "") -> ExamSheetRow:
-    """The teacher's or the deputy's admission decision for one student:
-    "refuse" — not admitted with a reason of their own (e.g. «не сдан отчёт по практике»);
-    "admit" — admitted despite the thresholds; "auto" — back to the thresholds."""
-    sheet = sheet_for_write(user, sheet_id)
-    _guard(user, sheet.journal, sheet.period)
-    try:
-        student_id = int(student_id)
-    except (TypeError, ValueError):
-        raise BadInput(_("Не указан студент.")) from None
-    row = db.session.scalar(select(ExamSheetRow).where(ExamSheetRow.sheet_id == sheet.id,
-                                                       ExamSheetRow.student_id == student_id))
-    if row is None:
-        raise NotFound(_("Студента нет в этой ведомости."))
-    reason = reason.strip() if isinstance(reason, str) else ""
-    before = (row.decision, row.admitted, row.admission_reason)
-    if action == "refuse":
-        if not reason:
-            raise BadInput(_("Укажите причину недопуска."))
-        if len(reason) > MAX_REASON:
-            raise BadInput(_("Причина недопуска длиннее %(limit)s символов.", limit=MAX_REASON))
-        row.decision, row.admitted, row.admission_reason = "refused", False, reason
-    elif action == "admit":
-        row.decision, row.admitted, row.admission_reason = "admitted", True, None
-    elif action == "auto":
-        row.decision, row.admitted = "auto", not row.auto_reason
-        row.admission_reason = row.auto_reason
-    else:
-        raise BadInput(_("Неизвестное решение о допуске."))
-    row.decided_by_id, row.decided_at = user.id, utcnow()
-    db.session.flush()
-    audit.record("exam_sheet_admission", "exam_sheet", sheet.id, user=user, details={
-        "number": sheet.number, "student": student_id, "old": before[2] or
-        ("допущен" if before[1] else "не допущен"),
-        "new": row.admission_reason or ("допущен" if row.admitted else "не допущен"),
-        "decision": DECISION_WORDS[action]})
-    return row
-
-
-def save_grades(user, sheet_id: int, values: dict, reason: str = "",
-                today: date | None = None) -> int:
-    """Grades of the sheet into the journal's final grades (set_final_grade: 4.7 deadlines,
-    the deputy's reason, closed periods). A student not admitted gets «н/а», and any other
-    grade for them is refused. All or nothing: the caller commits or rolls back. Returns the
-    number of grades changed."""
-    today = today or clock.today()
-    sheet = sheet_for_write(user, sheet_id)
-    rows = db.session.execute(select(ExamSheetRow, Student).join(
-        Student, Student.id == ExamSheetRow.student_id).where(
-        ExamSheetRow.sheet_id == sheet.id)).all()
-    current = _grades(sheet)
-    wanted: list[tuple[int, str]] = []
-    for row, student in rows:
-        raw = values.get(student.id, values.get(str(student.id), ""))
-        value = raw.strip() if isinstance(raw, str) else ""
-        if not row.admitted:
-            if value and value != NOT_ATTESTED:
-                raise DomainError(_("%(student)s не допущен(а) к аттестации "
-                                    "(%(reason)s): оценка — только «н/а».",
-                                    student=student.full_name,
-                                    reason=row.admission_reason or _("решение о недопуске")))
-            value = NOT_ATTESTED
-        elif value and value not in values_for(sheet.kind):
-            raise DomainError(_("Недопустимая оценка для %(student)s: %(allowed)s.",
-                                student=student.full_name,
-                                allowed=", ".join(values_for(sheet.kind))))
-        if value and current.get(student.id, (None,))[0] != value:
-            wanted.append((student.id, value))
-    for student_id, value in wanted:
-        set_final_grade(user, sheet.journal, {
-            "student_id": student_id, "period_id": sheet.period_id, "kind": sheet.kind,
-            "value": value, "reason": reason}, today)
-    return len(wanted)
-
-
-def _grades(sheet: ExamSheet) -> dict[int, tuple[str, int]]:
-    return {sid: (value, version) for sid, value, version in db.session.execute(
-        select(FinalGrade.student_id, FinalGrade.value, FinalGrade.version).where(
-            FinalGrade.journal_id == sheet.journal_id, FinalGrade.period_id == sheet.period_id,
-            FinalGrade.kind == sheet.kind))}

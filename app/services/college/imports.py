@@ -3,6 +3,7 @@
 All or nothing: every row is checked first; one bad row refuses the whole file with a list
 "Строка N: причина"; only a clean file is written, in one transaction.
 """
+import re
 from datetime import date
 
 from flask_babel import gettext as _
@@ -26,7 +27,26 @@ from .import_tables import (
 
 FORMS = {"экзамен": "exam", "дифференцированный зачет": "diff_credit",
          "диф. зачет": "diff_credit", "дифзачет": "diff_credit", "зачет": "credit",
-         "оценка": "grade", "без аттестации": "none"}
+         "оценка": "grade", "без аттестации": "none",
+         "курсовой проект": "course_project", "кп": "course_project",
+         "курсовая работа": "course_work", "кр": "course_work",
+         "экзамен по модулю": "module_exam", "экзамен квалификационный": "module_exam",
+         "квалификационный экзамен": "module_exam", "эм": "module_exam"}
+# a course project or work beside the semester's exam or credit: "экзамен, курсовой проект"
+COURSE_BESIDE = ("exam", "diff_credit", "credit", "grade")
+
+
+def assessment_form(text) -> str | None:
+    """The curriculum's form from the template's words: one form, or an exam (a credit…) and a
+    course project or work joined by «,», «+» or «и» — "exam+course_project"."""
+    parts = [FORMS.get(p.strip()) for p in re.split(r"\s*(?:,|\+|;|\sи\s)\s*",
+                                                    normalized(text)) if p.strip()]
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2 and parts[0] in COURSE_BESIDE and parts[1] in ("course_project",
+                                                                       "course_work"):
+        return f"{parts[0]}+{parts[1]}"
+    return None
 KINDS = {"общеобразовательная": "general", "оуд": "general", "огсэ": "general", "ен": "general",
          "оп": "op", "общепрофессиональная": "op", "мдк": "mdk", "уп": "up",
          "учебная практика": "up", "пп": "pp", "производственная практика": "pp", "пм": "pm",
@@ -172,10 +192,12 @@ def _plan_curricula(table, check):
         year = check.parse(number, _int, row["admission_year"], _("год набора"), 1990, 2100)
         semester = check.parse(number, _int, row["semester"], _("семестр"), 1, 10)
         hours = check.parse(number, _int, row["hours"], _("часы"), 1, 10000)
-        form = FORMS.get(normalized(row["assessment_form"]).replace("ё", "е"))
+        form = assessment_form(row["assessment_form"])
         if form is None:
             check.bad(number, _("форма аттестации «%(form)s» не распознана (экзамен, "
-                                "дифференцированный зачёт, зачёт, оценка)",
+                                "дифференцированный зачёт, зачёт, оценка, курсовой проект, "
+                                "курсовая работа, экзамен по модулю; курсовой проект или работа "
+                                "— через запятую после экзамена или зачёта)",
                                 form=row["assessment_form"]))
         code, name = row["code"], str(row.get("name") or "").strip()
         discipline = disciplines.get(code)

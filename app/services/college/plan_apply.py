@@ -16,24 +16,32 @@ from ...extensions import db
 from ...models import (
     Curriculum, CurriculumItem, CurriculumRow, CurriculumRowSemester, Discipline, Specialty,
 )
+from ...models.curriculum import COURSE_FORMS
 from ...models.curriculum_plan import HOUR_KINDS
 from ..journal.generation import FORM_PRIORITY, generate_journals
 from ..records import audit
+from .imports import COURSE_BESIDE
 from .plan_diff import PlanDiff, find_curriculum, plan_diff, stored_rows
 from .plx import Plan, PlanRefused, read_plan
 
 # The plan's forms of control → CurriculumItem.assessment_form (the kind of the semester's
-# final grade and sheet). КП, КР and Др have no kind of their own among today's forms: a
-# semester with only them ends in a semester grade; a semester with no form has none.
-ITEM_FORMS = {"Эк": "exam", "ЭМ": "exam", "ЗаО": "diff_credit", "За": "credit",
-              "КП": "grade", "КР": "grade", "Др": "grade"}
+# final grade and sheet): an exam, a module exam, a (differentiated) credit, a course project
+# or work; «другие формы» end in a semester grade; a semester with no form has none. A course
+# project or work beside an exam or a credit of the same semester is "exam+course_project".
+ITEM_FORMS = {"Эк": "exam", "ЭМ": "module_exam", "ЗаО": "diff_credit", "За": "credit",
+              "КП": "course_project", "КР": "course_work", "Др": "grade"}
 # rows that are taught in a journal of their own discipline (a module exam: its ПМ's)
 TAUGHT = {"discipline", "mdk", "up", "pp", "pdp", "module_exam"}
 
 
 def item_form(control) -> str:
     forms = {ITEM_FORMS[code] for code in control if code in ITEM_FORMS}
-    return next((form for form in FORM_PRIORITY if form in forms), "none")
+    course = next((form for form in COURSE_FORMS if form in forms), None)
+    first = next((form for form in FORM_PRIORITY if form in forms and form not in COURSE_FORMS),
+                 None)
+    if course and first in COURSE_BESIDE:
+        return f"{first}+{course}"
+    return first or course or "none"
 
 
 def discipline_kind(row) -> str:

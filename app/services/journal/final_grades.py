@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ...errors import Conflict, DomainError, Forbidden, NotFound
+from ...errors import BadInput, Conflict, DomainError, Forbidden, NotFound
 from ...extensions import db
 from ...infra.schemas import load
 from ...models import FinalGrade, FinalGradeChange, Journal, Period
@@ -18,16 +18,13 @@ from ...security.access import OVERRIDES_DEADLINE
 from ..records import audit
 from ..scopes import journal_filter, role_names
 from .access import enrolled_on, roster
+from .forms import (  # noqa: F401  (the vocabulary of forms, kinds and results, 4.7)
+    ABSENT, CREDITS, EXEMPT, FORM_KINDS, GRADES, KIND_ORDER, NOT_ATTESTED, RESULTS, TRANSFERRED,
+    allowed_values, form_kinds, form_parts,
+)
 from .generation import period_forms, plan_forms
 from .periods import ensure_open
 from .schemas import FinalGradeSchema
-
-# The final kinds a semester's assessment form asks for: a semester grade wherever marks are
-# numeric, the intermediate attestation itself for an exam, a credit or a differentiated one.
-FORM_KINDS = {"grade": ["semester"], "exam": ["semester", "exam"],
-              "diff_credit": ["semester", "diff_credit"], "credit": ["credit"], "none": []}
-KIND_ORDER = ("semester", "credit", "diff_credit", "exam", "year")
-
 
 def kinds_by_period(journal: Journal, periods: list[Period] | None = None,
                     plan: dict | None = None) -> dict[int, list]:
@@ -39,10 +36,11 @@ def kinds_by_period(journal: Journal, periods: list[Period] | None = None,
         periods = list(db.session.scalars(select(Period).where(
             Period.academic_year_id == journal.academic_year_id).order_by(Period.number)))
     forms = period_forms(journal, periods, plan)
-    kinds = {p.id: list(FORM_KINDS.get(forms[p.id], [])) for p in periods}
-    year_forms = [forms[p.id] for p in periods]
-    if len(periods) > 1 and all(f not in (None, "none") for f in year_forms) and \
-            any(f != "credit" for f in year_forms):
+    kinds = {p.id: form_kinds(forms[p.id]) for p in periods}
+    year_forms = [form_parts(forms[p.id])[:1] or ["none"] for p in periods]
+    if len(periods) > 1 and all(f[0] in ("grade", "exam", "diff_credit", "credit")
+                                for f in year_forms) and \
+            any(f[0] != "credit" for f in year_forms):
         kinds[max(periods, key=lambda p: p.number).id].append("year")
     return kinds
 
@@ -60,8 +58,21 @@ def has_credit(journal: Journal, kinds: dict | None = None) -> bool:
     return journal.assessment_form == "credit" or any("credit" in k for k in kinds.values())
 
 
-def allowed_values(kind: str) -> tuple[str, ...]:
-    return ("зач", "незач", "н/а") if kind == "credit" else ("2", "3", "4", "5", "н/а")
+MAX_BASIS = 255
+
+
+def check_basis(value: str, basis, basis_date) -> tuple[str | None, date | None]:
+    """4.7: «перезачтено» names its basis — the document (an academic transcript, a diploma)
+    and its date; an exemption may name its order; other results have none."""
+    basis = basis.strip() if isinstance(basis, str) else ""
+    if value not in (EXEMPT, TRANSFERRED):
+        return None, None
+    if len(basis) > MAX_BASIS:
+        raise BadInput(_("Основание длиннее %(limit)s символов.", limit=MAX_BASIS))
+    if value == TRANSFERRED and (not basis or basis_date is None):
+        raise BadInput(_("Для «перезачтено» укажите документ-основание и его дату "
+                         "(например, академическая справка № 15 от 20.06.2025)."))
+    return basis or None, basis_date
 
 
 def is_locked(period: Period, today: date) -> bool:
@@ -77,6 +88,7 @@ def set_final_grade(user, journal: Journal, data: dict, today: date,
     data = load(FinalGradeSchema(), data)
     student_id, period_id, kind, value, reason = (
         data[key] for key in ("student_id", "period_id", "kind", "value", "reason"))
+    basis = check_basis(value, data.get("basis"), data.get("basis_date"))
     period = db.session.get(Period, period_id)
     if period is None or period.academic_year_id != journal.academic_year_id:
         raise NotFound(_("Период не найден."))
@@ -114,15 +126,16 @@ def set_final_grade(user, journal: Journal, data: dict, today: date,
         raise Conflict(_("Итоговую оценку уже изменил другой пользователь."),
                        payload={"current": grade_dict(grade) if grade else None})
     return write_grade(user, grade, (journal.id, student_id, period_id, kind), value,
-                       reason or None, locked)
+                       reason or None, locked, basis=basis)
 
 
 def write_grade(user, grade: FinalGrade | None, key: tuple[int, int, int, str], value: str,
-                reason: str | None, after_deadline: bool, details: dict | None = None
-                ) -> FinalGrade:
+                reason: str | None, after_deadline: bool, details: dict | None = None,
+                basis: tuple = (None, None)) -> FinalGrade:
     """Write a final grade whose rules the caller has checked: the row (new or changed), its
     history line and the audit entry. `key`: (journal, student, period, kind); `details`:
-    what else the audit entry says (a retake)."""
+    what else the audit entry says (a retake); `basis`: (document, date) of a transfer or an
+    exemption."""
     journal_id, student_id, period_id, kind = key
     old = grade.value if grade else ""
     if grade is None:
@@ -131,6 +144,7 @@ def write_grade(user, grade: FinalGrade | None, key: tuple[int, int, int, str], 
         db.session.add(grade)
     else:
         grade.value, grade.set_by_id, grade.set_at = value, user.id, utcnow()
+    grade.basis, grade.basis_date = basis
     try:
         db.session.flush()
     except StaleDataError:
@@ -142,13 +156,16 @@ def write_grade(user, grade: FinalGrade | None, key: tuple[int, int, int, str], 
     audit.record("final_grade_change", "final_grade", grade.id, user=user, details={
         "journal": journal_id, "student": student_id, "period": period_id, "kind": kind,
         "old": old, "new": value, "after_deadline": after_deadline, "reason": reason,
+        **({"basis": basis[0], "basis_date": basis[1].isoformat()} if basis[1] else {}),
         **(details or {})})
     return grade
 
 
 def grade_dict(grade: FinalGrade) -> dict:
     return {"student_id": grade.student_id, "period_id": grade.period_id, "kind": grade.kind,
-            "value": grade.value, "version": grade.version}
+            "value": grade.value, "basis": grade.basis,
+            "basis_date": grade.basis_date.isoformat() if grade.basis_date else None,
+            "version": grade.version}
 
 
 def missing_final_grades(user, today: date, academic_year_id: int | None = None) -> list[dict]:

@@ -5,8 +5,11 @@ from ...extensions import db
 from ...infra.bulk import plain_rows
 from ...models import Curriculum, CurriculumItem, Journal, Period, StudentGroup, TeachingLoad
 
-# The final assessment decides the journal's scale: a credit is зачёт/незачёт.
-FORM_PRIORITY = ("exam", "diff_credit", "credit", "grade", "none")
+# The final assessment decides the journal's scale: a credit is зачёт/незачёт. A module exam,
+# a course project or work are graded 2–5; a semester's course project beside its exam
+# ("exam+course_project") counts by its first form.
+FORM_PRIORITY = ("exam", "module_exam", "diff_credit", "course_project", "course_work",
+                 "credit", "grade", "none")
 
 
 def _assessment_forms() -> dict[tuple[int, int, int], set[str]]:
@@ -21,7 +24,8 @@ def _assessment_forms() -> dict[tuple[int, int, int], set[str]]:
 
 
 def _strongest(forms) -> str:
-    return next((form for form in FORM_PRIORITY if form in forms), "grade")
+    firsts = {form.split("+")[0] for form in forms}
+    return next((form for form in FORM_PRIORITY if form in firsts), "grade")
 
 
 def generate_journals(academic_year_id: int | None = None) -> tuple[int, int]:

@@ -128,6 +128,12 @@ class FinalGradeSchema(Body):
         "type": "integer", "description": "версия оценки; 0 — новая"})
     reason = Text(loose=True, load_default="",
                   metadata={"description": "основание изменения после срока"})
+    basis = Text(255, _l("Основание: не более 255 символов."), load_default="",
+                 metadata={"description": "для «перезач» (перезачтено) и «осв» (освобождён): "
+                                          "документ-основание"})
+    basis_date = LessonDate(_l("Дата документа-основания указана неверно: ожидается "
+                               "дд.мм.гггг."), load_default=None,
+                            metadata={"description": "дата документа-основания, гггг-мм-дд"})
 
 
 class LessonDeletionSchema(Body):

@@ -135,7 +135,8 @@ _RECORD_JOURNALS = (
     .where(Journal.id.in_(_journals_of(bindparam("student_id"), bindparam("group_id")))))
 _FINAL_GRADES = (
     select(FinalGrade.journal_id, FinalGrade.period_id, FinalGrade.kind, FinalGrade.value,
-           Period.start_date, Period.name.label("period_name"),
+           FinalGrade.basis, FinalGrade.basis_date, Period.start_date,
+           Period.name.label("period_name"),
            AcademicYear.name.label("year_name"))
     .join(Period, Period.id == FinalGrade.period_id)
     .join(AcademicYear, AcademicYear.id == Period.academic_year_id)
@@ -212,13 +213,18 @@ def student_record(user, student_id, audit_action: str = "record_view",
         row["average"] = weighted_average(row.pop("_marks"), weights)
     history = []
     final_kinds = labels.names(labels.FINAL_GRADE_KINDS)
+    words = labels.names(labels.GRADE_WORDS) | labels.names(labels.FINAL_RESULTS)
     for grade in sorted(finals, key=lambda g: (g.start_date, g.journal_id)):
         journal = journals[grade.journal_id]
         item = {"academic_year": grade.year_name, "period": grade.period_name,
                 "code": journal.discipline.code, "name": journal.discipline.name,
                 "discipline_kind": journal.discipline.kind, "kind": grade.kind,
                 "kind_label": final_kinds.get(grade.kind, grade.kind),
-                "value": grade.value}
+                "value": grade.value,
+                "value_text": final_text(grade.kind, grade.value, grade.basis, grade.basis_date,
+                                         words),
+                "basis": grade.basis,
+                "basis_date": grade.basis_date.isoformat() if grade.basis_date else None}
         history.append(item)
         if period is not None and grade.period_id == period.id and grade.journal_id in disciplines:
             disciplines[grade.journal_id]["final_grades"].append(item)
@@ -250,6 +256,21 @@ def student_record(user, student_id, audit_action: str = "record_view",
         "homework": homework,
         "history": history,
     }
+
+
+def final_text(kind: str, value: str, basis: str | None, basis_date, words: dict) -> str:
+    """A final grade as the record reads it: «4», «неявка», «перезачтено (академическая справка
+    № 15 от 20.06.2025)», a module exam's «4, вид деятельности освоен»."""
+    if value in ("2", "3", "4", "5", "зач", "незач"):
+        text = value
+        if kind == "module_exam" and value in ("2", "3", "4", "5"):
+            text += ", " + labels.text(labels.MODULE_RESULTS, value != "2")
+    else:
+        text = words.get(value, value)
+    if basis or basis_date:
+        when = f" от {basis_date:%d.%m.%Y}" if basis_date else ""
+        text += f" ({basis or ''}{when})".replace("( от", "(от")
+    return text
 
 
 def _homework(journals: dict[int, RecordJournal], day, lessons=None) -> list[dict]:

@@ -68,11 +68,13 @@ from .reading import (  # noqa: F401
     student_practice,
 )
 from .scopes import (  # noqa: F401
+    check_attester,
     check_mentor,
     in_mentor_window,
     grades_practice,
     is_supervisor,
     manages_practice,
+    may_attest,
     may_see_student,
     mentor_window_condition,
     placement_filter,

@@ -21,7 +21,7 @@ from ..records import audit
 from .base import (
     GRADE_VALUES, PracticeConflict, PracticeDenied, PracticeError, PracticeNotFound, _id, _text,
 )
-from .scopes import check_mentor, grades_practice
+from .scopes import check_attester, grades_practice
 
 
 def _placement_full(placement_id) -> PracticePlacement:
@@ -54,10 +54,11 @@ def attestation_complete(practice: Practice, sheet: PracticeAttestation | None) 
 
 def save_attestation(user, placement_id, items: dict, characteristic: str
                      ) -> PracticeAttestation:
-    """The mentor's attestation sheet: every competency «освоена / не освоена» with a note,
-    and the характеристика. Until the practice grade is set it may be corrected."""
+    """The mentor's attestation sheet — the supervisor's for a practice in the college's own
+    workshop: every competency «освоена / не освоена» with a note, and the характеристика.
+    Until the practice grade is set it may be corrected."""
     placement = _placement_full(placement_id)
-    check_mentor(user, placement)
+    check_attester(user, placement)
     practice = placement.practice
     if not isinstance(items, dict):
         raise PracticeError(_("Отметьте каждую компетенцию."), status=400)

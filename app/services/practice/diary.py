@@ -17,7 +17,7 @@ from .base import (
     COMMENT_MAX, PracticeConflict, PracticeDenied, PracticeError, PracticeNotFound, _date, _id,
     _int, _text, day_hours_limit, working_weekdays,
 )
-from .scopes import check_mentor
+from .scopes import check_attester
 
 
 def _placement_for_student(user, placement_id) -> PracticePlacement:
@@ -83,14 +83,15 @@ def write_entry(user, placement_id, day, text, hours) -> PracticeDiaryEntry:
 
 
 def review_entry(user, entry_id, action: str, comment: str = "") -> PracticeDiaryEntry:
-    """The mentor confirms an entry (it is locked) or returns it with a comment."""
+    """The mentor (for a practice in the college's workshop, its supervisor) confirms an
+    entry (it is locked) or returns it with a comment."""
     entry = db.session.scalar(select(PracticeDiaryEntry).where(
         PracticeDiaryEntry.id == _id(entry_id, _("Запись дневника"))).options(
         joinedload(PracticeDiaryEntry.placement).joinedload(PracticePlacement.practice))
         .with_for_update(of=PracticeDiaryEntry))
     if entry is None:
         raise PracticeNotFound(_("Запись дневника не найдена."))
-    check_mentor(user, entry.placement)
+    check_attester(user, entry.placement)
     if action not in ("confirm", "return"):
         raise PracticeError(_("Неизвестное действие: подтвердите или верните запись."), status=400)
     if entry.status == "confirmed":

@@ -189,11 +189,24 @@ def _write_placement(user, practice, student_id, organisation, mentor, contract_
     return placement
 
 
+def college_workshop() -> PracticeOrganisation:
+    """The college itself as the organisation of a practice in its own workshop."""
+    name = current_app.config.get("COLLEGE_NAME") or "Колледж"
+    found = db.session.scalar(select(PracticeOrganisation).where(
+        PracticeOrganisation.name == name))
+    if found is None:
+        found = PracticeOrganisation(name=name)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
 def assign_placement(user, practice_id, student_id, organisation_id, mentor_id,
                      contract_number, contract_date, order_number,
-                     order_date) -> PracticePlacement:
-    """Place a student of the practice's group at an organisation with a mentor, by order. One
-    placement per student and practice: placing again (a new order) replaces the old one."""
+                     order_date, in_college: bool = False) -> PracticePlacement:
+    """Place a student of the practice's group at an organisation with a mentor, by order — or
+    in the college's own workshop (`in_college`): no outside mentor, the supervisor attests.
+    One placement per student and practice: placing again (a new order) replaces the old one."""
     practice = db.session.scalar(select(Practice).where(
         Practice.id == _id(practice_id, _("Практика"))).options(
         joinedload(Practice.journal).joinedload(Journal.academic_year)))
@@ -211,14 +224,23 @@ def assign_placement(user, practice_id, student_id, organisation_id, mentor_id,
         mentor_id = int(mentor_id) if mentor_id not in (None, "") else None
     except (TypeError, ValueError):
         raise PracticeError(_("Выберите организацию и наставника из списка."), status=400) from None
+    if in_college:
+        if mentor_id is not None:
+            raise PracticeError(_("Практика в мастерских колледжа проходит без наставника от "
+                                  "организации: аттестационный лист заполняет руководитель "
+                                  "практики."))
+        organisation_id = organisation_id or college_workshop().id
     problems, organisation, mentor = _placement_problems(practice, student_id, organisation_id,
                                                          mentor_id)
     if problems:
         raise PracticeError(_("Распределение не сохранено: %(problems)s.",
                                problems="; ".join(problems)))
     try:
-        return _write_placement(user, practice, student_id, organisation, mentor,
-                                contract_number, contract_date, number, when)
+        placement = _write_placement(user, practice, student_id, organisation, mentor,
+                                     contract_number, contract_date, number, when)
+        placement.in_college = bool(in_college)
+        db.session.flush()
+        return placement
     except IntegrityError:
         db.session.rollback()
         raise PracticeConflict(_("Студента одновременно распределил другой пользователь: "

@@ -144,6 +144,7 @@ def overview(user, practice_id: int | None = None, day: date | None = None) -> l
         by_practice[practice.id].append({
             "placement": placement, "student": placement.student,
             "organisation": placement.organisation, "mentor": placement.mentor,
+            "in_college": placement.in_college,
             "days_written": int(stat.written) if stat else 0,
             "days_confirmed": int(stat.confirmed or 0) if stat else 0,
             "days_returned": int(stat.returned or 0) if stat else 0,
@@ -269,7 +270,8 @@ def student_practice(user, student_id, day: date | None = None) -> dict:
             "supervisor": _person_name(practice.supervisor),
             "organisation": {"name": placement.organisation.name,
                              "address": placement.organisation.address},
-            "mentor": _person_name(placement.mentor),
+            "mentor": _person_name(placement.mentor), "in_college": placement.in_college,
+            "supervisor_id": practice.supervisor_id,
             "contract_number": placement.contract_number,
             "contract_date": placement.contract_date,
             "order_number": placement.order_number, "order_date": placement.order_date,

@@ -124,3 +124,23 @@ def check_mentor(user, placement: PracticePlacement, day: date | None = None) ->
         raise PracticeDenied(_("Доступ наставника к практике открыт с %(start_date)s по %(last)s.",
                                start_date=placement.practice.start_date.strftime("%d.%m.%Y"),
                                last=last.strftime("%d.%m.%Y")))
+
+
+def check_attester(user, placement: PracticePlacement, day: date | None = None) -> None:
+    """Who fills the attestation sheet and reviews the diary: the mentor from the organisation
+    in their window; for a practice in the college's own workshop (no outside mentor) the
+    practice's supervisor, a teacher of the college."""
+    if placement.in_college:
+        if placement.practice.supervisor_id != getattr(user, "id", None):
+            raise PracticeDenied(_("Практика проходит в мастерских колледжа: аттестационный лист "
+                                   "заполняет руководитель практики от колледжа."))
+        return
+    check_mentor(user, placement, day)
+
+
+def may_attest(user, placement: PracticePlacement) -> bool:
+    try:
+        check_attester(user, placement)
+    except PracticeDenied:
+        return False
+    return True

@@ -91,7 +91,8 @@
         finalCols.push({period: p, kind: k});
         var th = el("th", "jg-final-head" + (p.locked ? " jg-locked" : ""),
                     p.name + " · " + ({semester: "сем.", year: "год", credit: "зачёт",
-                      diff_credit: "д/з", exam: "экз."}[k] || k));
+                      diff_credit: "д/з", exam: "экз.", course_project: "КП",
+                      course_work: "КР", module_exam: "экз. по модулю"}[k] || k));
         th.title = p.deadline ? "Срок: " + p.deadline.split("-").reverse().join(".") : "";
         hr.appendChild(th);
       });
@@ -209,7 +210,7 @@
     return k.toLowerCase().replace(/n|y/g, "н").replace(/p/g, "з");
   }
   function allowedText(final) {
-    if (final) { return "Итоговая оценка: 2–5, «з» (зачёт), «нз» (незачёт), «а» (н/а)."; }
+    if (final) { return "Итоговая оценка: 2–5, «з» (зачёт), «нз» (незачёт), «а» (н/а), «ня» (неявка), «о» (освобождён), «пз» (перезачтено)."; }
     var credit = data.journal.mark_values.indexOf("зач") >= 0;
     return "Допустимо: отметки 2–5, «н» — неявка" + (credit ? ", «з»/«нз» — зачёт/незачёт" : "") +
       "; Delete — очистить.";
@@ -384,11 +385,17 @@
   function typeFinal(td, text) {
     var t = text.toLowerCase();
     var value = {"2": "2", "3": "3", "4": "4", "5": "5", "з": "зач", "нз": "незач",
-                 "а": "н/а", "на": "н/а"}[t];
+                 "а": "н/а", "на": "н/а", "ня": "неяв", "о": "осв", "пз": "перезач"}[t];
     if (!value) { return; }
     var period = data.periods.filter(function (p) { return p.id === +td.dataset.p; })[0];
     var body = {student_id: +td.dataset.s, period_id: +td.dataset.p, kind: td.dataset.k,
                 value: value, version: +td.dataset.v};
+    if (value === "перезач") {  /* 4.7: credits transferred rest on a document of a date */
+      body.basis = window.prompt("Документ-основание перезачёта (например, академическая справка № 15):");
+      if (!body.basis) { return; }
+      body.basis_date = window.prompt("Дата документа (дд.мм.гггг):");
+      if (!body.basis_date) { return; }
+    }
     if (data.journal.can_override && (period.locked || !data.journal.can_write)) {
       var reason = window.prompt("Основание изменения итоговой оценки:");
       if (!reason) { return; }

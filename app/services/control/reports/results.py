@@ -6,8 +6,9 @@ Definitions (one place): the students of a row are all students of the group (or
 the period's end date (dated membership), in every journal and period where the curriculum
 requires a final grade (4.7). A student without a final grade there is «не аттестован»: counted,
 shown, and never passing.
-Успеваемость = students attested with no failing final grade (2, незач, н/а) / students.
-Качество знаний = students attested whose final grades are all 4, 5 (or зач) / students.
+Успеваемость = students attested with no failing final grade (2, незач, н/а, неявка) / students.
+Качество знаний = students attested whose final grades are all 4, 5 (or зач, освобождён,
+перезачтено) / students.
 Average = mean of numeric final grades. Hours missed = «Н» cells × the lesson's hours;
 excused share = hours with reason уважительная or болезнь / hours missed.
 """
@@ -28,8 +29,10 @@ from ...scopes import journal_filter
 from . import percent
 
 NOT_ATTESTED = "не аттестован"  # no final grade where the curriculum requires one
-FAILING = {"2", "незач", "н/а", NOT_ATTESTED}
-QUALITY = {"4", "5", "зач"}
+# 4.7: a no-show fails like «н/а»; an exemption and credits transferred neither fail nor lower
+# the quality
+FAILING = {"2", "незач", "н/а", "неяв", NOT_ATTESTED}
+QUALITY = {"4", "5", "зач", "осв", "перезач"}
 LEVELS = labels.REPORT_LEVELS
 
 
