@@ -20,12 +20,16 @@ NOT_CODE_NAMES = {
     "app/services/assessment/sheets.py": "NUMBER_SUFFIX DECISION_WORDS",  # stored in records
     "app/services/college/import_tables.py": "COLUMNS TITLES",  # the file format read back
     "app/services/college/imports.py": "FORMS KINDS",  # Russian words → codes, when reading
-    "app/views/help.py": "HELP",
     "app/views/people.py": "PEOPLE_LABELS RELATIONS",  # column names of FAB's views
     "app/views/reference.py": "LABELS",
     "app/views/timetable.py": "LABELS",
     "app/views/users.py": "PASSWORD_FIELDS",
     "app/api/journals.py": "LESSON_FIELDS",
+    "app/api/curricula.py": "HOURS SEMESTER HEAD",  # OpenAPI schemas: the plan's own codes
+    "app/services/assessment/sheet_grades.py": "DECISION_WORDS",  # stored in records
+    "app/services/college/plan_apply.py": "ITEM_FORMS",  # the plan's codes → forms, reading
+    "app/services/college/plx.py": "CONTROL",  # the file's numbers → the plan's codes
+    "app/views/help_texts.py": "HELP",
 }
 
 

@@ -165,7 +165,7 @@ def _open_every_page(app, web, ids) -> dict[str, int]:
     """GET every page and API of the portal with the ids given: endpoint → status."""
     answers = {}
     for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.endpoint == "static" or \
+        if "GET" not in rule.methods or rule.endpoint in ("static", "favicon") or \
                 rule.endpoint.endswith(".logout"):
             continue
         if any(rule._converters[a].__class__.__name__ not in ("IntegerConverter",)

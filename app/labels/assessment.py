@@ -1,7 +1,7 @@
 """Exam and credit sheets, academic debts and retakes (2.2, 4.7): what their codes read as."""
 from flask_babel import lazy_gettext as _l
 
-from .journal import ASSESSMENT_FORMS
+from .journal import ASSESSMENT_FORMS, FINAL_RESULTS
 
 # the forms a sheet is made for: the curriculum's forms that end in a sheet
 SHEET_KINDS = {kind: ASSESSMENT_FORMS[kind] for kind in (
@@ -21,7 +21,7 @@ MODULE_RESULTS = {True: _l("вид деятельности освоен"), Fals
 # a grade in words, as the sheet writes it beside the figure
 GRADE_WORDS = {"5": _l("отлично"), "4": _l("хорошо"), "3": _l("удовлетворительно"),
                "2": _l("неудовлетворительно"), "зач": _l("зачтено"), "незач": _l("не зачтено"),
-               "неяв": _l("неявка"), "осв": _l("освобождён"), "перезач": _l("перезачтено")}
+               **{code: FINAL_RESULTS[code] for code in ("неяв", "осв", "перезач")}}
 DEBT_ORIGINS = {"unsatisfactory": _l("неудовлетворительная оценка"),
                 "not_admitted": _l("не допущен"), "not_attested": _l("не аттестован"),
                 "missing": _l("оценка не выставлена"), "absent": _l("неявка")}

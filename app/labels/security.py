@@ -2,6 +2,12 @@
 (the framework's own names such as `can_add` or `menu_access` are codes, not words)."""
 from flask_babel import lazy_gettext as _l
 
+# The screens with no menu item of their own (the APIs), by the name their permissions carry
+API_SCREENS = {"JournalApi": _l("API журнала"), "SheetApi": _l("API ведомостей"),
+               "StudentDebtsApi": _l("API задолженностей студента"),
+               "StudentPracticeApi": _l("API практики студента"),
+               "StudentRecordApi": _l("API успеваемости студента")}
+
 PERMISSIONS = {
     "can_list": _l("список"), "can_show": _l("просмотр записи"), "can_add": _l("добавление"),
     "can_edit": _l("изменение"), "can_delete": _l("удаление"), "can_read": _l("чтение"),

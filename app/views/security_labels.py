@@ -19,13 +19,6 @@ def _roles_field() -> QuerySelectMultipleField:
         widget=Select2ManyWidget())
 
 
-# Screens with no menu item of their own: the APIs
-_APIS = {"JournalApi": _("API журнала"), "SheetApi": _("API ведомостей"),
-         "StudentDebtsApi": _("API задолженностей студента"),
-         "StudentPracticeApi": _("API практики студента"),
-         "StudentRecordApi": _("API успеваемости студента")}
-
-
 def _screens() -> dict[str, str]:
     """A permission's screen or menu item (FAB's view-menu name) → its name in the menu, or
     the screen's title; read once from the registered menu and views."""
@@ -41,7 +34,8 @@ def _screens() -> dict[str, str]:
             if item.baseview is not None:
                 known.setdefault(item.baseview.class_permission_name, str(item.label))
     for view in current_app.appbuilder.baseviews:
-        title = getattr(view, "list_title", None) or _APIS.get(view.class_permission_name)
+        title = getattr(view, "list_title", None) or labels.API_SCREENS.get(
+            view.class_permission_name)
         if title:
             known.setdefault(view.class_permission_name, str(title))
     current_app.extensions["journal_screen_names"] = known
