@@ -37,7 +37,6 @@ _HEAD_FILL = PatternFill("solid", fgColor="E7E7E7")
 _HEAD_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
 _DATE_HEAD_ALIGN = Alignment(text_rotation=90, horizontal="center", vertical="bottom")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_TOP = Alignment(vertical="top")
 
 
 def no_formulas(book) -> None:
@@ -92,8 +91,7 @@ def _measure(headers: list, rows: list[list]) -> list[float]:
     for index, head in enumerate(headers):
         head_width = 0 if isinstance(head, date) else max(
             (len(word) for word in str(head or "").split()), default=0)
-        body = max((len(line) for row in rows if index < len(row)
-                    for line in _text(row[index]).splitlines() or [""]), default=0)
+        body = max((_longest(row[index]) for row in rows if index < len(row)), default=0)
         widths.append(min(max(head_width, body, 2) + 2, WIDTH_CAP))
     return widths
 
@@ -111,6 +109,22 @@ def _cell(sheet, value, *, font=None, align=None, border=None, fill=None):
         if style is not None:
             setattr(cell, name, style)
     return cell
+
+
+def _body(sheet, value, limit: int):
+    """A table cell: a plain value (a college's year of rows is written in seconds), a styled
+    cell only for a date, text that wraps, or text starting with «=» (data, never a formula)."""
+    if isinstance(value, (date, str)) and (
+            isinstance(value, date) or len(value) > limit or value.startswith("=")):
+        return _cell(sheet, value, align=_WRAP if _longest(value) > limit else None)
+    return value
+
+
+def _longest(value) -> int:
+    """The longest line of a cell's text, in characters."""
+    if isinstance(value, str) and "\n" not in value:
+        return len(value)
+    return max((len(line) for line in _text(value).splitlines()), default=0)
 
 
 def _clean(value):
@@ -159,10 +173,9 @@ def write_table(sheet, title: str, headers: list, rows: list[list], *, lines=(),
     sheet.append([_cell(sheet, h, font=Font(bold=True), border=_BORDER, fill=_HEAD_FILL,
                         align=_DATE_HEAD_ALIGN if isinstance(h, date) else _HEAD_ALIGN)
                   for h in headers])
+    limits = [width - 2 for width in widths]
     for row in rows:
-        sheet.append([_cell(sheet, v, border=_BORDER,
-                            align=_WRAP if len(_text(v)) > widths[i] - 2 else _TOP)
-                      for i, v in enumerate(row[:len(headers)])])
+        sheet.append([_body(sheet, v, limits[i]) for i, v in enumerate(row[:len(headers)])])
     for line in after:
         sheet.append([_cell(sheet, _clean(v), align=_WRAP if wrap_after else None)
                       for v in line])
@@ -175,6 +188,7 @@ def _page(sheet, title: str, total: float, made: bool) -> None:
     setup.paperSize = 9  # A4
     setup.orientation = "landscape" if total > PORTRAIT_WIDTH else "portrait"
     setup.fitToWidth, setup.fitToHeight = 1, 0
+    sheet.print_options.gridLines = True  # the table's lines on paper, no style per cell
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     margins = sheet.page_margins
     margins.left = margins.right = 0.5
