@@ -53,8 +53,9 @@ def test_it_downloads_a_year_with_its_manifest_and_the_download_is_audited(app, 
 def test_a_group_archive_holds_that_group_only(app, college, db, login):
     _archive(app, college, db)
     g.pop("_login_user", None)
-    bundle = _zip(login("it").get(
-        f"/archive/zip?year={college.year.id}&group={college.group_a.id}"))
+    answer = login("it").get(f"/archive/zip?year={college.year.id}&group={college.group_a.id}")
+    assert answer.headers["Content-Disposition"].isascii()
+    bundle = _zip(answer)
     manifest = json.loads(bundle.read("2025-2026/manifest.json"))
     assert set(manifest["groups"]) == {"ИС-24-1"}
     assert {Path(n).name for n in manifest["files"]} == {

@@ -122,5 +122,5 @@ def archive_zip(user, year_id: int, group_id: int | None = None):
                                      "groups": [r.group.name for r in records],
                                      "files": len(entries)})
     db.session.commit()
-    suffix = f"-{_folder_name(records[0].group.name)}" if group_id else ""
-    return f"archive-{top}{suffix}.zip", out
+    suffix = f"-group-{group_id}" if group_id else ""  # a header's file name stays ASCII
+    return f"archive-{re.sub(r'[^0-9A-Za-z.-]+', '-', top)}{suffix}.zip", out
