@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Lesson
 from app.models.debts import RetakeEntry
 from app.models.practice import Practice, PracticeAttestation
-from app.models.sheets import ExamSheet
+from app.models.sheets import ExamSheet, ExamSheetRow
 from tests.conftest import restore_demo_college
 from tests.factories import PASSWORD
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
@@ -60,7 +60,7 @@ def _forms() -> dict[str, tuple[str, str, int]]:
     attested = db.session.scalar(select(func.min(PracticeAttestation.placement_id)))
     entry = db.session.get(RetakeEntry, db.session.scalar(select(func.min(RetakeEntry.id))))
     return {
-        "exam_sheet": ("deputy", f"/sheets/{sheet}/print/", 2),
+        "exam_sheet": ("deputy", f"/sheets/{sheet}/print/", 3),
         "journal": ("deputy", f"/journal/{journal}/print/", 4),
         "referral": ("deputy", f"/debts/retake/{entry.retake_id}/referral/{entry.id}", 1),
         "attestation": ("deputy", f"/practice/placement/{attested}/attestation/print", 2),
@@ -69,10 +69,19 @@ def _forms() -> dict[str, tuple[str, str, int]]:
     }
 
 
+# a reason typed as one unbroken run (a document's number and date): a table must still
+# fit the page, breaking it inside its cell
+LONG_REASON = "приказ№" + "45к2026от01122026" * 4
+
+
 def test_official_forms_print_on_a4_with_nothing_cut(app, db, live_server, playwright_browser,
                                                       fast_password_hashing):  # noqa: F811
     restore_demo_college(db)
     forms = _forms()
+    row = db.session.scalar(select(ExamSheetRow).where(ExamSheetRow.sheet_id == db.session.scalar(
+        select(func.min(ExamSheet.id)))).order_by(ExamSheetRow.id).limit(1))
+    row.admitted, row.admission_reason = False, LONG_REASON
+    db.session.commit()
     db.session.remove()
     contexts, pages = [], {}
     try:
