@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the portal needs on a fresh machine with Python 3.11:
 # virtual environment, pinned packages, compiled translations; with --dev also the test
-# tools and Debian's chromium for the browser tests.
+# tools, Debian's chromium for the browser tests and libreoffice-calc for the print tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}
@@ -22,5 +22,12 @@ if [ "${1:-}" = "--dev" ] && ! command -v chromium >/dev/null; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+if [ "${1:-}" = "--dev" ] && ! command -v soffice >/dev/null; then
+  echo "Installing Debian's libreoffice-calc for the print tests of the XLSX exports..."
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    libreoffice-calc >/dev/null
 fi
 .venv/bin/pybabel compile -d translations >/dev/null

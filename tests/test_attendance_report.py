@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from app.models import GroupMembership, JournalCell, Lesson, Student
 from app.services.control import attendance
+from tests.print_helpers import table_rows
 from tests.factories import login_client
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.journal_helpers import count_queries
@@ -114,7 +115,7 @@ def test_page_and_xlsx_hold_the_same_figures(data, app):
     book = client.get(f"/attendance/{c.group_a.id}/xlsx?period={c.autumn.id}")
     assert book.status_code == 200
     sheet = load_workbook(BytesIO(book.data)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = table_rows(sheet)
     line = next(r for r in rows[1:] if r[1] == c.student1.full_name)
     assert [float(v) for v in line[2:]] == [float(v) for v in expected]
     assert len(rows) == 1 + len(report["rows"])

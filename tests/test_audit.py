@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app import labels
 from app.models import AuditLog
 from app.services.records import audit
+from tests.print_helpers import table_rows
 from tests.factories import PASSWORD
 
 NEW_PASSWORD = "Nov-Parol-2025!x"
@@ -193,7 +194,7 @@ def test_filters_and_export(app, college, db, login):
     assert labels.action("record_view") in lines[1]  # the action as the screen names it
     xlsx = client.get("/audit/export/xlsx?_flt_0_username=teacher1")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = table_rows(sheet)
     assert rows[0][0] == "№" and {r[4] for r in rows[1:]} == {
         labels.action("record_view"), labels.action("journal_view")}
     assert client.get("/audit/export/pdf").status_code == 404

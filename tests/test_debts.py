@@ -14,6 +14,7 @@ from app.models.sheets import ExamSheet, ExamSheetRow
 from app.services.assessment import debt_register, debts, retakes
 from app.services.journal import periods
 from app.services.journal.final_grades import set_final_grade
+from tests.print_helpers import table_rows
 from tests.journal_helpers import count_queries
 
 CLOSED_ON = date(2026, 1, 16)
@@ -200,11 +201,10 @@ def test_register_xlsx(closed, login):
     response = login("deputy").get("/debts/register.xlsx?status=all")
     assert response.status_code == 200
     book = load_workbook(BytesIO(response.data))
-    rows = list(book["Задолженности"].iter_rows(min_row=3, values_only=True))
+    rows = table_rows(book["Задолженности"])[1:]
     assert sorted(r[1].split()[0] for r in rows) == sorted(
         ["Смирнов", "Смирнов", "Кузнецова", "Попов", "Васильева"])
-    assert list(book["По группам"].iter_rows(min_row=2, values_only=True)) == [
-        ("ИС-24-1", 5, 0)]
+    assert table_rows(book["По группам"])[1:] == [("ИС-24-1", 5, 0)]
     assert login("student1").get("/debts/register.xlsx").status_code in (302, 403)
 
 

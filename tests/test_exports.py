@@ -1,11 +1,12 @@
 """Every XLSX document of app/exports/ opens with openpyxl and holds its header and a row: the
 books tested through their pages are listed with their test, the rest are tested here."""
+from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 
 from openpyxl import load_workbook
 
-from app.exports.book import header_template, workbook_bytes
+from app.exports.book import header_template, mark, workbook_bytes
 from app.exports.import_templates import timetable_template
 from app.services.journal.timetable import IMPORT_COLUMNS
 
@@ -38,13 +39,53 @@ def _cells(body: bytes, row: int) -> list:
     return [c.value for c in load_workbook(BytesIO(body)).active[row]]
 
 
-def test_one_sheet_table_has_a_bold_header_and_its_rows():
-    body = workbook_bytes("Итоги", ["Группа", "Студентов"], [["ИС-24-1", 25], ["=1+1", None]])
+def test_one_sheet_table_has_a_bold_header_and_its_rows(app):
+    with app.app_context():
+        body = workbook_bytes("Итоги", ["Группа", "Студентов"],
+                              [["ИС-24-1", 25], ["=1+1", None]], lines=["Период: 1 семестр"])
     sheet = load_workbook(BytesIO(body)).active
-    assert sheet.title == "Итоги" and sheet["A1"].font.bold
-    assert _cells(body, 2) == ["ИС-24-1", 25]
-    assert _cells(body, 3) == ["=1+1", None]  # text, never a formula
-    assert sheet["A3"].data_type == "s"
+    assert sheet.title == "Итоги" and sheet["A1"].value == "Итоги" and sheet["A1"].font.bold
+    assert sheet["A2"].value == "Период: 1 семестр"
+    assert sheet["A3"].value.startswith("Сформировано: ")
+    assert _cells(body, 5) == ["Группа", "Студентов"] and sheet["A5"].font.bold
+    assert _cells(body, 6) == ["ИС-24-1", 25]
+    assert _cells(body, 7) == ["=1+1", None]  # text, never a formula
+    assert sheet["A7"].data_type == "s"
+
+
+def test_marks_that_are_numbers_become_numbers():
+    assert [mark(v) for v in ("5", " 4 ", "4,50", "3.25", "Н", "5 4", "зач", "", None)] == [
+        5, 4, 4.5, 3.25, "Н", "5 4", "зач", "", None]
+
+
+def test_a_table_wider_than_portrait_prints_landscape_fitted_to_the_width(app):
+    with app.app_context():
+        narrow = load_workbook(BytesIO(workbook_bytes("Т", ["А", "Б"], [["x", 1]]))).active
+        wide = load_workbook(BytesIO(workbook_bytes(
+            "Т", [f"Столбец {n}" for n in range(14)], [["текст" * 3] * 14]))).active
+    assert narrow.page_setup.orientation == "portrait"
+    assert wide.page_setup.orientation == "landscape"
+    for sheet in (narrow, wide):
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert str(sheet.print_title_rows) in ("$4:$4", "4:4") and sheet.freeze_panes == "A5"
+
+
+def test_widths_fit_the_cells_with_a_cap_and_wrap(app):
+    with app.app_context():
+        body = workbook_bytes("Т", ["№", "Тема"], [[1, "слово " * 30], [2, "коротко"]],
+                              lines=[])
+    sheet = load_workbook(BytesIO(body)).active
+    assert sheet.column_dimensions["A"].width == 4  # «№», «1», «2»: two characters and a margin
+    assert sheet.column_dimensions["B"].width == 50  # capped
+    assert sheet["B5"].alignment.wrap_text and not sheet["B6"].alignment.wrap_text
+
+
+def test_dates_are_dates_shown_day_month_year(app):
+    with app.app_context():
+        body = workbook_bytes("Т", ["Дата"], [[date(2026, 9, 16)]])
+    cell = load_workbook(BytesIO(body)).active["A5"]
+    assert cell.value == datetime(2026, 9, 16) and cell.number_format == "DD.MM.YYYY"
 
 
 def test_import_templates_hold_the_header_and_the_timetable_an_example():

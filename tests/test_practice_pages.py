@@ -5,7 +5,7 @@ sees what the issue says and is refused otherwise; the overview in a constant nu
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -15,6 +15,7 @@ from app.models.practice import (
     Practice, PracticeAttestation, PracticeDiaryEntry, PracticeOrganisation, PracticePlacement,
 )
 from app.services import practice as svc
+from tests.print_helpers import table_rows
 from tests.factories import make_user
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.journal_helpers import count_queries
@@ -221,11 +222,12 @@ def test_order_list_print_and_xlsx_hold_the_placements(pc, db, login):
         assert text in page, text
     answer = client.get(f"/practice/{pc.practice.id}/order.xlsx")
     assert answer.status_code == 200 and answer.mimetype.endswith("spreadsheetml.sheet")
-    rows = list(load_workbook(io.BytesIO(answer.data)).active.iter_rows(values_only=True))
+    rows = table_rows(load_workbook(io.BytesIO(answer.data)).active)
     assert rows[0][:3] == ("№", "Студент", "Организация")
     by_name = {r[1]: r for r in rows[1:]}
     assert by_name[pc.student1.full_name][2] == "ООО «Софтлайн»"
-    assert by_name[pc.student1.full_name][5:9] == ("Д-17", "20.09.2025", "45-п", "01.10.2025")
+    assert by_name[pc.student1.full_name][5:9] == (
+        "Д-17", datetime(2025, 9, 20), "45-п", datetime(2025, 10, 1))
     assert by_name[pc.student2.full_name][4] == "Мастеров Глеб"
     exported = db.session.scalars(select(AuditLog).where(AuditLog.action == "export")).all()
     assert [(e.username, e.object_type, e.object_id) for e in exported] == [
@@ -461,14 +463,14 @@ def test_attestation_sheet_then_grade_prints_and_group_xlsx(pc, db, login):
     assert "ООО «Софтлайн»" in letter and "Руководитель практики от организации" in letter
     book = load_workbook(io.BytesIO(login("deputy").get(
         f"/practice/{pc.practice.id}/attestation.xlsx").data))
-    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    rows = table_rows(book.worksheets[0])
     header, by_name = rows[0], {r[1]: r for r in rows[1:]}
     row = by_name[pc.student1.full_name]
     assert row[header.index("ПК 1.1")] == "освоена"
     assert row[header.index("ПК 1.2")] == "не освоена"
-    assert row[header.index("Оценка")] == "4"
+    assert row[header.index("Оценка")] == 4
     assert by_name[pc.student2.full_name][header.index("Аттестационный лист")] == "нет"
-    assert ("ОК 01", COMPETENCIES[2][1]) in list(book.worksheets[1].iter_rows(values_only=True))
+    assert ("ОК 01", COMPETENCIES[2][1]) in table_rows(book.worksheets[1])
 
 
 def test_practice_pages_never_fail_on_missing_rows(pc, login):

@@ -1,7 +1,7 @@
 """Student's record (2.2, 3.6) and its row rights on the page, the API and the export;
 parent access ends at the 18th birthday or when the child leaves (5.2)."""
 import re
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO
 
 import pytest
@@ -156,7 +156,7 @@ def test_export_is_own_data_and_audited(c, login, db):
     assert answer.status_code == 200
     book = load_workbook(BytesIO(answer.data))
     values = [cell for row in book["Текущий период"].iter_rows(values_only=True) for cell in row]
-    assert "Смирнов Артём Игоревич" in values and "5 4" in values
+    assert "Обучающийся: Смирнов Артём Игоревич; группа ИС-24-1" in values and "5 4" in values
     assert all("Попов" not in str(v) for v in values)
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "export",
                                                     AuditLog.object_type == "student"))
@@ -320,7 +320,7 @@ def test_earlier_periods_are_one_click_away(c, login, db, fixed_today):  # noqa:
     from openpyxl import load_workbook
     values = [v for row in load_workbook(BytesIO(xlsx.data))["Текущий период"].iter_rows(
         values_only=True) for v in row]
-    assert "13.10.2025" in values and "09.02.2026" not in values
+    assert datetime(2025, 10, 13) in values and datetime(2026, 2, 9) not in values
 
 
 def test_diary_row_rules(c, login, db):

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from app.extensions import db as _db
 from app.models import AuditLog
 from app.services.control.reports import objectivity as obj, results as res
+from tests.print_helpers import table_rows
 from tests.reports_helpers import cell, final, lesson
 
 
@@ -106,6 +107,6 @@ def test_objectivity(data, login):
     assert "outlier" in page
     ws = load_workbook(BytesIO(deputy.get(
         f"/reports/objectivity?period={data.autumn.id}&format=xlsx").data)).active
-    assert list(ws.iter_rows(min_row=2, values_only=True))[0][3:9] == (
+    assert table_rows(ws)[1][3:9] == (
         4, 4.25, 3.5, -0.75, 50, "да")
     assert login("curator1").get("/reports/objectivity").status_code in (302, 403)

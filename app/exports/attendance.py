@@ -22,5 +22,8 @@ def attendance_xlsx(data: dict) -> bytes:
             t = row[key]
             line += [t["hours"], *[t[r] for r in progress.MISSED_REASONS], t["missed"], t["pct"]]
         body.append(line)
-    title = f"Посещаемость {data['group'].name}"
-    return workbook_bytes(title, heads, body)
+    period, year = data["period"], data["year"]
+    return workbook_bytes(
+        f"Посещаемость {data['group'].name}", heads, body,
+        heading=f"Посещаемость группы {data['group'].name}",
+        lines=[f"Период: {period.name}, {year.name} учебный год"], freeze_columns=2)

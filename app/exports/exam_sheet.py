@@ -1,10 +1,6 @@
 """An exam or credit sheet (2.2, 4.7) as XLSX with the print-out's content: header, table,
 totals, signature lines."""
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
-from ..infra.text_hygiene import printable_row
-from .book import book_bytes
+from .book import add_sheet, book_bytes, mark, new_book, write_table
 
 
 def _words(g: dict) -> str:
@@ -18,48 +14,36 @@ def _words(g: dict) -> str:
 
 def sheet_xlsx(d: dict, college: str) -> bytes:
     """`d`: services/assessment/sheet_reading.py's sheet export."""
-    book = Workbook()
-    ws = book.active
-    ws.title = "Ведомость"
+    book = new_book()
     period = d["period"]
-    header = [
-        [college],
-        [f"{d['title']} № {d['number']}"],
-        [f"Группа: {d['group']}" + (f", {d['subgroup']}" if d["subgroup"] else "")],
-        [f"Дисциплина: {d['discipline']}"],
-        [f"Форма аттестации: {d['kind_label']}; {period.name} {d['academic_year']} "
-         "учебного года"],
-        [f"Дата: {d['exam_date']:%d.%m.%Y}" + (f"; место: {d['place']}" if d["place"] else "")],
-        ["Экзаменаторы: " + ", ".join(e["name"] for e in d["examiners"])],
-        [],
-        ["№", "Фамилия, имя, отчество", "№ зачётной книжки", "Допуск", "Средний балл",
-         "Посещаемость, %"] + [head for disc in d["disciplines"] for head in (
-             (f"{disc['name']}: оценка" if d["complex"] else "Оценка"),
-             "Оценка прописью")] + ["Подпись экзаменатора"],
-    ]
-    for line in header:
-        ws.append(printable_row(line))
-    ws["A1"].font = ws["A2"].font = Font(bold=True)
-    for r in d["rows"]:
-        admission = "допущен" if r["admitted"] else f"не допущен: {r['reason'] or ''}"
-        ws.append(printable_row([r["number"], r["full_name"], r["record_book"], admission,
-                                 r["average"], r["attendance_pct"]] + [
-            cell for g in r["grades"] for cell in (g["grade"] or "", _words(g))] + [""]))
     t = d["totals"]
-    ws.append([])
-    ws.append([f"Допущено: {t['admitted']}; не допущено: {t['not_admitted']}"])
-    ws.append(["Оценки: " + "; ".join(f"«{words or value}» — {n}"
-                                      for value, words, n in t["by_grade"])])
-    ws.append([f"Средний балл: {t['average_text']}"])
+    lines = [
+        college,
+        f"Группа: {d['group']}" + (f", {d['subgroup']}" if d["subgroup"] else ""),
+        f"Дисциплина: {d['discipline']}",
+        f"Форма аттестации: {d['kind_label']}; {period.name} {d['academic_year']} "
+        "учебного года",
+        f"Дата: {d['exam_date']:%d.%m.%Y}" + (f"; место: {d['place']}" if d["place"] else ""),
+        "Экзаменаторы: " + ", ".join(e["name"] for e in d["examiners"]),
+    ]
+    rows = [[r["number"], r["full_name"], r["record_book"],
+             "допущен" if r["admitted"] else f"не допущен: {r['reason'] or ''}",
+             mark(r["average"]), mark(r["attendance_pct"])]
+            + [cell for g in r["grades"] for cell in (mark(g["grade"] or ""), _words(g))] + [""]
+            for r in d["rows"]]
+    after = [[], [f"Допущено: {t['admitted']}; не допущено: {t['not_admitted']}"],
+             ["Оценки: " + "; ".join(f"«{words or value}» — {n}"
+                                     for value, words, n in t["by_grade"])],
+             [f"Средний балл: {t['average_text']}"]]
     if t["mastered"] is not None:
-        ws.append([f"Вид деятельности освоен: {t['mastered']}"])
-    ws.append([])
-    for e in d["examiners"]:
-        ws.append([f"Экзаменатор ____________________ / {e['name']} /"])
-    ws.append(["Заместитель директора по УР ____________________ / ____________________ /"])
-    ws.column_dimensions["B"].width = 36
-    ws.column_dimensions["D"].width = 30
-    ws.column_dimensions["H"].width = 22
-    for cell in ws["D"]:
-        cell.alignment = Alignment(wrap_text=True)
+        after.append([f"Вид деятельности освоен: {t['mastered']}"])
+    after.append([])
+    after += [[f"Экзаменатор ____________________ / {e['name']} /"] for e in d["examiners"]]
+    after.append(["Заместитель директора по УР ____________________ / ____________________ /"])
+    grade_heads = [head for disc in d["disciplines"] for head in (
+        (f"{disc['name']}: оценка" if d["complex"] else "Оценка"), "Оценка прописью")]
+    write_table(add_sheet(book, "Ведомость"), f"{d['title']} № {d['number']}",
+                ["№", "Фамилия, имя, отчество", "№ зачётной книжки", "Допуск", "Средний балл",
+                 "Посещаемость, %"] + grade_heads + ["Подпись экзаменатора"],
+                rows, lines=lines, after=after)
     return book_bytes(book)

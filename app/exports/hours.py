@@ -1,26 +1,22 @@
 """Hours delivered (1.7) as XLSX: per teacher the load, the hours of each month, the lessons,
 the substitutions and the share of the load."""
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from ..models import AcademicYear
 from ..services.journal.hours import MONTHS, year_months
-from .book import book_bytes
+from .book import book_bytes, mark, new_book, add_sheet, write_table
 
 
 def hours_xlsx(rows: list[dict], year: AcademicYear) -> bytes:
     """`rows`: services/journal/hours.py's hours_report."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Вычитанные часы"
+    book = new_book()
+    sheet = add_sheet(book, "Вычитанные часы")
     months = year_months(year)
-    sheet.append([f"Вычитанные часы, {year.name} учебный год"])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(["Преподаватель", "Нагрузка, ч"] + [MONTHS[m] for m in months]
-                 + ["Занятий", "Всего часов", "из них замены", "% нагрузки"])
-    for row in rows:
-        sheet.append([row["teacher"], row["load"]]
-                     + [row["months"].get(m, {}).get("hours", 0) for m in months]
-                     + [row["lessons"], row["hours"], row["substitution_hours"], row["percent"]])
-    sheet.column_dimensions["A"].width = 32
+    write_table(
+        sheet, "Вычитанные часы", ["Преподаватель", "Нагрузка, ч"]
+        + [MONTHS[m] for m in months] + ["Занятий", "Всего часов", "из них замены",
+                                        "% нагрузки"],
+        [[row["teacher"], mark(row["load"])]
+         + [mark(row["months"].get(m, {}).get("hours", 0)) for m in months]
+         + [row["lessons"], mark(row["hours"]), mark(row["substitution_hours"]),
+            mark(row["percent"])] for row in rows],
+        lines=[f"Учебный год: {year.name}"], freeze_columns=1)
     return book_bytes(book)

@@ -5,7 +5,7 @@ from openpyxl import Workbook
 from ..services.college.import_tables import COLUMNS, TITLES
 from ..services.journal.timetable import IMPORT_COLUMNS as TIMETABLE_COLUMNS
 from ..services.practice.placement_import import IMPORT_COLUMNS as PLACEMENT_COLUMNS
-from .book import book_bytes, header_template
+from .book import book_bytes, header_template, template_header
 
 
 def college_template(kind: str) -> bytes:
@@ -23,6 +23,6 @@ def timetable_template() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Расписание"
-    ws.append(TIMETABLE_COLUMNS)
+    template_header(ws, TIMETABLE_COLUMNS)
     ws.append(("ИС-24-1", "Понедельник", 1, "ОП.01", "", "каб. 101"))
     return book_bytes(wb)

@@ -1,6 +1,6 @@
 """The college's reports (6.1, 6.2, 2.2) as XLSX: activity, results, objectivity and the
 council's report, each from the figures its service in services/control/reports/ computed."""
-from .book import workbook_bytes
+from .book import mark, workbook_bytes
 
 ACTIVITY_HEADERS = [
     "Сотрудник", "Отделение", "Входов", "Занятий внесено", "из них в день занятия",
@@ -17,31 +17,33 @@ COUNCIL_HEADERS = [
     "Итоговых оценок", "в срок", "после срока", "Исправлений после срока", "Входов"]
 
 
-def activity_xlsx(report: dict) -> bytes:
-    """`report`: services/control/reports/activity.py's activity."""
+def activity_xlsx(report: dict, period: str = "") -> bytes:
+    """`report`: services/control/reports/activity.py's activity; `period`: its dates."""
     rows = [[r["name"], r["department"], r["logins"], r["lessons"], r["in_time"],
              r["in_time_share"], r["marks"], r["corrections"]] for r in report["rows"]]
     dept_rows = [[d["department"], d["users"], d["logins"], d["lessons"], d["in_time"],
                   d["in_time_share"], d["marks"], d["corrections"]]
                  for d in report["departments"]]
     return workbook_bytes("Активность", ACTIVITY_HEADERS, rows, sheets=[(
-        "По отделениям", ["Отделение", "Сотрудников"] + ACTIVITY_HEADERS[2:], dept_rows)])
+        "По отделениям", ["Отделение", "Сотрудников"] + ACTIVITY_HEADERS[2:], dept_rows)],
+        heading="Активность пользователей", lines=[f"Период: {period}" if period else ""])
 
 
 def results_xlsx(rows: list[dict], title: str) -> bytes:
     """`rows`: services/control/reports/results.py's results."""
     return workbook_bytes("Итоги", RESULTS_HEADERS, [
         [r["group"], r["discipline"], r["teacher"], r["count"], r["unattested"], r["success"],
-         r["quality"],
-         r["average"], r["hours"], r["excused_share"]] for r in rows],
-        sheets=[("Параметры", ["Отчёт"], [[title]])])
+         r["quality"], mark(r["average"]), r["hours"], r["excused_share"]] for r in rows],
+        heading="Итоги успеваемости", lines=[f"Период: {title}"])
 
 
-def objectivity_xlsx(rows: list[dict]) -> bytes:
-    """`rows`: services/control/reports/objectivity.py's objectivity."""
+def objectivity_xlsx(rows: list[dict], period: str = "") -> bytes:
+    """`rows`: services/control/reports/objectivity.py's objectivity of the `period`."""
     return workbook_bytes("Объективность", OBJECTIVITY_HEADERS, [
-        [r["teacher"], r["discipline"], r["group"], r["students"], r["current"], r["final"],
-         r["gap"], r["far_share"], "да" if r["outlier"] else ""] for r in rows])
+        [r["teacher"], r["discipline"], r["group"], r["students"], mark(r["current"]),
+         mark(r["final"]), mark(r["gap"]), r["far_share"], "да" if r["outlier"] else ""]
+        for r in rows],
+        heading="Объективность оценивания", lines=[f"Период: {period}" if period else ""])
 
 
 def _line(r: dict, name: str, department: str) -> list:
@@ -50,11 +52,13 @@ def _line(r: dict, name: str, department: str) -> list:
             r["grades_late"], r["corrections"], r["logins"]]
 
 
-def council_xlsx(report: dict) -> bytes:
-    """`report`: services/control/reports/council.py's council."""
+def council_xlsx(report: dict, period: str = "") -> bytes:
+    """`report`: services/control/reports/council.py's council of the `period`."""
     rows = [_line(r, r["name"], r["department"]) for r in report["rows"]]
     rows.append(_line(report["total"], "Итого по колледжу", ""))
     dept_rows = [_line(d, d["department"], f"{d['teachers']} преп.")
                  for d in report["departments"]]
     return workbook_bytes("По преподавателям", COUNCIL_HEADERS, rows, sheets=[(
-        "По отделениям", ["Отделение", "Преподавателей"] + COUNCIL_HEADERS[2:], dept_rows)])
+        "По отделениям", ["Отделение", "Преподавателей"] + COUNCIL_HEADERS[2:], dept_rows)],
+        heading="Работа преподавателей в журнале",
+        lines=[f"Период: {period}" if period else ""])

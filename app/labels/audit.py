@@ -63,6 +63,7 @@ ACTIONS = {
     "backup_restore": _l("восстановление из копии"),
     "archive_create": _l("архивирование"),
     "archive_destroy": _l("уничтожение архива"),
+    "archive_download": _l("скачивание архива"),
 }
 
 # Audited objects: the tables behind them.

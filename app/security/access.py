@@ -134,7 +134,8 @@ grant("Help", EVERYONE, ("menu_access",))
 # The audit view has no add/edit/delete permissions at all: nobody changes entries via the UI.
 grant("AuditLogView", "IT", ("can_list", "can_show", "can_export", "menu_access"))
 grant("BackupView", "IT", ("can_index", "can_run", "menu_access"))
-grant("ArchiveView", "IT", ("can_index", "can_run", "can_destroy", "menu_access"))
+grant("ArchiveView", "IT", ("can_index", "can_run", "can_destroy", "can_download",
+                           "menu_access"))
 grant("Service", "IT", ("menu_access",))
 
 # --- The journal: grid, lessons, marks, final grades, hours (1.6-1.7, 4.4-4.8, 5.3) ---------

@@ -1,8 +1,9 @@
-"""IT's archive and retention pages (7.3, 7.4): archive a year, archives by retention date
-(those past it highlighted), destruction with confirmation, destruction acts."""
+"""IT's archive and retention pages (7.3, 7.4): archive a year, archives by year and group
+(those past their retention date highlighted), a year's or a group's archive as a zip,
+destruction with confirmation, destruction acts."""
 import json
 
-from flask import abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_appbuilder.security.sqla.models import User
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..infra.clock import today
 from ..models import AcademicYear, ArchiveRecord, DestructionAct
-from ..services.records import archive
+from ..services.records import archive, archive_download
 from ..web_errors import refusal_back, refusal_form
 
 
@@ -31,8 +32,29 @@ class ArchiveView(BaseView):
     @has_access
     def index(self):
         years = db.session.scalars(select(AcademicYear).order_by(AcademicYear.start_date.desc()))
-        return self.render_template("archive/index.html", records=archive.archives(),
+        return self.render_template("archive/index.html", by_year=archive_download.by_year(),
                                     years=list(years), today=today())
+
+    @expose("/zip")
+    @has_access
+    @permission_name("download")
+    @refusal_back("ArchiveView.index")
+    def download_zip(self):
+        """A year's archive (`year`), or one group's of that year (`group`), as one zip."""
+        name, handle = archive_download.archive_zip(
+            current_user, request.args.get("year", type=int) or 0,
+            request.args.get("group", type=int))
+        size = handle.seek(0, 2)
+        handle.seek(0)
+
+        def chunks():
+            with handle:
+                for block in iter(lambda: handle.read(archive_download.CHUNK), b""):
+                    yield block
+
+        return Response(stream_with_context(chunks()), mimetype="application/zip",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                 "Content-Length": str(size)})
 
     @expose("/run", methods=["POST"])
     @has_access

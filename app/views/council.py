@@ -35,7 +35,7 @@ class CouncilReportView(BaseView):
         report = cr.council(scope, department_id)
         params = {"periods": [p.id for p in scope], "department": department_id}
         if request.args.get("format") == "xlsx":
-            return _xlsx(council_xlsx(report), "council", "council", params)
+            return _xlsx(council_xlsx(report, str(title)), "council", "council", params)
         template = "reports/council_print.html" if request.args.get("print") else \
             "reports/council.html"
         return self.render_template(

@@ -48,7 +48,8 @@ class ReportsView(BaseView):
         dept = request.args.get("department", type=int)
         report = act.activity(start, end, dept)
         if request.args.get("format") == "xlsx":
-            return _xlsx(books.activity_xlsx(report), f"activity-{start}-{end}", "activity",
+            return _xlsx(books.activity_xlsx(report, f"{start:%d.%m.%Y} — {end:%d.%m.%Y}"),
+                         f"activity-{start}-{end}", "activity",
                          {"start": str(start), "end": str(end), "department": dept})
         return self.render_template("reports/activity.html", report=report, department=dept,
                                     departments=act.departments(),
@@ -93,7 +94,7 @@ class ReportsView(BaseView):
                       graded_period(periods))
         rows = obj.objectivity(current_user, period) if period else []
         if request.args.get("format") == "xlsx" and period:
-            return _xlsx(books.objectivity_xlsx(rows), "objectivity", "objectivity",
+            return _xlsx(books.objectivity_xlsx(rows, str(period)), "objectivity", "objectivity",
                          {"period": period.id})
         template = "reports/objectivity_print.html" if request.args.get("print") else \
             "reports/objectivity.html"

@@ -15,8 +15,6 @@ from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 from sqlalchemy import event, inspect, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -25,12 +23,11 @@ from ...extensions import db
 from ...infra import clock
 from ...infra.clock import add_years, today
 from ...infra.private_files import private_folder, write_private
-from ...infra.text_hygiene import printable_row
 from ...models import (
     AcademicYear, ArchiveRecord, DestructionAct, FinalGrade, Journal, JournalCell, Lesson, Student,
     StudentGroup, SubgroupMember,
 )
-from ...exports.book import book_bytes
+from ...exports.book import add_sheet, book_bytes, mark, new_book, write_table
 from . import audit
 
 RETENTION_YEARS = 3  # 7.4
@@ -39,11 +36,6 @@ FILES = ("journals.xlsx", "journals.html", "journals.json")
 
 class ArchiveError(Refused):
     """An archive operation refused; the message is Russian."""
-
-
-def _append(sheet, values) -> None:
-    """A row as stored, less what a spreadsheet cannot hold (an old \\x01 never breaks it)."""
-    sheet.append(printable_row(values))
 
 
 def retention_date(graduation: date) -> date:
@@ -163,33 +155,31 @@ def _grid(journal: dict) -> tuple[list, list]:
 
 
 def to_xlsx(data: dict) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
+    """One sheet per journal: the marks grid ready to print on A4, the lessons below it. No
+    date of making: the file depends on the data only (its checksum is in the manifest)."""
+    book = new_book()
     fixed = datetime(2000, 1, 1)  # fixed document dates: the file depends on data only
     book.properties.created = book.properties.modified = fixed
     used = set()
     for number, journal in enumerate(data["journals"], 1):
-        title = f"{number} {journal['discipline']}"[:31]
-        title = re.sub(r"[\[\]:*?/\\]", " ", title)
+        title = re.sub(r"[\[\]:*?/\\]", " ", f"{number} {journal['discipline']}"[:31])
         while title in used:
             title = title[:28] + f"~{number}"
         used.add(title)
-        sheet = book.create_sheet(title)
-        _append(sheet, [f"{data['group']} · {journal['discipline']}"
-                        + (f" · {journal['subgroup']}" if journal["subgroup"] else "")])
-        _append(sheet, [f"Преподаватель: {journal['teacher']}; "
-                        f"учебный год {data['academic_year']}"])
         header, rows = _grid(journal)
-        _append(sheet, header)
-        for row in rows:
-            _append(sheet, row)
-        _append(sheet, [])
-        _append(sheet, ["Дата", "Пара", "Часы", "Тема", "Домашнее задание", "Провёл"])
-        for lesson in journal["lessons"]:
-            _append(sheet, [f"{date.fromisoformat(lesson['date']):%d.%m.%Y}", lesson["pair"],
-                            lesson["hours"], lesson["topic"], lesson["homework"],
-                            lesson["teacher"]])
-        sheet.column_dimensions[get_column_letter(1)].width = 36
+        lessons = [[f"{date.fromisoformat(ls['date']):%d.%m.%Y}, пара {ls['pair']}, "
+                    f"{ls['hours']} ч. Тема: {ls['topic'] or '—'}"
+                    + (f". Домашнее задание: {ls['homework']}" if ls["homework"] else "")
+                    + (f". Провёл: {ls['teacher']}" if ls["teacher"] else "")]
+                   for ls in journal["lessons"]]
+        write_table(
+            add_sheet(book, title), f"Журнал: {journal['discipline']}",
+            header, [[row[0], *[mark(v) for v in row[1:-1]], row[-1]] for row in rows],
+            lines=[f"Группа: {data['group']}" + (f", {journal['subgroup']}"
+                                                 if journal["subgroup"] else ""),
+                   f"Преподаватель: {journal['teacher']}; учебный год {data['academic_year']}"],
+            made=False, freeze_columns=1,
+            after=[[], ["Содержание занятий"], *lessons], wrap_after=True)
     if not data["journals"]:
         book.create_sheet("Журналы")
     return book_bytes(book)

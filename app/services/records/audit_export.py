@@ -1,14 +1,14 @@
-"""Audit log export (4.1): CSV and XLSX of a filtered list of entries."""
+"""Audit log export (4.1): CSV and XLSX of a filtered list of entries. The XLSX's first sheet
+is for people (no browser string, no entry hash); those two go to a second sheet for IT."""
 import csv
 import io
-
-from openpyxl import Workbook
 
 from ... import labels
 from ...infra import clock
 from ...infra.text_hygiene import printable
-from ...exports.book import book_bytes
+from ...exports.book import add_sheet, book_bytes, new_book, write_table
 
+IT_ONLY = ("user_agent", "entry_hash")  # on the IT sheet of the XLSX, not the people's one
 COLUMNS = [("id", "№"), ("created_at", "Когда"), ("username", "Пользователь"),
            ("user_id", "Код пользователя"), ("action", "Действие"), ("object_type", "Объект"),
            ("object_id", "Код объекта"), ("ip_address", "Адрес"), ("user_agent", "Браузер"),
@@ -59,10 +59,26 @@ def to_csv(entries) -> bytes:
 
 
 def to_xlsx(entries) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Журнал аудита"
-    sheet.append([label for _key, label in COLUMNS])
+    """Two sheets: the entries as people read them (when as a date and time, action, object,
+    details), then for IT each entry's browser and hash."""
+    entries = list(entries)
+    people = [(i, label) for i, (key, label) in enumerate(COLUMNS) if key not in IT_ONLY]
+    it = [(i, label) for i, (key, label) in enumerate(COLUMNS) if key in ("id", *IT_ONLY)]
+    moment = next(i for i, (key, _label) in enumerate(COLUMNS) if key == "created_at")
+    rows = []
     for entry in entries:
-        sheet.append([_safe_cell(v) for v in _row(entry)])
+        row = _row(entry)
+        row[moment] = clock.local(entry.created_at).replace(tzinfo=None)
+        rows.append(row)
+    lines = []
+    if entries:
+        first, last = rows[0][moment], rows[-1][moment]
+        lines = [f"Записи с {min(first, last):%d.%m.%Y} по {max(first, last):%d.%m.%Y}"]
+    book = new_book()
+    write_table(add_sheet(book, "Журнал аудита"), "Журнал аудита",
+                [label for _i, label in people], [[r[i] for i, _l in people] for r in rows],
+                lines=lines)
+    write_table(add_sheet(book, "Для ИТ"), "Журнал аудита: браузер и хеш записей",
+                [label for _i, label in it], [[r[i] for i, _l in it] for r in rows],
+                lines=lines)
     return book_bytes(book)
