@@ -28,6 +28,7 @@ VIEW_MODULES = [
     "app.views.people",
     "app.views.imports",
     "app.views.messages",
+    "app.views.notifications",
     "app.views.help",
 ]
 

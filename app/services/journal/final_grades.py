@@ -15,6 +15,7 @@ from ...infra.schemas import load
 from ...models import FinalGrade, FinalGradeChange, Journal, Period
 from ...models.base import utcnow
 from ...security.access import OVERRIDES_DEADLINE
+from ..notifications import events as notification_events
 from ..records import audit
 from ..scopes import journal_filter, role_names
 from .access import enrolled_on, roster
@@ -143,6 +144,8 @@ def write_grade(user, grade: FinalGrade | None, key: tuple[int, int, int, str], 
         "journal": journal_id, "student": student_id, "period": period_id, "kind": kind,
         "old": old, "new": value, "after_deadline": after_deadline, "reason": reason,
         **(details or {})})
+    if old != value:  # SPEC §5: the student and the minor's parents are told
+        notification_events.final_grade(journal_id, student_id, grade.id, old, value)
     return grade
 
 
