@@ -197,6 +197,15 @@ def drive(base, database_url, clients, duration, stats=None, during=None, acknow
 
 # --- scale-out ---------------------------------------------------------------------------
 
+def notifications_written(database_url: str) -> int:
+    from sqlalchemy import create_engine, text
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM notification")).scalar()
+    engine.dispose()
+    return count
+
+
 def scale_out(database_url: str, redis_url: str, username: str) -> list[str]:
     env = {"REDIS_URL": redis_url, "RATELIMIT_KEY_PREFIX": f"bench-{uuid.uuid4().hex[:8]}",
            "AUTH_RATE_LIMIT": "5 per minute"}
@@ -261,6 +270,9 @@ def main() -> None:
                                                               "redis://127.0.0.1:6379/0"))
     parser.add_argument("--skip-scale-out", action="store_true")
     parser.add_argument("--faults", action="store_true", help="restart a private PostgreSQL")
+    parser.add_argument("--notifications", choices=("on", "off", "both"), default="on",
+                        help="NOTIFICATIONS_ENABLED of the app servers; both: off, then on, "
+                             "each on its own database, under the same load")
     parser.add_argument("--previous", metavar="DIR",
                         help="another checkout of the portal (e.g. `git worktree add "
                              "/tmp/prev-design HEAD`), measured first under the same load")
@@ -270,13 +282,17 @@ def main() -> None:
     designs = [("current", None)]
     if args.previous:  # side by side in one run: the same load on each design's own database
         designs.insert(0, ("previous", Path(args.previous).resolve()))
+    switches = ["off", "on"] if args.notifications == "both" else [args.notifications]
     for label, root in designs:
-        if len(designs) > 1:
-            print(f"\n=== {label} design: {root or ROOT} ===", flush=True)
-        run_design(args, root)
+        for notifications in switches:
+            if len(designs) > 1 or len(switches) > 1:
+                print(f"\n=== {label} design: {root or ROOT}, notifications {notifications} ===",
+                      flush=True)
+            run_design(args, root, {"NOTIFICATIONS_ENABLED": "1" if notifications == "on"
+                                    else "0"})
 
 
-def run_design(args, root: Path | None) -> None:
+def run_design(args, root: Path | None, extra_env: dict | None = None) -> None:
     own_db = None
     url = args.database_url
     if not url or root is not None:
@@ -287,7 +303,7 @@ def run_design(args, root: Path | None) -> None:
         prepare(url, root)
         print(f"  ready in {time.monotonic() - t:.0f} s", flush=True)
     try:
-        env = {"AUTH_RATE_LIMIT": "10000 per minute", "REDIS_URL": ""}
+        env = {"AUTH_RATE_LIMIT": "10000 per minute", "REDIS_URL": "", **(extra_env or {})}
         connections = args.worker_connections or args.threads
         with AppServer(url, workers=args.workers, threads=args.threads, env=env,
                        root=root, worker_connections=connections) as srv:
@@ -297,6 +313,8 @@ def run_design(args, root: Path | None) -> None:
                   flush=True)
             stats, elapsed, acked = drive(srv.url, url, args.clients, args.duration)
         print("\n".join(stats.report(elapsed)))
+        if extra_env and extra_env.get("NOTIFICATIONS_ENABLED") == "1":
+            print(f"notifications written: {notifications_written(url)}")
         print(f"acknowledged writes lost: {len(lost_writes(url, acked))} of {len(acked)}")
         if not args.skip_scale_out and root is None:
             print("\nscale-out: two app servers, one PostgreSQL, one Redis")
