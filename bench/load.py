@@ -271,8 +271,10 @@ def main() -> None:
     parser.add_argument("--skip-scale-out", action="store_true")
     parser.add_argument("--faults", action="store_true", help="restart a private PostgreSQL")
     parser.add_argument("--notifications", choices=("on", "off", "both"), default="on",
-                        help="NOTIFICATIONS_ENABLED of the app servers; both: off, then on, "
-                             "each on its own database, under the same load")
+                        help="NOTIFICATIONS_ENABLED of the app servers; both: off and on "
+                             "in alternating rounds on one database (--rounds)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="with --notifications both: rounds of off and on")
     parser.add_argument("--previous", metavar="DIR",
                         help="another checkout of the portal (e.g. `git worktree add "
                              "/tmp/prev-design HEAD`), measured first under the same load")
@@ -282,14 +284,49 @@ def main() -> None:
     designs = [("current", None)]
     if args.previous:  # side by side in one run: the same load on each design's own database
         designs.insert(0, ("previous", Path(args.previous).resolve()))
-    switches = ["off", "on"] if args.notifications == "both" else [args.notifications]
+    if args.notifications == "both":
+        compare_notifications(args)
+        return
     for label, root in designs:
-        for notifications in switches:
-            if len(designs) > 1 or len(switches) > 1:
-                print(f"\n=== {label} design: {root or ROOT}, notifications {notifications} ===",
-                      flush=True)
-            run_design(args, root, {"NOTIFICATIONS_ENABLED": "1" if notifications == "on"
-                                    else "0"})
+        if len(designs) > 1:
+            print(f"\n=== {label} design: {root or ROOT} ===", flush=True)
+        run_design(args, root, {"NOTIFICATIONS_ENABLED": "1" if args.notifications == "on"
+                                else "0"})
+
+
+def compare_notifications(args) -> None:
+    """Notifications off and on side by side: one database, `--rounds` rounds, each round
+    both switches one after the other (off first in even rounds, on first in odd ones), so
+    a machine whose load drifts weighs on both alike; → the throughput of each and on/off."""
+    own_db = None
+    url = args.database_url
+    if not url:
+        own_db = f"journal_bench_{uuid.uuid4().hex[:6]}"
+        url = create_database(ADMIN_URL, own_db)
+        print(f"preparing {own_db}: schema, roles, demo college …", flush=True)
+        prepare(url)
+    totals = {"off": [], "on": []}
+    try:
+        for n in range(args.rounds):
+            for switch in (("off", "on") if n % 2 == 0 else ("on", "off")):
+                env = {"AUTH_RATE_LIMIT": "10000 per minute", "REDIS_URL": "",
+                       "NOTIFICATIONS_ENABLED": "1" if switch == "on" else "0"}
+                connections = args.worker_connections or args.threads
+                with AppServer(url, workers=args.workers, threads=args.threads, env=env,
+                               worker_connections=connections) as srv:
+                    stats, elapsed, acked = drive(srv.url, url, args.clients, args.duration)
+                lines = stats.report(elapsed)
+                totals[switch].append(sum(len(r) for r in stats.samples.values()) / elapsed)
+                print(f"\n--- round {n + 1}, notifications {switch} "
+                      f"(lost writes: {len(lost_writes(url, acked))} of {len(acked)})")
+                print("\n".join(lines), flush=True)
+        print(f"\nnotifications written: {notifications_written(url)}")
+        off, on = (statistics.mean(totals[k]) for k in ("off", "on"))
+        print(f"mean throughput: off {off:.1f} req/s, on {on:.1f} req/s, "
+              f"on/off {100 * on / off:.1f} %")
+    finally:
+        if own_db:
+            drop_database(ADMIN_URL, own_db)
 
 
 def run_design(args, root: Path | None, extra_env: dict | None = None) -> None:
@@ -313,8 +350,6 @@ def run_design(args, root: Path | None, extra_env: dict | None = None) -> None:
                   flush=True)
             stats, elapsed, acked = drive(srv.url, url, args.clients, args.duration)
         print("\n".join(stats.report(elapsed)))
-        if extra_env and extra_env.get("NOTIFICATIONS_ENABLED") == "1":
-            print(f"notifications written: {notifications_written(url)}")
         print(f"acknowledged writes lost: {len(lost_writes(url, acked))} of {len(acked)}")
         if not args.skip_scale_out and root is None:
             print("\nscale-out: two app servers, one PostgreSQL, one Redis")

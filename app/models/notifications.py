@@ -33,7 +33,10 @@ class Notification(Model):
         Index("uq_notification_unread_ref", "user_id", "ref", unique=True,
               sqlite_where=sql_text("read_at IS NULL"),
               postgresql_where=sql_text("read_at IS NULL")),
-        UniqueConstraint("user_id", "once_key"),
+        # reminders only: a save's rows have no once_key and cost this index nothing
+        Index("uq_notification_once_key", "user_id", "once_key", unique=True,
+              sqlite_where=sql_text("once_key IS NOT NULL"),
+              postgresql_where=sql_text("once_key IS NOT NULL")),
         CheckConstraint("kind IN ('mark', 'absence', 'final_grade', 'comment', 'message', "
                         "'document', 'reminder')", name="kind"),
     )

@@ -31,13 +31,14 @@ def upgrade():
         sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'],
                                 name=op.f('fk_notification_user_id_ab_user')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_notification')),
-        sa.UniqueConstraint('user_id', 'once_key',
-                            name=op.f('uq_notification_user_id_once_key')),
     )
     op.create_index('ix_notification_user_id_id', 'notification', ['user_id', 'id'])
     op.create_index('uq_notification_unread_ref', 'notification', ['user_id', 'ref'],
                     unique=True, sqlite_where=sa.text('read_at IS NULL'),
                     postgresql_where=sa.text('read_at IS NULL'))
+    op.create_index('uq_notification_once_key', 'notification', ['user_id', 'once_key'],
+                    unique=True, sqlite_where=sa.text('once_key IS NOT NULL'),
+                    postgresql_where=sa.text('once_key IS NOT NULL'))
     op.create_table(
         'notification_preference',
         sa.Column('user_id', sa.Integer(), nullable=False),
@@ -95,6 +96,7 @@ def downgrade():
     op.drop_table('weekly_check')
     op.drop_table('notification_letter')
     op.drop_table('notification_preference')
+    op.drop_index('uq_notification_once_key', table_name='notification')
     op.drop_index('uq_notification_unread_ref', table_name='notification')
     op.drop_index('ix_notification_user_id_id', table_name='notification')
     op.drop_table('notification')

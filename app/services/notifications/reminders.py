@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_appbuilder.security.sqla.models import Role, User
 from sqlalchemy import and_, exists, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ...extensions import db
@@ -50,7 +51,9 @@ def remind(user: User, key: str, text: str, link: str, moment: datetime) -> bool
     written = connection.execute(module.insert(Notification.__table__).values(
         user_id=user.id, kind="reminder", text=text[:500], link=link, once_key=key,
         created_at=moment).on_conflict_do_nothing(
-        index_elements=["user_id", "once_key"]).returning(Notification.id)).first() is not None
+        index_elements=["user_id", "once_key"],
+        index_where=sql_text("once_key IS NOT NULL"))
+        .returning(Notification.id)).first() is not None
     if written and "reminder" in preferences.of(user.id)["email"] \
             and (user.email or "").strip():
         letters.queue(user.id, user.email.strip(), key, "Электронный журнал: напоминание",
