@@ -8,21 +8,23 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from ..extensions import db
+from ..security.access import GETS_NOTIFICATIONS
 from ..services.notifications import inbox, preferences
+from ..services.scopes import role_names
 from ..web_errors import refusal_back, refusal_form
 
 
-def unread_on_page() -> int:
-    """The account's unread notifications, counted once per request (the bell)."""
-    count = g.get("unread_notifications")
-    if count is None:
+def unread_on_page() -> int | None:
+    """The account's unread notifications, counted once per request (the bell); None for an
+    account without notifications (anonymous, a mentor): no bell."""
+    if "unread_notifications" not in g:
         try:
-            authenticated = bool(current_user and current_user.is_authenticated)
+            shown = bool(current_user and current_user.is_authenticated
+                         and role_names(current_user) & GETS_NOTIFICATIONS)
         except RuntimeError:  # outside a request
-            return 0
-        count = g.unread_notifications = inbox.unread_count(current_user) if authenticated \
-            else 0
-    return count
+            return None
+        g.unread_notifications = inbox.unread_count(current_user) if shown else None
+    return g.unread_notifications
 
 
 def _page_number() -> int:
@@ -44,7 +46,7 @@ class NotificationsView(BaseView):
         found = inbox.page(current_user, _page_number(), unread_only=unread_only)
         return self.render_template("notifications/list.html", found=found,
                                     unread_only=unread_only, kind_name=inbox.kind_name,
-                                    unread=unread_on_page())
+                                    unread=unread_on_page(), title=gettext("Уведомления"))
 
     @expose("/<int:notification_id>/read", methods=["POST"])
     @has_access
@@ -91,7 +93,8 @@ class NotificationsView(BaseView):
                       "hour": request.form.get("hour", "")}
         return self.render_template("notifications/settings.html", chosen=chosen,
                                     kinds=preferences.KIND_NAMES,
-                                    email=(current_user.email or "").strip()), \
+                                    email=(current_user.email or "").strip(),
+                                    title=gettext("Настройки уведомлений")), \
             status
 
 
