@@ -214,6 +214,22 @@ class Config:
     ADMISSION_MIN_AVERAGE = float(os.environ.get("ADMISSION_MIN_AVERAGE", "2.5"))
     # The college's full name heading printed sheets (ведомости, app/services/assessment/sheets.py).
     COLLEGE_NAME = os.environ.get("COLLEGE_NAME", "ГБПОУ ИО «Ангарский политехнический техникум»")
+    # Notifications in the portal (marks, «Н», final grades, comments, messages, absence
+    # documents): off = nothing is written on a save (app/services/notifications/).
+    NOTIFICATIONS_ENABLED = _bool("NOTIFICATIONS_ENABLED", True)
+    # Reminders (app/services/notifications/reminders.py), hours in the college's clock: the
+    # teacher about today's pairs not recorded, the curator about last week's check (on the
+    # weekday given, 0 = Monday), the deputy on the 1st about journals not checked for
+    # 30 days (3.5), IT about a failed backup or one older than 26 hours (7.1), a year to
+    # archive (7.3) and archives due for destruction (7.4).
+    REMINDER_TEACHER_HOUR = int(os.environ.get("REMINDER_TEACHER_HOUR", "18"))
+    REMINDER_CURATOR_WEEKDAY = int(os.environ.get("REMINDER_CURATOR_WEEKDAY", "0"))
+    REMINDER_CURATOR_HOUR = int(os.environ.get("REMINDER_CURATOR_HOUR", "9"))
+    REMINDER_DEPUTY_HOUR = int(os.environ.get("REMINDER_DEPUTY_HOUR", "9"))
+    REMINDER_IT_HOUR = int(os.environ.get("REMINDER_IT_HOUR", "9"))
+    # 3.3: the curator's check of a week is on time when recorded by this many days after
+    # the week's Monday (7 = the next Monday).
+    WEEKLY_CHECK_DUE_DAYS = int(os.environ.get("WEEKLY_CHECK_DUE_DAYS", "7"))
 
 
 class TestConfig(Config):

@@ -253,13 +253,58 @@ def weekly_reports_command(group_name: str, week: str) -> None:
 def deliver_mail_command() -> None:
     """Send the queued weekly report e-mails (3.3): run by cron every few minutes, it takes
     what a page queued and a stopped worker did not finish; safe to run in parallel."""
+    from .services.notifications import letters
     from .services.portal import weekly_reports
     result = weekly_reports.deliver()
     for name, email, error in result["failed"]:
         click.echo(f"ОШИБКА: {name} → {email}: {error}", err=True)
     click.echo(f"Отправлено писем: {len(result['sent'])}, ошибок: {len(result['failed'])}.")
-    if result["failed"]:
+    # the notifications' letters (digests, reminders): their own queue, the same server
+    notices = letters.deliver()
+    for email, error in notices["failed"]:
+        click.echo(f"ОШИБКА: уведомления → {email}: {error}", err=True)
+    click.echo(f"Уведомлений и напоминаний отправлено: {len(notices['sent'])}, ошибок: "
+               f"{len(notices['failed'])}.")
+    if result["failed"] or notices["failed"]:
         sys.exit(1)
+
+
+def _moment(text):
+    """--at: a moment (ISO; without a zone it is the college's wall time); none = now."""
+    from datetime import datetime
+
+    from .infra import clock
+    if not text:
+        return clock.now()
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise click.BadParameter("ожидается дата и время ISO, например 2026-12-01T18:00") \
+            from None
+    return moment.replace(tzinfo=clock.college_zone()) if moment.tzinfo is None else moment
+
+
+@journal_cli.command("remind")
+@click.option("--at", "at", default="", help="Момент (ISO, время техникума); по умолчанию сейчас.")
+def remind_command(at: str) -> None:
+    """Give the reminders due now (teachers, curators, the deputy, IT): each at most once per
+    its period, so running it every few minutes is safe."""
+    from .services.notifications.reminders import run_due_reminders
+    counts = run_due_reminders(_moment(at))
+    click.echo(f"Напоминаний: преподавателям {counts['teacher']}, кураторам "
+               f"{counts['curator']}, заместителю директора {counts['deputy']}, "
+               f"отделу ИТ {counts['it']}.")
+
+
+@journal_cli.command("send-digests")
+@click.option("--at", "at", default="", help="Момент (ISO, время техникума); по умолчанию сейчас.")
+def send_digests_command(at: str) -> None:
+    """Queue the daily e-mail digests whose hour has come (one per user and day; delivered
+    by `deliver-mail`)."""
+    from .services.notifications.digests import send_digests
+    counts = send_digests(_moment(at))
+    click.echo(f"Сводок поставлено в очередь: {counts['queued']}, без новых уведомлений: "
+               f"{counts['skipped']}.")
 
 
 @journal_cli.command("debts-sync")

@@ -197,6 +197,15 @@ def drive(base, database_url, clients, duration, stats=None, during=None, acknow
 
 # --- scale-out ---------------------------------------------------------------------------
 
+def notifications_written(database_url: str) -> int:
+    from sqlalchemy import create_engine, text
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM notification")).scalar()
+    engine.dispose()
+    return count
+
+
 def scale_out(database_url: str, redis_url: str, username: str) -> list[str]:
     env = {"REDIS_URL": redis_url, "RATELIMIT_KEY_PREFIX": f"bench-{uuid.uuid4().hex[:8]}",
            "AUTH_RATE_LIMIT": "5 per minute"}
@@ -261,6 +270,11 @@ def main() -> None:
                                                               "redis://127.0.0.1:6379/0"))
     parser.add_argument("--skip-scale-out", action="store_true")
     parser.add_argument("--faults", action="store_true", help="restart a private PostgreSQL")
+    parser.add_argument("--notifications", choices=("on", "off", "both"), default="on",
+                        help="NOTIFICATIONS_ENABLED of the app servers; both: off and on "
+                             "in alternating rounds on one database (--rounds)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="with --notifications both: rounds of off and on")
     parser.add_argument("--previous", metavar="DIR",
                         help="another checkout of the portal (e.g. `git worktree add "
                              "/tmp/prev-design HEAD`), measured first under the same load")
@@ -270,13 +284,52 @@ def main() -> None:
     designs = [("current", None)]
     if args.previous:  # side by side in one run: the same load on each design's own database
         designs.insert(0, ("previous", Path(args.previous).resolve()))
+    if args.notifications == "both":
+        compare_notifications(args)
+        return
     for label, root in designs:
         if len(designs) > 1:
             print(f"\n=== {label} design: {root or ROOT} ===", flush=True)
-        run_design(args, root)
+        run_design(args, root, {"NOTIFICATIONS_ENABLED": "1" if args.notifications == "on"
+                                else "0"})
 
 
-def run_design(args, root: Path | None) -> None:
+def compare_notifications(args) -> None:
+    """Notifications off and on side by side: one database, `--rounds` rounds, each round
+    both switches one after the other (off first in even rounds, on first in odd ones), so
+    a machine whose load drifts weighs on both alike; → the throughput of each and on/off."""
+    own_db = None
+    url = args.database_url
+    if not url:
+        own_db = f"journal_bench_{uuid.uuid4().hex[:6]}"
+        url = create_database(ADMIN_URL, own_db)
+        print(f"preparing {own_db}: schema, roles, demo college …", flush=True)
+        prepare(url)
+    totals = {"off": [], "on": []}
+    try:
+        for n in range(args.rounds):
+            for switch in (("off", "on") if n % 2 == 0 else ("on", "off")):
+                env = {"AUTH_RATE_LIMIT": "10000 per minute", "REDIS_URL": "",
+                       "NOTIFICATIONS_ENABLED": "1" if switch == "on" else "0"}
+                connections = args.worker_connections or args.threads
+                with AppServer(url, workers=args.workers, threads=args.threads, env=env,
+                               worker_connections=connections) as srv:
+                    stats, elapsed, acked = drive(srv.url, url, args.clients, args.duration)
+                lines = stats.report(elapsed)
+                totals[switch].append(sum(len(r) for r in stats.samples.values()) / elapsed)
+                print(f"\n--- round {n + 1}, notifications {switch} "
+                      f"(lost writes: {len(lost_writes(url, acked))} of {len(acked)})")
+                print("\n".join(lines), flush=True)
+        print(f"\nnotifications written: {notifications_written(url)}")
+        off, on = (statistics.mean(totals[k]) for k in ("off", "on"))
+        print(f"mean throughput: off {off:.1f} req/s, on {on:.1f} req/s, "
+              f"on/off {100 * on / off:.1f} %")
+    finally:
+        if own_db:
+            drop_database(ADMIN_URL, own_db)
+
+
+def run_design(args, root: Path | None, extra_env: dict | None = None) -> None:
     own_db = None
     url = args.database_url
     if not url or root is not None:
@@ -287,7 +340,7 @@ def run_design(args, root: Path | None) -> None:
         prepare(url, root)
         print(f"  ready in {time.monotonic() - t:.0f} s", flush=True)
     try:
-        env = {"AUTH_RATE_LIMIT": "10000 per minute", "REDIS_URL": ""}
+        env = {"AUTH_RATE_LIMIT": "10000 per minute", "REDIS_URL": "", **(extra_env or {})}
         connections = args.worker_connections or args.threads
         with AppServer(url, workers=args.workers, threads=args.threads, env=env,
                        root=root, worker_connections=connections) as srv:

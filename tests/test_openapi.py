@@ -17,7 +17,8 @@ from tests.factories import PASSWORD
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.journal_helpers import today  # noqa: F401
 
-OWN = re.compile(r"^/api/v1/(journals|students|sheets|curricula|security/(login|refresh))")
+OWN = re.compile(
+    r"^/api/v1/(journals|students|sheets|curricula|notifications|security/(login|refresh))")
 EXAMPLES = 20  # per operation: the 14 operations take 20-40 s
 
 
@@ -60,6 +61,16 @@ def test_every_operation_declares_its_path_parameters(spec):
                    if p["in"] == "path"), (method, path)
         seen += 1
     assert seen >= 12
+
+
+def test_notifications_are_documented(spec):
+    """SPEC §5: the caller's notifications, each with id, kind, text, created and read."""
+    listed = spec["paths"]["/api/v1/notifications/"]["get"]
+    assert {p["name"] for p in listed["parameters"]} >= {"page", "page_size"}
+    item = spec["components"]["schemas"]["NotificationItem"]
+    assert set(item["required"]) == {"id", "kind", "text", "created", "read"}
+    read = spec["paths"]["/api/v1/notifications/{notification_id}/read"]["post"]
+    assert {"200", "404"} <= set(read["responses"])
 
 
 def test_every_answer_is_documented_with_its_body(spec):

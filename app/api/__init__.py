@@ -16,9 +16,10 @@ API_MODULES: list[str] = [
     "app.api.debts",
     "app.api.practice",
     "app.api.curricula",
+    "app.api.notifications",
 ]
 PROJECT_API_PREFIXES = ("/api/v1/journals", "/api/v1/students", "/api/v1/sheets",
-                        "/api/v1/curricula")
+                        "/api/v1/curricula", "/api/v1/notifications")
 # ids are 32-bit integers in every supported database; Flask's int converter takes no sign
 ID_SCHEMA = {"type": "integer", "minimum": 0, "maximum": 2147483647}
 MESSAGE_SCHEMA = {"type": "object", "properties": {"message": {"type": "string"}},

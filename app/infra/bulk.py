@@ -14,6 +14,7 @@ SQLite handles as cheaply.
 """
 import orjson
 from sqlalchemy import Integer, Table, Text, any_, bindparam, cast, column, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY, JSON
 
 from ..extensions import db
@@ -64,6 +65,32 @@ def insert_rows(connection, table: Table, rows: list[dict], returning=(), along=
     stmt = statement(("insert", table.name, names, returning, along and along[0]), build)
     result = connection.execute(stmt, {"rows": _json(rows), **(along[2] if along else {})})
     return result.all() if columns else []
+
+
+def upsert_rows(connection, table: Table, rows: list[dict], keys: tuple, where,
+                update: tuple) -> None:
+    """INSERT the rows in one statement; a row whose `keys` meet an existing row of the unique
+    index on `keys` (partial: `where`, a text condition) updates its `update` columns instead.
+    The rows must not repeat a key among themselves."""
+    if not rows:
+        return
+    names = tuple(rows[0])
+    if not _postgresql(connection):
+        stmt = sqlite.insert(table).values(rows)
+        connection.execute(stmt.on_conflict_do_update(
+            index_elements=list(keys), index_where=where,
+            set_={name: stmt.excluded[name] for name in update}))
+        return
+
+    def build():
+        rows_in = _recordset([table.c[name] for name in names], bindparam("rows", type_=Text))
+        stmt = postgresql.insert(table).from_select(
+            names, select(*[rows_in.c[name] for name in names]))
+        return stmt.on_conflict_do_update(
+            index_elements=list(keys), index_where=where,
+            set_={name: stmt.excluded[name] for name in update})
+    stmt = statement(("upsert", table.name, names, keys, update), build)
+    connection.execute(stmt, {"rows": _json(rows)})
 
 
 def update_rows(connection, table: Table, key: str, rows: list[dict], values: dict,

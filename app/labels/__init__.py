@@ -23,7 +23,9 @@ from .journal import (  # noqa: F401
 )
 from .security import API_SCREENS, PERMISSIONS  # noqa: F401
 from .plans import FORMS_OF_STUDY, PLAN_CONTROL, PLAN_HOUR_KINDS, PLAN_ROW_KINDS  # noqa: F401
-from .statuses import ABSENCE_DOCUMENT_KINDS, PRACTICE_KINDS, ROLES, STATUSES  # noqa: F401
+from .statuses import (  # noqa: F401
+    ABSENCE_DOCUMENT_KINDS, NOTIFICATION_KINDS, PRACTICE_KINDS, ROLES, STATUSES,
+)
 
 YES, NO, EMPTY = _l("да"), _l("нет"), "—"
 

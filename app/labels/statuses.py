@@ -17,6 +17,13 @@ ROLES = {
     "Public": _l("Гость"),
 }
 
+# The kinds of notification a user chooses to get (in the portal, by e-mail)
+NOTIFICATION_KINDS = {
+    "mark": _l("Оценки"), "absence": _l("Пропуски («Н»)"),
+    "final_grade": _l("Итоговые оценки"), "comment": _l("Замечания преподавателей"),
+    "message": _l("Сообщения"), "document": _l("Справки о пропусках"),
+    "reminder": _l("Напоминания"),
+}
 ABSENCE_DOCUMENT_KINDS = {"medical": _l("медицинская справка"), "summons": _l("повестка"),
                           "college_order": _l("приказ техникума"), "other": _l("другое")}
 STATUS_CHANGES = {"enrollment": _l("зачисление"), "transfer": _l("перевод"),

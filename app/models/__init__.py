@@ -36,3 +36,6 @@ from .journal import CellChange, FinalGrade, FinalGradeChange, Journal, JournalC
 from .messaging import IssueReport, Message, WeeklyReportDelivery  # noqa: F401
 from .security import AccessStamp, AccountSession, LoginAttempt  # noqa: F401
 from .timetable import TimetableChange, TimetableEntry  # noqa: F401
+from .notifications import (  # noqa: F401
+    Notification, NotificationLetter, NotificationPreference, WeeklyCheck,
+)

@@ -126,6 +126,12 @@ grant("WeeklyReportView", ("Curator", "Administration", "Deputy"), ("can_list",)
 grant("WeeklyReportView", ("Curator", "Administration"), ("can_send",))
 grant("WeeklyReports", ("Curator", "Administration", "Deputy"), ("menu_access",))
 grant("MessagesView", EVERYONE, ("can_read", "can_write"))
+# SPEC §5: every account reads its own notifications (rows: user_id = the account's own,
+# services/notifications/inbox.py) and chooses which it gets
+# (a Mentor has nothing but the practice: no bell, no notifications)
+GETS_NOTIFICATIONS = frozenset(EVERYONE) | {"Admin"}
+grant("NotificationsView", EVERYONE, ("can_read", "can_settings"))
+grant("NotificationApi", EVERYONE, ("can_get", "can_read"))
 grant("Messages", EVERYONE, ("menu_access",))
 grant("HelpView", EVERYONE, ("can_read",))
 grant("Help", EVERYONE, ("menu_access",))

@@ -29,6 +29,7 @@ VIEW_MODULES = [
     "app.views.people",
     "app.views.imports",
     "app.views.messages",
+    "app.views.notifications",
     "app.views.help",
 ]
 

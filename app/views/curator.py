@@ -13,7 +13,7 @@ from ..errors import Forbidden, Refused
 from ..extensions import db
 from ..infra.clock import today
 from ..services.college import contingent, credentials
-from ..services.control import completeness as cc, memos
+from ..services.control import completeness as cc, memos, weekly_checks
 from ..services.journal.timetable import week_start
 from ..web_errors import refusal_back, refusal_form, refusal_page
 from .timetable import parse_day
@@ -55,6 +55,7 @@ class CuratorView(BaseView):
         group = cc.group_for(current_user, group_id)
         day = parse_day(request.args.get("week"), today())
         check = cc.week_check(group, day)
+        record = weekly_checks.week_record(group.id, check["start"])
         return self.render_template(
             "curator/group.html", group=group, check=check,
             absences=cc.week_absences(group, day), reasons=cc.REASONS,
@@ -63,6 +64,9 @@ class CuratorView(BaseView):
             week_memo=memos.week_memo(group.id, check["start"]), statuses=memos.STATUSES,
             accounts=credentials.account_summary(
                 credentials.curator_people(current_user, group.id)),
+            week_record=record, week_due=weekly_checks.due_date(check["start"]),
+            week_late=record is not None and not weekly_checks.on_time(record),
+            today_date=today(),
             memos=[m for m in memos.memos_for(current_user) if m.group_id == group.id],
             title=_("Группа %(name)s", name=group.name))
 
@@ -95,6 +99,18 @@ class CuratorView(BaseView):
         lesson = cell.lesson
         return redirect(url_for("CuratorView.group", group_id=lesson.journal.group_id,
                                 week=lesson.lesson_date.isoformat()))
+
+    @expose("/week-checked", methods=["POST"])
+    @has_access
+    @permission_name("memo")
+    @refusal_back(lambda: _group_week(monday=True), "warning")
+    def week_checked(self):
+        """3.3: the curator records the week's check as done, with what it found."""
+        row = weekly_checks.record(current_user, request.form.get("group", type=int) or 0,
+                                   parse_day(request.form.get("week"), today()))
+        db.session.commit()
+        flash(str(_("Проверка недели отмечена: замечаний %(n)s.", n=row.issues)), "success")
+        return redirect(_group_week(monday=True))
 
     @expose("/memo", methods=["POST"])
     @has_access

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..infra.clock import today
 from ..models import Journal
-from ..services.control import checks as control, memos
+from ..services.control import checks as control, memos, weekly_checks
 from ..web_errors import refusal_back
 from .timetable import parse_day
 
@@ -43,6 +43,7 @@ class DeputyView(BaseView):
             unchecked_total=len(unchecked), show_all=show_all,
             chosen=request.args.get("journal", type=int),
             journals=sorted(journals, key=lambda j: j.title), periods=control.periods(),
+            weekly=weekly_checks.table(today()),  # 3.3, 7.2: who checked which weeks
             today=today(), title=_("Контроль журналов"))
 
     @staticmethod

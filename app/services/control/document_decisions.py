@@ -14,6 +14,7 @@ from ...models import Journal, JournalCell, Lesson
 from ...models.base import utcnow
 from ...models.documents import COMMENT_MAX_LENGTH, AbsenceDocument
 from ..portal import messaging
+from ..notifications import events as notification_events
 from ..records import audit
 from . import completeness
 from .absence_documents import (
@@ -82,6 +83,7 @@ def decide(user, document_id, action: str, comment: str = "") -> Recoding | None
     audit.record("absence_document_accept" if action == "accept" else "absence_document_reject",
                  "absence_document", document.id, user=user, details=details)
     db.session.flush()
+    notification_events.document_decision(document)  # SPEC §5: the student and the parents
     return recoding
 
 

@@ -16,6 +16,7 @@ from ...security.access import ANSWERS_MEMOS, READS_ALL_MEMOS
 from ..journal.timetable import ru
 from ..records import audit
 from ..scopes import role_names
+from . import weekly_checks
 from .completeness import PROBLEMS, group_for, week_check
 
 STATUSES = labels.STATUSES["memo"]  # the labels of labels.py
@@ -65,6 +66,7 @@ def send_memo(user, group_id: int, day: date) -> tuple[Memo, bool]:
         return week_memo(group.id, check["start"]), False
     audit.record("memo_send", "memo", memo.id, details={"group": group.name,
                                                          "week": check["start"].isoformat()})
+    weekly_checks.record(user, group.id, check["start"], memo_sent=True)  # 3.3: check done
     return memo, True
 
 

@@ -15,6 +15,7 @@ from ...infra.schemas import load
 from ...models import FinalGrade, FinalGradeChange, Journal, Period
 from ...models.base import utcnow
 from ...security.access import OVERRIDES_DEADLINE
+from ..notifications import events as notification_events
 from ..records import audit
 from ..scopes import journal_filter, role_names
 from .access import enrolled_on, roster
@@ -158,6 +159,8 @@ def write_grade(user, grade: FinalGrade | None, key: tuple[int, int, int, str], 
         "old": old, "new": value, "after_deadline": after_deadline, "reason": reason,
         **({"basis": basis[0], "basis_date": basis[1].isoformat()} if basis[1] else {}),
         **(details or {})})
+    if old != value:  # SPEC §5: the student and the minor's parents are told
+        notification_events.final_grade(journal_id, student_id, grade.id, old, value)
     return grade
 
 

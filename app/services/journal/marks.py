@@ -14,6 +14,7 @@ from ...infra import bulk
 from ...infra.schemas import load
 from ...models import CellChange, Journal, JournalCell, Lesson, Mark
 from ...models.base import utcnow
+from ..notifications import events as notification_events
 from ..records import audit
 from .access import can_write_lesson, cell_text, enrolled_on, roster
 from .final_grades import has_credit, kinds_by_period
@@ -72,11 +73,14 @@ def save_cells(user, journal: Journal, changes, today: date, reason=None) -> lis
         raise Conflict(_("Ячейку уже изменил другой пользователь: показано текущее значение."),
                        payload={"conflicts": conflicts})
     try:
-        saved = _write(user, lessons, cells, parsed, today)
+        saved, history = _write(user, lessons, cells, parsed, today)
     except (_Stale, IntegrityError):
         db.session.rollback()
         raise Conflict(_("Ячейку одновременно изменил другой пользователь: обновите журнал."),
                        payload={"conflicts": current_cells(list(keys))}) from None
+    # SPEC §5: the student and the minor's parents are told, one row per student and lesson
+    notification_events.cells(db.session.connection(), journal, lessons, history,
+                              {sid: s["name"] for sid, s in students.items()})
     return saved
 
 
@@ -127,12 +131,14 @@ def _load_cells(keys) -> dict:
     return cells
 
 
-def _write(user, lessons: dict, cells: dict, parsed: list, today: date) -> list[dict]:
+def _write(user, lessons: dict, cells: dict, parsed: list, today: date
+           ) -> tuple[list[dict], list[dict]]:
     """Write the whole batch in a fixed number of statements, whatever its size (1.6, 4.5):
     new cells in one INSERT, the others in one versioned UPDATE (a row whose version moved
     is not updated, and the batch is refused), their marks replaced, one history row and one
     audit entry per changed cell. An INSERT … RETURNING given a list of rows goes to the
-    database as one multi-row statement, compiled once and cached."""
+    database as one multi-row statement, compiled once and cached. → the saved cells and the
+    history rows of the changed ones."""
     now = utcnow()
     cell_t, mark_t = JournalCell.__table__, Mark.__table__
     # Core statements on the transaction's connection: nothing here needs the ORM's layer
@@ -168,7 +174,7 @@ def _write(user, lessons: dict, cells: dict, parsed: list, today: date) -> list[
     bulk.insert_rows(connection, mark_t, [
         {"cell_id": ids[_key(c)], "position": position, "value": value, "work_kind": kind}
         for c in parsed for position, (value, kind) in enumerate(c["marks"])])
-    _record_changes(user, lessons, cells, parsed, today, now)
+    history = _record_changes(user, lessons, cells, parsed, today, now)
     untaken = [l for l in {lessons[c["lesson_id"]] for c in parsed} if not l.attendance_taken]
     if untaken:  # the teacher saved the column: attendance was taken (4.5)
         connection.execute(update(Lesson.__table__).where(
@@ -183,11 +189,12 @@ def _write(user, lessons: dict, cells: dict, parsed: list, today: date) -> list[
                       "reason": before["reason"] if before and c["absent"] else "",
                       "version": before["version"] + 1 if before else 1,
                       "marks": [{"value": v, "kind": k} for v, k in c["marks"]]})
-    return saved
+    return saved, history
 
 
-def _record_changes(user, lessons, cells, parsed, today, now) -> None:
-    """1.6: each changed cell keeps a history row (old → new) and an audit entry (4.1)."""
+def _record_changes(user, lessons, cells, parsed, today, now) -> list[dict]:
+    """1.6: each changed cell keeps a history row (old → new) and an audit entry (4.1);
+    → the history rows."""
     history, changed = [], []
     for c in parsed:
         before = cells.get(_key(c))
@@ -206,6 +213,7 @@ def _record_changes(user, lessons, cells, parsed, today, now) -> None:
             "old": old, "new": new, "reason": c.get("reason")}))
     audit.record_many("cell_change", "journal_cell", changed, user=user)
     bulk.insert_rows(db.session.connection(), CellChange.__table__, history)
+    return history
 
 
 def cell_dict(cell: JournalCell) -> dict:

@@ -12,6 +12,7 @@ from ...infra.clock import today as clock_today
 from ...models import AcademicYear, BehaviourNote, Journal, Student, StudentGroup
 from ...models.conduct import NOTE_MAX_LENGTH
 from ...security.access import SEES_ALL_JOURNALS, TEACHES
+from ..notifications import events as notification_events
 from ..records import audit
 from ..scopes import role_names
 
@@ -80,6 +81,7 @@ def add_note(user, student_id, day: date | None, text: str) -> BehaviourNote:
     db.session.flush()
     audit.record("behaviour_note", "student", student.id,
                  details={"note": note.id, "date": day.isoformat(), "text": text}, user=user)
+    notification_events.behaviour_note(note)  # SPEC §5: a teacher's comment reaches the family
     return note
 
 

@@ -11,6 +11,7 @@ from ...infra import clock
 from ...models import Journal, Message, Parent, Student, StudentGroup, StudentParent, SubgroupMember
 from ...security.access import ROLES as ROLE_NAMES
 from ...security.access import STAFF, WRITES_TO_ADMINISTRATION
+from ..notifications import events as notification_events
 from ..records import audit
 from ..scopes import (
     curated_group_ids, current_curated_group_ids, parent_child_condition, parent_children,
@@ -187,6 +188,7 @@ def send(sender, recipient_id, subject, body, reply_to=None) -> Message:
     db.session.flush()
     audit.record("message_send", "message", message.id,  # no text in the audit (4.1)
                  details={"recipient_id": recipient_id, "thread_id": message.thread_id})
+    notification_events.messages([message])
     db.session.commit()
     return message
 
@@ -223,6 +225,7 @@ def broadcast_group_parents(sender, group_id, subject, body) -> list[Message]:
         audit.record("message_send", "message", message.id,
                      details={"recipient_id": message.recipient_id, "group_id": group_id,
                               "broadcast": True})
+    notification_events.messages(messages)
     db.session.commit()
     return messages
 

@@ -36,6 +36,7 @@ from ....security.access import STAFF, TEACHES
 from ...journal.timetable import timetabled_pairs_by_group
 
 from . import percent
+from .duties import duties
 
 COUNTS = ("lessons", "on_day", "late", "missing", "no_topic", "no_attendance",
           "grades", "grades_on_time", "grades_late", "corrections", "logins")
@@ -209,7 +210,8 @@ def council(periods: list[Period], department_id: int | None = None,
     total = dict(department="Колледж", teachers=len(rows),
                  **{k: sum(r[k] for r in rows) for k in COUNTS})
     return dict(start=start, end=end, rows=rows, total=_shares(total),
-                departments=[_shares(d) for _, d in sorted(by_dept.items())])
+                departments=[_shares(d) for _, d in sorted(by_dept.items())],
+                duties=duties(start, end, today))
 
 
 def _shares(row: dict) -> dict:
