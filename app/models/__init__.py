@@ -31,6 +31,7 @@ from .curriculum import (  # noqa: F401
     WorkProgram,
     WorkProgramTopic,
 )
+from .jobs import JobRecord, ScheduledRun, WeeklyReportSchedule  # noqa: F401
 from .journal import CellChange, FinalGrade, FinalGradeChange, Journal, JournalCell, Lesson, Mark  # noqa: F401
 from .messaging import IssueReport, Message, WeeklyReportDelivery  # noqa: F401
 from .security import AccessStamp, AccountSession, LoginAttempt  # noqa: F401
