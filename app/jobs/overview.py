@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from ..infra import schedule
 from ..infra.clock import format_moment, now
 from .queue import huey, storage_name
-from .registry import DUTIES, failures, last_runs
+from . import registry
 
 def state_label(state: str) -> str:
     return {"queued": _("в очереди"), "running": _("выполняется"), "done": _("выполнено"),
@@ -15,9 +15,9 @@ def state_label(state: str) -> str:
 
 def overview(moment=None) -> dict:
     moment = moment or now()
-    last = last_runs()
+    last = registry.last_runs()
     rows = []
-    for item in DUTIES.values():
+    for item in registry.DUTIES.values():
         try:
             plan = item.schedule()
             when, upcoming = str(plan.describe()), format_moment(schedule.next_due(plan, moment))
@@ -31,9 +31,10 @@ def overview(moment=None) -> dict:
                      "last_failed": bool(run and run.state == "failed"),
                      "last_result": (run.error if run and run.state == "failed"
                                      else run.result if run else "") or ""})
-    week = [{"name": run.duty, "title": str(DUTIES[run.duty].title) if run.duty in DUTIES
+    duties = registry.DUTIES
+    week = [{"name": run.duty, "title": str(duties[run.duty].title) if run.duty in duties
              else run.duty, "started": format_moment(run.started_at), "error": run.error or "",
-             "attempts": run.attempts} for run in failures(7)]
+             "attempts": run.attempts} for run in registry.failures(7)]
     try:
         pending = huey.pending_count()
     except Exception:  # noqa: BLE001 - the page still shows the schedule without the queue
