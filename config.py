@@ -144,6 +144,8 @@ class Config:
     HUEY_FILE = os.environ.get("HUEY_FILE", str(INSTANCE_DIR / "jobs.db"))
     HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE", False)  # run jobs in the caller (tests)
     JOB_WORKERS = int(os.environ.get("JOB_WORKERS", "2"))  # threads of one worker process
+    # Files long jobs produce (an XLSX to download): on several hosts, shared storage.
+    JOB_FILES_DIR = os.environ.get("JOB_FILES_DIR", str(INSTANCE_DIR / "job-files"))
     # When each scheduled duty runs, in the college's clock (app/jobs/schedule.py):
     # "HH:MM" every day, "fri 15:00" weekly, "day 1 08:00" monthly, "every 5 min".
     JOB_MAIL_SWEEP_AT = os.environ.get("JOB_MAIL_SWEEP_AT", "every 1 min")
