@@ -3,7 +3,7 @@ week's failures, the test mail through the queue) refused to others; a long job'
 endpoint and page, its file, its Russian failure; the row rule (own jobs; IT every one)."""
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.jobs.mail import TEST_SUBJECT
 from app.models import JobRecord
@@ -129,3 +129,31 @@ def test_the_progress_bar_moves_to_the_download_link(college, db, live_server, b
         page.wait_for_selector("#job-download", state="visible", timeout=10000)
         assert page.inner_text("#job-bar").strip() == "100 %"
         assert page.inner_text("#job-state") == "выполнено"
+
+
+def test_an_import_runs_as_a_job_all_or_nothing(college, login, db):
+    import io
+
+    from app.models import Student
+    from tests.test_import import MOTHER, STUDENT_HEADER, csv_bytes, student_row
+    client = login("director")
+    good = csv_bytes(STUDENT_HEADER, [student_row(parents=[MOTHER])])
+    bad = csv_bytes(STUDENT_HEADER, [student_row(last="Петров"), student_row(born="31.02.2009")])
+    before = db.session.scalar(select(func.count()).select_from(Student))
+
+    def start(data):
+        answer = client.post("/jobs/start/import", content_type="multipart/form-data",
+                             data={"kind": "students", "file": (io.BytesIO(data), "s.csv")})
+        assert answer.status_code == 302
+        job_id = int(answer.headers["Location"].rstrip("/").split("/")[-1])
+        return client.get(f"/jobs/{job_id}/status").get_json()
+    refused = start(bad)
+    assert refused["state"] == "failed" and "Файл не загружен" in refused["error"]
+    assert "Строка 3" in refused["error"]
+    assert db.session.scalar(select(func.count()).select_from(Student)) == before
+    loaded = start(good)
+    assert loaded["state"] == "done" and "Загружено" in loaded["result"]
+    assert db.session.scalar(select(func.count()).select_from(Student)) == before + 1
+    assert login("teacher1").post("/jobs/start/import", content_type="multipart/form-data",
+                                  data={"kind": "students", "file": (io.BytesIO(good), "s.csv")}
+                                  ).status_code == 403

@@ -73,8 +73,9 @@ def files_dir() -> Path:
                 or Path(current_app.config["HUEY_FILE"]).parent / "job-files")
 
 
-def start(user, kind: str, **params) -> JobRecord:
-    """Record and queue a job of `kind` for `user` (refused when the user's roles may not)."""
+def start(user, kind: str, params: dict | None = None) -> JobRecord:
+    """Record and queue a job of `kind` for `user` with the keyword arguments `params` of its
+    function (refused when the user's roles may not)."""
     found = KINDS.get(kind)
     if found is None:
         raise NotFound(_("Неизвестный вид задания."))
@@ -86,7 +87,7 @@ def start(user, kind: str, **params) -> JobRecord:
     db.session.flush()
     audit.record("job_start", "job_record", job.id, user=user, details={"kind": kind})
     db.session.commit()
-    run_job(job.id, params)
+    run_job(job.id, params or {})
     return job
 
 

@@ -34,13 +34,13 @@ def debts_xlsx(progress, user, filters: dict) -> Outcome:
 
 
 @job_kind("import", title=_l("Импорт из XLSX/CSV"), roles={"Administration"})
-def import_table(progress, user, kind: str, filename: str, path: str) -> Outcome:
+def import_table(progress, user, table: str, filename: str, path: str) -> Outcome:
     source = Path(path)
     data = source.read_bytes()
     source.unlink(missing_ok=True)
     progress(20, _("проверка файла"))
     try:
-        summary = imports.import_file(kind, filename, data, user=user)
+        summary = imports.import_file(table, filename, data, user=user)
     except ImportRefused as refused:  # every problem on its own line of the job's error
         raise Refused("\n".join([_("Файл не загружен, ничего не записано:")]
                                 + [str(p) for p in refused.problems])) from None

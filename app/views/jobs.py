@@ -101,7 +101,7 @@ class JobsView(BaseView):
             params = _upload()
         else:
             params = {}
-        job = background.start(current_user, kind, **params)
+        job = background.start(current_user, kind, params)
         return redirect(url_for("JobsView.job", job_id=job.id))
 
 
@@ -117,7 +117,7 @@ def _upload() -> dict:
         raise BadInput(gettext("Выберите файл XLSX или CSV."))
     target = background.upload_path(uuid.uuid4().hex)
     upload.save(target)
-    return {"kind": table, "filename": upload.filename, "path": str(target)}
+    return {"table": table, "filename": upload.filename, "path": str(target)}
 
 
 def register(appbuilder) -> None:
