@@ -277,7 +277,11 @@ def jobs_command() -> None:
 @click.argument("address", callback=_plain_text)
 def send_test_mail_command(address: str) -> None:
     """Queue one test message to ADDRESS through the job queue (the worker sends it)."""
+    from .errors import DomainError
     from .jobs.mail import queue_test_mail
-    job = queue_test_mail(address.strip())
+    try:
+        job = queue_test_mail(address)
+    except DomainError as exc:
+        raise click.ClickException(exc.message)
     click.echo(f"Проверочное письмо для {address} поставлено в очередь (задание №{job.id}); "
                "его отправит исполнитель заданий, состояние — на странице /jobs/.")

@@ -47,7 +47,8 @@ def test_it_sees_every_duty_with_its_next_run_and_others_are_refused(college, lo
     assert "следующий запуск" in result.output
 
 
-def test_the_test_mail_goes_through_the_queue_and_its_state_shows(college, login, mailbox, db):
+def test_the_test_mail_goes_through_the_queue_and_its_state_shows(college, login, mailbox, db,
+                                                                   app):
     client = login("it")
     with queued():
         answer = client.post("/jobs/test-mail", data={"address": "it@mail.test"})
@@ -63,6 +64,9 @@ def test_the_test_mail_goes_through_the_queue_and_its_state_shows(college, login
     bad = client.post("/jobs/test-mail", data={"address": "not an address"})
     assert bad.status_code == 302
     assert "Укажите адрес" in client.get("/jobs/").get_data(as_text=True)
+    result = app.test_cli_runner().invoke(args=["journal", "send-test-mail", "нет@"])
+    assert result.exit_code != 0 and "Укажите адрес" in result.output
+    assert db.session.scalar(select(func.count()).select_from(JobRecord)) == 1
 
 
 def test_a_refused_test_mail_shows_the_servers_answer(college, login, app, db):
@@ -129,6 +133,9 @@ def test_the_progress_bar_moves_to_the_download_link(college, db, live_server, b
         page.wait_for_selector("#job-download", state="visible", timeout=10000)
         assert page.inner_text("#job-bar").strip() == "100 %"
         assert page.inner_text("#job-state") == "выполнено"
+        page.set_viewport_size({"width": 390, "height": 800})  # a phone: the bar and link fit
+        bar, link = page.locator("#job-bar").bounding_box(), page.locator("#job-download")
+        assert bar["x"] + bar["width"] <= 390 and link.is_visible()
 
 
 def test_an_import_runs_as_a_job_all_or_nothing(college, login, db):

@@ -3,6 +3,8 @@ worker at once, the outbox is swept every minute (rows a stopped worker left, th
 temporary failures), and IT's test message goes the same way."""
 from flask_babel import gettext as _, lazy_gettext as _l
 
+from ..errors import BadInput
+
 from ..extensions import db
 from ..infra.clock import now
 from ..infra.mailer import MailError, send_mail
@@ -34,6 +36,11 @@ TEST_SUBJECT = "Проверка почты электронного журна�
 
 def queue_test_mail(address: str, user=None) -> JobRecord:
     """Queue one test message to `address`; its state is the job record's."""
+    address = (address or "").strip()
+    local_part, _at, domain = address.rpartition("@")
+    if (not local_part or not domain or len(address) > 254
+            or any(c.isspace() or ord(c) < 32 or c in "<>,;\"" for c in address)):
+        raise BadInput(_("Укажите адрес эл. почты, например it@college.ru."))
     job = JobRecord(kind="test_mail", user_id=getattr(user, "id", None), state="queued",
                     progress=0, stage=address, created_at=now())
     db.session.add(job)
@@ -64,6 +71,10 @@ def send_test_mail(job_id: int, address: str, task=None) -> None:
         db.session.commit()
         if not last:
             raise
+        return
+    except Exception as exc:  # noqa: BLE001 - an address the server library cannot write
+        job.state, job.error, job.finished_at = "failed", str(exc), now()
+        db.session.commit()
         return
     job.state, job.progress, job.error, job.finished_at = "done", 100, None, now()
     job.result_text = _("письмо принято сервером для %(to)s", to=address)
