@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
+from ..errors import BadInput
 from .clock import college_zone
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -23,7 +24,7 @@ _MONTHLY = re.compile(r"^day\s+(\d{1,2})\s+(\d{1,2}):(\d{2})$")
 _TIMED = re.compile(r"^(?:([a-z,]+)\s+)?(\d{1,2}):(\d{2})$")
 
 
-class ScheduleError(ValueError):
+class ScheduleError(BadInput):
     """A duty's time setting that cannot be read; the text says what is expected."""
 
 
