@@ -143,6 +143,8 @@ class Config:
     # when REDIS_URL is set (several workers on several hosts share it).
     HUEY_FILE = os.environ.get("HUEY_FILE", str(INSTANCE_DIR / "jobs.db"))
     HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE", False)  # run jobs in the caller (tests)
+    # The queue's name (its keys in Redis): one per portal sharing a Redis server.
+    HUEY_NAME = os.environ.get("HUEY_NAME", "journal")
     JOB_WORKERS = int(os.environ.get("JOB_WORKERS", "2"))  # threads of one worker process
     # Files long jobs produce (an XLSX to download): on several hosts, shared storage.
     JOB_FILES_DIR = os.environ.get("JOB_FILES_DIR", str(INSTANCE_DIR / "job-files"))

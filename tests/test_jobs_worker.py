@@ -1,6 +1,8 @@
 """The job worker as a real process (`flask journal worker`, Huey's consumer) on the test's
 database and a real SMTP server (aiosmtpd): a test mail and a curator's weekly reports arrive
 within a minute with no cron; two workers at the same due moment send everything once."""
+import os
+import uuid
 from datetime import datetime, timezone
 
 import pytest
@@ -11,6 +13,8 @@ from app.infra.clock import local
 from app.jobs.mail import TEST_SUBJECT
 from app.models import ScheduledRun, WeeklyReportDelivery, WeeklyReportSchedule
 from tests.jobs_helpers import Mailbox, flask, free_port, stop, wait_for, worker_env
+
+REDIS_URL = os.environ.get("JOURNAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture()
@@ -54,11 +58,16 @@ def test_a_test_mail_and_the_weekly_reports_arrive_within_a_minute(college, db, 
     assert sent and {d.status for d in sent} == {"sent"}
 
 
+@pytest.mark.parametrize("storage", ["sqlite", "redis"])
 def test_two_workers_at_the_same_due_moment_run_each_duty_once(college, db, mailbox,
-                                                             tmp_path):
+                                                             tmp_path, storage):
     """Friday 15:00 in the college (07:00 UTC): both workers see the weekly reports due; one
-    run is claimed, every parent gets one letter."""
-    env = worker_env(tmp_path / "jobs.db", mailbox.port, JOURNAL_NOW="2026-12-04T07:00:20")
+    run is claimed, every parent gets one letter — with the queue in one SQLite file (one
+    host) or in Redis (several hosts)."""
+    extra = {"JOURNAL_NOW": "2026-12-04T07:00:20"}
+    if storage == "redis":
+        extra.update(REDIS_URL=REDIS_URL, HUEY_NAME=f"journal-test-{uuid.uuid4().hex[:8]}")
+    env = worker_env(tmp_path / "jobs.db", mailbox.port, **extra)
     workers = [flask(env, "worker"), flask(env, "worker")]
     try:
         assert wait_for(lambda: mailbox.received, timeout=60)
@@ -83,3 +92,5 @@ def test_two_workers_at_the_same_due_moment_run_each_duty_once(college, db, mail
     assert "weekly_reports" in {duty for duty, _, _ in runs}
     deliveries = db.session.scalars(select(WeeklyReportDelivery)).all()
     assert len(deliveries) == len(letters) and {d.status for d in deliveries} == {"sent"}
+    # the queue lived where it was told to: no SQLite queue file beside Redis
+    assert (tmp_path / "jobs.db").exists() == (storage == "sqlite")

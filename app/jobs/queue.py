@@ -21,6 +21,7 @@ _state: dict = {"app": None}
 def init_app(app) -> None:
     """Bind the queue to the app: its storage from the configuration, its tasks' context."""
     _state["app"] = app
+    huey.name = app.config.get("HUEY_NAME") or "journal"
     if app.config.get("REDIS_URL"):
         huey.storage_class = RedisStorage
         huey.storage_kwargs = {"url": app.config["REDIS_URL"]}
