@@ -170,9 +170,36 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "journal@college.local")
-    # Weekly report e-mails: a short wait for the SMTP server (the page never waits, the
-    # delivery runs after the response; `flask journal deliver-mail` retries the queue).
+    # Weekly report e-mails: a short wait for the SMTP server (the page never waits: the job
+    # worker delivers). A temporary failure (server down, 4xx) is tried again after
+    # MAIL_RETRY_SECONDS, doubled at each attempt, up to MAIL_ATTEMPTS attempts in all.
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))
+    MAIL_ATTEMPTS = int(os.environ.get("MAIL_ATTEMPTS", "5"))
+    MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))
+
+    # The job queue and scheduler (app/jobs, Huey): SQLite file in instance/ by default, Redis
+    # when REDIS_URL is set (several workers on several hosts share it).
+    HUEY_FILE = os.environ.get("HUEY_FILE", str(INSTANCE_DIR / "jobs.db"))
+    HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE", False)  # run jobs in the caller (tests)
+    # The queue's name (its keys in Redis): one per portal sharing a Redis server.
+    HUEY_NAME = os.environ.get("HUEY_NAME", "journal")
+    JOB_WORKERS = int(os.environ.get("JOB_WORKERS", "2"))  # threads of one worker process
+    # Files long jobs produce (an XLSX to download): on several hosts, shared storage.
+    JOB_FILES_DIR = os.environ.get("JOB_FILES_DIR", str(INSTANCE_DIR / "job-files"))
+    # When each scheduled duty runs, in the college's clock (app/jobs/schedule.py):
+    # "HH:MM" every day, "fri 15:00" weekly, "day 1 08:00" monthly, "every 5 min".
+    JOB_MAIL_SWEEP_AT = os.environ.get("JOB_MAIL_SWEEP_AT", "every 1 min")
+    JOB_WEEKLY_REPORTS_AT = os.environ.get("JOB_WEEKLY_REPORTS_AT", "every 1 min")
+    JOB_BACKUP_AT = os.environ.get("JOB_BACKUP_AT", "02:30")
+    JOB_PRUNE_AT = os.environ.get("JOB_PRUNE_AT", "03:30")
+    # reminders and digests decide by each one's own hour (REMINDER_*_HOUR, the user's digest
+    # hour): the duty only looks often enough
+    JOB_REMINDERS_AT = os.environ.get("JOB_REMINDERS_AT", "every 10 min")
+    JOB_DIGESTS_AT = os.environ.get("JOB_DIGESTS_AT", "every 10 min")
+    # The weekly reports' default day and time for a group whose curator chose none.
+    WEEKLY_REPORT_DEFAULT_AT = os.environ.get("WEEKLY_REPORT_DEFAULT_AT", "fri 15:00")
+    # Runs of scheduled duties and finished long jobs are kept this many days.
+    JOB_HISTORY_DAYS = int(os.environ.get("JOB_HISTORY_DAYS", "30"))
     # The portal's address printed on credential slips; empty = the address the page was
     # opened at.
     PORTAL_URL = os.environ.get("PORTAL_URL", "")
@@ -239,3 +266,6 @@ class TestConfig(Config):
     FAB_PASSWORD_COMPLEXITY_ENABLED = True
     # A fixed "now" in UTC (ISO) for tests of the college clock; read only when TESTING.
     JOURNAL_NOW = os.environ.get("JOURNAL_NOW", "")
+    # Jobs run in the caller, so unit tests see their effect; the end-to-end test starts a
+    # real worker process instead.
+    HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE", True)

@@ -45,6 +45,9 @@ def create_app(config: object | str = "config.Config") -> Flask:
     from .security.input_guard import init_input_guard
     init_input_guard(app)
 
+    from .jobs import init_app as init_jobs
+    init_jobs(app)
+
     from .cli import journal_cli
     app.cli.add_command(journal_cli)
     return app

@@ -316,3 +316,60 @@ def debts_sync_command() -> None:
     db.session.commit()
     click.echo(f"Задолженности: создано {counts['created']}, закрыто исправлением оценки "
                f"{counts['closed']}, уточнено {counts['updated']}.")
+
+
+@journal_cli.command("worker")
+@click.option("--workers", "-w", type=int, default=None,
+              help="Потоков исполнителя (по умолчанию JOB_WORKERS).")
+@click.option("--no-periodic", is_flag=True,
+              help="Не запускать задания по расписанию (только очередь).")
+@click.option("--drain", is_flag=True, help="Выполнить то, что уже в очереди, и выйти.")
+def worker_command(workers, no_periodic: bool, drain: bool) -> None:
+    """The job worker: Huey's consumer with the portal (mail, weekly reports, backups, long
+    jobs). Several may run, on one host or several (Redis): each due duty runs once."""
+    import logging
+
+    from .jobs import huey, run_pending
+    from .jobs.registry import tick_now
+    if huey.immediate:
+        raise click.ClickException("HUEY_IMMEDIATE включён: исполнитель не нужен.")
+    if drain:
+        click.echo(f"Выполнено заданий: {run_pending()}.")
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    if not no_periodic:
+        tick_now()  # a slot due while no worker ran is taken at once
+    consumer = huey.create_consumer(
+        workers=workers or current_app.config.get("JOB_WORKERS", 2), worker_type="thread",
+        periodic=not no_periodic, initial_delay=0.1, backoff=1.15, max_delay=1.0,
+        check_worker_health=True)
+    consumer.run()
+
+
+@journal_cli.command("jobs")
+def jobs_command() -> None:
+    """Every scheduled duty: its time, next run, last run and result; failures of the week."""
+    from .jobs.overview import overview
+    data = overview()
+    click.echo(f"Очередь: {data['storage']}, ожидают выполнения: {data['pending']}.")
+    for row in data["duties"]:
+        click.echo(f"{row['name']}: {row['title']} — {row['when']}; следующий запуск "
+                   f"{row['next']}; последний {row['last'] or 'не было'}"
+                   + (f" ({row['last_state']}: {row['last_result']})" if row["last"] else ""))
+    click.echo(f"Сбоев за неделю: {len(data['failures'])}.")
+    for run in data["failures"]:
+        click.echo(f"  {run['started']} {run['name']}: {run['error']}", err=True)
+
+
+@journal_cli.command("send-test-mail")
+@click.argument("address", callback=_plain_text)
+def send_test_mail_command(address: str) -> None:
+    """Queue one test message to ADDRESS through the job queue (the worker sends it)."""
+    from .errors import DomainError
+    from .jobs.mail import queue_test_mail
+    try:
+        job = queue_test_mail(address)
+    except DomainError as exc:
+        raise click.ClickException(exc.message)
+    click.echo(f"Проверочное письмо для {address} поставлено в очередь (задание №{job.id}); "
+               "его отправит исполнитель заданий, состояние — на странице /jobs/.")

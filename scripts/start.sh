@@ -2,7 +2,9 @@
 # One command from a fresh clone to a running portal with the demo college (SQLite unless
 # DATABASE_URL says otherwise): installs everything, applies migrations, syncs roles, builds the
 # demo if the database holds no college yet, serves with gunicorn at
-# http://127.0.0.1:${PORT:-8080}. Keeps the terminal; Ctrl+C stops the portal.
+# http://127.0.0.1:${PORT:-8080} beside the job worker (mail, weekly reports, backups, long
+# jobs: no cron needed). Keeps the terminal, their lines prefixed [web] and [worker]; Ctrl+C
+# stops both, and either stopping stops the other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export FLASK_APP=run.py
@@ -28,7 +30,19 @@ else
   echo "[3/4] Демо-колледж не строится (DEMO=0)."
 fi
 
-echo "[4/4] Портал: http://127.0.0.1:$PORT  (демо-пароль: $DEMO_PASSWORD). Остановка — Ctrl+C."
+echo "[4/4] Портал: http://127.0.0.1:$PORT  (демо-пароль: $DEMO_PASSWORD) и исполнитель заданий. Остановка — Ctrl+C."
+export PYTHONUNBUFFERED=1
+prefix() { local tag=$1 line; while IFS= read -r line; do printf '[%s] %s\n' "$tag" "$line"; done; }
+stop() { kill -INT "$web" "$worker" 2>/dev/null || true; }
 # No control socket: several portals on one machine would otherwise share one default path.
-exec .venv/bin/gunicorn --workers "${WORKERS:-2}" --bind "127.0.0.1:$PORT" \
-  --no-control-socket --access-logfile - run:app
+.venv/bin/gunicorn --workers "${WORKERS:-2}" --bind "127.0.0.1:$PORT" \
+  --no-control-socket --access-logfile - run:app > >(prefix web) 2>&1 &
+web=$!
+.venv/bin/flask journal worker > >(prefix worker) 2>&1 &
+worker=$!
+trap stop INT TERM
+status=0
+wait -n "$web" "$worker" || status=$?
+stop
+wait "$web" "$worker" 2>/dev/null || true
+exit "$status"

@@ -251,3 +251,25 @@ def test_council_report_counts_the_duties(app, college, db, clock, login):
     assert duties["weekly_checks_due"] > 0 and duties["memos"] == 1
     assert (duties["parent_reports"], duties["parent_letters"]) == (1, 2)
     assert (duties["controls"], duties["control_months"]) == (2, 2)
+
+
+def test_the_worker_gives_reminders_and_sends_their_letters_with_no_cron(
+        app, college, db, clock, monkeypatch):
+    """24: the scheduler runs the reminders by itself (every 10 minutes by default; each
+    reminder decides by its own hour) and the mail duty delivers their letters; a second
+    worker at the same moment runs nothing again."""
+    from app.jobs import registry
+    from app.services.notifications import letters
+    c = college
+    entry(c.autumn, c.journal_a_op, WED.weekday(), 1)
+    db.session.commit()
+    monkeypatch.setattr(registry, "DUTIES", {name: registry.DUTIES[name]
+                                             for name in ("reminders", "digests", "mail")})
+    delivered = []
+    monkeypatch.setattr(letters, "deliver", lambda ids=None: delivered.append(ids) or {
+        "sent": [], "failed": []})
+    clock(WED, 18, 0)
+    assert set(registry.run_due()) == {"reminders", "digests", "mail"}
+    assert registry.run_due() == []  # the same moment again: every slot is taken
+    assert len(_reminders(db, "teacher1")) == 1
+    assert delivered == [None]  # the notification letters go out with the outbox sweep

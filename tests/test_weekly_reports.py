@@ -12,10 +12,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from app.infra import mailer
 from app.models import Parent, StudentParent, WeeklyReportDelivery
 from app.services.portal import weekly_reports
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
+from tests.jobs_helpers import queued, run_pending
 from tests.portal_helpers import fixed_today, seed_record  # noqa: F401
 
 BAD = "bad@mail.test"
@@ -128,10 +128,9 @@ def test_command_refuses_bad_input(app, c, smtp):
 
 
 def send_from_page(client, group_id, week="15.10.2025"):
-    """The curator presses «Отправить»: the answer comes at once, delivery runs after it."""
-    answer = client.post(f"/weekly/{group_id}/send", data={"week": week})
-    mailer.wait_for_deliveries()
-    return answer
+    """The curator presses «Отправить»: the e-mails are queued, the worker delivers them (in
+    the caller here: the queue's immediate mode)."""
+    return client.post(f"/weekly/{group_id}/send", data={"week": week})
 
 
 def states(db):
@@ -175,13 +174,14 @@ def test_summary_counts_marks_and_absences(c, db):
 
 
 def test_no_mail_server_one_message_then_retry(c, app, login, db):
-    """Mail server absent (closed port): the page answers at once, the e-mails end «failed»
-    with one message; «Повторить» delivers once the server is up."""
+    """Mail server absent (closed port), no attempt left (MAIL_ATTEMPTS=1): the page answers
+    at once, the e-mails end «failed» with one message; «Повторить» delivers once the server is
+    up."""
     port = _free_port()  # nothing listens here: connection refused
     saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS",
-                                            "MAIL_USERNAME")}
+                                            "MAIL_USERNAME", "MAIL_ATTEMPTS")}
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
-                      MAIL_USERNAME="")
+                      MAIL_USERNAME="", MAIL_ATTEMPTS=1)
     controller = None
     try:
         client = login("curator1")
@@ -198,7 +198,6 @@ def test_no_mail_server_one_message_then_retry(c, app, login, db):
         failed = db.session.scalars(select(WeeklyReportDelivery).where(
             WeeklyReportDelivery.recipient_email == "v@mail.test")).one()
         assert client.post(f"/weekly/delivery/{failed.id}/retry").status_code == 302
-        mailer.wait_for_deliveries()
         assert states(db)["v@mail.test"] == "sent"
         assert [r[0] for r in handler.received] == [["v@mail.test"]]
         # a sent e-mail cannot be «retried»; the other curator may not touch this group's mail
@@ -206,9 +205,8 @@ def test_no_mail_server_one_message_then_retry(c, app, login, db):
         other = db.session.scalars(select(WeeklyReportDelivery).where(
             WeeklyReportDelivery.recipient_email == BAD)).one()
         assert login("curator2").post(f"/weekly/delivery/{other.id}/retry").status_code == 403
-        # the cron command takes the rest of the queue
+        # the manual command finds nothing left in the queue
         client.post(f"/weekly/delivery/{other.id}/retry")
-        mailer.wait_for_deliveries()
         assert states(db)[BAD] == "sent"
         result = app.test_cli_runner().invoke(args=["journal", "deliver-mail"])
         assert result.exit_code == 0 and "Отправлено писем: 0" in result.output
@@ -238,16 +236,16 @@ def test_sending_does_not_hold_the_page(c, app, login, db):
                       MAIL_USERNAME="")
     try:
         client = login("curator1")
-        started = time.monotonic()
-        answer = client.post(f"/weekly/{c.group_a.id}/send", data={"week": "15.10.2025"})
-        took = time.monotonic() - started
-        assert answer.status_code == 302 and took < 1.5  # three e-mails would take 4.5 s
-        page = client.get(f"/weekly/{c.group_a.id}?week=15.10.2025").get_data(as_text=True)
-        assert "ожидает отправки" in page
-        mailer.wait_for_deliveries()
+        with queued():
+            started = time.monotonic()
+            answer = client.post(f"/weekly/{c.group_a.id}/send", data={"week": "15.10.2025"})
+            took = time.monotonic() - started
+            assert answer.status_code == 302 and took < 1.5  # three e-mails would take 4.5 s
+            page = client.get(f"/weekly/{c.group_a.id}?week=15.10.2025").get_data(as_text=True)
+            assert "ожидает отправки" in page
+            assert run_pending() == 1  # the worker's one delivery task
         assert set(states(db).values()) == {"sent"} and len(handler.received) == 3
     finally:
-        mailer.wait_for_deliveries()
         controller.stop()
         app.config.update(saved)
 

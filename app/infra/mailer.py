@@ -1,23 +1,29 @@
-"""Outgoing e-mail through the college's SMTP server (MAIL_* settings in config.py), and the
-background run that delivers queued e-mails after a page has answered."""
+"""Outgoing e-mail through the college's SMTP server (MAIL_* settings in config.py). Pages never
+send: they queue, and the job worker (app/jobs) delivers with retries."""
 import smtplib
 import socket
-import threading
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..extensions import db
 
 
 class MailError(Exception):
-    """A message was not accepted; the text says why (shown per recipient)."""
+    """A message was not accepted; the text says why (shown per recipient). `temporary`: the
+    server answered 4xx, worth trying again later; a 5xx refusal is final."""
+
+    def __init__(self, message: str, temporary: bool = False):
+        super().__init__(message)
+        self.temporary = temporary
 
 
 class MailServerDown(MailError):
     """The server did not answer at all: the next messages of the same run would not go either."""
+
+    def __init__(self, message: str):
+        super().__init__(message, temporary=True)
 
 
 def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None:
@@ -43,14 +49,20 @@ def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None
     except smtplib.SMTPRecipientsRefused as exc:
         code, answer = next(iter(exc.recipients.values()))
         raise MailError(_("адрес отклонён сервером: %(code)s %(answer)s", code=code,
-                          answer=_text(answer))) from None
+                          answer=_text(answer)), temporary=_temporary(code)) from None
     except smtplib.SMTPResponseException as exc:
         raise MailError(_("сервер отказал: %(code)s %(error)s", code=exc.smtp_code,
-                          error=_text(exc.smtp_error))) from None
+                          error=_text(exc.smtp_error)),
+                        temporary=_temporary(exc.smtp_code)) from None
     except (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, OSError) as exc:
         raise MailServerDown(_unreachable(exc)) from None
     except smtplib.SMTPException as exc:
-        raise MailError(_("почтовый сервер недоступен: %(exc)s", exc=exc)) from None
+        raise MailError(_("почтовый сервер недоступен: %(exc)s", exc=exc), temporary=True) from None
+
+
+def _temporary(code) -> bool:
+    """SMTP 4xx: «try again later» (greylisting, a full mailbox, a busy server)."""
+    return isinstance(code, int) and 400 <= code < 500
 
 
 def _unreachable(exc: Exception) -> str:
@@ -66,35 +78,3 @@ def _unreachable(exc: Exception) -> str:
 
 def _text(answer) -> str:
     return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
-
-
-_running: list[threading.Thread] = []
-_lock = threading.Lock()
-
-
-def after_response(app, job, *args) -> threading.Thread:
-    """Run `job(*args)` in its own thread with an application context, so the page that queued
-    the e-mails answers at once. Not a daemon: a worker that is stopped gracefully finishes
-    the run; rows a killed worker left behind are taken by `flask journal deliver-mail`."""
-    def run():
-        with app.app_context():
-            try:
-                job(*args)
-            except Exception:  # noqa: BLE001 - the queue keeps the rows; log and let cron retry
-                app.logger.exception("background e-mail delivery failed")
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=run, name="journal-mail", daemon=False)
-    with _lock:
-        _running[:] = [t for t in _running if t.is_alive()] + [thread]
-    thread.start()
-    return thread
-
-
-def wait_for_deliveries(timeout: float = 30.0) -> None:
-    """Wait for the background deliveries started by this process (commands and tests)."""
-    with _lock:
-        threads = list(_running)
-    for thread in threads:
-        thread.join(timeout)

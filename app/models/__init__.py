@@ -32,6 +32,7 @@ from .curriculum import (  # noqa: F401
     WorkProgramTopic,
 )
 from .curriculum_plan import CurriculumRow, CurriculumRowSemester  # noqa: F401
+from .jobs import JobRecord, ScheduledRun, WeeklyReportSchedule  # noqa: F401
 from .journal import CellChange, FinalGrade, FinalGradeChange, Journal, JournalCell, Lesson, Mark  # noqa: F401
 from .messaging import IssueReport, Message, WeeklyReportDelivery  # noqa: F401
 from .security import AccessStamp, AccountSession, LoginAttempt  # noqa: F401

@@ -61,5 +61,8 @@ class WeeklyReportDelivery(Model):
     error = Column(Text)
     sent_at = created_at_column()
     attempted_at = Column(DateTime(timezone=True))  # a stale «sending» is claimed again
+    attempts = Column(Integer, nullable=False, default=0, server_default="0")
+    # a temporary failure (server down, 4xx): waiting again, not before this moment
+    next_attempt_at = Column(DateTime(timezone=True))
     student = relationship("Student")
     __table_args__ = (UniqueConstraint("student_id", "week_start", "recipient_email"),)

@@ -143,6 +143,10 @@ grant("BackupView", "IT", ("can_index", "can_run", "menu_access"))
 grant("ArchiveView", "IT", ("can_index", "can_run", "can_destroy", "can_download",
                            "menu_access"))
 grant("Service", "IT", ("menu_access",))
+# --- The job queue: IT's jobs page and test mail; everyone who starts a long job follows it ----
+grant("JobsView", "IT", ("can_index", "can_test_mail", "menu_access"))
+grant("JobsView", ("IT", "Administration", "Deputy", "Teacher", "Curator"),
+      ("can_job", "can_start"))
 
 # --- The journal: grid, lessons, marks, final grades, hours (1.6-1.7, 4.4-4.8, 5.3) ---------
 # Rows: Teacher its journals (+ lessons it substituted), Curator its groups', managers all.

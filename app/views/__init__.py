@@ -10,6 +10,7 @@ VIEW_MODULES = [
     "app.views.audit",
     "app.views.backups",
     "app.views.archive",
+    "app.views.jobs",
     "app.views.journal",
     "app.views.timetable",
     "app.views.portal",

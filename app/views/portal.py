@@ -1,7 +1,7 @@
 """Students' and parents' portal (2.2, 3.6, 5.2, 5.4): the record, its XLSX export, reports of
 a wrong mark / access problem and their answers; the curator's weekly reports (3.3, 5.2)."""
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
@@ -10,11 +10,13 @@ from flask_login import current_user
 from .. import labels
 from ..exports.record import record_xlsx
 from ..extensions import db
-from ..infra import mailer
 from ..infra.clock import today
 from ..models import Student
 from ..services.assessment import session as exam_session
+from ..infra.schedule import weekday_name
+from ..jobs import mail as mail_jobs
 from ..services.portal import diary, issue_reports, record as records, weekly_reports as weekly
+from ..services.portal import weekly_schedule
 from ..services.scopes import role_names, student_of_user
 from ..web_errors import refusal_page
 from .base import xlsx_response
@@ -143,7 +145,37 @@ class WeeklyReportView(BaseView):
         return self.render_template("portal/weekly.html", group=group, week=week,
                                     reports=reports, deliveries=found,
                                     mailing=weekly.delivery_state(found),
-                                    states=labels.WEEKLY_REPORT_STATES)
+                                    states=labels.WEEKLY_REPORT_STATES,
+                                    schedule=weekly_schedule.state(group),
+                                    weekdays=[weekday_name(d) for d in range(7)])
+
+    @expose("/<int:group_id>/schedule", methods=["POST"])
+    @has_access
+    @permission_name("send")
+    @refusal_page
+    def schedule(self, group_id):
+        """3.3, 5.2: the weekday and time the group's reports go to parents by themselves."""
+        row = weekly_schedule.choose(current_user, group_id, request.form.get("weekday"),
+                                     request.form.get("time"))
+        db.session.commit()
+        flash(str(_("Отчёты будут отправляться автоматически: %(day)s в %(time)s.",
+                    day=weekday_name(row.weekday), time=row.send_time)), "info")
+        return redirect(url_for("WeeklyReportView.group", group_id=group_id,
+                                week=request.form.get("week", "")))
+
+    @expose("/<int:group_id>/hold", methods=["POST"])
+    @has_access
+    @permission_name("send")
+    @refusal_page
+    def hold(self, group_id):
+        """The curator holds one week's automatic sending (or lets it go again)."""
+        held = request.form.get("held") == "1"
+        week = weekly_schedule.hold(current_user, group_id, request.form.get("week"), held)
+        db.session.commit()
+        flash(str(_("Неделя с %(week)s не будет отправлена автоматически.", week=week.strftime(
+            "%d.%m.%Y")) if held else _("Неделя с %(week)s будет отправлена по расписанию.",
+                                         week=week.strftime("%d.%m.%Y"))), "info")
+        return redirect(url_for("WeeklyReportView.group", group_id=group_id))
 
     @expose("/<int:group_id>/print")
     @has_access
@@ -165,8 +197,7 @@ class WeeklyReportView(BaseView):
         result = weekly.queue(group, week, user=current_user)
         db.session.commit()
         if result["queued"]:
-            mailer.after_response(current_app._get_current_object(), weekly.deliver,
-                                  [d.id for d in result["queued"]])
+            mail_jobs.deliver_weekly_reports([d.id for d in result["queued"]])
         flash(str(_("Писем поставлено в очередь: %(queued)s, уже были отправлены: %(skipped)s. "
                     "Состояние каждого письма — в отчёте ниже.",
                     queued=len(result["queued"]), skipped=len(result["skipped"]))), "info")
@@ -180,7 +211,7 @@ class WeeklyReportView(BaseView):
     def retry(self, delivery_id):
         delivery = weekly.retry(current_user, delivery_id)
         db.session.commit()
-        mailer.after_response(current_app._get_current_object(), weekly.deliver, [delivery.id])
+        mail_jobs.deliver_weekly_reports([delivery.id])
         flash(str(_("Письмо поставлено в очередь повторно.")), "info")
         return redirect(url_for("WeeklyReportView.group", group_id=delivery.student.group_id,
                                 week=delivery.week_start.strftime("%d.%m.%Y")) + "#mailing")

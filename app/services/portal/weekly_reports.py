@@ -4,6 +4,7 @@ Sending is idempotent per student, week and address (WeeklyReportDelivery)."""
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -241,6 +242,7 @@ def queue(group: StudentGroup, week_start: date, user=None) -> dict:
                 done[(student.id, email)] = delivery
             elif delivery.status == "failed":
                 delivery.status, delivery.error = "waiting", None
+                delivery.attempts, delivery.next_attempt_at = 0, None
             result["queued"].append(delivery)
     db.session.flush()
     audit.record("weekly_reports_send", "group", group.id, user=user,
@@ -261,10 +263,18 @@ def retry(user, delivery_id) -> WeeklyReportDelivery:
     if delivery.status != "failed":
         raise WeeklyReportError(_("Это письмо уже отправлено или ждёт отправки."))
     delivery.status, delivery.error = "waiting", None
+    delivery.attempts, delivery.next_attempt_at = 0, None
     audit.record("weekly_reports_send", "group", delivery.student.group_id, user=user,
                  details={"week_start": delivery.week_start.isoformat(), "retry": 1,
                           "student": delivery.student_id, "email": delivery.recipient_email})
     return delivery
+
+
+def _ready(moment):
+    """A waiting e-mail whose next attempt is due (a temporary failure waits its backoff)."""
+    return and_(WeeklyReportDelivery.status == "waiting",
+                or_(WeeklyReportDelivery.next_attempt_at.is_(None),
+                    WeeklyReportDelivery.next_attempt_at <= moment))
 
 
 def _claim(delivery_id: int) -> bool:
@@ -272,7 +282,7 @@ def _claim(delivery_id: int) -> bool:
     moment = now()
     taken = db.session.execute(update(WeeklyReportDelivery).where(
         WeeklyReportDelivery.id == delivery_id,
-        or_(WeeklyReportDelivery.status == "waiting",
+        or_(_ready(moment),
             and_(WeeklyReportDelivery.status == "sending",
                  WeeklyReportDelivery.attempted_at < moment - STALE_CLAIM)))
         .values(status="sending", attempted_at=moment)
@@ -284,12 +294,16 @@ def _claim(delivery_id: int) -> bool:
 
 def deliver(ids=None) -> dict:
     """Send queued e-mails (all, or the given ids): each is claimed, sent and committed on its
-    own, so a failure never undoes a sent one. Runs after the page's response (a background
-    thread) and from `flask journal deliver-mail` (cron). Once the server does not answer at all,
-    the rest of the run is marked failed without waiting for it again (a retry sends them)."""
+    own, so a failure never undoes a sent one. Run by the job worker (app/jobs: at once after
+    the page queued them, and its sweep of the queue every minute) and by `flask journal
+    deliver-mail`. A temporary failure (server down, 4xx) waits MAIL_RETRY_SECONDS, doubled at
+    each attempt, up to MAIL_ATTEMPTS attempts; a refusal (5xx) is final at once. Once the
+    server does not answer at all, the rest of the run is not tried against it again."""
     result = {"sent": [], "failed": []}
-    query = select(WeeklyReportDelivery.id).where(
-        WeeklyReportDelivery.status.in_(("waiting", "sending")))
+    moment = now()
+    query = select(WeeklyReportDelivery.id).where(or_(
+        _ready(moment), and_(WeeklyReportDelivery.status == "sending",
+                             WeeklyReportDelivery.attempted_at < moment - STALE_CLAIM)))
     if ids is not None:
         query = query.where(WeeklyReportDelivery.id.in_(list(ids) or [0]))
     built, down = {}, None
@@ -309,16 +323,32 @@ def deliver(ids=None) -> dict:
             if report is None:
                 raise MailError(_("обучающийся больше не числится в группе"))
             send_mail(delivery.recipient_email, subject(report, group), text_body(report, group))
-            delivery.status, delivery.error = "sent", None
+            delivery.status, delivery.error, delivery.next_attempt_at = "sent", None, None
+            delivery.attempts = (delivery.attempts or 0) + 1
             result["sent"].append((name, delivery.recipient_email))
         except MailError as exc:
             if isinstance(exc, MailServerDown):
                 down = str(exc)
-            delivery.status, delivery.error = "failed", str(exc)
+            _failed(delivery, exc)
             result["failed"].append((name, delivery.recipient_email, str(exc)))
         delivery.attempted_at = now()
         db.session.commit()
     return result
+
+
+def _failed(delivery: WeeklyReportDelivery, exc: MailError) -> None:
+    """A temporary failure is queued again after a backoff while attempts remain; the
+    server's answer stays on the row for the curator to read."""
+    delivery.attempts = (delivery.attempts or 0) + 1
+    delivery.error = str(exc)
+    limit = int(current_app.config.get("MAIL_ATTEMPTS", 5))
+    if exc.temporary and delivery.attempts < limit:
+        pause = int(current_app.config.get("MAIL_RETRY_SECONDS", 60))
+        delivery.status = "waiting"
+        delivery.next_attempt_at = now() + timedelta(
+            seconds=pause * 2 ** (delivery.attempts - 1))
+    else:
+        delivery.status, delivery.next_attempt_at = "failed", None
 
 
 def send(group: StudentGroup, week_start: date, user=None) -> dict:
