@@ -1,7 +1,9 @@
 """Request-wide behaviour: security headers, forced password change, friendly errors."""
 from urllib.parse import unquote, urlencode, urlsplit
 
-from flask import Flask, current_app, g, jsonify, redirect, request, session, url_for
+from flask import (
+    Flask, current_app, g, jsonify, make_response, redirect, request, session, url_for,
+)
 from flask_appbuilder.api import BaseApi
 from flask_babel import gettext, lazy_gettext as _l
 from flask_jwt_extended import verify_jwt_in_request
@@ -248,8 +250,12 @@ def init_web(app: Flask) -> None:
         return answer(404, gettext("Страница не найдена."))
 
     @app.errorhandler(405)
-    def not_allowed(_e):
-        return answer(405, gettext("Метод не поддерживается."))
+    def not_allowed(e):
+        # RFC 9110 15.5.6: a 405 names the methods the address does accept
+        response = make_response(answer(405, gettext("Метод не поддерживается.")))
+        if getattr(e, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(sorted(e.valid_methods))
+        return response
 
     @app.errorhandler(413)
     def too_large(_e):

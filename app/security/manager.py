@@ -18,6 +18,10 @@ from ..views.passwords import ResetMyPasswordView, ResetPasswordView
 from ..views.security_labels import JournalGroupView, JournalRoleView
 from ..views.users import UserDBModelView
 from .access import ACCESS, ROLES
+from .security_apis import (
+    JournalPermissionApi, JournalPermissionViewMenuApi, JournalRoleApi, JournalUserApi,
+    JournalViewMenuApi,
+)
 from .sessions import REQUEST_ACCOUNT, access_version_query, account, end_sessions, generation_of
 from .tokens import GENERATION_CLAIM, SecurityApi, configure_jwt
 
@@ -34,6 +38,12 @@ class JournalSecurityManager(SecurityManager):
     security_api = SecurityApi  # the JWT login whose answers match its schema
     resetmypasswordview = ResetMyPasswordView  # asks for the current password
     resetpasswordview = ResetPasswordView
+    # FAB's security APIs with a 404 or a 422 where FAB answers 500 (app/security/security_apis.py)
+    user_api = JournalUserApi
+    role_api = JournalRoleApi
+    permission_api = JournalPermissionApi
+    view_menu_api = JournalViewMenuApi
+    permission_view_menu_api = JournalPermissionViewMenuApi
 
     # --- sessions and tokens that end (ASVS 3.3, 3.5) -------------------------------------------
     def create_jwt_manager(self, app):
