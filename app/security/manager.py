@@ -14,6 +14,7 @@ from werkzeug.local import LocalProxy
 
 from ..models import AccountState
 from ..services.records import audit
+from ..views.auth import AuthDBView
 from ..views.passwords import ResetMyPasswordView, ResetPasswordView
 from ..views.security_labels import JournalGroupView, JournalRoleView
 from ..views.users import UserDBModelView
@@ -31,6 +32,7 @@ SESSION_GENERATION = "_generation"
 
 
 class JournalSecurityManager(SecurityManager):
+    authdbview = AuthDBView  # logout by a form that posts, a GET only asks
     userdbmodelview = UserDBModelView  # IT's accounts screen: no Admin role for non-admins
     rolemodelview = JournalRoleView  # roles named in Russian
     groupmodelview = JournalGroupView
