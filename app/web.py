@@ -117,6 +117,11 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["label"] = labels.label
     app.jinja_env.filters["yesno"] = labels.yes_no
     app.context_processor(lambda: {"menu_title": menu_title})
+    # FAB's navbar asks the role's permission only; a link added with a condition (`cond`,
+    # e.g. the mentors' accounts for who issues them) is shown when that holds too
+    permitted = app.jinja_env.filters["is_menu_visible"]
+    app.jinja_env.filters["is_menu_visible"] = lambda item: (
+        item.should_render() and permitted(item))
 
 
 def menu_title() -> str:
