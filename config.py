@@ -232,6 +232,9 @@ class Config:
     # 4.7: an academic debt is to be closed within this many days of the order closing its
     # period; an open debt past it is flagged «просрочена» (app/services/assessment/debts.py).
     DEBT_DEADLINE_DAYS = int(os.environ.get("DEBT_DEADLINE_DAYS", "60"))
+    # Messages an account may send in a minute (a broadcast to a group's parents counts once),
+    # app/services/portal/messaging.py; more is refused with a Russian message (429).
+    MESSAGES_PER_MINUTE = int(os.environ.get("MESSAGES_PER_MINUTE", "30"))
     # 2.2, 4.7: the weight of each kind of work in the current average (app/services/
     # progress.py), e.g. WORK_KIND_WEIGHTS="control=2,test=2"; kinds not named weigh 1.
     WORK_KIND_WEIGHTS = _weights(os.environ.get("WORK_KIND_WEIGHTS", "control=2,test=2"))

@@ -137,6 +137,11 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["yesno"] = labels.yes_no
     app.context_processor(lambda: {"menu_title": menu_title})
     app.jinja_env.globals["diary_url"] = diary_url
+    # FAB's navbar asks the role's permission only; a link added with a condition (`cond`,
+    # e.g. the mentors' accounts for who issues them) is shown when that holds too
+    permitted = app.jinja_env.filters["is_menu_visible"]
+    app.jinja_env.filters["is_menu_visible"] = lambda item: (
+        item.should_render() and permitted(item))
 
 
 def diary_url(student_id) -> str | None:
@@ -301,8 +306,12 @@ def init_web(app: Flask) -> None:
         return answer(404, gettext("Страница не найдена."))
 
     @app.errorhandler(405)
-    def not_allowed(_e):
-        return answer(405, gettext("Метод не поддерживается."))
+    def not_allowed(e):
+        # RFC 9110 15.5.6: a 405 names the methods the address does accept
+        response = make_response(answer(405, gettext("Метод не поддерживается.")))
+        if getattr(e, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(sorted(e.valid_methods))
+        return response
 
     @app.errorhandler(413)
     def too_large(_e):

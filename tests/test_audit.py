@@ -36,7 +36,7 @@ def test_login_logout_and_failed_login_are_recorded_with_address(app, college, d
     client.post("/login/", data={"username": "nobody", "password": "wrong"})
     client.post("/login/", data={"username": "teacher1", "password": PASSWORD},
                 headers={"User-Agent": "TestBrowser/1.0"})
-    client.get("/logout/")
+    client.post("/logout/")
     got = actions(db)
     assert got[-4:] == ["login_failed", "login_failed", "login", "logout"]
     login = db.session.scalars(select(AuditLog).where(AuditLog.action == "login")).one()

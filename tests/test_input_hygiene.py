@@ -36,11 +36,15 @@ def test_form_with_control_character_is_refused(college, login, db, char):
 
 
 def test_form_keeps_tab_newline_and_stores_crlf_as_lf(college, login, db):
-    r = login("admin").post("/parentview/add",
-                            data=_parent_form(last_name="Орлова\tВера", middle_name="А\r\nБ"))
+    """A message's text keeps its tabs and lines (a person's name is one line of visible text:
+    tests/test_name_hygiene.py)."""
+    from app.models import Message
+    r = login("student1").post("/messages/new", data={
+        "recipient_id": college.curator1.id, "subject": "Вопрос",
+        "body": "Орлова\tВера\r\nвторая строка"})
     assert r.status_code == 302
-    parent = db.session.scalars(select(Parent).where(Parent.first_name == "Вера")).one()
-    assert parent.last_name == "Орлова\tВера" and parent.middle_name == "А\nБ"
+    message = db.session.scalars(select(Message)).one()
+    assert message.body == "Орлова\tВера\nвторая строка"
 
 
 def test_json_body_with_control_character_is_refused(college, login, db, today):

@@ -179,3 +179,52 @@ def test_recipients_shown_with_role_and_group(c, login, db):
     assert "Student" not in page.split('id="compose-form"')[1]
     assert page.index('<optgroup label="Сотрудники">') < page.index('<optgroup label="Студенты">') \
         < page.index('<optgroup label="Родители">')
+
+
+@pytest.mark.parametrize("character", ["\x7f", "\x80", "\x85", "\x9b", "\x9f"])
+def test_del_and_c1_controls_are_refused(c, login, db, character):
+    client = login("student1")
+    for field in ("subject", "body"):
+        form = {"recipient_id": c.curator1.id, "subject": "Тема", "body": "Текст"}
+        form[field] = f"до{character}после"
+        answer = client.post("/messages/new", data=form)
+        assert answer.status_code in (302, 400)
+        assert "недопустимый управляющий символ (U+00" in _flashed(client, answer)
+    assert db.session.scalar(select(func.count(Message.id))) == 0
+    assert messaging.send(c.users["student1"], c.curator1.id, "Тема",
+                          "Строка\n\tс табуляцией") is not None  # tab and newline stay
+
+
+def test_messages_per_account_and_minute(c, login, db, app):
+    """Two students sent 1,575 messages in a minute: now MESSAGES_PER_MINUTE sends each (a
+    broadcast counts once), then a Russian refusal (429); another account is not held up."""
+    app.config["MESSAGES_PER_MINUTE"] = 3
+    try:
+        client = login("student1")
+        form = {"recipient_id": c.curator1.id, "subject": "Вопрос", "body": "Текст"}
+        for _ in range(3):
+            assert client.post("/messages/new", data=form).status_code == 302
+        answer = client.post("/messages/new", data=form)
+        assert answer.status_code in (302, 429)
+        assert "Не более 3 сообщений в минуту" in _flashed(client, answer)
+        assert db.session.scalar(select(func.count(Message.id))) == 3
+        curator = login("curator1")
+        for _ in range(3):  # a broadcast to every parent of the group is one send
+            assert curator.post("/messages/broadcast", data={
+                "group_id": c.group_a.id, "subject": "Собрание", "body": "В пятницу"}
+            ).status_code == 302
+        copies = db.session.scalar(select(func.count(Message.id))) - 3
+        assert copies >= 6
+        answer = curator.post("/messages/broadcast", data={
+            "group_id": c.group_a.id, "subject": "Собрание", "body": "В пятницу"})
+        assert "Не более 3 сообщений в минуту" in _flashed(curator, answer)
+        assert db.session.scalar(select(func.count(Message.id))) == 3 + copies
+    finally:
+        app.config["MESSAGES_PER_MINUTE"] = 30
+
+
+def _flashed(client, answer) -> str:
+    """The page a refused form leads to: the form shown again, or the page it returns to."""
+    if answer.status_code == 302:
+        return client.get(answer.headers["Location"]).get_data(as_text=True)
+    return answer.get_data(as_text=True)

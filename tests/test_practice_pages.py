@@ -297,6 +297,27 @@ def test_mentor_account_with_a_credential_slip(pc, db, login, app):
     assert login("student1").get("/practice/accounts").status_code == 403
 
 
+def test_mentor_accounts_listed_only_to_who_issues_them(pc, db, login, app):
+    """The mentors' names and logins: a practice's supervisor and IT see them; a teacher who
+    supervises no practice, a curator or the deputy do not."""
+    login("it").post("/practice/accounts", data={"last_name": "Кузьмина",
+                                                 "first_name": "Алла", "email": ""})
+    account = db.session.scalar(select(app.appbuilder.sm.user_model).where(
+        app.appbuilder.sm.user_model.last_name == "Кузьмина"))
+    for who in ("teacher1", "it"):
+        answer = login(who).get("/practice/accounts")
+        assert answer.status_code == 200 and account.username in _html(answer), who
+    for who in ("teacher2", "curator2", "deputy"):
+        answer = login(who).get("/practice/accounts")
+        assert answer.status_code == 403, who
+        assert account.username not in _html(answer) and "Кузьмина" not in _html(answer)
+    assert "руководитель практики и отдел ИТ" in _html(login("teacher2").get(
+        "/practice/accounts"))
+    # the menu offers the page to those it opens for only
+    assert 'href="/practice/accounts"' in _html(login("teacher1").get("/"))
+    assert 'href="/practice/accounts"' not in _html(login("teacher2").get("/"))
+
+
 # --- the student's diary and the parent's read ---------------------------------------------
 def test_student_writes_and_cannot_change_a_confirmed_entry(pc, db, login):
     client = login("student1")

@@ -242,8 +242,45 @@ def test_login_starts_a_new_session(app, college):
 def test_logout_ends_the_session(app, college, login):
     client = login("teacher1")
     assert _logged_in(client)
-    client.get("/logout/")
+    client.post("/logout/")
     assert not _logged_in(client)
+
+
+def test_logout_by_get_only_asks(app, college, login):
+    """Logout ends every session and token of the account: a GET (a link or an image on any
+    site) shows a page whose button posts, and logs nobody out; the menu's logout is a form."""
+    client = login("teacher1")
+    page = client.get("/logout/")
+    assert page.status_code == 200 and _logged_in(client)
+    html = page.get_data(as_text=True)
+    assert re.search(r'<form method="post" action="/logout/"[^>]*>\s*<input type="hidden" '
+                     r'name="csrf_token"', html)
+    assert "Выход завершит все сеансы" in html and "Выйти</button>" in html
+    menu = client.get("/").get_data(as_text=True)
+    assert 'href="/logout/"' not in menu
+    assert re.search(r'<form method="post" action="/logout/" class="journal-logout">', menu)
+    assert client.get("/logout/", follow_redirects=False).status_code == 200
+    assert _logged_in(client)
+
+
+def test_logout_post_needs_the_csrf_token(app, college, login):
+    client = login("teacher1")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert client.post("/logout/").status_code == 400
+        assert _logged_in(client)
+        html = client.get("/logout/").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        r = client.post("/logout/", data={"csrf_token": token})
+        assert r.status_code == 302
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert not _logged_in(client)
+
+
+def test_logout_page_of_a_visitor_leads_to_the_login(app, client):
+    r = client.get("/logout/")
+    assert r.status_code == 302 and "/login/" in r.headers["Location"]
 
 
 def test_no_default_admin_password(app, college):

@@ -56,7 +56,7 @@ def test_old_cookie_after_logout_no_longer_opens_the_journal(app, college, login
     tokens = _tokens(app)
     cookie = _cookie(client)
     assert _opens_journal(_replayed(app, cookie)) and _token_works(app, tokens)
-    client.get("/logout/")
+    client.post("/logout/")
     assert _ended(app, cookie, tokens)
     assert not _opens_journal(other_device)  # logout ends every session of the account
     assert _opens_journal(login("teacher1"))  # a new login works

@@ -51,6 +51,20 @@ def check_text(field: str, text: str) -> None:
         raise TextRefused(control_message(field, code), status=400)
 
 
+# DEL and the C1 controls (U+007F–U+009F): nothing a person types, refused in messages, where
+# text reaches another person (a terminal or a mail client may act on them)
+DEL_C1_RE = re.compile("[\x7f-\x9f]")
+
+
+def check_message_text(field: str, text: str) -> None:
+    """Raise TextRefused when a message's `text` holds any control character but tab and
+    newline: C0 (as everywhere), DEL or C1."""
+    check_text(field, text)
+    found = DEL_C1_RE.search(text)
+    if found is not None:
+        raise TextRefused(control_message(field, f"U+{ord(found.group()):04X}"), status=400)
+
+
 def find_control(value, path: str = "") -> tuple[str, str] | None:
     """(path, code) of the first string in a JSON value (keys included) holding a forbidden
     control character, or None."""
@@ -113,6 +127,48 @@ def _check_lengths(session, _flush_context, _instances) -> None:
 
 
 event.listen(Session, "before_flush", _check_lengths)
+
+
+# --- people's names ---------------------------------------------------------------------------
+# A name (of a student, a parent, a staff member or any account) is one line of visible text:
+# no line break or tab, no bidirectional override or isolate (U+202A–U+202E, U+2066–U+2069: a
+# name that reads backwards), no zero-width or other invisible character (U+200B–U+200F,
+# U+2060–U+2064, U+FEFF, the soft hyphen, U+061C, U+180E) that makes two names look alike.
+# A name that starts with =, +, - or @ stays text: exports write every cell as data
+# (exports/book.py no_formulas), so a spreadsheet never runs it.
+NAME_COLUMNS = ("last_name", "first_name", "middle_name")
+INVISIBLE_RE = re.compile("[\t\n\r\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f"
+                          "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def name_character(text: str) -> str | None:
+    """The first character a person's name may not hold, as «U+202E», or None."""
+    found = INVISIBLE_RE.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+def name_message(column: str, code: str) -> str:
+    return (_("Поле «%(field)s» содержит перевод строки, табуляцию, невидимый или управляющий "
+              "символ (%(code)s): в имени допустимы только видимые буквы, пробел, дефис и "
+              "апостроф. Ничего не сохранено.", field=FIELD_LABELS.get(column, column),
+              code=code))
+
+
+def _check_names(session, _flush_context, _instances) -> None:
+    for obj in list(session.new) + list(session.dirty):
+        state = inspect(obj)
+        for column in NAME_COLUMNS:
+            if column not in state.mapper.column_attrs:
+                continue
+            if not state.pending and not state.attrs[column].history.has_changes():
+                continue  # an old row's other columns change: its name is not judged again
+            value = getattr(obj, column)
+            code = name_character(value) if isinstance(value, str) else None
+            if code is not None:
+                raise TextRefused(name_message(column, code))
+
+
+event.listen(Session, "before_flush", _check_names)
 
 
 # --- exports ----------------------------------------------------------------------------------

@@ -178,8 +178,10 @@ class CellChange(Model):
     id = Column(Integer, primary_key=True)
     lesson_id = Column(Integer, ForeignKey("lesson.id", ondelete="CASCADE"), nullable=False)
     student_id = Column(Integer, ForeignKey("student.id"), nullable=False)
-    old_value = Column(String(64), nullable=False, default="")
-    new_value = Column(String(64), nullable=False, default="")
+    # the cell as it reads in its history: «Н» with its reason, each mark with its kind of work
+    # ("Н (болезнь)", "5 (контрольная) 4"); four marks with the longest names fit
+    old_value = Column(String(255), nullable=False, default="")
+    new_value = Column(String(255), nullable=False, default="")
     changed_by_id = user_fk()
     changed_at = created_at_column()
     is_correction = Column(Boolean, nullable=False, default=False)  # made after the lesson day

@@ -14,6 +14,7 @@ from werkzeug.local import LocalProxy
 
 from ..models import AccountState
 from ..services.records import audit
+from ..views.auth import AuthDBView
 from ..views.passwords import ResetMyPasswordView, ResetPasswordView
 from ..views.security_labels import (
     JournalGroupView, JournalPermissionScreenView, JournalPermissionView, JournalRoleView,
@@ -22,6 +23,10 @@ from ..views.security_labels import (
 from ..views.users import UserDBModelView
 from . import login_limit
 from .access import ACCESS, ROLES
+from .security_apis import (
+    JournalPermissionApi, JournalPermissionViewMenuApi, JournalRoleApi, JournalUserApi,
+    JournalViewMenuApi,
+)
 from .sessions import REQUEST_ACCOUNT, access_version_query, account, end_sessions, generation_of
 from .tokens import GENERATION_CLAIM, SecurityApi, configure_jwt
 
@@ -31,6 +36,7 @@ SESSION_GENERATION = "_generation"
 
 
 class JournalSecurityManager(SecurityManager):
+    authdbview = AuthDBView  # logout by a form that posts, a GET only asks
     userdbmodelview = UserDBModelView  # IT's accounts screen: no Admin role for non-admins
     rolemodelview = JournalRoleView  # roles named in Russian
     permissionmodelview = JournalPermissionView  # permissions and screens too
@@ -41,6 +47,12 @@ class JournalSecurityManager(SecurityManager):
     security_api = SecurityApi  # the JWT login whose answers match its schema
     resetmypasswordview = ResetMyPasswordView  # asks for the current password
     resetpasswordview = ResetPasswordView
+    # FAB's security APIs with a 404 or a 422 where FAB answers 500 (app/security/security_apis.py)
+    user_api = JournalUserApi
+    role_api = JournalRoleApi
+    permission_api = JournalPermissionApi
+    view_menu_api = JournalViewMenuApi
+    permission_view_menu_api = JournalPermissionViewMenuApi
 
     # --- sessions and tokens that end (ASVS 3.3, 3.5) -------------------------------------------
     def create_jwt_manager(self, app):

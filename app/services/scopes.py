@@ -135,6 +135,16 @@ def people_student_filter(user, day: date | None = None):
     return or_(*conditions) if conditions else false()
 
 
+def sees_student_now(user, student_id: int, day: date | None = None) -> bool:
+    """The one row rule of a teacher's and a curator's view of a student, on every page that
+    shows one — the people screens, the student's record and diary, the student's debts
+    (SPEC §1, 3.3): the students of the groups they curate now or teach this academic year.
+    A group taught last year is closed on all of them alike; the teacher's own journals of
+    that year stay theirs to read."""
+    return db.session.scalar(select(Student.id).where(
+        Student.id == student_id, people_student_filter(user, day))) is not None
+
+
 def parent_filter(user):
     """SQL condition on Parent: parents whose contacts this user may read. A curator: the
     parents of the groups the curator curates now (3.3; contacts are the curator's, not

@@ -175,7 +175,7 @@ class PracticeView(PracticeDocuments, BaseView):
     # --- mentor accounts ---------------------------------------------------------------
     def _accounts_page(self, back, error=None, form=None, status=200):
         return self.render_template("practice/accounts.html", error=error, form=form or {},
-                                    back=back, mentors=practice.mentors(),
+                                    back=back, mentors=practice.mentor_accounts(current_user),
                                     title=_("Учётные записи наставников")), status
 
     @expose("/accounts", methods=["GET", "POST"])
@@ -380,5 +380,6 @@ def register(appbuilder) -> None:
                         icon="fa-briefcase")
     appbuilder.add_link("MentorAccounts", label=_("Учётные записи наставников"),
                         href="/practice/accounts", icon="fa-id-card-o", category="Journal",
-                        category_label=_("Журнал"))
+                        category_label=_("Журнал"),
+                        cond=lambda: practice.may_issue_mentor_accounts(current_user))
     current_app.jinja_env.globals["practice_placement_id"] = practice_placement_id

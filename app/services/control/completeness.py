@@ -13,7 +13,7 @@ from ...infra.clock import today as clock_today
 from ...models import AcademicYear, CellChange, Journal, JournalCell, Lesson, Student, StudentGroup
 from ...models.base import utcnow
 from ...security.access import SEES_ALL_JOURNALS
-from ..journal.access import cell_text
+from ..journal.access import history_text
 from ..journal.periods import ensure_open
 from ..journal.timetable import timetabled_pairs, week_end, week_start
 from ..records import audit
@@ -136,9 +136,7 @@ def week_absences(group: StudentGroup, day: date) -> list[JournalCell]:
 
 
 def _reason_text(cell: JournalCell) -> str:
-    text = cell_text(cell.absent, cell.marks)
-    label = labels.text(REASONS, cell.absence_reason)
-    return f"{text} ({label})" if label else text
+    return history_text(cell.absent, cell.absence_reason, cell.marks)
 
 
 def correct_reason(user, cell_id: int, reason: str, now: date | None = None) -> JournalCell:

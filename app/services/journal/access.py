@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
+from ... import labels
 from ...errors import Forbidden, NotFound
 from ...extensions import db
 from ...infra.bulk import plain_rows, statement
@@ -106,6 +107,24 @@ def cell_text(absent: bool, marks) -> str:
     """How a cell reads in the paper journal: «Н» and/or the marks, e.g. "Н" or "5 4"."""
     parts = ["Н"] if absent else []
     parts += [m if isinstance(m, str) else m.value for m in marks]
+    return " ".join(parts)
+
+
+def history_text(absent: bool, reason: str, marks) -> str:
+    """How a cell reads in its history (1.6): «Н» with the absence's reason, and each mark
+    with its kind of work unless it is a plain current mark — so that a change of the reason,
+    of a mark's kind (and with it its weight in the average) is a change of the text, e.g.
+    "Н (болезнь)" or "5 (контрольная) 4". `marks`: Mark rows or (value, kind) pairs; stored in
+    Russian whatever the writer's language, as the paper journal would read."""
+    parts = []
+    if absent:
+        label = labels.russian(labels.ABSENCE_REASONS, reason or "")
+        parts.append(f"Н ({label})" if label else "Н")
+    for mark in marks:
+        value, kind = (mark.value, mark.work_kind) if hasattr(mark, "value") else mark
+        label = "" if (kind or "current") == "current" else labels.russian(
+            labels.WORK_KINDS, kind, kind)
+        parts.append(f"{value} ({label})" if label else value)
     return " ".join(parts)
 
 

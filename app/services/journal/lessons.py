@@ -17,7 +17,7 @@ from ...models import (
 from ...security.access import DELETES_PAST_LESSONS
 from ..records import audit
 from ..scopes import role_names
-from .access import can_manage_lessons, can_write_lesson, cell_text, is_journal_teacher
+from .access import can_manage_lessons, can_write_lesson, history_text, is_journal_teacher
 from .periods import ensure_open
 from .schemas import LessonDeletionSchema, LessonSchema
 from .timetable import substitution_for, substitution_in
@@ -212,7 +212,8 @@ def delete_lesson(user, journal: Journal, lesson: Lesson, today: date,
     ensure_open(user, journal.academic_year_id, day=lesson.lesson_date, reason=reason)
     if who == "deputy" and not reason:
         raise BadInput(_("Укажите причину удаления занятия: она сохраняется в журнале аудита."))
-    held = {str(c.student_id): cell_text(c.absent, c.marks) for c in contents["cells"]}
+    held = {str(c.student_id): history_text(c.absent, c.absence_reason, c.marks)
+            for c in contents["cells"]}
     late = lesson.lesson_date < today
     for cell in contents["cells"]:
         db.session.add(CellChange(lesson_id=lesson.id, student_id=cell.student_id,

@@ -16,7 +16,7 @@ from ...models import CellChange, Journal, JournalCell, Lesson, Mark
 from ...models.base import utcnow
 from ..notifications import events as notification_events
 from ..records import audit
-from .access import can_write_lesson, cell_text, enrolled_on, roster
+from .access import can_write_lesson, enrolled_on, history_text, roster
 from .final_grades import has_credit, kinds_by_period
 from .periods import ensure_open, period_of, year_periods
 from .schemas import MarksBatchSchema
@@ -193,15 +193,17 @@ def _write(user, lessons: dict, cells: dict, parsed: list, today: date
 
 
 def _record_changes(user, lessons, cells, parsed, today, now) -> list[dict]:
-    """1.6: each changed cell keeps a history row (old → new) and an audit entry (4.1);
-    → the history rows."""
+    """1.6: each changed cell keeps a history row (old → new) and an audit entry (4.1): a
+    change of a mark's value, of its kind of work (its weight in the average), of the «Н» or
+    of the absence's reason; a cell saved as it was adds neither. → the history rows."""
     history, changed = [], []
     for c in parsed:
         before = cells.get(_key(c))
-        old = cell_text(before["absent"], [m["value"] for m in before["marks"]]) if before \
-            else ""
-        new = cell_text(c["absent"], [v for v, _ in c["marks"]])
-        if new == old:
+        old = history_text(before["absent"], before["reason"],
+                           [(m["value"], m["kind"]) for m in before["marks"]]) if before else ""
+        new = history_text(c["absent"], before["reason"] if before and c["absent"] else "",
+                           c["marks"])
+        if new == old:  # nothing of the cell changed: no history, no audit entry
             continue
         lesson = lessons[c["lesson_id"]]
         history.append({"lesson_id": lesson.id, "student_id": c["student_id"],

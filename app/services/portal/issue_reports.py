@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ...extensions import db
 from ...infra import clock
 from ...models import CellChange, IssueReport, Journal, JournalCell, Lesson, Student
-from ..journal.access import cell_text
+from ..journal.access import history_text
 from ..records import audit
 from ..scopes import parent_children, role_names
 from .record import RecordDenied, RecordError, RecordNotFound, _journal_ids, _student, record_scope
@@ -112,7 +112,7 @@ def report_for_assignee(user, report_id) -> tuple[IssueReport, list[CellChange],
         cell = db.session.scalar(select(JournalCell).where(
             JournalCell.lesson_id == report.lesson_id,
             JournalCell.student_id == report.student_id).options(selectinload(JournalCell.marks)))
-        current = cell_text(cell.absent, cell.marks) if cell else ""
+        current = history_text(cell.absent, cell.absence_reason, cell.marks) if cell else ""
     return report, history, current
 
 

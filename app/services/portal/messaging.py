@@ -1,5 +1,8 @@
 """Messages (2.2, 3.6): who may write to whom is decided by `recipient_condition` alone;
 send, reply, broadcast, inbox, sent, threads, unread counter and search all go through it."""
+from datetime import timedelta
+
+from flask import current_app
 from flask_appbuilder.security.sqla.models import Role, User
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
@@ -7,8 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from ...errors import BadInput
 from ...extensions import db
-from ...infra import clock
+from ...infra import clock, text_hygiene
 from ...models import Journal, Message, Parent, Student, StudentGroup, StudentParent, SubgroupMember
+from ...models.base import utcnow
 from ...security.access import ROLES as ROLE_NAMES
 from ...security.access import STAFF, WRITES_TO_ADMINISTRATION
 from ..notifications import events as notification_events
@@ -150,8 +154,26 @@ def may_write(sender, recipient_id: int, thread: Message | None = None) -> bool:
         Message.sender_id == recipient_id, Message.recipient_id == sender.id).limit(1)) is not None
 
 
+class MessagesTooFast(MessagingError):
+    status = 429
+
+
+def _within_limit(sender) -> None:
+    """At most MESSAGES_PER_MINUTE sends an account makes in a minute (a broadcast to a
+    group's parents is one send: its copies share one moment), counted in the database so
+    that every worker counts alike."""
+    limit = int(current_app.config.get("MESSAGES_PER_MINUTE", 30))
+    sends = db.session.scalar(select(func.count(func.distinct(Message.created_at))).where(
+        Message.sender_id == sender.id, Message.created_at >= utcnow() - timedelta(minutes=1)))
+    if sends >= limit:
+        raise MessagesTooFast(_("Не более %(limit)s сообщений в минуту: подождите минуту и "
+                                "отправьте снова.", limit=limit))
+
+
 def _clean(subject, body) -> tuple[str, str]:
     subject, body = (subject or "").strip(), (body or "").strip()
+    text_hygiene.check_message_text(str(_("Тема")), subject)
+    text_hygiene.check_message_text(str(_("Текст")), body)
     if not subject:
         raise MessagingError(_("Укажите тему сообщения."))
     if not body:
@@ -173,6 +195,7 @@ def _to_int(value, message):
 def send(sender, recipient_id, subject, body, reply_to=None) -> Message:
     """Send one message (or an answer in a thread); refused unless the rule allows it."""
     subject, body = _clean(subject, body)
+    _within_limit(sender)
     recipient_id = _to_int(recipient_id, _("Выберите получателя."))
     thread = None
     if reply_to not in (None, ""):
@@ -204,6 +227,7 @@ def broadcast_groups(user) -> list[StudentGroup]:
 def broadcast_group_parents(sender, group_id, subject, body) -> list[Message]:
     """A curator writes to every parent of the group at once (each gets their own copy)."""
     subject, body = _clean(subject, body)
+    _within_limit(sender)
     group_id = _to_int(group_id, _("Выберите группу."))
     roles = role_names(sender)
     if "Curator" not in roles or db.session.scalar(select(StudentGroup.id).where(
@@ -217,8 +241,9 @@ def broadcast_group_parents(sender, group_id, subject, body) -> list[Message]:
                                                           condition)).all()
     if not recipients:
         raise MessagingError(_("У родителей этой группы нет учётных записей."))
-    messages = [Message(sender_id=sender.id, recipient_id=rid, subject=subject, body=body)
-                for rid in recipients]
+    now = utcnow()  # one moment for every copy: one send (_within_limit)
+    messages = [Message(sender_id=sender.id, recipient_id=rid, subject=subject, body=body,
+                        created_at=now) for rid in recipients]
     db.session.add_all(messages)
     db.session.flush()
     for message in messages:

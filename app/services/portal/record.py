@@ -23,7 +23,8 @@ from ..journal.access import cell_text
 from ..journal.progress import weighted_average, work_kind_weights
 from ..records import audit
 from ..scopes import (
-    curated_group_ids, parent_child_denial, parent_children, role_names, taught_journal_ids,
+    curated_group_ids, parent_child_denial, parent_children, role_names, sees_student_now,
+    taught_journal_ids,
 )
 from . import diary
 
@@ -80,15 +81,14 @@ def record_scope(user, student: Student):
         if reason is None:
             return None
         raise RecordDenied(parent_denial_message(student, reason))
+    if not sees_student_now(user, student.id):  # the people screens' rule (scopes.py)
+        raise RecordDenied(_("Нет доступа к данным этого обучающегося."))
     if "Curator" in roles and db.session.scalar(
             select(StudentGroup.id).where(StudentGroup.id == student.group_id,
                                           StudentGroup.id.in_(curated_group_ids(user)))):
         return None
-    if roles & TEACHES:
-        own = taught_journal_ids(user)
-        if db.session.scalar(select(Journal.id).where(
-                Journal.id.in_(own), Journal.id.in_(_journal_ids(student)))) is not None:
-            return own
+    if roles & TEACHES:  # a student of their current groups: their own disciplines only
+        return taught_journal_ids(user)
     raise RecordDenied(_("Нет доступа к данным этого обучающегося."))
 
 

@@ -54,6 +54,7 @@ from .placements import (  # noqa: F401
     journals_for_new_practice,
     issue_mentor_account,
     may_issue_mentor_accounts,
+    mentor_accounts,
     mentor_slip,
     mentors,
     organisations,

@@ -254,6 +254,15 @@ def may_issue_mentor_accounts(user) -> bool:
     return bool(role_names(user) & IT_STAFF) or is_supervisor(user)
 
 
+def mentor_accounts(user) -> list:
+    """The mentors' names and logins, for those who issue their accounts: IT and the
+    practices' supervisors (any other teacher has no business with them)."""
+    if not may_issue_mentor_accounts(user):
+        raise PracticeDenied(_("Учётные записи наставников видят руководитель практики и "
+                               "отдел ИТ."))
+    return mentors()
+
+
 def issue_mentor_account(user, last_name, first_name, email) -> tuple:
     """A new account with the Mentor role and its one-time password (shown once, on the
     credential slip; changed at first login) — by IT or a practice supervisor."""
