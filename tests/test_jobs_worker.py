@@ -85,12 +85,14 @@ def test_two_workers_at_the_same_due_moment_run_each_duty_once(college, db, mail
     assert [code for code, _ in outcomes] == [0, 0], outcomes
     letters = mailbox.subjects()
     assert len(letters) == len(set(letters)) >= 2  # nobody got a letter twice
+    # the weekly reports (the reminders' letters go out through the same sweep)
+    reports = [s for s in letters if "Еженедельный отчёт" in str(s)]
     db.session.expire_all()
     runs = db.session.execute(select(ScheduledRun.duty, ScheduledRun.due_at, func.count())
                               .group_by(ScheduledRun.duty, ScheduledRun.due_at)).all()
     assert runs and all(n == 1 for _, _, n in runs)
     assert "weekly_reports" in {duty for duty, _, _ in runs}
     deliveries = db.session.scalars(select(WeeklyReportDelivery)).all()
-    assert len(deliveries) == len(letters) and {d.status for d in deliveries} == {"sent"}
+    assert len(deliveries) == len(reports) >= 2 and {d.status for d in deliveries} == {"sent"}
     # the queue lived where it was told to: no SQLite queue file beside Redis
     assert (tmp_path / "jobs.db").exists() == (storage == "sqlite")

@@ -4,6 +4,7 @@ each form of the demo college is printed to PDF by Chromium (page.pdf, A4, the p
 table's last column — its header and its first row — on page 1, and no text starting in the
 page's right margin (a column beyond the edge is cut off or missing in the PDF)."""
 import io
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
@@ -75,7 +76,10 @@ LONG_REASON = "приказ№" + "45к2026от01122026" * 4
 
 
 def test_official_forms_print_on_a4_with_nothing_cut(app, db, live_server, playwright_browser,
-                                                      fast_password_hashing):  # noqa: F811
+                                                      fast_password_hashing,  # noqa: F811
+                                                      monkeypatch):
+    # the demo college of the real day, whatever day an earlier test of this process froze
+    monkeypatch.setitem(app.config, "JOURNAL_TODAY", date.today().isoformat())
     restore_demo_college(db)
     forms = _forms()
     row = db.session.scalar(select(ExamSheetRow).where(ExamSheetRow.sheet_id == db.session.scalar(
