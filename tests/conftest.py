@@ -55,12 +55,13 @@ KEEP_TABLES = {"ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
 
 
 def pytest_collection_modifyitems(config, items):
-    """The SQLite pass leaves out the tests that need PostgreSQL itself, the PostgreSQL pass
+    """The SQLite pass leaves out the tests that need PostgreSQL itself and those about how a
+    page or a file looks (layout_only: the same on either database), the PostgreSQL pass
     those about SQLite's own files (reported as deselected, never skipped: in the other pass
     they run and must pass)."""
-    other = "sqlite_only" if BACKEND == "postgresql" else "postgresql_only"
-    kept = [item for item in items if item.get_closest_marker(other) is None]
-    left = [item for item in items if item.get_closest_marker(other) is not None]
+    others = ("sqlite_only",) if BACKEND == "postgresql" else ("postgresql_only", "layout_only")
+    left = [item for item in items if any(item.get_closest_marker(m) for m in others)]
+    kept = [item for item in items if item not in left]
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept

@@ -22,6 +22,8 @@ from tests.print_helpers import (
     books_to_pdf, is_a4, layout_problems, page_text, table_header,
 )
 
+pytestmark = pytest.mark.layout_only  # the same on either database
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -163,6 +163,7 @@ ARTIFACTS = Path(os.environ.get("JOURNAL_TEST_ARTIFACTS", "var/test-artifacts"))
 SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
 
 
+@pytest.mark.layout_only  # the same on either database
 def test_start_pages_in_the_browser_fit_a_phone(app, db, demo, live_server, playwright_browser):
     """Every demo role's start page renders its blocks at 1366 and 390 px (screenshots saved)
     and is no wider than a 390-px phone."""

@@ -14,6 +14,8 @@ from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.journal_helpers import add_lesson, change
 from tests.live_server import browser_login
 
+pytestmark = pytest.mark.layout_only  # the same on either database
+
 ARTIFACTS = Path(os.environ.get("JOURNAL_TEST_ARTIFACTS", "var/test-artifacts"))
 TODAY = date(2025, 10, 15)
 

@@ -8,7 +8,7 @@ from tests.factories import PASSWORD
 from tests.live_server import browser_login
 from tests.plx_builder import full_plan
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.layout_only]  # the same on either database
 
 
 def _upload(page, live_server, data: bytes) -> None:

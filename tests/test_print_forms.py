@@ -21,7 +21,7 @@ from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.live_server import browser_login
 from tests.print_helpers import is_a4
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.layout_only]  # the same on either database
 RIGHT_MARGIN = 24  # points (8.5 mm): the forms' right margin is 10 mm
 LAST_COLUMN = """() => {
   const table = document.querySelector("table");

@@ -13,6 +13,8 @@ from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.live_server import browser_login
 from tests.portal_helpers import add_cell, add_lesson, fixed_today, seed_record  # noqa: F401
 
+pytestmark = pytest.mark.layout_only  # the same on either database
+
 ARTIFACTS = Path(os.environ.get("JOURNAL_TEST_ARTIFACTS", "var/test-artifacts"))
 
 

@@ -22,6 +22,8 @@ from tests.conftest import restore_demo_college
 from tests.factories import login_client
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 
+pytestmark = pytest.mark.layout_only  # the same on either database
+
 ROLES = ["admin", "it", "director", "deputy", "teacher1", "curator1", "student1", "parent1",
          "parent2"]
 DENIED = ["None", "True", "False", "sent", "confirmed", "rejected", "pending", "received",
