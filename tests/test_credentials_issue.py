@@ -1,6 +1,7 @@
 """Credentials (3.1): curator for own students/parents, IT for staff; slip contents; one-time
 password works; staff/parents must change it, students are not asked."""
 import re
+from datetime import date
 
 from app.models import AccountState, AuditLog
 from tests.factories import PASSWORD, login_client
@@ -155,3 +156,33 @@ def test_the_curator_finds_credentials_from_the_group_and_the_menu(college, db, 
         f"/curator/credentials/{college.group_a.id}")
     home = c1.get("/").get_data(as_text=True)
     assert f"/curator/credentials/{college.group_a.id}" in home
+
+
+def test_the_group_page_reads_accounts_with_a_fixed_number_of_queries(college, db):
+    """The group page counts logins of every student and parent: a fixed number of queries,
+    not one per person."""
+    from app.models import Parent, Student, StudentParent
+    from app.services.college import credentials
+    from tests.journal_helpers import count_queries
+
+    def read():
+        db.session.expire_all()
+        people = credentials.curator_people(college.curator1, college.group_a.id)
+        credentials.account_summary(people)
+        credentials.reissues(people, [s.id for s in college.a_students], [])
+    def grow(numbers):
+        for n in numbers:
+            student = Student(last_name=f"Новиков{n}", first_name="Иван",
+                              birth_date=date(2009, 1, 1), record_book_number=f"99-{n}",
+                              group_id=college.group_a.id, status="studying")
+            parent = Parent(last_name=f"Новикова{n}", first_name="Анна")
+            db.session.add_all([student, parent])
+            db.session.flush()
+            db.session.add(StudentParent(student_id=student.id, parent_id=parent.id,
+                                         relation="мать"))
+        db.session.commit()
+    grow(range(1))  # a parent without a login among them, as in the bigger group
+    read()  # the fixture's lazy references read once
+    small = count_queries(db, read)
+    grow(range(1, 9))
+    assert count_queries(db, read) == small

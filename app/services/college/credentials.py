@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import generate_password_hash
 
 from ...errors import Forbidden, NotFound, Refused
@@ -189,9 +190,10 @@ def curator_people(actor, group_id: int) -> list[dict]:
     """Students and parents of a curated group with their account state, for the issue form:
     a parent of an adult (or departed) child is shown but cannot be issued a login (5.2)."""
     students = db.session.scalars(select(Student).where(Student.group_id == group_id).order_by(
-        Student.last_name, Student.first_name)).all()
+        Student.last_name, Student.first_name).options(selectinload(Student.user))).all()
     links = db.session.scalars(select(StudentParent).where(StudentParent.student_id.in_(
-        [s.id for s in students]))).all()
+        [s.id for s in students])).options(
+        joinedload(StudentParent.parent).selectinload(Parent.user))).all()
     parents = {}
     for link in links:
         parents.setdefault(link.student_id, []).append(link.parent)
