@@ -20,31 +20,15 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PG_ADMIN = os.environ.get("JOURNAL_PG_ADMIN_URL",
-                          "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+from bench.grid import database  # noqa: E402  (a scratch database of either kind)
+
 SAMPLE = ROOT.parent / "shared" / "samples" / "plans" / "09.02.07-professionalitet-2024.plx"
-
-
-def database(kind: str):
-    from sqlalchemy import create_engine, text
-    if kind == "sqlite":
-        return f"sqlite:///{tempfile.mkdtemp(prefix='bench-plan-')}/bench.db", lambda: None
-    name = f"bench_plan_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    return PG_ADMIN.rsplit("/", 1)[0] + "/" + name, drop
 
 
 def timed(fn, runs: int, before=None) -> tuple[float, float, float]:
