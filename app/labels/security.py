@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 API_SCREENS = {"JournalApi": _l("API журнала"), "SheetApi": _l("API ведомостей"),
                "StudentDebtsApi": _l("API задолженностей студента"),
                "StudentPracticeApi": _l("API практики студента"),
-               "StudentRecordApi": _l("API успеваемости студента")}
+               "StudentRecordApi": _l("API успеваемости студента"),
+               "AccountView": _l("Мои входы")}
 
 PERMISSIONS = {
     "can_list": _l("список"), "can_show": _l("просмотр записи"), "can_add": _l("добавление"),
@@ -41,4 +42,5 @@ PERMISSIONS = {
     "can_this_form_post": _l("форма: сохранение"), "resetmypassword": _l("смена своего пароля"),
     "can_resetmypassword": _l("смена своего пароля"), "can_resetpasswords": _l("смена пароля"),
     "can_copyrole": _l("копирование роли"), "can_jobs": _l("задания"),
+    "can_logins": _l("свои входы"),
 }

@@ -69,6 +69,9 @@ for _role in ("IT", "Administration", "Deputy", "Teacher", "Curator", "Parent"):
     grant("ResetMyPasswordView", _role, ("can_this_form_get", "can_this_form_post"))
     grant("UserDBModelView", _role, ("can_userinfo", "resetmypassword"))
 grant("UserDBModelView", "Student", ("can_userinfo",))
+# 5.4: everyone answers for their own login and sees its last logins and failed tries
+grant("AccountView", ("IT", "Administration", "Deputy", "Teacher", "Curator", "Student", "Parent",
+                      "Mentor"), ("can_logins",))
 
 # --- IT: accounts of staff, blocking --------------------------------------------------------
 # Passwords are reset by issuing a one-time password with a credential slip (3.1), not by
