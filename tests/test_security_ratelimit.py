@@ -19,13 +19,20 @@ FREE = 5  # the documented default of LOGIN_FREE_FAILURES
 WRONG = "Wrong-Passw0rd"
 
 
-@pytest.fixture()
-def server(app, college):
+@pytest.fixture(scope="module")
+def started(app):
+    """One server for the module: each test's college (restored before it) wipes the tries
+    the previous test left in the database."""
     assert app.config["LOGIN_FREE_FAILURES"] == FREE
     env = {"REDIS_URL": "", "SECRET_KEY": os.environ["SECRET_KEY"]}
     with AppServer(app.config["SQLALCHEMY_DATABASE_URI"], workers=2, port=free_port(),
                    env=env) as srv:
         yield srv
+
+
+@pytest.fixture()
+def server(started, college):
+    return started
 
 
 def test_a_classroom_logs_in_over_two_workers(app, db, server):
