@@ -220,6 +220,24 @@ def archive_command(year_name: str, draft: bool) -> None:
         click.echo(line, err=True)
 
 
+@journal_cli.command("archive-supplement")
+@click.option("--year", "year_name", required=True, callback=_plain_text,
+              help="Учебный год, например 2025/2026.")
+def archive_supplement_command(year_name: str) -> None:
+    """The supplement of a year's archive (7.3): the changes made after archiving (retakes,
+    the deputy's corrections), one file set per group; the first archive is not touched."""
+    from .errors import DomainError
+    from .services.records.archive_supplement import supplement_year
+    try:
+        made = supplement_year(year_name)
+    except DomainError as exc:
+        raise click.ClickException(str(exc))
+    for supplement in made:
+        record = supplement.archive
+        click.echo(f"{record.group.name}: дополнение № {supplement.number} — "
+                   f"{record.directory}/{supplement.prefix}.*")
+
+
 @journal_cli.command("weekly-reports")
 @click.option("--group", "group_name", required=True, callback=_plain_text,
               help="Название группы, например ИС-24-1.")

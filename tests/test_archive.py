@@ -200,12 +200,13 @@ def test_final_archive_waits_for_the_last_period_draft_meanwhile(app, college, d
         encoding="utf-8"))
 
 
-def test_archived_year_is_read_only_for_everyone(app, college, db, login):
-    """7.3: once the year is archived no mark, lesson or final grade of it changes — not even
-    the deputy's correction with a reason."""
+def test_archived_year_is_read_only_but_for_the_deputys_correction(app, college, db, login):
+    """7.3: once the year is archived no mark or lesson of it changes — not even the deputy's
+    with a reason — and a final grade only by the deputy's correction with its reason, which
+    waits for the archive's supplement."""
     from tests.journal_helpers import change
+    from app.models import ArchiveChange, FinalGrade, JournalCell, Lesson
     _archive(app, college, db)
-    from app.models import JournalCell, Lesson
     # a marked cell of the journal the requests name (PostgreSQL returns rows in no set order)
     cell_id = db.session.scalars(
         select(Mark.cell_id).join(JournalCell, JournalCell.id == Mark.cell_id)
@@ -214,24 +215,38 @@ def test_archived_year_is_read_only_for_everyone(app, college, db, login):
     assert cell_id is not None
     cell = db.session.get(JournalCell, cell_id)
     before = sorted(db.session.scalars(select(Mark.value)))
+    grade = dict(student_id=college.student1.id, period_id=college.autumn.id, kind="exam",
+                 value="5")
+    url = f"/api/v1/journals/{college.journal_a_op.id}"
     app.config["JOURNAL_TODAY"] = "2026-07-10"
     try:
-        for who, body in (("teacher1", {}), ("deputy", {"reason": "Приказ 80-у"})):
+        for who, body in (("teacher1", {}), ("teacher1", {"reason": "Приказ 80-у"}),
+                          ("deputy", {"reason": "Приказ 80-у"})):
             g.pop("_login_user", None)
             client = login(who)
-            r = client.put(f"/api/v1/journals/{college.journal_a_op.id}/marks", json=dict(
+            r = client.put(f"{url}/marks", json=dict(
                 body, changes=[change(cell.lesson, cell.student, version=cell.version,
                                       marks=["3"])]))
             assert r.status_code == 403 and "архивирован" in r.get_json()["message"]
-            r = client.put(f"/api/v1/journals/{college.journal_a_op.id}/final-grades",
-                           json=dict(body, student_id=college.student1.id,
-                                     period_id=college.autumn.id, kind="exam", value="5"))
-            assert r.status_code == 403
-            if who == "deputy":  # the teacher is already past the deadline
-                assert "архивирован" in r.get_json()["message"]
+            if who == "teacher1":
+                r = client.put(f"{url}/final-grades", json=dict(body, **grade))
+                assert r.status_code == 403 and "архивирован" in r.get_json()["message"]
+        without = client.put(f"{url}/final-grades", json=grade)
+        assert without.status_code == 422
+        assert "архивирован: укажите основание" in without.get_json()["message"]
+        assert db.session.scalar(select(func.count()).select_from(ArchiveChange)) == 0
+        fixed = client.put(f"{url}/final-grades", json=dict(grade, reason="Приказ 80-у"))
+        assert fixed.status_code == 200, fixed.get_json()
     finally:
         app.config["JOURNAL_TODAY"] = ""
     db.session.expire_all()
     assert sorted(db.session.scalars(select(Mark.value))) == before
-    from app.models import FinalGrade
-    assert db.session.scalar(select(func.count()).where(FinalGrade.kind == "exam")) == 0
+    assert db.session.scalars(select(FinalGrade.value).where(
+        FinalGrade.kind == "exam")).all() == ["5"]
+    noted = db.session.scalars(select(ArchiveChange)).one()
+    assert (noted.action, noted.old_value, noted.new_value, noted.reason) == (
+        "final_grade_change", None, "5", "Приказ 80-у")
+    assert noted.changed_by_id == college.deputy.id and noted.supplement_id is None
+    assert college.student1.full_name in noted.subject and "экзамен" in noted.subject
+    assert db.session.scalar(select(AuditLog.id).where(
+        AuditLog.action == "final_grade_change")) is not None

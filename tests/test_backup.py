@@ -230,3 +230,13 @@ def test_copy_that_differs_from_the_database_is_not_verified(app, college, db):
                                                                   in_copy[table]]}
     assert not backup.verify(path, record.engine,
                              {"tables": in_copy, "latest_mark": "2001-01-01 00:00:00"})["ok"]
+
+
+def test_backup_file_is_named_in_the_college_time(app, db, monkeypatch):
+    """The backups' table shows the college's time, and so does the file's name: 17:30 UTC on
+    05.12.2026 is 01:30 of 06.12.2026 in Irkutsk (UTC+8)."""
+    monkeypatch.setitem(app.config, "COLLEGE_TIMEZONE", "Asia/Irkutsk")
+    monkeypatch.setitem(app.config, "JOURNAL_NOW", "2026-12-05T17:30:00")
+    record = backup.make_backup()
+    assert record.file_name.startswith("journal-20261206-013000-"), record.file_name
+    assert (Path(app.config["BACKUP_DIR"]) / record.file_name).is_file()

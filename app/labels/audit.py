@@ -69,6 +69,7 @@ ACTIONS = {
     "archive_create": _l("архивирование"),
     "archive_destroy": _l("уничтожение архива"),
     "archive_download": _l("скачивание архива"),
+    "archive_supplement": _l("дополнение архива"),
 }
 
 # Audited objects: the tables behind them.
@@ -91,6 +92,7 @@ OBJECTS = {
     "block_request": _l("заявка на блокировку"), "backup": _l("резервная копия"),
     "backup_record": _l("резервная копия"), "archive": _l("архив"),
     "archive_record": _l("архив"), "destruction_act": _l("акт уничтожения"),
+    "archive_supplement": _l("дополнение архива"),
     "timetable_entry": _l("пара расписания"), "timetable_change": _l("изменение расписания"),
     "journal": _l("журнал"), "lesson": _l("занятие"), "journal_cell": _l("отметка"),
     "mark": _l("оценка"), "final_grade": _l("итоговая оценка"),

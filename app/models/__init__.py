@@ -2,7 +2,9 @@
 from flask_appbuilder.security.sqla.models import User  # noqa: F401
 
 from . import debts, documents, practice, sheets  # noqa: F401,E402
-from .archive import ArchiveRecord, BackupRecord, DestructionAct  # noqa: F401
+from .archive import (  # noqa: F401
+    ArchiveChange, ArchiveRecord, ArchiveSupplement, BackupRecord, DestructionAct,
+)
 from .audit import AuditHead, AuditLog  # noqa: F401
 from .base import Model  # noqa: F401  (sets the naming convention first)
 from .college import (  # noqa: F401

@@ -53,3 +53,43 @@ class DestructionAct(Model):
     files = Column(Text, nullable=False)  # JSON: file name → SHA-256 at destruction
     note = Column(Text)
     archive = relationship("ArchiveRecord")
+
+
+class ArchiveSupplement(Model):
+    """A supplement to a group's year archive (7.3): the changes made in the archived year
+    after the archive (retakes of the year's debts, the deputy's corrections), written as files
+    of their own with their checksums; the first archive's files never change."""
+    __tablename__ = "archive_supplement"
+    id = Column(Integer, primary_key=True)
+    archive_id = Column(Integer, ForeignKey("archive_record.id"), nullable=False, index=True)
+    number = Column(Integer, nullable=False)
+    manifest = Column(Text, nullable=False)  # JSON: file name → SHA-256
+    manifest_sha256 = Column(String(64), nullable=False)
+    created_at = created_at_column()
+    created_by_id = user_fk()
+    archive = relationship("ArchiveRecord")
+    __table_args__ = (UniqueConstraint("archive_id", "number"),)
+
+    @property
+    def prefix(self) -> str:
+        """The files' common name in the archive's folder: `supplement-<number>`."""
+        return f"supplement-{self.number}"
+
+
+class ArchiveChange(Model):
+    """One change made in an archived year (7.3), waiting for or kept in a supplement: what,
+    about whom, old → new, why, who and when."""
+    __tablename__ = "archive_change"
+    id = Column(Integer, primary_key=True)
+    archive_id = Column(Integer, ForeignKey("archive_record.id"), nullable=False, index=True)
+    supplement_id = Column(Integer, ForeignKey("archive_supplement.id"), index=True)
+    action = Column(String(32), nullable=False)  # an audit action: what was done
+    subject = Column(Text, nullable=False)  # in people's words: student, discipline, period
+    old_value = Column(String(64))
+    new_value = Column(String(64))
+    reason = Column(Text)
+    changed_at = created_at_column()
+    changed_by_id = user_fk()
+    archive = relationship("ArchiveRecord")
+    supplement = relationship("ArchiveSupplement")
+    changed_by = relationship("User", foreign_keys=[changed_by_id])

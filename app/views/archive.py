@@ -1,6 +1,7 @@
 """IT's archive and retention pages (7.3, 7.4): archive a year, archives by year and group
-(those past their retention date highlighted), a year's or a group's archive as a zip,
-destruction with confirmation, destruction acts."""
+(those past their retention date highlighted) with what is still open in an archived year and
+its supplements, a year's or a group's archive or one supplement as a zip, destruction with
+confirmation, destruction acts."""
 import json
 
 from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..infra.clock import today
 from ..models import AcademicYear, ArchiveRecord, DestructionAct
-from ..services.records import archive, archive_download
+from ..services.records import archive, archive_download, archive_supplement
 from ..web_errors import refusal_back, refusal_form
 
 
@@ -44,6 +45,10 @@ class ArchiveView(BaseView):
         name, handle = archive_download.archive_zip(
             current_user, request.args.get("year", type=int) or 0,
             request.args.get("group", type=int))
+        return self._zip(name, handle)
+
+    @staticmethod
+    def _zip(name, handle):
         size = handle.seek(0, 2)
         handle.seek(0)
 
@@ -55,6 +60,27 @@ class ArchiveView(BaseView):
         return Response(stream_with_context(chunks()), mimetype="application/zip",
                         headers={"Content-Disposition": f'attachment; filename="{name}"',
                                  "Content-Length": str(size)})
+
+    @expose("/supplement/<int:supplement_id>")
+    @has_access
+    @permission_name("download")
+    @refusal_back("ArchiveView.index")
+    def download_supplement(self, supplement_id):
+        """One supplement of a group's archive (the changes after archiving) as a zip."""
+        name, handle = archive_download.supplement_zip(current_user, supplement_id)
+        return self._zip(name, handle)
+
+    @expose("/supplement", methods=["POST"])
+    @has_access
+    @permission_name("run")
+    @refusal_back("ArchiveView.index")
+    def supplement(self):
+        """7.3: the year's changes after archiving into a supplement per group."""
+        made = archive_supplement.supplement_year(request.form.get("year", ""),
+                                                  user=current_user)
+        groups = ", ".join(f"{s.archive.group.name} — № {s.number}" for s in made)
+        flash(str(_("Дополнения к архиву сформированы: %(groups)s.", groups=groups)), "success")
+        return redirect(url_for("ArchiveView.index"))
 
     @expose("/run", methods=["POST"])
     @has_access

@@ -6,7 +6,9 @@ two members); a third retake is not scheduled — two failed retakes are grounds
 shown in the register and never acted on. The examiner (the chairman) or the deputy enters the
 result: a positive grade closes the debt and becomes the journal's final grade with its
 history — the one write into a closed period besides the deputy's correction
-(_write_retake_grade); a failure keeps the debt open and counts the attempt.
+(_write_retake_grade); a failure keeps the debt open and counts the attempt. In an archived
+year the debts stay open to retakes and their results until each debt's deadline (7.3, 273-ФЗ
+art. 58), and what is done goes into the archive's supplement (records/archive_changes.py).
 """
 from datetime import date
 
@@ -26,7 +28,7 @@ from ...security.access import ENTERS_ANY_RETAKE, EXAMINES, SCHEDULES_RETAKES, S
 from ..journal.access import row_for_read
 from ..journal.final_grades import write_grade
 from ..journal.periods import year_archived
-from ..records import audit
+from ..records import archive_changes, audit
 from ..scopes import role_names
 from .debts import POSITIVE, debt_filter, kind_label
 
@@ -117,6 +119,15 @@ def schedule_retake(user, debt_ids, retake_date: date | None, place: str, examin
             [(_examiner(m, _("члена комиссии")), "member") for m in members]
         if len({p.id for p, _r in people}) != 3:
             raise DomainError(_("В комиссии должны быть три разных человека."))
+    archived = archived_years({d.journal.academic_year_id for d in debts})
+    ensure_debts_open(debts, archived, today)
+    late = [d for d in debts if d.journal.academic_year_id in archived
+            and retake_date > d.deadline]
+    if late:
+        raise DomainError(_("Учебный год %(year)s архивирован: пересдача назначается не позднее "
+                            "срока ликвидации задолженности (%(deadline)s).",
+                            year=late[0].journal.academic_year.name,
+                            deadline=late[0].deadline.strftime("%d.%m.%Y")))
     first = debts[0].journal
     retake = Retake(discipline_id=first.discipline_id, group_id=first.group_id,
                     attempt=attempt, retake_date=retake_date, place=place,
@@ -129,6 +140,8 @@ def schedule_retake(user, debt_ids, retake_date: date | None, place: str, examin
     audit.record("retake_schedule", "retake", retake.id, user=user, details={
         "debts": ids, "attempt": attempt, "date": retake_date.isoformat(), "place": place,
         "examiners": [[p.id, role] for p, role in people]})
+    if archived:
+        archive_changes.note_retake_schedule(user, retake, debts)
     return retake
 
 
@@ -203,15 +216,17 @@ def enter_results(user, retake_id, results: dict, today: date | None = None) -> 
         chosen[entry.id] = (entry, value)
     if not chosen:
         raise BadInput(_("Укажите результат хотя бы одного студента."))
-    academic_years = {e.debt.journal.academic_year_id for e, _v in chosen.values()}
-    if any(year_archived(y) for y in academic_years):
-        raise Forbidden(_("Учебный год архивирован: записи журнала доступны только для чтения."))
+    archived = archived_years({e.debt.journal.academic_year_id for e, _v in chosen.values()})
+    ensure_debts_open([e.debt for e, _v in chosen.values()], archived, today)
     now = utcnow()
     for entry, value in chosen.values():
         debt = entry.debt
         entry.result, entry.entered_by_id, entry.entered_at = value, user.id, now
+        in_archive = debt.journal.academic_year_id in archived
+        if in_archive:
+            archive_changes.note_retake_result(user, retake, entry, value)
         if value in POSITIVE:
-            _write_retake_grade(user, debt, value, retake)
+            _write_retake_grade(user, debt, value, retake, in_archive)
             debt.status, debt.closed_at, debt.closed_by_retake_id = "closed", now, retake.id
         else:
             debt.failed_retakes = min(2, debt.failed_retakes + 1)
@@ -228,7 +243,26 @@ def retake_reason(retake: Retake) -> str:
             f"ведомость {retake.sheet_number}")
 
 
-def _write_retake_grade(user, debt: AcademicDebt, value: str, retake: Retake) -> FinalGrade:
+def archived_years(academic_year_ids) -> set[int]:
+    """Of these years, those whose final archive is made (7.3)."""
+    return {y for y in academic_year_ids if year_archived(y)}
+
+
+def ensure_debts_open(debts, archived: set[int], today: date) -> None:
+    """7.3, 273-ФЗ art. 58: an archived year's debts stay open to retakes until each debt's
+    deadline; after it the archived year is read-only for them too."""
+    for debt in debts:
+        if debt.journal.academic_year_id in archived and today > debt.deadline:
+            raise Forbidden(_("Учебный год %(year)s архивирован, срок ликвидации задолженности "
+                              "студента %(student)s истёк %(deadline)s: пересдача и её "
+                              "результат не принимаются.",
+                              year=debt.journal.academic_year.name,
+                              student=debt.student.full_name,
+                              deadline=debt.deadline.strftime("%d.%m.%Y")))
+
+
+def _write_retake_grade(user, debt: AcademicDebt, value: str, retake: Retake,
+                        archived: bool = False) -> FinalGrade:
     """The retake's grade as the journal's final grade (4.7). The period is closed: this is the
     one narrow path into it besides the deputy's correction (periods.ensure_open) — allowed
     for a positive retake result only, with the retake in the history and the audit log."""
@@ -237,7 +271,7 @@ def _write_retake_grade(user, debt: AcademicDebt, value: str, retake: Retake) ->
         FinalGrade.period_id == debt.period_id, FinalGrade.kind == debt.kind))
     return write_grade(user, grade, (debt.journal_id, debt.student_id, debt.period_id,
                                      debt.kind), value, retake_reason(retake), True,
-                       details={"retake": retake.id, "debt": debt.id})
+                       details={"retake": retake.id, "debt": debt.id}, archived=archived)
 
 
 def retake_sheet(retake: Retake) -> dict:

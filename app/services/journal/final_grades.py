@@ -1,7 +1,9 @@
 """Final grades (4.7): the kinds of each period come from that semester's assessment form in
 the curriculum; grades only for periods that have started; locked for the teacher after the
 period's deadline; the Deputy may change them with a reason, and every change is logged; a
-closed period or an archived year is read-only (services/journal/periods.py)."""
+closed period or an archived year is read-only but for the Deputy's correction with a reason
+(services/journal/periods.py), which in an archived year also goes into the archive's
+supplement (services/records/archive_changes.py)."""
 from datetime import date
 
 from flask_babel import gettext as _
@@ -16,7 +18,7 @@ from ...models import FinalGrade, FinalGradeChange, Journal, Period
 from ...models.base import utcnow
 from ...security.access import OVERRIDES_DEADLINE
 from ..notifications import events as notification_events
-from ..records import audit
+from ..records import archive_changes, audit
 from ..scopes import journal_filter, role_names
 from .access import enrolled_on, roster
 from .forms import (  # noqa: F401  (the vocabulary of forms, kinds and results, 4.7)
@@ -24,7 +26,7 @@ from .forms import (  # noqa: F401  (the vocabulary of forms, kinds and results,
     allowed_values, form_kinds, form_parts,
 )
 from .generation import period_forms, plan_forms
-from .periods import ensure_open
+from .periods import ensure_open, year_archived
 from .schemas import FinalGradeSchema
 
 def kinds_by_period(journal: Journal, periods: list[Period] | None = None,
@@ -110,7 +112,9 @@ def set_final_grade(user, journal: Journal, data: dict, today: date,
     locked = is_locked(period, today)
     if not teacher and not deputy:
         raise Forbidden(_("Итоговые оценки выставляет преподаватель журнала."))
-    ensure_open(user, journal.academic_year_id, period=period, reason=reason)
+    archived = year_archived(journal.academic_year_id)
+    ensure_open(user, journal.academic_year_id, period=period, reason=reason,
+                archived=archived, final_grade=True)
     if locked and not deputy:
         raise Forbidden(_("Срок выставления итоговых оценок истёк (%(deadline)s): "
                           "изменить оценку может заместитель директора по УР.",
@@ -127,16 +131,17 @@ def set_final_grade(user, journal: Journal, data: dict, today: date,
         raise Conflict(_("Итоговую оценку уже изменил другой пользователь."),
                        payload={"current": grade_dict(grade) if grade else None})
     return write_grade(user, grade, (journal.id, student_id, period_id, kind), value,
-                       reason or None, locked, basis=basis)
+                       reason or None, locked, basis=basis, archived=archived)
 
 
 def write_grade(user, grade: FinalGrade | None, key: tuple[int, int, int, str], value: str,
                 reason: str | None, after_deadline: bool, details: dict | None = None,
-                basis: tuple = (None, None)) -> FinalGrade:
+                basis: tuple = (None, None), archived: bool = False) -> FinalGrade:
     """Write a final grade whose rules the caller has checked: the row (new or changed), its
     history line and the audit entry. `key`: (journal, student, period, kind); `details`:
     what else the audit entry says (a retake); `basis`: (document, date) of a transfer or an
-    exemption."""
+    exemption; `archived`: the year is archived, so the change waits for the archive's
+    supplement (7.3)."""
     journal_id, student_id, period_id, kind = key
     old = grade.value if grade else ""
     if grade is None:
@@ -159,6 +164,8 @@ def write_grade(user, grade: FinalGrade | None, key: tuple[int, int, int, str], 
         "old": old, "new": value, "after_deadline": after_deadline, "reason": reason,
         **({"basis": basis[0], "basis_date": basis[1].isoformat()} if basis[1] else {}),
         **(details or {})})
+    if archived:
+        archive_changes.note_final_grade(user, key, old, value, reason)
     if old != value:  # SPEC §5: the student and the minor's parents are told
         notification_events.final_grade(journal_id, student_id, grade.id, old, value)
     return grade

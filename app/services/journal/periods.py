@@ -71,18 +71,17 @@ def year_archived(academic_year_id: int) -> bool:
 
 def ensure_open(user, academic_year_id: int, period: Period | None = None,
                 day: date | None = None, reason: str | None = None,
-                archived: bool | None = None) -> str | None:
+                archived: bool | None = None, final_grade: bool = False) -> str | None:
     """The one guard of every write to lessons, marks, absences and final grades (4.7, 7.3).
 
-    Refuses a write into an archived year (everyone) or a closed period (everyone but the
-    deputy with a reason). Returns the reason when the write is the deputy's correction of a
-    closed period (the caller keeps it in the history), else None. `archived`: whether the
-    year's archive exists, when the caller has already read it (year_periods).
+    Refuses a write into an archived year (everyone; a final grade — `final_grade` — only the
+    deputy's correction with a reason) or a closed period (everyone but the deputy with a
+    reason). Returns the reason when the write is the deputy's correction, else None.
+    `archived`: whether the year's archive exists, when the caller has already read it
+    (year_periods).
     """
     if year_archived(academic_year_id) if archived is None else archived:
-        year = db.session.get(AcademicYear, academic_year_id)
-        raise Forbidden(_("Учебный год %(year)s архивирован: записи журнала доступны только "
-                          "для чтения.", year=year.name))
+        return _archived_correction(user, academic_year_id, reason, final_grade)
     if period is None and day is not None:
         period = period_on(academic_year_id, day)
     if period is None or period.closed_at is None:
@@ -97,6 +96,20 @@ def ensure_open(user, academic_year_id: int, period: Period | None = None,
     if not reason:
         raise DomainError(_("Период «%(period)s» закрыт: укажите основание исправления.",
                             period=period.name))
+    return reason[:1000]
+
+
+def _archived_correction(user, academic_year_id: int, reason, final_grade: bool) -> str:
+    """7.3: in an archived year only the deputy corrects a final grade, with its reason."""
+    year = db.session.get(AcademicYear, academic_year_id)
+    if not (final_grade and role_names(user) & OVERRIDES_DEADLINE):
+        raise Forbidden(_("Учебный год %(year)s архивирован: записи журнала доступны только "
+                          "для чтения; итоговую оценку исправляет заместитель директора по УР "
+                          "с указанием основания.", year=year.name))
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise DomainError(_("Учебный год %(year)s архивирован: укажите основание исправления "
+                            "итоговой оценки.", year=year.name))
     return reason[:1000]
 
 

@@ -2,8 +2,10 @@
 
 Per group and academic year: the journals as XLSX, a printable HTML page and JSON, with a
 manifest of SHA-256 checksums. The archive is written once: archiving the same group and year
-again is refused, so an archive never changes after it is made. Retention date = the group's
-graduation + 3 years; destruction deletes the files and keeps an act.
+again never rewrites it — what was changed in the archived year since (retakes, the deputy's
+corrections) goes into a supplement beside it (archive_supplement.py), and with no such change
+the run is refused. Retention date = the group's graduation + 3 years; destruction deletes the
+files (supplements included) and keeps an act.
 """
 import hashlib
 import json
@@ -29,6 +31,8 @@ from ...models import (
 )
 from ...exports.book import add_sheet, book_bytes, mark, new_book, write_table
 from . import audit
+from .archive_changes import pending
+from .archive_supplement import make as make_supplement
 
 RETENTION_YEARS = 3  # 7.4
 FILES = ("journals.xlsx", "journals.html", "journals.json")
@@ -244,7 +248,8 @@ def archive_year(year_name: str, user=None,
 
     Before that only a draft is made, marked as such: it may be re-run, it does not make the
     year read-only, and the final archive replaces it. A group's final archive is never
-    rewritten: a second run is refused for it. Returns (made, refusal messages)."""
+    rewritten: a second run makes its supplement of the changes since, or is refused for it
+    when there are none. Returns (archives made, messages: refusals and supplements)."""
     year = db.session.scalar(select(AcademicYear).where(AcademicYear.name == year_name.strip()))
     if year is None:
         raise ArchiveError(_("Учебный год «%(year_name)s» не найден (пример: 2025/2026).",
@@ -262,17 +267,27 @@ def archive_year(year_name: str, user=None,
                              year=year.name))
     existing = {r.group_id: r for r in db.session.scalars(
         select(ArchiveRecord).where(ArchiveRecord.academic_year_id == year.id))}
-    made, refused = [], []
+    made, refused, supplemented = [], [], 0
+    waiting = pending([r.id for r in existing.values() if not r.is_draft])
     for group in groups:
         record = existing.get(group.id)
+        if record is not None and not record.is_draft and waiting.get(record.id) \
+                and not record.destroyed:
+            supplement = make_supplement(record, waiting[record.id], user)
+            supplemented += 1
+            refused.append(_("Группа %(group)s: архив за %(year)s не изменён, изменения после "
+                             "архивирования (%(n)s) записаны в дополнение № %(number)s.",
+                             group=group.name, year=year.name, n=len(waiting[record.id]),
+                             number=supplement.number))
+            continue
         if record is not None and not record.is_draft:
             refused.append(_("Группа %(group)s: архив за %(year)s уже создан %(created)s — "
                              "повторное архивирование отклонено, архив не изменён.",
                              group=group.name, year=year.name,
-                             created=record.created_at.strftime("%d.%m.%Y")))
+                             created=clock.format_date(record.created_at)))
             continue
         made.append(archive_group(group, year, user, draft=draft, record=record))
-    if not made:
+    if not made and not supplemented:
         db.session.rollback()
         raise ArchiveError(" ".join(refused))
     db.session.commit()

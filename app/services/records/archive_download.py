@@ -17,10 +17,12 @@ from sqlalchemy.orm import joinedload
 from ...errors import Forbidden, NotFound, Refused
 from ...extensions import db
 from ...infra import clock
-from ...models import AcademicYear, ArchiveRecord, StudentGroup
+from ...models import AcademicYear, ArchiveRecord, ArchiveSupplement, StudentGroup
 from ...security.access import IT_STAFF
 from ..scopes import role_names
 from . import audit
+from .archive_changes import open_in_archived_years
+from .archive_supplement import checked_files, supplements_of
 
 CHUNK = 1 << 16
 
@@ -38,8 +40,10 @@ def _folder_name(text: str) -> str:
 
 
 def by_year() -> list[dict]:
-    """The archives kept, by academic year (newest first), each year's groups by name: what
-    the archive page lists (no server paths)."""
+    """The archives kept, by academic year (newest first), each year's groups by name with their
+    supplements, and for an archived year what is still open in it (its debts not closed, the
+    changes not yet in a supplement): what the archive page lists (no server paths). A fixed
+    number of queries."""
     records = db.session.scalars(
         select(ArchiveRecord).options(joinedload(ArchiveRecord.group),
                                       joinedload(ArchiveRecord.academic_year))).all()
@@ -48,9 +52,17 @@ def by_year() -> list[dict]:
         year = record.academic_year
         entry = years.setdefault(year.id, {"year": year, "records": []})
         entry["records"].append(record)
-    for entry in years.values():
+    supplements = supplements_of([r.id for r in records])
+    still_open = open_in_archived_years(
+        {r.academic_year_id for r in records if not r.is_draft})
+    for year_id, entry in years.items():
         entry["records"].sort(key=lambda r: (r.group.name, r.id))
         entry["kept"] = [r for r in entry["records"] if not r.destroyed]
+        entry["supplements"] = {r.id: supplements.get(r.id, []) for r in entry["records"]}
+        entry["open"] = still_open.get(year_id)
+        if entry["open"] is not None:
+            entry["open"]["groups"] = {r.group_id: r.group.name for r in entry["records"]}
+            entry["open"]["waiting"] = sum(entry["open"]["pending"].values())
     return sorted(years.values(), key=lambda e: e["year"].start_date, reverse=True)
 
 
@@ -100,10 +112,14 @@ def archive_zip(user, year_id: int, group_id: int | None = None):
     top = _folder_name(year.name.replace("/", "-"))
     out = tempfile.TemporaryFile()
     entries = {}
+    supplements = supplements_of([r.id for r in records])
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         for record in records:
             group = _folder_name(record.group.name)
-            for path, digest in _checked_files(record):
+            files = _checked_files(record)
+            for supplement in supplements.get(record.id, []):
+                files += checked_files(supplement)
+            for path, digest in files:
                 name = f"{top}/{group}/{path.name}"
                 bundle.write(path, name)
                 entries[name] = digest
@@ -124,3 +140,29 @@ def archive_zip(user, year_id: int, group_id: int | None = None):
     db.session.commit()
     suffix = f"-group-{group_id}" if group_id else ""  # a header's file name stays ASCII
     return f"archive-{re.sub(r'[^0-9A-Za-z.-]+', '-', top)}{suffix}.zip", out
+
+
+def supplement_zip(user, supplement_id: int):
+    """One supplement of a group's archive as a zip (its files and manifest), checked against
+    the manifest kept in the database; only IT takes it (7.3), the download is audited."""
+    if not role_names(user) & IT_STAFF:
+        raise Forbidden(_("Архив скачивает служба ИТ."))
+    supplement = db.session.get(ArchiveSupplement, supplement_id)
+    if supplement is None:
+        raise NotFound(_("Дополнение архива не найдено."))
+    record = supplement.archive
+    if record.destroyed:
+        raise Refused(_("Архив уничтожен: см. акт об уничтожении."))
+    files = checked_files(supplement)
+    top = _folder_name(record.academic_year.name.replace("/", "-"))
+    out = tempfile.TemporaryFile()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for path, _digest in files:
+            bundle.write(path, f"{top}/{_folder_name(record.group.name)}/{path.name}")
+    out.seek(0)
+    audit.record("archive_download", "archive_supplement", supplement.id, user=user,
+                 details={"year": record.academic_year.name, "groups": [record.group.name],
+                          "supplement": supplement.number, "files": len(files)})
+    db.session.commit()
+    return (f"archive-{re.sub(r'[^0-9A-Za-z.-]+', '-', top)}-group-{record.group_id}-"
+            f"supplement-{supplement.number}.zip", out)

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import create_engine, select, text
 
 from ...extensions import db
+from ...infra import clock
 from ...models import BackupRecord
 from . import audit, backup_manifest as manifest
 from .backup_files import (
@@ -94,7 +95,8 @@ def make_backup(user=None) -> BackupRecord:
     """Make, checksum, verify and list a backup; keep the last BACKUP_KEEP (7.1)."""
     manifest.copies()  # a manifest that fails its check stops here, before any copy is made
     engine = engine_name()
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+    # the name reads in the college's clock, as the backups' table does
+    stamp = clock.local(clock.now()).strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir() / f"journal-{stamp}.{SUFFIXES[engine]}"
     db.session.remove()
     new_file(target)
