@@ -18,6 +18,7 @@ from ...security.access import DELETES_PAST_LESSONS
 from ..records import audit
 from ..scopes import role_names
 from .access import can_manage_lessons, can_write_lesson, history_text, is_journal_teacher
+from .attendance import audit_taken
 from .periods import ensure_open
 from .schemas import LessonDeletionSchema, LessonSchema
 from .timetable import substitution_for, substitution_in
@@ -54,8 +55,8 @@ def _values(journal: Journal, data: dict, today: date) -> dict:
         values["lesson_date"] = day
     if "homework" in data:
         values["homework"] = data["homework"] or None
-    # 4.5: attendance is taken on every lesson; with nobody absent the teacher says so here
-    # (saving the lesson's column in the grid marks it too). It is never "untaken".
+    # 4.5: attendance is taken on every lesson; the teacher says so here (the lesson's form,
+    # the grid's button, the API) or the first «Н» does (marks.py). It is never "untaken".
     if data.get("attendance_taken"):
         values["attendance_taken"] = True
     if "topic_id" in data or "topic" in data:
@@ -120,6 +121,8 @@ def create_lesson(user, journal: Journal, data: dict, today: date) -> Lesson:
     audit.record("lesson_create", "lesson", lesson.id, details={
         "journal": journal.id, "date": lesson.lesson_date, "pair": lesson.pair_number,
         "late": lesson.is_late, "substitute": teacher_id if lesson.is_substitution else None})
+    if lesson.attendance_taken:
+        audit_taken(user, [lesson], "lesson")
     return lesson
 
 
@@ -156,6 +159,8 @@ def update_lesson(user, journal: Journal, lesson: Lesson, data: dict, today: dat
     changed = {k: [old[k], v] for k, v in values.items() if old[k] != v}
     audit.record("lesson_update", "lesson", lesson.id,
                  details={"journal": journal.id, "changes": changed})
+    if "attendance_taken" in changed:
+        audit_taken(user, [lesson], "lesson")
     return lesson
 
 
