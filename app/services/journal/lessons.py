@@ -19,6 +19,7 @@ from ..records import audit
 from ..scopes import role_names
 from .access import can_manage_lessons, can_write_lesson, history_text, is_journal_teacher
 from .attendance import audit_taken
+from .bells import ensure_pair_begun
 from .periods import ensure_open
 from .schemas import LessonDeletionSchema, LessonSchema
 from .timetable import substitution_for, substitution_in
@@ -91,6 +92,7 @@ def create_lesson(user, journal: Journal, data: dict, today: date) -> Lesson:
         raise Forbidden(_("Записывать занятия в этот журнал может только его преподаватель."))
     data = load(LessonSchema(), data)
     values = _values(journal, data, today)
+    ensure_pair_begun(values["lesson_date"], values["pair_number"], today)  # 4.6
     named = not manager and substitution_for(user, journal.id, values["lesson_date"],
                                              values["pair_number"])
     if not manager and not named:
@@ -142,6 +144,9 @@ def update_lesson(user, journal: Journal, lesson: Lesson, data: dict, today: dat
     # 4.7, 7.3: a lesson of a closed period is read-only, whatever is sent
     ensure_open(user, journal.academic_year_id, day=lesson.lesson_date, reason=data.get("reason"))
     values = _values(journal, data, today)
+    if "lesson_date" in values or "pair_number" in values:  # 4.6: not into a pair to come
+        ensure_pair_begun(values.get("lesson_date", lesson.lesson_date),
+                          values.get("pair_number", lesson.pair_number), today)
     if values.get("lesson_date", lesson.lesson_date) != lesson.lesson_date:
         ensure_open(user, journal.academic_year_id, day=values["lesson_date"],
                     reason=data.get("reason"))
