@@ -220,6 +220,10 @@ class Config:
     # Per account in any 24 hours: at most this many documents and this many megabytes.
     DOCUMENT_DAILY_COUNT = int(os.environ.get("DOCUMENT_DAILY_COUNT", "20"))
     DOCUMENT_DAILY_MB = int(os.environ.get("DOCUMENT_DAILY_MB", "50"))
+    # 4.6: the bell schedule, the college's pairs in order with their start and end in the
+    # college's clock, "08:30-10:00, 10:10-11:40, …" (at most 8 pairs); a lesson of today is
+    # recorded once its pair has begun. Empty = eight pairs from 08:30 (app/infra/schedule.py).
+    BELL_SCHEDULE = os.environ.get("BELL_SCHEDULE", "")
     # Fixed "today" for reproducible runs (dd.mm.yyyy or ISO); empty means the real date.
     JOURNAL_TODAY = os.environ.get("JOURNAL_TODAY", "")
     # Practice (2.2): a mentor from the organisation keeps access to their students' practice

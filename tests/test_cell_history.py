@@ -109,9 +109,9 @@ def test_weight_setting_moves_the_average_not_the_history(app, college, login, d
 def test_absence_change_is_kept(college, login, db, today):
     cell = Cell(college, login, db)
     cell.put(absent=True)
-    cell.put([_mark("4")], absent=True)
-    cell.put([_mark("4")])
-    assert cell.history() == [("", "Н"), ("Н", "Н 4"), ("Н 4", "4")]
+    cell.put([_mark("4")])  # the «Н» taken away, a mark instead (a cell holds one of them, 4.5)
+    cell.put(absent=True)
+    assert cell.history() == [("", "Н"), ("Н", "4"), ("4", "Н")]
     assert cell.audit() == cell.history()
 
 
@@ -137,18 +137,18 @@ def test_absence_reason_change_is_kept(college, login, db, today):
 
 def test_a_save_that_changes_nothing_adds_nothing(college, login, db, today):
     cell = Cell(college, login, db)
-    cell.put([_mark("5", "control"), _mark("4")], absent=True)
+    cell.put([_mark("5", "control"), _mark("4")])
     rows, entries = cell.history(), cell.audit()
-    cell.put([_mark("5", "control"), _mark("4")], absent=True)
-    cell.put([_mark("5", "control"), {"value": "4"}], absent=True)  # "current" by default
-    assert cell.history() == rows == [("", "Н 5 (контрольная) 4")]
+    cell.put([_mark("5", "control"), _mark("4")])
+    cell.put([_mark("5", "control"), {"value": "4"}])  # "current" by default
+    assert cell.history() == rows == [("", "5 (контрольная) 4")]
     assert cell.audit() == entries
     assert db.session.scalar(select(func.count()).select_from(CellChange)) == 1
 
 
 def test_the_longest_cell_fits_its_history(college, login, db, today):
-    """Four marks with the longest kind names and «Н» with its longest reason are kept whole
-    (PostgreSQL refuses a text longer than its column)."""
+    """«Н» with its longest reason, then four marks with the longest kind names in its place,
+    are kept whole (PostgreSQL refuses a text longer than its column)."""
     cell = Cell(college, login, db)
     cell.put(absent=True)
     db.session.expire_all()
@@ -157,6 +157,6 @@ def test_the_longest_cell_fits_its_history(college, login, db, today):
     stored.absence_reason = "unexcused"
     db.session.commit()
     cell.version = stored.version
-    cell.put([_mark("5", "written")] * 4, absent=True)
-    longest = "Н (неуважительная) " + " ".join(["5 (письменная работа)"] * 4)
+    cell.put([_mark("5", "written")] * 4)
+    longest = " ".join(["5 (письменная работа)"] * 4)
     assert cell.history()[-1] == ("Н (неуважительная)", longest)

@@ -4,6 +4,7 @@ every time shown, whatever the server's own zone; stored times stay UTC.
 The server tests start a real gunicorn process under TZ=UTC and TZ=America/New_York with the
 testing configuration and JOURNAL_NOW fixing "now" (UTC) at 23:30 of 14.10.2025, which is
 07:30 of 15.10.2025 in Irkutsk. JOURNAL_TODAY is not set there: the date comes from the clock.
+Its bell schedule (BELL) has two pairs begun by 07:30 and a third one at 09:05.
 """
 import os
 import re
@@ -30,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 NOW_UTC = "2025-10-14T23:30:00"  # = 15.10.2025 07:30 in Irkutsk (UTC+8)
 COLLEGE_DAY = date(2025, 10, 15)
+BELL = "07:00-07:20, 07:25-08:55, 09:05-10:35"  # an early college: pairs 1-2 begun at 07:30
 
 
 @pytest.fixture()
@@ -89,7 +91,7 @@ class _Server:
         self.url = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if k != "JOURNAL_TODAY"}
         env.update(TZ=zone, DATABASE_URL=database_url, JOURNAL_NOW=NOW_UTC,
-                   COLLEGE_TIMEZONE="Asia/Irkutsk", PYTHONPATH=str(ROOT))
+                   COLLEGE_TIMEZONE="Asia/Irkutsk", BELL_SCHEDULE=BELL, PYTHONPATH=str(ROOT))
         self.log = tempfile.NamedTemporaryFile(prefix="journal-clock-", suffix=".log",
                                                delete=False)
         self.proc = subprocess.Popen(
@@ -152,6 +154,12 @@ def test_server_in_another_zone_keeps_the_college_clock(app, college, db, zone):
                              {"pair_number": "2", "hours": "2", "topic": "Практика",
                               "off_program_reason": "практика вне программы"})
         assert status == 200, page[:500]
+        # 4.6: the third pair begins at 09:05 on the college's clock (not yet at 07:30 there,
+        # whatever the server's own hour)
+        status, page = _post(teacher, f"{server.url}/journal/{journal}/lesson/",
+                             {"pair_number": "3", "hours": "2", "topic": "Практика",
+                              "off_program_reason": "практика вне программы"})
+        assert status == 400 and "Пара 3 начинается в 09:05" in page, page[:500]
         db.session.expire_all()
         lessons = db.session.scalars(select(Lesson).where(Lesson.journal_id == journal)
                                      .order_by(Lesson.pair_number)).all()

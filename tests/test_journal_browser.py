@@ -153,7 +153,8 @@ def test_read_only_view_has_no_write_buttons(college, db, live_server, browser, 
     page = browser_login(browser, live_server, username, PASSWORD)
     page.goto(f"{live_server}/journal/{college.journal_a_op.id}/")
     page.wait_for_selector("td.jg-cell.jg-active")
-    for selector in ("#jg-new-lesson", "#jg-keypad", "#jg-work-kind", ".jg-key"):
+    for selector in ("#jg-new-lesson", "#jg-keypad", "#jg-work-kind", ".jg-key",
+                     ".jg-att-take"):
         assert page.query_selector(selector) is None, selector
     assert page.is_visible("#jg-readonly")
     if username != "deputy":  # the deputy opens a lesson to delete it with a reason (1.6)

@@ -118,7 +118,9 @@ class JournalApi(DocumentedApi):
     @protect()
     @permission_name("write")
     def create_lesson(self, pk):
-        """Create a lesson: a future date is refused, a past date is stored as late.
+        """Create a lesson: a future date or a pair of today not begun yet (the bell schedule)
+        is refused, a past date is stored as late; `attendance_taken: true` takes the lesson's
+        attendance (4.5).
         ---
         post:
           summary: Записать занятие
@@ -137,7 +139,8 @@ class JournalApi(DocumentedApi):
             409:
               description: На эту дату и пару занятие уже есть
             422:
-              description: Дата в будущем или тема не из рабочей программы
+              description: Дата в будущем, пара ещё не началась или её нет в расписании
+                звонков, тема не из рабочей программы
         """
         return self._write(
             pk, lambda user, journal: create_lesson(user, journal, self._body(), clock.today()),
@@ -147,7 +150,8 @@ class JournalApi(DocumentedApi):
     @protect()
     @permission_name("write")
     def change_lesson(self, pk, lesson_id):
-        """Change or delete a lesson.
+        """Change or delete a lesson; `{"attendance_taken": true}` alone takes its attendance
+        (the grid's button), a date or pair is moved under the rules of a new lesson (4.6).
         ---
         put:
           summary: Изменить занятие
@@ -162,7 +166,8 @@ class JournalApi(DocumentedApi):
             409:
               description: На эту дату и пару занятие уже есть
             422:
-              description: Дата в будущем, тема не из рабочей программы или нет основания
+              description: Дата в будущем, пара ещё не началась, тема не из рабочей
+                программы или нет основания
         delete:
           summary: Удалить занятие
           requestBody:
@@ -194,7 +199,8 @@ class JournalApi(DocumentedApi):
     @protect()
     @permission_name("write")
     def marks(self, pk):
-        """A batch of cell changes (marks, «Н»), all-or-nothing, with version checks.
+        """A batch of cell changes (marks, «Н»), all-or-nothing, with version checks; a cell
+        holds «Н» or marks, never both; the first «Н» of a lesson takes its attendance (4.5).
         ---
         put:
           summary: Сохранить пакет отметок
@@ -213,7 +219,7 @@ class JournalApi(DocumentedApi):
             409:
               description: Конфликт версий; conflicts — текущие значения
             422:
-              description: Недопустимая отметка или студент
+              description: Недопустимая отметка или студент, «Н» и отметка в одной ячейке
         """
         return self._write(
             pk, lambda user, journal: save_cells(user, journal, self._body().get("changes"),

@@ -11,12 +11,11 @@ from sqlalchemy import insert
 
 from .. import labels
 from ..extensions import db
-from ..infra import clock
+from ..infra import clock, schedule
 from ..models import CellChange, FinalGrade, FinalGradeChange, JournalCell, Lesson, Mark
 from . import data as D
 from .timetable import planned_pairs, school_days
 
-PAIR_END = {1: time(10, 0), 2: time(11, 40), 3: time(13, 30), 4: time(15, 10), 5: time(16, 50)}
 MARK_CHANCE = {"control": 0.85, "practical": 0.5, "laboratory": 0.5, "practice": 0.4,
                "theory": 0.3, "seminar": 0.45}
 WORK_KIND = {"control": "control", "practical": "practical", "laboratory": "laboratory",
@@ -78,6 +77,7 @@ def build_lessons(b) -> None:
 
 def _lessons(b, planned, forced, pointer, rows, meta, number) -> None:
     rng = b.rng
+    pair_end = {pair.number: pair.end for pair in schedule.bells()}  # entered as it ends
     for index, (gi, day, pair, journals, rooms) in enumerate(planned):
         flag = forced.get(index, "")
         for j in journals:
@@ -92,7 +92,7 @@ def _lessons(b, planned, forced, pointer, rows, meta, number) -> None:
                 topic_id, title, kind = topics[min(pointer[j.id], len(topics) - 1)]
                 pointer[j.id] += 1
             late = flag == "late" or (not flag and rng.random() < 0.05)
-            created = _at(day, PAIR_END[pair])
+            created = _at(day, pair_end.get(pair, max(pair_end.values())))
             if late:
                 later = min(day + timedelta(days=rng.randint(1, 5)), b.today)
                 created = _at(later, time(rng.randint(15, 20), rng.randint(0, 59)))

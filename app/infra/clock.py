@@ -9,7 +9,7 @@ Two settings fix the clock for reproducible runs:
 - JOURNAL_NOW (testing configuration only, ignored elsewhere): a fixed "now" in UTC
   (ISO, e.g. `2026-11-30T23:30:00`), so a test can drive the clock of a server process.
 """
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app, has_app_context
@@ -61,6 +61,17 @@ def today() -> date:
             return datetime.strptime(fixed, DATE_FORMAT).date()
         return date.fromisoformat(fixed)
     return now().astimezone(college_zone()).date()
+
+
+def wall_now() -> datetime:
+    """The college's wall time now, on the day today() gives (the bell schedule, 4.6). A fixed
+    today (JOURNAL_TODAY) that is not the clock's date is read as a day already over: a
+    reproducible run of a past day finds all that day's pairs begun."""
+    moment = now().astimezone(college_zone())
+    day = today()
+    if moment.date() == day:
+        return moment
+    return datetime.combine(day, time.max, college_zone())
 
 
 def local(moment: datetime | None) -> datetime | None:

@@ -6,13 +6,16 @@ server's own zone. A duty's time is a setting written as one of:
 - `day D HH:MM` — every month on day D (`day 1 08:00`; the last day of a shorter month);
 - `every N min` — every N minutes from the college's midnight (`every 1 min`, `every 15 min`).
 
-Moments in and out are UTC-aware; the slots are computed on the college's wall clock."""
+Moments in and out are UTC-aware; the slots are computed on the college's wall clock.
+
+The bell schedule (BELL_SCHEDULE: when each pair begins and ends) is read here too."""
 import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
 from ..errors import BadInput
@@ -134,3 +137,50 @@ def catch_up(schedule: Schedule) -> timedelta:
     interval duties, twelve hours for the others."""
     return (timedelta(minutes=schedule.every_minutes) if schedule.every_minutes
             else timedelta(hours=12))
+
+
+# The bell schedule (BELL_SCHEDULE): the college's pairs with their start and end, in order,
+# written "08:30-10:00, 10:10-11:40, …" (the first range is pair 1). A lesson is recorded once
+# its pair has begun (4.6).
+DEFAULT_BELLS = ("08:30-10:00, 10:10-11:40, 12:00-13:30, 13:40-15:10, 15:20-16:50, "
+                 "17:00-18:30, 18:40-20:10, 20:20-21:50")
+MAX_PAIRS = 8  # a lesson's pair number is 1-8 (the lessons' and timetable's CHECK)
+_BELL = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Pair:
+    number: int
+    start: time
+    end: time
+
+    def describe(self) -> str:
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+
+def parse_bells(spec: str) -> tuple[Pair, ...]:
+    """The pairs of a bell schedule setting, each starting after the previous one ends."""
+    parts = [p.strip() for p in (spec or "").split(",") if p.strip()]
+    if not 1 <= len(parts) <= MAX_PAIRS:
+        raise ScheduleError(_("Расписание звонков: от 1 до %(n)s пар через запятую, например "
+                              "«08:30-10:00, 10:10-11:40».", n=MAX_PAIRS))
+    pairs = []
+    for number, part in enumerate(parts, start=1):
+        found = _BELL.match(part)
+        if not found:
+            raise ScheduleError(_("Расписание звонков: пара «%(spec)s» записана неверно, "
+                                  "ожидается «08:30-10:00».", spec=part))
+        start = _clock(found.group(1), found.group(2), part)
+        end = _clock(found.group(3), found.group(4), part)
+        if end <= start or (pairs and start < pairs[-1].end):
+            raise ScheduleError(_("Расписание звонков: пара %(n)s «%(spec)s» должна начинаться "
+                                  "после конца предыдущей и кончаться после начала.",
+                                  n=number, spec=part))
+        pairs.append(Pair(number, start, end))
+    return tuple(pairs)
+
+
+def bells() -> tuple[Pair, ...]:
+    """The college's bell schedule (BELL_SCHEDULE, else the default of eight pairs)."""
+    spec = current_app.config.get("BELL_SCHEDULE") if has_app_context() else ""
+    return parse_bells(spec or DEFAULT_BELLS)

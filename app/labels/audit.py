@@ -27,6 +27,7 @@ ACTIONS = {
     "lesson_update": _l("изменение занятия"),
     "lesson_delete": _l("удаление занятия"),
     "cell_change": _l("изменение отметки"),
+    "attendance_take": _l("отметка посещаемости занятия"),
     "final_grade_change": _l("изменение итоговой оценки"),
     "period_deadline": _l("срок выставления итоговых оценок"),
     "period_close": _l("закрытие периода"),
@@ -124,6 +125,7 @@ DETAIL_CODES = {
     "issue_report": {"kind": "issue_kind"},
     "status_change": {"kind": "status_change", "new_status": "student",
                       "old_status": "student"},
+    "attendance_take": {"way": "attendance_way"},
     None: {"format": "format", "action": "block_action"},
 }
 for _action in ("absence_document_upload", "absence_document_accept",
@@ -164,7 +166,8 @@ DETAIL_KEYS = {
     "user": _l("учётная запись"), "outcome": _l("итог"), "answer": _l("ответ"),
     "room": _l("аудитория"), "change_date": _l("дата"), "weekday": _l("день недели"),
     "queued": _l("в очереди"), "retry": _l("повторная отправка"),
-    "absences": _l("пропусков"), "by": _l("кем"), "draft": _l("черновик"), "marks": _l("оценок"),
+    "way": _l("как отмечена"), "absences": _l("пропусков"), "by": _l("кем"),
+    "draft": _l("черновик"), "marks": _l("оценок"),
     "order_date": _l("дата приказа"), "fail_count": _l("неудачных входов подряд"),
     "locked_until": _l("заблокирован до"), "retry_of": _l("повтор"),
     # academic debts and retakes (4.7)

@@ -41,6 +41,9 @@ STATUSES = {
     "block": {"pending": _l("ожидает решения"), "confirmed": _l("выполнена"),
               "rejected": _l("отклонена")},
     "block_action": {"block": _l("блокировка"), "unblock": _l("разблокировка")},
+    # 4.5: how a lesson's attendance was taken (app/services/journal/attendance.py)
+    "attendance_way": {"lesson": _l("преподаватель отметил занятие"),
+                       "absence": _l("первая «Н» в занятии")},
     "delivery": DELIVERIES,
     "student": {"studying": _l("обучается"), "academic_leave": STATUS_CHANGES["academic_leave"],
                 "expelled": _l("отчислен"), "transferred": _l("переведён"),

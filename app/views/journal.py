@@ -18,6 +18,7 @@ from ..infra import clock
 from ..models import AcademicYear, Journal
 from ..security.access import OVERRIDES_DEADLINE
 from ..services.journal.access import cell_text, is_journal_teacher, journal_for_read
+from ..services.journal.bells import pair_times
 from ..services.journal.grid import grid_data
 from ..services.journal.lessons import (
     create_lesson, delete_lesson, deletion_rule, lesson_contents, lesson_of, may_write_cells,
@@ -81,7 +82,8 @@ class JournalView(BaseView):
             "journal/lesson_form.html", journal=journal, lesson=lesson, data=data or {},
             error=error, topics=topics_for(journal), today=clock.today(),
             lesson_types=labels.LESSON_TYPES, homework_kinds=labels.HOMEWORK_KINDS,
-            substitutes=active_teachers(), title=_("Занятие")), 400 if error else 200
+            substitutes=active_teachers(), pair_times=pair_times(),
+            title=_("Занятие")), 400 if error else 200
 
     @expose("/<int:pk>/lesson/", methods=["GET", "POST"])
     @expose("/<int:pk>/lesson/<int:lesson_id>/", methods=["GET", "POST"])

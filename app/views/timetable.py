@@ -16,6 +16,7 @@ from ..extensions import db
 from ..infra.clock import today
 from ..models import Journal, Period, StudentGroup, TimetableChange, TimetableEntry
 from ..services.journal import timetable as tt
+from ..services.journal.bells import pair_times
 from ..services.scopes import group_filter
 from ..web_errors import refusal_back, refusal_form
 from .base import EagerInterface, JournalModelView, RecordRefused, xlsx_response
@@ -106,6 +107,7 @@ class TimetableView(BaseView):
         return self.render_template(
             "timetable/week.html", groups=groups, group=group, monday=monday, days=days,
             pairs=pairs, journals=journals, periods=periods, weekdays=tt.WEEKDAYS,
+            pair_times=pair_times(),
             teachers=tt.active_teachers() if group else [],
             prev_week=monday - timedelta(days=7), next_week=monday + timedelta(days=7),
             # Teachers, curators and IT only read the week: no form or button that would

@@ -18,6 +18,8 @@ from ...security.access import DELETES_PAST_LESSONS
 from ..records import audit
 from ..scopes import role_names
 from .access import can_manage_lessons, can_write_lesson, history_text, is_journal_teacher
+from .attendance import audit_taken
+from .bells import ensure_pair_begun
 from .periods import ensure_open
 from .schemas import LessonDeletionSchema, LessonSchema
 from .timetable import substitution_for, substitution_in
@@ -54,8 +56,8 @@ def _values(journal: Journal, data: dict, today: date) -> dict:
         values["lesson_date"] = day
     if "homework" in data:
         values["homework"] = data["homework"] or None
-    # 4.5: attendance is taken on every lesson; with nobody absent the teacher says so here
-    # (saving the lesson's column in the grid marks it too). It is never "untaken".
+    # 4.5: attendance is taken on every lesson; the teacher says so here (the lesson's form,
+    # the grid's button, the API) or the first «Н» does (marks.py). It is never "untaken".
     if data.get("attendance_taken"):
         values["attendance_taken"] = True
     if "topic_id" in data or "topic" in data:
@@ -90,6 +92,7 @@ def create_lesson(user, journal: Journal, data: dict, today: date) -> Lesson:
         raise Forbidden(_("Записывать занятия в этот журнал может только его преподаватель."))
     data = load(LessonSchema(), data)
     values = _values(journal, data, today)
+    ensure_pair_begun(values["lesson_date"], values["pair_number"], today)  # 4.6
     named = not manager and substitution_for(user, journal.id, values["lesson_date"],
                                              values["pair_number"])
     if not manager and not named:
@@ -120,6 +123,8 @@ def create_lesson(user, journal: Journal, data: dict, today: date) -> Lesson:
     audit.record("lesson_create", "lesson", lesson.id, details={
         "journal": journal.id, "date": lesson.lesson_date, "pair": lesson.pair_number,
         "late": lesson.is_late, "substitute": teacher_id if lesson.is_substitution else None})
+    if lesson.attendance_taken:
+        audit_taken(user, [lesson], "lesson")
     return lesson
 
 
@@ -139,6 +144,9 @@ def update_lesson(user, journal: Journal, lesson: Lesson, data: dict, today: dat
     # 4.7, 7.3: a lesson of a closed period is read-only, whatever is sent
     ensure_open(user, journal.academic_year_id, day=lesson.lesson_date, reason=data.get("reason"))
     values = _values(journal, data, today)
+    if "lesson_date" in values or "pair_number" in values:  # 4.6: not into a pair to come
+        ensure_pair_begun(values.get("lesson_date", lesson.lesson_date),
+                          values.get("pair_number", lesson.pair_number), today)
     if values.get("lesson_date", lesson.lesson_date) != lesson.lesson_date:
         ensure_open(user, journal.academic_year_id, day=values["lesson_date"],
                     reason=data.get("reason"))
@@ -156,6 +164,8 @@ def update_lesson(user, journal: Journal, lesson: Lesson, data: dict, today: dat
     changed = {k: [old[k], v] for k, v in values.items() if old[k] != v}
     audit.record("lesson_update", "lesson", lesson.id,
                  details={"journal": journal.id, "changes": changed})
+    if "attendance_taken" in changed:
+        audit_taken(user, [lesson], "lesson")
     return lesson
 
 

@@ -4,11 +4,10 @@ from datetime import date
 
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
-from ...errors import BadInput, Conflict, DomainError, Forbidden
+from ...errors import BadInput, Conflict, DomainError, Forbidden, Refused
 from ...extensions import db
 from ...infra import bulk
 from ...infra.schemas import load
@@ -17,6 +16,7 @@ from ...models.base import utcnow
 from ..notifications import events as notification_events
 from ..records import audit
 from .access import can_write_lesson, enrolled_on, history_text, roster
+from .attendance import take_on_absence
 from .final_grades import has_credit, kinds_by_period
 from .periods import ensure_open, period_of, year_periods
 from .schemas import MarksBatchSchema
@@ -42,6 +42,10 @@ def save_cells(user, journal: Journal, changes, today: date, reason=None) -> lis
     parsed = batch["changes"]
     periods, archived = year_periods(journal.academic_year_id)
     allowed = mark_values(journal, kinds_by_period(journal, periods))
+    if any(change["absent"] and change["marks"] for change in parsed):
+        # 4.5: «Н» says the student missed the lesson; a make-up is marked where it was done
+        raise Refused(_("В одной клетке не может быть «Н» и отметки: отработку отмечают на "
+                        "занятии, где она была."))
     for value in (value for change in parsed for value, _kind in change["marks"]):
         if value not in allowed:
             raise DomainError(_("Недопустимая отметка «%(value)s»: в этом журнале "
@@ -175,12 +179,8 @@ def _write(user, lessons: dict, cells: dict, parsed: list, today: date
         {"cell_id": ids[_key(c)], "position": position, "value": value, "work_kind": kind}
         for c in parsed for position, (value, kind) in enumerate(c["marks"])])
     history = _record_changes(user, lessons, cells, parsed, today, now)
-    untaken = [l for l in {lessons[c["lesson_id"]] for c in parsed} if not l.attendance_taken]
-    if untaken:  # the teacher saved the column: attendance was taken (4.5)
-        connection.execute(update(Lesson.__table__).where(
-            Lesson.id.in_([l.id for l in untaken])).values(attendance_taken=True))
-        for lesson in untaken:
-            set_committed_value(lesson, "attendance_taken", True)
+    # 4.5: the first «Н» takes the lesson's attendance; a mark alone does not
+    take_on_absence(user, lessons.values(), {c["lesson_id"] for c in parsed if c["absent"]})
     saved = []
     for c in parsed:
         before = cells.get(_key(c))

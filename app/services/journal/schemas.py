@@ -30,7 +30,9 @@ class LessonSchema(Body):
                              load_default=None,
                              metadata={"description": "гггг-мм-дд или дд.мм.гггг; без даты — "
                                                       "сегодня"})
-    pair_number = Whole(_l("Номер пары"), 1, 8, load_default=1)
+    pair_number = Whole(_l("Номер пары"), 1, 8, load_default=1,
+                        metadata={"description": "пара по расписанию звонков; пара сегодняшнего "
+                                                 "дня — только после её начала (4.6)"})
     hours = Whole(_l("Часы"), 1, 8, load_default=2)
     lesson_type = Choice(LESSON_TYPES, _l("Неизвестный вид занятия."), empty="theory",
                          load_default="theory")
@@ -46,8 +48,13 @@ class LessonSchema(Body):
                      metadata={"description": "тема рабочей программы (4.6)"})
     substitute_teacher_id = Whole(_l("Заменяющий преподаватель"), 1, MAX_ID, blank=True,
                                   load_default=None)
-    # 4.5: "attendance taken" with nobody absent; a checkbox's "on", the script's true
-    attendance_taken = Flag(yes=(True, 1, "1", "on", "true"), load_default=False)
+    # 4.5: "attendance taken" said by the teacher (nobody absent): a checkbox's "on", the
+    # grid's and the API's true; a mark alone never takes it, the first «Н» does
+    attendance_taken = Flag(yes=(True, 1, "1", "on", "true"), load_default=False,
+                            metadata={"description": "посещаемость отмечена (4.5): true — "
+                                                     "отсутствующих нет; отметки её не "
+                                                     "отмечают, первая «Н» отмечает; снять "
+                                                     "нельзя"})
     reason = Text(loose=True, load_default="",
                   metadata={"description": "основание изменения в закрытом периоде"})
 

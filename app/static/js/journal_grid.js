@@ -11,6 +11,9 @@
   var statusEl = document.getElementById("jg-status");
   var kindSelect = document.getElementById("jg-work-kind");
   var SAVE_DELAY = 350;
+  /* 4.5: «Н» says the student missed the lesson; a make-up is marked where it was done. */
+  var ABSENT_AND_MARK = "В одной клетке не может быть «Н» и отметки: отработку отмечают на " +
+    "занятии, где она была.";
   var data = null, cells = {}, pending = {}, inflight = false, timer = null;
   var active = null, typed = "";
 
@@ -77,11 +80,13 @@
                   (l.editable ? "" : " jg-readonly"));
       th.title = ruDate(l.date) + ", пара " + l.pair + ", " + l.hours + " ч. " +
         (l.topic || "Тема не указана") + (l.homework ? "\nД/з: " + l.homework : "") +
-        (l.substitution ? "\nЗамена" : "") + (l.late ? "\nВнесено позже дня занятия" : "");
+        (l.substitution ? "\nЗамена" : "") + (l.late ? "\nВнесено позже дня занятия" : "") +
+        (l.attendance_taken ? "\nПосещаемость отмечена" : "\nПосещаемость не отмечена");
       var a = el(l.editable || data.journal.can_override ? "a" : "span", null, ruDate(l.date));
       if (a.tagName === "A") { a.href = root.dataset.lesson + l.id + "/"; }
       th.appendChild(a);
       th.appendChild(el("div", "jg-pair", l.pair + (l.complete ? "" : " !")));
+      th.appendChild(attendanceMark(l));
       th.dataset.lesson = l.id;
       hr.appendChild(th);
     });
@@ -147,6 +152,66 @@
     root.appendChild(table);
     openAtLesson(table);
     buildKeypad();
+  }
+
+  /* 4.5: under each lesson's date its attendance: «✓» once taken, else (for who may write
+   * the lesson) a button that takes it — for a lesson with nobody absent; the first «Н» saved
+   * in the column takes it too. A mark alone does not. */
+  function attendanceMark(l) {
+    var label = ruDate(l.date) + ", пара " + l.pair;
+    if (l.attendance_taken) {
+      var done = el("div", "jg-att jg-att-done", "✓");
+      done.title = "Посещаемость отмечена";
+      done.setAttribute("role", "img");
+      done.setAttribute("aria-label", "Посещаемость отмечена: " + label);
+      done.tabIndex = -1;
+      return done;
+    }
+    if (!l.editable) {
+      var none = el("div", "jg-att jg-att-none", "—");
+      none.title = "Посещаемость не отмечена";
+      none.setAttribute("aria-label", "Посещаемость не отмечена: " + label);
+      return none;
+    }
+    var b = el("button", "btn btn-default btn-xs jg-att jg-att-take", "Отметить");
+    b.type = "button";
+    b.dataset.lesson = l.id;
+    b.title = "Отметить посещаемость: отсутствующих нет";
+    b.setAttribute("aria-label", "Отметить посещаемость занятия " + label +
+                   " (отсутствующих нет)");
+    b.addEventListener("click", function () { takeAttendance(l, b); });
+    return b;
+  }
+  function lessonById(id) {
+    return data.lessons.filter(function (l) { return l.id === +id; })[0] || null;
+  }
+  function showTaken(l) {
+    l.attendance_taken = true;
+    var th = root.querySelector('th.jg-lesson[data-lesson="' + l.id + '"]');
+    var old = th && th.querySelector(".jg-att");
+    if (!old || old.classList.contains("jg-att-done")) { return null; }
+    var done = attendanceMark(l);
+    th.replaceChild(done, old);
+    th.title = th.title.replace("Посещаемость не отмечена", "Посещаемость отмечена");
+    return done;
+  }
+  function takeAttendance(l, button) {
+    button.disabled = true;
+    setStatus("Сохранение…", "jg-busy");
+    request("PUT", root.dataset.lessonApi.replace(/0$/, String(l.id)),
+            {attendance_taken: true}).then(function (r) {
+      if (r.status === 200) {
+        var done = showTaken(l);
+        if (done) { done.focus(); }
+        setStatus("Посещаемость отмечена: " + ruDate(l.date) + ", пара " + l.pair, "jg-ok");
+      } else {
+        button.disabled = false;
+        setStatus(r.body.message || "Посещаемость не отмечена", "jg-err");
+      }
+    }, function () {
+      button.disabled = false;
+      setStatus("Нет связи с сервером: посещаемость не отмечена", "jg-err");
+    });
   }
 
   /* The grid opens on the lesson just recorded (?lesson=<id>), else on today's or the latest
@@ -269,6 +334,13 @@
     return {absent: absent, marks: marks.slice(0, 4)};
   }
 
+  /* «Н» and a mark in one cell are refused before anything is sent (the server refuses too). */
+  function absentWithMark(td, text) {
+    if (td.classList.contains("jg-final")) { return null; }
+    var state = parseTyped(text);
+    return state.absent && state.marks.length ? ABSENT_AND_MARK : null;
+  }
+
   function editable(td) {
     return td && !td.classList.contains("jg-off") && !td.classList.contains("jg-ro") &&
       (td.classList.contains("jg-final") ? (data.journal.can_write || data.journal.can_override)
@@ -322,6 +394,10 @@
           if (pending[k]) { pending[k].version = c.version; }
           var td = tdFor(c.lesson_id, c.student_id);
           if (td && !pending[k]) { td.classList.remove("jg-pending"); td.classList.add("jg-saved"); }
+        });
+        batch.forEach(function (ch) {  /* the first «Н» took the lesson's attendance */
+          var l = ch.absent && lessonById(ch.lesson_id);
+          if (l && !l.attendance_taken) { showTaken(l); }
         });
         setStatus("Сохранено", "jg-ok");
         recomputeAverages();
@@ -455,6 +531,7 @@
   });
   root.addEventListener("keydown", function (e) {
     if (!active || e.ctrlKey || e.metaKey || e.altKey) { return; }
+    if (e.target.closest("button, a")) { return; }  /* a header's link or button: its own keys */
     var k = e.key;
     var moves = {ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
                  Enter: [1, 0]};
@@ -473,7 +550,7 @@
     if (k === "?") { e.preventDefault(); showHistory(active); return; }
     if (k.length === 1 && k !== " ") {
       e.preventDefault();
-      var refused = refusal(active, k);
+      var refused = refusal(active, k) || absentWithMark(active, typed + k);
       if (refused) { hint(active, refused); return; }
       typed += k;
       typeInto(active, typed);
@@ -492,6 +569,8 @@
       b.addEventListener("click", function () {
         if (!active) { return; }
         var t = typed + label;
+        var refused = editable(active) && absentWithMark(active, t);
+        if (refused) { hint(active, refused); active.focus(); return; }
         typeInto(active, t);
         typed = t;
         active.focus();
