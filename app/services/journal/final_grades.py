@@ -1,7 +1,8 @@
 """Final grades (4.7): the kinds of each period come from that semester's assessment form in
-the curriculum; grades only for periods that have started; locked for the teacher after the
-period's deadline; the Deputy may change them with a reason, and every change is logged; a
-closed period or an archived year is read-only (services/journal/periods.py)."""
+the curriculum; grades only at the end of the period's teaching (grading_window.py); locked
+for the teacher after the period's deadline; the Deputy may change them with a reason, and
+every change is logged; a closed period or an archived year is read-only
+(services/journal/periods.py)."""
 from datetime import date
 
 from flask_babel import gettext as _
@@ -24,6 +25,7 @@ from .forms import (  # noqa: F401  (the vocabulary of forms, kinds and results,
     allowed_values, form_kinds, form_parts,
 )
 from .generation import period_forms, plan_forms
+from .grading_window import ensure_open_for_grades
 from .periods import ensure_open
 from .schemas import FinalGradeSchema
 
@@ -103,6 +105,7 @@ def set_final_grade(user, journal: Journal, data: dict, today: date,
         raise DomainError(_("Период «%(period)s» начнётся %(start_date)s: итоговые оценки за него "
                             "ещё не выставляются.", period=period.name,
                             start_date=period.start_date.strftime("%d.%m.%Y")))
+    ensure_open_for_grades(journal, period, today)  # 4.7: not in the middle of the semester
     if student_id not in {s["id"] for s in roster(journal)}:
         raise DomainError(_("Студент не относится к этому журналу."))
     deputy = bool(role_names(user) & OVERRIDES_DEADLINE)
