@@ -236,6 +236,10 @@ class Config:
     # 4.7: an academic debt is to be closed within this many days of the order closing its
     # period; an open debt past it is flagged «просрочена» (app/services/assessment/debts.py).
     DEBT_DEADLINE_DAYS = int(os.environ.get("DEBT_DEADLINE_DAYS", "60"))
+    # 4.7: semester and year grades are accepted from this many days before the period's last
+    # day, or from the discipline's last timetabled lesson in it, whichever comes first
+    # (app/services/journal/grading_window.py).
+    FINAL_GRADE_WINDOW_DAYS = int(os.environ.get("FINAL_GRADE_WINDOW_DAYS", "14"))
     # Messages an account may send in a minute (a broadcast to a group's parents counts once),
     # app/services/portal/messaging.py; more is refused with a Russian message (429).
     MESSAGES_PER_MINUTE = int(os.environ.get("MESSAGES_PER_MINUTE", "30"))

@@ -5,14 +5,27 @@ import pytest
 from sqlalchemy import event
 
 TODAY = date(2025, 10, 15)
+# 4.7: a day inside the autumn's window of final grades (14 days before its end, 31.12.2025)
+GRADING_DAY = date(2025, 12, 20)
+
+
+def fixed_day(app, day: date):
+    """The college's "today" fixed to `day` for one test (JOURNAL_TODAY)."""
+    old = app.config.get("JOURNAL_TODAY")
+    app.config["JOURNAL_TODAY"] = day.isoformat()
+    yield day
+    app.config["JOURNAL_TODAY"] = old
 
 
 @pytest.fixture()
 def today(app):
-    old = app.config.get("JOURNAL_TODAY")
-    app.config["JOURNAL_TODAY"] = TODAY.isoformat()
-    yield TODAY
-    app.config["JOURNAL_TODAY"] = old
+    yield from fixed_day(app, TODAY)
+
+
+@pytest.fixture()
+def grading_day(app):
+    """A day on which the autumn's final grades are accepted."""
+    yield from fixed_day(app, GRADING_DAY)
 
 
 def add_lesson(db, journal, day, pair=1, teacher=None, topic=None, substitution=False):

@@ -6,9 +6,10 @@ bodies with the schemas' own fields."""
 from datetime import timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
-from tests.journal_helpers import TODAY, add_lesson, today  # noqa: F401
+from tests.journal_helpers import GRADING_DAY, TODAY, add_lesson, today  # noqa: F401
 
 
 def _counts(db):
@@ -36,6 +37,8 @@ def _marks(c, body):
 
 
 def _grade(c, body):
+    # 4.7: the final grade is sent at the end of the period (restored by the `today` fixture)
+    current_app.config["JOURNAL_TODAY"] = GRADING_DAY.isoformat()
     return "PUT", f"/api/v1/journals/{c.journal_a_op.id}/final-grades", dict(
         {"student_id": c.student1.id, "period_id": c.autumn.id, "kind": "semester",
          "value": "5"}, **body)

@@ -13,7 +13,7 @@ import pytest
 
 from tests.factories import PASSWORD
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
-from tests.journal_helpers import TODAY, today  # noqa: F401
+from tests.journal_helpers import GRADING_DAY, TODAY, today  # noqa: F401
 
 
 class TokenClient:
@@ -67,7 +67,7 @@ def _russian(body) -> bool:
     return any("а" <= ch <= "я" for ch in (body or {}).get("message", "").lower())
 
 
-def test_token_client_reads_writes_and_refreshes(api, college, today, db):
+def test_token_client_reads_writes_and_refreshes(api, college, today, db, app):
     tokens = api.login("teacher1")
     journal = college.journal_a_op.id
     status, listed = api.call("GET", "/api/v1/journals/")
@@ -83,10 +83,12 @@ def test_token_client_reads_writes_and_refreshes(api, college, today, db):
         "lesson_id": lesson_id, "student_id": college.student1.id, "version": 0,
         "absent": False, "marks": [{"value": "5", "kind": "current"}]}]})
     assert status == 200, saved
+    app.config["JOURNAL_TODAY"] = GRADING_DAY.isoformat()  # 4.7: at the period's end
     status, grade = api.call("PUT", f"/api/v1/journals/{journal}/final-grades", {
         "student_id": college.student1.id, "period_id": college.autumn.id,
         "kind": "semester", "value": "5"})
     assert status == 200, grade
+    app.config["JOURNAL_TODAY"] = TODAY.isoformat()
     status, lesson = api.call("PUT", f"/api/v1/journals/{journal}/lessons/{lesson_id}",
                               {"homework": "§ 3"})
     assert status == 200, lesson

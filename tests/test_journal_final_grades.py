@@ -1,7 +1,7 @@
 """Final grades (4.7): assessment form, deadline lock, the Deputy's override with a reason."""
 from sqlalchemy import func, select
 
-from tests.journal_helpers import today  # noqa: F401
+from tests.journal_helpers import grading_day  # noqa: F401
 
 
 def _put(client, college, journal=None, **body):
@@ -12,7 +12,7 @@ def _put(client, college, journal=None, **body):
     return client.put(f"/api/v1/journals/{journal.id}/final-grades", json=data)
 
 
-def test_teacher_sets_before_deadline(college, login, db, today):
+def test_teacher_sets_before_deadline(college, login, db, grading_day):
     from app.models import AuditLog, FinalGradeChange
     c = login("teacher1")
     r = _put(c, college)
@@ -30,7 +30,7 @@ def test_teacher_sets_before_deadline(college, login, db, today):
     assert {f["value"] for f in grid["final_grades"]} == {"4"}
 
 
-def test_credit_journal_final_is_credit(college, login, db, today):
+def test_credit_journal_final_is_credit(college, login, db, grading_day):
     from app.models import FinalGrade
     c = login("curator1")
     assert _put(c, college, journal=college.journal_a_up, kind="credit",
@@ -43,7 +43,7 @@ def test_credit_journal_final_is_credit(college, login, db, today):
         (college.journal_a_up.id, college.student1.id, "credit", "зач")]
 
 
-def test_deadline_locks_teacher_deputy_overrides_with_reason(college, login, db, app, today):
+def test_deadline_locks_teacher_deputy_overrides_with_reason(college, login, db, app, grading_day):
     from app.models import FinalGradeChange
     c = login("teacher1")
     assert _put(c, college).status_code == 200
@@ -61,7 +61,7 @@ def test_deadline_locks_teacher_deputy_overrides_with_reason(college, login, db,
     assert last.reason.startswith("Приказ 15-у")
 
 
-def test_other_teacher_and_curator_cannot_set(college, login, db, today):
+def test_other_teacher_and_curator_cannot_set(college, login, db, grading_day):
     from app.models import FinalGrade
     assert _put(login("teacher2"), college).status_code == 403
     assert _put(login("curator1"), college).status_code == 403
@@ -70,7 +70,7 @@ def test_other_teacher_and_curator_cannot_set(college, login, db, today):
 
 
 def test_deputy_teaching_the_journal_needs_a_reason_after_the_deadline(college, login, db,
-                                                                        app, today):
+                                                                        app, grading_day):
     """4.7: the reason is required for any change after the deadline, also when the Deputy is
     the journal's own teacher (the page asks for it; the API must refuse without it)."""
     from app.models import FinalGradeChange, Journal

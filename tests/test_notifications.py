@@ -11,7 +11,7 @@ from app.models import Notification
 from app.services.journal.marks import save_cells
 from app.services.notifications import inbox, outbox
 from app.services.portal import behaviour, messaging
-from tests.journal_helpers import TODAY, add_lesson, change, today  # noqa: F401
+from tests.journal_helpers import GRADING_DAY, TODAY, add_lesson, change, today  # noqa: F401
 
 
 def _rows(db, username):
@@ -65,13 +65,15 @@ def test_notifications_off_write_nothing(app, college, db, today, monkeypatch):
     assert outbox.enabled() is False
 
 
-def test_final_grade_comment_and_message_notify(college, login, db, today):
+def test_final_grade_comment_and_message_notify(college, login, db, today, app):
     c = college
     teacher = login("teacher1")
+    app.config["JOURNAL_TODAY"] = GRADING_DAY.isoformat()  # 4.7: at the period's end
     r = teacher.put(f"/api/v1/journals/{c.journal_a_op.id}/final-grades", json={
         "student_id": c.student1.id, "period_id": c.autumn.id, "kind": "semester",
         "value": "5"})
     assert r.status_code == 200
+    app.config["JOURNAL_TODAY"] = TODAY.isoformat()
     assert [n.kind for n in _rows(db, "student1")] == ["final_grade"]
     assert [n.kind for n in _rows(db, "parent1")] == ["final_grade"]
     user = db.session.get(User, c.teacher1.id)

@@ -438,7 +438,7 @@ def test_mentor_after_the_window_is_told_access_has_ended(pc, db, login, app):
     assert entry.status == "written"
 
 
-def test_attestation_sheet_then_grade_prints_and_group_xlsx(pc, db, login):
+def test_attestation_sheet_then_grade_prints_and_group_xlsx(pc, db, login, app):
     placement = pc.placements["student1"].id
     competencies = pc.practice.competencies
     # a grade without an attestation sheet is refused and sets nothing
@@ -460,6 +460,7 @@ def test_attestation_sheet_then_grade_prints_and_group_xlsx(pc, db, login):
     answer = mentor.post(f"/practice/placement/{placement}/attestation", data=dict(
         form, characteristic="Исполнительный и вдумчивый практикант."))
     assert answer.status_code == 302
+    set_today(app, END)  # 4.7: the practice's grade from its last day
     # another teacher, a curator, a mentor may not grade
     for username in ("teacher2", "curator1", "mentor1", "student1"):
         assert login(username).post(f"/practice/placement/{placement}/grade",

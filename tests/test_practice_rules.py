@@ -110,9 +110,10 @@ def test_other_teacher_sees_nothing_of_the_practice(pc):
     assert svc.overview(pc.teacher2) == []
 
 
-def test_mentor_reads_name_group_and_practice_only_and_the_read_is_audited(pc, db):
+def test_mentor_reads_name_group_and_practice_only_and_the_read_is_audited(pc, db, app):
     entry = _entry(pc)
     _complete_sheet(pc)
+    set_today(app, END)  # 4.7: the practice's grade from its last day
     svc.set_practice_grade(pc.teacher1, pc.placements["student1"].id, "5")
     db.session.commit()
     data = svc.student_practice(pc.mentor1, pc.student1.id)
@@ -408,9 +409,10 @@ def test_grade_without_an_attestation_sheet_is_refused(pc, db):
     assert db.session.scalar(select(FinalGrade)) is None
 
 
-def test_grade_is_the_final_grade_of_the_practice_journal(pc, db):
+def test_grade_is_the_final_grade_of_the_practice_journal(pc, db, app):
     _complete_sheet(pc)
     pid = pc.placements["student1"].id
+    set_today(app, END)  # 4.7: the practice's grade from its last day
     for username in ("teacher2", "curator1", "mentor1", "student1"):
         with pytest.raises(svc.PracticeDenied):
             svc.set_practice_grade(pc.users[username], pid, "5")
@@ -425,7 +427,7 @@ def test_grade_is_the_final_grade_of_the_practice_journal(pc, db):
         _complete_sheet(pc)
 
 
-def test_a_supervisor_who_does_not_teach_the_journal_sets_the_grade(pc, db):
+def test_a_supervisor_who_does_not_teach_the_journal_sets_the_grade(pc, db, app):
     """The college's supervisor grades the practice even when the practice's journal is
     another teacher's; a teacher who is neither is refused."""
     _complete_sheet(pc)
@@ -434,6 +436,7 @@ def test_a_supervisor_who_does_not_teach_the_journal_sets_the_grade(pc, db):
     practice.supervisor_id = supervisor.id
     db.session.commit()
     pid = pc.placements["student1"].id
+    set_today(app, END)  # 4.7: the practice's grade from its last day
     grade = svc.set_practice_grade(supervisor, pid, "5")
     db.session.commit()
     assert (grade.journal_id, grade.value, grade.set_by_id) == (
@@ -528,8 +531,9 @@ def test_overview_counts_progress_and_silence(pc, db, app):
         pc.teacher1, day=END + timedelta(days=1))[0]["rows"])
 
 
-def test_overview_shows_attestation_and_grade(pc, db):
+def test_overview_shows_attestation_and_grade(pc, db, app):
     _complete_sheet(pc)
+    set_today(app, END)  # 4.7: the practice's grade from its last day
     svc.set_practice_grade(pc.teacher1, pc.placements["student1"].id, "5")
     db.session.commit()
     rows = {r["student"].id: r for r in svc.overview(pc.curator1)[0]["rows"]}

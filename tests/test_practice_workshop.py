@@ -7,7 +7,7 @@ import pytest
 
 from app.models.practice import PracticeDiaryEntry, PracticeOrganisation
 from app.services import practice as svc
-from tests.practice_helpers import START, build_practice, practice_day  # noqa: F401
+from tests.practice_helpers import END, START, build_practice, practice_day, set_today  # noqa: F401
 
 
 @pytest.fixture()
@@ -40,7 +40,7 @@ def test_a_workshop_placement_has_no_outside_mentor(workshop, db, app):
         name=placement.organisation.name).count() == 1
 
 
-def test_the_supervisor_fills_the_workshop_attestation_sheet(workshop, db):
+def test_the_supervisor_fills_the_workshop_attestation_sheet(workshop, db, app):
     c = workshop
     pid = c.placements["popov"].id
     for user in (c.mentor1, c.teacher2, c.curator1):
@@ -49,6 +49,7 @@ def test_the_supervisor_fills_the_workshop_attestation_sheet(workshop, db):
     sheet = svc.save_attestation(c.teacher1, pid, _items(c), "Аккуратен, самостоятелен.")
     db.session.commit()
     assert sheet.filled_by_id == c.teacher1.id
+    set_today(app, END)  # 4.7: the practice's grade from its last day
     grade = svc.set_practice_grade(c.teacher1, pid, "5")
     db.session.commit()
     assert (grade.student_id, grade.value) == (c.popov.id, "5")

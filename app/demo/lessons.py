@@ -13,6 +13,7 @@ from .. import labels
 from ..extensions import db
 from ..infra import clock, schedule
 from ..models import CellChange, FinalGrade, FinalGradeChange, JournalCell, Lesson, Mark
+from ..services.journal.grading_window import window_days
 from . import data as D
 from .timetable import planned_pairs, school_days
 
@@ -207,8 +208,10 @@ def _cells(b, lessons: list, ids: list, meta: list, days: list) -> None:
 
 
 def build_final_grades(b) -> None:
-    """Final grades of every ended period of the two years (the previous year's history)."""
+    """Final grades of every ended period of the two years (the previous year's history), each
+    set in the last days of its period, inside the window of final grades (4.7)."""
     rng = b.rng
+    last_days = min(6, window_days())
     by_id = {s.id: s for s in b.students}
     marks_by = getattr(b, "marks_by", {})
     grades = []
@@ -235,7 +238,8 @@ def build_final_grades(b) -> None:
                     continue
                 current = marks_by.get((j.id, sid, number))
                 mean = sum(current) / len(current) if current else s.ability
-                set_at = _at(period.end_date - timedelta(days=rng.randint(0, 6)), time(14, 0))
+                set_at = _at(period.end_date - timedelta(days=rng.randint(0, last_days)),
+                             time(14, 0))
                 for kind in kinds:
                     if kind == "credit":
                         value = "зач" if rng.random() < 0.96 else "незач"

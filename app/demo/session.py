@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import FinalGrade, FinalGradeChange, Journal
 from ..models.debts import AcademicDebt
-from ..services.assessment import debts, retakes, sheets
+from ..services.assessment import debt_deadlines, debts, retakes, sheets
 from ..services.journal.final_grades import kinds_by_period
 
 
@@ -109,8 +109,12 @@ def build_debts(builder) -> None:
     commission = [chairman] + list(dict.fromkeys(
         uid for uid in (journals[0].teacher_id, b.users["teacher15"], b.users["teacher7"])
         if uid != chairman))[:2]
-    retakes.schedule_retake(deputy, [debt_of(journals[0], b.student1.id)],
-                          b.today + timedelta(days=7), "ауд. 101 (комиссия)",
+    second = db.session.get(AcademicDebt, debt_of(journals[0], b.student1.id))
+    second_day = b.today + timedelta(days=7)
+    if second_day > second.deadline:  # 4.7: a later retake needs the deputy's order first
+        debt_deadlines.extend_deadline(deputy, [second.id], second_day + timedelta(days=14),
+                                       f"{200 + period.number}-у", b.today, today=b.today)
+    retakes.schedule_retake(deputy, [second.id], second_day, "ауд. 101 (комиссия)",
                           chairman_id=commission[0], member_ids=commission[1:], today=b.today)
     b.counts["retakes"] = 3
 

@@ -50,6 +50,7 @@ ACTIONS = {
     "debts_sync": _l("расчёт академических задолженностей"),
     "retake_schedule": _l("назначение пересдачи"),
     "retake_result": _l("результат пересдачи"),
+    "debt_deadline_extend": _l("продление срока ликвидации задолженности"),
     # exam sheets (2.2, 4.7)
     "exam_sheet_create": _l("создание ведомости"),
     "exam_sheet_generate": _l("обновление ведомости"),

@@ -62,6 +62,13 @@ class AcademicDebt(Model):
     failed_retakes = Column(Integer, nullable=False, default=0)
     closed_at = Column(DateTime(timezone=True))
     closed_by_retake_id = Column(Integer, ForeignKey("retake.id"))
+    # 4.7: the deputy's order extending the deadline (`deadline` is then the extended one and
+    # `original_deadline` the one set when the debt arose)
+    original_deadline = Column(Date)
+    extension_order_number = Column(String(32))
+    extension_order_date = Column(Date)
+    extended_by_id = user_fk()
+    extended_at = Column(DateTime(timezone=True))
     student = relationship("Student")
     journal = relationship("Journal")
     period = relationship("Period")

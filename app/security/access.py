@@ -33,6 +33,7 @@ MANAGES_LESSONS = MANAGERS  # 4.4: a lesson or a substitution in any journal
 KEEPS_SHEETS = MANAGERS  # 4.7: makes and edits any exam or credit sheet
 SCHEDULES_RETAKES = SEES_COLLEGE  # 4.7: the deputy or the administration schedules a retake
 ENTERS_ANY_RETAKE = frozenset({"Deputy"})  # 4.7: a retake's result without being its examiner
+EXTENDS_DEBT_DEADLINE = frozenset({"Deputy"})  # 4.7: a debt's deadline, by the deputy's order
 EXAMINES = TEACHES | MANAGERS  # 4.7: who may examine a retake or sit on its commission
 # 3.3, 5.2: accepts or rejects an absence document (a curator only their current groups')
 DECIDES_ABSENCE_DOCUMENTS = SEES_COLLEGE | {"Curator"}
@@ -246,6 +247,7 @@ grant("DebtsView", DEBT_READERS, ("can_register", "can_xlsx", "can_retake", "can
 grant("DebtsView", DEBT_READERS | {"Student", "Parent"}, ("can_student",))
 grant("DebtsView", MANAGERS, ("can_schedule",))
 grant("DebtsView", ("Teacher", "Curator", "Deputy"), ("can_result",))
+grant("DebtsView", EXTENDS_DEBT_DEADLINE, ("can_extend",))
 grant("AcademicDebts", DEBT_READERS, ("menu_access",))
 grant("StudentDebtsApi", DEBT_READERS | {"Student", "Parent"}, ("can_get",))
 

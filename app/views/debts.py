@@ -12,8 +12,8 @@ from ..errors import NotFound
 from ..exports.debt_register import register_xlsx
 from ..extensions import db
 from ..infra import clock
-from ..security.access import SCHEDULES_RETAKES
-from ..services.assessment import debt_register, debts, retakes
+from ..security.access import EXTENDS_DEBT_DEADLINE, SCHEDULES_RETAKES
+from ..services.assessment import debt_deadlines, debt_register, debts, retakes
 from ..services.records import audit
 from ..services.scopes import role_names
 from ..web_errors import refusal_form
@@ -36,6 +36,7 @@ class DebtsView(BaseView):
             "debts/register.html", data=data, filters=filters, query=query,
             choices=debt_register.filter_choices(current_user, day), origins=labels.DEBT_ORIGINS,
             may_schedule=may_schedule, error=error, form=form or {},
+            may_extend=bool(role_names(current_user) & EXTENDS_DEBT_DEADLINE),
             examiners=retakes.examiner_choices() if may_schedule else [],
             title=_("Академические задолженности")), status
 
@@ -78,6 +79,20 @@ class DebtsView(BaseView):
         db.session.commit()
         flash(str(_("Пересдача назначена.")), "success")
         return redirect(url_for("DebtsView.retake", retake_id=retake.id))
+
+    @expose("/extend", methods=["POST"])
+    @has_access
+    @refusal_form(lambda view, exc: view._register_page(exc.message, request.form, exc.status))
+    def extend(self):
+        """4.7: the deputy's order extending the deadline of the debts ticked in the register."""
+        form = request.form
+        extended = debt_deadlines.extend_deadline(
+            current_user, form.getlist("debt"), parse_day(form.get("new_deadline")),
+            form.get("order_number", ""), parse_day(form.get("order_date")))
+        db.session.commit()
+        flash(str(_("Срок ликвидации продлён: задолженностей — %(n)s.", n=len(extended))),
+              "success")
+        return redirect(url_for("DebtsView.register"))
 
     @expose("/retake/<int:retake_id>")
     @has_access

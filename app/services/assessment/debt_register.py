@@ -146,7 +146,9 @@ def register_table(user, filters: dict, day: date | None = None):
                left, StudentGroup.name, Discipline.code, Discipline.name,
                AcademicYear.name, Period.name, AcademicDebt.kind, AcademicDebt.origin,
                AcademicDebt.grade_value, AcademicDebt.deadline, AcademicDebt.status,
-               AcademicDebt.failed_retakes)).where(*_filtered(user, filters, day))
+               AcademicDebt.failed_retakes, AcademicDebt.extension_order_number,
+               AcademicDebt.extension_order_date, AcademicDebt.original_deadline)
+    ).where(*_filtered(user, filters, day))
     retakes: dict[int, list[str]] = {}
     for debt_id, attempt, held, result in db.session.execute(
             select(RetakeEntry.debt_id, Retake.attempt, Retake.retake_date, RetakeEntry.result)

@@ -32,6 +32,7 @@ from ..journal.generation import period_forms, plan_forms
 from ..portal.record import RecordDenied, record_scope
 from ..records import audit
 from ..scopes import current_curated_group_ids, family_student_ids, role_names, taught_journal_ids
+from .debt_deadlines import debt_extension
 
 # The final kind that is the intermediate attestation of a semester's form (4.7); a course
 # project or work beside an exam ("exam+course_project") is an attestation of its own.
@@ -259,6 +260,7 @@ def debt_row(debt: AcademicDebt, retakes: list[dict], day: date) -> dict:
         "kind": debt.kind, "kind_label": kind_label(debt.kind),
         "origin": debt.origin, "origin_label": labels.text(labels.DEBT_ORIGINS, debt.origin),
         "grade_value": debt.grade_value, "deadline": debt.deadline.isoformat(),
+        "extension": debt_extension(debt),
         "status": debt.status, "overdue": debt.status == "open" and debt.deadline < day,
         "failed_retakes": debt.failed_retakes,
         "expulsion_grounds": debt.status == "open" and debt.failed_retakes >= 2,

@@ -30,6 +30,7 @@ from ..journal.final_grades import write_grade
 from ..journal.periods import year_archived
 from ..records import archive_changes, audit
 from ..scopes import role_names
+from .debt_deadlines import ensure_within_deadline
 from .debts import POSITIVE, debt_filter, kind_label
 
 
@@ -70,7 +71,8 @@ def _examiner(user_id, what: str) -> User:
 def schedule_retake(user, debt_ids, retake_date: date | None, place: str, examiner_id=None,
                     chairman_id=None, member_ids=(), today: date | None = None) -> Retake:
     """4.7: a retake for one or more open debts of one discipline of one group: the first
-    before one examiner, the second before a commission (chairman + two members)."""
+    before one examiner, the second before a commission (chairman + two members); held by
+    the debts' deadline (debt_deadlines.py: the deputy extends it by an order)."""
     today = today or clock_today()
     if not role_names(user) & SCHEDULES_RETAKES:
         raise Forbidden(_("Пересдачу назначает заместитель директора по УР или администрация."))
@@ -102,6 +104,7 @@ def schedule_retake(user, debt_ids, retake_date: date | None, place: str, examin
         raise BadInput(_("Укажите дату пересдачи."))
     if retake_date < today:
         raise BadInput(_("Дата пересдачи не может быть в прошлом."))
+    ensure_within_deadline(debts, retake_date)
     place = (place or "").strip() if isinstance(place, str) else ""
     if not place or len(place) > 128:
         raise BadInput(_("Укажите место пересдачи (не длиннее 128 знаков)."))

@@ -6,7 +6,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ...errors import BadInput, DomainError, NotFound
+from ...errors import BadInput, DomainError, NotFound, Refused
 from ...extensions import db
 from ...infra import clock
 from ...models import FinalGrade, Journal, Student
@@ -59,6 +59,15 @@ def decide(user, sheet_id: int, student_id, action: str, reason: str = "") -> Ex
     return row
 
 
+def ensure_held(sheet: ExamSheet, today: date) -> None:
+    """4.7: the grades of a sheet are the results of its exam or credit — none before its
+    date, and nothing of them reaches the journal."""
+    if today < sheet.exam_date:
+        raise Refused(_("Аттестация по ведомости № %(number)s назначена на %(exam_date)s: "
+                        "оценки вносятся в день аттестации или позже.", number=sheet.number,
+                        exam_date=sheet.exam_date.strftime("%d.%m.%Y")))
+
+
 def _wanted(values: dict, bases: dict, student_id: int, journal: Journal, main: bool):
     """The value (and basis) typed for a student in one discipline: "<student>:<journal>", or
     "<student>" for the sheet's own journal."""
@@ -71,7 +80,8 @@ def _wanted(values: dict, bases: dict, student_id: int, journal: Journal, main: 
 
 def save_grades(user, sheet_id: int, values: dict, reason: str = "",
                 today: date | None = None, bases: dict | None = None) -> int:
-    """Grades of the sheet into the journals' final grades (set_final_grade: 4.7 deadlines,
+    """Grades of the sheet into the journals' final grades, from the sheet's date on
+    (ensure_held; then set_final_grade: 4.7 window and deadlines,
     the deputy's reason, closed periods) — one per discipline of a complex sheet. A student not
     admitted gets «н/а», and any other grade for them is refused; «перезачтено» and
     «освобождён» carry their basis (`bases`: the same keys → (document, date)). All or
@@ -79,6 +89,7 @@ def save_grades(user, sheet_id: int, values: dict, reason: str = "",
     today = today or clock.today()
     bases = bases or {}
     sheet = sheet_for_write(user, sheet_id)
+    ensure_held(sheet, today)
     journals = sheet_journals(sheet)
     rows = db.session.execute(select(ExamSheetRow, Student).join(
         Student, Student.id == ExamSheetRow.student_id).where(

@@ -1,9 +1,9 @@
 """Final grades (4.7): the kinds of each period come from that semester's assessment form in
-the curriculum; grades only for periods that have started; locked for the teacher after the
-period's deadline; the Deputy may change them with a reason, and every change is logged; a
-closed period or an archived year is read-only but for the Deputy's correction with a reason
-(services/journal/periods.py), which in an archived year also goes into the archive's
-supplement (services/records/archive_changes.py)."""
+the curriculum; grades only at the end of the period's teaching (grading_window.py); locked
+for the teacher after the period's deadline; the Deputy may change them with a reason, and
+every change is logged; a closed period or an archived year is read-only but for the Deputy's
+correction with a reason (services/journal/periods.py), which in an archived year also goes
+into the archive's supplement (services/records/archive_changes.py)."""
 from datetime import date
 
 from flask_babel import gettext as _
@@ -26,6 +26,7 @@ from .forms import (  # noqa: F401  (the vocabulary of forms, kinds and results,
     allowed_values, form_kinds, form_parts,
 )
 from .generation import period_forms, plan_forms
+from .grading_window import ensure_open_for_grades
 from .periods import ensure_open, year_archived
 from .schemas import FinalGradeSchema
 
@@ -105,6 +106,7 @@ def set_final_grade(user, journal: Journal, data: dict, today: date,
         raise DomainError(_("Период «%(period)s» начнётся %(start_date)s: итоговые оценки за него "
                             "ещё не выставляются.", period=period.name,
                             start_date=period.start_date.strftime("%d.%m.%Y")))
+    ensure_open_for_grades(journal, period, today)  # 4.7: not in the middle of the semester
     if student_id not in {s["id"] for s in roster(journal)}:
         raise DomainError(_("Студент не относится к этому журналу."))
     deputy = bool(role_names(user) & OVERRIDES_DEADLINE)
