@@ -85,7 +85,7 @@ def test_after_the_deadline_the_archived_year_refuses_the_retake(archived, db, l
     debt = debt_of(db, c.student1, c.journal_a_op)
     with pytest.raises(DomainError) as late:  # a retake dated after the deadline
         _schedule(c, debt, retake_date=date(2026, 3, 20))
-    assert "не позднее срока" in late.value.message and "17.03.2026" in late.value.message
+    assert "позже срока ликвидации" in late.value.message and "17.03.2026" in late.value.message
     db.session.rollback()
     with pytest.raises(DomainError) as past:  # scheduled once the deadline has passed
         _schedule(c, debt, retake_date=date(2026, 3, 20), today=date(2026, 3, 18))

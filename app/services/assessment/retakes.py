@@ -104,6 +104,10 @@ def schedule_retake(user, debt_ids, retake_date: date | None, place: str, examin
         raise BadInput(_("Укажите дату пересдачи."))
     if retake_date < today:
         raise BadInput(_("Дата пересдачи не может быть в прошлом."))
+    # an archived year's debt past its deadline is closed to retakes (7.3); any debt's retake
+    # falls on or before its deadline, extended only by the deputy's order (4.7)
+    archived = archived_years({d.journal.academic_year_id for d in debts})
+    ensure_debts_open(debts, archived, today)
     ensure_within_deadline(debts, retake_date)
     place = (place or "").strip() if isinstance(place, str) else ""
     if not place or len(place) > 128:
@@ -122,15 +126,6 @@ def schedule_retake(user, debt_ids, retake_date: date | None, place: str, examin
             [(_examiner(m, _("члена комиссии")), "member") for m in members]
         if len({p.id for p, _r in people}) != 3:
             raise DomainError(_("В комиссии должны быть три разных человека."))
-    archived = archived_years({d.journal.academic_year_id for d in debts})
-    ensure_debts_open(debts, archived, today)
-    late = [d for d in debts if d.journal.academic_year_id in archived
-            and retake_date > d.deadline]
-    if late:
-        raise DomainError(_("Учебный год %(year)s архивирован: пересдача назначается не позднее "
-                            "срока ликвидации задолженности (%(deadline)s).",
-                            year=late[0].journal.academic_year.name,
-                            deadline=late[0].deadline.strftime("%d.%m.%Y")))
     first = debts[0].journal
     retake = Retake(discipline_id=first.discipline_id, group_id=first.group_id,
                     attempt=attempt, retake_date=retake_date, place=place,
