@@ -5,6 +5,9 @@ import pytest
 from sqlalchemy import event
 
 TODAY = date(2025, 10, 15)
+# The small college has no timetable: a lesson recorded through the service takes no pair of
+# it and carries the teacher's reason (1.7, 3.3) — here "an extra lesson"
+EXTRA = {"off_timetable_reason": "extra"}
 
 
 @pytest.fixture()

@@ -118,10 +118,15 @@ class JournalApi(DocumentedApi):
     @protect()
     @permission_name("write")
     def create_lesson(self, pk):
-        """Create a lesson: a future date is refused, a past date is stored as late.
+        """Create a lesson: a future date is refused, a past date is stored as late; a lesson
+        that takes no free pair of the timetable needs `off_timetable_reason` (1.7, 3.3).
         ---
         post:
           summary: Записать занятие
+          description: Занятие без свободной пары этого журнала в расписании дня (с учётом
+            изменений и замен) записывается только с причиной off_timetable_reason — moved
+            (перенос), extra (дополнительное занятие) или replacement (замена); без неё
+            ответ 400 с текстом, что в расписании нет пары.
           requestBody:
             content:
               application/json:

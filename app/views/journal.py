@@ -81,7 +81,8 @@ class JournalView(BaseView):
             "journal/lesson_form.html", journal=journal, lesson=lesson, data=data or {},
             error=error, topics=topics_for(journal), today=clock.today(),
             lesson_types=labels.LESSON_TYPES, homework_kinds=labels.HOMEWORK_KINDS,
-            substitutes=active_teachers(), title=_("Занятие")), 400 if error else 200
+            off_timetable_reasons=labels.OFF_TIMETABLE_REASONS, substitutes=active_teachers(),
+            title=_("Занятие")), 400 if error else 200
 
     @expose("/<int:pk>/lesson/", methods=["GET", "POST"])
     @expose("/<int:pk>/lesson/<int:lesson_id>/", methods=["GET", "POST"])
