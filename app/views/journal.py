@@ -28,6 +28,7 @@ from ..services.records import audit
 from ..services.scopes import journal_filter, role_names
 from .base import xlsx_response
 from .hours import HoursView
+from .programme import ProgrammeView
 
 
 
@@ -192,8 +193,10 @@ def paper_table(data: dict) -> list[dict]:
 
 def register(appbuilder) -> None:
     # The menu item's name is the permission FAB checks (menu_access): app/security/access.py grants
-    # it on "JournalView" and "HoursView", so the items carry those names.
+    # it on "JournalView", "HoursView" and "ProgrammeView", so the items carry those names.
     appbuilder.add_view(JournalView, "JournalView", label=_("Журналы"), category="Journal",
                         category_label=_("Журнал"), icon="fa-book")
     appbuilder.add_view(HoursView, "HoursView", label=_("Вычитанные часы"), category="Journal",
                         icon="fa-clock-o")
+    appbuilder.add_view(ProgrammeView, "ProgrammeView", label=_("Выполнение программ"),
+                        category="Journal", icon="fa-tasks")
