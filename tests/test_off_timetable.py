@@ -1,5 +1,6 @@
 """Lessons outside the timetable (1.7, 3.3): recorded only with the teacher's reason, their
 hours shown apart in the hours report and flagged in the curator's and the deputy's checks."""
+import re
 from datetime import date, timedelta
 from io import BytesIO
 
@@ -158,3 +159,12 @@ def test_weekly_check_and_deputy_flag_off_timetable_lessons(college, login, db, 
         (college.journal_a_op.id, 2, 4)]
     page = login("deputy").get("/deputy/").get_data(as_text=True)
     assert 'id="off-timetable-journals"' in page and college.journal_a_op.title in page
+
+
+def test_lesson_form_opens_on_the_timetabled_pair(college, login, db, today):
+    """A new lesson's form proposes the day's free pair of the timetable: saved as it opens,
+    the lesson needs no reason."""
+    entry(college.autumn, college.journal_a_op, WEDNESDAY, 3)
+    db.session.commit()
+    page = login("teacher1").get(f"/journal/{college.journal_a_op.id}/lesson/")
+    assert re.search(r'name="pair_number"\s+value="3"', page.get_data(as_text=True))
