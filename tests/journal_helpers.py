@@ -7,6 +7,9 @@ from sqlalchemy import event
 TODAY = date(2025, 10, 15)
 # 4.7: a day inside the autumn's window of final grades (14 days before its end, 31.12.2025)
 GRADING_DAY = date(2025, 12, 20)
+# The small college has no timetable: a lesson recorded through the service takes no pair of
+# it and carries the teacher's reason (1.7, 3.3) — here "an extra lesson"
+EXTRA = {"off_timetable_reason": "extra"}
 
 
 def fixed_day(app, day: date):

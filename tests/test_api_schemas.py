@@ -68,6 +68,9 @@ REFUSED = {
     "lesson: homework not a text": (
         lambda c, l: _lessons(c, {"homework": ["§1"]}), 400,
         "Домашнее задание: не более 4000 символов.", ("homework",)),
+    "lesson: off-timetable reason unknown": (
+        lambda c, l: _lessons(c, {"off_timetable_reason": "holiday"}), 400,
+        "Неизвестная причина занятия вне расписания.", ("off_timetable_reason",)),
     "lesson: topic id out of range": (
         lambda c, l: _lessons(c, {"topic_id": -3}), 422,
         "Тема: допустимо от 1 до 2147483647.", ("topic_id",)),
@@ -152,7 +155,7 @@ ACCEPTED = {
     "lesson": (lambda c, l: _lessons(c, {
         "lesson_date": TODAY.strftime("%d.%m.%Y"), "pair_number": "2", "hours": 2,
         "topic_id": c.topics[0].id, "homework": "  §1  ", "homework_kind": "practical",
-        "csrf_token": "ignored"}), 201),
+        "off_timetable_reason": "extra", "csrf_token": "ignored"}), 201),
     "lesson change": (lambda c, l: _lesson_change(c, l, {"hours": "1", "topic_id": ""}), 200),
     "marks": (lambda c, l: _marks(c, {"changes": [
         _cell(l, c.student1, marks=["5", {"value": "4", "kind": "oral"}]),

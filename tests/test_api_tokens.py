@@ -76,7 +76,8 @@ def test_token_client_reads_writes_and_refreshes(api, college, today, db, app):
     assert status == 200 and len(grid["students"]) == 5
 
     status, lesson = api.call("POST", f"/api/v1/journals/{journal}/lessons", {
-        "lesson_date": TODAY.isoformat(), "topic_id": college.topics[0].id})
+        "lesson_date": TODAY.isoformat(), "topic_id": college.topics[0].id,
+        "off_timetable_reason": "extra"})
     assert status == 201, lesson
     lesson_id = lesson["result"]["id"]
     status, saved = api.call("PUT", f"/api/v1/journals/{journal}/marks", {"changes": [{

@@ -147,12 +147,14 @@ def test_server_in_another_zone_keeps_the_college_clock(app, college, db, zone):
         status, page = _post(teacher, f"{server.url}/journal/{journal}/lesson/",
                              {"lesson_date": COLLEGE_DAY.isoformat(), "pair_number": "1",
                               "hours": "2", "topic": "Введение",
-                              "off_program_reason": "вводное занятие"})
+                              "off_program_reason": "вводное занятие",
+                              "off_timetable_reason": "extra"})
         assert status == 200 and "будущей" not in page, page[:500]
         # a lesson without a date is recorded on the college's today
         status, page = _post(teacher, f"{server.url}/journal/{journal}/lesson/",
                              {"pair_number": "2", "hours": "2", "topic": "Практика",
-                              "off_program_reason": "практика вне программы"})
+                              "off_program_reason": "практика вне программы",
+                              "off_timetable_reason": "extra"})
         assert status == 200, page[:500]
         # 4.6: the third pair begins at 09:05 on the college's clock (not yet at 07:30 there,
         # whatever the server's own hour)

@@ -87,9 +87,16 @@ def test_demo_college_is_built_and_refused_the_second_time(app, db, fixed_today)
                WorkProgramTopic.position)
         .outerjoin(WorkProgramTopic, Lesson.topic_id == WorkProgramTopic.id)
         .order_by(Lesson.journal_id, Lesson.lesson_date, Lesson.pair_number)).all()
+    # 1.7: a lesson outside the timetable carries the teacher's reason
+    off = {(j, d, p) for j, d, p in db.session.execute(
+        select(Lesson.journal_id, Lesson.lesson_date, Lesson.pair_number)
+        .where(Lesson.off_timetable_reason.is_not(None)))}
+    assert 1 <= len(off) <= 2
     for journal_id, day, pair, _t, _pos in lessons:
         assert (journal_id, day.weekday(), pair) in timetabled \
-            or (journal_id, day, pair) in changed
+            or (journal_id, day, pair) in changed or (journal_id, day, pair) in off
+    for journal_id, day, pair in off:
+        assert (journal_id, day.weekday(), pair) not in timetabled
     # deliberate gaps: some timetabled pairs of the last week have no lesson
     recorded = {(j, d, p) for j, d, p, _t, _pos in lessons}
     expected = {(j, TODAY - timedelta(days=k), p) for j, wd, p in timetabled for k in range(1, 8)

@@ -17,6 +17,7 @@ TESTED_THROUGH_PAGES = {
     "exam_sheet": "tests/test_sheets.py::test_print_and_xlsx",
     "record": "tests/test_record.py::test_export_is_own_data_and_audited",
     "hours": "tests/test_journal_pages.py::test_hours_report_counts_substitutions",
+    "programme": "tests/test_programme.py::test_page_and_xlsx_show_what_is_behind",
     "debt_register": "tests/test_debts.py::test_register_xlsx",
     "attendance": "tests/test_attendance_report.py::test_page_and_xlsx_hold_the_same_figures",
     "practice": ("tests/test_practice_pages.py::"

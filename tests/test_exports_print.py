@@ -48,6 +48,7 @@ DOWNLOADS = {
     "exam_sheet": ("deputy", "/sheets/{sheet}/xlsx/"),
     "record": ("deputy", "/portal/student/{student}/record.xlsx"),
     "hours": ("deputy", "/hours/xlsx/"),
+    "programme": ("deputy", "/programme/xlsx/"),
     "debts": ("deputy", "/debts/register.xlsx?status=all"),
     "attendance": ("deputy", "/attendance/{group}/xlsx"),
     "practice_order": ("deputy", "/practice/{practice}/order.xlsx"),
@@ -92,7 +93,7 @@ def books(app, fast_password_hashing, tmp_path_factory):  # noqa: F811
 
 def test_every_book_is_laid_out_for_a4(books):
     bodies, _pdfs = books
-    assert len(bodies) == 18
+    assert len(bodies) == 19
     problems = [p for name, body in bodies.items() for p in layout_problems(name, body)]
     assert problems == []
 

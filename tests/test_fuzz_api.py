@@ -180,7 +180,7 @@ def test_stored_text_rendered_escaped(app, journal_setup, db):
     evil_homework = '"><img src=x onerror=alert(1)>'
     r = client.post(f"/api/v1/journals/{college.journal_a_op.id}/lessons", json={
         "lesson_date": TODAY.isoformat(), "pair_number": 3, "topic": evil_topic,
-        "off_program_reason": evil_topic,
+        "off_program_reason": evil_topic, "off_timetable_reason": "extra",
         "homework": evil_homework, "homework_kind": "practical"})
     assert r.status_code == 201, r.get_json()
     pages = [rule.rule.replace("<int:pk>", str(college.journal_a_op.id))

@@ -4,7 +4,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.journal_helpers import TODAY, add_lesson, change, count_queries, today  # noqa: F401
+from tests.journal_helpers import (  # noqa: F401
+    EXTRA, TODAY, add_lesson, change, count_queries, today,
+)
 
 
 def test_list_is_scoped(college, login, today):
@@ -39,13 +41,15 @@ def test_lesson_future_date_refused_and_late_flag(college, login, db, today):
     r = c.post(url, json={"lesson_date": (TODAY + timedelta(days=1)).isoformat()})
     assert r.status_code == 422 and "будущей" in r.get_json()["message"]
     assert c.post(url, json={"lesson_date": "31.02.2025"}).status_code == 400
-    r = c.post(url, json={"lesson_date": TODAY.isoformat(), "topic_id": college.topics[0].id})
+    r = c.post(url, json={**EXTRA, "lesson_date": TODAY.isoformat(),
+                          "topic_id": college.topics[0].id})
     assert r.status_code == 201
     assert r.get_json()["result"]["late"] is False and r.get_json()["result"]["complete"]
-    r = c.post(url, json={"lesson_date": "10.10.2025", "pair_number": 2})
+    r = c.post(url, json={**EXTRA, "lesson_date": "10.10.2025", "pair_number": 2})
     body = r.get_json()["result"]
     assert r.status_code == 201 and body["late"] is True and body["complete"] is False
-    assert c.post(url, json={"lesson_date": "10.10.2025", "pair_number": 2}).status_code == 409
+    again = {**EXTRA, "lesson_date": "10.10.2025", "pair_number": 2}
+    assert c.post(url, json=again).status_code == 409
     from app.models import AuditLog
     assert db.session.scalar(select(func.count()).where(AuditLog.action == "lesson_create")) == 2
 
@@ -205,7 +209,8 @@ def test_substitute_writes_that_lesson_only(college, login, db, today):
     # teacher1 cannot record a lesson in teacher2's journal…
     assert c.post(url, json={"lesson_date": TODAY.isoformat()}).status_code == 403
     # …the Deputy records the substitution, naming teacher1
-    r = login("deputy").post(url, json={"lesson_date": TODAY.isoformat(),
+    r = login("deputy").post(url, json={"off_timetable_reason": "replacement",
+                                        "lesson_date": TODAY.isoformat(),
                                         "substitute_teacher_id": college.teacher1.id})
     assert r.status_code == 201 and r.get_json()["result"]["substitution"]
     sub_lesson_id = r.get_json()["result"]["id"]
@@ -274,9 +279,9 @@ def test_attendance_taken_without_absences(college, login, db, today):
     """4.5: a lesson with nobody absent still records that attendance was taken."""
     c = login("teacher1")
     url = f"/api/v1/journals/{college.journal_a_op.id}/lessons"
-    r = c.post(url, json={"lesson_date": TODAY.isoformat(), "pair_number": 1})
+    r = c.post(url, json={**EXTRA, "lesson_date": TODAY.isoformat(), "pair_number": 1})
     assert r.status_code == 201 and r.get_json()["result"]["attendance_taken"] is False
-    r = c.post(url, json={"lesson_date": TODAY.isoformat(), "pair_number": 2,
+    r = c.post(url, json={**EXTRA, "lesson_date": TODAY.isoformat(), "pair_number": 2,
                           "attendance_taken": True})
     assert r.status_code == 201 and r.get_json()["result"]["attendance_taken"] is True
 
@@ -291,8 +296,9 @@ def test_homework_kind_outside_the_four_kinds_is_refused(college, login, db, tod
     assert r.status_code == 400
     assert r.get_json()["message"] == "Неизвестный вид домашнего задания."
     assert db.session.scalar(select(func.count()).select_from(Lesson)) == 0
-    r = c.post(url, json={"lesson_date": TODAY.isoformat(), "topic_id": college.topics[0].id,
-                          "homework": "Задачи 1–5", "homework_kind": "practical"})
+    r = c.post(url, json={**EXTRA, "lesson_date": TODAY.isoformat(),
+                          "topic_id": college.topics[0].id, "homework": "Задачи 1–5",
+                          "homework_kind": "practical"})
     assert r.status_code == 201
     stored = db.session.scalars(select(Lesson)).one()
     assert (stored.homework, stored.homework_kind) == ("Задачи 1–5", "practical")

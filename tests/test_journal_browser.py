@@ -117,6 +117,7 @@ def test_grid_focuses_the_lesson_just_recorded(college, db, live_server, playwri
         page.goto(f"{live_server}/journal/{college.journal_a_op.id}/lesson/")
         page.fill("#lesson_date", "2025-09-10")
         page.fill("#pair_number", "4")
+        page.select_option("#off_timetable_reason", "extra")  # no timetable here (1.7)
         page.click("#lesson-save")
         page.wait_for_selector("td.jg-cell.jg-active")
         lesson = db.session.scalar(select(Lesson).where(Lesson.pair_number == 4))

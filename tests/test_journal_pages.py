@@ -56,7 +56,7 @@ def test_lesson_form_refuses_tomorrow_and_accepts_today(college, login, db, toda
     assert r.status_code == 400 and "будущей" in r.get_data(as_text=True)
     r = c.post(url, data={"lesson_date": TODAY.isoformat(), "pair_number": "2", "hours": "2",
                           "topic_id": str(college.topics[0].id), "homework": "<b>§1</b>",
-                          "homework_kind": "practical"})
+                          "homework_kind": "practical", "off_timetable_reason": "extra"})
     assert r.status_code == 302
     lesson = db.session.scalar(select(Lesson))
     assert lesson.topic == college.topics[0].title and lesson.homework == "<b>§1</b>"
@@ -119,7 +119,8 @@ def test_hours_report_counts_substitutions(college, login, db, today):
     rows = {r["teacher_id"]: r for r in hours_report(college.deputy, college.autumn.academic_year)}
     t1 = rows[college.teacher1.id]
     assert (t1["lessons"], t1["hours"], t1["substitution_hours"]) == (3, 6, 2)
-    assert t1["months"][10] == {"lessons": 2, "hours": 4, "substitution_hours": 2}
+    assert t1["months"][10] == {"lessons": 2, "hours": 4, "substitution_hours": 2,
+                                "off_timetable_hours": 0}
     assert t1["load"] == 72 + 48
     assert rows[college.teacher2.id]["hours"] == 2
     own = hours_report(college.teacher1, college.autumn.academic_year)

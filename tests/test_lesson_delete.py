@@ -76,7 +76,8 @@ def test_teacher_deletes_a_lesson_with_marks_on_its_day(college, login, db, toda
     grid = login("teacher1").get(f"/api/v1/journals/{college.journal_a_op.id}/grid").get_json()
     assert all(item["id"] != lesson.id for item in grid["lessons"])
     r = login("teacher1").post(f"/api/v1/journals/{college.journal_a_op.id}/lessons",
-                               json={"lesson_date": TODAY.isoformat(), "pair_number": 1})
+                               json={"lesson_date": TODAY.isoformat(), "pair_number": 1,
+                                     "off_timetable_reason": "extra"})
     assert r.status_code == 201
 
 

@@ -228,7 +228,8 @@ def test_closed_period_is_read_only_except_the_deputys_correction(college, login
     assert r.status_code == 403
     # the spring stays open for the teacher
     r = teacher.post(lessons_url, json={"lesson_date": "2026-01-19",
-                                        "topic_id": c.topics[2].id})
+                                        "topic_id": c.topics[2].id,
+                                        "off_timetable_reason": "extra"})
     assert r.status_code == 201
     grid = teacher.get(f"/api/v1/journals/{c.journal_a_op.id}/grid").get_json()
     assert {l["id"]: l["editable"] for l in grid["lessons"]} == {

@@ -9,13 +9,18 @@ from app.errors import BadInput
 from app.models import Lesson
 from app.services.control import completeness as cc
 from app.services.journal import lessons
+from tests.reports_helpers import entry
 
 TODAY = date(2025, 10, 17)
 
 
 @pytest.fixture()
-def term(app, college, monkeypatch):
+def term(app, college, db, monkeypatch):
+    """Group A's ОП.01 has pairs 1 and 2 on Tuesdays: the lessons below take them (1.7)."""
     monkeypatch.setitem(app.config, "JOURNAL_TODAY", TODAY.isoformat())
+    entry(college.autumn, college.journal_a_op, 1, 1)
+    entry(college.autumn, college.journal_a_op, 1, 2)
+    db.session.commit()
     return college
 
 

@@ -120,10 +120,15 @@ class JournalApi(DocumentedApi):
     def create_lesson(self, pk):
         """Create a lesson: a future date or a pair of today not begun yet (the bell schedule)
         is refused, a past date is stored as late; `attendance_taken: true` takes the lesson's
-        attendance (4.5).
+        attendance (4.5); a lesson that takes no free pair of the timetable needs
+        `off_timetable_reason` (1.7, 3.3).
         ---
         post:
           summary: Записать занятие
+          description: Занятие без свободной пары этого журнала в расписании дня (с учётом
+            изменений и замен) записывается только с причиной off_timetable_reason — moved
+            (перенос), extra (дополнительное занятие) или replacement (замена); без неё
+            ответ 400 с текстом, что в расписании нет пары.
           requestBody:
             content:
               application/json:

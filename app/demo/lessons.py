@@ -2,7 +2,8 @@
 
 Lessons follow the timetable with a few deliberate gaps for the curator's completeness check:
 pairs with no lesson, lessons without a topic, lessons entered late, one without attendance,
-one substitution. Only cells with a value exist; each value has its history row (1.6).
+one substitution — and two lessons outside the timetable, with the teacher's reason (1.7).
+Only cells with a value exist; each value has its history row (1.6).
 """
 from collections import defaultdict
 from datetime import datetime, time, timedelta, timezone
@@ -17,6 +18,7 @@ from ..services.journal.grading_window import window_days
 from . import data as D
 from .timetable import planned_pairs, school_days
 
+OFF_TIMETABLE_PAIR = 6  # the timetable has five pairs a day: a sixth is outside it (1.7)
 MARK_CHANCE = {"control": 0.85, "practical": 0.5, "laboratory": 0.5, "practice": 0.4,
                "theory": 0.3, "seminar": 0.45}
 WORK_KIND = {"control": "control", "practical": "practical", "laboratory": "laboratory",
@@ -68,7 +70,8 @@ def build_lessons(b) -> None:
         current = period is b.lesson_period
         planned = planned_pairs(b, days, with_changes=current)
         forced = _forced(b, planned, days) if current else {}
-        _lessons(b, planned, forced, pointer, rows, meta, period.number)
+        extra = _off_timetable(b, planned, forced) if current else {}
+        _lessons(b, planned, forced, pointer, rows, meta, period.number, extra)
         all_days += days
     ids = list(db.session.scalars(
         insert(Lesson).returning(Lesson.id, sort_by_parameter_order=True), rows))
@@ -76,7 +79,7 @@ def build_lessons(b) -> None:
     _cells(b, rows, ids, meta, all_days)
 
 
-def _lessons(b, planned, forced, pointer, rows, meta, number) -> None:
+def _lessons(b, planned, forced, pointer, rows, meta, number, extra) -> None:
     rng = b.rng
     pair_end = {pair.number: pair.end for pair in schedule.bells()}  # entered as it ends
     for index, (gi, day, pair, journals, rooms) in enumerate(planned):
@@ -107,9 +110,43 @@ def _lessons(b, planned, forced, pointer, rows, meta, number) -> None:
                 journal_id=j.id, lesson_date=day, pair_number=pair, subgroup_id=j.subgroup_id,
                 topic_id=topic_id, topic=title, lesson_type=kind, hours=2, homework=homework,
                 homework_kind=hw_kind, teacher_id=teacher, is_substitution=substitution,
-                is_late=late, attendance_taken=attendance, created_by_id=teacher,
+                is_late=late, attendance_taken=attendance, off_timetable_reason=None,
+                created_by_id=teacher,
                 created_at=created, updated_at=created))
             meta.append((gi, j, kind, no_topic, number))
+            if index in extra:
+                _sixth_pair(b, j, gi, day, extra[index], pointer, rows, meta, number)
+
+
+def _sixth_pair(b, j, gi, day, reason, pointer, rows, meta, number) -> None:
+    """A lesson of `j` after the day's timetable, with the teacher's reason (1.7)."""
+    topics = b.topics[j.program]
+    topic_id, title, kind = topics[min(pointer[j.id], len(topics) - 1)]
+    pointer[j.id] += 1
+    ends = {pair.number: pair.end for pair in schedule.bells()}  # entered as the pair ends
+    created = _at(day, ends.get(OFF_TIMETABLE_PAIR, max(ends.values())))
+    rows.append(dict(
+        journal_id=j.id, lesson_date=day, pair_number=OFF_TIMETABLE_PAIR,
+        subgroup_id=j.subgroup_id, topic_id=topic_id, topic=title, lesson_type=kind, hours=2,
+        homework=None, homework_kind="none", teacher_id=j.teacher_id, is_substitution=False,
+        is_late=False, attendance_taken=True, off_timetable_reason=reason,
+        created_by_id=j.teacher_id, created_at=created, updated_at=created))
+    meta.append((gi, j, kind, False, number))
+
+
+def _off_timetable(b, planned: list, forced: dict) -> dict[int, str]:
+    """1.7, 3.3: in curator1's group last week, on two days, a lesson after the day's
+    timetable (a sixth pair) with the teacher's reason — an extra lesson and a moved one; the
+    hours report and the curator's and the deputy's checks show them apart."""
+    recent = [i for i, (g, day, _p, js, _r) in enumerate(planned)
+              if g == 0 and len(js) == 1 and day >= b.today - timedelta(days=7)
+              and i not in forced]
+    chosen, days = [], set()
+    for i in reversed(recent):  # the day's last pair: the sixth comes right after it
+        if planned[i][1] not in days:
+            days.add(planned[i][1])
+            chosen.append(i)
+    return dict(zip(chosen[:2], ("extra", "moved")))
 
 
 def _illness(b, days: list) -> dict[int, set]:

@@ -99,6 +99,7 @@ OBJECTS = {
     "journal": _l("журнал"), "lesson": _l("занятие"), "journal_cell": _l("отметка"),
     "mark": _l("оценка"), "final_grade": _l("итоговая оценка"),
     "hours_report": _l("учёт часов"), "report": _l("отчёт"),
+    "programme_report": _l("выполнение рабочих программ"),
     "students": _l("студенты"), "staff": _l("сотрудники"), "timetable": _l("расписание"),
     "curricula": _l("учебные планы"), "load": _l("педагогическая нагрузка"),
     # practice (issue 15)

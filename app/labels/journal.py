@@ -31,6 +31,11 @@ WORK_KINDS = {
 HOMEWORK_KINDS = {"none": _l("без вида"), "practical": _l("практическая работа"),
                   "laboratory": LESSON_TYPES["laboratory"], "control": LESSON_TYPES["control"],
                   "independent": _l("самостоятельная работа")}
+# 1.7, 3.3: why a lesson was given outside the timetable (the teacher chooses one)
+OFF_TIMETABLE_REASONS = {"moved": _l("перенос"), "extra": _l("дополнительное занятие"),
+                         "replacement": _l("замена")}
+# 2.2: where a semester of the programme completion report stands
+PROGRAMME_STATES = {"over": _l("завершён"), "current": _l("идёт"), "future": _l("не начался")}
 ABSENCE_REASONS = {"excused": _l("уважительная"), "illness": _l("болезнь"),
                    "unexcused": _l("неуважительная")}
 # The kinds of a final grade: a semester's or a year's grade, or the attestation's form

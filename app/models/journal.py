@@ -14,6 +14,9 @@ WORK_KINDS = ("current", "oral", "written", "practical", "laboratory", "control"
               "test")
 HOMEWORK_KINDS = ("none", "practical", "laboratory", "control", "independent")
 ABSENCE_REASONS = ("", "excused", "illness", "unexcused")
+# 1.7, 3.3: why a lesson was given with no free pair of the timetable for it — a pair moved
+# from another day, an extra lesson, a lesson replacing another discipline's
+OFF_TIMETABLE_REASONS = ("moved", "extra", "replacement")
 UNEXCUSED_REASONS = ("", "unexcused")  # no reason given counts as unexcused (3.3)
 # The attestation kinds of a semester (the curriculum's forms) and the semester's and year's grades
 ATTESTATION_KINDS = ("credit", "diff_credit", "exam", "course_project", "course_work",
@@ -75,6 +78,9 @@ class Lesson(Model):
     topic = Column(String(500))
     # 4.6: a topic outside the work program is accepted with its reason, and marked in checks
     off_program_reason = Column(String(500))
+    # 1.7, 3.3: the teacher's reason for a lesson with no free pair of the timetable (NULL: the
+    # lesson took a timetabled pair); such hours are shown apart in the hours report
+    off_timetable_reason = Column(String(16))
     lesson_type = Column(String(16), nullable=False, default="theory")
     hours = Column(Integer, nullable=False, default=2)
     homework = Column(Text)
@@ -101,6 +107,8 @@ class Lesson(Model):
               postgresql_where=text("deleted_at IS NULL")),
         CheckConstraint("pair_number BETWEEN 1 AND 8", name="pair_number"),
         CheckConstraint("hours BETWEEN 1 AND 8", name="hours"),
+        CheckConstraint(in_check("off_timetable_reason", OFF_TIMETABLE_REASONS),
+                        name="off_timetable_reason"),
         CheckConstraint(
             "homework_kind IN ('none', 'practical', 'laboratory', 'control', 'independent')",
             name="homework_kind",

@@ -160,6 +160,10 @@ grant("JournalView", STAFF, ("can_list", "can_grid", "can_print", "can_xlsx", "m
 grant("JournalView", ("Teacher", "Deputy", "Administration"), ("can_lesson",))
 grant("HoursView", ("Teacher", "Administration", "Deputy", "IT", "Admin"),
       ("can_report", "can_xlsx", "menu_access"))
+# 2.2: programme completion — rows scoped like the journals (teacher: their own, curator:
+# their groups', the administration every journal)
+grant("ProgrammeView", ("Teacher", "Curator", "Administration", "Deputy"),
+      ("can_report", "can_xlsx", "menu_access"))
 grant("Journal", STAFF, ("menu_access",))
 
 # --- Timetable, curator, deputy's control, IT accounts, reports (2.2, 3.1-3.5, 5.2, 6.1, 6.2) --

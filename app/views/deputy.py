@@ -44,6 +44,7 @@ class DeputyView(BaseView):
             chosen=request.args.get("journal", type=int),
             journals=sorted(journals, key=lambda j: j.title), periods=control.periods(),
             weekly=weekly_checks.table(today()),  # 3.3, 7.2: who checked which weeks
+            off_timetable=control.off_timetable_journals(),  # 1.7: hours nobody timetabled
             today=today(), title=_("Контроль журналов"))
 
     @staticmethod

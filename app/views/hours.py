@@ -10,12 +10,13 @@ from ..extensions import db
 from ..infra import clock
 from ..models import AcademicYear
 from ..exports.hours import hours_xlsx
-from ..services.journal.hours import MONTHS, hours_report, year_months
+from ..services.journal.hours import MONTHS, hours_report, off_timetable_lessons, year_months
 from ..services.records import audit
 from .base import xlsx_response
 
 
-def _year() -> AcademicYear | None:
+def chosen_year() -> tuple[AcademicYear | None, list[AcademicYear]]:
+    """The year asked for (?year=), else the one under way, else the last; and every year."""
     years = db.session.scalars(select(AcademicYear).order_by(AcademicYear.start_date)).all()
     wanted = request.args.get("year", type=int)
     chosen = next((y for y in years if y.id == wanted), None)
@@ -33,19 +34,22 @@ class HoursView(BaseView):
     @expose("/")
     @has_access
     def report(self):
-        year, years = _year()
+        year, years = chosen_year()
         rows = hours_report(current_user, year) if year else []
+        off = off_timetable_lessons(current_user, year) if year else []
         return self.render_template("journal/hours.html", year=year, years=years, rows=rows,
+                                    off_timetable=off,
                                     months=year_months(year) if year else [],
                                     month_names=MONTHS, title=_("Вычитанные часы"))
 
     @expose("/xlsx/")
     @has_access
     def xlsx(self):
-        year, _years = _year()
+        year, _years = chosen_year()
         if year is None:
             return Response(status=404)
-        data = hours_xlsx(hours_report(current_user, year), year)
+        data = hours_xlsx(hours_report(current_user, year),
+                          off_timetable_lessons(current_user, year), year)
         audit.record("export", "hours_report", year.id, details={"format": "xlsx"})
         db.session.commit()
         return xlsx_response(data, f"hours-{year.start_date.year}.xlsx")

@@ -24,11 +24,12 @@ from ..services.journal.lessons import (
     create_lesson, delete_lesson, deletion_rule, lesson_contents, lesson_of, may_write_cells,
     topics_for, update_lesson,
 )
-from ..services.journal.timetable import active_teachers
+from ..services.journal.timetable import active_teachers, suggested_pair
 from ..services.records import audit
 from ..services.scopes import journal_filter, role_names
 from .base import xlsx_response
 from .hours import HoursView
+from .programme import ProgrammeView
 
 
 
@@ -78,11 +79,15 @@ class JournalView(BaseView):
             today=clock.today(), focus_lesson=request.args.get("lesson", type=int))
 
     def _lesson_form(self, journal, lesson=None, data=None, error=None):
+        # a new lesson opens on the timetable's free pair of the day (1.7: no reason needed)
+        suggested = None if lesson else suggested_pair(
+            journal, min(clock.today(), journal.academic_year.end_date))
         return self.render_template(
             "journal/lesson_form.html", journal=journal, lesson=lesson, data=data or {},
             error=error, topics=topics_for(journal), today=clock.today(),
             lesson_types=labels.LESSON_TYPES, homework_kinds=labels.HOMEWORK_KINDS,
-            substitutes=active_teachers(), pair_times=pair_times(),
+            off_timetable_reasons=labels.OFF_TIMETABLE_REASONS, substitutes=active_teachers(),
+            pair_times=pair_times(), suggested_pair=suggested,
             title=_("Занятие")), 400 if error else 200
 
     @expose("/<int:pk>/lesson/", methods=["GET", "POST"])
@@ -193,8 +198,10 @@ def paper_table(data: dict) -> list[dict]:
 
 def register(appbuilder) -> None:
     # The menu item's name is the permission FAB checks (menu_access): app/security/access.py grants
-    # it on "JournalView" and "HoursView", so the items carry those names.
+    # it on "JournalView", "HoursView" and "ProgrammeView", so the items carry those names.
     appbuilder.add_view(JournalView, "JournalView", label=_("Журналы"), category="Journal",
                         category_label=_("Журнал"), icon="fa-book")
     appbuilder.add_view(HoursView, "HoursView", label=_("Вычитанные часы"), category="Journal",
                         icon="fa-clock-o")
+    appbuilder.add_view(ProgrammeView, "ProgrammeView", label=_("Выполнение программ"),
+                        category="Journal", icon="fa-tasks")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from ...errors import NotFound, Refused
 from ...extensions import db
 from ...infra.clock import today
-from ...models import AcademicYear, ControlCheck, Journal, Period
+from ...models import AcademicYear, ControlCheck, Journal, Lesson, Period
 from ..records import audit
 
 CHECK_INTERVAL_DAYS = 30  # 3.5: every journal is checked at least monthly
@@ -112,6 +112,33 @@ def unchecked_journals(day: date | None = None) -> list[dict]:
     rows = [dict(journal=j, last_check=last.get(j.id)) for j in journals
             if last.get(j.id) is None or last[j.id] < since]
     return sorted(rows, key=lambda r: (r["last_check"] or date.min, r["journal"].title))
+
+
+def off_timetable_journals(day: date | None = None) -> list[dict]:
+    """Journals of the current year with lessons given outside the timetable in the last month
+    (1.7, 3.3, 3.5): how many, how many hours and when the last one was — what the deputy's
+    monthly check looks at before such hours are paid. Two queries."""
+    day = day or today()
+    year = current_year(day)
+    if year is None:
+        return []
+    since = day - timedelta(days=CHECK_INTERVAL_DAYS)
+    counts = db.session.execute(
+        select(Lesson.journal_id, func.count(Lesson.id), func.sum(Lesson.hours),
+               func.max(Lesson.lesson_date))
+        .join(Journal, Journal.id == Lesson.journal_id)
+        .where(Journal.academic_year_id == year.id, Lesson.off_timetable_reason.is_not(None),
+               Lesson.lesson_date > since, Lesson.lesson_date <= day)
+        .group_by(Lesson.journal_id)).all()
+    if not counts:
+        return []
+    journals = {j.id: j for j in db.session.scalars(select(Journal).where(
+        Journal.id.in_([r[0] for r in counts])).options(
+        joinedload(Journal.group), joinedload(Journal.discipline), joinedload(Journal.subgroup),
+        joinedload(Journal.teacher)))}
+    rows = [dict(journal=journals[jid], lessons=n, hours=int(hours or 0), last=last)
+            for jid, n, hours, last in counts]
+    return sorted(rows, key=lambda r: (-r["hours"], r["journal"].title))
 
 
 def check_deadline(period: Period, deadline: date | None, order_number: str | None,

@@ -116,8 +116,16 @@ def week_check(group: StudentGroup, day: date, now: date | None = None) -> dict:
                         reason=le.off_program_reason, lesson_id=le.id,
                         discipline=str(journals[le.journal_id].discipline))
                    for le in lessons if le.topic_id is None and le.off_program_reason]
+    # 1.7, 3.3: lessons given outside the timetable, with the teacher's reason
+    off_timetable = [dict(journal=journals[le.journal_id], date=le.lesson_date,
+                          pair_number=le.pair_number, hours=le.hours, lesson_id=le.id,
+                          teacher=f"{le.teacher.last_name} {le.teacher.first_name}",
+                          reason=labels.text(labels.OFF_TIMETABLE_REASONS,
+                                             le.off_timetable_reason),
+                          discipline=str(journals[le.journal_id].discipline))
+                     for le in lessons if le.off_timetable_reason]
     return dict(group=group, start=start, end=end, issues=issues, journals=summary,
-                off_program=off_program,
+                off_program=off_program, off_timetable=off_timetable,
                 counts={k: sum(1 for i in issues if i["kind"] == k) for k in PROBLEMS})
 
 

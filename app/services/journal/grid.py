@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import and_, select
 
+from ... import labels
 from ...extensions import db
 from ...models import FinalGrade, Journal, JournalCell, Lesson, Mark, Period
 from ...security.access import OVERRIDES_DEADLINE
@@ -37,7 +38,7 @@ def grid_data(user, journal: Journal, today: date, both_subgroups: bool = False)
         select(Lesson.id, Lesson.journal_id, Lesson.lesson_date, Lesson.pair_number,
                Lesson.topic_id, Lesson.topic, Lesson.lesson_type, Lesson.hours, Lesson.homework,
                Lesson.homework_kind, Lesson.teacher_id, Lesson.is_substitution, Lesson.is_late,
-               Lesson.attendance_taken)
+               Lesson.attendance_taken, Lesson.off_timetable_reason)
         .where(Lesson.journal_id.in_(journal_ids))
         .order_by(Lesson.lesson_date, Lesson.pair_number, Lesson.id)
     ).all()
@@ -88,6 +89,8 @@ def grid_data(user, journal: Journal, today: date, both_subgroups: bool = False)
             "homework_kind": row.homework_kind, "teacher_id": row.teacher_id,
             "substitution": row.is_substitution, "late": row.is_late,
             "attendance_taken": row.attendance_taken,
+            "off_timetable": labels.text(labels.OFF_TIMETABLE_REASONS,
+                                         row.off_timetable_reason),
             "complete": bool(row.topic_id or (row.topic or "").strip()), "editable": editable})
     student_list = []
     weights = work_kind_weights()

@@ -20,6 +20,7 @@ from ..scopes import role_names
 from .access import can_manage_lessons, can_write_lesson, history_text, is_journal_teacher
 from .attendance import audit_taken
 from .bells import ensure_pair_begun
+from .off_timetable import off_timetable_reason
 from .periods import ensure_open
 from .schemas import LessonDeletionSchema, LessonSchema
 from .timetable import substitution_for, substitution_in
@@ -100,6 +101,9 @@ def create_lesson(user, journal: Journal, data: dict, today: date) -> Lesson:
                           "ту пару, которую называет изменение расписания."))
     ensure_open(user, journal.academic_year_id, day=values["lesson_date"],
                 reason=data["reason"])  # 4.7, 7.3: a closed period is read-only
+    # 1.7, 3.3: a lesson that takes no pair of the timetable carries the teacher's reason
+    values["off_timetable_reason"] = off_timetable_reason(
+        journal, values["lesson_date"], values["pair_number"], data["off_timetable_reason"])
     teacher_id = journal.teacher_id
     substitute = data["substitute_teacher_id"]
     if named:
@@ -150,6 +154,12 @@ def update_lesson(user, journal: Journal, lesson: Lesson, data: dict, today: dat
     if values.get("lesson_date", lesson.lesson_date) != lesson.lesson_date:
         ensure_open(user, journal.academic_year_id, day=values["lesson_date"],
                     reason=data.get("reason"))
+    if {"lesson_date", "pair_number", "off_timetable_reason"} & set(data):
+        # 1.7, 3.3: moved to another day or pair, the lesson is matched with the timetable again
+        values["off_timetable_reason"] = off_timetable_reason(
+            journal, values.get("lesson_date", lesson.lesson_date),
+            values.get("pair_number", lesson.pair_number),
+            data.get("off_timetable_reason", lesson.off_timetable_reason), lesson.id)
     old = {k: getattr(lesson, k) for k in values}
     for key, value in values.items():
         setattr(lesson, key, value)
@@ -251,4 +261,5 @@ def lesson_dict(lesson: Lesson) -> dict:
             "homework": lesson.homework or "", "homework_kind": lesson.homework_kind,
             "teacher_id": lesson.teacher_id, "substitution": lesson.is_substitution,
             "late": lesson.is_late, "attendance_taken": lesson.attendance_taken,
+            "off_timetable_reason": lesson.off_timetable_reason,
             "complete": lesson.is_complete}

@@ -12,7 +12,7 @@ from ...infra.schemas import (
     Body, Choice, Flag, Items, LessonDate, Object, RowId, Text, ValidationError, Version, Whole,
 )
 from ...models.curriculum import LESSON_TYPES
-from ...models.journal import HOMEWORK_KINDS, WORK_KINDS
+from ...models.journal import HOMEWORK_KINDS, OFF_TIMETABLE_REASONS, WORK_KINDS
 
 MAX_BATCH = 500
 MAX_MARKS_PER_CELL = 4
@@ -44,6 +44,13 @@ class LessonSchema(Body):
     off_program_reason = Text(500, _l("Причина занятия вне рабочей программы: не более 500 "
                                       "символов."), load_default="",
                               metadata={"description": "почему занятие вне рабочей программы"})
+    off_timetable_reason = Choice(
+        OFF_TIMETABLE_REASONS, _l("Неизвестная причина занятия вне расписания."),
+        load_default=None)
+    off_timetable_reason.metadata["description"] = (
+        "причина занятия, для которого в расписании нет свободной пары этого журнала: moved — "
+        "перенос, extra — дополнительное занятие, replacement — замена; для пары по "
+        "расписанию не нужна")
     topic_id = Whole(_l("Тема"), 1, MAX_ID, blank=True, load_default=None,
                      metadata={"description": "тема рабочей программы (4.6)"})
     substitute_teacher_id = Whole(_l("Заменяющий преподаватель"), 1, MAX_ID, blank=True,

@@ -81,11 +81,14 @@
       th.title = ruDate(l.date) + ", пара " + l.pair + ", " + l.hours + " ч. " +
         (l.topic || "Тема не указана") + (l.homework ? "\nД/з: " + l.homework : "") +
         (l.substitution ? "\nЗамена" : "") + (l.late ? "\nВнесено позже дня занятия" : "") +
-        (l.attendance_taken ? "\nПосещаемость отмечена" : "\nПосещаемость не отмечена");
+        (l.attendance_taken ? "\nПосещаемость отмечена" : "\nПосещаемость не отмечена") +
+        (l.off_timetable ? "\nВне расписания: " + l.off_timetable : "");
       var a = el(l.editable || data.journal.can_override ? "a" : "span", null, ruDate(l.date));
       if (a.tagName === "A") { a.href = root.dataset.lesson + l.id + "/"; }
       th.appendChild(a);
-      th.appendChild(el("div", "jg-pair", l.pair + (l.complete ? "" : " !")));
+      /* 1.7: a lesson outside the timetable is marked with "*" (its reason in the title) */
+      th.appendChild(el("div", "jg-pair", l.pair + (l.off_timetable ? "*" : "") +
+                        (l.complete ? "" : " !")));
       th.appendChild(attendanceMark(l));
       th.dataset.lesson = l.id;
       hr.appendChild(th);
