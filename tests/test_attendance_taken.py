@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.models import AuditLog, CellChange, JournalCell, Lesson
 from app.services.control.completeness import week_check
-from tests.journal_helpers import TODAY, add_lesson, change, today  # noqa: F401
+from tests.journal_helpers import EXTRA, TODAY, add_lesson, change, today  # noqa: F401
 
 ABSENT_AND_MARK = ("В одной клетке не может быть «Н» и отметки: отработку отмечают на "
                    "занятии, где она была.")
@@ -82,12 +82,12 @@ def test_the_button_takes_attendance_of_a_lesson_with_nobody_absent(college, log
 def test_a_new_lesson_taken_by_its_flag_is_audited(college, login, db, today):
     c = login("teacher1")
     url = f"/api/v1/journals/{college.journal_a_op.id}/lessons"
-    r = c.post(url, json={"lesson_date": TODAY.isoformat(), "pair_number": 1,
+    r = c.post(url, json={**EXTRA, "lesson_date": TODAY.isoformat(), "pair_number": 1,
                           "topic_id": college.topics[0].id, "attendance_taken": True})
     assert r.status_code == 201 and r.get_json()["result"]["attendance_taken"] is True
     taken = db.session.get(Lesson, r.get_json()["result"]["id"])
     assert _takings(db, taken) == ["lesson"]
-    r = c.post(url, json={"lesson_date": TODAY.isoformat(), "pair_number": 2,
+    r = c.post(url, json={**EXTRA, "lesson_date": TODAY.isoformat(), "pair_number": 2,
                           "topic_id": college.topics[1].id})
     untaken = db.session.get(Lesson, r.get_json()["result"]["id"])
     assert _taken(db, untaken) is False and _takings(db, untaken) == []
@@ -97,7 +97,7 @@ def test_the_lesson_form_takes_attendance(college, login, db, today):
     lesson = add_lesson(db, college.journal_a_op, TODAY, topic="Процессы")
     r = login("teacher1").post(
         f"/journal/{college.journal_a_op.id}/lesson/{lesson.id}/",
-        data={"lesson_date": TODAY.isoformat(), "pair_number": "1", "hours": "2",
+        data={**EXTRA, "lesson_date": TODAY.isoformat(), "pair_number": "1", "hours": "2",
               "topic_id": str(college.topics[0].id), "attendance_taken": "1"})
     assert r.status_code == 302
     assert _taken(db, lesson) is True and _takings(db, lesson) == ["lesson"]

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.infra import clock, schedule
 from app.models import Lesson
-from tests.journal_helpers import add_lesson
+from tests.journal_helpers import EXTRA, add_lesson
 
 DAY = date(2025, 10, 15)  # a Wednesday of the factories' autumn
 TEN_AM = "2025-10-15T02:00:00"  # UTC: 10:00 in Irkutsk, pair 1 (08:30) begun, pair 2 (10:10) not
@@ -55,21 +55,22 @@ def test_a_bell_schedule_that_cannot_be_read_says_why(app, spec, words):
 
 def test_a_later_pair_of_today_is_refused_in_the_morning(college, login, db, morning, app):
     c = login("teacher1")
-    r = c.post(_url(college), json={"lesson_date": DAY.isoformat(), "pair_number": 2})
+    r = c.post(_url(college), json={**EXTRA, "lesson_date": DAY.isoformat(), "pair_number": 2})
     assert r.status_code == 422
     assert r.get_json()["message"] == ("Пара 2 начинается в 10:10: занятие записывается после "
                                        "начала пары, не заранее.")
-    r = c.post(_url(college), json={"pair_number": 3})  # no date: the college's today
+    r = c.post(_url(college), json={**EXTRA, "pair_number": 3})  # no date: the college's today
     assert r.status_code == 422 and "12:00" in r.get_json()["message"]
     assert _lessons(db) == []
     # the pair that has begun is recorded, and yesterday's later pairs too
-    assert c.post(_url(college), json={"lesson_date": DAY.isoformat(),
+    assert c.post(_url(college), json={**EXTRA, "lesson_date": DAY.isoformat(),
                                        "pair_number": 1}).status_code == 201
-    assert c.post(_url(college), json={"lesson_date": (DAY - timedelta(days=1)).isoformat(),
-                                       "pair_number": 6}).status_code == 201
+    assert c.post(_url(college), json={
+        **EXTRA, "lesson_date": (DAY - timedelta(days=1)).isoformat(),
+        "pair_number": 6}).status_code == 201
     # at 10:10 the second pair has begun
     morning.setitem(app.config, "JOURNAL_NOW", "2025-10-15T02:10:00")
-    assert c.post(_url(college), json={"lesson_date": DAY.isoformat(),
+    assert c.post(_url(college), json={**EXTRA, "lesson_date": DAY.isoformat(),
                                        "pair_number": 2}).status_code == 201
     assert _lessons(db) == [(DAY, 1), (DAY, 2), (DAY - timedelta(days=1), 6)]
 
@@ -77,9 +78,9 @@ def test_a_later_pair_of_today_is_refused_in_the_morning(college, login, db, mor
 def test_the_college_sets_its_own_bells(college, login, db, morning, app):
     morning.setitem(app.config, "BELL_SCHEDULE", "08:00-09:30, 09:40-11:10, 11:20-12:50")
     c = login("teacher1")
-    assert c.post(_url(college), json={"lesson_date": DAY.isoformat(),
+    assert c.post(_url(college), json={**EXTRA, "lesson_date": DAY.isoformat(),
                                        "pair_number": 2}).status_code == 201  # 09:40 < 10:00
-    r = c.post(_url(college), json={"lesson_date": (DAY - timedelta(days=1)).isoformat(),
+    r = c.post(_url(college), json={**EXTRA, "lesson_date": (DAY - timedelta(days=1)).isoformat(),
                                     "pair_number": 4})
     assert r.status_code == 422
     assert r.get_json()["message"] == ("Пары 4 нет в расписании звонков колледжа (пар в день: "
@@ -92,10 +93,10 @@ def test_an_edit_into_a_pair_not_begun_is_refused(college, login, db, morning):
     earlier = add_lesson(db, college.journal_a_op, DAY - timedelta(days=1), pair=5)
     c = login("teacher1")
     url = f"{_url(college)}/{lesson.id}"
-    r = c.put(url, json={"pair_number": 2})
+    r = c.put(url, json={**EXTRA, "pair_number": 2})
     assert r.status_code == 422 and "10:10" in r.get_json()["message"]
     # yesterday's fifth pair moved to today keeps its pair: 15:20 has not come yet
-    r = c.put(f"{_url(college)}/{earlier.id}", json={"lesson_date": DAY.isoformat()})
+    r = c.put(f"{_url(college)}/{earlier.id}", json={**EXTRA, "lesson_date": DAY.isoformat()})
     assert r.status_code == 422 and "15:20" in r.get_json()["message"]
     assert _lessons(db) == [(DAY, 1), (DAY - timedelta(days=1), 5)]
     # an edit that leaves date and pair alone is not stopped by the bells (a row of pair 3
@@ -112,10 +113,10 @@ def test_an_edit_into_the_future_is_refused(college, login, db, morning):
                         topic="Процессы")
     c = login("teacher1")
     tomorrow = (DAY + timedelta(days=1)).isoformat()
-    r = c.put(f"{_url(college)}/{lesson.id}", json={"lesson_date": tomorrow, "hours": 4})
+    r = c.put(f"{_url(college)}/{lesson.id}", json={**EXTRA, "lesson_date": tomorrow, "hours": 4})
     assert r.status_code == 422 and "будущей датой" in r.get_json()["message"]
     r = c.post(f"/journal/{college.journal_a_op.id}/lesson/{lesson.id}/",
-               data={"lesson_date": tomorrow, "pair_number": "1", "hours": "4",
+               data={**EXTRA, "lesson_date": tomorrow, "pair_number": "1", "hours": "4",
                      "topic": "Процессы", "off_program_reason": "вводное"})
     assert r.status_code == 400 and "будущей датой" in r.get_data(as_text=True)
     db.session.expire_all()
@@ -130,7 +131,7 @@ def test_the_lesson_form_refuses_a_pair_to_come_and_shows_the_bells(college, log
     url = f"/journal/{college.journal_a_op.id}/lesson/"
     page = c.get(url).get_data(as_text=True)
     assert "1 пара 08:30–10:00" in page and "8 пара 20:20–21:50" in page
-    r = c.post(url, data={"lesson_date": DAY.isoformat(), "pair_number": "4", "hours": "2",
+    r = c.post(url, data={**EXTRA, "lesson_date": DAY.isoformat(), "pair_number": "4", "hours": "2",
                           "topic_id": str(college.topics[0].id)})
     assert r.status_code == 400 and "Пара 4 начинается в 13:40" in r.get_data(as_text=True)
     assert _lessons(db) == []
