@@ -10,9 +10,6 @@ from flask_login import current_user
 from .. import labels
 from ..exports.record import record_xlsx
 from ..extensions import db
-from ..infra.clock import today
-from ..models import Student
-from ..services.assessment import session as exam_session
 from ..infra.schedule import weekday_name
 from ..jobs import mail as mail_jobs
 from ..services.portal import diary, issue_reports, record as records, weekly_reports as weekly
@@ -48,12 +45,8 @@ class PortalView(BaseView):
         data = records.student_record(current_user, student_id,
                                       period_id=request.args.get("period"))
         reporter = student_id in records.own_student_ids(current_user)
-        scope = records.record_scope(current_user, db.session.get(Student, student_id))
-        period = data["period"]["id"] if data["period"] else None
         return self.render_template(
             "portal/record.html", data=data, reporter=reporter,
-            exams=exam_session.session_of(student_id, period, scope),
-            upcoming_retakes=exam_session.next_retakes(student_id, today(), scope),
             grid=diary.grid(data["disciplines"]),
             report_entry=diary.entry_to_report(data, request.args.get("report")) if reporter
             else None, title=data["student"]["full_name"],

@@ -14,10 +14,10 @@ from ...extensions import db
 from ...infra.bulk import plain_rows
 from ...infra.clock import today
 from ...models import (
-    AcademicYear, Discipline, FinalGrade, GroupMembership, Journal, Lesson, Period, Student,
-    StudentGroup, SubgroupMember, User,
+    Discipline, GroupMembership, Journal, Lesson, Student, StudentGroup, SubgroupMember, User,
 )
 from ...security.access import SEES_COLLEGE, TEACHES
+from ..assessment import session
 from ..journal import progress
 from ..journal.access import cell_text
 from ..journal.progress import weighted_average, work_kind_weights
@@ -133,17 +133,6 @@ _RECORD_JOURNALS = (
     .join(Discipline, Discipline.id == Journal.discipline_id)
     .join(User, User.id == Journal.teacher_id)
     .where(Journal.id.in_(_journals_of(bindparam("student_id"), bindparam("group_id")))))
-_FINAL_GRADES = (
-    select(FinalGrade.journal_id, FinalGrade.period_id, FinalGrade.kind, FinalGrade.value,
-           FinalGrade.basis, FinalGrade.basis_date, Period.start_date,
-           Period.name.label("period_name"),
-           AcademicYear.name.label("year_name"))
-    .join(Period, Period.id == FinalGrade.period_id)
-    .join(AcademicYear, AcademicYear.id == Period.academic_year_id)
-    .where(FinalGrade.student_id == bindparam("student_id"),
-           FinalGrade.journal_id.in_(bindparam("journals", expanding=True))))
-
-
 def current_period(day, periods: list[diary.PeriodRow]):
     """The latest period begun by `day`, of `periods` (newest first)."""
     return next((p for p in periods if p.start_date <= day), None)
@@ -185,8 +174,10 @@ def student_record(user, student_id, audit_action: str = "record_view",
     if period is not None:
         first, last = period.start_date, min(period.end_date, day)
         in_period = [ls for ls in lessons if first <= ls.lesson_date <= last]
-    finals = plain_rows(_FINAL_GRADES, {"student_id": student.id,
-                                        "journals": list(journals) or [0]})
+    # the final grades, the period's sheets and the open debts with their retakes: one query
+    assessment = plain_rows(session.ASSESSMENT, session.assessment_params(
+        student.id, journals, period.id if period is not None else None, day))
+    finals = [row for row in assessment if row.source == session.GRADE]
     disciplines = {}
     for jid, journal in sorted(journals.items(), key=lambda kv: kv[1].discipline.code):
         if period is not None and journal.academic_year_id != period.academic_year_id:
@@ -255,6 +246,7 @@ def student_record(user, student_id, audit_action: str = "record_view",
         "disciplines": list(disciplines.values()),
         "homework": homework,
         "history": history,
+        "session": session.session_block(assessment, journals, day),
     }
 
 
