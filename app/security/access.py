@@ -117,6 +117,9 @@ EVERYONE = ("IT", "Administration", "Deputy", "Teacher", "Curator", "Student", "
 grant("PortalView", ("Student", "Parent", "Administration", "Deputy", "Teacher", "Curator"),
       ("can_record",))  # rows: app/services/portal/record.py record_scope
 grant("PortalView", ("Student", "Parent"), ("can_report",))
+# 3.3, 5.2: the weekly reports sent about them (rows: portal/weekly_received.py)
+grant("PortalView", ("Student", "Parent"), ("can_received",))
+grant("ReceivedWeeklyReports", ("Student", "Parent"), ("menu_access",))
 grant("PortalView", ("Student", "Parent", "Teacher", "Curator"), ("can_reports",))
 grant("Record", ("Student", "Parent"), ("menu_access",))
 grant("IssueReports", ("Student", "Parent", "Teacher", "Curator"), ("menu_access",))

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..infra.schedule import weekday_name
 from ..jobs import mail as mail_jobs
 from ..services.portal import diary, issue_reports, record as records, weekly_reports as weekly
-from ..services.portal import weekly_schedule
+from ..services.portal import weekly_received, weekly_schedule
 from ..services.scopes import role_names, student_of_user
 from ..web_errors import refusal_page
 from .base import xlsx_response
@@ -52,6 +52,18 @@ class PortalView(BaseView):
             else None, title=data["student"]["full_name"],
             reports=[r for r in issue_reports.reports_of_reporter(current_user)
                      if r.student_id == student_id] if reporter else [])
+
+    @expose("/weekly-reports")
+    @has_access
+    @permission_name("received")
+    def weekly_received(self):
+        """3.3, 5.2: the curator's weekly reports about the student (a parent's children) as
+        they were sent, newest first, a page at a time."""
+        return self.render_template(
+            "portal/weekly_received.html",
+            found=weekly_received.received(current_user, request.args.get("page")),
+            denied=[(c, r) for c, r in records.visible_children(current_user) if r],
+            title=_("Отчёты куратора"))
 
     @expose("/student/<int:student_id>/record.xlsx")
     @has_access
@@ -213,6 +225,8 @@ class WeeklyReportView(BaseView):
 def register(appbuilder) -> None:
     appbuilder.add_view(PortalView, "Record", label=_("Успеваемость"), icon="fa-graduation-cap",
                         href="/portal/")
+    appbuilder.add_link("ReceivedWeeklyReports", label=_("Отчёты куратора"),
+                        href="/portal/weekly-reports", icon="fa-envelope-o")
     appbuilder.add_link("IssueReports", label=_("Обращения"), href="/portal/reports",
                         icon="fa-flag")
     appbuilder.add_view(WeeklyReportView, "WeeklyReports", label=_("Еженедельные отчёты"),
