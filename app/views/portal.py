@@ -9,10 +9,12 @@ from flask_login import current_user
 
 from .. import labels
 from ..exports.record import record_xlsx
+from ..exports.report_card import report_card_xlsx
 from ..extensions import db
 from ..infra.schedule import weekday_name
 from ..jobs import mail as mail_jobs
 from ..services.portal import diary, issue_reports, record as records, weekly_reports as weekly
+from ..services.portal import report_card as report_cards
 from ..services.portal import weekly_received, weekly_schedule
 from ..services.scopes import role_names, student_of_user
 from ..web_errors import refusal_page
@@ -64,6 +66,37 @@ class PortalView(BaseView):
             found=weekly_received.received(current_user, request.args.get("page")),
             denied=[(c, r) for c, r in records.visible_children(current_user) if r],
             title=_("Отчёты куратора"))
+
+    @expose("/report-card")
+    @has_access
+    @permission_name("record")
+    def report_cards(self):
+        """The menu's report card: the student's own; a parent chooses a child."""
+        ids = records.own_student_ids(current_user)
+        if len(ids) == 1:
+            return redirect(url_for("PortalView.report_card", student_id=ids[0]))
+        return self.render_template("portal/children.html",
+                                    children=records.visible_children(current_user),
+                                    target="PortalView.report_card",
+                                    title=_("Табель успеваемости"))
+
+    @expose("/student/<int:student_id>/report-card")
+    @has_access
+    @permission_name("record")
+    def report_card(self, student_id):
+        """2.2, 5.2: the period's final grades, averages and attendance beside the group's."""
+        data = report_cards.report_card(current_user, student_id,
+                                        period_id=request.args.get("period"))
+        return self.render_template("portal/report_card.html", data=data,
+                                    title=_("Табель успеваемости"))
+
+    @expose("/student/<int:student_id>/report-card.xlsx")
+    @has_access
+    @permission_name("record")
+    def report_card_xlsx(self, student_id):
+        data = report_cards.report_card(current_user, student_id, audit_action="export",
+                                        period_id=request.args.get("period"))
+        return xlsx_response(report_card_xlsx(data), f"report-card-{student_id}.xlsx")
 
     @expose("/student/<int:student_id>/record.xlsx")
     @has_access
@@ -225,6 +258,8 @@ class WeeklyReportView(BaseView):
 def register(appbuilder) -> None:
     appbuilder.add_view(PortalView, "Record", label=_("Успеваемость"), icon="fa-graduation-cap",
                         href="/portal/")
+    appbuilder.add_link("ReportCard", label=_("Табель успеваемости"), href="/portal/report-card",
+                        icon="fa-table")
     appbuilder.add_link("ReceivedWeeklyReports", label=_("Отчёты куратора"),
                         href="/portal/weekly-reports", icon="fa-envelope-o")
     appbuilder.add_link("IssueReports", label=_("Обращения"), href="/portal/reports",

@@ -133,6 +133,18 @@ _RECORD_JOURNALS = (
     .join(Discipline, Discipline.id == Journal.discipline_id)
     .join(User, User.id == Journal.teacher_id)
     .where(Journal.id.in_(_journals_of(bindparam("student_id"), bindparam("group_id")))))
+def record_journals(student: Student, scope) -> dict[int, RecordJournal]:
+    """The journals of the student's record the reader may read (`scope`: record_scope)."""
+    journals_q = _RECORD_JOURNALS
+    if scope is not None:
+        journals_q = journals_q.where(Journal.id.in_(scope))
+    return {
+        row.id: RecordJournal(row.id, row.academic_year_id,
+                              RecordDiscipline(row.code, row.name, row.kind), _person(row))
+        for row in plain_rows(journals_q, {"student_id": student.id,
+                                           "group_id": student.group_id})}
+
+
 def current_period(day, periods: list[diary.PeriodRow]):
     """The latest period begun by `day`, of `periods` (newest first)."""
     return next((p for p in periods if p.start_date <= day), None)
@@ -149,14 +161,7 @@ def student_record(user, student_id, audit_action: str = "record_view",
         audit.record("access_denied", "student", student.id)  # 4.1: refused reads too
         db.session.commit()
         raise
-    journals_q = _RECORD_JOURNALS
-    if scope is not None:
-        journals_q = journals_q.where(Journal.id.in_(scope))
-    journals = {
-        row.id: RecordJournal(row.id, row.academic_year_id,
-                              RecordDiscipline(row.code, row.name, row.kind), _person(row))
-        for row in plain_rows(journals_q, {"student_id": student.id,
-                                           "group_id": student.group_id})}
+    journals = record_journals(student, scope)
     day = today()
     known = diary.all_periods()
     periods = diary.periods_for(journals, day, known)
