@@ -169,6 +169,7 @@ grant("TimetableView", ("IT", "Teacher", "Curator"), ("can_week",))
 grant("TimetableEntryView", MANAGERS, WRITE)
 grant("TimetableChangeView", MANAGERS, READ + ("can_delete",))
 grant("Week", MANAGERS | {"IT"} | TEACHES, ("menu_access",))
+grant("MyTimetable", TEACHES, ("menu_access",))  # 4.4: the teacher's own week
 for _item in ("Timetable",):
     grant(_item, MANAGERS | {"IT"} | TEACHES, ("menu_access",))
 grant("Entries", MANAGERS, ("menu_access",))
