@@ -473,3 +473,47 @@ def test_the_family_sees_the_session_and_why_not_admitted(taught, login, db):
     # a teacher of another discipline only: no sheet of theirs, no block
     other = login("teacher2").get(f"/portal/student/{c.student1.id}").get_data(as_text=True)
     assert 'id="record-session"' not in other
+
+
+def test_the_record_api_and_the_start_page_carry_the_session(taught, login, db):
+    """27: the API's record and the family's start page have the «Сессия» too: the sheet with
+    its date as ISO text, place, admission and its reason; an open debt with its next retake."""
+    from app.models.debts import AcademicDebt, Retake, RetakeEntry
+    c = taught
+    sheet = _make(db, c)
+    row = _rows(db, sheet)[c.student1.id]
+    row.admitted, row.admission_reason = False, "посещаемость 40,0 % ниже 50 %"
+    debt = AcademicDebt(student_id=c.student1.id, journal_id=c.journal_a_op.id,
+                        period_id=c.spring.id, kind="semester", origin="missing",
+                        deadline=date(2025, 11, 30))
+    held = Retake(discipline_id=c.journal_a_op.discipline_id, group_id=c.group_a.id, attempt=1,
+                  retake_date=date(2025, 10, 1), place="ауд. 100")
+    ahead = Retake(discipline_id=c.journal_a_op.discipline_id, group_id=c.group_a.id,
+                   attempt=1, retake_date=date(2025, 11, 20), place="ауд. 301")
+    db.session.add_all([debt, held, ahead])
+    db.session.flush()
+    db.session.add_all([RetakeEntry(retake_id=held.id, debt_id=debt.id),
+                        RetakeEntry(retake_id=ahead.id, debt_id=debt.id)])
+    db.session.commit()
+    answer = login("student1").get(f"/api/v1/students/{c.student1.id}/record")
+    found = answer.get_json()["result"]["session"]
+    assert [(e["sheet"], e["date"], e["place"], e["admitted"], e["reason"], e["grade"])
+            for e in found["exams"]] == [
+        (sheet.number, "2025-12-25", "ауд. 214", False, "посещаемость 40,0 % ниже 50 %", None)]
+    assert [(d["code"], d["deadline"], d["retake"]) for d in found["debts"]] == [
+        ("ОП.01", "2025-11-30", {"date": "2025-11-20", "place": "ауд. 301"})]
+    # the grade once set
+    db.session.add(FinalGrade(journal_id=c.journal_a_op.id, student_id=c.student1.id,
+                              period_id=c.autumn.id, kind="exam", value="4"))
+    db.session.commit()
+    exams = login("parent1").get(f"/api/v1/students/{c.student1.id}/record").get_json()
+    assert exams["result"]["session"]["exams"][0]["grade"] == "4"
+    for username in ("student1", "parent1"):
+        home = login(username).get("/").get_data(as_text=True)
+        block = home.split('class="home-session"')[1]
+        assert sheet.number in block and "25.12.2025" in block and "ауд. 214" in block
+        assert "не допущен(а)</b>: посещаемость 40,0 % ниже 50 %" in block, username
+        assert "пересдача 20.11.2025, ауд. 301" in block and "01.10.2025" not in block
+    # a teacher of another discipline: none of it
+    other = login("teacher2").get(f"/api/v1/students/{c.student1.id}/record").get_json()
+    assert other["result"]["session"] == {"exams": [], "debts": []}

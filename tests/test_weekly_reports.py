@@ -2,6 +2,7 @@
 recipients, Russian subject and body with the week's marks; a refused address does not stop
 the others; sending twice sends nothing new."""
 import asyncio
+import re
 import socket
 import time
 from datetime import date
@@ -318,3 +319,48 @@ def test_summary_keeps_unexcused_absences_apart_from_excused(c, db):
     assert summary["unexcused"] == len(unexcused)
     assert summary["excused"] == len(popov["absences"]) - len(unexcused)
     assert summary["excused"] + summary["unexcused"] == summary["absences"]
+
+
+# --- the family reads what was sent (issue 27) -----------------------------------------------
+def _letter(db, student, week, text, email="parent@mail.test"):
+    db.session.add(WeeklyReportDelivery(student_id=student.id, week_start=week,
+                                        recipient_email=email, status="sent",
+                                        subject=f"Отчёт {text}", body=f"Текст {text}"))
+
+
+def test_the_family_reads_the_weekly_reports_as_sent(app, c, smtp, login, db):
+    run_command(app)
+    mail = by_recipient(smtp)["parent1@mail.test"]
+    stored = db.session.scalar(select(WeeklyReportDelivery).where(
+        WeeklyReportDelivery.recipient_email == "parent1@mail.test"))
+    assert stored.subject == mail["Subject"] and stored.body.strip() == mail.get_content().strip()
+    # an adult student's report, sent before: the student reads it, the parent no longer
+    _letter(db, c.student2, date(2025, 10, 6), "Кузнецовой")
+    db.session.commit()
+    for username in ("parent1", "student1"):
+        page = login(username).get("/portal/weekly-reports").get_data(as_text=True)
+        assert "Еженедельный отчёт: Смирнов А.И., группа ИС-24-1" in page, username
+        assert "13.10.2025 ОП.01 Операционные системы: 5, 4" in page, username
+        assert "Кузнецовой" not in page, username  # another student's report
+    own = login("student2").get("/portal/weekly-reports").get_data(as_text=True)
+    assert "Текст Кузнецовой" in own and "Смирнов А.И." not in own
+    adult = login("parent2").get("/portal/weekly-reports").get_data(as_text=True)
+    assert "Кузнецовой" not in adult and "Доступ прекращён" in adult
+    assert 'id="weekly-received-none"' in adult
+
+
+def test_the_weekly_reports_received_are_paged_newest_first(c, login, db):
+    for n in range(12):
+        _letter(db, c.student1, date(2025, 6, 2) + (date(2025, 6, 9) - date(2025, 6, 2)) * n,
+                f"№{n:02d}")
+    _letter(db, c.student1, date(2025, 6, 2), "второму родителю", email="other@mail.test")
+    db.session.commit()
+    client = login("parent1")
+    first = client.get("/portal/weekly-reports").get_data(as_text=True)
+    order = [int(n) for n in re.findall(r"Текст №(\d\d)", first)]
+    assert order == list(range(11, 1, -1))
+    second = client.get("/portal/weekly-reports?page=2").get_data(as_text=True)
+    # one letter a week: the one sent to both parents is listed once
+    assert second.count("Текст ") == 2 and "Текст №01" in second
+    assert client.get("/portal/weekly-reports?page=x").status_code == 400
+    assert client.get("/weekly/").status_code in (302, 403)  # the curator's page is not theirs

@@ -34,6 +34,7 @@ PERMISSIONS = {
     "can_periods": _l("семестры"), "can_placement": _l("место практики"),
     "can_record": _l("успеваемость студента"), "can_referral": _l("направление"),
     "can_register": _l("реестр"), "can_report": _l("отчёт"), "can_reports": _l("отчёты"),
+    "can_received": _l("полученные еженедельные отчёты"),
     "can_result": _l("результат"), "can_results": _l("итоги успеваемости"),
     "can_retake": _l("пересдача"), "can_review": _l("рассмотрение"), "can_run": _l("запуск"),
     "can_schedule": _l("назначение"), "can_send": _l("отправка"), "can_sheet": _l("ведомость"),

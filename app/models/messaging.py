@@ -64,5 +64,8 @@ class WeeklyReportDelivery(Model):
     attempts = Column(Integer, nullable=False, default=0, server_default="0")
     # a temporary failure (server down, 4xx): waiting again, not before this moment
     next_attempt_at = Column(DateTime(timezone=True))
+    # the letter as sent (3.3, 5.2): the family reads it in the portal as it was
+    subject = Column(String(255))
+    body = Column(Text)
     student = relationship("Student")
     __table_args__ = (UniqueConstraint("student_id", "week_start", "recipient_email"),)

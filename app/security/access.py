@@ -121,6 +121,11 @@ EVERYONE = ("IT", "Administration", "Deputy", "Teacher", "Curator", "Student", "
 grant("PortalView", ("Student", "Parent", "Administration", "Deputy", "Teacher", "Curator"),
       ("can_record",))  # rows: app/services/portal/record.py record_scope
 grant("PortalView", ("Student", "Parent"), ("can_report",))
+# 3.3, 5.2: the weekly reports sent about them (rows: portal/weekly_received.py)
+grant("PortalView", ("Student", "Parent"), ("can_received",))
+grant("ReceivedWeeklyReports", ("Student", "Parent"), ("menu_access",))
+# 2.2, 5.2: the report card (rows: record_scope, as the record; staff open it from the diary)
+grant("ReportCard", ("Student", "Parent"), ("menu_access",))
 grant("PortalView", ("Student", "Parent", "Teacher", "Curator"), ("can_reports",))
 grant("Record", ("Student", "Parent"), ("menu_access",))
 grant("IssueReports", ("Student", "Parent", "Teacher", "Curator"), ("menu_access",))
@@ -172,6 +177,7 @@ grant("TimetableView", ("IT", "Teacher", "Curator"), ("can_week",))
 grant("TimetableEntryView", MANAGERS, WRITE)
 grant("TimetableChangeView", MANAGERS, READ + ("can_delete",))
 grant("Week", MANAGERS | {"IT"} | TEACHES, ("menu_access",))
+grant("MyTimetable", TEACHES, ("menu_access",))  # 4.4: the teacher's own week
 for _item in ("Timetable",):
     grant(_item, MANAGERS | {"IT"} | TEACHES, ("menu_access",))
 grant("Entries", MANAGERS, ("menu_access",))

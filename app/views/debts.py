@@ -1,7 +1,7 @@
 """Academic debts and retakes (4.7): the register (the college for the administration, the
 current groups for a curator, their disciplines for a teacher), a student's debts, XLSX,
 scheduling a retake, its results and its printed sheet and directions."""
-from flask import current_app, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _
@@ -147,6 +147,3 @@ def register(appbuilder) -> None:
     appbuilder.add_view(DebtsView, "AcademicDebts", label=_("Академические задолженности"),
                         icon="fa-exclamation-triangle", href="/debts/", category="Journal",
                         category_label=_("Журнал"))
-    # the student's record page shows the open debts (templates/portal/record.html)
-    current_app.jinja_env.globals["open_debts_brief"] = (
-        lambda student_id: debts.open_debts_brief(current_user, student_id))

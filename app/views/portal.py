@@ -9,14 +9,13 @@ from flask_login import current_user
 
 from .. import labels
 from ..exports.record import record_xlsx
+from ..exports.report_card import report_card_xlsx
 from ..extensions import db
-from ..infra.clock import today
-from ..models import Student
-from ..services.assessment import session as exam_session
 from ..infra.schedule import weekday_name
 from ..jobs import mail as mail_jobs
 from ..services.portal import diary, issue_reports, record as records, weekly_reports as weekly
-from ..services.portal import weekly_schedule
+from ..services.portal import report_card as report_cards
+from ..services.portal import weekly_received, weekly_schedule
 from ..services.scopes import role_names, student_of_user
 from ..web_errors import refusal_page
 from .base import xlsx_response
@@ -48,17 +47,56 @@ class PortalView(BaseView):
         data = records.student_record(current_user, student_id,
                                       period_id=request.args.get("period"))
         reporter = student_id in records.own_student_ids(current_user)
-        scope = records.record_scope(current_user, db.session.get(Student, student_id))
-        period = data["period"]["id"] if data["period"] else None
         return self.render_template(
             "portal/record.html", data=data, reporter=reporter,
-            exams=exam_session.session_of(student_id, period, scope),
-            upcoming_retakes=exam_session.next_retakes(student_id, today(), scope),
             grid=diary.grid(data["disciplines"]),
             report_entry=diary.entry_to_report(data, request.args.get("report")) if reporter
             else None, title=data["student"]["full_name"],
             reports=[r for r in issue_reports.reports_of_reporter(current_user)
                      if r.student_id == student_id] if reporter else [])
+
+    @expose("/weekly-reports")
+    @has_access
+    @permission_name("received")
+    def weekly_received(self):
+        """3.3, 5.2: the curator's weekly reports about the student (a parent's children) as
+        they were sent, newest first, a page at a time."""
+        return self.render_template(
+            "portal/weekly_received.html",
+            found=weekly_received.received(current_user, request.args.get("page")),
+            denied=[(c, r) for c, r in records.visible_children(current_user) if r],
+            title=_("Отчёты куратора"))
+
+    @expose("/report-card")
+    @has_access
+    @permission_name("record")
+    def report_cards(self):
+        """The menu's report card: the student's own; a parent chooses a child."""
+        ids = records.own_student_ids(current_user)
+        if len(ids) == 1:
+            return redirect(url_for("PortalView.report_card", student_id=ids[0]))
+        return self.render_template("portal/children.html",
+                                    children=records.visible_children(current_user),
+                                    target="PortalView.report_card",
+                                    title=_("Табель успеваемости"))
+
+    @expose("/student/<int:student_id>/report-card")
+    @has_access
+    @permission_name("record")
+    def report_card(self, student_id):
+        """2.2, 5.2: the period's final grades, averages and attendance beside the group's."""
+        data = report_cards.report_card(current_user, student_id,
+                                        period_id=request.args.get("period"))
+        return self.render_template("portal/report_card.html", data=data,
+                                    title=_("Табель успеваемости"))
+
+    @expose("/student/<int:student_id>/report-card.xlsx")
+    @has_access
+    @permission_name("record")
+    def report_card_xlsx(self, student_id):
+        data = report_cards.report_card(current_user, student_id, audit_action="export",
+                                        period_id=request.args.get("period"))
+        return xlsx_response(report_card_xlsx(data), f"report-card-{student_id}.xlsx")
 
     @expose("/student/<int:student_id>/record.xlsx")
     @has_access
@@ -220,6 +258,10 @@ class WeeklyReportView(BaseView):
 def register(appbuilder) -> None:
     appbuilder.add_view(PortalView, "Record", label=_("Успеваемость"), icon="fa-graduation-cap",
                         href="/portal/")
+    appbuilder.add_link("ReportCard", label=_("Табель успеваемости"), href="/portal/report-card",
+                        icon="fa-table")
+    appbuilder.add_link("ReceivedWeeklyReports", label=_("Отчёты куратора"),
+                        href="/portal/weekly-reports", icon="fa-envelope-o")
     appbuilder.add_link("IssueReports", label=_("Обращения"), href="/portal/reports",
                         icon="fa-flag")
     appbuilder.add_view(WeeklyReportView, "WeeklyReports", label=_("Еженедельные отчёты"),

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
-from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from ..exports.import_templates import timetable_template
 from ..extensions import db
 from ..infra.clock import today
 from ..models import Journal, Period, StudentGroup, TimetableChange, TimetableEntry
+from ..services.journal import teacher_week as tt_teacher
 from ..services.journal import timetable as tt
 from ..services.journal.bells import pair_times
 from ..services.scopes import group_filter
@@ -92,6 +93,9 @@ class TimetableView(BaseView):
     @expose("/")
     @has_access
     def week(self):
+        if "group" not in request.args and tt_teacher.opens_on_own_week(current_user):
+            # a teacher's timetable opens on their own week (a group's is one choice away)
+            return redirect(url_for("TimetableView.mine", week=request.args.get("week")))
         groups = db.session.scalars(select(StudentGroup).where(group_filter(current_user))
                                     .order_by(StudentGroup.name)).all()
         wanted = request.args.get("group", type=int)
@@ -115,6 +119,16 @@ class TimetableView(BaseView):
             may_change=self.appbuilder.sm.has_access("can_change", self.class_permission_name),
             may_upload=self.appbuilder.sm.has_access("can_upload", self.class_permission_name),
             title=_("Расписание"))
+
+    @expose("/mine")
+    @has_access
+    @permission_name("week")
+    def mine(self):
+        """4.4: the teacher's own week with the substitutions given and received."""
+        data = tt_teacher.teacher_week(current_user, parse_day(request.args.get("week"),
+                                                               today()))
+        return self.render_template("timetable/mine.html", data=data, today=today(),
+                                    title=_("Моё расписание"))
 
     @expose("/change", methods=["POST"])
     @has_access
@@ -165,6 +179,8 @@ class TimetableView(BaseView):
 
 
 def register(appbuilder) -> None:
+    appbuilder.add_link("MyTimetable", label=_("Моё расписание"), href="/timetable/mine",
+                        icon="fa-user", category="Timetable", category_label=_("Расписание"))
     appbuilder.add_view(TimetableView, "Week", label=_("Расписание на неделю"),
                         icon="fa-calendar", category="Timetable",
                         category_label=_("Расписание"))

@@ -16,11 +16,11 @@ from sqlalchemy import and_, case, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ... import labels
-from ...errors import DomainError, Forbidden, NotFound
+from ...errors import Forbidden, NotFound
 from ...extensions import db
 from ...infra.clock import today as clock_today
 from ...models import (
-    AcademicYear, Discipline, FinalGrade, GroupMembership, Journal, Period, Student, SubgroupMember,
+    FinalGrade, GroupMembership, Journal, Period, Student, SubgroupMember,
     User,
 )
 from ...models.base import utcnow
@@ -306,33 +306,6 @@ def student_debts(user, student_id, day: date | None = None) -> dict:
             "today": day.isoformat(), "limited_to_own_disciplines": scope is not None,
             "open": sum(1 for r in rows if r["status"] == "open"),
             "overdue": sum(1 for r in rows if r["overdue"]), "debts": rows}
-
-
-def open_debts_brief(user, student_id, day: date | None = None) -> list[dict]:
-    """The open debts shown on the student's record page (the page has checked and audited
-    the read): discipline, period, origin, deadline, overdue."""
-    day = day or clock_today()
-    try:
-        student, scope = _student_in_scope(user, student_id)
-    except DomainError:
-        return []
-    query = (select(AcademicDebt.id, Discipline.code, Discipline.name, Period.name,
-                    AcademicYear.name, AcademicDebt.kind, AcademicDebt.origin,
-                    AcademicDebt.deadline, AcademicDebt.failed_retakes)
-             .join(Journal, Journal.id == AcademicDebt.journal_id)
-             .join(Discipline, Discipline.id == Journal.discipline_id)
-             .join(Period, Period.id == AcademicDebt.period_id)
-             .join(AcademicYear, AcademicYear.id == Period.academic_year_id)
-             .where(AcademicDebt.student_id == student.id, AcademicDebt.status == "open")
-             .order_by(Period.start_date, Discipline.code))
-    if scope is not None:
-        query = query.where(AcademicDebt.journal_id.in_(scope))
-    return [{"id": i, "discipline": f"{code} {name}", "period": f"{year} {period}",
-             "kind_label": kind_label(kind),
-             "origin_label": labels.text(labels.DEBT_ORIGINS, origin),
-             "deadline": deadline, "overdue": deadline < day, "expulsion_grounds": failed >= 2}
-            for i, code, name, period, year, kind, origin, deadline, failed
-            in db.session.execute(query)]
 
 
 def group_debt_counts(group_ids: list[int], day: date) -> dict[int, dict[str, int]]:

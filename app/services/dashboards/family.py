@@ -3,8 +3,12 @@ and homework with the day it is due (the diary's week, app/services/portal/diary
 parent one block per child, and for a child the parent no longer sees (18 years, left the college)
 the reason instead, with no link.
 
-Per student a fixed set of queries: the student's journals and the diary's week (timetable,
-lessons, cells, marks).
+Each child's block also shows the session of the current period (exams and credits, admission
+and why, the grade once set, open debts with their retake): the record's «Сессия»
+(assessment/session.py).
+
+Per student a fixed set of queries: the student's journals, the periods, the diary's week
+(timetable, lessons, cells, marks) and the session (one query).
 """
 from datetime import date
 
@@ -12,9 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ...extensions import db
+from ...infra.bulk import plain_rows
 from ...models import Journal, Student
-from ..portal.diary import week
-from ..portal.record import _journal_ids, visible_children
+from ..assessment import session
+from ..portal.diary import all_periods, week
+from ..portal.record import _journal_ids, current_period, visible_children
 from ..scopes import student_of_user
 
 
@@ -28,9 +34,14 @@ def _journals(student: Student) -> dict[int, Journal]:
 def week_of(student: Student, day: date) -> dict:
     """One student's week with its counts; only homework still due (the diary also lists what
     was due earlier this week)."""
-    found = week(student, _journals(student), day)
+    journals = _journals(student)
+    periods = all_periods()
+    found = week(student, journals, day, periods=periods)
     slots = [p for d in found["days"] for p in d["pairs"]]
-    return dict(found, student=student,
+    period = current_period(day, periods)
+    exams = session.session_block(plain_rows(session.ASSESSMENT, session.assessment_params(
+        student.id, journals, period.id if period else None, day)), journals, day)
+    return dict(found, student=student, session=exams,
                 marks=sum(len(p["marks"]) for p in slots),
                 absences=sum(1 for p in slots if p["absent"]),
                 homework=[h for h in found["homework"] if not h["past"]])

@@ -14,10 +14,10 @@ from ...extensions import db
 from ...infra.bulk import plain_rows
 from ...infra.clock import today
 from ...models import (
-    AcademicYear, Discipline, FinalGrade, GroupMembership, Journal, Lesson, Period, Student,
-    StudentGroup, SubgroupMember, User,
+    Discipline, GroupMembership, Journal, Lesson, Student, StudentGroup, SubgroupMember, User,
 )
 from ...security.access import SEES_COLLEGE, TEACHES
+from ..assessment import session
 from ..journal import progress
 from ..journal.access import cell_text
 from ..journal.progress import weighted_average, work_kind_weights
@@ -133,15 +133,16 @@ _RECORD_JOURNALS = (
     .join(Discipline, Discipline.id == Journal.discipline_id)
     .join(User, User.id == Journal.teacher_id)
     .where(Journal.id.in_(_journals_of(bindparam("student_id"), bindparam("group_id")))))
-_FINAL_GRADES = (
-    select(FinalGrade.journal_id, FinalGrade.period_id, FinalGrade.kind, FinalGrade.value,
-           FinalGrade.basis, FinalGrade.basis_date, Period.start_date,
-           Period.name.label("period_name"),
-           AcademicYear.name.label("year_name"))
-    .join(Period, Period.id == FinalGrade.period_id)
-    .join(AcademicYear, AcademicYear.id == Period.academic_year_id)
-    .where(FinalGrade.student_id == bindparam("student_id"),
-           FinalGrade.journal_id.in_(bindparam("journals", expanding=True))))
+def record_journals(student: Student, scope) -> dict[int, RecordJournal]:
+    """The journals of the student's record the reader may read (`scope`: record_scope)."""
+    journals_q = _RECORD_JOURNALS
+    if scope is not None:
+        journals_q = journals_q.where(Journal.id.in_(scope))
+    return {
+        row.id: RecordJournal(row.id, row.academic_year_id,
+                              RecordDiscipline(row.code, row.name, row.kind), _person(row))
+        for row in plain_rows(journals_q, {"student_id": student.id,
+                                           "group_id": student.group_id})}
 
 
 def current_period(day, periods: list[diary.PeriodRow]):
@@ -160,14 +161,7 @@ def student_record(user, student_id, audit_action: str = "record_view",
         audit.record("access_denied", "student", student.id)  # 4.1: refused reads too
         db.session.commit()
         raise
-    journals_q = _RECORD_JOURNALS
-    if scope is not None:
-        journals_q = journals_q.where(Journal.id.in_(scope))
-    journals = {
-        row.id: RecordJournal(row.id, row.academic_year_id,
-                              RecordDiscipline(row.code, row.name, row.kind), _person(row))
-        for row in plain_rows(journals_q, {"student_id": student.id,
-                                           "group_id": student.group_id})}
+    journals = record_journals(student, scope)
     day = today()
     known = diary.all_periods()
     periods = diary.periods_for(journals, day, known)
@@ -185,8 +179,10 @@ def student_record(user, student_id, audit_action: str = "record_view",
     if period is not None:
         first, last = period.start_date, min(period.end_date, day)
         in_period = [ls for ls in lessons if first <= ls.lesson_date <= last]
-    finals = plain_rows(_FINAL_GRADES, {"student_id": student.id,
-                                        "journals": list(journals) or [0]})
+    # the final grades, the period's sheets and the open debts with their retakes: one query
+    assessment = plain_rows(session.ASSESSMENT, session.assessment_params(
+        student.id, journals, period.id if period is not None else None, day))
+    finals = [row for row in assessment if row.source == session.GRADE]
     disciplines = {}
     for jid, journal in sorted(journals.items(), key=lambda kv: kv[1].discipline.code):
         if period is not None and journal.academic_year_id != period.academic_year_id:
@@ -255,6 +251,7 @@ def student_record(user, student_id, audit_action: str = "record_view",
         "disciplines": list(disciplines.values()),
         "homework": homework,
         "history": history,
+        "session": session.session_block(assessment, journals, day),
     }
 
 

@@ -322,8 +322,10 @@ def deliver(ids=None) -> dict:
                 raise MailError(down)
             if report is None:
                 raise MailError(_("обучающийся больше не числится в группе"))
-            send_mail(delivery.recipient_email, subject(report, group), text_body(report, group))
+            title, body = subject(report, group), text_body(report, group)
+            send_mail(delivery.recipient_email, title, body)
             delivery.status, delivery.error, delivery.next_attempt_at = "sent", None, None
+            delivery.subject, delivery.body = title, body  # what the family reads in the portal
             delivery.attempts = (delivery.attempts or 0) + 1
             result["sent"].append((name, delivery.recipient_email))
         except MailError as exc:
