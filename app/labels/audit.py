@@ -117,6 +117,7 @@ REPORTS = {"objectivity": _l("объективность оценивания"),
 # alone (None) applies to every action.
 DETAIL_CODES = {
     "memo_status": {"status": "memo"},
+    "message_send": {"audience": "message_audience"},
     "login_failed": {"reason": "login_failed"},
     "issue_answer": {"status": "issue"},
     "issue_report": {"kind": "issue_kind"},
@@ -145,7 +146,7 @@ DETAIL_KEYS = {
     "group_id": _l("группа"), "for": _l("для"), "fixed": _l("исправлено"),
     "filters": _l("фильтры"), "failed": _l("не доставлено"), "deadline": _l("срок"),
     "changes": _l("изменения"), "cells": _l("ячеек"), "cancelled": _l("отменена"),
-    "broadcast": _l("рассылка"), "api": _l("через API"),
+    "broadcast": _l("рассылка"), "api": _l("через API"), "audience": _l("кому"),
     "after_deadline": _l("после срока"), "act": _l("акт"), "было": _l("было"),
     "active": _l("активна"), "roles": _l("роли"), "first_name": _l("имя"),
     "last_name": _l("фамилия"), "middle_name": _l("отчество"), "email": _l("эл. почта"),

@@ -42,6 +42,7 @@ GRADES_ANY_PRACTICE = frozenset({"Deputy"})  # 2.2, 4.7: the practice grade besi
 ANSWERS_MEMOS = frozenset({"Deputy", "Admin"})  # 3.4: the deputy receives the curators' memos
 READS_ALL_MEMOS = ANSWERS_MEMOS | {"Administration"}  # 3.4: and the administration reads them
 WRITES_TO_ADMINISTRATION = MANAGERS  # 2.2, 3.6: the administration a family may write to
+WRITES_TO_ANY_FAMILY = MANAGERS  # 2.2: the director and deputies write to any student or parent
 READS_CURRICULA = MANAGERS | {"IT"}  # 4.2: the curricula page and its API
 IMPORTS_PLANS = MANAGERS  # 4.2: a working curriculum from «Планы» (.plx), after its difference
 IT_STAFF = frozenset({"IT", "Admin"})  # 3.1, 5.2: accounts, credentials, blocking
