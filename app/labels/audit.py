@@ -147,6 +147,8 @@ DETAIL_KEYS = {
     "filters": _l("фильтры"), "failed": _l("не доставлено"), "deadline": _l("срок"),
     "changes": _l("изменения"), "cells": _l("ячеек"), "cancelled": _l("отменена"),
     "broadcast": _l("рассылка"), "api": _l("через API"), "audience": _l("кому"),
+    "contract": _l("договор о практике"), "contract_date": _l("дата договора"),
+    "contracts": _l("договоры о практике"), "placements": _l("места практики"),
     "after_deadline": _l("после срока"), "act": _l("акт"), "было": _l("было"),
     "active": _l("активна"), "roles": _l("роли"), "first_name": _l("имя"),
     "last_name": _l("фамилия"), "middle_name": _l("отчество"), "email": _l("эл. почта"),
