@@ -69,6 +69,9 @@ ACTIONS = {
     "archive_create": _l("архивирование"),
     "archive_destroy": _l("уничтожение архива"),
     "archive_download": _l("скачивание архива"),
+    # personal data (4.1, 152-FZ)
+    "consent_record": _l("согласие на обработку персональных данных"),
+    "consent_withdraw": _l("отзыв согласия на обработку персональных данных"),
 }
 
 # Audited objects: the tables behind them.
@@ -100,6 +103,7 @@ OBJECTS = {
     # practice (issue 15)
     "practice": _l("практика"), "practice_organisation": _l("организация (место практики)"),
     "practice_placement": _l("место практики студента"),
+    "personal_data_consent": _l("согласие на обработку персональных данных"),
     "practice_diary_entry": _l("запись дневника практики"),
     "practice_attestation": _l("аттестационный лист практики"),
     # academic debts and retakes (4.7)
@@ -149,6 +153,7 @@ DETAIL_KEYS = {
     "broadcast": _l("рассылка"), "api": _l("через API"), "audience": _l("кому"),
     "contract": _l("договор о практике"), "contract_date": _l("дата договора"),
     "contracts": _l("договоры о практике"), "placements": _l("места практики"),
+    "parent": _l("родитель"), "given_by": _l("дал(а) согласие"), "document": _l("документ"),
     "after_deadline": _l("после срока"), "act": _l("акт"), "было": _l("было"),
     "active": _l("активна"), "roles": _l("роли"), "first_name": _l("имя"),
     "last_name": _l("фамилия"), "middle_name": _l("отчество"), "email": _l("эл. почта"),

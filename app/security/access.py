@@ -47,6 +47,9 @@ READS_CURRICULA = MANAGERS | {"IT"}  # 4.2: the curricula page and its API
 IMPORTS_PLANS = MANAGERS  # 4.2: a working curriculum from «Планы» (.plx), after its difference
 IT_STAFF = frozenset({"IT", "Admin"})  # 3.1, 5.2: accounts, credentials, blocking
 ISSUED_BY_IT = STAFF | {"Mentor"}  # 3.1, issue 15: IT issues credentials to staff and mentors
+# 4.1, 152-FZ: records anyone's consent to the processing of personal data; a curator records
+# those of the students and parents of the groups they curate now
+RECORDS_ANY_CONSENT = MANAGERS | IT_STAFF
 
 READ = ("can_list", "can_show", "menu_access")
 WRITE = READ + ("can_add", "can_edit", "can_delete")
@@ -127,6 +130,10 @@ grant("WeeklyReportView", ("Curator", "Administration", "Deputy"), ("can_list",)
 grant("WeeklyReportView", ("Curator", "Administration"), ("can_send",))
 grant("WeeklyReports", ("Curator", "Administration", "Deputy"), ("menu_access",))
 grant("MessagesView", EVERYONE, ("can_read", "can_write"))
+# 4.1: consents to the processing of personal data (rows: services/college/consent.py)
+grant("ConsentView", RECORDS_ANY_CONSENT | {"Curator"}, ("can_index", "can_group", "can_record",
+                                                      "can_withdraw"))
+grant("Consents", RECORDS_ANY_CONSENT | {"Curator"}, ("menu_access",))
 # SPEC §5: every account reads its own notifications (rows: user_id = the account's own,
 # services/notifications/inbox.py) and chooses which it gets
 # (a Mentor has nothing but the practice: no bell, no notifications)
