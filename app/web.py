@@ -32,7 +32,7 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inlin
 _PASSWORD_CHANGE_ALLOWED = {"ResetMyPasswordView.this_form_get",
                             "ResetMyPasswordView.this_form_post", "AuthDBView.logout",
                             "AuthDBView.login", "appbuilder.static", "static",
-                            "LocaleView.index"}
+                            "LocaleView.index", "PrivacyView.policy"}
 
 
 def _unsafe_characters(target: str) -> bool:

@@ -71,7 +71,8 @@ def build_practice(db, c, app, place=True):
             c.teacher1, c.practice.id, c.student1.id, c.org1.id, c.mentor1.id, "Д-17",
             date(2025, 9, 20), "45-п", date(2025, 10, 1))
         c.placements["student2"] = svc.assign_placement(
-            c.teacher1, c.practice.id, c.student2.id, c.org2.id, c.mentor2.id, None, None,
+            c.teacher1, c.practice.id, c.student2.id, c.org2.id, c.mentor2.id, "Д-18",
+            date(2025, 9, 22),
             "45-п", date(2025, 10, 1))
         db.session.commit()
     return c

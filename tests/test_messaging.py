@@ -1,11 +1,12 @@
 """Messaging (2.2, 3.6): who may write to whom for every role pair, threads, unread counter,
 search, curator's message to all parents of a group, escaping of user text."""
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
-from app.models import AuditLog, Message
+from app.models import AcademicYear, AuditLog, Message, Notification
 from app.services.portal import messaging
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.portal_helpers import fixed_today  # noqa: F401
@@ -18,12 +19,19 @@ RULES = {
                 "teacher2": False, "curator2": False, "student1": False, "parent3": False,
                 "it": False},
     "parent2": {"curator1": False, "teacher1": False, "director": True},  # adult child (5.2)
+    # 2.2: a teacher → the students of their journals and the parents of the minors among them
     "teacher1": {"teacher2": True, "director": True, "it": True, "curator2": True,
-                 "student1": False, "parent1": False},
+                 "student1": True, "parent1": True, "student2": True, "parent2": False,
+                 "student3": False, "parent3": False},
+    # teacher2 teaches group A's second МДК subgroup only (student1 is in the first) and group B
+    "teacher2": {"student1": False, "parent1": False, "student3": True, "parent3": True},
     "curator1": {"student1": True, "student2": True, "parent1": True, "parent2": True,
                  "student3": False, "parent3": False, "teacher2": True},
-    "director": {"teacher1": True, "deputy": True, "parent1": False, "student1": False},
-    "it": {"admin": True, "teacher1": True, "student1": False},
+    # 2.2: the administration → any student, any parent of a minor at the college
+    "director": {"teacher1": True, "deputy": True, "parent1": True, "student1": True,
+                 "student3": True, "parent3": True, "parent2": False},
+    "deputy": {"student2": True, "parent1": True, "parent2": False},
+    "it": {"admin": True, "teacher1": True, "student1": False, "parent1": False},
     "curator2": {"student3": True, "parent3": True, "student1": False, "parent1": False},
     "student3": {"curator2": True, "teacher2": True, "teacher1": False, "curator1": False},
 }
@@ -82,10 +90,6 @@ def test_thread_reply_unread_counter_and_escaping(c, login, db):
     assert "<img src=x" not in thread
     assert "Сообщения (1)" not in teacher.get("/").get_data(as_text=True)  # read now
 
-    # the teacher may answer in the student's thread, not start a new one
-    assert teacher.post("/messages/new", data={
-        "recipient_id": c.student1.user_id, "subject": "Новая тема", "body": "x"}
-    ).status_code == 403
     assert teacher.post("/messages/new", data={
         "recipient_id": c.student1.user_id, "subject": "Re: Вопрос", "body": "Ответ: глава 3",
         "reply_to": message.id}).status_code == 302
@@ -99,6 +103,23 @@ def test_thread_reply_unread_counter_and_escaping(c, login, db):
     page = student.get(f"/messages/{message.id}").get_data(as_text=True)
     assert "Ответ: глава 3" in page
     assert "Ответ: глава 3" not in student.get("/messages/sent").get_data(as_text=True)
+
+
+def test_an_answer_in_a_thread_the_other_side_opened(c, login, db):
+    """The director may not start a conversation with the parent of an adult (1.4), but
+    answers the parent's own question in its thread."""
+    parent = login("parent2")
+    assert parent.post("/messages/new", data={"recipient_id": c.director.id, "subject": "Вопрос",
+                                              "body": "Как получить справку?"}).status_code == 302
+    question = db.session.scalar(select(Message))
+    director = login("director")
+    assert director.post("/messages/new", data={
+        "recipient_id": c.users["parent2"].id, "subject": "Новая тема", "body": "x"}
+    ).status_code == 403
+    assert director.post("/messages/new", data={
+        "recipient_id": c.users["parent2"].id, "subject": "Re: Вопрос", "body": "В канцелярии",
+        "reply_to": question.id}).status_code == 302
+    assert db.session.scalar(select(func.count(Message.id))) == 2
 
 
 def test_unread_counter_is_read_once_per_page(c, login, db):
@@ -138,7 +159,8 @@ def test_search_inbox_and_sent(c, login):
 
 def test_curator_writes_to_all_parents_of_group(c, login, db):
     client = login("curator1")
-    assert "Всем родителям группы" in client.get("/messages/new").get_data(as_text=True)
+    page = client.get("/messages/new").get_data(as_text=True)
+    assert "всем родителям группы" in page and "всем студентам группы" in page
     answer = client.post("/messages/broadcast", data={
         "group_id": c.group_a.id, "subject": "Собрание", "body": "В пятницу в 18:00"})
     assert answer.status_code == 302
@@ -228,3 +250,76 @@ def _flashed(client, answer) -> str:
     if answer.status_code == 302:
         return client.get(answer.headers["Location"]).get_data(as_text=True)
     return answer.get_data(as_text=True)
+
+
+def test_a_teacher_starts_a_conversation_with_a_student_and_a_parent(c, login, db):
+    """2.2: the teacher of the student's journal writes first, to the student and to the
+    parent of a minor; each gets a notification like any message; an outsider's message
+    (a teacher of another subgroup, IT) is refused with 403 and stores nothing."""
+    teacher = login("teacher1")
+    for who in ("student1", "parent1"):
+        assert teacher.post("/messages/new", data={
+            "recipient_id": c.users[who].id, "subject": "Контрольная",
+            "body": "Контрольная работа в пятницу"}).status_code == 302, who
+    bells = set(db.session.scalars(select(Notification.user_id).where(
+        Notification.kind == "message")))
+    assert bells == {c.users["student1"].id, c.users["parent1"].id}
+    for sender, target in (("teacher2", "student1"), ("teacher1", "parent2"),
+                           ("it", "student1"), ("teacher1", "student3")):
+        answer = login(sender).post("/messages/new", data={
+            "recipient_id": c.users[target].id, "subject": "x", "body": "y"})
+        assert answer.status_code == 403, (sender, target)
+    assert db.session.scalar(select(func.count(Message.id))) == 2
+
+
+def test_the_administration_writes_to_a_student_and_a_parent(c, login, db):
+    """2.2: the deputy writes to a student and a parent of any group (not only curated ones)."""
+    deputy = login("deputy")
+    page = deputy.get("/messages/new").get_data(as_text=True)
+    assert "Михайлов Егор" in page and "Михайлова Ирина" in page
+    for who in ("student3", "parent3"):
+        assert deputy.post("/messages/new", data={
+            "recipient_id": c.users[who].id, "subject": "Приглашение",
+            "body": "Зайдите в учебную часть"}).status_code == 302, who
+    assert set(db.session.scalars(select(Message.recipient_id))) == {
+        c.users["student3"].id, c.users["parent3"].id}
+
+
+def test_a_curator_writes_to_the_whole_group(c, login, db):
+    """2.2: one message to every student of the group with an account — a copy each, so an
+    answer stays between the student and the curator; only to the curator's own group."""
+    curator = login("curator1")
+    answer = curator.post("/messages/broadcast", data={
+        "group_id": c.group_a.id, "audience": "students", "subject": "Классный час",
+        "body": "В среду после второй пары"})
+    assert answer.status_code == 302
+    copies = db.session.scalars(select(Message)).all()
+    assert {m.recipient_id for m in copies} == {c.users["student1"].id, c.users["student2"].id}
+    assert all(m.thread_id is None for m in copies)
+    assert set(db.session.scalars(select(Notification.user_id).where(
+        Notification.kind == "message"))) == {m.recipient_id for m in copies}
+    assert login("curator2").post("/messages/broadcast", data={
+        "group_id": c.group_a.id, "audience": "students", "subject": "x",
+        "body": "y"}).status_code == 403
+    assert curator.post("/messages/broadcast", data={
+        "group_id": c.group_a.id, "audience": "everyone", "subject": "x",
+        "body": "y"}).status_code == 400
+    assert db.session.scalar(select(func.count(Message.id))) == 2
+    mine = {m.recipient_id: m.id for m in copies}
+    assert login("student2").post("/messages/new", data={
+        "recipient_id": c.curator1.id, "subject": "Re", "body": "Приду",
+        "reply_to": mine[c.users["student2"].id]}).status_code == 302
+    assert "Приду" not in login("student1").get(
+        f"/messages/{mine[c.users['student1'].id]}").get_data(as_text=True)
+
+
+def test_last_years_students_are_not_the_teachers(c, db, fixed_today):  # noqa: F811
+    """2.2: a teacher writes to the students of their journals of the year under way; once a
+    new academic year begins, last year's groups are not theirs to write to."""
+    assert messaging.may_write(c.teacher1, c.users["student1"].id)
+    db.session.add(AcademicYear(name="2026/2027", start_date=date(2026, 9, 1),
+                                end_date=date(2027, 6, 30)))
+    db.session.commit()
+    fixed_today(date(2026, 9, 14))
+    assert not messaging.may_write(c.teacher1, c.users["student1"].id)
+    assert not messaging.may_write(c.teacher1, c.users["parent1"].id)

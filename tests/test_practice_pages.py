@@ -246,7 +246,8 @@ def _csv(rows) -> bytes:
 def test_import_of_placements_is_all_or_nothing(pc, db, login):
     popov, sokolov = pc.a_students[2], pc.a_students[4]
     good = {"group": "ИС-24-1", "discipline": "ПП.01", "order_number": "46-п",
-            "order_date": "02.10.2025", "mentor": "mentor2"}
+            "order_date": "02.10.2025", "mentor": "mentor2", "contract_number": "Д-30",
+            "contract_date": "25.09.2025"}
     rows = [dict(good, record_book_number=popov.record_book_number, organisation="ООО «Новая»"),
             dict(good, record_book_number="нет-такой", organisation="ООО «Новая»")]
     client = login("teacher1")

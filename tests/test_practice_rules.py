@@ -186,7 +186,7 @@ def test_mentor_gets_403_on_every_other_page_of_the_portal(app, pc, login, db):
            "group_id": pc.group_a.id, "pk": pc.student1.id}
     answers = _open_every_page(app, login("mentor1"), ids)
     public = {"AuthDBView.login", "HomeView.index", "LocaleView.index", "UtilView.back",
-              "SwaggerView.show", "OpenApi.get"}
+              "SwaggerView.show", "OpenApi.get", "PrivacyView.policy"}
     own_account = {"UserDBModelView.userinfo", "ResetMyPasswordView.this_form_get",
                    "UserInfoEditView.this_form_get"}
     others = {e: code for e, code in answers.items()
@@ -223,7 +223,7 @@ def test_every_link_of_the_mentors_start_page_opens(pc, login):
 # --- placements ---------------------------------------------------------------------------
 def test_placement_by_the_supervisor_with_an_order(pc, db):
     student = pc.a_students[2]
-    args = (pc.practice.id, student.id, pc.org1.id, pc.mentor1.id, None, None)
+    args = (pc.practice.id, student.id, pc.org1.id, pc.mentor1.id, "Д-20", date(2025, 9, 25))
     with pytest.raises(svc.PracticeDenied):
         svc.assign_placement(pc.teacher2, *args, "45-п", date(2025, 10, 1))
     with pytest.raises(svc.PracticeDenied):
@@ -251,7 +251,8 @@ def test_placement_student_must_be_in_the_group_and_the_mentor_a_mentor(pc, db):
 
 def test_one_placement_per_student_and_practice(pc, db):
     again = svc.assign_placement(pc.teacher1, pc.practice.id, pc.student1.id, pc.org2.id,
-                                 pc.mentor2.id, None, None, "47-п", date(2025, 10, 10))
+                                 pc.mentor2.id, "Д-21", date(2025, 10, 5), "47-п",
+                                 date(2025, 10, 10))
     db.session.commit()
     rows = db.session.scalars(select(PracticePlacement).where(
         PracticePlacement.student_id == pc.student1.id)).all()

@@ -72,6 +72,9 @@ ACTIONS = {
     "archive_destroy": _l("уничтожение архива"),
     "archive_download": _l("скачивание архива"),
     "archive_supplement": _l("дополнение архива"),
+    # personal data (4.1, 152-FZ)
+    "consent_record": _l("согласие на обработку персональных данных"),
+    "consent_withdraw": _l("отзыв согласия на обработку персональных данных"),
 }
 
 # Audited objects: the tables behind them.
@@ -105,6 +108,7 @@ OBJECTS = {
     # practice (issue 15)
     "practice": _l("практика"), "practice_organisation": _l("организация (место практики)"),
     "practice_placement": _l("место практики студента"),
+    "personal_data_consent": _l("согласие на обработку персональных данных"),
     "practice_diary_entry": _l("запись дневника практики"),
     "practice_attestation": _l("аттестационный лист практики"),
     # academic debts and retakes (4.7)
@@ -122,6 +126,7 @@ REPORTS = {"objectivity": _l("объективность оценивания"),
 # alone (None) applies to every action.
 DETAIL_CODES = {
     "memo_status": {"status": "memo"},
+    "message_send": {"audience": "message_audience"},
     "login_failed": {"reason": "login_failed"},
     "issue_answer": {"status": "issue"},
     "issue_report": {"kind": "issue_kind"},
@@ -151,7 +156,10 @@ DETAIL_KEYS = {
     "group_id": _l("группа"), "for": _l("для"), "fixed": _l("исправлено"),
     "filters": _l("фильтры"), "failed": _l("не доставлено"), "deadline": _l("срок"),
     "changes": _l("изменения"), "cells": _l("ячеек"), "cancelled": _l("отменена"),
-    "broadcast": _l("рассылка"), "api": _l("через API"),
+    "broadcast": _l("рассылка"), "api": _l("через API"), "audience": _l("кому"),
+    "contract": _l("договор о практике"), "contract_date": _l("дата договора"),
+    "contracts": _l("договоры о практике"), "placements": _l("места практики"),
+    "parent": _l("родитель"), "given_by": _l("дал(а) согласие"), "document": _l("документ"),
     "after_deadline": _l("после срока"), "act": _l("акт"), "было": _l("было"),
     "active": _l("активна"), "roles": _l("роли"), "first_name": _l("имя"),
     "last_name": _l("фамилия"), "middle_name": _l("отчество"), "email": _l("эл. почта"),

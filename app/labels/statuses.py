@@ -37,6 +37,7 @@ STATUSES = {
              "acted": _l("приняты меры")},
     "issue": {"open": _l("на рассмотрении"), "corrected": _l("оценка исправлена"),
               "confirmed": _l("оценка подтверждена"), "resolved": _l("решено")},
+    "message_audience": {"parents": _l("родителям группы"), "students": _l("студентам группы")},
     "issue_kind": {"wrong_mark": _l("ошибка в оценке"), "access": _l("проблема доступа")},
     "block": {"pending": _l("ожидает решения"), "confirmed": _l("выполнена"),
               "rejected": _l("отклонена")},

@@ -42,3 +42,4 @@ from .timetable import TimetableChange, TimetableEntry  # noqa: F401
 from .notifications import (  # noqa: F401
     Notification, NotificationLetter, NotificationPreference, WeeklyCheck,
 )
+from .consent import PersonalDataConsent  # noqa: F401

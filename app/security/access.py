@@ -43,10 +43,14 @@ GRADES_ANY_PRACTICE = frozenset({"Deputy"})  # 2.2, 4.7: the practice grade besi
 ANSWERS_MEMOS = frozenset({"Deputy", "Admin"})  # 3.4: the deputy receives the curators' memos
 READS_ALL_MEMOS = ANSWERS_MEMOS | {"Administration"}  # 3.4: and the administration reads them
 WRITES_TO_ADMINISTRATION = MANAGERS  # 2.2, 3.6: the administration a family may write to
+WRITES_TO_ANY_FAMILY = MANAGERS  # 2.2: the director and deputies write to any student or parent
 READS_CURRICULA = MANAGERS | {"IT"}  # 4.2: the curricula page and its API
 IMPORTS_PLANS = MANAGERS  # 4.2: a working curriculum from «Планы» (.plx), after its difference
 IT_STAFF = frozenset({"IT", "Admin"})  # 3.1, 5.2: accounts, credentials, blocking
 ISSUED_BY_IT = STAFF | {"Mentor"}  # 3.1, issue 15: IT issues credentials to staff and mentors
+# 4.1, 152-FZ: records anyone's consent to the processing of personal data; a curator records
+# those of the students and parents of the groups they curate now
+RECORDS_ANY_CONSENT = MANAGERS | IT_STAFF
 
 READ = ("can_list", "can_show", "menu_access")
 WRITE = READ + ("can_add", "can_edit", "can_delete")
@@ -135,6 +139,10 @@ grant("WeeklyReportView", ("Curator", "Administration", "Deputy"), ("can_list",)
 grant("WeeklyReportView", ("Curator", "Administration"), ("can_send",))
 grant("WeeklyReports", ("Curator", "Administration", "Deputy"), ("menu_access",))
 grant("MessagesView", EVERYONE, ("can_read", "can_write"))
+# 4.1: consents to the processing of personal data (rows: services/college/consent.py)
+grant("ConsentView", RECORDS_ANY_CONSENT | {"Curator"}, ("can_index", "can_group", "can_record",
+                                                      "can_withdraw"))
+grant("Consents", RECORDS_ANY_CONSENT | {"Curator"}, ("menu_access",))
 # SPEC §5: every account reads its own notifications (rows: user_id = the account's own,
 # services/notifications/inbox.py) and chooses which it gets
 # (a Mentor has nothing but the practice: no bell, no notifications)

@@ -18,6 +18,7 @@ PUBLIC_ENDPOINTS = {
     "static": "the portal's css/js",
     "appbuilder.static": "FAB's css/js",
     "favicon": "the portal's icon, asked for by browsers on every page",
+    "PrivacyView.policy": "the policy on personal data (4.1), read before logging in",
     "AuthDBView.login": "login form (rate limited, lockout in app/security/manager.py)",
     "AuthDBView.logout": "logout ends the caller's own session only",
     "SecurityApi.login": "API login (rate limited like the form)",

@@ -116,6 +116,22 @@ def curates_now(user, group: StudentGroup) -> bool:
             and group.status == "active")
 
 
+def taught_student_ids(user, day: date | None = None):
+    """Select of the ids of the students a teacher teaches this academic year (2.2, 5.3): the
+    students of the groups of their journals of the year under way on `day`, of their own
+    subgroup where the journal is a subgroup's, while the student studies."""
+    journals = select(Journal.group_id, Journal.subgroup_id).where(
+        Journal.id.in_(taught_journal_ids(user)),
+        Journal.academic_year_id == current_year_id(day)).subquery()
+    whole_groups = select(journals.c.group_id).where(journals.c.subgroup_id.is_(None))
+    subgroups = select(journals.c.subgroup_id).where(journals.c.subgroup_id.is_not(None))
+    return select(Student.id).where(
+        Student.status.in_(("studying", "academic_leave")),
+        or_(Student.group_id.in_(whole_groups),
+            Student.id.in_(select(SubgroupMember.student_id).where(
+                SubgroupMember.subgroup_id.in_(subgroups)))))
+
+
 def people_student_filter(user, day: date | None = None):
     """SQL condition on Student for the people screens (3.3, 5.2): staff see the students of
     their CURRENT groups only — the groups they curate now and the groups they teach this

@@ -28,6 +28,7 @@ VIEW_MODULES = [
     "app.views.reference",
     "app.views.plans",
     "app.views.people",
+    "app.views.consent",
     "app.views.imports",
     "app.views.messages",
     "app.views.notifications",

@@ -12,7 +12,7 @@ from .. import labels
 from ..errors import Forbidden, Refused
 from ..extensions import db
 from ..infra.clock import today
-from ..services.college import contingent, credentials
+from ..services.college import consent, contingent, credentials
 from ..services.control import completeness as cc, memos, weekly_checks
 from ..services.journal.timetable import week_start
 from ..web_errors import refusal_back, refusal_form, refusal_page
@@ -64,6 +64,7 @@ class CuratorView(BaseView):
             week_memo=memos.week_memo(group.id, check["start"]), statuses=memos.STATUSES,
             accounts=credentials.account_summary(
                 credentials.curator_people(current_user, group.id)),
+            consents=consent.without_consent(consent.group_people(group)),
             week_record=record, week_due=weekly_checks.due_date(check["start"]),
             week_late=record is not None and not weekly_checks.on_time(record),
             today_date=today(),

@@ -1,5 +1,6 @@
 """Messages (2.2, 3.6): inbox, sent, threads, search, writing and the curator's message to all
-parents of a group. The unread counter is part of the menu label."""
+students or all parents of a group (a copy to each: every answer is a thread of two). The
+unread counter is part of the menu label."""
 from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
@@ -85,9 +86,12 @@ class MessagesView(BaseView):
     @refusal_form(lambda view, exc: view._compose_again(exc), pages=())
     def broadcast(self):
         form = request.form
-        sent = messaging.broadcast_group_parents(current_user, form.get("group_id"),
-                                                 form.get("subject"), form.get("body"))
-        flash(gettext("Сообщение отправлено родителям: %(n)s.", n=len(sent)), "info")
+        audience = form.get("audience") or "parents"
+        sent = messaging.broadcast_group(current_user, form.get("group_id"), form.get("subject"),
+                                         form.get("body"), audience)
+        flash(gettext("Сообщение отправлено родителям: %(n)s.", n=len(sent))
+              if audience == "parents" else
+              gettext("Сообщение отправлено студентам: %(n)s.", n=len(sent)), "info")
         return redirect(url_for("MessagesView.sent"))
 
 

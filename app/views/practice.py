@@ -297,10 +297,13 @@ class PracticeView(PracticeDocuments, BaseView):
         """The mentor's students in their window; after it, why the access has ended."""
         home = practice.mentor_home(current_user)
         placements = home["placements"]
-        denial = None if placements else mentor_denial(mentor_practices())
-        if placements:  # issue 15, 2: what a mentor reads is in the audit log
+        denial = None if placements else (
+            practice.no_basis_denial() if practice.mentor_lacks_basis(current_user)
+            else mentor_denial(mentor_practices()))
+        if placements:  # issue 15, 2: what a mentor reads is in the audit log, with its basis
             audit.record("view", "practice_placement", None, details={
-                "list": "mentor", "placements": [p.id for p in placements]})
+                "list": "mentor", "placements": [p.id for p in placements],
+                "contracts": [practice.basis_details(p) for p in placements]})
             audit.commit_read()
         return self.render_template(
             "practice/mentor.html", placements=placements, waiting=home["waiting"],

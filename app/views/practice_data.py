@@ -73,6 +73,8 @@ def student_data(student_id) -> dict:
     try:
         return practice.student_practice(current_user, student_id)
     except practice.PracticeDenied:
+        if practice.mentor_lacks_basis(current_user, to_int(student_id) or 0):
+            raise practice.no_basis_denial() from None
         if practice.MENTOR_ROLE in role_names(current_user) and to_int(student_id):
             denial = mentor_denial(mentor_practices().where(
                 PracticePlacement.student_id == to_int(student_id)))

@@ -22,6 +22,7 @@ from ...models import AccountState, Parent, Student, StudentGroup, StudentParent
 from ...security.access import ISSUED_BY_IT, IT_STAFF, ROLES
 from ..records import audit
 from ..scopes import curates_now, parent_child_denial, role_names
+from . import consent
 
 _ALPHABET_UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 _ALPHABET_LOWER = "abcdefghijkmnpqrstuvwxyz"
@@ -40,6 +41,7 @@ class Slip:
     password: str
     role: str
     group: str = ""
+    consent: bool = True  # 4.1: a consent to processing in force (warned on the slip page)
 
 
 def one_time_password(length: int = 10) -> str:
@@ -125,7 +127,7 @@ def issue_for_student(actor, student_id: int) -> Slip:
         db.session.flush()
     password = _issue(actor, student.user, False, "student")  # 5.4: students never change it
     return Slip(student.full_name, student.user.username, password, "Студент",
-                student.group.name)
+                student.group.name, consent.has_consent(student=student))
 
 
 def issue_for_parent(actor, parent_id: int) -> Slip:
@@ -146,7 +148,7 @@ def issue_for_parent(actor, parent_id: int) -> Slip:
     password = _issue(actor, parent.user, True, "parent")
     children = ", ".join(link.student.short_name for link in parent.student_links)
     return Slip(parent.full_name, parent.user.username, password,
-                "Родитель (законный представитель)", children)
+                "Родитель (законный представитель)", children, consent.has_consent(parent=parent))
 
 
 def issue_for_staff(actor, user_id: int) -> Slip:

@@ -14,12 +14,12 @@ from ...infra import clock, text_hygiene
 from ...models import Journal, Message, Parent, Student, StudentGroup, StudentParent, SubgroupMember
 from ...models.base import utcnow
 from ...security.access import ROLES as ROLE_NAMES
-from ...security.access import STAFF, WRITES_TO_ADMINISTRATION
+from ...security.access import STAFF, TEACHES, WRITES_TO_ADMINISTRATION, WRITES_TO_ANY_FAMILY
 from ..notifications import events as notification_events
 from ..records import audit
 from ..scopes import (
     curated_group_ids, current_curated_group_ids, parent_child_condition, parent_children,
-    role_names,
+    role_names, taught_student_ids,
 )
 
 MAX_BODY = 10000
@@ -62,11 +62,23 @@ def recipient_condition(sender):
 
     A student → their curator and teachers; a parent → the curator and teachers of a child
     they may still see, and the administration; staff ↔ staff; a curator → the students of
-    their groups and those students' parents."""
+    their groups and those students' parents; a teacher → the students of their journals of
+    this year and the parents of those who are minors (parent_child_condition); the director
+    and deputies → any student at the college and any parent of a minor at it."""
     roles = role_names(sender)
     allowed = []
     if roles & STAFF:
         allowed.append(User.roles.any(Role.name.in_(STAFF)))
+    if roles & WRITES_TO_ANY_FAMILY:
+        studying = select(Student.id).where(Student.status.in_(("studying", "academic_leave")))
+        allowed.append(User.id.in_(select(Student.user_id).where(Student.id.in_(studying))))
+        allowed.append(User.id.in_(_parents_of(select(Student.id).where(
+            parent_child_condition()))))
+    if roles & TEACHES:
+        taught = taught_student_ids(sender)
+        allowed.append(User.id.in_(select(Student.user_id).where(Student.id.in_(taught))))
+        allowed.append(User.id.in_(_parents_of(select(Student.id).where(
+            Student.id.in_(taught), parent_child_condition()))))
     if "Curator" in roles:
         pupils = select(Student.id).where(Student.group_id.in_(curated_group_ids(sender)),
                                           Student.status.in_(("studying", "academic_leave")))
@@ -217,30 +229,39 @@ def send(sender, recipient_id, subject, body, reply_to=None) -> Message:
 
 
 def broadcast_groups(user) -> list[StudentGroup]:
-    """The groups whose parents a curator may write to at once: those they curate now."""
+    """The groups a curator may write to at once, students or parents: those they curate now."""
     if "Curator" not in role_names(user):
         return []
     return db.session.scalars(select(StudentGroup).where(
         StudentGroup.id.in_(current_curated_group_ids(user))).order_by(StudentGroup.name)).all()
 
 
-def broadcast_group_parents(sender, group_id, subject, body) -> list[Message]:
-    """A curator writes to every parent of the group at once (each gets their own copy)."""
+AUDIENCES = ("parents", "students")  # a group's message goes to its parents or its students
+
+
+def broadcast_group(sender, group_id, subject, body, audience="parents") -> list[Message]:
+    """A curator writes to every student or every parent of the group at once (2.2): each
+    gets their own copy, and an answer comes back to the curator alone, as a thread of two."""
     subject, body = _clean(subject, body)
+    if audience not in AUDIENCES:
+        raise MessagingError(_("Выберите, кому отправить: студентам или родителям группы."))
     _within_limit(sender)
     group_id = _to_int(group_id, _("Выберите группу."))
     roles = role_names(sender)
     if "Curator" not in roles or db.session.scalar(select(StudentGroup.id).where(
             StudentGroup.id == group_id,
             StudentGroup.id.in_(current_curated_group_ids(sender)))) is None:
-        raise MessageDenied(_("Рассылка родителям доступна куратору только по своим группам."))
+        raise MessageDenied(_("Рассылка группе доступна куратору только по своим группам."))
     pupils = select(Student.id).where(Student.group_id == group_id,
                                       Student.status.in_(("studying", "academic_leave")))
-    condition = recipient_condition(sender)
-    recipients = db.session.scalars(select(User.id).where(User.id.in_(_parents_of(pupils)),
-                                                          condition)).all()
+    accounts = (_parents_of(pupils) if audience == "parents" else
+                select(Student.user_id).where(Student.id.in_(pupils)))
+    recipients = db.session.scalars(select(User.id).where(
+        User.id.in_(accounts), recipient_condition(sender)).order_by(User.id)).all()
     if not recipients:
-        raise MessagingError(_("У родителей этой группы нет учётных записей."))
+        raise MessagingError(_("У родителей этой группы нет учётных записей.")
+                             if audience == "parents" else
+                             _("У студентов этой группы нет учётных записей."))
     now = utcnow()  # one moment for every copy: one send (_within_limit)
     messages = [Message(sender_id=sender.id, recipient_id=rid, subject=subject, body=body,
                         created_at=now) for rid in recipients]
@@ -249,7 +270,7 @@ def broadcast_group_parents(sender, group_id, subject, body) -> list[Message]:
     for message in messages:
         audit.record("message_send", "message", message.id,
                      details={"recipient_id": message.recipient_id, "group_id": group_id,
-                              "broadcast": True})
+                              "broadcast": True, "audience": audience})
     notification_events.messages(messages)
     db.session.commit()
     return messages

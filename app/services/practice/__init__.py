@@ -62,6 +62,7 @@ from .placements import (  # noqa: F401
 from .reading import (  # noqa: F401
     is_silent,
     mentor_home,
+    mentor_lacks_basis,
     mentor_students,
     overview,
     practice_for_read,
@@ -69,6 +70,7 @@ from .reading import (  # noqa: F401
     student_practice,
 )
 from .scopes import (  # noqa: F401
+    basis_details,
     check_attester,
     check_mentor,
     in_mentor_window,
@@ -77,7 +79,9 @@ from .scopes import (  # noqa: F401
     manages_practice,
     may_attest,
     may_see_student,
+    mentor_basis_condition,
     mentor_window_condition,
+    no_basis_denial,
     placement_filter,
     practice_filter,
 )

@@ -19,7 +19,7 @@ from ..records import audit
 from .base import (
     MENTOR_ROLE, ORDER_MAX, PracticeError, PracticeImportRefused, _date, _has_role, _order,
 )
-from .placements import _write_placement
+from .placements import CONTRACT_REQUIRED, _write_placement
 from .scopes import manages_practice
 
 IMPORT_COLUMNS = [
@@ -159,6 +159,10 @@ def import_placements(user, file_storage) -> dict:
             contract_date = _date(_("дату договора"), row.get("contract_date"), required=False)
         except PracticeError as exc:
             problems.append(_("Строка %(number)s: %(message)s", number=number, message=exc.message))
+            continue
+        if mentor is not None and not (row.get("contract_number") and contract_date):
+            problems.append(_("Строка %(number)s: %(message)s", number=number,
+                              message=CONTRACT_REQUIRED))
             continue
         org_key = normalized(row["organisation"])
         if org_key not in known_orgs and org_key not in new_orgs:

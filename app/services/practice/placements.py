@@ -5,6 +5,7 @@ import re
 from flask import current_app
 from flask_appbuilder.security.sqla.models import Role
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -189,6 +190,12 @@ def _write_placement(user, practice, student_id, organisation, mentor, contract_
     return placement
 
 
+# 4.1, 152-FZ: the contract with the organisation is the basis of the mentor's access
+CONTRACT_REQUIRED = _l("У места практики с наставником от организации укажите номер и дату "
+                       "договора о практике: это основание, по которому наставник видит данные "
+                       "студента.")
+
+
 def college_workshop() -> PracticeOrganisation:
     """The college itself as the organisation of a practice in its own workshop."""
     name = current_app.config.get("COLLEGE_NAME") or "Колледж"
@@ -235,6 +242,8 @@ def assign_placement(user, practice_id, student_id, organisation_id, mentor_id,
     if problems:
         raise PracticeError(_("Распределение не сохранено: %(problems)s.",
                                problems="; ".join(problems)))
+    if mentor is not None and not (contract_number and contract_date):
+        raise PracticeError(CONTRACT_REQUIRED)
     try:
         placement = _write_placement(user, practice, student_id, organisation, mentor,
                                      contract_number, contract_date, number, when)

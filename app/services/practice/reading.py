@@ -22,7 +22,8 @@ from .base import (
     closing_days, silence_days, working_weekdays,
 )
 from .scopes import (
-    in_mentor_window, may_see_student, mentor_window_condition, placement_filter, practice_filter,
+    basis_details, in_mentor_window, may_see_student, mentor_basis_condition,
+    mentor_window_condition, no_basis_denial, placement_filter, practice_filter,
 )
 
 
@@ -170,12 +171,27 @@ def mentor_students(user, day: date | None = None) -> list[PracticePlacement]:
     day = _day(day)
     return db.session.scalars(
         select(PracticePlacement).join(Practice, Practice.id == PracticePlacement.practice_id)
-        .where(PracticePlacement.mentor_id == user.id, mentor_window_condition(day))
+        .where(PracticePlacement.mentor_id == user.id, mentor_window_condition(day),
+               mentor_basis_condition())
         .options(joinedload(PracticePlacement.student).joinedload(Student.group),
                  joinedload(PracticePlacement.organisation),
                  joinedload(PracticePlacement.practice).joinedload(Practice.journal)
                  .joinedload(Journal.discipline))
         .order_by(Practice.start_date, PracticePlacement.id)).unique().all()
+
+
+def mentor_lacks_basis(user, student_id: int | None = None, day: date | None = None) -> bool:
+    """The user is a mentor (of this student) in an open window, but the placement carries no
+    practice contract: the refusal says so rather than "no access"."""
+    if not _is_mentor(user):
+        return False
+    query = select(PracticePlacement.id).join(
+        Practice, Practice.id == PracticePlacement.practice_id).where(
+        PracticePlacement.mentor_id == user.id, mentor_window_condition(day),
+        ~mentor_basis_condition())
+    if student_id is not None:
+        query = query.where(PracticePlacement.student_id == student_id)
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def mentor_home(user, day: date | None = None) -> dict:
@@ -233,6 +249,8 @@ def student_practice(user, student_id, day: date | None = None) -> dict:
         audit.record("access_denied", "student", student.id, details={"practice": True},
                      user=user)
         db.session.commit()
+        if mentor_lacks_basis(user, student.id, day):
+            raise no_basis_denial()
         raise PracticeDenied(_("Нет доступа к практике этого студента."))
     placements = db.session.scalars(
         select(PracticePlacement).where(PracticePlacement.student_id == student.id,
@@ -285,10 +303,11 @@ def student_practice(user, student_id, day: date | None = None) -> dict:
             item["grade"] = grades.get((practice.journal_id, practice.period_id))
         result.append(item)
     if not (roles & {"Student", "Parent"}) or mentor_only:
-        for placement in placements:
-            audit.record("view", "practice_placement", placement.id,
-                         details={"student": student.id, "practice": placement.practice_id},
-                         user=user)
+        for placement in placements:  # a mentor's read names its basis, the contract (4.1)
+            details = {"student": student.id, "practice": placement.practice_id}
+            if placement.mentor_id == user.id:
+                details.update(basis_details(placement))
+            audit.record("view", "practice_placement", placement.id, details=details, user=user)
         if not placements:
             audit.record("view", "student", student.id, details={"practice": True}, user=user)
         audit.commit_read()

@@ -4,7 +4,9 @@ The student sees their own placements; a parent their child's while allowed (5.2
 at the college); the curator the practices of the groups they curate now; the deputy and the
 administration all; the practice's supervisor their practices; other teachers nothing. A mentor
 sees only the placements where they are the mentor, from the practice's first day to its last
-day plus MENTOR_CLOSING_DAYS: their access ends by itself."""
+day plus MENTOR_CLOSING_DAYS, and only where the placement carries its basis — the practice
+contract's number and date (152-FZ art. 6: the college passes a student's data to the employer's
+mentor under the contract with the organisation); their access ends by itself."""
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
@@ -23,6 +25,33 @@ def mentor_window_condition(day: date | None = None):
     day = _day(day)
     return and_(Practice.start_date <= day,
                 Practice.end_date >= day - timedelta(days=closing_days()))
+
+
+def mentor_basis_condition():
+    """SQL condition on PracticePlacement: the placement carries the practice contract's number
+    and date, the basis of the mentor's access to the student's data (4.1, 152-FZ)."""
+    return and_(PracticePlacement.contract_number.is_not(None),
+                PracticePlacement.contract_number != "",
+                PracticePlacement.contract_date.is_not(None))
+
+
+def has_basis(placement: PracticePlacement) -> bool:
+    """The rule of mentor_basis_condition for one placement."""
+    return bool(placement.contract_number) and placement.contract_date is not None
+
+
+def basis_details(placement: PracticePlacement) -> dict:
+    """The basis as the audit log keeps it beside a mentor's read (4.1)."""
+    return {"contract": placement.contract_number,
+            "contract_date": placement.contract_date.isoformat()
+            if placement.contract_date else None}
+
+
+def no_basis_denial() -> PracticeDenied:
+    return PracticeDenied(_("В распределении на практику не указаны номер и дата договора о "
+                            "практике с организацией: без этого основания данные студента "
+                            "наставнику не показываются. Обратитесь к руководителю практики от "
+                            "колледжа."))
 
 
 def in_mentor_window(practice: Practice, day: date | None = None) -> bool:
@@ -51,7 +80,7 @@ def placement_filter(user, day: date | None = None):
         conditions.append(PracticePlacement.student_id.in_(family_student_ids(user, day)))
     if MENTOR_ROLE in roles:
         conditions.append(and_(
-            PracticePlacement.mentor_id == user.id,
+            PracticePlacement.mentor_id == user.id, mentor_basis_condition(),
             PracticePlacement.practice_id.in_(
                 select(Practice.id).where(mentor_window_condition(day)))))
     return or_(*conditions)
@@ -119,6 +148,8 @@ def check_mentor(user, placement: PracticePlacement, day: date | None = None) ->
     """Refuse unless the user is this placement's mentor and the mentors' window is open."""
     if not _is_mentor(user) or placement.mentor_id != user.id:
         raise PracticeDenied(_("Это может сделать только наставник студента от организации."))
+    if not has_basis(placement):
+        raise no_basis_denial()
     if not in_mentor_window(placement.practice, day):
         last = placement.practice.end_date + timedelta(days=closing_days())
         raise PracticeDenied(_("Доступ наставника к практике открыт с %(start_date)s по %(last)s.",
