@@ -80,6 +80,9 @@ def test_curators_checks_on_time_late_missing_reasons_reports_memos(curators_cas
     assert (two["checks_done"], two["checks_on_time"], two["checks_late"],
             two["checks_missing"], two["parent_reports"]) == (1, 1, 0, 3, 0)
     assert report["total"]["checks_missing"] == 5
+    # the teacher's change of a reason is not the curator's work
+    assert report["total"]["reasons"] == 1 and c.teacher1.id not in {
+        r["user_id"] for r in report["rows"]}
     # a week whose check date has not passed is not due yet
     assert _row(sw.curators(START, END, date(2025, 9, 16))["rows"],
                 c.curator1)["checks_due"] == 2
