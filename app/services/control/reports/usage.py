@@ -6,8 +6,9 @@ share of the group's studying students, and of their parents, who logged in at l
 - parents: the distinct parents linked to those students, likewise;
 - a login is the audit log's «вход» entry (4.1), on the college's calendar day.
 """
+from bisect import bisect_right
 from collections import defaultdict
-from datetime import date
+from datetime import date, timezone
 
 from sqlalchemy import select
 
@@ -51,11 +52,26 @@ def logins(start: date, end: date, user_ids=None) -> dict[int, list]:
     return out
 
 
+def _months_of_logins(start: date, end: date, span: list) -> dict[int, set]:
+    """user id → the months (of `span`) they logged in: the stored moments compared with the
+    UTC moments the college's months begin (no conversion per login)."""
+    lo, hi = bounds(start, end)
+    firsts = [clock.day_start(date(y, m, 1)) for y, m in span[1:]]
+    family = select(Student.user_id).where(Student.user_id.is_not(None)).union(
+        select(Parent.user_id).where(Parent.user_id.is_not(None)))
+    out: dict[int, set] = defaultdict(set)
+    for uid, at in db.session.execute(select(AuditLog.user_id, AuditLog.created_at).where(
+            AuditLog.action == "login", AuditLog.created_at >= lo, AuditLog.created_at < hi,
+            AuditLog.user_id.in_(family))):
+        at = at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
+        out[uid].add(span[bisect_right(firsts, at)])
+    return out
+
+
 def usage(start: date, end: date) -> dict:
     span = months(start, end)
     students, parents = members()
-    seen = logins(start, end)
-    in_month = {uid: {(m.year, m.month) for m in moments} for uid, moments in seen.items()}
+    in_month = _months_of_logins(start, end, span)
     names = dict(db.session.execute(select(StudentGroup.id, StudentGroup.name)).all())
     groups: dict[int, dict] = {}
     for kind, people in (("students", students), ("parents", parents)):
