@@ -6,8 +6,11 @@ Builds, with set-based SQL in a database of its own: 150 teachers in 5 departmen
 groups of 22 students, 10 journals per group (1,000 journals), a timetable of 20 pairs a week
 per group, a year of lessons (~3 % of the timetable's pairs left unrecorded, ~10 % late),
 ~1.5 M cells with marks, a history row per cell, final grades of the first semester with
-their history, and an audit log of logins and cell changes. Then times the report for the
-first semester and for the whole year (median of --runs) and counts its SQL statements.
+their history, and an audit log of logins and cell changes; a curator per group with ~90 % of
+the weekly checks recorded, a deputy checking ~15 % of the journals a month, an account for
+every student and a parent (~40 % of them logging in each week), blocking requests and a
+backup a day. Then times the council's report for the first semester and for the whole year,
+and the activity report (6.1) for a month (median of --runs), and counts their SQL statements.
 """
 import argparse
 import os
@@ -95,12 +98,61 @@ BUILD = [
                       "(CASE WHEN random() < 0.05 THEN -2 ELSE 3 END) * interval '1 day' "
                       "FROM final_grade f JOIN journal j ON j.id = f.journal_id "
                       "JOIN period p ON p.id = f.period_id"),
+    ("curators", "UPDATE student_group SET curator_id = (SELECT id FROM ab_user WHERE "
+                 "username = 'bt' || (student_group.id % :teachers + 1))"),
+    ("weekly checks", "INSERT INTO weekly_check (group_id, week_start, curator_id, checked_at, "
+                      "issues, findings, memo_sent) SELECT g.id, w::date, g.curator_id, "
+                      "w + (3 + floor(random() * 8)) * interval '1 day', 0, '', false "
+                      "FROM student_group g, generate_series('2025-09-01'::date, "
+                      "'2026-06-22'::date, interval '7 days') w WHERE random() < 0.9"),
+    ("deputy", "INSERT INTO ab_user (first_name, last_name, username, password, active, email, "
+               "created_on, changed_on, login_count, fail_login_count) VALUES ('Бенч', "
+               "'Завуч', 'bdeputy', 'x', true, 'bdeputy@bench.local', now(), now(), 0, 0)"),
+    ("deputy role", "INSERT INTO ab_user_role (user_id, role_id) SELECT u.id, r.id "
+                    "FROM ab_user u, ab_role r WHERE u.username = 'bdeputy' "
+                    "AND r.name = 'Deputy'"),
+    ("controls", "INSERT INTO control_check (journal_id, inspector_id, check_date, findings, "
+                 "fix_deadline, fixed, created_at) SELECT j.id, (SELECT id FROM ab_user WHERE "
+                 "username = 'bdeputy'), m::date + 10, CASE WHEN random() < 0.3 THEN 'Нет тем' "
+                 "ELSE '' END, m::date + 20, random() < 0.5, m + interval '10 days' "
+                 "FROM journal j, generate_series('2025-09-01'::date, '2026-06-01'::date, "
+                 "interval '1 month') m WHERE random() < 0.15"),
+    ("student users", "INSERT INTO ab_user (first_name, last_name, username, password, active, "
+                      "email, created_on, changed_on, login_count, fail_login_count) "
+                      "SELECT 'Студент', 'Бенч', 'bs' || id, 'x', true, 'bs' || id || "
+                      "'@bench.local', now(), now(), 0, 0 FROM student"),
+    ("student links", "UPDATE student SET user_id = (SELECT id FROM ab_user WHERE "
+                      "username = 'bs' || student.id)"),
+    ("parent users", "INSERT INTO ab_user (first_name, last_name, username, password, active, "
+                     "email, created_on, changed_on, login_count, fail_login_count) "
+                     "SELECT 'Родитель', 'Бенч', 'bp' || id, 'x', true, 'bp' || id || "
+                     "'@bench.local', now(), now(), 0, 0 FROM student"),
+    ("parents", "INSERT INTO parent (last_name, first_name, user_id) SELECT 'Бенч', "
+                "'Родитель' || s.id, u.id FROM student s JOIN ab_user u "
+                "ON u.username = 'bp' || s.id"),
+    ("parent links", "INSERT INTO student_parent (student_id, parent_id, relation) "
+                     "SELECT s.id, p.id, 'мать' FROM student s JOIN parent p "
+                     "ON p.first_name = 'Родитель' || s.id"),
+    ("block requests", "INSERT INTO block_request (user_id, action, status, requested_by_id, "
+                       "requested_at, decided_by_id, decided_at) SELECT s.user_id, 'block', "
+                       "'confirmed', (SELECT id FROM ab_user WHERE username = 'bdeputy'), "
+                       "'2025-10-01'::timestamptz + s.id * interval '1 hour', "
+                       "(SELECT id FROM ab_user WHERE username = 'bdeputy'), "
+                       "'2025-10-01'::timestamptz + s.id * interval '1 hour' "
+                       "+ interval '5 hours' FROM student s WHERE random() < 0.05"),
+    ("backups", "INSERT INTO backup_record (file_name, created_at, size_bytes, sha256, engine, "
+                "verified, removed) SELECT 'b' || d::date, d, 1000000, md5(d::text) || "
+                "md5(d::text), 'postgresql', random() < 0.9, false FROM generate_series("
+                "'2025-09-01'::date, '2026-06-30'::date, interval '1 day') d"),
     ("audit", "INSERT INTO audit_log (id, created_at, user_id, username, action, prev_hash, "
               "entry_hash) SELECT n, at, uid, 'bench', action, md5(n::text) || md5('p' || n), "
               "md5(n::text) || md5('e' || n) FROM (SELECT row_number() OVER () AS n, * FROM ("
               "SELECT day + interval '1 hour' AS at, u.id AS uid, 'login' AS action "
               "FROM ab_user u, generate_series('2025-09-01'::date, '2026-06-30'::date, "
               "interval '1 day') day WHERE u.username LIKE 'bt%' AND random() < 0.7 "
+              "UNION ALL SELECT day + interval '2 hours', u.id, 'login' FROM ab_user u, "
+              "generate_series('2025-09-01'::date, '2026-06-30'::date, interval '7 days') day "
+              "WHERE (u.username LIKE 'bs%' OR u.username LIKE 'bp%') AND random() < 0.4 "
               "UNION ALL SELECT c.changed_at, c.changed_by_id, 'cell_change' "
               "FROM cell_change c) entries) numbered"),
 ]
@@ -167,6 +219,25 @@ def build(db, steps, params: dict, skip=()) -> None:
         print(f"  built {label:<14} {time.perf_counter() - step:6.1f} s", flush=True)
 
 
+def timed(db, runs: int, report):
+    """(the report, its SQL statements, the times of `runs` more runs)."""
+    from sqlalchemy import event
+    statements = []
+
+    def count(*_a):
+        statements.append(1)
+    event.listen(db.engine, "before_cursor_execute", count)
+    found = report()
+    event.remove(db.engine, "before_cursor_execute", count)
+    times = []
+    for _ in range(runs):
+        db.session.expire_all()
+        step = time.perf_counter()
+        report()
+        times.append(time.perf_counter() - step)
+    return found, len(statements), times
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--groups", type=int, default=100)
@@ -174,11 +245,11 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
-    from sqlalchemy import event, text
+    from sqlalchemy import text
     with college_year_app("bench_council", args.keep) as (app, year_id, autumn_id, spring_id):
         from app.extensions import db
         from app.models import Period
-        from app.services.control.reports import council as cr
+        from app.services.control.reports import activity as act, council as cr
         with app.app_context():
             params = {"year": year_id, "groups": args.groups, "teachers": args.teachers}
             started = time.perf_counter()
@@ -192,25 +263,22 @@ def main():
                   + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
             autumn, spring = db.session.get(Period, autumn_id), db.session.get(Period, spring_id)
             for title, periods in (("1st semester", [autumn]), ("year", [autumn, spring])):
-                statements = []
-
-                def count(*_a, _s=statements):
-                    _s.append(1)
-                event.listen(db.engine, "before_cursor_execute", count)
-                report = cr.council(periods, today=TODAY)
-                event.remove(db.engine, "before_cursor_execute", count)
-                times = []
-                for _ in range(args.runs):
-                    db.session.expire_all()
-                    step = time.perf_counter()
-                    cr.council(periods, today=TODAY)
-                    times.append(time.perf_counter() - step)
-                total = report["total"]
+                report, statements, times = timed(
+                    db, args.runs, lambda p=periods: cr.council(p, today=TODAY))
+                total, work = report["total"], report["work"]
                 print(f"council report, {title}: median {statistics.median(times):.2f} s "
                       f"(min {min(times):.2f}, max {max(times):.2f}, {args.runs} runs), "
-                      f"{len(statements)} SQL statements; {len(report['rows'])} teachers, "
+                      f"{statements} SQL statements; {len(report['rows'])} teachers, "
                       f"{total['lessons']:,} lessons, {total['missing']:,} missing, "
-                      f"{total['grades']:,} final grades")
+                      f"{total['grades']:,} final grades; "
+                      f"{len(work['curators']['rows'])} curators, "
+                      f"{work['curators']['total']['checks_done']:,} weekly checks, "
+                      f"{len(work['usage']['rows'])} groups' logins")
+            report, statements, times = timed(db, args.runs, lambda: act.activity(
+                date(2025, 10, 1), date(2025, 10, 31)))
+            print(f"activity report, October: median {statistics.median(times):.2f} s "
+                  f"(min {min(times):.2f}, max {max(times):.2f}, {args.runs} runs), "
+                  f"{statements} SQL statements; {len(report['rows'])} staff")
             db.session.remove()
 
 

@@ -32,6 +32,6 @@ def test_activity(college, db, login):
     resp = director.get(f"/reports/activity?start=2025-10-01&end={end.isoformat()}&format=xlsx")
     ws = load_workbook(BytesIO(resp.data))["Активность"]
     row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "Петрова Анна")
-    assert row[2:] == (2, 2, 1, 50, 3, 1)
+    assert row[2:] == (2, 2, 1, 50, 1, 3, 1, 0)  # … late, marks, corrections, upheld
     assert director.get("/reports/activity?start=2025-10-10&end=2025-10-01").status_code == 422
     assert login("curator1").get("/reports/activity").status_code in (302, 403)

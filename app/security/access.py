@@ -220,7 +220,7 @@ grant("BehaviourNoteView", ("Teacher", "Curator"), ("can_index", "can_add"))
 grant("BehaviourNoteView", MANAGERS, ("can_index",))
 grant("BehaviourNotes", TEACHES | MANAGERS, ("menu_access",))
 # 6.2: the council's report on users' work; IT presents it, teachers and curators do not see it
-grant("CouncilReportView", ("IT", "Administration", "Deputy"), ("can_council",))
+grant("CouncilReportView", ("IT", "Administration", "Deputy"), ("can_council", "can_rows"))
 for _item in ("Reports", "Activity", "Results", "Objectivity", "Council"):
     grant(_item, ("IT", "Administration", "Deputy"), ("menu_access",))
 

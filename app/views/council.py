@@ -9,12 +9,14 @@ from ..exports.reports import council_xlsx
 from ..extensions import db
 from ..infra.clock import today
 from ..models import AcademicYear, Period
-from ..services.control.reports import activity as act, council as cr
+from ..services.control.reports import activity as act, council as cr, drill
 from .reports import _xlsx
+from .timetable import parse_day
 
 
 class CouncilReportView(BaseView):
-    """For IT (who presents it), the director and the deputy; teachers and curators refused."""
+    """For IT (who presents it), the director and the deputy; teachers and curators refused.
+    `rows` lists what a figure counted, for this report and the activity report alike."""
     route_base = "/reports/council"
     default_view = "council"
 
@@ -42,7 +44,23 @@ class CouncilReportView(BaseView):
             template, report=report, scope_title=title, periods=periods, years=years,
             period_id=None if year_id else period_id, year_id=year_id, taught=taught,
             department=department_id, departments=act.departments(),
-            chart=cr.chart_data(report), title=_("Работа пользователей в журнале"))
+            chart=cr.chart_data(report), notes=drill.notes(),
+            q={"year": year_id} if year_id else {"period": period_id},
+            title=_("Работа пользователей в журнале"))
+
+    @expose("/rows")
+    @has_access
+    def rows(self):
+        """The rows behind one figure of this report or of the activity report (6.1, 6.2)."""
+        args = request.args
+        span = drill.span_of(args.get("period", type=int), args.get("year", type=int),
+                             parse_day(args.get("start")), parse_day(args.get("end")), today())
+        found = drill.rows(args.get("figure", ""), span, person=args.get("person", type=int),
+                           group=args.get("group", type=int), month=args.get("month"),
+                           page=args.get("page", 1, type=int))
+        return self.render_template("reports/rows.html", found=found, args=args,
+                                    person=drill.person_name(args.get("person", type=int)),
+                                    title=found["title"])
 
 
 def register(appbuilder) -> None:

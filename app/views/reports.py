@@ -15,7 +15,7 @@ from ..extensions import db
 from ..infra.clock import today
 from ..models import AcademicYear, Period, StudentGroup
 from ..services.control.reports import (
-    activity as act, council as cr, objectivity as obj, results as res,
+    activity as act, council as cr, drill, objectivity as obj, results as res,
 )
 from ..services.records import audit
 from ..services.scopes import group_filter
@@ -52,7 +52,8 @@ class ReportsView(BaseView):
                          f"activity-{start}-{end}", "activity",
                          {"start": str(start), "end": str(end), "department": dept})
         return self.render_template("reports/activity.html", report=report, department=dept,
-                                    departments=act.departments(),
+                                    departments=act.departments(), notes=drill.notes(),
+                                    q={"start": start.isoformat(), "end": end.isoformat()},
                                     title=_("Активность пользователей"))
 
     @expose("/results")

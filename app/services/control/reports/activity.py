@@ -1,5 +1,8 @@
-"""Activity report (6.1): per user — logins, lessons and marks entered, the share of lessons
-entered on the lesson day, corrections made afterwards; per teacher and department."""
+"""Activity report (6.1) for the director's meetings: per staff user — logins, lessons and
+marks entered, the share of lessons entered on the lesson day, and «достоверность»: changes
+made after the lesson day and reports of a wrong mark the teacher upheld («исправлено»); per
+department; then the same sections on curators, the deputy, students and parents and IT as the
+council's report (council.users_work), over the chosen days."""
 from datetime import date, timedelta
 
 from flask import current_app
@@ -10,9 +13,12 @@ from sqlalchemy.orm import joinedload
 from ....errors import Refused
 from ....extensions import db
 from ....infra import clock
-from ....models import AuditLog, CellChange, Department, Lesson, StaffProfile
+from ....models import AuditLog, CellChange, Department, IssueReport, Lesson, StaffProfile
 from ....security.access import STAFF
 from . import percent
+from .council import users_work
+
+KEYS = ("logins", "lessons", "in_time", "late", "marks", "corrections", "upheld")
 
 
 def _bounds(start: date, end: date):
@@ -40,6 +46,10 @@ def activity(start: date, end: date, department_id: int | None = None) -> dict:
         func.sum(case((CellChange.is_correction.is_(True), 1), else_=0))).where(
         and_(CellChange.changed_at >= lo, CellChange.changed_at < hi)).group_by(
         CellChange.changed_by_id))}
+    upheld = dict(db.session.execute(select(IssueReport.assignee_id, func.count()).where(
+        IssueReport.kind == "wrong_mark", IssueReport.status == "corrected",
+        IssueReport.answered_at >= lo, IssueReport.answered_at < hi).group_by(
+        IssueReport.assignee_id)).all())
     departments = {p.user_id: p.department for p in db.session.scalars(
         select(StaffProfile).options(joinedload(StaffProfile.department)))}
     user = current_app.appbuilder.sm.user_model
@@ -58,19 +68,23 @@ def activity(start: date, end: date, department_id: int | None = None) -> dict:
                          department=dept.name if dept else "", logins=logins.get(u.id, 0),
                          lessons=n_lessons, in_time=in_time,
                          in_time_share=percent(in_time, n_lessons), marks=n_marks,
-                         corrections=corrections))
+                         late=n_lessons - in_time, corrections=corrections,
+                         upheld=upheld.get(u.id, 0)))
     by_dept = {}
     for r in rows:
         d = by_dept.setdefault(r["department"] or "без отделения", dict(
             department=r["department"] or "без отделения", users=0, logins=0, lessons=0,
-            in_time=0, marks=0, corrections=0))
+            in_time=0, late=0, marks=0, corrections=0, upheld=0))
         d["users"] += 1
-        for key in ("logins", "lessons", "in_time", "marks", "corrections"):
+        for key in KEYS:
             d[key] += r[key]
     for d in by_dept.values():
         d["in_time_share"] = percent(d["in_time"], d["lessons"])
-    return dict(start=start, end=end, rows=rows,
-                departments=sorted(by_dept.values(), key=lambda d: d["department"]))
+    total = {k: sum(r[k] for r in rows) for k in KEYS}
+    total["in_time_share"] = percent(total["in_time"], total["lessons"])
+    return dict(start=start, end=end, rows=rows, total=total,
+                departments=sorted(by_dept.values(), key=lambda d: d["department"]),
+                work=users_work(start, end, clock.today(), department_id))
 
 
 def departments() -> list[Department]:

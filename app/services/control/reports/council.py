@@ -35,12 +35,16 @@ from ....models import (
 from ....security.access import STAFF, TEACHES
 from ...journal.timetable import timetabled_pairs_by_group
 
-from . import percent
+from . import percent, staff_work, usage
 from .duties import duties
 
-COUNTS = ("lessons", "on_day", "late", "missing", "no_topic", "no_attendance",
+COUNTS = ("lessons", "on_day", "late", "missing", "no_topic", "no_homework", "no_attendance",
           "grades", "grades_on_time", "grades_late", "corrections", "logins")
 NO_DEPARTMENT = "без отделения"
+NO_TOPIC = and_(Lesson.topic_id.is_(None), func.coalesce(func.trim(Lesson.topic), "") == "")
+# a lesson gives homework when the kind is chosen or the text written
+NO_HOMEWORK = and_(Lesson.homework_kind == "none",
+                   func.coalesce(func.trim(Lesson.homework), "") == "")
 
 
 def scope(period_id: int | None, year_id: int | None) -> tuple[str, list[Period]]:
@@ -87,16 +91,17 @@ def periods_with_final_grades() -> set[int]:
 
 
 def _lesson_counts(start: date, end: date) -> dict[int, dict]:
-    no_topic = and_(Lesson.topic_id.is_(None), func.coalesce(func.trim(Lesson.topic), "") == "")
     rows = db.session.execute(select(
         Lesson.teacher_id, func.count(),
         func.sum(case((Lesson.is_late.is_(True), 1), else_=0)),
-        func.sum(case((no_topic, 1), else_=0)),
+        func.sum(case((NO_TOPIC, 1), else_=0)),
         func.sum(case((Lesson.attendance_taken.is_(False), 1), else_=0)),
+        func.sum(case((NO_HOMEWORK, 1), else_=0)),
     ).where(Lesson.lesson_date >= start, Lesson.lesson_date <= end, *_live_lessons())
         .group_by(Lesson.teacher_id))
     return {r[0]: dict(lessons=r[1], late=int(r[2] or 0), on_day=r[1] - int(r[2] or 0),
-                       no_topic=int(r[3] or 0), no_attendance=int(r[4] or 0)) for r in rows}
+                       no_topic=int(r[3] or 0), no_attendance=int(r[4] or 0),
+                       no_homework=int(r[5] or 0)) for r in rows}
 
 
 def _live_lessons() -> list:
@@ -105,22 +110,30 @@ def _live_lessons() -> list:
     return [deleted.is_(None)] if deleted is not None else []
 
 
-def _missing(start: date, end: date) -> dict[int, int]:
-    """Timetabled pairs whose day is over and that no lesson records, per journal's teacher."""
+def missing_pairs(start: date, end: date) -> list[dict]:
+    """Timetabled pairs whose day is over and that no lesson records, each with the teacher
+    who owed it: the journal's, or the substitute the timetable's change names (4.4)."""
     if end < start:
-        return {}
+        return []
     recorded = set(map(tuple, db.session.execute(select(
         Lesson.journal_id, Lesson.lesson_date, Lesson.pair_number).where(
         Lesson.lesson_date >= start, Lesson.lesson_date <= end, *_live_lessons())).all()))
     teacher_of = dict(db.session.execute(select(Journal.id, Journal.teacher_id)).all())
-    missing: dict[int, int] = defaultdict(int)
+    out = []
     for pairs in timetabled_pairs_by_group(start, end).values():
         for p in pairs:
             if (p["journal_id"], p["date"], p["pair_number"]) not in recorded:
-                # a pair given to a substitute is theirs to record (4.4)
                 teacher = p["substitute_id"] or teacher_of.get(p["journal_id"])
                 if teacher is not None:
-                    missing[teacher] += 1
+                    out.append(dict(journal_id=p["journal_id"], date=p["date"],
+                                    pair_number=p["pair_number"], teacher_id=teacher))
+    return out
+
+
+def _missing(start: date, end: date) -> dict[int, int]:
+    missing: dict[int, int] = defaultdict(int)
+    for p in missing_pairs(start, end):
+        missing[p["teacher_id"]] += 1
     return missing
 
 
@@ -186,7 +199,8 @@ def council(periods: list[Period], department_id: int | None = None,
     departments = dict(db.session.execute(
         select(StaffProfile.user_id, StaffProfile.department_id)).all())
     names = _department_names()
-    teachers = _teachers(set(lessons) | set(missing) | set(grades))
+    # whoever made a correction is listed, so the college total is every correction
+    teachers = _teachers(set(lessons) | set(missing) | set(grades) | set(corrections))
     rows = []
     for user in teachers:
         dept_id = departments.get(user.id)
@@ -211,7 +225,17 @@ def council(periods: list[Period], department_id: int | None = None,
                  **{k: sum(r[k] for r in rows) for k in COUNTS})
     return dict(start=start, end=end, rows=rows, total=_shares(total),
                 departments=[_shares(d) for _, d in sorted(by_dept.items())],
-                duties=duties(start, end, today))
+                duties=duties(start, end, today), work=users_work(start, end, today,
+                                                                   department_id))
+
+
+def users_work(start: date, end: date, today: date, department_id: int | None = None) -> dict:
+    """The other users' sections (6.2, 6.1): curators, the deputy, students and parents, IT.
+    Months after today are not shown (nobody could log in yet)."""
+    last = max(start, min(end, today))
+    return dict(curators=staff_work.curators(start, end, today, department_id),
+                deputy=staff_work.deputy(start, last, today), usage=usage.usage(start, last),
+                it=staff_work.it_work(start, end))
 
 
 def _shares(row: dict) -> dict:

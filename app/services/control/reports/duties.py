@@ -12,7 +12,7 @@ from .. import weekly_checks
 from . import percent
 
 
-def _weeks(start: date, end: date, today: date) -> list[date]:
+def due_weeks(start: date, end: date, today: date) -> list[date]:
     """The Mondays of the weeks that began in the span and whose check was due by today."""
     monday = week_start(start)
     if monday < start:
@@ -26,7 +26,7 @@ def _weeks(start: date, end: date, today: date) -> list[date]:
 
 
 def duties(start: date, end: date, today: date) -> dict:
-    weeks = _weeks(start, end, today)
+    weeks = due_weeks(start, end, today)
     groups = db.session.scalar(select(func.count(StudentGroup.id)).where(
         StudentGroup.status == "active", StudentGroup.curator_id.is_not(None))) or 0
     checks = weekly_checks.counts(start, end)
