@@ -31,6 +31,7 @@ VIEW_MODULES = [
     "app.views.imports",
     "app.views.messages",
     "app.views.notifications",
+    "app.views.display",
     "app.views.help",
 ]
 
