@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the portal needs on a fresh machine with Python 3.11:
 # virtual environment, pinned packages, compiled translations; with --dev also the test
-# tools, Debian's chromium for the browser tests and libreoffice-calc for the print tests.
+# tools, Debian's chromium for the browser tests, libreoffice-calc for the print tests and
+# axe-core (tests/a11y, from the npm registry) for the accessibility checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}
@@ -29,5 +30,14 @@ if [ "${1:-}" = "--dev" ] && ! command -v soffice >/dev/null; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     libreoffice-calc >/dev/null
+fi
+if [ "${1:-}" = "--dev" ]; then
+  # axe-core as the lockfile pins it; installed again only when the lockfile changes
+  command -v npm >/dev/null || { echo "npm is missing: install Debian's npm (Node.js) for the accessibility tests" >&2; exit 1; }
+  a11y_stamp="tests/a11y/node_modules/.installed-$(sha256sum tests/a11y/package-lock.json | cut -c1-16)"
+  if [ ! -f "$a11y_stamp" ]; then
+    npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error >/dev/null
+    touch "$a11y_stamp"
+  fi
 fi
 .venv/bin/pybabel compile -d translations >/dev/null

@@ -24,6 +24,7 @@ from .college import (  # noqa: F401
     SubgroupMember,
 )
 from .conduct import BehaviourNote  # noqa: F401
+from .display import DisplayPreference  # noqa: F401
 from .control import BlockRequest, ControlCheck, Memo  # noqa: F401
 from .curriculum import (  # noqa: F401
     Curriculum,

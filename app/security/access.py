@@ -152,6 +152,8 @@ grant("NotificationApi", EVERYONE, ("can_get", "can_read"))
 grant("Messages", EVERYONE, ("menu_access",))
 grant("HelpView", EVERYONE, ("can_read",))
 grant("Help", EVERYONE, ("menu_access",))
+# SPEC §8: the version for people with impaired vision, every role's own (Admin has it anyway)
+grant("DisplayView", tuple(role for role in ROLES if role != "Admin"), ("can_switch",))
 
 # --- Audit log, backups, archive and retention (4.1, 7.1, 7.3, 7.4): IT only ----------------
 # The audit view has no add/edit/delete permissions at all: nobody changes entries via the UI.

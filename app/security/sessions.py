@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, event, inspect, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..extensions import db
-from ..models import AccessStamp, AccountSession, AccountState
+from ..models import AccessStamp, AccountSession, AccountState, DisplayPreference
 
 # Changing any of these ends the account's sessions.
 ENDING_ATTRIBUTES = ("password", "active", "roles")
@@ -38,6 +38,7 @@ class Account:
     generation: int
     must_change_password: bool
     access_version: str | None  # the roles' permissions version (AccessStamp)
+    low_vision: bool = False  # SPEC §8: the version for people with impaired vision
 
 
 def access_version_query():
@@ -51,21 +52,22 @@ def _account_query():
     the mappers are configured."""
     return (
         select(User, AccountSession.generation, AccountState.must_change_password,
-               access_version_query().scalar_subquery())
+               access_version_query().scalar_subquery(), DisplayPreference.low_vision)
         .outerjoin(AccountSession, AccountSession.user_id == User.id)
         .outerjoin(AccountState, AccountState.user_id == User.id)
+        .outerjoin(DisplayPreference, DisplayPreference.user_id == User.id)
         .where(User.id == bindparam("user_id"))
         .options(joinedload(User.roles), joinedload(User.groups).joinedload(Group.roles)))
 
 
 def account(user_id: int) -> Account | None:
     """The account of a session or token in one indexed read: the user with their roles and
-    groups, the session generation, whether a password change is due and the roles'
-    permissions version — instead of a query for each."""
+    groups, the session generation, whether a password change is due, the roles'
+    permissions version and the display the account chose — instead of a query for each."""
     row = db.session.execute(_account_query(), {"user_id": user_id}).unique().first()
     if row is None:
         return None
-    return Account(row[0], row[1] or 0, bool(row[2]), row[3])
+    return Account(row[0], row[1] or 0, bool(row[2]), row[3], bool(row[4]))
 
 
 def end_sessions(user_id: int, session: Session | None = None) -> None:

@@ -33,6 +33,7 @@ VIEW_MODULES = [
     "app.views.messages",
     "app.views.notifications",
     "app.views.account",
+    "app.views.display",
     "app.views.help",
 ]
 

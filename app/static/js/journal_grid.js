@@ -1,5 +1,6 @@
 /* Journal grid: spreadsheet-speed entry of marks and absences (SPEC §2; regulation 4.5).
- * Arrows / Tab / Enter move; 2–5, «н», «з», «нз» enter; Delete clears; «?» shows the history.
+ * Arrows / Tab / Enter move; 2–5, «н», «з», «нз» enter; Delete clears; «?» shows the history;
+ * Esc leaves the grid (WCAG 2.1.2: no keyboard trap).
  * Changes are saved in the background in batches (PUT …/marks), each cell shows its state.
  * A 409 answer means somebody else changed the cell: the current value is shown, nothing lost
  * silently. */
@@ -87,8 +88,15 @@
       if (a.tagName === "A") { a.href = root.dataset.lesson + l.id + "/"; }
       th.appendChild(a);
       /* 1.7: a lesson outside the timetable is marked with "*" (its reason in the title) */
-      th.appendChild(el("div", "jg-pair", l.pair + (l.off_timetable ? "*" : "") +
-                        (l.complete ? "" : " !")));
+      var pair = el("div", "jg-pair", l.pair + (l.off_timetable ? "*" : "") +
+                    (l.complete ? "" : " !"));
+      if (l.late) {  /* a sign besides the colour and the tooltip (WCAG 1.4.1) */
+        var late = el("span", "jg-late", " ⏱");
+        late.setAttribute("aria-hidden", "true");
+        pair.appendChild(late);
+        pair.appendChild(el("span", "sr-only", " внесено позже дня занятия"));
+      }
+      th.appendChild(pair);
       th.appendChild(attendanceMark(l));
       th.dataset.lesson = l.id;
       hr.appendChild(th);
@@ -256,10 +264,11 @@
 
   function focusCell(td, keepScroll) {
     if (!td) { return; }
-    if (active) { active.classList.remove("jg-active"); }
+    if (active) { active.classList.remove("jg-active"); active.tabIndex = -1; }
     active = td;
     typed = "";
     td.classList.add("jg-active");
+    td.tabIndex = 0;  /* the one cell Tab comes back to from the page (roving tabindex) */
     td.focus({preventScroll: !!keepScroll});
   }
 
@@ -518,10 +527,21 @@
       });
       out.appendChild(table);
       box.hidden = false;
+      historyOf = td;
+      document.getElementById("jg-history-close").focus();
     });
   }
-  document.getElementById("jg-history-close").addEventListener("click", function () {
+  /* The history is a dialog: the focus goes to its close button, Esc or the button closes it
+     and the focus returns to the cell it is about. */
+  var historyOf = null;
+  function closeHistory() {
     document.getElementById("jg-history").hidden = true;
+    if (historyOf) { focusCell(historyOf, true); historyOf = null; }
+  }
+  document.getElementById("jg-history-close").addEventListener("click", closeHistory);
+  document.getElementById("jg-history").addEventListener("keydown", function (e) {
+    if (e.key === "Escape") { e.preventDefault(); closeHistory(); }
+    if (e.key === "Tab") { e.preventDefault(); }  /* the close button is its only control */
   });
 
   root.addEventListener("click", function (e) {
@@ -533,13 +553,26 @@
     if (td) { showHistory(td); }
   });
   root.addEventListener("keydown", function (e) {
-    if (!active || e.ctrlKey || e.metaKey || e.altKey) { return; }
-    if (e.target.closest("button, a")) { return; }  /* a header's link or button: its own keys */
+    /* keys act on the cells only: on a lesson's link in the header Tab and Enter keep their
+       own meaning */
+    if (!active || e.ctrlKey || e.metaKey || e.altKey || !e.target.closest("td.jg-cell")) {
+      return;
+    }
     var k = e.key;
     var moves = {ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
                  Enter: [1, 0]};
     if (moves[k]) { e.preventDefault(); move(moves[k][0], moves[k][1]); return; }
-    if (k === "Tab") { e.preventDefault(); move(0, e.shiftKey ? -1 : 1); return; }
+    if (k === "Tab") {  /* past the grid's first or last cell the focus leaves it */
+      var all = root.querySelectorAll("td.jg-cell");
+      if (active === all[e.shiftKey ? 0 : all.length - 1]) { return; }
+      e.preventDefault(); move(0, e.shiftKey ? -1 : 1); return;
+    }
+    if (k === "Escape") {  /* leave the grid for the page's buttons above it */
+      e.preventDefault();
+      var out = document.querySelector(".jg-actions a, .jg-actions select, .jg-keypad button");
+      if (out) { out.focus(); }
+      return;
+    }
     if (k === "Delete" || k === "Backspace") {
       e.preventDefault();
       typed = "";
