@@ -62,7 +62,7 @@ def recipient_condition(sender):
 
     A student → their curator and teachers; a parent → the curator and teachers of a child
     they may still see, and the administration; staff ↔ staff; a curator → the students of
-    their groups and those students' parents; a teacher → the students of their journals of
+    their groups and the parents of those who are minors; a teacher → the students of their journals of
     this year and the parents of those who are minors (parent_child_condition); the director
     and deputies → any student at the college and any parent of a minor at it."""
     roles = role_names(sender)
@@ -83,7 +83,9 @@ def recipient_condition(sender):
         pupils = select(Student.id).where(Student.group_id.in_(curated_group_ids(sender)),
                                           Student.status.in_(("studying", "academic_leave")))
         allowed.append(User.id.in_(select(Student.user_id).where(Student.id.in_(pupils))))
-        allowed.append(User.id.in_(_parents_of(pupils)))
+        # 1.4: parents are users while the child is a minor; an adult's parent is answered only
+        allowed.append(User.id.in_(_parents_of(select(Student.id).where(
+            Student.id.in_(pupils), parent_child_condition()))))
     if "Student" in roles:
         me = select(Student.id).where(Student.user_id == sender.id)
         allowed.append(User.id.in_(_curators_of(me)))
