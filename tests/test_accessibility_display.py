@@ -106,3 +106,18 @@ def test_pages_in_the_version_pass_axe_and_fit_a_phone(college, db, today,  # no
                     problems.append(f"{username} {url}: {page_width(page)} px wide at 390 px")
         page.close()
     assert not problems, "\n".join(problems)
+
+
+def test_the_switch_returns_to_the_page_it_was_pressed_on(college, login):
+    """The pages carry no address of their own in the form: the switch goes back to the page
+    that sent it when that page is the portal's, else to the start page."""
+    client = login("student1")
+    page = client.get("/portal/", follow_redirects=True).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert 'action="/display/low-vision"' in page
+    back = client.post("/display/low-vision", data={"on": "1", "csrf_token": token},
+                       headers={"Referer": "http://localhost/portal/?week=2025-10-13"})
+    assert back.headers["Location"].endswith("/portal/?week=2025-10-13")
+    away = client.post("/display/low-vision", data={"on": "0", "csrf_token": token},
+                       headers={"Referer": "https://evil.example/portal/"})
+    assert away.headers["Location"].endswith("/") and "evil" not in away.headers["Location"]

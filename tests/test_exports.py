@@ -25,6 +25,9 @@ TESTED_THROUGH_PAGES = {
     "reports": "tests/test_reports_results.py::test_results_xlsx_and_rights",
     "import_templates": "tests/test_import.py::test_template_has_the_header_row",
     "book": "tests/test_exports.py::test_one_sheet_table_has_a_bold_header_and_its_rows",
+    "report_card": "tests/test_report_card.py::test_the_report_card_as_xlsx",
+    "users_work": ("tests/test_reports_users_work.py::"
+                   "test_pages_explain_each_figure_and_lead_to_its_rows"),
 }
 
 

@@ -30,6 +30,9 @@ NOT_CODE_NAMES = {
     "app/services/college/plan_apply.py": "ITEM_FORMS",  # the plan's codes → forms, reading
     "app/services/college/plx.py": "CONTROL",  # the file's numbers → the plan's codes
     "app/views/help_texts.py": "HELP",
+    "app/views/help_texts_staff.py": "STAFF_HELP",
+    # each figure of the council's report: its name, what it means and the rows behind it
+    "app/services/control/reports/drill.py": "FIGURES",
 }
 
 

@@ -243,6 +243,7 @@ def test_untrusted_proxy_warned_once_per_process(app, college, caplog, monkeypat
 
 
 @pytest.mark.browser
+@pytest.mark.layout_only  # what the form shows; the storage on either database is tested above
 def test_the_form_names_the_wait_in_the_browser(app, college, live_server, browser,
                                                 monkeypatch):
     monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", True)

@@ -147,8 +147,10 @@ def test_student_and_parent_see_the_comment_and_the_grade(pc, db):
 
 
 # --- the mentor has nothing else ----------------------------------------------------------
+# the practice, help and their own account: profile, password, own logins (5.4), display
 MENTOR_VIEWS = {"PracticeView", "MentorStudents", "StudentPracticeApi", "UserInfoEditView",
-                "ResetMyPasswordView", "UserDBModelView", "HelpView", "Help"}
+                "ResetMyPasswordView", "UserDBModelView", "HelpView", "Help", "AccountView",
+                "DisplayView"}
 MENTOR_PAGES = {"StudentPracticeApi.practice", "HelpView.index", "HelpView.read"}
 
 
@@ -188,7 +190,7 @@ def test_mentor_gets_403_on_every_other_page_of_the_portal(app, pc, login, db):
     public = {"AuthDBView.login", "HomeView.index", "LocaleView.index", "UtilView.back",
               "SwaggerView.show", "OpenApi.get", "PrivacyView.policy"}
     own_account = {"UserDBModelView.userinfo", "ResetMyPasswordView.this_form_get",
-                   "UserInfoEditView.this_form_get"}
+                   "UserInfoEditView.this_form_get", "AccountView.logins"}
     others = {e: code for e, code in answers.items()
               if e not in public | own_account | MENTOR_PAGES
               and not e.startswith("PracticeView.")}

@@ -260,6 +260,17 @@ def test_drill_down_pages(curators_case, monkeypatch):
     assert second["rows"] != first["rows"] and last["page"] == 3 and len(last["rows"]) == 1
 
 
+def test_the_rows_page_leads_to_the_next_and_the_previous_page(curators_case, login,
+                                                              monkeypatch):
+    monkeypatch.setattr(drill, "PAGE_SIZE", 2)
+    deputy = login("deputy")
+    middle = deputy.get(f"/reports/council/rows?figure=checks_missing"
+                        f"&period={curators_case.autumn.id}&page=2")
+    text = middle.get_data(as_text=True)
+    assert middle.status_code == 200
+    assert "page=1" in text and "page=3" in text and "раньше" in text and "дальше" in text
+
+
 def test_pages_explain_each_figure_and_lead_to_its_rows(curators_case, login):
     c = curators_case
     deputy = login("deputy")

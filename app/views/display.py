@@ -1,5 +1,7 @@
 """The switch of the version for people with impaired vision in the user menu (SPEC §8): every
 role has it; it stays with the account."""
+from urllib.parse import urlsplit
+
 from flask import current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
@@ -25,8 +27,14 @@ def page_language() -> str:
 
 
 def _back() -> str:
-    # ?next= was checked by app/web.py drop_unsafe_next; only a path of the portal is taken
+    """Back to the page the switch was pressed on: ?next= (checked by app/web.py
+    drop_unsafe_next) or the page that sent the form, if it is the portal's own; the pages do
+    not echo their address into the form (a refusal page reads the same for any address)."""
     target = request.args.get("next") or ""
+    if not target and request.referrer:
+        sent_from = urlsplit(request.referrer)
+        if sent_from.netloc == request.host:
+            target = sent_from.path + (f"?{sent_from.query}" if sent_from.query else "")
     return target if target.startswith("/") and not target.startswith("//") \
         else url_for("HomeView.index")
 

@@ -62,9 +62,9 @@ def recipient_condition(sender):
 
     A student → their curator and teachers; a parent → the curator and teachers of a child
     they may still see, and the administration; staff ↔ staff; a curator → the students of
-    their groups and the parents of those who are minors; a teacher → the students of their journals of
-    this year and the parents of those who are minors (parent_child_condition); the director
-    and deputies → any student at the college and any parent of a minor at it."""
+    their groups and the parents of those who are minors; a teacher → the students of their
+    journals of this year and the parents of those who are minors (parent_child_condition);
+    the director and deputies → any student at the college and any parent of a minor at it."""
     roles = role_names(sender)
     allowed = []
     if roles & STAFF:
