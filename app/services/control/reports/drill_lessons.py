@@ -120,7 +120,9 @@ CHANGE_HEADERS = (_l("Когда изменено"), _l("Кто изменил")
                   _l("Занятие или период"), _l("Было"), _l("Стало"))
 
 
-def _cell_changes(where: list, person: int | None) -> list[list]:
+def cell_changes(where: list, person: int | None) -> list[list]:
+    """Cell changes matching `where` (by `person` when given), deleted lessons' too: when,
+    who, group, discipline, student, the lesson's day, old and new value."""
     who = user_alias()
     query = select(CellChange.changed_at, who.last_name, who.first_name, StudentGroup.name,
                    Discipline.name, Student.last_name, Student.first_name, Lesson.lesson_date,
@@ -141,7 +143,7 @@ def _cell_changes(where: list, person: int | None) -> list[list]:
 def corrections(span, person):
     """Cell changes of the span's lessons after the lesson day, and final-grade changes of its
     periods after the deadline — what the figure «исправлений после срока» counts."""
-    rows = _cell_changes([CellChange.is_correction.is_(True),
+    rows = cell_changes([CellChange.is_correction.is_(True),
                           Lesson.lesson_date >= span.start, Lesson.lesson_date <= span.end],
                          person)
     who = user_alias()
@@ -174,7 +176,7 @@ def entered_late(span, person):
 
 def changed_after(span, person):
     lo, hi = bounds(span.start, span.end)
-    rows = _cell_changes([CellChange.is_correction.is_(True), CellChange.changed_at >= lo,
+    rows = cell_changes([CellChange.is_correction.is_(True), CellChange.changed_at >= lo,
                           CellChange.changed_at < hi], person)
     rows.sort(key=lambda r: clock.local(r[0]))
     return CHANGE_HEADERS, [[clock.format_moment(r[0]), *r[1:]] for r in rows]

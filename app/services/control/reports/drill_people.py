@@ -7,12 +7,12 @@ from sqlalchemy import select
 from ....extensions import db
 from ....infra import clock
 from ....models import (
-    BackupRecord, BlockRequest, CellChange, ControlCheck, Discipline, Journal, Lesson, Memo,
+    BackupRecord, BlockRequest, CellChange, ControlCheck, Discipline, Journal, Memo,
     Parent, Student, StudentGroup, WeeklyCheck, WeeklyReportDelivery,
 )
 from .. import weekly_checks
 from . import staff_work as sw, usage as us
-from .drill_lessons import name, user_alias
+from .drill_lessons import cell_changes, name, user_alias
 
 CHECK_HEADERS = (_l("Группа"), _l("Неделя с"), _l("Срок проверки"), _l("Проверено"),
                  _l("Куратор"), _l("Найдено"))
@@ -62,25 +62,14 @@ def checks_missing(span, person):
 
 
 def reasons(span, person):
+    """Changes of an absence's reason made by the group's curator in the span."""
     lo, hi = sw.bounds(span.start, span.end)
-    who = user_alias()
-    query = select(CellChange.changed_at, who.last_name, who.first_name, StudentGroup.name,
-                   Discipline.name, Student.last_name, Student.first_name, Lesson.lesson_date,
-                   CellChange.old_value, CellChange.new_value).join(
-        Lesson, Lesson.id == CellChange.lesson_id).join(
-        Journal, Journal.id == Lesson.journal_id).join(
-        StudentGroup, StudentGroup.id == Journal.group_id).join(
-        Discipline, Discipline.id == Journal.discipline_id).join(
-        Student, Student.id == CellChange.student_id).outerjoin(
-        who, who.id == CellChange.changed_by_id).where(
-        sw.reason_changes(), CellChange.changed_at >= lo, CellChange.changed_at < hi).order_by(
-        CellChange.changed_at).execution_options(include_deleted_lessons=True)
-    if person:
-        query = query.where(CellChange.changed_by_id == person)
+    rows = cell_changes([sw.reason_changes(), CellChange.changed_at >= lo,
+                         CellChange.changed_at < hi], person)
+    rows.sort(key=lambda r: r[0])
     return ((_l("Когда"), _l("Куратор"), _l("Группа"), _l("Дисциплина"), _l("Студент"),
              _l("Занятие"), _l("Было"), _l("Стало")),
-            [[clock.format_moment(r[0]), name(r[1], r[2]), r[3], r[4], name(r[5], r[6]),
-              clock.format_date(r[7]), r[8], r[9]] for r in db.session.execute(query)])
+            [[clock.format_moment(r[0]), *r[1:]] for r in rows])
 
 
 def parent_reports(span, person):
