@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -91,23 +92,20 @@ def median_ms(fn, runs):
     return statistics.median(times)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--write", action="store_true")
-    parser.add_argument("--profile", action="store_true")
-    args = parser.parse_args()
-    url, drop = database(args.db)
+@contextmanager
+def grid_app(kind: str):
+    """The app on a scratch database of `kind` with the small college and the bench's journal
+    (35 students × 120 lessons): yields (app, db, journal, students) inside an app context,
+    test clients isolated per request; the database is dropped after."""
+    url, drop = database(kind)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("SECRET_KEY", "bench-secret")
     from flask_migrate import upgrade
-    from sqlalchemy import event, select
 
     import config
     from app import create_app
     from app.extensions import db
-    from tests.factories import IsolatedClient, build_college, login_client
+    from tests.factories import IsolatedClient, build_college
 
     class Cfg(config.TestConfig):
         SQLALCHEMY_DATABASE_URI = url
@@ -118,60 +116,73 @@ def main():
         with app.app_context():
             upgrade(revision="heads")
             app.appbuilder.sm.sync_journal_roles()
-            college = build_college(db)
-            journal, students = build(db, college)
-            student_ids = [s.id for s in students]
+            journal, students = build(db, build_college(db))
             app.test_client_class = IsolatedClient  # a fresh app context per request
-            client = login_client(app, "teacher1")
-            url_grid = f"/api/v1/journals/{journal.id}/grid"
-            body = client.get(url_grid).get_json()
-            assert len(body["students"]) == 35 and len(body["lessons"]) == 120
-            counter = {"n": 0}
-
-            def count(*_a):
-                counter["n"] += 1
-            event.listen(db.engine, "before_cursor_execute", count)
-            client.get(url_grid)
-            event.remove(db.engine, "before_cursor_execute", count)
-            grid_ms = median_ms(lambda: client.get(url_grid), args.runs)
-            if args.profile:
-                profile("grid", lambda: client.get(url_grid), args.runs)
-            from app.models import JournalCell, Lesson, Mark
-
-            def floor():
-                db.session.execute(
-                    select(JournalCell.lesson_id, JournalCell.student_id, JournalCell.absent,
-                           JournalCell.version, Mark.value)
-                    .join(Lesson, Lesson.id == JournalCell.lesson_id)
-                    .outerjoin(Mark, Mark.cell_id == JournalCell.id)
-                    .where(Lesson.journal_id == journal.id)).all()
-                db.session.rollback()
-            floor_ms = median_ms(floor, args.runs)
-            lesson_ids = [l["id"] for l in body["lessons"]]
-            versions = {(c["lesson_id"], c["student_id"]): c["version"] for c in body["cells"]}
-            state = {"i": 0}
-
-            def save():
-                lid = lesson_ids[state["i"] % len(lesson_ids)]
-                state["i"] += 1
-                changes = []
-                for sid in student_ids:
-                    v = versions.get((lid, sid), 0)
-                    changes.append({"lesson_id": lid, "student_id": sid, "version": v,
-                                    "marks": [random.choice("2345")]})
-                r = client.put(f"/api/v1/journals/{journal.id}/marks",
-                               json={"changes": changes})
-                assert r.status_code == 200, r.get_json()
-                for c in r.get_json()["cells"]:
-                    versions[(c["lesson_id"], c["student_id"])] = c["version"]
-            save_ms = median_ms(save, args.runs)
-            if args.profile:
-                profile("batch save", save, args.runs)
+            yield app, db, journal, students
     finally:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
         drop()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    from sqlalchemy import event, select
+
+    from tests.factories import login_client
+    with grid_app(args.db) as (app, db, journal, students):
+        student_ids = [s.id for s in students]
+        client = login_client(app, "teacher1")
+        url_grid = f"/api/v1/journals/{journal.id}/grid"
+        body = client.get(url_grid).get_json()
+        assert len(body["students"]) == 35 and len(body["lessons"]) == 120
+        counter = {"n": 0}
+
+        def count(*_a):
+            counter["n"] += 1
+        event.listen(db.engine, "before_cursor_execute", count)
+        client.get(url_grid)
+        event.remove(db.engine, "before_cursor_execute", count)
+        grid_ms = median_ms(lambda: client.get(url_grid), args.runs)
+        if args.profile:
+            profile("grid", lambda: client.get(url_grid), args.runs)
+        from app.models import JournalCell, Lesson, Mark
+
+        def floor():
+            db.session.execute(
+                select(JournalCell.lesson_id, JournalCell.student_id, JournalCell.absent,
+                       JournalCell.version, Mark.value)
+                .join(Lesson, Lesson.id == JournalCell.lesson_id)
+                .outerjoin(Mark, Mark.cell_id == JournalCell.id)
+                .where(Lesson.journal_id == journal.id)).all()
+            db.session.rollback()
+        floor_ms = median_ms(floor, args.runs)
+        lesson_ids = [l["id"] for l in body["lessons"]]
+        versions = {(c["lesson_id"], c["student_id"]): c["version"] for c in body["cells"]}
+        state = {"i": 0}
+
+        def save():
+            lid = lesson_ids[state["i"] % len(lesson_ids)]
+            state["i"] += 1
+            changes = []
+            for sid in student_ids:
+                v = versions.get((lid, sid), 0)
+                changes.append({"lesson_id": lid, "student_id": sid, "version": v,
+                                "marks": [random.choice("2345")]})
+            r = client.put(f"/api/v1/journals/{journal.id}/marks",
+                           json={"changes": changes})
+            assert r.status_code == 200, r.get_json()
+            for c in r.get_json()["cells"]:
+                versions[(c["lesson_id"], c["student_id"])] = c["version"]
+        save_ms = median_ms(save, args.runs)
+        if args.profile:
+            profile("batch save", save, args.runs)
     figures = (f"| {args.db} | {grid_ms:.1f} | {counter['n']} | {save_ms:.1f} | "
                f"{floor_ms:.1f} | {grid_ms / floor_ms:.1f}× |")
     print(figures)
