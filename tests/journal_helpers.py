@@ -59,3 +59,26 @@ def count_queries(db, fn) -> int:
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
     return counter["n"]
+
+
+def teach_group_b(db, college, year, teacher):
+    """`teacher` teaches the small college's group B in `year` (its journals generated)."""
+    from app.models import TeachingLoad
+    from app.services.journal.generation import generate_journals
+    db.session.add(TeachingLoad(academic_year_id=year.id, group_id=college.group_b.id,
+                                discipline_id=college.up01.id, teacher_id=teacher.id,
+                                hours=36))
+    db.session.flush()
+    generate_journals(year.id)
+    db.session.commit()
+
+
+@pytest.fixture()
+def last_year(db, college):
+    """The academic year before the small college's, 2024/2025."""
+    from app.models import AcademicYear
+    year = AcademicYear(name="2024/2025", start_date=date(2024, 9, 1),
+                        end_date=date(2025, 6, 30))
+    db.session.add(year)
+    db.session.commit()
+    return year

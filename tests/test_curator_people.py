@@ -2,31 +2,10 @@
 group taught last year, a group handed to another curator and a graduated group are closed."""
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 
-from app.models import (
-    AcademicYear, GroupMembership, StudentParent, StudentStatusChange, TeachingLoad,
-)
-from app.services.journal.generation import generate_journals
-
-
-def _teach_group_b(db, college, year, teacher):
-    db.session.add(TeachingLoad(academic_year_id=year.id, group_id=college.group_b.id,
-                                discipline_id=college.up01.id, teacher_id=teacher.id,
-                                hours=36))
-    db.session.flush()
-    generate_journals(year.id)
-    db.session.commit()
-
-
-@pytest.fixture()
-def last_year(db, college):
-    year = AcademicYear(name="2024/2025", start_date=date(2024, 9, 1),
-                        end_date=date(2025, 6, 30))
-    db.session.add(year)
-    db.session.commit()
-    return year
+from app.models import GroupMembership, StudentParent, StudentStatusChange
+from tests.journal_helpers import last_year, teach_group_b  # noqa: F401
 
 
 def _status_change(db, student, who):
@@ -45,7 +24,7 @@ def _closed(client, url):
 
 
 def test_group_taught_last_year_is_closed_to_the_curator(db, college, login, last_year):
-    _teach_group_b(db, college, last_year, college.curator1)
+    teach_group_b(db, college, last_year, college.curator1)
     other = college.student3  # group B: curator2's group, taught by curator1 last year
     change = _status_change(db, other, college.deputy)
     link = db.session.scalar(select(StudentParent).where(StudentParent.student_id == other.id))
@@ -70,7 +49,7 @@ def test_group_taught_last_year_is_closed_to_the_curator(db, college, login, las
 
 
 def test_group_taught_this_year_shows_students_but_not_parents_contacts(db, college, login):
-    _teach_group_b(db, college, college.year, college.curator1)
+    teach_group_b(db, college, college.year, college.curator1)
     client = login("curator1")
     assert client.get(f"/studentview/show/{college.student3.id}").status_code == 200
     assert _closed(client, f"/parentview/show/{college.parent3_profile.id}")

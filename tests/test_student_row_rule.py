@@ -2,32 +2,9 @@
 screen, the student's record and the student's debts agree — a teacher sees the students of
 the groups they teach this academic year, and a group taught last year is closed on all three
 (services/scopes.py sees_student_now)."""
-from datetime import date
-
-import pytest
-
-from app.models import AcademicYear, TeachingLoad
-from app.services.journal.generation import generate_journals
+from tests.journal_helpers import last_year, teach_group_b  # noqa: F401
 
 PAGES = ("/studentview/show/{id}", "/portal/student/{id}", "/debts/student/{id}")
-
-
-def _teach_group_b(db, college, year, teacher):
-    db.session.add(TeachingLoad(academic_year_id=year.id, group_id=college.group_b.id,
-                                discipline_id=college.up01.id, teacher_id=teacher.id,
-                                hours=36))
-    db.session.flush()
-    generate_journals(year.id)
-    db.session.commit()
-
-
-@pytest.fixture()
-def last_year(db, college):
-    year = AcademicYear(name="2024/2025", start_date=date(2024, 9, 1),
-                        end_date=date(2025, 6, 30))
-    db.session.add(year)
-    db.session.commit()
-    return year
 
 
 def _answers(client, student) -> list[int]:
@@ -35,7 +12,7 @@ def _answers(client, student) -> list[int]:
 
 
 def test_a_group_taught_last_year_is_closed_on_every_page(db, college, login, last_year):
-    _teach_group_b(db, college, last_year, college.teacher1)
+    teach_group_b(db, college, last_year, college.teacher1)
     client = login("teacher1")
     answers = _answers(client, college.student3)
     assert answers[0] == 404 and answers[1:] == [403, 403], answers
@@ -44,7 +21,7 @@ def test_a_group_taught_last_year_is_closed_on_every_page(db, college, login, la
 
 
 def test_a_group_taught_this_year_is_open_on_every_page(db, college, login):
-    _teach_group_b(db, college, college.year, college.teacher1)
+    teach_group_b(db, college, college.year, college.teacher1)
     assert _answers(login("teacher1"), college.student3) == [200, 200, 200]
 
 
