@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bench._common import AppServer, Browser
 from tests.factories import PASSWORD
+from tests.test_menus import navbar
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 
 JOURNALS = "/api/v1/journals/"
@@ -128,3 +129,41 @@ def test_giving_a_role_to_an_account_keeps_the_version(app, college, db):
     role.name = "Curator"  # set to the same: no change
     db.session.commit()
     assert db.session.scalar(select(AccessStamp.version)) == before
+
+
+def test_the_menu_follows_a_role_edit_at_once(app, college, login, db):
+    """Each worker keeps the menu it rendered for a set of roles (app/web.py navbar_menu): a
+    role that loses a menu item's permission loses the item from the next page on, and gets it
+    back with the permission."""
+    from flask_appbuilder.security.sqla.models import Permission, PermissionView, Role, ViewMenu
+    client = login("teacher1")
+    item = next(entry for top in app.appbuilder.menu.get_list()
+                for entry in (top.childs or [top])
+                if entry and entry.name == "JournalView")
+    with app.test_request_context():
+        link = item.get_url()
+
+    def menu_links() -> list[str]:
+        return [href for _label, target in navbar(client.get("/").get_data(as_text=True))
+                for href in ([target] if isinstance(target, str)
+                             else [href for _item, href in target])]
+
+    assert link in menu_links()  # rendered and kept
+
+    def menu_access(grant: bool) -> None:
+        with Session(db.engine) as session:
+            role = session.scalar(select(Role).where(Role.name == "Teacher"))
+            pv = session.scalar(select(PermissionView).join(Permission).join(ViewMenu).where(
+                Permission.name == "menu_access", ViewMenu.name == item.name))
+            if grant:
+                role.permissions.append(pv)
+            else:
+                role.permissions.remove(pv)
+            session.commit()
+
+    menu_access(False)
+    try:
+        assert link not in menu_links()
+    finally:
+        menu_access(True)
+    assert link in menu_links()
