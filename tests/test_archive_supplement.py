@@ -52,7 +52,7 @@ def _first_archive_sums(record: ArchiveRecord) -> dict:
 
 def _schedule(c, debt, retake_date=RETAKE_DAY, today=date(2026, 1, 20)) -> Retake:
     return retakes.schedule_retake(c.deputy, [debt.id], retake_date, "ауд. 214",
-                                   examiner_id=c.teacher1.id, today=today)
+                                   examiner_id=c.teacher1.id, today=today, starts_at="14:00")
 
 
 def test_a_retake_result_is_accepted_until_the_debts_deadline(archived, db, login, app,
@@ -72,7 +72,7 @@ def test_a_retake_result_is_accepted_until_the_debts_deadline(archived, db, logi
         FinalGrade.kind == "exam")) == "4"
     changes = db.session.scalars(select(ArchiveChange).order_by(ArchiveChange.id)).all()
     assert [(ch.action, ch.old_value, ch.new_value) for ch in changes] == [
-        ("retake_schedule", None, "02.02.2026, ауд. 214"), ("retake_result", "2", "4"),
+        ("retake_schedule", None, "02.02.2026, 14:00, ауд. 214"), ("retake_result", "2", "4"),
         ("final_grade_change", "2", "4")]
     assert {ch.archive_id for ch in changes} == {_record(db, c).id}
     assert {"retake_schedule", "retake_result", "final_grade_change"} <= set(
@@ -143,7 +143,7 @@ def test_a_supplement_lists_the_changes_and_the_first_archive_never_changes(
     data = json.loads((folder / "supplement-1.json").read_text(encoding="utf-8"))
     assert (data["group"], data["academic_year"], data["number"]) == ("ИС-24-1", "2025/2026", 1)
     rows = {(r["what"], r["old"], r["new"]) for r in data["changes"]}
-    assert rows == {("назначение пересдачи", "", "02.02.2026, ауд. 214"),
+    assert rows == {("назначение пересдачи", "", "02.02.2026, 14:00, ауд. 214"),
                     ("результат пересдачи", "2", "4"), ("изменение итоговой оценки", "2", "4")}
     grade = next(r for r in data["changes"] if r["what"] == "изменение итоговой оценки")
     assert grade["reason"] == f"пересдача №1 от 02.02.2026, ведомость П-{retake.id}"

@@ -22,7 +22,8 @@ def test_the_student_reads_their_debts_with_the_retakes(closed, db, login):  # n
     c = closed
     debt = debt_of(db, c.student1, c.journal_a_op)
     retake = retakes.schedule_retake(c.deputy, [debt.id], date(2026, 2, 2), "ауд. 214",
-                                   examiner_id=c.teacher1.id, today=date(2026, 1, 20))
+                                   examiner_id=c.teacher1.id, today=date(2026, 1, 20),
+                                   starts_at="10:10")
     retakes.enter_results(c.teacher1, retake.id, {retake.entries[0].id: "2"},
                         today=date(2026, 2, 2))
     db.session.commit()
@@ -35,7 +36,8 @@ def test_the_student_reads_their_debts_with_the_retakes(closed, db, login):  # n
         ("unsatisfactory", "2", "open", 1)
     assert exam["retakes"] == [{
         "id": retake.id, "entry_id": retake.entries[0].id, "attempt": 1,
-        "date": "2026-02-02", "place": "ауд. 214", "sheet_number": f"П-{retake.id}",
+        "date": "2026-02-02", "time": "10:10", "place": "ауд. 214",
+        "sheet_number": f"П-{retake.id}",
         "examiners": [{"user_id": c.teacher1.id, "name": "Петрова Анна",
                        "role": "examiner"}], "result": "2", "passed": False}]
     assert exam["deadline"] == debt.deadline.isoformat() and exam["overdue"] is False

@@ -1,5 +1,7 @@
 """4.7 in the browser: the deputy opens the register of debts, schedules a retake for a debt
-from it and opens the printable retake sheet."""
+from it (its date, start time and place) and opens the printable retake sheet."""
+from datetime import time
+
 import pytest
 from sqlalchemy import select
 
@@ -23,17 +25,20 @@ def test_deputy_schedules_a_retake_and_prints_the_sheet(closed, db, live_server,
     assert page.text_content("#debts-by-group").count("ИС-24-1") == 1
     page.check(f'{row} input[name="debt"]')
     page.fill('input[name="date"]', "2026-02-02")
+    page.fill('input[name="time"]', "14:00")
     page.fill('input[name="place"]', "ауд. 214")
     page.select_option('select[name="examiner"]', str(c.teacher1.id))
     page.click("#schedule-submit")
     page.wait_for_selector("#retake-entries")
     retake = db.session.scalar(select(Retake))
     assert retake is not None and [e.debt_id for e in retake.entries] == [debt.id]
+    assert retake.starts_at == time(14, 0)
     assert f"/debts/retake/{retake.id}" in page.url
     page.goto(live_server + page.get_attribute("#print-sheet", "href"))
     text = page.text_content("body")
     assert f"Ведомость пересдачи № П-{retake.id}" in text
-    for expected in ("ОП.01 Операционные системы", "ИС-24-1", "02.02.2026", "ауд. 214",
+    for expected in ("ОП.01 Операционные системы", "ИС-24-1", "02.02.2026", "Начало в 14:00",
+                     "ауд. 214",
                      "Смирнов Артём Игоревич", "Петрова Анна (экзаменатор)",
                      "Заместитель директора по УР"):
         assert expected in text

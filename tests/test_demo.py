@@ -149,6 +149,12 @@ def test_demo_college_is_built_and_refused_the_second_time(app, db, fixed_today)
     assert {"exam", "credit", "course_project", "module_exam"} <= kinds
     page = login_client(app, "deputy").get("/sheets/").get_data(as_text=True)
     assert "курсовой проект" in page and "экзамен по модулю" in page
+    # 4.7, 5.2: the sheets and the retakes have their time of day, shown beside the date
+    from app.models.debts import Retake
+    for column in (ExamSheet.starts_at, Retake.starts_at):
+        starts = db.session.scalars(select(column)).all()
+        assert starts and None not in starts, column
+    assert ", 09:00</td>" in page
 
     # A second run is refused with a Russian message and changes nothing
     before = [_count(db, m) for m in (User, Student, Journal, Lesson, Mark)]

@@ -2,7 +2,7 @@
 thresholds and by decision, grades that are the journal's final grades (deadline, the deputy's
 reason, closed periods), print-out, XLSX, row rules and a constant number of queries."""
 import io
-from datetime import date
+from datetime import date, time
 
 import pytest
 from openpyxl import load_workbook
@@ -489,7 +489,8 @@ def test_the_record_api_and_the_start_page_carry_the_session(taught, login, db):
     held = Retake(discipline_id=c.journal_a_op.discipline_id, group_id=c.group_a.id, attempt=1,
                   retake_date=date(2025, 10, 1), place="ауд. 100")
     ahead = Retake(discipline_id=c.journal_a_op.discipline_id, group_id=c.group_a.id,
-                   attempt=1, retake_date=date(2025, 11, 20), place="ауд. 301")
+                   attempt=1, retake_date=date(2025, 11, 20), starts_at=time(10, 10),
+                   place="ауд. 301")
     db.session.add_all([debt, held, ahead])
     db.session.flush()
     db.session.add_all([RetakeEntry(retake_id=held.id, debt_id=debt.id),
@@ -501,7 +502,7 @@ def test_the_record_api_and_the_start_page_carry_the_session(taught, login, db):
             for e in found["exams"]] == [
         (sheet.number, "2025-12-25", "ауд. 214", False, "посещаемость 40,0 % ниже 50 %", None)]
     assert [(d["code"], d["deadline"], d["retake"]) for d in found["debts"]] == [
-        ("ОП.01", "2025-11-30", {"date": "2025-11-20", "place": "ауд. 301"})]
+        ("ОП.01", "2025-11-30", {"date": "2025-11-20", "time": "10:10", "place": "ауд. 301"})]
     # the grade once set
     db.session.add(FinalGrade(journal_id=c.journal_a_op.id, student_id=c.student1.id,
                               period_id=c.autumn.id, kind="exam", value="4"))
@@ -513,7 +514,7 @@ def test_the_record_api_and_the_start_page_carry_the_session(taught, login, db):
         block = home.split('class="home-session"')[1]
         assert sheet.number in block and "25.12.2025" in block and "ауд. 214" in block
         assert "не допущен(а)</b>: посещаемость 40,0 % ниже 50 %" in block, username
-        assert "пересдача 20.11.2025, ауд. 301" in block and "01.10.2025" not in block
+        assert "пересдача 20.11.2025, 10:10, ауд. 301" in block and "01.10.2025" not in block
     # a teacher of another discipline: none of it
     other = login("teacher2").get(f"/api/v1/students/{c.student1.id}/record").get_json()
     assert other["result"]["session"] == {"exams": [], "debts": []}

@@ -24,7 +24,8 @@ class StudentDebtsApi(StudentApi):
             name: student_id
             schema: {type: integer}
           responses:
-            200: {description: "Задолженности с основанием, сроком и пересдачами"}
+            200: {description: "Задолженности с основанием, сроком и пересдачами (date, time —
+                  время начала «ЧЧ:ММ» или null, place)"}
             403: {description: "Нет доступа"}
             404: {description: "Обучающийся не найден"}
         """

@@ -28,7 +28,8 @@ class SheetApi(DocumentedApi):
             name: sheet_id
             schema: {type: integer}
           responses:
-            200: {description: "Шапка, экзаменаторы, строки: допуск, средний балл, оценка
+            200: {description: "Шапка (exam_date ГГГГ-ММ-ДД, time — время начала «ЧЧ:ММ» или
+                  null, place), экзаменаторы, строки: допуск, средний балл, оценка
                   (kind: exam, diff_credit, credit, course_project, course_work, module_exam;
                   grade: 2–5, зач, незач, н/а, неяв — неявка, осв — освобождён, перезач —
                   перезачтено с basis и basis_date; module_result — вид деятельности освоен /

@@ -24,7 +24,10 @@ class StudentRecordApi(StudentApi):
             name: student_id
             schema: {type: integer}
           responses:
-            200: {description: "Текущий период, домашние задания, история"}
+            200: {description: "Текущий период, домашние задания, история; сессия (session):
+                  экзамены и зачёты с датой date (ГГГГ-ММ-ДД), временем начала time («ЧЧ:ММ»
+                  или null) и местом, задолженности с ближайшей пересдачей (retake: date,
+                  time, place)"}
             403: {description: "Нет доступа"}
             404: {description: "Обучающийся не найден"}
         """

@@ -13,6 +13,8 @@ from ..services.journal.final_grades import kinds_by_period
 
 
 PLACES = {"exam": "ауд. 214", "course_project": "лаб. 316", "module_exam": "лаб. 316"}
+# when each attestation begins: the exam in the morning, the others later in the day
+STARTS = {"exam": "09:00", "credit": "10:10", "course_project": "12:00", "module_exam": "13:40"}
 
 
 def build_sheets(builder) -> None:
@@ -38,7 +40,8 @@ def build_sheets(builder) -> None:
             continue
         author = deputy or db.session.get(User, journal.teacher_id)
         made.append(sheets.create_sheet(author, journal.id, period.id, kind, exam_day,
-                                        PLACES.get(kind, "ауд. 305"), (), b.today))
+                                        PLACES.get(kind, "ауд. 305"), (), b.today,
+                                        starts_at=STARTS[kind]))
     if made and made[0].rows:
         sheet = made[0]
         admitted = sorted((r for r in sheet.rows if r.admitted), key=lambda r: r.student_id)
@@ -103,7 +106,8 @@ def build_debts(builder) -> None:
                                         (journals[0], b.student1.id, "2")):
         examiner = db.session.get(User, journal.teacher_id)
         retake = retakes.schedule_retake(deputy, [debt_of(journal, student_id)], held,
-                                       "ауд. 214", examiner_id=examiner.id, today=held)
+                                       "ауд. 214", examiner_id=examiner.id, today=held,
+                                       starts_at="14:00")
         retakes.enter_results(examiner, retake.id, {retake.entries[0].id: result}, today=held)
     chairman = b.users["curator1"]
     commission = [chairman] + list(dict.fromkeys(
@@ -115,7 +119,8 @@ def build_debts(builder) -> None:
         debt_deadlines.extend_deadline(deputy, [second.id], second_day + timedelta(days=14),
                                        f"{200 + period.number}-у", b.today, today=b.today)
     retakes.schedule_retake(deputy, [second.id], second_day, "ауд. 101 (комиссия)",
-                          chairman_id=commission[0], member_ids=commission[1:], today=b.today)
+                          chairman_id=commission[0], member_ids=commission[1:], today=b.today,
+                          starts_at="15:20")
     b.counts["retakes"] = 3
 
 

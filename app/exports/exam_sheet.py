@@ -23,7 +23,9 @@ def sheet_xlsx(d: dict, college: str) -> bytes:
         f"Дисциплина: {d['discipline']}",
         f"Форма аттестации: {d['kind_label']}; {period.name} {d['academic_year']} "
         "учебного года",
-        f"Дата: {d['exam_date']:%d.%m.%Y}" + (f"; место: {d['place']}" if d["place"] else ""),
+        f"Дата: {d['exam_date']:%d.%m.%Y}"
+        + (f", {d['starts_at']:%H:%M}" if d["starts_at"] else "")
+        + (f"; место: {d['place']}" if d["place"] else ""),
         "Экзаменаторы: " + ", ".join(e["name"] for e in d["examiners"]),
     ]
     rows = [[r["number"], r["full_name"], r["record_book"],

@@ -54,6 +54,7 @@ ACTIONS = {
     # exam sheets (2.2, 4.7)
     "exam_sheet_create": _l("создание ведомости"),
     "exam_sheet_generate": _l("обновление ведомости"),
+    "exam_sheet_time": _l("время начала по ведомости"),
     "exam_sheet_admission": _l("допуск по ведомости"),
     # absence documents (3.3)
     "absence_document_upload": _l("загрузка оправдательного документа"),
@@ -184,6 +185,7 @@ DETAIL_KEYS = {
     "created": _l("создано"), "updated": _l("уточнено"), "closed": _l("закрыта"),
     "debts": _l("задолженности"), "debt": _l("задолженность"), "attempt": _l("пересдача №"),
     "place": _l("место"), "examiners": _l("экзаменаторы"), "retake": _l("пересдача"),
+    "time": _l("время"),
     "result": _l("результат"), "failed_retakes": _l("несданных пересдач"),
     # exam sheets
     "number": _l("номер"), "decision": _l("решение"),

@@ -1,7 +1,8 @@
 """Academic debts and retakes (4.7): an unsatisfactory, missing or «н/а» final grade of a
 closed attestation is a debt of the student until a retake closes it."""
 from sqlalchemy import (
-    CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint,
+    CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, String, Time,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import relationship
 
@@ -24,6 +25,7 @@ class Retake(Model):
     group_id = Column(Integer, ForeignKey("student_group.id"), nullable=False)
     attempt = Column(Integer, nullable=False)  # 1: the first retake, 2: before a commission
     retake_date = Column(Date, nullable=False)
+    starts_at = Column(Time)  # the time of day it begins, on the college's clock; optional
     place = Column(String(128), nullable=False)
     created_by_id = user_fk()
     created_at = created_at_column()

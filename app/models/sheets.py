@@ -1,11 +1,11 @@
 """Exam and credit sheets (ведомости, 2.2, 4.7): one per journal, period and final kind.
 
-A sheet holds its header (number, date, place, examiners) and one row per student with the
+A sheet holds its header (number, date, time, place, examiners) and one row per student with the
 admission decision and the figures it rests on (weighted average, attendance) as of the last
 generation. It stores no grade: the grades of a sheet are the journal's FinalGrade rows.
 """
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, Numeric, String,
+    Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import relationship
@@ -27,6 +27,7 @@ class ExamSheet(Model):
     period_id = Column(Integer, ForeignKey("period.id"), nullable=False, index=True)
     kind = Column(String(16), nullable=False)  # the final-grade kind the sheet fills
     exam_date = Column(Date, nullable=False)
+    starts_at = Column(Time)  # the time of day it begins, on the college's clock; optional
     place = Column(String(128))
     created_by_id = user_fk()
     created_at = created_at_column()

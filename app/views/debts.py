@@ -14,6 +14,7 @@ from ..extensions import db
 from ..infra import clock
 from ..security.access import EXTENDS_DEBT_DEADLINE, SCHEDULES_RETAKES
 from ..services.assessment import debt_deadlines, debt_register, debts, retakes
+from ..services.journal import bells
 from ..services.records import audit
 from ..services.scopes import role_names
 from ..web_errors import refusal_form
@@ -38,6 +39,7 @@ class DebtsView(BaseView):
             may_schedule=may_schedule, error=error, form=form or {},
             may_extend=bool(role_names(current_user) & EXTENDS_DEBT_DEADLINE),
             examiners=retakes.examiner_choices() if may_schedule else [],
+            pair_starts=bells.pair_starts() if may_schedule else [],
             title=_("Академические задолженности")), status
 
     @expose("/")
@@ -75,7 +77,7 @@ class DebtsView(BaseView):
             current_user, form.getlist("debt"), parse_day(form.get("date")),
             form.get("place", ""), examiner_id=form.get("examiner"),
             chairman_id=form.get("chairman"),
-            member_ids=[form.get("member1"), form.get("member2")])
+            member_ids=[form.get("member1"), form.get("member2")], starts_at=form.get("time"))
         db.session.commit()
         flash(str(_("Пересдача назначена.")), "success")
         return redirect(url_for("DebtsView.retake", retake_id=retake.id))

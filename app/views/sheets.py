@@ -12,6 +12,7 @@ from ..exports.exam_sheet import sheet_xlsx
 from ..extensions import db
 from ..infra import clock
 from ..services.assessment import sheet_reading, sheets
+from ..services.journal import bells
 from ..services.records import audit
 from ..web_errors import refusal_back, refusal_form
 from .base import xlsx_response
@@ -42,6 +43,7 @@ class SheetView(BaseView):
             groups=groups, periods=periods, group_id=group_id, period_id=period_id,
             creatable=sheets.creatable_journals(current_user, day, group_id),
             teachers=sheets.examiner_choices(), kinds=labels.SHEET_KINDS, today=day,
+            pair_starts=bells.pair_starts(),
             form=form or {}, error=error, title=_("Ведомости")), status
 
     @expose("/")
@@ -59,7 +61,7 @@ class SheetView(BaseView):
         sheet = sheets.create_sheet(
             current_user, journal_id, period_id, kind, parse_day(f.get("exam_date")),
             f.get("place", ""), f.getlist("examiners"), clock.today(),
-            part_ids=f.getlist("parts"))
+            part_ids=f.getlist("parts"), starts_at=f.get("starts_at"))
         db.session.commit()
         flash(str(_("Ведомость № %(n)s создана по журналу.", n=sheet.number)), "success")
         return redirect(url_for("SheetView.show", sheet_id=sheet.id))
@@ -71,6 +73,7 @@ class SheetView(BaseView):
         audit.record("view", "exam_sheet", sheet_id)
         audit.commit_read()
         return self.render_template("sheets/show.html", d=data, today=clock.today(),
+                                    pair_starts=bells.pair_starts() if data["editable"] else [],
                                     title=f"{data['title']} № {data['number']}")
 
     @expose("/<int:sheet_id>/generate", methods=["POST"])
@@ -82,6 +85,16 @@ class SheetView(BaseView):
         db.session.commit()
         flash(str(_("Состав, средние баллы и посещаемость обновлены; решения о допуске "
                     "сохранены.")), "success")
+        return redirect(_sheet_page(sheet_id))
+
+    @expose("/<int:sheet_id>/time", methods=["POST"])
+    @has_access
+    @permission_name("edit")
+    @refusal_back(_sheet_page)
+    def start_time(self, sheet_id):
+        sheets.set_start_time(current_user, sheet_id, request.form.get("starts_at"))
+        db.session.commit()
+        flash(str(_("Время начала записано.")), "success")
         return redirect(_sheet_page(sheet_id))
 
     @expose("/<int:sheet_id>/admission", methods=["POST"])

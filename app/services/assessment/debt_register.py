@@ -150,13 +150,15 @@ def register_table(user, filters: dict, day: date | None = None):
                AcademicDebt.extension_order_date, AcademicDebt.original_deadline)
     ).where(*_filtered(user, filters, day))
     retakes: dict[int, list[str]] = {}
-    for debt_id, attempt, held, result in db.session.execute(
-            select(RetakeEntry.debt_id, Retake.attempt, Retake.retake_date, RetakeEntry.result)
+    for debt_id, attempt, held, starts_at, result in db.session.execute(
+            select(RetakeEntry.debt_id, Retake.attempt, Retake.retake_date, Retake.starts_at,
+                   RetakeEntry.result)
             .join(Retake, Retake.id == RetakeEntry.retake_id)
             .where(RetakeEntry.debt_id.in_(query.with_only_columns(AcademicDebt.id)))
             .order_by(Retake.attempt, Retake.id)):
         retakes.setdefault(debt_id, []).append(
-            f"№{attempt} {held:%d.%m.%Y}: {result or 'назначена'}")
+            f"№{attempt} {held:%d.%m.%Y}" + (f" {starts_at:%H:%M}" if starts_at else "")
+            + f": {result or 'назначена'}")
     rows = db.session.execute(query.order_by(
         left, StudentGroup.name, Student.last_name, Student.first_name, Student.id,
         Period.start_date, Discipline.code, AcademicDebt.id)).all()

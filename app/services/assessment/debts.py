@@ -19,6 +19,7 @@ from ... import labels
 from ...errors import Forbidden, NotFound
 from ...extensions import db
 from ...infra.clock import today as clock_today
+from ...infra.daytime import iso_time
 from ...models import (
     FinalGrade, GroupMembership, Journal, Period, Student, SubgroupMember,
     User,
@@ -238,7 +239,8 @@ def _retakes_of(debt_ids) -> dict[int, list[dict]]:
     for entry, retake in entries:
         out.setdefault(entry.debt_id, []).append({
             "id": retake.id, "entry_id": entry.id, "attempt": retake.attempt,
-            "date": retake.retake_date.isoformat(), "place": retake.place,
+            "date": retake.retake_date.isoformat(), "time": iso_time(retake.starts_at),
+            "place": retake.place,
             "sheet_number": retake.sheet_number, "examiners": examiners.get(retake.id, []),
             "result": entry.result,
             "passed": None if entry.result is None else entry.result in POSITIVE})

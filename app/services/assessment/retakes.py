@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload
 from ...errors import BadInput, Conflict, DomainError, Forbidden, NotFound
 from ...extensions import db
 from ...infra.clock import today as clock_today
+from ...infra.daytime import hhmm, parse_time
 from ...models import FinalGrade, Journal, Period, User
 from ...models.base import utcnow
 from ...models.debts import AcademicDebt, Retake, RetakeEntry, RetakeExaminer
@@ -69,10 +70,12 @@ def _examiner(user_id, what: str) -> User:
 
 
 def schedule_retake(user, debt_ids, retake_date: date | None, place: str, examiner_id=None,
-                    chairman_id=None, member_ids=(), today: date | None = None) -> Retake:
+                    chairman_id=None, member_ids=(), today: date | None = None,
+                    starts_at=None) -> Retake:
     """4.7: a retake for one or more open debts of one discipline of one group: the first
     before one examiner, the second before a commission (chairman + two members); held by
-    the debts' deadline (debt_deadlines.py: the deputy extends it by an order)."""
+    the debts' deadline (debt_deadlines.py: the deputy extends it by an order); at a time
+    of day «ЧЧ:ММ» if one is given."""
     today = today or clock_today()
     if not role_names(user) & SCHEDULES_RETAKES:
         raise Forbidden(_("Пересдачу назначает заместитель директора по УР или администрация."))
@@ -109,6 +112,7 @@ def schedule_retake(user, debt_ids, retake_date: date | None, place: str, examin
     archived = archived_years({d.journal.academic_year_id for d in debts})
     ensure_debts_open(debts, archived, today)
     ensure_within_deadline(debts, retake_date)
+    starts_at = parse_time(starts_at)
     place = (place or "").strip() if isinstance(place, str) else ""
     if not place or len(place) > 128:
         raise BadInput(_("Укажите место пересдачи (не длиннее 128 знаков)."))
@@ -128,15 +132,16 @@ def schedule_retake(user, debt_ids, retake_date: date | None, place: str, examin
             raise DomainError(_("В комиссии должны быть три разных человека."))
     first = debts[0].journal
     retake = Retake(discipline_id=first.discipline_id, group_id=first.group_id,
-                    attempt=attempt, retake_date=retake_date, place=place,
-                    created_by_id=user.id)
+                    attempt=attempt, retake_date=retake_date, starts_at=starts_at,
+                    place=place, created_by_id=user.id)
     retake.examiners = [RetakeExaminer(user_id=p.id, role=role, position=n)
                         for n, (p, role) in enumerate(people)]
     retake.entries = [RetakeEntry(debt_id=d.id) for d in debts]
     db.session.add(retake)
     db.session.flush()
     audit.record("retake_schedule", "retake", retake.id, user=user, details={
-        "debts": ids, "attempt": attempt, "date": retake_date.isoformat(), "place": place,
+        "debts": ids, "attempt": attempt, "date": retake_date.isoformat(),
+        **({"time": hhmm(starts_at)} if starts_at else {}), "place": place,
         "examiners": [[p.id, role] for p, role in people]})
     if archived:
         archive_changes.note_retake_schedule(user, retake, debts)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from ... import labels
 from ...extensions import db
 from ...infra import clock
+from ...infra.daytime import iso_time
 from ...models import FinalGrade, Journal, Period, Student, StudentGroup
 from ...models.sheets import ExamSheet, ExamSheetExaminer, ExamSheetRow
 from ..journal.final_grades import is_locked
@@ -88,7 +89,8 @@ def sheet_data(user, sheet_id: int) -> dict:
         kind=sheet.kind, kind_label=labels.text(labels.SHEET_KINDS, sheet.kind),
         title=labels.text(titles, sheet.kind), complex=complex_,
         disciplines=[dict(journal_id=j.id, name=str(j.discipline)) for j in journals],
-        exam_date=sheet.exam_date, place=sheet.place, group=journal.group.name,
+        exam_date=sheet.exam_date, starts_at=sheet.starts_at, place=sheet.place,
+        group=journal.group.name,
         subgroup=journal.subgroup.name if journal.subgroup else None,
         discipline="; ".join(str(j.discipline) for j in journals),
         teacher=_person(journal.teacher),
@@ -116,7 +118,8 @@ def sheet_json(data: dict) -> dict:
     """The API's view of sheet_data (dates as ISO strings)."""
     return dict(
         id=data["id"], number=data["number"], kind=data["kind"], kind_label=data["kind_label"],
-        title=data["title"], exam_date=data["exam_date"].isoformat(), place=data["place"],
+        title=data["title"], exam_date=data["exam_date"].isoformat(),
+        time=iso_time(data["starts_at"]), place=data["place"],
         journal_id=data["journal"].id, group=data["group"], subgroup=data["subgroup"],
         discipline=data["discipline"], academic_year=data["academic_year"],
         period=dict(id=data["period"].id, name=data["period"].name),

@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload
 from ... import labels
 from ...errors import BadInput, Conflict, DomainError, Forbidden, NotFound
 from ...extensions import db
+from ...infra.daytime import hhmm, parse_time
 from ...models import Journal, Period
 from ...models.base import utcnow
 from ...models.sheets import (
@@ -179,10 +180,12 @@ def _parts(user, journal: Journal, period: Period, kind: str, part_ids) -> list[
 
 
 def create_sheet(user, journal_id, period_id, kind, exam_date: date | None, place: str,
-                 examiner_ids=(), today: date | None = None, part_ids=()) -> ExamSheet:
+                 examiner_ids=(), today: date | None = None, part_ids=(),
+                 starts_at=None) -> ExamSheet:
     """Make a sheet and generate its rows; refused for another teacher's journal, a kind the
-    curriculum does not ask for in that period, an exam date before the period. `part_ids`:
-    the other disciplines of a complex exam or credit (one sheet, a grade per discipline)."""
+    curriculum does not ask for in that period, an exam date before the period, a start time
+    that is not «ЧЧ:ММ» (the time is optional). `part_ids`: the other disciplines of a
+    complex exam or credit (one sheet, a grade per discipline)."""
     try:
         journal_id, period_id = int(journal_id), int(period_id)
     except (TypeError, ValueError):
@@ -209,6 +212,7 @@ def create_sheet(user, journal_id, period_id, kind, exam_date: date | None, plac
     if exam_date > period.end_date + LATEST_AFTER_PERIOD:
         raise DomainError(_("Дата аттестации слишком далеко после окончания периода "
                             "(%(end_date)s).", end_date=period.end_date.strftime("%d.%m.%Y")))
+    starts_at = parse_time(starts_at)
     _guard(user, journal, period)
     place = (place or "").strip() if isinstance(place, str) else ""
     if len(place) > 128:
@@ -220,8 +224,8 @@ def create_sheet(user, journal_id, period_id, kind, exam_date: date | None, plac
         raise Conflict(_("Ведомость уже создана: № %(number)s.", number=existing.number),
                        payload={"sheet_id": existing.id})
     sheet = ExamSheet(number=_next_number(journal, kind, bool(parts)), journal_id=journal.id,
-                      period_id=period.id, kind=kind, exam_date=exam_date, place=place or None,
-                      created_by_id=user.id)
+                      period_id=period.id, kind=kind, exam_date=exam_date, starts_at=starts_at,
+                      place=place or None, created_by_id=user.id)
     sheet.journal, sheet.period = journal, period
     db.session.add(sheet)
     for position, uid in enumerate(examiners):
@@ -238,7 +242,8 @@ def create_sheet(user, journal_id, period_id, kind, exam_date: date | None, plac
     audit.record("exam_sheet_create", "exam_sheet", sheet.id, user=user, details={
         "number": sheet.number, "journal": journal.id, "period": period.id,
         "kind": labels.russian(labels.SHEET_KINDS, kind),
-        "date": exam_date.isoformat(), "examiners": examiners,
+        "date": exam_date.isoformat(), **({"time": hhmm(starts_at)} if starts_at else {}),
+        "examiners": examiners,
         **({"disciplines": [str(p.discipline) for p in parts]} if parts else {})})
     _generate(sheet)
     return sheet
@@ -251,6 +256,19 @@ def regenerate(user, sheet_id: int) -> ExamSheet:
     _generate(sheet)
     audit.record("exam_sheet_generate", "exam_sheet", sheet.id, user=user,
                  details={"number": sheet.number, "rows": len(sheet.rows)})
+    return sheet
+
+
+def set_start_time(user, sheet_id: int, starts_at) -> ExamSheet:
+    """The time of day the exam or credit begins, set or changed on the sheet by those who
+    keep it; empty clears it. The date stays: the roster and the figures rest on it."""
+    sheet = sheet_for_write(user, sheet_id)
+    _guard(user, sheet.journal, sheet.period)
+    starts_at = parse_time(starts_at)
+    before = sheet.starts_at
+    sheet.starts_at = starts_at
+    audit.record("exam_sheet_time", "exam_sheet", sheet.id, user=user, details={
+        "number": sheet.number, "time": hhmm(starts_at), "before": hhmm(before)})
     return sheet
 
 

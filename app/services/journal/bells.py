@@ -14,6 +14,12 @@ def pair_times() -> dict[int, str]:
     return {pair.number: pair.describe() for pair in schedule.bells()}
 
 
+def pair_starts() -> list[str]:
+    """When the pairs begin, «08:30»…: offered for an exam's or a retake's start time, which
+    may be any other time as well."""
+    return [pair.start.strftime("%H:%M") for pair in schedule.bells()]
+
+
 def ensure_pair_begun(day: date, pair_number: int, today: date) -> None:
     """Refuse a pair the bell schedule does not have, and a pair of today not begun yet."""
     pairs = schedule.bells()

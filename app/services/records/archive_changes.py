@@ -68,7 +68,8 @@ def note_retake_schedule(user, retake: Retake, debts) -> None:
     for debt in debts:
         subject = f"{_who_what(debt.journal, debt.student)}: {_retake_words(retake)}"
         _note(user, debt.journal_id, "retake_schedule", subject, None,
-              f"{retake.retake_date:%d.%m.%Y}, {retake.place}")
+              f"{retake.retake_date:%d.%m.%Y}, "
+              + (f"{retake.starts_at:%H:%M}, " if retake.starts_at else "") + retake.place)
 
 
 def pending(record_ids) -> dict[int, list[ArchiveChange]]:
