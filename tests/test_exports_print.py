@@ -47,6 +47,7 @@ DOWNLOADS = {
     "journal": ("deputy", "/journal/{journal}/xlsx/"),
     "exam_sheet": ("deputy", "/sheets/{sheet}/xlsx/"),
     "record": ("deputy", "/portal/student/{student}/record.xlsx"),
+    "report_card": ("deputy", "/portal/student/{student}/report-card.xlsx"),
     "hours": ("deputy", "/hours/xlsx/"),
     "programme": ("deputy", "/programme/xlsx/"),
     "debts": ("deputy", "/debts/register.xlsx?status=all"),
@@ -66,7 +67,7 @@ DOWNLOADS = {
 }
 # the most pages the first sheet of a book of the demo college may print on
 MAX_PAGES = {"journal": 4, "exam_sheet": 1, "practice_order": 1, "practice_attestation": 2,
-             "attendance": 2, "record": 8}
+             "attendance": 2, "record": 8, "report_card": 1}
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +94,7 @@ def books(app, fast_password_hashing, tmp_path_factory):  # noqa: F811
 
 def test_every_book_is_laid_out_for_a4(books):
     bodies, _pdfs = books
-    assert len(bodies) == 19
+    assert len(bodies) == 20
     problems = [p for name, body in bodies.items() for p in layout_problems(name, body)]
     assert problems == []
 
@@ -180,5 +181,6 @@ def test_audit_sheet_for_people_has_no_hash_or_browser(books):
     _row, it_header = table_header(it)
     assert {"Браузер", "Хеш записи"} <= set(it_header)
     assert all(len(v) == 64 for v in _column(it, "Хеш записи"))
+
 
 
