@@ -184,3 +184,25 @@ def test_audit_sheet_for_people_has_no_hash_or_browser(books):
 
 
 
+
+
+def test_every_heading_prints_whole_above_the_table(books):
+    """A heading wraps in its column and its row is as tall as its longest heading: on page 1
+    every word of every heading is printed above the table's first row (the report card's
+    «Средний балл текущих оценок» lost its first and last lines, and the three-line headings
+    ran into the first row, in a header row two lines high)."""
+    bodies, pdfs = books
+    lost = {}
+    for name, body in bodies.items():
+        sheet = load_workbook(BytesIO(body)).worksheets[0]
+        row, header = table_header(sheet)
+        first = str(sheet.cell(row + 1, 1).value or "").split()
+        lines = pdfs[name].pages[0].extract_text(extraction_mode="layout").splitlines()
+        at = next((n for n, line in enumerate(lines) if first and line.split()[:len(first)]
+                   == first), len(lines))
+        above = " ".join(lines[:at]).split()
+        words = [w for h in header if isinstance(h, str) for w in h.split()]
+        missing = [w for w in words if w not in above]
+        if missing:
+            lost[name] = missing
+    assert lost == {}
