@@ -2,6 +2,7 @@
 uses it, its defaults (the date and the other fields' own values) are sent back as they are,
 with only what a user must type filled in, and the write must be taken — on a weekday, a
 Saturday and a Sunday as today."""
+import re
 from datetime import date
 from html.parser import HTMLParser
 
@@ -13,6 +14,7 @@ from app.models.practice import PracticeDiaryEntry
 from app.models.sheets import ExamSheet
 from tests.practice_helpers import pc, practice_day  # noqa: F401
 from tests.reports_helpers import entry, lesson
+from tests.test_debts import AFTER_CLOSING, closed  # noqa: F401
 
 WEDNESDAY, SATURDAY, SUNDAY = date(2025, 10, 15), date(2025, 10, 18), date(2025, 10, 19)
 TODAYS = pytest.mark.parametrize("today", [WEDNESDAY, SATURDAY, SUNDAY],
@@ -213,3 +215,25 @@ def test_week_and_period_pickers(college, login, clock_at, today, account, addre
     again = client.get(address.format(group=college.group_a.id), query_string=query)
     assert again.status_code == 200
     assert read_form(again.get_data(as_text=True), form_id).fields == form.fields
+
+
+
+@pytest.mark.parametrize("field, attribute", [
+    ("retake-date", "min"),  # a retake is not set in the past
+    ("extend-deadline-date", "min"),  # nor a deadline extended into it
+    ("extend-order-date", "max"),  # an order is not dated ahead
+])
+def test_debt_dates_show_the_allowed_range(closed, login, field, attribute):  # noqa: F811
+    """The register's dates the deputy types are offered within what the server takes."""
+    page = login("deputy").get("/debts/").get_data(as_text=True)
+    tag = re.search(rf'<input[^>]*id="{field}"[^>]*>', page)
+    assert tag, field
+    assert f'{attribute}="{AFTER_CLOSING}"' in tag.group(0)
+
+
+def test_practice_order_date_shows_the_allowed_range(login, clock_at):
+    """A practice's order is not dated ahead: the picker stops at today."""
+    clock_at(SUNDAY)
+    page = login("deputy").get("/practice/").get_data(as_text=True)
+    tag = re.search(r'<input[^>]*id="pc-order-date"[^>]*>', page)
+    assert tag and f'max="{SUNDAY.isoformat()}"' in tag.group(0)
