@@ -18,7 +18,7 @@ from werkzeug.utils import import_string
 
 from . import labels
 from .extensions import csrf, db
-from .infra import clock, daytime
+from .infra import clock, daytime, schedule
 from .models import AccountState
 from .security import login_limit
 from .security.sessions import REQUEST_ACCOUNT
@@ -131,11 +131,12 @@ def warn_untrusted_proxy() -> None:
 def register_filters(app: Flask) -> None:
     """Jinja filters for times (college clock) and labels of codes, registered once:
     `|dt` a moment `30.11.2026 14:05`, `|d` a date `30.11.2026`, `|hhmm` a time of day `09:00`,
-    `|label(kind)` a code."""
+    `|weekday` a date's day («Понедельник», `|weekday(short=True)` «Пн»), `|label(kind)` a code."""
     app.jinja_env.filters["ru_date"] = ru_date
     app.jinja_env.filters["dt"] = clock.format_moment
     app.jinja_env.filters["d"] = clock.format_date
     app.jinja_env.filters["hhmm"] = daytime.hhmm
+    app.jinja_env.filters["weekday"] = schedule.weekday_title
     app.jinja_env.filters["role_label"] = labels.role
     app.jinja_env.filters["label"] = labels.label
     app.jinja_env.filters["yesno"] = labels.yes_no

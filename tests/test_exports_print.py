@@ -47,6 +47,7 @@ DOWNLOADS = {
     "journal": ("deputy", "/journal/{journal}/xlsx/"),
     "exam_sheet": ("deputy", "/sheets/{sheet}/xlsx/"),
     "record": ("deputy", "/portal/student/{student}/record.xlsx"),
+    "report_card": ("deputy", "/portal/student/{student}/report-card.xlsx"),
     "hours": ("deputy", "/hours/xlsx/"),
     "programme": ("deputy", "/programme/xlsx/"),
     "debts": ("deputy", "/debts/register.xlsx?status=all"),
@@ -66,7 +67,7 @@ DOWNLOADS = {
 }
 # the most pages the first sheet of a book of the demo college may print on
 MAX_PAGES = {"journal": 4, "exam_sheet": 1, "practice_order": 1, "practice_attestation": 2,
-             "attendance": 2, "record": 8}
+             "attendance": 2, "record": 8, "report_card": 1}
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +94,7 @@ def books(app, fast_password_hashing, tmp_path_factory):  # noqa: F811
 
 def test_every_book_is_laid_out_for_a4(books):
     bodies, _pdfs = books
-    assert len(bodies) == 19
+    assert len(bodies) == 20
     problems = [p for name, body in bodies.items() for p in layout_problems(name, body)]
     assert problems == []
 
@@ -182,3 +183,26 @@ def test_audit_sheet_for_people_has_no_hash_or_browser(books):
     assert all(len(v) == 64 for v in _column(it, "Хеш записи"))
 
 
+
+
+
+def test_every_heading_prints_whole_above_the_table(books):
+    """A heading wraps in its column and its row is as tall as its longest heading: on page 1
+    every word of every heading is printed above the table's first row (the report card's
+    «Средний балл текущих оценок» lost its first and last lines, and the three-line headings
+    ran into the first row, in a header row two lines high)."""
+    bodies, pdfs = books
+    lost = {}
+    for name, body in bodies.items():
+        sheet = load_workbook(BytesIO(body)).worksheets[0]
+        row, header = table_header(sheet)
+        first = str(sheet.cell(row + 1, 1).value or "").split()
+        lines = pdfs[name].pages[0].extract_text(extraction_mode="layout").splitlines()
+        at = next((n for n, line in enumerate(lines) if first and line.split()[:len(first)]
+                   == first), len(lines))
+        above = " ".join(lines[:at]).split()
+        words = [w for h in header if isinstance(h, str) for w in h.split()]
+        missing = [w for w in words if w not in above]
+        if missing:
+            lost[name] = missing
+    assert lost == {}

@@ -29,6 +29,8 @@ MOMENT_FORMAT = "DD.MM.YYYY HH:MM:SS"
 WIDTH_CAP = 50          # a column wider than this wraps its text
 PORTRAIT_WIDTH = 92     # column-width units a portrait A4 page holds within its margins
 LANDSCAPE_WIDTH = 140
+HEAD_LINE = 15          # points a line of a heading takes
+UPRIGHT_DATE = 66       # points a date turned upright (dd.mm.yyyy) takes
 MARK = re.compile(r"^\s*-?\d{1,6}(?:[.,]\d+)?\s*$")
 
 _THIN = Side(style="thin", color="808080")
@@ -94,6 +96,28 @@ def _measure(headers: list, rows: list[list]) -> list[float]:
         body = max((_longest(row[index]) for row in rows if index < len(row)), default=0)
         widths.append(min(max(head_width, body, 2) + 2, WIDTH_CAP))
     return widths
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    """Lines a heading takes wrapped at its words in a column `width` wide (a bold letter is
+    wider than the digit a column's width counts, hence the margin)."""
+    lines, line = 1, 0
+    for word in text.split():
+        if line and line + 1 + len(word) > width - 2:
+            lines, line = lines + 1, len(word)
+        else:
+            line += (1 if line else 0) + len(word)
+    return lines
+
+
+def _head_height(headers: list, widths: list[float]) -> float:
+    """The header row's height in points: its longest wrapped heading, or a date turned
+    upright. Set, not left to the spreadsheet: LibreOffice prints a row of a wrapped heading
+    one line high and the heading's other lines are lost or run into the first row."""
+    lines = max((_wrapped_lines(str(h), w) for h, w in zip(headers, widths)
+                 if h is not None and not isinstance(h, date)), default=1)
+    upright = any(isinstance(h, date) for h in headers)
+    return max(HEAD_LINE * lines + 4, UPRIGHT_DATE if upright else 0)
 
 
 def _cell(sheet, value, *, font=None, align=None, border=None, fill=None):
@@ -170,6 +194,8 @@ def write_table(sheet, title: str, headers: list, rows: list[list], *, lines=(),
         if align is not None and not getattr(sheet, "write_only", False):
             sheet.row_dimensions[number].height = 16 * math.ceil(len(text) / max(total, 1))
     sheet.append([])
+    # set before the row is written: a streamed (write-only) sheet writes it with the row
+    sheet.row_dimensions[head_row].height = _head_height(headers, widths)
     sheet.append([_cell(sheet, h, font=Font(bold=True), border=_BORDER, fill=_HEAD_FILL,
                         align=_DATE_HEAD_ALIGN if isinstance(h, date) else _HEAD_ALIGN)
                   for h in headers])

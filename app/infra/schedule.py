@@ -54,6 +54,16 @@ def weekday_name(day: int) -> str:
     return (_("пн"), _("вт"), _("ср"), _("чт"), _("пт"), _("сб"), _("вс"))[day]
 
 
+def weekday_title(value: date | str, short: bool = False) -> str:
+    """The weekday of a date (or an ISO date) as a week view heads it: «Понедельник» or «Пн»;
+    every week view names its days by their dates, so a seven-day week has its Sunday."""
+    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    if short:
+        return (_("Пн"), _("Вт"), _("Ср"), _("Чт"), _("Пт"), _("Сб"), _("Вс"))[day.weekday()]
+    return (_("Понедельник"), _("Вторник"), _("Среда"), _("Четверг"), _("Пятница"),
+            _("Суббота"), _("Воскресенье"))[day.weekday()]
+
+
 def _clock(hours: str, minutes: str, spec: str) -> time:
     h, m = int(hours), int(minutes)
     if h > 23 or m > 59:

@@ -36,7 +36,7 @@ class DebtsView(BaseView):
         return self.render_template(
             "debts/register.html", data=data, filters=filters, query=query,
             choices=debt_register.filter_choices(current_user, day), origins=labels.DEBT_ORIGINS,
-            may_schedule=may_schedule, error=error, form=form or {},
+            may_schedule=may_schedule, error=error, form=form or {}, today=day,
             may_extend=bool(role_names(current_user) & EXTENDS_DEBT_DEADLINE),
             examiners=retakes.examiner_choices() if may_schedule else [],
             pair_starts=bells.pair_starts() if may_schedule else [],

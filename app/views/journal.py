@@ -24,7 +24,8 @@ from ..services.journal.lessons import (
     create_lesson, delete_lesson, deletion_rule, lesson_contents, lesson_of, may_write_cells,
     topics_for, update_lesson,
 )
-from ..services.journal.timetable import active_teachers, suggested_pair
+from ..services.journal.lesson_slot import suggested_slot
+from ..services.journal.timetable import active_teachers
 from ..services.records import audit
 from ..services.scopes import journal_filter, role_names
 from .base import xlsx_response
@@ -79,15 +80,15 @@ class JournalView(BaseView):
             today=clock.today(), focus_lesson=request.args.get("lesson", type=int))
 
     def _lesson_form(self, journal, lesson=None, data=None, error=None):
-        # a new lesson opens on the timetable's free pair of the day (1.7: no reason needed)
-        suggested = None if lesson else suggested_pair(
-            journal, min(clock.today(), journal.academic_year.end_date))
+        # a new lesson opens on the timetable's latest free pair (1.7: no reason needed)
+        day, pair = (None, None) if lesson else suggested_slot(journal, current_user,
+                                                               clock.today())
         return self.render_template(
             "journal/lesson_form.html", journal=journal, lesson=lesson, data=data or {},
             error=error, topics=topics_for(journal), today=clock.today(),
             lesson_types=labels.LESSON_TYPES, homework_kinds=labels.HOMEWORK_KINDS,
             off_timetable_reasons=labels.OFF_TIMETABLE_REASONS, substitutes=active_teachers(),
-            pair_times=pair_times(), suggested_pair=suggested,
+            pair_times=pair_times(), suggested_day=day, suggested_pair=pair,
             title=_("Занятие")), 400 if error else 200
 
     @expose("/<int:pk>/lesson/", methods=["GET", "POST"])

@@ -38,10 +38,11 @@ class SheetView(BaseView):
         group_id, period_id = _int(request.args.get("group")), _int(request.args.get("period"))
         day = clock.today()
         groups, periods = sheet_reading.filter_choices(current_user)
+        creatable = sheets.creatable_journals(current_user, day, group_id)
         return self.render_template(
             "sheets/index.html", rows=sheet_reading.list_sheets(current_user, group_id, period_id),
             groups=groups, periods=periods, group_id=group_id, period_id=period_id,
-            creatable=sheets.creatable_journals(current_user, day, group_id),
+            creatable=creatable, exam_day=sheets.default_exam_date(creatable, day),
             teachers=sheets.examiner_choices(), kinds=labels.SHEET_KINDS, today=day,
             pair_starts=bells.pair_starts(),
             form=form or {}, error=error, title=_("Ведомости")), status

@@ -8,6 +8,7 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange
 
 from ..errors import Forbidden, Refused
@@ -38,6 +39,10 @@ def parse_day(value, default: date | None = None) -> date | None:
     return default
 
 
+def _study_days() -> list[SelectChoice]:
+    return [SelectChoice(i, tt.WEEKDAYS[i]) for i in range(tt.week_days())]
+
+
 class TimetableEntryView(JournalModelView):
     datamodel = EagerInterface(TimetableEntry, eager=(
         "period.academic_year", "group", "journal.discipline", "journal.subgroup",
@@ -50,15 +55,18 @@ class TimetableEntryView(JournalModelView):
     add_columns = edit_columns = ["period", "group", "weekday", "pair_number", "journal", "room"]
     search_columns = ["period", "group", "weekday"]
     base_order = ("weekday", "asc")
-    choices = {"weekday": {i: name for i, name in enumerate(tt.WEEKDAYS[:6])}}
+    choices = {"weekday": dict(enumerate(tt.WEEKDAYS))}
     validators_columns = {"pair_number": [NumberRange(1, 8, message=_("Пара: от 1 до 8."))]}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.add_form_extra_fields["weekday"].coerce = int
-        self.edit_form_extra_fields["weekday"].coerce = int
+        for form in (self.add_form_extra_fields, self.edit_form_extra_fields):
+            # the days of the study week (STUDY_WEEK_DAYS), read each time the form opens
+            form["weekday"].kwargs.update(choices=_study_days, coerce=int)
 
     def validate(self, item):
+        if item.weekday is not None and item.weekday >= tt.week_days():
+            raise RecordRefused(str(_("Воскресенье не входит в учебную неделю колледжа.")))
         if item.journal and item.group and item.journal.group_id != item.group.id:
             raise RecordRefused(str(_("Журнал относится к другой группе.")))
         if item.journal and item.period and \
@@ -110,7 +118,7 @@ class TimetableView(BaseView):
         periods = db.session.scalars(select(Period).order_by(Period.start_date.desc())).all()
         return self.render_template(
             "timetable/week.html", groups=groups, group=group, monday=monday, days=days,
-            pairs=pairs, journals=journals, periods=periods, weekdays=tt.WEEKDAYS,
+            pairs=pairs, journals=journals, periods=periods,
             pair_times=pair_times(),
             teachers=tt.active_teachers() if group else [],
             prev_week=monday - timedelta(days=7), next_week=monday + timedelta(days=7),

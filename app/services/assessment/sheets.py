@@ -91,6 +91,16 @@ def creatable_journals(user, day: date, group_id: int | None = None) -> list[dic
     return out
 
 
+def default_exam_date(creatable: list[dict], day: date) -> date:
+    """The date the new-sheet form opens on: today, kept within what its first sheet (the one
+    chosen by default) takes — from its period's start to LATEST_AFTER_PERIOD after its end
+    (a sheet of the autumn made in May opens on the last day still allowed)."""
+    if not creatable:
+        return day
+    period = creatable[0]["options"][0][0]
+    return max(period.start_date, min(day, period.end_date + LATEST_AFTER_PERIOD))
+
+
 def examiner_choices() -> list[User]:
     """Accounts that may be named examiners: active teachers (curators teach too)."""
     return db.session.scalars(select(User).where(

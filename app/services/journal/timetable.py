@@ -256,9 +256,9 @@ def _text(value) -> str:
 
 
 def _weekday(raw: str) -> int | None:
-    if raw.isdigit() and 1 <= int(raw) <= 6:
-        return int(raw) - 1
-    return _DAY_NAMES.get(raw.lower().rstrip("."))
+    """A day of the study week (1–6 or a name; Sunday only in a seven-day week)."""
+    day = int(raw) - 1 if raw.isdigit() else _DAY_NAMES.get(raw.lower().rstrip("."))
+    return day if day is not None and 0 <= day < week_days() else None
 
 
 def import_xlsx(period: Period, data: bytes) -> int:
