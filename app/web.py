@@ -152,11 +152,19 @@ def register_filters(app: Flask) -> None:
 
 MENU_CACHE = "journal_menu_html"
 MENU_CACHE_SIZE = 256
+MENU_VARIES = "journal_menu_varies_by"
+
+
+def vary_menu_by(app: Flask, part) -> None:
+    """A menu label that changes with more than the roles (the unread messages' counter): the
+    menu is kept under what `part()` answers on the page too."""
+    app.extensions.setdefault(MENU_VARIES, []).append(part)
 
 
 def navbar_menu() -> Markup:
     """FAB's menu as the current user sees it, rendered once per worker for each version of the
-    roles' permissions, set of roles, language and state of the conditional items, then reused:
+    roles' permissions, set of roles, language, state of the conditional items and of the
+    labels that vary (`vary_menu_by`), then reused:
     the menu asks ~50 permission checks and translates every label, about 40 % of the
     rendering of a page."""
     menu = current_app.appbuilder.menu
@@ -170,7 +178,8 @@ def navbar_menu() -> Markup:
                        for entry in [item, *(item.childs or ())]
                        if entry and entry.cond is not None
                        and sm.has_access("menu_access", entry.name))
-    key = (version, roles, str(get_locale()), conditions)
+    varies = tuple(part() for part in current_app.extensions.get(MENU_VARIES, ()))
+    key = (version, roles, str(get_locale()), conditions, varies)
     cache = current_app.extensions.setdefault(MENU_CACHE, {})
     html = cache.get(key)
     if html is None:

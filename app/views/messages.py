@@ -1,7 +1,7 @@
 """Messages (2.2, 3.6): inbox, sent, threads, search, writing and the curator's message to all
 students or all parents of a group (a copy to each: every answer is a thread of two). The
 unread counter is part of the menu label."""
-from flask import flash, g, redirect, request, url_for
+from flask import current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext
@@ -9,6 +9,7 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from ..services.portal import messaging
+from ..web import vary_menu_by
 from ..web_errors import error_page, refusal_form
 
 
@@ -116,6 +117,12 @@ def _menu_label() -> str:
     return label
 
 
+def _menu_counter() -> int:
+    """What the menu's label shows besides the roles: the account's unread messages."""
+    return unread_on_page() if current_user.is_authenticated else 0
+
+
 def register(appbuilder) -> None:
+    vary_menu_by(current_app, _menu_counter)
     appbuilder.add_view(MessagesView, "Messages", label=LazyString(_menu_label),
                         icon="fa-envelope", href="/messages/")
