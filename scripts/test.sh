@@ -11,8 +11,9 @@ export PYTHONDONTWRITEBYTECODE=1
 echo "=== ruff ==="
 .venv/bin/ruff check . || exit 1
 # Test files are spread over the cores (a file's tests stay together, so a module's fixture is
-# built once); TEST_WORKERS=0 runs each pass in one process.
-workers=(-n "${TEST_WORKERS:-auto}" --dist loadfile)
+# built once), in the collection's order: tests/conftest.py puts the longest files first.
+# TEST_WORKERS=0 runs each pass in one process.
+workers=(-n "${TEST_WORKERS:-auto}" --dist loadfile --no-loadscope-reorder)
 [ "${TEST_WORKERS:-}" = 0 ] && workers=()
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT

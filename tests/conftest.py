@@ -54,17 +54,41 @@ KEEP_TABLES = {"ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
                "ab_permission_view_role", "alembic_version", "access_stamp"}
 
 
+# The longest files, longest first (PostgreSQL pass, docs/PERFORMANCE.md "The test suite"):
+# pytest-xdist hands files out in the collection's order (scripts/test.sh turns its own
+# reordering by test count off), so these start at once instead of ending the run on one
+# worker while the other has nothing left.
+LONG_FIRST = ("test_accessibility_walk.py", "test_accessibility_walk_others.py",
+              "test_faults.py", "test_russian_pages.py", "test_backup_restore.py",
+              "test_route_sweep.py", "test_jobs_worker.py", "test_journal_browser.py",
+              "test_admin_views.py", "test_concurrency.py", "test_exports_print.py",
+              "test_practice_rules.py", "test_access_matrix.py", "test_backup.py")
+
+
+def _runs_once(item) -> bool:
+    """How a page or a file looks (layout_only) and what a page's script does in Chromium
+    read the same on either database: they run in one pass, the SQLite one, whose server
+    answers the same pages faster."""
+    return bool(item.get_closest_marker("layout_only")) or "playwright_browser" in getattr(
+        item, "fixturenames", ())
+
+
 def pytest_collection_modifyitems(config, items):
-    """The SQLite pass leaves out the tests that need PostgreSQL itself and those about how a
-    page or a file looks (layout_only: the same on either database), the PostgreSQL pass
-    those about SQLite's own files (reported as deselected, never skipped: in the other pass
-    they run and must pass)."""
-    others = ("sqlite_only",) if BACKEND == "postgresql" else ("postgresql_only", "layout_only")
-    left = [item for item in items if any(item.get_closest_marker(m) for m in others)]
-    kept = [item for item in items if item not in left]
+    """The PostgreSQL pass leaves out what runs once (`_runs_once`) and the tests about
+    SQLite's own files; the SQLite pass leaves out the tests that need PostgreSQL itself
+    (several servers, a restart), browser or not. Left out is reported as deselected, never
+    skipped: in the other pass they run and must pass. Then the longest files go first."""
+    if BACKEND == "postgresql":
+        left = [item for item in items if item.get_closest_marker("sqlite_only")
+                or (_runs_once(item) and not item.get_closest_marker("postgresql_only"))]
+    else:
+        left = [item for item in items if item.get_closest_marker("postgresql_only")]
     if left:
         config.hook.pytest_deselected(items=left)
-        items[:] = kept
+        dropped = set(map(id, left))
+        items[:] = [item for item in items if id(item) not in dropped]
+    order = {name: n for n, name in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: order.get(item.path.name, len(order)))
 
 
 @pytest.fixture(scope="session")
