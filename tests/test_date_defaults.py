@@ -130,27 +130,34 @@ def test_lesson_form_skips_a_recorded_pair(college, db, login, clock_at):
     assert (form.fields["lesson_date"], form.fields["pair_number"]) == ("2025-10-15", "2")
 
 
+def _sent_as_opened(login, db, username, page, wanted, model, **typed):
+    """The form of `page` sent back with its defaults and only what a user types: one more
+    row of `model`. Returns the form."""
+    client = login(username)
+    form = read_form(client.get(page).get_data(as_text=True), wanted)
+    before = _count(db, model)
+    client.post(form.action, data=dict(form.fields, **typed))
+    assert _count(db, model) == before + 1
+    return form
+
+
 @TODAYS
 def test_behaviour_note_form(college, db, login, clock_at, today):
     clock_at(today)
     teacher = login("teacher1")
-    form = read_form(teacher.get("/notes/").get_data(as_text=True), "note-form")
+    student = next(v for v in read_form(teacher.get("/notes/").get_data(as_text=True),
+                                        "note-form").options["student"] if v)
+    form = _sent_as_opened(login, db, "teacher1", "/notes/", "note-form", BehaviourNote,
+                           student=student, text="Опоздал на пару")
     assert _within(form, "date") == today.isoformat()
-    before = _count(db, BehaviourNote)
-    student = next(v for v in form.options["student"] if v)  # whom the teacher chooses
-    teacher.post(form.action, data=dict(form.fields, student=student, text="Опоздал на пару"))
-    assert _count(db, BehaviourNote) == before + 1
 
 
 @TODAYS
 def test_deputy_check_form(college, db, login, clock_at, today):
     clock_at(today)
-    deputy = login("deputy")
-    form = read_form(deputy.get("/deputy/").get_data(as_text=True), "/deputy/check")
+    form = _sent_as_opened(login, db, "deputy", "/deputy/", "/deputy/check", ControlCheck,
+                           findings="замечаний нет")
     assert _within(form, "check_date") == today.isoformat()
-    before = _count(db, ControlCheck)
-    deputy.post(form.action, data=dict(form.fields, findings="замечаний нет"))
-    assert _count(db, ControlCheck) == before + 1
 
 
 @TODAYS
