@@ -19,6 +19,10 @@ USERS = ["it", "director", "deputy", "teacher1", "curator1", "student1", "parent
 RENDERED = set()
 # Endpoints a GET probe must not touch: they end or change the caller's session.
 NOT_PROBED = {"AuthDBView.logout", "LocaleView.index"}
+# Allowed to a role and then decided by the row: the mentors' accounts open for a teacher who
+# supervises a practice only (tests/test_practice_pages.py), so a teacher probing first may
+# be refused there whatever order the parametrized users run in.
+ROW_DECIDED = {"PracticeView.accounts"}
 MISSING_ID = 987654321
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -80,7 +84,8 @@ def test_role_matrix_reads(app, college, login, username):
             wrong.append(f"{url}: {response.status_code}")
         elif not allowed and not _denied(response):
             wrong.append(f"{url}: {response.status_code}, the table denies {roles or 'anonymous'}")
-        elif allowed and "<" not in rule.url and _denied(response):
+        elif allowed and "<" not in rule.url and _denied(response) \
+                and rule.endpoint not in ROW_DECIDED:
             wrong.append(f"{url}: denied, the table allows {roles}")
     assert wrong == []
 
