@@ -12,6 +12,7 @@ from sqlalchemy import func, inspect, select
 
 from app.errors import BadInput
 from app.infra.daytime import parse_time
+from app.models.audit import AuditLog
 from app.models.debts import Retake
 from app.models.sheets import ExamSheet
 from tests.journal_helpers import today  # noqa: F401
@@ -185,3 +186,37 @@ def test_the_migration_adds_and_removes_the_start_times(app, db):
     finally:
         upgrade(revision="heads")
     assert "starts_at" in columns("exam_sheet") and "starts_at" in columns("retake")
+
+
+def test_the_retakes_time_is_set_changed_and_kept_once_held(closed, db, login):  # noqa: F811
+    """A retake scheduled without a time gets one on its page, from those who schedule retakes;
+    a bad time changes nothing; once a result is entered the time stays as it was held."""
+    c = closed
+    deputy = login("deputy")
+    assert _schedule(deputy, c, debt_of(db, c.student1, c.journal_a_op)).status_code == 302
+    retake = db.session.scalar(select(Retake))
+    assert retake.starts_at is None
+    page = f"/debts/retake/{retake.id}"
+    assert 'id="retake-time-form"' in deputy.get(page).get_data(as_text=True)
+    assert 'id="retake-time-form"' not in login("teacher1").get(page).get_data(as_text=True)
+
+    def kept() -> time | None:
+        db.session.expire_all()
+        return db.session.get(Retake, retake.id).starts_at
+
+    assert deputy.post(f"{page}/time", data={"time": "15:20"}).status_code == 302
+    assert kept() == time(15, 20)
+    answer = deputy.post(f"{page}/time", data={"time": "25:99"})
+    assert answer.status_code == 400 and BAD_TIME in answer.get_data(as_text=True)
+    assert login("teacher1").post(f"{page}/time", data={"time": "09:00"}).status_code == 403
+    assert kept() == time(15, 20)
+    assert ["15:20" in (a.details or "") for a in db.session.scalars(
+        select(AuditLog).where(AuditLog.action == "retake_time"))] == [True]
+    assert "время начала пересдачи" in login("it").get("/audit/list/").get_data(as_text=True)
+    entry = db.session.get(Retake, retake.id).entries[0]
+    entry.result = "4"
+    db.session.commit()
+    answer = deputy.post(f"{page}/time", data={"time": "09:00"})
+    assert answer.status_code == 409 and "время её начала не меняется" in answer.get_data(
+        as_text=True)
+    assert kept() == time(15, 20)

@@ -49,6 +49,7 @@ ACTIONS = {
     # academic debts and retakes (4.7)
     "debts_sync": _l("расчёт академических задолженностей"),
     "retake_schedule": _l("назначение пересдачи"),
+    "retake_time": _l("время начала пересдачи"),
     "retake_result": _l("результат пересдачи"),
     "debt_deadline_extend": _l("продление срока ликвидации задолженности"),
     # exam sheets (2.2, 4.7)

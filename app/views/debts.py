@@ -3,7 +3,7 @@ current groups for a curator, their disciplines for a teacher), a student's debt
 scheduling a retake, its results and its printed sheet and directions."""
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
-from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
@@ -105,7 +105,21 @@ class DebtsView(BaseView):
         return self.render_template(
             "debts/retake.html", sheet=retakes.retake_sheet(retake), roles=labels.RETAKE_ROLES,
             may_enter=retakes.may_enter_results(current_user, retake), error=error,
+            may_reschedule=bool(role_names(current_user) & SCHEDULES_RETAKES)
+            and not any(entry.result for entry in retake.entries),
+            pair_starts=bells.pair_starts(),
             today=clock.today(), title=_("Пересдача")), status
+
+    @expose("/retake/<int:retake_id>/time", methods=["POST"])
+    @has_access
+    @permission_name("schedule")
+    @refusal_form(lambda view, exc, retake_id: view._retake_page(
+        retakes.retake_for_read(current_user, retake_id), exc.message, exc.status))
+    def start_time(self, retake_id):
+        retakes.set_start_time(current_user, retake_id, request.form.get("time"))
+        db.session.commit()
+        flash(str(_("Время начала записано.")), "success")
+        return redirect(url_for("DebtsView.retake", retake_id=retake_id))
 
     @expose("/retake/<int:retake_id>/result", methods=["POST"])
     @has_access

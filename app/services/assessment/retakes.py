@@ -148,6 +148,24 @@ def schedule_retake(user, debt_ids, retake_date: date | None, place: str, examin
     return retake
 
 
+def set_start_time(user, retake_id, starts_at) -> Retake:
+    """The time of day a retake begins, set or changed by those who schedule retakes (a retake
+    scheduled without one, or moved within its day); empty clears it. Only before any result
+    is entered: after that the sheet records when it was held."""
+    if not role_names(user) & SCHEDULES_RETAKES:
+        raise Forbidden(_("Время пересдачи меняет заместитель директора по УР или "
+                          "администрация."))
+    retake = retake_for_read(user, retake_id)
+    starts_at = parse_time(starts_at)
+    if any(entry.result for entry in retake.entries):
+        raise Conflict(_("Результаты пересдачи уже внесены: время её начала не меняется."))
+    before = retake.starts_at
+    retake.starts_at = starts_at
+    audit.record("retake_time", "retake", retake.id, user=user, details={
+        "time": hhmm(starts_at), "before": hhmm(before)})
+    return retake
+
+
 def retake_filter(user):
     """SQL condition on Retake: the administration all; an examiner their own; a teacher or
     curator a retake of a debt they may read."""
