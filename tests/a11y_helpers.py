@@ -60,3 +60,18 @@ def focus_is_visible(page) -> dict:
     assert style["outline"] not in ("none", "") and not style["outline"].endswith(" 0px") \
         or style["shadow"] not in ("none", ""), style
     return style
+
+
+def assert_fits_the_screen(page) -> dict:
+    """Neither the document nor its body is wider than the window (SPEC §8: a 390-px phone);
+    returns the widths."""
+    widths = page.evaluate("""() => ({doc: document.documentElement.scrollWidth,
+        body: document.body.scrollWidth, screen: window.innerWidth})""")
+    assert widths["doc"] <= widths["screen"] and widths["body"] <= widths["screen"], widths
+    return widths
+
+
+def scrolls_inside(box) -> bool:
+    """The element's content is wider than the element: it scrolls in its own box."""
+    sizes = box.evaluate("b => ({scroll: b.scrollWidth, client: b.clientWidth})")
+    return sizes["scroll"] > sizes["client"]

@@ -11,6 +11,7 @@ import pytest
 from app.models import FinalGrade
 from app.models.practice import PracticeAttestation, PracticeDiaryEntry
 from app.services import practice as svc
+from tests.a11y_helpers import assert_fits_the_screen
 from tests.factories import PASSWORD
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.live_server import browser_login
@@ -26,10 +27,8 @@ def _shot(page, name):
 
 
 def _fits_the_phone(page):
-    widths = page.evaluate("""() => ({doc: document.documentElement.scrollWidth,
-        body: document.body.scrollWidth, screen: window.innerWidth})""")
+    widths = assert_fits_the_screen(page)
     assert widths["screen"] == PHONE["width"], widths
-    assert widths["doc"] <= PHONE["width"] and widths["body"] <= PHONE["width"], widths
 
 
 def _phone(playwright_browser):

@@ -3,6 +3,7 @@ than the screen and the wide table scrolls inside its own box; the topics not ye
 unfold in their cell."""
 import pytest
 
+from tests.a11y_helpers import assert_fits_the_screen, scrolls_inside
 from tests.factories import PASSWORD
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.live_server import browser_login
@@ -20,12 +21,9 @@ def test_programme_report_fits_a_phone(college, db, live_server, playwright_brow
     try:
         page = browser_login(context, live_server, "deputy", PASSWORD)
         page.goto(f"{live_server}/programme/")
-        widths = page.evaluate("""() => ({doc: document.documentElement.scrollWidth,
-            body: document.body.scrollWidth, screen: window.innerWidth})""")
-        assert widths["doc"] <= widths["screen"] and widths["body"] <= widths["screen"], widths
-        box = page.locator("#programme-table").locator("xpath=..")
-        sizes = box.evaluate("b => ({scroll: b.scrollWidth, client: b.clientWidth})")
-        assert sizes["scroll"] > sizes["client"]  # the table scrolls inside its box
+        assert_fits_the_screen(page)
+        # the table scrolls inside its box
+        assert scrolls_inside(page.locator("#programme-table").locator("xpath=.."))
         row = page.locator(f'#programme-table tr[data-journal="{college.journal_a_op.id}"]')
         row.first.locator("summary").click()
         assert row.first.locator("ol.programme-topics li").first.is_visible()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.a11y_helpers import assert_fits_the_screen, scrolls_inside
 from tests.factories import PASSWORD
 from tests.fast_hashing import fast_password_hashing  # noqa: F401
 from tests.live_server import browser_login
@@ -68,12 +69,9 @@ def test_diary_fits_a_phone_and_the_grid_scrolls_in_its_box(college, db, fixed_t
     try:
         page = browser_login(context, live_server, "student1", PASSWORD)
         page.goto(f"{live_server}/portal/student/{c.student1.id}")
-        widths = page.evaluate("""() => ({doc: document.documentElement.scrollWidth,
-            body: document.body.scrollWidth, screen: window.innerWidth})""")
-        assert widths["doc"] <= widths["screen"] and widths["body"] <= widths["screen"], widths
+        assert_fits_the_screen(page)
         box = page.locator("#record-grid-box")
-        sizes = box.evaluate("b => ({scroll: b.scrollWidth, client: b.clientWidth})")
-        assert sizes["scroll"] > sizes["client"]  # the wide grid scrolls inside its box
+        assert scrolls_inside(box)  # the wide grid scrolls inside its box
         _shot(page, "diary-phone.png")
         name = page.locator("#record-current tbody th.rec-disc").first
         box.evaluate("b => { b.scrollLeft = 0; }")
